@@ -1,0 +1,212 @@
+"""Canonical Arrow schemas of the three datasets, their vocabularies, and the
+pydantic models of one record, of a query and of a result.
+
+Every extract, whatever its format and column names, becomes one Arrow table
+with exactly the columns below (in this order).  Codes with few distinct values
+(countries, statuses, types, sex) are dictionary-encoded: they cost one or two
+bytes a record, which is how a 128 M-record list fits in memory.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+__all__ = [
+    "DATASETS",
+    "DOCUMENTS_SCHEMA",
+    "DOCUMENT_STATUSES",
+    "DOCUMENT_TYPES",
+    "MATCH_LEVELS",
+    "NOTICE_TYPES",
+    "PERSONS_SCHEMA",
+    "REQUIRED_COLUMNS",
+    "SCHEMAS",
+    "SEXES",
+    "VEHICLES_SCHEMA",
+    "CheckResult",
+    "DocumentRecord",
+    "Hit",
+    "PersonRecord",
+    "VehicleRecord",
+]
+
+Dataset = Literal["documents", "vehicles", "persons"]
+DATASETS: tuple[Dataset, ...] = ("documents", "vehicles", "persons")
+
+DOCUMENT_TYPES = ("passport", "id_card", "visa", "residence_permit", "travel_document", "other")
+DOCUMENT_STATUSES = ("stolen", "lost", "revoked", "invalidated", "stolen_blank")
+NOTICE_TYPES = ("red", "blue", "yellow", "diffusion", "warrant", "other")
+SEXES = ("M", "F", "X")
+MATCH_LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
+
+_code = pa.dictionary(pa.int16(), pa.string())  # country codes: a few hundred values
+_vocab = pa.dictionary(pa.int8(), pa.string())  # closed vocabularies
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("document_number", pa.string(), nullable=False),
+        pa.field("issuing_country", _code, nullable=False),
+        pa.field("document_type", _vocab, nullable=False),
+        pa.field("status", _vocab, nullable=False),
+        pa.field("reported_on", pa.date32(), nullable=False),
+        pa.field("reporting_country", _code),
+        pa.field("issued_on", pa.date32()),
+        pa.field("expires_on", pa.date32()),
+        pa.field("notes", pa.string()),
+    ]
+)
+
+VEHICLES_SCHEMA = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("vin", pa.string()),
+        pa.field("plate", pa.string()),
+        pa.field("registration_country", _code),
+        pa.field("make", pa.string()),
+        pa.field("model", pa.string()),
+        pa.field("colour", pa.string()),
+        pa.field("year", pa.int16()),
+        pa.field("stolen_on", pa.date32()),
+        pa.field("notes", pa.string()),
+    ]
+)
+
+PERSONS_SCHEMA = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),  # full name as listed: "FAMILY, Given Names"
+        pa.field("family_name", pa.string()),
+        pa.field("given_names", pa.string()),
+        pa.field("aliases", pa.list_(pa.string())),
+        pa.field("date_of_birth", pa.string()),  # as given, ISO, partial allowed: 1974, 1974-08
+        pa.field("dob_year", pa.int16()),
+        pa.field("dob_month", pa.int8()),
+        pa.field("dob_day", pa.int8()),
+        pa.field("sex", _vocab),
+        pa.field("nationalities", pa.list_(pa.string())),
+        pa.field("notice_type", _vocab, nullable=False),
+        pa.field("offences", pa.string()),
+        pa.field("caution", pa.string()),
+        pa.field("document_numbers", pa.list_(pa.string())),
+        pa.field("issuing_authority", pa.string()),
+    ]
+)
+
+SCHEMAS: dict[Dataset, pa.Schema] = {
+    "documents": DOCUMENTS_SCHEMA,
+    "vehicles": VEHICLES_SCHEMA,
+    "persons": PERSONS_SCHEMA,
+}
+
+# Columns an extract must provide (after mapping).  Vehicles need vin or plate per
+# row and persons need a name (full, or family + given); that is checked per row.
+REQUIRED_COLUMNS: dict[Dataset, tuple[str, ...]] = {
+    "documents": (
+        "record_id",
+        "document_number",
+        "issuing_country",
+        "document_type",
+        "status",
+        "reported_on",
+    ),
+    "vehicles": ("record_id",),
+    "persons": ("record_id", "notice_type"),
+}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentRecord(_Record):
+    """One document record, as loaded (canonical codes)."""
+
+    record_id: str
+    document_number: str
+    issuing_country: str = Field(min_length=3, max_length=3)
+    document_type: Literal["passport", "id_card", "visa", "residence_permit", "travel_document", "other"]
+    status: Literal["stolen", "lost", "revoked", "invalidated", "stolen_blank"]
+    reported_on: date
+    reporting_country: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+    notes: str | None = None
+
+
+class VehicleRecord(_Record):
+    """One stolen-vehicle record, as loaded."""
+
+    record_id: str
+    vin: str | None = None
+    plate: str | None = None
+    registration_country: str | None = None
+    make: str | None = None
+    model: str | None = None
+    colour: str | None = None
+    year: int | None = None
+    stolen_on: date | None = None
+    notes: str | None = None
+
+
+class PersonRecord(_Record):
+    """One wanted-person record, as loaded."""
+
+    record_id: str
+    name: str
+    family_name: str | None = None
+    given_names: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    date_of_birth: str | None = None
+    dob_year: int | None = None
+    dob_month: int | None = None
+    dob_day: int | None = None
+    sex: Literal["M", "F", "X"] | None = None
+    nationalities: list[str] = Field(default_factory=list)
+    notice_type: Literal["red", "blue", "yellow", "diffusion", "warrant", "other"]
+    offences: str | None = None
+    caution: str | None = None
+    document_numbers: list[str] = Field(default_factory=list)
+    issuing_authority: str | None = None
+
+
+MatchLevel = Literal["exact", "ocr", "edit", "partial", "fuzzy"]
+
+
+class Hit(BaseModel):
+    """One record that answers a query.
+
+    ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
+    ``reasons`` are short phrases a person reads ("document number exact",
+    "DOB day/month swapped").  ``record`` is the whole record as a plain dict.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    dataset: Dataset
+    record_id: str
+    match: MatchLevel
+    score: float = Field(ge=0.0, le=1.0)
+    reasons: list[str]
+    record: dict[str, Any]
+
+
+class CheckResult(BaseModel):
+    """The answer to one ``check()``: hits best first, warnings, the data version."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hits: list[Hit] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    query: dict[str, Any] = Field(default_factory=dict)
+    data_version: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hit(self) -> bool:
+        """True when at least one record answers the query."""
+        return bool(self.hits)
