@@ -1,0 +1,125 @@
+"""Travel document numbers (ICAO Doc 9303 Part 4-6: the document number field).
+
+A document number is up to 9 characters in the MRZ of a passport, longer on
+some identity cards (TD1 numbers continue into the optional data), and in
+extracts it is written with spaces, hyphens, dots or MRZ fillers.  Here a
+document number is 1 to 20 letters A-Z and digits once compacted.
+
+``compact()`` and ``ocr_key()`` are THE normalisers of document numbers: the
+extract loader builds the index keys with ``compact_array()`` /
+``ocr_key_array()`` and ``check()`` builds the query keys with ``compact()`` /
+``ocr_key()``.  Each pair shares one translate table (``hotlist.ids._keys``),
+and the tests hold the scalar and array forms equal on arbitrary text.
+
+``ocr_key()`` collapses the characters an OCR engine or a tired officer
+confuses: {0 O D Q} -> 0, {1 I L} -> 1, {2 Z} -> 2, {5 S} -> 5, {8 B} -> 8,
+{6 G} -> 6.  Two numbers with the same OCR key are an ``ocr`` match.
+
+>>> compact("l898 902-c3"), compact("L898902C3<<"), compact("AB.12/34")
+('L898902C3', 'L898902C3', 'AB1234')
+>>> ocr_key("L898902C3"), ocr_key("1898902C3"), ocr_key("LB9BgO2C3")
+('1898902C3', '1898902C3', '1898602C3')
+>>> validate(" l898902c3 ")
+'L898902C3'
+>>> validate("L89#902")
+Traceback (most recent call last):
+    ...
+hotlist._errors.InvalidQuery: document number 'L89#902' contains '#': only A-Z and 0-9 are allowed
+>>> is_valid(""), is_valid("X" * 21), is_valid("C01X00T47")
+(False, False, True)
+>>> import pyarrow as pa
+>>> ocr_key_array(pa.array(["l898-902 c3", None])).to_pylist()
+['1898902C3', None]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotlist._errors import InvalidQuery
+from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable
+
+__all__ = [
+    "MAX_LENGTH",
+    "compact",
+    "compact_array",
+    "format",
+    "is_valid",
+    "ocr_key",
+    "ocr_key_array",
+    "validate",
+]
+
+MAX_LENGTH = 20
+
+_COMPACT = KeyTable(SEPARATORS)
+_OCR = KeyTable(SEPARATORS, DOCUMENT_OCR)
+_compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
+_ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
+_delete = _COMPACT.delete_bytes
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def compact(number: str) -> str:
+    """Upper-case ASCII letters and drop spaces, hyphens, dots, slashes and ``<``.
+
+    Never raises on a ``str``; what is left may still be invalid.
+    """
+    if number.isascii():
+        return number.encode().translate(_compact_bytes, _delete).decode()
+    return number.translate(_compact_table)
+
+
+def ocr_key(number: str) -> str:
+    """``compact()`` with the OCR-equivalence classes collapsed (idempotent)."""
+    if number.isascii():
+        return number.encode().translate(_ocr_bytes, _delete).decode()
+    return number.translate(_ocr_table)
+
+
+def compact_array(numbers: Any) -> Any:
+    """``compact()`` over a pyarrow string array; nulls stay null."""
+    return _COMPACT.array(numbers)
+
+
+def ocr_key_array(numbers: Any) -> Any:
+    """``ocr_key()`` over a pyarrow string array; nulls stay null."""
+    return _OCR.array(numbers)
+
+
+def validate(number: str) -> str:
+    """The compacted number, or ``InvalidQuery`` saying what is wrong with it."""
+    if not isinstance(number, str):
+        raise InvalidQuery(f"a document number must be text, not {type(number).__name__}")
+    if len(number) > 10 * MAX_LENGTH:
+        raise InvalidQuery(
+            f"document number is {len(number)} characters long: at most {MAX_LENGTH} expected"
+        )
+    value = compact(number)
+    if not value:
+        raise InvalidQuery("document number is empty")
+    bad = [c for c in value if c not in _ALNUM]
+    if bad:
+        shown = number if len(number) <= 30 else number[:30] + "..."
+        raise InvalidQuery(
+            f"document number {shown!r} contains {bad[0]!r}: only A-Z and 0-9 are allowed"
+        )
+    if len(value) > MAX_LENGTH:
+        raise InvalidQuery(
+            f"document number is {len(value)} characters long: at most {MAX_LENGTH} expected"
+        )
+    return value
+
+
+def is_valid(number: str) -> bool:
+    """Whether ``validate()`` accepts ``number`` (never raises)."""
+    try:
+        validate(number)
+    except InvalidQuery:
+        return False
+    return True
+
+
+def format(number: str) -> str:
+    """The number as printed: compacted (document numbers have no grouping)."""
+    return compact(number)
