@@ -1,0 +1,160 @@
+"""Spelling-variant forms, phonetic keys and the blocking keys of a name.
+
+Which phonetic key, and why: **Metaphone** (``jellyfish.metaphone``), applied
+after a small pre-pass of transliteration equivalences.
+
+* Transliteration variants of names from Arabic, Persian, Slavic, Turkish or
+  West African languages differ mostly in their *vowels* (MOHAMMED / MUHAMMAD /
+  MOHAMED, HUSSEIN / HUSAIN / HOSSEIN, OSAMA / USAMA) and in doubled letters.
+  Metaphone drops non-initial vowels and doubled letters and merges consonants
+  by sound, so all of those share a key (``MHMT``).
+* Soundex keeps the first letter literally and only three digits, so KHALID /
+  CHALID differ while thousands of unrelated names collide; NYSIIS keeps a
+  vowel slot per syllable, so vowel variants often split; the Match Rating
+  codex is made for pairwise comparison, not for keys.
+* Metaphone is English-centred, so the pre-pass (``variant``) first maps the
+  spellings that transliteration systems disagree on onto one: ``KS``/``X``,
+  ``W``/``V`` (IWANOW / IVANOV), ``Y``/``I``, ``IU``/``YU`` (ICAO IURII /
+  YURI), ``ZH``/``J``, ``DJ``/``J``, ``KH``/``H``, ``Q``/``K``, ``PH``/``F``,
+  ``OU``/``U``, ``TSCH``/``CH``, ``SCH``/``SH``, doubled letters, and leading
+  vowels all become ``A`` in the key (OSAMA / USAMA, ABDEL / EBDEL).
+
+Metaphone alone merges MAHMUD and MUHAMMAD (``MMT`` and ``MHMT`` after the
+pre-pass both become ``MHMT``): that is fine for blocking, which must not lose
+true matches; the scorer keeps them apart.
+
+>>> phonetic_key("MOHAMMED") == phonetic_key("MUHAMMAD") == phonetic_key("MOHAMED")
+True
+>>> phonetic_key("IVANOV") == phonetic_key("IWANOW")
+True
+>>> phonetic_key("OSAMA") == phonetic_key("USAMA")
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+import jellyfish
+
+from hotlist.names._tokens import PARTICLES, fold, normalize
+
+__all__ = ["MAX_KEYS", "blocking_keys", "phonetic_key", "variant"]
+
+MAX_KEYS = 8
+
+_RULES: tuple[tuple[str, str], ...] = (
+    ("TSCH", "CH"),
+    ("SCH", "SH"),
+    ("DZH", "J"),
+    ("DJ", "J"),
+    ("ZH", "J"),
+    ("KH", "H"),
+    ("KS", "X"),
+    ("PH", "F"),
+    ("CK", "K"),
+    ("Q", "K"),
+    ("W", "V"),
+    ("OU", "U"),
+    ("OO", "U"),
+    ("EE", "I"),
+    ("Y", "I"),
+    ("TZ", "Z"),
+)
+_DOUBLE = re.compile(r"([A-Z])\1+")
+_LEADING_I = re.compile("^I(?=[AEOU])")
+_VOWELS = frozenset("AEIOUY")
+
+
+@lru_cache(maxsize=65536)
+def variant(token: str) -> str:
+    """A spelling-variant form of one normalised token (not a key: vowels stay).
+
+    Two tokens with the same variant form are spelling variants of each other.
+
+    >>> variant("MUELLER"), variant("HUSEYIN"), variant("YOUSSEF"), variant("IURII")
+    ('MULER', 'HUSEIN', 'IUSEF', 'IURI')
+    >>> variant("ALEKSANDR") == variant("ALEXANDR")
+    True
+    """
+    out = fold(token)
+    for old, new in _RULES:
+        if old in out:
+            out = out.replace(old, new)
+    out = _DOUBLE.sub(r"\1", out)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(token: str) -> str:
+    """The phonetic key of one token: Metaphone of its variant form, leading vowel as ``A``.
+
+    Accepts any text; it is normalised first and joined into one token.
+
+    >>> phonetic_key("Schmidt"), phonetic_key("Khalid"), phonetic_key("Abdulrahman")
+    ('SHMT', 'HLT', 'ABTLRMN')
+    >>> phonetic_key("ABDELRAHMAN") == phonetic_key("ABDULRAHMAN")
+    True
+    >>> phonetic_key("")
+    ''
+    """
+    token = normalize(token).replace(",", "").replace(" ", "")
+    if not token:
+        return ""
+    form = _LEADING_I.sub("Y", variant(token))
+    key: str = _DOUBLE.sub(r"\1", jellyfish.metaphone(form).upper().replace(" ", ""))
+    if not key:
+        return form[:1]
+    if key[0] in _VOWELS:
+        key = "A" + key[1:]
+    if key[0] == "X":  # metaphone writes SH as X; keep X (KS) apart
+        key = ("SH" if form.startswith(("SH", "CH", "S")) else "KS") + key[1:]
+    return key
+
+
+_ARTICLES = ("AL", "EL", "UL")
+
+
+def _keys_of(tok: str) -> list[str]:
+    out = [phonetic_key(tok)]
+    # An attached article: ALHASSAN also keys as HASSAN.
+    if tok.startswith(_ARTICLES) and len(tok) >= 6:
+        out.append(phonetic_key(tok[2:]))
+    return out
+
+
+def blocking_keys(name: str) -> list[str]:
+    """The keys a person index stores per record and generates per query.
+
+    A record and a query that may be the same person share at least one key:
+    the phonetic key of each token that is not a particle or an initial, the
+    key of each token with an attached article removed (``ALHASSAN`` ->
+    ``HASSAN``), and the key of adjacent tokens joined (``ABDUL RAHMAN`` ->
+    ``ABDULRAHMAN``; ``TSE TUNG``).  At most ``MAX_KEYS`` (8), without
+    duplicates, token keys first.
+
+    >>> blocking_keys("Abdul Rahman AL-HASSAN")
+    ['ABTL', 'RMN', 'HSN', 'ABTLRMN', 'ALHSN']
+    >>> shared = set(blocking_keys("ABDULRAHMAN HASSAN")) & set(blocking_keys("Abdul al Hassan"))
+    >>> sorted(shared)
+    ['HSN']
+    >>> blocking_keys("")
+    []
+    """
+    toks = [fold(t) for t in normalize(name).replace(",", "").split()]
+    keys: list[str] = []
+    full = [t for t in toks if len(t) > 1 and t not in PARTICLES]
+    for tok in full:
+        keys.extend(_keys_of(tok))
+    for left, right in itertools.pairwise(toks):
+        if len(left) > 1 and len(right) > 1 and right not in PARTICLES:
+            keys.append(phonetic_key(left + right))
+    if not full:  # only particles or initials: better some key than none
+        keys.extend(phonetic_key(t) for t in toks)
+    seen: dict[str, None] = {}
+    for key in keys:
+        if key:
+            seen.setdefault(key, None)
+    return list(seen)[:MAX_KEYS]
