@@ -1,0 +1,250 @@
+"""Vehicle registration plates (licence plates), with a few national formats.
+
+Plates have no world standard.  ``compact()`` upper-cases ASCII letters and
+drops spaces, hyphens, dots, slashes and ``<``; ``ocr_key()`` then collapses the
+same OCR classes as document numbers ({0 O D Q} {1 I L} {2 Z} {5 S} {8 B}
+{6 G}).  Both are THE plate normalisers: the index uses ``compact_array()`` /
+``ocr_key_array()``, queries use ``compact()`` / ``ocr_key()``, and the tests
+hold each pair equal.
+
+**Country prefix rule.**  A plate is sometimes written with the international
+distinguishing sign in front ("F-AB-123-CD", "D M-AB 123", "GB AB12 CDE").  A
+leading group of 1-3 letters is dropped only when all of these hold:
+
+1. it is the distinguishing sign (1968 Vienna Convention) of a country whose
+   national format is known here (see ``FORMATS``);
+2. a separator (space, hyphen, dot, slash) follows it;
+3. what follows is a plate of that country's format;
+4. the whole value, prefix included, is *not* a plate of that format.
+
+Rule 4 keeps German district codes that look like signs: "D-AB 1234" is a
+Düsseldorf plate, not Germany + "AB 1234", and "F-AB 123" is Frankfurt, not
+France.  Limits: a sign of a country without a known format is never dropped;
+a prefix written without a separator ("FAB123CD") is never dropped; a sign
+that is also a valid start of the plate in its own format is kept.  The index
+and the query go through the same rule, so these limits cost a hit only when
+one side writes the sign and the other does not.
+
+>>> compact("ab-123-cd"), compact("F-AB-123-CD"), compact("D M-AB 123"), compact("D-AB 1234")
+('AB123CD', 'AB123CD', 'MAB123', 'DAB1234')
+>>> compact("GB AB12 CDE"), compact("F-AB 123")
+('AB12CDE', 'FAB123')
+>>> ocr_key("AB-123-CD"), ocr_key("A8-I23-CO")
+('A8123C0', 'A8123C0')
+>>> matches_format("AB-123-CD", "FRA"), matches_format("AB12 CDE", "GBR")
+(True, True)
+>>> matches_format("XYZ", "USA") is None
+True
+>>> validate("ab 12 cde"), format("ab12cde")
+('AB12CDE', 'AB12CDE')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hotlist._errors import InvalidQuery
+from hotlist.ids import country as _country
+from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable
+
+__all__ = [
+    "FORMATS",
+    "MAX_LENGTH",
+    "SIGNS",
+    "compact",
+    "compact_array",
+    "format",
+    "is_valid",
+    "matches_format",
+    "ocr_key",
+    "ocr_key_array",
+    "validate",
+]
+
+MAX_LENGTH = 12
+
+# National formats, as regexes over the "spaced" form: ASCII upper case, every
+# run of separators one space.  " ?" stands where people may or may not separate.
+FORMATS: dict[str, str] = {
+    # SIV since 2009 (AA-123-AA) and the older FNI (123 ABC 75, 2A/2B, 971-976).
+    "FRA": r"[A-Z]{2} ?[0-9]{3} ?[A-Z]{2}|[0-9]{1,4} ?[A-Z]{1,3} ?([0-9]{2}|2A|2B|97[1-6])",
+    # district 1-3 letters, 1-2 letters, 1-4 digits, E (electric) or H (historic).
+    "DEU": r"[A-Z]{1,3} ?[A-Z]{1,2} ?[1-9][0-9]{0,3}[EH]?",
+    # current (AB12 CDE), prefix (A123 BCD), suffix (ABC 123D), dateless and Northern Ireland.
+    "GBR": r"[A-Z]{2}[0-9]{2} ?[A-Z]{3}|[A-Z][0-9]{1,3} ?[A-Z]{3}|[A-Z]{3} ?[0-9]{1,3}[A-Z]"
+    r"|[A-Z]{1,3} ?[0-9]{1,4}|[0-9]{1,4} ?[A-Z]{1,3}",
+    # RDW sidecodes 1-14.
+    "NLD": r"[A-Z]{2} ?[0-9]{2} ?[0-9]{2}|[0-9]{2} ?[0-9]{2} ?[A-Z]{2}|[0-9]{2} ?[A-Z]{2} ?[0-9]{2}"
+    r"|[A-Z]{2} ?[0-9]{2} ?[A-Z]{2}|[A-Z]{2} ?[A-Z]{2} ?[0-9]{2}|[0-9]{2} ?[A-Z]{2} ?[A-Z]{2}"
+    r"|[0-9]{2} ?[A-Z]{3} ?[0-9]|[0-9] ?[A-Z]{3} ?[0-9]{2}|[A-Z]{2} ?[0-9]{3} ?[A-Z]"
+    r"|[A-Z] ?[0-9]{3} ?[A-Z]{2}|[A-Z]{3} ?[0-9]{2} ?[A-Z]|[A-Z] ?[0-9]{2} ?[A-Z]{3}"
+    r"|[0-9] ?[A-Z]{2} ?[0-9]{3}|[0-9]{3} ?[A-Z]{2} ?[0-9]",
+    # since 1994: AA 123 AA.
+    "ITA": r"[A-Z]{2} ?[0-9]{3} ?[A-Z]{2}",
+    # since 2000: 1234 BCD (no vowels); provincial before (M 1234 AB).
+    "ESP": r"[0-9]{4} ?[B-DF-HJ-NP-TV-Z]{3}|[A-Z]{1,2} ?[0-9]{4} ?[A-Z]{0,2}",
+    # district 2-3 letters, then 4-5 letters and digits.
+    "POL": r"[A-Z]{2} ?[0-9A-Z]{5}|[A-Z]{3} ?[0-9A-Z]{4,5}",
+    # 1-ABC-123 since 2010, ABC-123 before.
+    "BEL": r"[1-9] ?[A-Z]{3} ?[0-9]{3}|[A-Z]{3} ?[0-9]{3}",
+    # canton and up to six digits.
+    "CHE": r"(AG|AI|AR|BE|BL|BS|FR|GE|GL|GR|JU|LU|NE|NW|OW|SG|SH|SO|SZ|TG|TI|UR|VD|VS|ZG|ZH)"
+    r" ?[0-9]{1,6}",
+    # AA-00-AA since 2020, and the three older layouts.
+    "PRT": r"[A-Z]{2} ?[0-9]{2} ?[A-Z]{2}|[0-9]{2} ?[A-Z]{2} ?[0-9]{2}|[0-9]{2} ?[0-9]{2} ?[A-Z]{2}"
+    r"|[A-Z]{2} ?[0-9]{2} ?[0-9]{2}",
+}
+
+# Distinguishing signs of the countries above (1968 Vienna Convention; UK since 2021).
+SIGNS: dict[str, str] = {
+    "F": "FRA",
+    "D": "DEU",
+    "GB": "GBR",
+    "UK": "GBR",
+    "NL": "NLD",
+    "I": "ITA",
+    "E": "ESP",
+    "PL": "POL",
+    "B": "BEL",
+    "CH": "CHE",
+    "P": "PRT",
+}
+
+_COMPACT = KeyTable(SEPARATORS)
+_OCR = KeyTable(SEPARATORS, DOCUMENT_OCR)
+_compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
+_ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
+_delete = _COMPACT.delete_bytes
+_SEP_SET = frozenset(SEPARATORS)
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+_PY_SEPS = "[" + re.escape(SEPARATORS) + "]+"
+_RE2_SEPS = _COMPACT.pattern + "+"
+_SPACE_RUN = re.compile(_PY_SEPS)
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_FULL = {code: re.compile(f"(?:{rx})") for code, rx in FORMATS.items()}
+_PREFIX = re.compile(r"([A-Z]{1,3}) (.+)")
+
+
+def _spaced(plate: str) -> str:
+    return _SPACE_RUN.sub(" ", plate.translate(_UPPER)).strip(" ")
+
+
+def _strip_sign(plate: str) -> str:
+    """The plate without its distinguishing sign, when the module rule says so."""
+    head = plate.lstrip(SEPARATORS)[:4]
+    if not any(c in _SEP_SET for c in head):  # fast path: no separator near the start
+        return plate
+    spaced = _spaced(plate)
+    m = _PREFIX.fullmatch(spaced)
+    if m is None:
+        return plate
+    code = SIGNS.get(m.group(1))
+    if code is None:
+        return plate
+    rx = _FULL[code]
+    if rx.fullmatch(m.group(2)) and not rx.fullmatch(spaced):
+        return m.group(2)
+    return plate
+
+
+def compact(plate: str) -> str:
+    """Upper case, separators dropped, a country sign dropped by the module rule."""
+    plate = _strip_sign(plate)
+    if plate.isascii():
+        return plate.encode().translate(_compact_bytes, _delete).decode()
+    return plate.translate(_compact_table)
+
+
+def ocr_key(plate: str) -> str:
+    """``compact()`` with the OCR-equivalence classes collapsed (idempotent)."""
+    plate = _strip_sign(plate)
+    if plate.isascii():
+        return plate.encode().translate(_ocr_bytes, _delete).decode()
+    return plate.translate(_ocr_table)
+
+
+def _strip_sign_array(plates: Any) -> Any:
+    """``_strip_sign`` over an Arrow string array, with the same regexes (RE2 syntax)."""
+    if isinstance(plates, pa.ChunkedArray):
+        return pa.chunked_array([_strip_sign_array(c) for c in plates.chunks], type=pa.string())
+    if not isinstance(plates, pa.Array):
+        plates = pa.array(plates, type=pa.string())
+    if not pa.types.is_string(plates.type):
+        plates = plates.cast(pa.string())
+    spaced = pc.utf8_trim(
+        pc.replace_substring_regex(pc.ascii_upper(plates), pattern=_RE2_SEPS, replacement=" "),
+        characters=" ",
+    )
+    parts = pc.extract_regex(spaced, pattern=r"^(?P<sign>[A-Z]{1,3}) (?P<rest>.+)$")
+    sign, rest = parts.field("sign"), parts.field("rest")
+    take = pa.array([False] * len(plates))
+    for code, rx in FORMATS.items():
+        signs = pa.array([s for s, c in SIGNS.items() if c == code])
+        full = f"^(?:{rx})$"
+        this = pc.and_(
+            pc.and_(pc.is_in(sign, value_set=signs), pc.match_substring_regex(rest, pattern=full)),
+            pc.invert(pc.match_substring_regex(spaced, pattern=full)),
+        )
+        take = pc.or_(take, pc.fill_null(this, False))
+    return pc.if_else(take, rest, plates)
+
+
+def compact_array(plates: Any) -> Any:
+    """``compact()`` over a pyarrow string array; nulls stay null."""
+    return _COMPACT.array(_strip_sign_array(plates))
+
+
+def ocr_key_array(plates: Any) -> Any:
+    """``ocr_key()`` over a pyarrow string array; nulls stay null."""
+    return _OCR.array(_strip_sign_array(plates))
+
+
+def validate(plate: str) -> str:
+    """The compacted plate (1-12 letters A-Z and digits), or ``InvalidQuery``."""
+    if not isinstance(plate, str):
+        raise InvalidQuery(f"a plate must be text, not {type(plate).__name__}")
+    if len(plate) > 10 * MAX_LENGTH:
+        raise InvalidQuery(f"plate is {len(plate)} characters long: at most {MAX_LENGTH} expected")
+    value = compact(plate)
+    if not value:
+        raise InvalidQuery("plate is empty")
+    bad = [c for c in value if c not in _ALNUM]
+    if bad:
+        shown = plate if len(plate) <= 30 else plate[:30] + "..."
+        raise InvalidQuery(f"plate {shown!r} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
+    if len(value) > MAX_LENGTH:
+        raise InvalidQuery(f"plate is {len(value)} characters long: at most {MAX_LENGTH} expected")
+    return value
+
+
+def is_valid(plate: str) -> bool:
+    """Whether ``validate()`` accepts ``plate`` (never raises)."""
+    try:
+        validate(plate)
+    except InvalidQuery:
+        return False
+    return True
+
+
+def matches_format(plate: str, country: str) -> bool | None:
+    """Whether ``plate`` has a national format of ``country``; ``None`` if none is known.
+
+    ``country`` is anything ``hotlist.ids.country`` accepts; an unknown one gives ``None``.
+    """
+    code = _country.lookup(country)
+    rx = _FULL.get(code) if code else None
+    if rx is None:
+        return None
+    if len(plate) > 10 * MAX_LENGTH:
+        return False
+    return rx.fullmatch(_spaced(_strip_sign(plate))) is not None
+
+
+def format(plate: str) -> str:
+    """The plate as stored and compared: validated and compacted."""
+    return validate(plate)
