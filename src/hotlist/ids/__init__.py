@@ -7,6 +7,6 @@ prints the value for a person.
 
 from __future__ import annotations
 
-from hotlist.ids import country, docnum, plate, vin
+from hotlist.ids import country, docnum, mrz, plate, vin
 
-__all__ = ["country", "docnum", "plate", "vin"]
+__all__ = ["country", "docnum", "mrz", "plate", "vin"]
