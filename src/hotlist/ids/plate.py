@@ -182,7 +182,7 @@ def _strip_sign_array(plates: Any) -> Any:
     )
     parts = pc.extract_regex(spaced, pattern=r"^(?P<sign>[A-Z]{1,3}) (?P<rest>.+)$")
     sign, rest = parts.field("sign"), parts.field("rest")
-    take = pa.array([False] * len(plates))
+    take = pa.array([False] * len(plates), type=pa.bool_())
     for code, rx in FORMATS.items():
         signs = pa.array([s for s, c in SIGNS.items() if c == code])
         full = f"^(?:{rx})$"
@@ -234,9 +234,10 @@ def is_valid(plate: str) -> bool:
 def matches_format(plate: str, country: str) -> bool | None:
     """Whether ``plate`` has a national format of ``country``; ``None`` if none is known.
 
-    ``country`` is anything ``hotlist.ids.country`` accepts; an unknown one gives ``None``.
+    ``country`` is anything ``hotlist.ids.country`` accepts, or a distinguishing sign
+    from ``SIGNS`` ("F", "I"); an unknown one gives ``None``.
     """
-    code = _country.lookup(country)
+    code = _country.lookup(country) or SIGNS.get(country.strip().upper())
     rx = _FULL.get(code) if code else None
     if rx is None:
         return None
