@@ -3,16 +3,19 @@
 How a pair is scored
 --------------------
 1. Both names are normalised (a cheap no-op when they already are) and cut
-   into tokens, umlaut digraphs folded (MUELLER = MÜLLER = MULLER).  Each
+   into tokens (MÜLLER is MUELLER; MULLER is its spelling variant).  Each
    token has a weight: 1 for a name, 0.5 for an initial, 0.25 for a particle
    (AL, BIN, VAN, DE...).  A comma marks the family part.
 2. Every token of one name is scored against every token of the other
    (``_token_sim``), the best of: exact 1.0; same spelling-variant form 0.95
-   (HASSAN / HASAN, ALEKSANDR / ALEXANDR, IURII / YURI); same phonetic key
+   (MUELLER / MULLER, HASSAN / HASAN, ALEKSANDR / ALEXANDR, IURII / YURI,
+   OMAR / UMAR); the other gender's form 0.5 (IVAN / IVANA, PETROV /
+   PETROVA, MARIO / MARIA: different people); same phonetic key
    with a close spelling, ``0.5 + 0.5 * closeness`` (MOHAMMED / MUHAMMAD
    0.86, HUSAIN / HUSSEIN 0.92); vowel-less form from Arabic script with the
    same consonant skeleton 0.85 (MHMD / MOHAMMED); an attached article 0.9
-   (ALHASSAN / HASSAN); an initial 0.8 (J / JOHN); else an edit-distance
+   (ALHASSAN / HASSAN); an initial 0.8 (J / JOHN); the same Chinese or Korean
+   syllables in Wade-Giles and pinyin 0.85 (TSETUNG / ZEDONG); else an edit-distance
    closeness with a length-aware penalty (typos in long tokens cost less).
    Token scores under ``TOKEN_FLOOR`` count as no match.
 3. Pairs are aligned greedily, best first, each token used once; order does
@@ -37,13 +40,14 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
 from hotlist.names._phonetic import phonetic_key, variant
-from hotlist.names._tokens import PARTICLES, fold, normalize
+from hotlist.names._tokens import PARTICLES, normalize
 
 __all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity"]
 
@@ -57,18 +61,56 @@ shared token (at most 0.6).  Measured on ``tests/names/data/pairs.tsv``
 with ``benchmarks/names_quality.py``.
 """
 
-TOKEN_FLOOR = 0.7
+TOKEN_FLOOR = 0.72
 """Token pairs scoring under this are not aligned at all."""
 
 _W_NAME, _W_INITIAL, _W_PARTICLE = 1.0, 0.5, 0.25
 _MISSING_FACTOR = 0.3
 _ONE_TOKEN_CAP = 0.6
 _ORDER_PENALTY = 0.02
+_JOIN_FLOOR = 0.85
 _ARTICLES = ("AL", "EL", "UL")
+_PATRONYMICS = frozenset({"BIN", "BEN", "IBN", "BN", "BINT", "OULD"})
 _VOWELS = frozenset("AEIOUY")
+_DOUBLE = re.compile(r"([A-Z])\1+")
 
 # token-pair kinds
-EXACT, VARIANT, PHONETIC, SKELETON, ARTICLE, INITIAL, TYPO, JOINED = range(8)
+EXACT, VARIANT, PHONETIC, SKELETON, ARTICLE, INITIAL, TYPO, JOINED, ROMAN = range(9)
+
+# Chinese (pinyin, Wade-Giles) and Korean syllables, and a coarse key that
+# maps the Wade-Giles spellings onto pinyin: HSIAO PING / XIAOPING, TSE TUNG /
+# ZEDONG, CHOU / ZHOU, and Korean K/G, P/B, T/D.
+_SYLLABLE = (
+    "(?:ZH|CH|SH|HS|TS|TZ|[BPMFDTNLGKHJQXRZCSYW])?"
+    "(?:IANG|IONG|IUNG|UANG|ENG|ANG|ONG|UNG|ING|IAN|IAO|IEH|UAI|UAN|UEH|"
+    "AI|AN|AO|EI|EN|ER|IA|IE|IN|IU|OU|UA|UE|UI|UN|UO|A|E|I|O|U)"
+)
+_SYLLABLES = re.compile(f"(?:{_SYLLABLE}){{1,3}}")
+_ROMAN_RULES = (
+    ("HS", "X"), ("TZ", "Z"), ("TS", "Z"), ("CH", "J"), ("ZH", "J"), ("Q", "J"),
+    ("C", "Z"), ("K", "G"), ("P", "B"), ("T", "D"), ("UNG", "ONG"), ("IEH", "IE"),
+    ("EH", "E"),
+)  # fmt: skip
+
+
+def _roman(token: str) -> str | None:
+    if len(token) > 12 or not _SYLLABLES.fullmatch(token):
+        return None
+    for old, new in _ROMAN_RULES:
+        token = token.replace(old, new)
+    return token
+
+
+def _gendered(a: str, b: str) -> bool:
+    """IVAN / IVANA, MARIO / MARIA, PETROV / PETROVA, DANIEL / DANIELLE."""
+    a, b = _DOUBLE.sub(r"\1", a), _DOUBLE.sub(r"\1", b)
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 3:
+        return False
+    if len(a) == len(b):
+        return a[:-1] == b[:-1] and {a[-1], b[-1]} == {"A", "O"}
+    return len(b) == len(a) + 1 and b.startswith(a) and b[-1] in "AE" and a[-1] not in _VOWELS
 
 
 def _skeleton(token: str) -> str:
@@ -79,12 +121,13 @@ def _skeleton(token: str) -> str:
 
 
 def _vowel_poor(token: str) -> bool:
-    return len(token) >= 3 and sum(c in _VOWELS for c in token) * 5 <= len(token)
+    """Vowel-less forms, as Arabic script gives them (MHMD, AMR, KHALD)."""
+    return len(token) >= 3 and sum(c in _VOWELS for c in token) * 4 < len(token)
 
 
 @lru_cache(maxsize=1 << 17)
 def _token_sim(a: str, b: str) -> tuple[float, int]:
-    """Score of two folded tokens, and which kind of match it is."""
+    """Score of two normalised tokens, and which kind of match it is."""
     if a == b:
         return 1.0, EXACT
     la, lb = len(a), len(b)
@@ -96,29 +139,36 @@ def _token_sim(a: str, b: str) -> tuple[float, int]:
     va, vb = variant(a), variant(b)
     if va == vb:
         return 0.95, VARIANT
-    best, kind = 0.0, TYPO
     if (a.startswith(_ARTICLES) and a[2:] == b and lb >= 4) or (
         b.startswith(_ARTICLES) and b[2:] == a and la >= 4
     ):
         return 0.9, ARTICLE
-    raw = OSA.distance(a, b)
-    var = OSA.distance(va, vb)
+    if _gendered(a, b):
+        # IVAN / IVANA, MARIO / MARIA, PETROV / PETROVA, DANIEL / DANIELLE:
+        # another (often the other gender's) form of the name, not a typo.
+        return 0.5, TYPO
+    best, kind = 0.0, TYPO
+    raw = OSA.distance(a, b, score_cutoff=2)
+    var = OSA.distance(va, vb, score_cutoff=3)
     if raw <= 2 or var <= 2:
-        # length-aware closeness: one edit costs 1/len, plus a flat 0.05 so
-        # that JOHN / JOAN (0.70) is weaker than MUSTAFA / MUSTAPHA.
-        dist = min(raw, var)
-        size = max(la, lb) if raw <= var else max(len(va), len(vb))
-        best = max(0.0, 1.0 - dist / size - 0.05 * dist)
-        kind = TYPO if raw <= var else VARIANT
-    if phonetic_key(a) == phonetic_key(b):
+        # one edit costs 1/len plus a flat 0.04: typos in long tokens cost
+        # less, and four-letter names one letter apart (JOHN / JOAN) stay apart.
+        if raw <= var:
+            best, kind = 1.0 - raw / max(la, lb) - 0.04 * raw, TYPO
+        else:
+            best, kind = 1.0 - var / max(len(va), len(vb)) - 0.04 * var, VARIANT
+    if var <= 3 and min(la, lb) >= 5 and phonetic_key(a) == phonetic_key(b):
         close = 1.0 - var / max(len(va), len(vb))
-        if close >= 0.6 and 0.5 + 0.5 * close > best:
+        if close >= 0.7 and 0.5 + 0.5 * close > best:
             best, kind = min(0.5 + 0.5 * close, 0.93), PHONETIC
-    if best < 0.85 and (_vowel_poor(a) or _vowel_poor(b)):
-        sa, sb = _skeleton(a), _skeleton(b)
-        if len(sa) >= 2 and sa == sb:
+    if best < 0.85:
+        poor = _vowel_poor(a) or _vowel_poor(b)
+        if poor and len(_skeleton(a)) >= 2 and _skeleton(a) == _skeleton(b):
             best, kind = 0.85, SKELETON
-    return best, kind
+        ra = _roman(a)
+        if ra is not None and ra == _roman(b):
+            best, kind = 0.85, ROMAN
+    return max(best, 0.0), kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +176,10 @@ class _Name:
     toks: tuple[str, ...]
     roles: tuple[str, ...]  # "F" family, "G" given, "N" unknown
     weights: tuple[float, ...]
-    order: tuple[int, ...]  # position in given-first order
+    orders: tuple[tuple[int, ...], ...]  # token positions, given-first (and as written)
+    comma: bool
     full: int  # number of non-particle tokens
+    tokset: frozenset[str]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -137,114 +189,140 @@ def _parse(norm: str) -> _Name:
         ftoks, gtoks = family.split(), given.split()
         toks = ftoks + gtoks
         roles = ["F"] * len(ftoks) + ["G"] * len(gtoks)
-        order = [len(gtoks) + i for i in range(len(ftoks))] + list(range(len(gtoks)))
+        given_first = tuple([len(gtoks) + i for i in range(len(ftoks))] + list(range(len(gtoks))))
+        orders: tuple[tuple[int, ...], ...] = (given_first, tuple(range(len(toks))))
     else:
         toks = family.split()
         roles = ["N"] * len(toks)
-        order = list(range(len(toks)))
-    folded = tuple(fold(t) for t in toks)
+        orders = (tuple(range(len(toks))),)
     weights = tuple(
-        _W_PARTICLE if t in PARTICLES else _W_INITIAL if len(t) == 1 else _W_NAME for t in folded
+        _W_PARTICLE if t in PARTICLES else _W_INITIAL if len(t) == 1 else _W_NAME for t in toks
     )
-    full = sum(1 for t in folded if t not in PARTICLES)
-    return _Name(folded, tuple(roles), weights, tuple(order), full)
+    full = sum(1 for t in toks if t not in PARTICLES)
+    return _Name(tuple(toks), tuple(roles), weights, orders, bool(comma), full, frozenset(toks))
 
 
-@dataclass(slots=True)
-class _Item:
-    score: float
-    kind: int
-    left: tuple[int, ...]
-    right: tuple[int, ...]
+# an aligned group: score, kind, token positions in x, token positions in y
+_Item = tuple[float, int, tuple[int, ...], tuple[int, ...]]
 
 
-def _align(x: _Name, y: _Name) -> list[_Item]:
-    cands: list[tuple[float, int, int, int]] = []
-    for i, a in enumerate(x.toks):
-        for j, b in enumerate(y.toks):
-            s, kind = _token_sim(a, b)
-            if s >= TOKEN_FLOOR:
-                cands.append((s, i, j, kind))
-    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_x: set[int] = set()
-    used_y: set[int] = set()
+def _align(x: _Name, y: _Name) -> tuple[list[_Item], list[int], list[int]]:
+    """Greedy best-first alignment; returns the items and the leftover positions."""
     items: list[_Item] = []
-    for s, i, j, kind in cands:
-        if i not in used_x and j not in used_y:
-            used_x.add(i)
-            used_y.add(j)
-            items.append(_Item(s, kind, (i,), (j,)))
-    if len(used_x) < len(x.toks) and len(used_y) < len(y.toks):
-        _join(x, y, used_x, used_y, items, flip=False)
-        _join(y, x, used_y, used_x, items, flip=True)
-    return items
+    left_x = list(range(len(x.toks)))
+    left_y = list(range(len(y.toks)))
+    if not x.tokset.isdisjoint(y.tokset):  # exact tokens first: they score 1.0
+        for i, tok in enumerate(x.toks):
+            if tok in y.tokset:
+                for j in left_y:
+                    if y.toks[j] == tok:
+                        items.append((1.0, EXACT, (i,), (j,)))
+                        left_x.remove(i)
+                        left_y.remove(j)
+                        break
+    if left_x and left_y:
+        cands = []
+        for i in left_x:
+            a = x.toks[i]
+            for j in left_y:
+                s, kind = _token_sim(a, y.toks[j])
+                if s >= TOKEN_FLOOR:
+                    cands.append((-s, i, j, kind))
+        if cands:
+            cands.sort()
+            for neg, i, j, kind in cands:
+                if i in left_x and j in left_y:
+                    items.append((-neg, kind, (i,), (j,)))
+                    left_x.remove(i)
+                    left_y.remove(j)
+        if left_x and left_y and (len(left_x) > 1 or len(left_y) > 1):
+            _join(x, y, left_x, left_y, items, flip=False)
+            _join(y, x, left_y, left_x, items, flip=True)
+    return items, left_x, left_y
 
 
 def _join(
-    x: _Name, y: _Name, used_x: set[int], used_y: set[int], items: list[_Item], *, flip: bool
+    x: _Name, y: _Name, left_x: list[int], left_y: list[int], items: list[_Item], *, flip: bool
 ) -> None:
-    """Align two adjacent leftover tokens of *x* with one leftover token of *y*."""
-    for i in range(len(x.toks) - 1):
-        if i in used_x or i + 1 in used_x:
-            continue
-        joined = x.toks[i] + x.toks[i + 1]
-        best: tuple[float, int] | None = None
-        for j, b in enumerate(y.toks):
-            if j in used_y:
+    """Align two or three adjacent leftover tokens of *x* with one leftover token of *y*."""
+    for span in (3, 2):
+        for start in range(len(x.toks) - span + 1):
+            idx = tuple(range(start, start + span))
+            if not left_y or any(i not in left_x for i in idx):
                 continue
-            s, _ = _token_sim(joined, b)
-            if s >= 0.85 and (best is None or s > best[0]):
-                best = (s, j)
-        if best is not None:
-            s, j = best
-            used_x.update((i, i + 1))
-            used_y.add(j)
-            pair = ((i, i + 1), (j,))
-            items.append(_Item(s, JOINED, pair[1], pair[0]) if flip else _Item(s, JOINED, *pair))
+            joined = "".join(x.toks[i] for i in idx)
+            best: tuple[float, int] | None = None
+            for j in left_y:
+                s, _ = _token_sim(joined, y.toks[j])
+                if s >= _JOIN_FLOOR and (best is None or s > best[0]):
+                    best = (s, j)
+            if best is not None:
+                s, j = best
+                for i in idx:
+                    left_x.remove(i)
+                left_y.remove(j)
+                items.append((s, JOINED, (j,), idx) if flip else (s, JOINED, idx, (j,)))
 
 
-def _score(x: _Name, y: _Name, items: list[_Item]) -> tuple[float, dict[str, object]]:
-    num = 0.0
-    matched_w = 0.0
-    strong = 0
-    used_x: set[int] = set()
-    used_y: set[int] = set()
-    for it in items:
-        w = sum(x.weights[i] for i in it.left) + sum(y.weights[j] for j in it.right)
-        num += it.score * w
-        matched_w += w
-        used_x.update(it.left)
-        used_y.update(it.right)
-        if it.kind != INITIAL and any(x.toks[i] not in PARTICLES for i in it.left):
+def _monotone(x: _Name, y: _Name, items: list[_Item]) -> bool:
+    ox_all = x.orders if x.comma and not y.comma else x.orders[:1]
+    oy_all = y.orders if y.comma and not x.comma else y.orders[:1]
+    for ox in ox_all:
+        seq = sorted(items, key=lambda it: ox[it[2][0]])
+        for oy in oy_all:
+            pos = [oy[it[3][0]] for it in seq]
+            if pos == sorted(pos):
+                return True
+    return False
+
+
+def _patronymic_swapped(x: _Name, y: _Name, items: list[_Item]) -> bool:
+    """SAID BIN SALEM / SALEM BIN SAID: the same tokens, another father."""
+    for _, kind, lx, ly in items:
+        if kind == EXACT and x.toks[lx[0]] in _PATRONYMICS:
+            px, py = lx[0], ly[0]
+            return any((it[2][0] < px) != (it[3][0] < py) for it in items if it[2][0] != px)
+    return False
+
+
+def _score(x: _Name, y: _Name) -> tuple[float, list[_Item], list[int], list[int], int]:
+    """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4 patronymic)."""
+    items, left_x, left_y = _align(x, y)
+    xw, yw = x.weights, y.weights
+    num = matched = 0.0
+    strong = loose_only = 0
+    for s, kind, lx, ly in items:
+        w = 0.0
+        for i in lx:
+            w += xw[i]
+        for j in ly:
+            w += yw[j]
+        num += s * w
+        matched += w
+        if w > 2 * _W_PARTICLE:
             strong += 1
-    left_x = [i for i in range(len(x.toks)) if i not in used_x]
-    left_y = [j for j in range(len(y.toks)) if j not in used_y]
-    names_x = [i for i in left_x if x.weights[i] != _W_PARTICLE]
-    names_y = [j for j in left_y if y.weights[j] != _W_PARTICLE]
-    covered = not names_x or not names_y
-    factor = _MISSING_FACTOR if covered else 1.0
-    rest = sum(x.weights[i] for i in left_x) + sum(y.weights[j] for j in left_y)
-    den = matched_w + factor * rest
+            if kind != INITIAL:
+                loose_only += 1
+    rest = 0.0
+    for i in left_x:
+        rest += xw[i]
+    for j in left_y:
+        rest += yw[j]
+    # one side fully aligned: the other's leftovers are missing middle names
+    den = matched + (rest if left_x and left_y else _MISSING_FACTOR * rest)
     score = num / den if den else 0.0
-    capped = strong < 2 and max(x.full, y.full) >= 2
-    if capped:
+    flags = 0
+    if (strong < 2 or not loose_only) and max(x.full, y.full) >= 2:
         score = min(score, _ONE_TOKEN_CAP)
-    reordered = False
+        flags |= 1
     if len(items) >= 2:
-        seq = sorted(items, key=lambda it: min(x.order[i] for i in it.left))
-        pos = [min(y.order[j] for j in it.right) for it in seq]
-        reordered = pos != sorted(pos)
-        if reordered:
+        if not _monotone(x, y, items):
             score -= _ORDER_PENALTY
-    score = min(1.0, max(0.0, score))
-    info: dict[str, object] = {
-        "left_x": left_x,
-        "left_y": left_y,
-        "covered": covered,
-        "capped": capped,
-        "reordered": reordered,
-    }
-    return score, info
+            flags |= 2
+        if _patronymic_swapped(x, y, items):
+            score = min(score, _ONE_TOKEN_CAP)
+            flags |= 4
+    return min(1.0, max(0.0, score)), items, left_x, left_y, flags
 
 
 def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool] | None:
@@ -278,9 +356,9 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     if prepared is None:
         return 0.0
     x, y, _ = prepared
-    if x.toks == y.toks and x.order == y.order:
+    if x.toks == y.toks:
         return 1.0
-    score, _info = _score(x, y, _align(x, y))
+    score = _score(x, y)[0]
     if score_cutoff is not None and score < score_cutoff:
         return 0.0
     return score
@@ -291,11 +369,12 @@ _KIND_TEXT = {
     PHONETIC: "transliteration variant",
     SKELETON: "transliteration variant",
     TYPO: "typo",
+    ROMAN: "romanisation variant",
 }
 
 
 def _role(x: _Name, y: _Name, it: _Item) -> str:
-    roles = {x.roles[i] for i in it.left} | {y.roles[j] for j in it.right}
+    roles = {x.roles[i] for i in it[2]} | {y.roles[j] for j in it[3]}
     if "F" in roles and "G" not in roles:
         return "family name"
     if "G" in roles and "F" not in roles:
@@ -315,34 +394,34 @@ def explain(a: str, b: str) -> tuple[float, list[str]]:
     if prepared is None:
         return 0.0, ["name missing"]
     x, y, flip = prepared
-    items = _align(x, y)
-    score, info = _score(x, y, items)
-    if x.toks == y.toks and x.order == y.order:
+    if x.toks == y.toks:
         return 1.0, ["name exact"]
+    score, items, left_x, left_y, flags = _score(x, y)
 
     def show(it: _Item) -> str:
-        left = " ".join(x.toks[i] for i in it.left)
-        right = " ".join(y.toks[j] for j in it.right)
+        left = " ".join(x.toks[i] for i in it[2])
+        right = " ".join(y.toks[j] for j in it[3])
         return f"{right} / {left}" if flip else f"{left} / {right}"
 
     reasons: list[str] = []
-    for it in sorted(items, key=lambda it: (x.roles[it.left[0]] != "F", it.left[0])):
+    for it in sorted(items, key=lambda it: (x.roles[it[2][0]] != "F", it[2][0])):
         role = _role(x, y, it)
-        if it.kind == EXACT:
-            text = f"{role} exact" if role != "name" else f"name part exact: {show(it)}"
-        elif it.kind == INITIAL:
+        kind = it[1]
+        if kind == EXACT:
+            if x.toks[it[2][0]] in PARTICLES:
+                continue
+            text = f"{role} exact" if role != "name" else f"name part exact: {x.toks[it[2][0]]}"
+        elif kind == INITIAL:
             text = f"initial matches: {show(it)}"
-        elif it.kind == ARTICLE:
+        elif kind == ARTICLE:
             text = f"particle attached: {show(it)}"
-        elif it.kind == JOINED:
+        elif kind == JOINED:
             text = f"joined / split name: {show(it)}"
         else:
             where = f" in {role}" if role != "name" else ""
-            text = f"{_KIND_TEXT[it.kind]}{where}: {show(it)}"
+            text = f"{_KIND_TEXT[kind]}{where}: {show(it)}"
         if text not in reasons:
             reasons.append(text)
-    left_x: list[int] = info["left_x"]  # type: ignore[assignment]
-    left_y: list[int] = info["left_y"]  # type: ignore[assignment]
     miss_x = [x.toks[i] for i in left_x]
     miss_y = [y.toks[j] for j in left_y]
     if flip:
@@ -356,8 +435,10 @@ def explain(a: str, b: str) -> tuple[float, list[str]]:
         reasons.append(f"middle name missing: {' '.join(names_x or names_y)}")
     if particles:
         reasons.append(f"particle missing: {' '.join(particles)}")
-    if info["reordered"]:
+    if flags & 2:
         reasons.append("name order differs")
-    if info["capped"]:
+    if flags & 4:
+        reasons.append("patronymic order differs")
+    if flags & 1:
         reasons.append("only one name part matches")
     return score, reasons

@@ -34,19 +34,21 @@ from hotlist.names._translit import transliterate
 __all__ = ["PARTICLES", "fold", "loose", "normalize", "split_name", "tokens"]
 
 # Name particles: articles, patronymic links, nobiliary prepositions.  They are
-# kept as tokens but weigh little in the score and give no blocking key.
+# kept as tokens but weigh little in the score and give no blocking key.  Left
+# out on purpose, because they are also common names: LE, DO, AN, DU (Vietnamese,
+# Chinese family names), E, LO, TEN.
 PARTICLES = frozenset(
     {
         # Arabic, Persian, Hebrew, Berber
-        "AL", "EL", "UL", "UD", "AD", "AS", "AR", "AN", "AZ", "BIN", "BEN", "IBN",
-        "BN", "BINT", "ABU", "ABOU", "UMM", "OULD", "AIT",
+        "AL", "EL", "UL", "BIN", "BEN", "IBN", "BN", "BINT", "ABU", "ABOU", "UMM",
+        "OULD", "AIT",
         # Dutch, German, Scandinavian
-        "VAN", "VON", "DER", "DEN", "TER", "TEN", "ZU", "ZUM", "ZUR", "AF", "AV",
+        "VAN", "VON", "DER", "DEN", "TER", "ZU", "ZUM", "ZUR", "AF", "AV",
         # Romance
-        "DE", "DA", "DAS", "DO", "DOS", "DEL", "DELLA", "DELLE", "DEGLI", "DI",
-        "DU", "DES", "LA", "LE", "LO", "LES", "Y", "E", "ST", "SAINT", "SANTA",
+        "DE", "DA", "DAS", "DOS", "DEL", "DELLA", "DELLE", "DEGLI", "DI", "DES",
+        "LA", "LES", "Y", "ST", "SAINT", "SANTA",
         # Irish, Scottish
-        "MAC", "MC", "NI", "NIC", "UA",
+        "MAC", "MC", "NI", "NIC",
     }
 )  # fmt: skip
 
