@@ -113,7 +113,7 @@ def test_name() -> None:
 
 def test_lookup_none_and_non_str() -> None:
     assert country.lookup(None) is None
-    assert country.lookup(42) is None  # type: ignore[arg-type]
+    assert country.lookup(42) is None
 
 
 def test_compact_and_format() -> None:

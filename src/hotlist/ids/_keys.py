@@ -47,9 +47,7 @@ class KeyTable:
             byte_map[ord(src)] = ord(dst)
             byte_map[ord(src.lower())] = ord(dst)
         self.byte_map = bytes(byte_map)
-        table: dict[int, int | None] = {
-            i: byte_map[i] for i in range(128) if byte_map[i] != i
-        }
+        table: dict[int, int | None] = {i: byte_map[i] for i in range(128) if byte_map[i] != i}
         for ch in separators:
             table[ord(ch)] = None
         self.table = table

@@ -254,8 +254,12 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
     r = _Reader(lines)
     width = len(lines[0])
     visa = lines[0][0] == "V"
-    fmt: Format = "TD1" if width == 30 else ("MRV-B" if visa else "TD2") if width == 36 else (
-        "MRV-A" if visa else "TD3"
+    fmt: Format = (
+        "TD1"
+        if width == 30
+        else ("MRV-B" if visa else "TD2")
+        if width == 36
+        else ("MRV-A" if visa else "TD3")
     )
     code = r.letters(0, 0, 2, "document code").rstrip("<")
     issuing = r.letters(0, 2, 5, "issuing country")
@@ -382,8 +386,23 @@ def format(text: str) -> str:
 
 # ----------------------------------------------------------------------------- writing
 
-_ICAO_LATIN = {"Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS", "Å": "AA", "Æ": "AE", "Ø": "OE",
-               "Þ": "TH", "Œ": "OE", "Ð": "D", "Ł": "L", "Đ": "D", "Ħ": "H", "İ": "I", "Ĳ": "IJ"}
+_ICAO_LATIN = {
+    "Ä": "AE",
+    "Ö": "OE",
+    "Ü": "UE",
+    "ß": "SS",
+    "Å": "AA",
+    "Æ": "AE",
+    "Ø": "OE",
+    "Þ": "TH",
+    "Œ": "OE",
+    "Ð": "D",
+    "Ł": "L",
+    "Đ": "D",
+    "Ħ": "H",
+    "İ": "I",
+    "Ĳ": "IJ",
+}
 
 
 def _latin(text: str) -> str:
