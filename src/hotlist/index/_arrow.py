@@ -1,0 +1,108 @@
+"""Zero-copy views of Arrow string arrays as numpy arrays.
+
+The indexes never turn keys into Python strings in bulk: they read the Arrow
+offsets and UTF-8 data buffers directly.  :class:`StringColumn` holds a
+reference to the Arrow array (so its buffers stay alive) plus numpy views of
+its offsets, data and validity, and memoryviews for the scalar hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+__all__ = ["StringColumn", "as_string_array"]
+
+_U8 = npt.NDArray[np.uint8]
+_I64 = npt.NDArray[np.int64]
+
+
+def as_string_array(keys: Any) -> Any:
+    """Return ``keys`` as a single-chunk Arrow string / binary array.
+
+    Accepts ``pa.Array`` and ``pa.ChunkedArray`` of ``string``, ``large_string``,
+    ``binary``, ``large_binary`` or ``string_view``; a chunked array is combined
+    (one copy), a ``string_view`` array is cast to ``large_string`` (one copy).
+    Anything else raises ``TypeError``.
+    """
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks() if keys.num_chunks != 1 else keys.chunk(0)
+    if not isinstance(keys, pa.Array):
+        raise TypeError(f"expected a pyarrow string array, got {type(keys).__name__}")
+    t = keys.type
+    if pa.types.is_string_view(t) or pa.types.is_binary_view(t):
+        keys = keys.cast(pa.large_string() if pa.types.is_string_view(t) else pa.large_binary())
+        t = keys.type
+    if pa.types.is_null(t):
+        keys = keys.cast(pa.string())
+        t = keys.type
+    if not (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_binary(t)
+        or pa.types.is_large_binary(t)
+    ):
+        raise TypeError(f"expected a pyarrow string array, got type {t}")
+    return keys
+
+
+@dataclass(frozen=True, eq=False)
+class StringColumn:
+    """Numpy views of an Arrow string array (no copy of the strings).
+
+    ``offsets`` has ``len(array) + 1`` entries (int32 or int64, as Arrow stores
+    them; absolute positions in ``data``); ``valid`` is ``None`` when the array
+    has no nulls.
+    """
+
+    array: Any
+    offsets: npt.NDArray[np.int32] | npt.NDArray[np.int64]
+    data: _U8
+    valid: npt.NDArray[np.bool_] | None
+    offsets_mv: memoryview = field(repr=False)
+    data_mv: memoryview = field(repr=False)
+
+    @classmethod
+    def of(cls, keys: Any) -> StringColumn:
+        arr = as_string_array(keys)
+        n = len(arr)
+        t = arr.type
+        large = pa.types.is_large_string(t) or pa.types.is_large_binary(t)
+        bufs = arr.buffers()
+        dtype = np.int64 if large else np.int32
+        if bufs[1] is None or n == 0:
+            offsets: Any = np.zeros(n + 1, dtype=dtype)
+        else:
+            offsets = np.frombuffer(bufs[1], dtype=dtype)[arr.offset : arr.offset + n + 1]
+        data: _U8 = (
+            np.zeros(0, dtype=np.uint8)
+            if bufs[2] is None
+            else np.frombuffer(bufs[2], dtype=np.uint8)
+        )
+        valid = None
+        if arr.null_count:
+            valid = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        return cls(arr, offsets, data, valid, offsets.data, data.data)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def lengths(self) -> _I64:
+        """Byte length of every key (0 for nulls)."""
+        return np.diff(self.offsets).astype(np.int64, copy=False)
+
+    def key_bytes(self, row: int) -> bytes:
+        """The UTF-8 bytes of one key (scalar path)."""
+        o = self.offsets_mv
+        return bytes(self.data_mv[o[row] : o[row + 1]])
+
+    def key_equals(self, row: int, key: bytes) -> bool:
+        """True when the key at ``row`` equals ``key`` byte for byte."""
+        o = self.offsets_mv
+        a = o[row]
+        e = o[row + 1]
+        return e - a == len(key) and self.data_mv[a:e] == key

@@ -1,0 +1,264 @@
+"""TokenIndex: the inverted index of person blocking keys.
+
+Each record (row) carries a few blocking keys computed by ``hotlist.names``
+(phonetic tokens, token n-grams, initials...).  The index is CSR:
+
+==============  ======  =============================================  ==========
+array           dtype   content                                        bytes
+==============  ======  =============================================  ==========
+vocabulary      Arrow   the distinct keys (UTF-8), with a KeyIndex     per key
+postings        uint32  row numbers, grouped by key, ascending         4 / (row, key)
+offsets         int64   start of each key's postings (len V + 1)       8 / key
+==============  ======  =============================================  ==========
+
+so about 4 bytes per distinct (row, key) pair -- ~25 bytes per person with 6
+keys -- plus ~25 bytes per distinct key.  A key's document frequency (df) is
+the length of its posting list.
+
+Aliases: pass one entry per name variant (primary name, alias 1, ...) and
+``row_of`` mapping each entry to its record; postings hold records, counted
+once per key however many of its names carry it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hotlist.index._arrow import StringColumn
+from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
+
+__all__ = ["TokenIndex"]
+
+_I64 = npt.NDArray[np.int64]
+_F32 = npt.NDArray[np.float32]
+
+
+class TokenIndex:
+    """Ranked candidate generation from shared blocking keys.
+
+    ``candidates(keys)`` returns the rows sharing the most distinctive keys
+    with the query: each shared key adds its IDF weight ``log(1 + N / df)``
+    (N = number of rows), and rows are ranked by the sum, best first, ties by
+    row number.  Keys with ``df > max_df`` (default: 5 % of the rows, but never
+    below 1,000) are skipped as too common -- unless no other query key is in
+    the index, in which case the common ones are used.
+
+    >>> keys = pa.array([["ANNA", "ERIKSSON"], ["ANNA", "SMITH"], ["JOHN", "SMITH"], None])
+    >>> ix = TokenIndex.build(keys)
+    >>> ix.candidates(["ANNA", "ERIKSSON"]).tolist()
+    [0, 1]
+    >>> ix.df("SMITH"), ix.df("NOBODY")
+    (2, 0)
+    """
+
+    __slots__ = ("_local", "_n_rows", "_offsets", "_postings", "_vocab")
+
+    def __init__(
+        self,
+        vocab: KeyIndex,
+        offsets: npt.NDArray[np.int64],
+        postings: npt.NDArray[np.uint32],
+        n_rows: int,
+    ) -> None:
+        if len(offsets) != len(vocab) + 1 or int(offsets[-1]) != len(postings):
+            raise ValueError("offsets, postings and vocabulary do not agree")
+        self._vocab = vocab
+        self._offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        self._postings = np.ascontiguousarray(postings, dtype=np.uint32)
+        self._n_rows = int(n_rows)
+        self._local = threading.local()
+
+    @classmethod
+    def build(
+        cls,
+        keys_per_row: Any,
+        *,
+        row_of: npt.ArrayLike | None = None,
+        n_rows: int | None = None,
+    ) -> TokenIndex:
+        """Index a list array of keys: entry ``i`` holds the keys of row ``row_of[i]``.
+
+        ``keys_per_row`` is a pyarrow ``list<string>`` (or large list) array;
+        null lists and null keys are ignored.  ``row_of`` defaults to the entry
+        number; ``n_rows`` defaults to ``max(row_of) + 1`` (or the number of
+        entries).
+        """
+        if isinstance(keys_per_row, pa.ChunkedArray):
+            keys_per_row = keys_per_row.combine_chunks()
+        if not (pa.types.is_list(keys_per_row.type) or pa.types.is_large_list(keys_per_row.type)):
+            raise TypeError(f"expected a pyarrow list<string> array, got {keys_per_row.type}")
+        n_entries = len(keys_per_row)
+        flat = keys_per_row.flatten()
+        parent = keys_per_row.value_parent_indices().to_numpy().astype(np.int64)
+        if row_of is None:
+            owner = parent
+            total = n_entries if n_rows is None else int(n_rows)
+        else:
+            ro = np.asarray(row_of, dtype=np.int64)
+            if len(ro) != n_entries:
+                raise ValueError("row_of must have one entry per list")
+            owner = ro[parent]
+            total = (int(ro.max()) + 1 if len(ro) else 0) if n_rows is None else int(n_rows)
+        if len(owner) and (owner.min() < 0 or owner.max() >= total):
+            raise ValueError("row numbers must lie in [0, n_rows)")
+        if total >= 1 << 32:
+            raise ValueError("TokenIndex holds at most 2**32 - 1 rows")
+        if flat.null_count:
+            ok = flat.is_valid()
+            owner = owner[ok.to_numpy(zero_copy_only=False)]
+            flat = flat.filter(ok)
+        enc = pc.dictionary_encode(flat)
+        vocab_keys = enc.dictionary
+        if not isinstance(enc, pa.DictionaryArray):  # pragma: no cover - defensive
+            raise TypeError("dictionary encoding failed")
+        idx = enc.indices.to_numpy().astype(np.uint64)
+        pairs = np.unique((idx << np.uint64(32)) | owner.astype(np.uint64))
+        postings = pairs.astype(np.uint32)
+        counts = np.bincount((pairs >> np.uint64(32)).astype(np.int64), minlength=len(vocab_keys))
+        offsets = np.zeros(len(vocab_keys) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return cls(KeyIndex.build(vocab_keys), offsets, postings, total)
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The index as plain numpy arrays (for ``np.save`` / memory mapping)."""
+        col = StringColumn.of(self._vocab.keys)
+        out: dict[str, npt.NDArray[Any]] = {
+            "vocab_offsets": np.asarray(col.offsets, dtype=np.int64) - int(col.offsets[0]),
+            "vocab_data": col.data[int(col.offsets[0]) : int(col.offsets[-1])],
+            "offsets": self._offsets,
+            "postings": self._postings,
+            "n_rows": np.array([self._n_rows], dtype=np.int64),
+        }
+        for k, v in self._vocab.arrays().items():
+            out["vocab_index." + k] = v
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]]) -> TokenIndex:
+        """Rebuild from :meth:`arrays` (the vocabulary is rebuilt zero-copy)."""
+        vo = np.ascontiguousarray(arrays["vocab_offsets"], dtype=np.int64)
+        vd = np.ascontiguousarray(arrays["vocab_data"], dtype=np.uint8)
+        vocab_keys = pa.LargeStringArray.from_buffers(
+            len(vo) - 1, pa.py_buffer(vo), pa.py_buffer(vd)
+        )
+        pre = "vocab_index."
+        sub = {k[len(pre) :]: v for k, v in arrays.items() if k.startswith(pre)}
+        return cls(
+            KeyIndex.from_arrays(vocab_keys, sub),
+            arrays["offsets"],
+            arrays["postings"],
+            int(arrays["n_rows"][0]),
+        )
+
+    # -- facts --------------------------------------------------------------
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows (records) the row numbers refer to."""
+        return self._n_rows
+
+    @property
+    def n_keys(self) -> int:
+        """Number of distinct keys."""
+        return len(self._vocab)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: postings, offsets, vocabulary strings and their KeyIndex."""
+        return int(
+            self._postings.nbytes
+            + self._offsets.nbytes
+            + self._vocab.nbytes
+            + self._vocab.keys.nbytes
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"TokenIndex({self._n_rows:,} rows, {self.n_keys:,} keys, "
+            f"{len(self._postings):,} postings, {self.nbytes:,} bytes)"
+        )
+
+    def _key_id(self, key: str) -> int:
+        hit = self._vocab.lookup(key)
+        return int(hit[0]) if len(hit) else -1
+
+    def df(self, key: str) -> int:
+        """Document frequency: the number of rows carrying ``key`` (0 if none)."""
+        k = self._key_id(key)
+        return 0 if k < 0 else int(self._offsets[k + 1] - self._offsets[k])
+
+    def postings(self, key: str) -> npt.NDArray[np.uint32]:
+        """The rows carrying ``key``, ascending (a read-only view)."""
+        k = self._key_id(key)
+        if k < 0:
+            return EMPTY_ROWS.astype(np.uint32)
+        v = self._postings[self._offsets[k] : self._offsets[k + 1]]
+        v.flags.writeable = False
+        return v
+
+    # -- candidates -----------------------------------------------------------
+
+    def candidates(
+        self, keys: Sequence[str], *, limit: int = 500, max_df: int | None = None
+    ) -> _I64:
+        """Up to ``limit`` rows sharing the most / rarest keys, best first."""
+        return self.scored_candidates(keys, limit=limit, max_df=max_df)[0]
+
+    def scored_candidates(
+        self, keys: Sequence[str], *, limit: int = 500, max_df: int | None = None
+    ) -> tuple[_I64, _F32]:
+        """:meth:`candidates` with each row's score (sum of IDF weights)."""
+        if limit <= 0:
+            return EMPTY_ROWS, np.zeros(0, dtype=np.float32)
+        n = self._n_rows
+        cap = max(1000, int(0.05 * n)) if max_df is None else int(max_df)
+        offs = self._offsets
+        found: list[tuple[int, int, int]] = []  # (df, key id, start)
+        for k in sorted(set(keys)):
+            kid = self._key_id(k)
+            if kid >= 0:
+                a = int(offs[kid])
+                found.append((int(offs[kid + 1]) - a, kid, a))
+        if not found:
+            return EMPTY_ROWS, np.zeros(0, dtype=np.float32)
+        found.sort()
+        use = [f for f in found if f[0] <= cap] or found
+        scratch = self._scratch()
+        post = self._postings
+        fresh: list[npt.NDArray[np.uint32]] = []
+        for df, _kid, a in use:
+            p = post[a : a + df]
+            new = p[scratch[p] == 0]  # rows not yet touched by an earlier key
+            if len(new):
+                fresh.append(new)
+            scratch[p] += np.float32(math.log1p(n / df))
+        rows = fresh[0] if len(fresh) == 1 else np.concatenate(fresh)
+        scores = scratch[rows]
+        scratch[rows] = 0  # leave the scratch clean for the next call
+        if len(rows) > limit:
+            kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            above = scores > kth
+            tie = np.flatnonzero(scores == kth)
+            need = limit - int(above.sum())
+            ties = tie[np.argsort(rows[tie], kind="stable")[:need]]
+            sel = np.concatenate([np.flatnonzero(above), ties])
+            rows = rows[sel]
+            scores = scores[sel]
+        order = np.lexsort((rows, -scores))
+        return rows[order].astype(np.int64), scores[order]
+
+    def _scratch(self) -> _F32:
+        """A per-thread zeroed float32 array of n_rows scores (reused)."""
+        s: _F32 | None = getattr(self._local, "scores", None)
+        if s is None:
+            s = np.zeros(self._n_rows, dtype=np.float32)
+            self._local.scores = s
+        return s
