@@ -16,8 +16,10 @@ after a small pre-pass of transliteration equivalences.
   spellings that transliteration systems disagree on onto one: ``KS``/``X``,
   ``W``/``V`` (IWANOW / IVANOV), ``Y``/``I``, ``IU``/``YU`` (ICAO IURII /
   YURI), ``ZH``/``J``, ``DJ``/``J``, ``KH``/``H``, ``Q``/``K``, ``PH``/``F``,
-  ``OU``/``U``, ``TSCH``/``CH``, ``SCH``/``SH``, doubled letters, and leading
-  vowels all become ``A`` in the key (OSAMA / USAMA, ABDEL / EBDEL).
+  ``OU``/``U``, ``TSCH``/``CH``, ``SCH``/``SH``, doubled letters; a leading
+  vowel becomes ``A`` (OSAMA / USAMA, ABDEL / EBDEL), a leading ``J``, ``Y`` or
+  ``I`` before a vowel ``Y`` (YURI / IURII / JURI, YUSUF / JUSUF), and a leading
+  ``YE`` / ``JE`` / ``IE`` is ``E`` (YELENA / ELENA / JELENA, YEVGENIY / EVGENII).
 
 Metaphone alone merges MAHMUD and MUHAMMAD (``MMT`` and ``MHMT`` after the
 pre-pass both become ``MHMT``): that is fine for blocking, which must not lose
@@ -65,6 +67,7 @@ _RULES: tuple[tuple[str, str], ...] = (
 )
 _DOUBLE = re.compile(r"([A-Z])\1+")
 _LEADING_I = re.compile("^I(?=[AEOU])")
+_LEADING_YE = re.compile("^[YJI]E")
 _VOWELS = frozenset("AEIOUY")
 
 
@@ -101,20 +104,27 @@ def phonetic_key(token: str) -> str:
     ('SHMT', 'HLT', 'ABTLRMN')
     >>> phonetic_key("ABDELRAHMAN") == phonetic_key("ABDULRAHMAN")
     True
+    >>> phonetic_key("SOUZA") == phonetic_key("SOUSA"), phonetic_key("LI"), phonetic_key("LEE")
+    (True, 'LI', 'LI')
     >>> phonetic_key("")
     ''
     """
     token = normalize(token).replace(",", "").replace(" ", "")
     if not token:
         return ""
-    form = _LEADING_I.sub("Y", variant(token))
+    form = _LEADING_I.sub("Y", variant(_LEADING_YE.sub("E", token)))
     key: str = _DOUBLE.sub(r"\1", jellyfish.metaphone(form).upper().replace(" ", ""))
     if not key:
         return form[:1]
-    if key[0] in _VOWELS:
+    if key[0] in "AEIOU":
         key = "A" + key[1:]
+    elif key[0] in "JY":  # YURI / IURII / JURI, YUSUF / JUSUF
+        key = "Y" + key[1:]
     if key[0] == "X":  # metaphone writes SH as X; keep X (KS) apart
         key = ("SH" if form.startswith(("SH", "CH", "S")) else "KS") + key[1:]
+    if len(key) < 2:  # short names (LI, SOUZA, WEI): add the first vowel, as a class
+        vowel = next((c for c in form[1:] if c in _VOWELS), "")
+        key += vowel
     return key
 
 

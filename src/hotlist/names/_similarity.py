@@ -61,6 +61,12 @@ shared token (at most 0.6).  Measured on ``tests/names/data/pairs.tsv``
 with ``benchmarks/names_quality.py``.
 """
 
+MAX_TOKENS = 12
+"""Tokens of a name the scorer looks at (the rest is junk, not a longer name)."""
+
+MAX_TOKEN_LENGTH = 40
+"""Letters of a token the scorer looks at."""
+
 TOKEN_FLOOR = 0.72
 """Token pairs scoring under this are not aligned at all."""
 
@@ -180,6 +186,7 @@ class _Name:
     comma: bool
     full: int  # number of non-particle tokens
     tokset: frozenset[str]
+    cut: bool  # tokens were cut at MAX_TOKENS / MAX_TOKEN_LENGTH
 
 
 @lru_cache(maxsize=1 << 16)
@@ -195,11 +202,17 @@ def _parse(norm: str) -> _Name:
         toks = family.split()
         roles = ["N"] * len(toks)
         orders = (tuple(range(len(toks))),)
+    cut = len(toks) > MAX_TOKENS or any(len(t) > MAX_TOKEN_LENGTH for t in toks)
+    if cut:  # junk, not a name: bound the work
+        toks = [t[:MAX_TOKEN_LENGTH] for t in toks[:MAX_TOKENS]]
+        roles = roles[:MAX_TOKENS]
+        orders = tuple(tuple(min(p, MAX_TOKENS - 1) for p in o[:MAX_TOKENS]) for o in orders)
     weights = tuple(
         _W_PARTICLE if t in PARTICLES else _W_INITIAL if len(t) == 1 else _W_NAME for t in toks
     )
     full = sum(1 for t in toks if t not in PARTICLES)
-    return _Name(tuple(toks), tuple(roles), weights, orders, bool(comma), full, frozenset(toks))
+    toks_t = tuple(toks)
+    return _Name(toks_t, tuple(roles), weights, orders, bool(comma), full, frozenset(toks), cut)
 
 
 # an aligned group: score, kind, token positions in x, token positions in y
@@ -325,14 +338,15 @@ def _score(x: _Name, y: _Name) -> tuple[float, list[_Item], list[int], list[int]
     return min(1.0, max(0.0, score)), items, left_x, left_y, flags
 
 
-def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool] | None:
+def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool, bool] | None:
+    """Both names parsed, in canonical order; whether they were flipped; whether equal."""
     na, nb = normalize(a), normalize(b)
     if not na or not nb:
         return None
     flip = na > nb
     if flip:
         na, nb = nb, na
-    return _parse(na), _parse(nb), flip
+    return _parse(na), _parse(nb), flip, na == nb
 
 
 def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
@@ -350,14 +364,14 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     >>> similarity("Smith", "John Smith", score_cutoff=0.85)
     0.0
     """
-    if a == b and a:
-        return 1.0
     prepared = _prepare(a, b)
     if prepared is None:
         return 0.0
-    x, y, _ = prepared
-    if x.toks == y.toks:
+    x, y, _, same = prepared
+    if same:
         return 1.0
+    if x.toks == y.toks:
+        return 0.99 if x.cut or y.cut else 1.0
     score = _score(x, y)[0]
     if score_cutoff is not None and score < score_cutoff:
         return 0.0
@@ -393,9 +407,13 @@ def explain(a: str, b: str) -> tuple[float, list[str]]:
     prepared = _prepare(a, b)
     if prepared is None:
         return 0.0, ["name missing"]
-    x, y, flip = prepared
-    if x.toks == y.toks:
+    x, y, flip, same = prepared
+    if same:
         return 1.0, ["name exact"]
+    if x.toks == y.toks:
+        return (
+            (0.99, ["name too long, compared in part"]) if x.cut or y.cut else (1.0, ["name exact"])
+        )
     score, items, left_x, left_y, flags = _score(x, y)
 
     def show(it: _Item) -> str:

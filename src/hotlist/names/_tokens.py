@@ -55,7 +55,7 @@ PARTICLES = frozenset(
 _NORMAL = re.compile(r"[A-Z]+(?: [A-Z]+)*(?:, [A-Z]+(?: [A-Z]+)*)?")
 _APOSTROPHES = re.compile("['`\u2019\u2018\u02bc\u02bb\u00b4]")
 _NON_ALPHA = re.compile(r"[^A-Z,]+")
-_FOLD = re.compile("AE|OE|UE|AA")
+_FOLD = re.compile("(?:AE|OE|UE)(?!E)|AA(?!A)")
 _FOLD_MAP = {"AE": "A", "OE": "O", "UE": "U", "AA": "A"}
 
 
@@ -92,12 +92,16 @@ def fold(token: str) -> str:
     Applied to both sides of every comparison, so ``MUELLER``, ``MULLER`` and
     ``MÜLLER`` compare equal.
 
-    >>> fold("MUELLER"), fold("HAAKON"), fold("SMITH")
-    ('MULLER', 'HAKON', 'SMITH')
+    >>> fold("MUELLER"), fold("HAAKON"), fold("SMITH"), fold("SAEED")
+    ('MULLER', 'HAKON', 'SMITH', 'SAEED')
     """
     if "E" not in token and "AA" not in token:
         return token
-    return _FOLD.sub(lambda m: _FOLD_MAP[m.group()], token)
+    while True:  # to a fixed point, so that fold is idempotent (AAE -> AE -> A); SAEED stays
+        folded = _FOLD.sub(lambda m: _FOLD_MAP[m.group()], token)
+        if folded == token:
+            return token
+        token = folded
 
 
 def loose(text: str) -> str:
