@@ -119,7 +119,6 @@ _OCR = KeyTable(SEPARATORS, DOCUMENT_OCR)
 _compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
 _ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
 _delete = _COMPACT.delete_bytes
-_SEP_SET = frozenset(SEPARATORS)
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 _PY_SEPS = "[" + re.escape(SEPARATORS) + "]+"
@@ -128,6 +127,8 @@ _SPACE_RUN = re.compile(_PY_SEPS)
 _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _FULL = {code: re.compile(f"(?:{rx})") for code, rx in FORMATS.items()}
 _PREFIX = re.compile(r"([A-Z]{1,3}) (.+)")
+# Cheap pre-test, same in both engines: 1-3 letters then a separator at the start.
+_PY_CANDIDATE = re.compile(f"[{re.escape(SEPARATORS)}]*([A-Za-z]{{1,3}})[{re.escape(SEPARATORS)}]")
 
 
 def _spaced(plate: str) -> str:
@@ -136,8 +137,8 @@ def _spaced(plate: str) -> str:
 
 def _strip_sign(plate: str) -> str:
     """The plate without its distinguishing sign, when the module rule says so."""
-    head = plate.lstrip(SEPARATORS)[:4]
-    if not any(c in _SEP_SET for c in head):  # fast path: no separator near the start
+    start = _PY_CANDIDATE.match(plate)
+    if start is None or start.group(1).upper() not in SIGNS:  # fast path
         return plate
     spaced = _spaced(plate)
     m = _PREFIX.fullmatch(spaced)
@@ -176,6 +177,20 @@ def _strip_sign_array(plates: Any) -> Any:
         plates = pa.array(plates, type=pa.string())
     if not pa.types.is_string(plates.type):
         plates = plates.cast(pa.string())
+    # Only rows that start with a known sign and a separator need the full rule.
+    start = pc.extract_regex(
+        plates, pattern=f"^{_COMPACT.pattern}*(?P<s>[A-Za-z]{{1,3}}){_COMPACT.pattern}"
+    )
+    candidate = pc.fill_null(
+        pc.is_in(pc.ascii_upper(start.field("s")), value_set=pa.array(list(SIGNS))), False
+    )
+    if not pc.any(candidate).as_py():
+        return plates
+    subset = pc.filter(plates, candidate)
+    return pc.replace_with_mask(plates, candidate, _strip_rule_array(subset))
+
+
+def _strip_rule_array(plates: Any) -> Any:
     spaced = pc.utf8_trim(
         pc.replace_substring_regex(pc.ascii_upper(plates), pattern=_RE2_SEPS, replacement=" "),
         characters=" ",

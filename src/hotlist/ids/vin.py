@@ -129,6 +129,8 @@ def ocr_key_array(vins: Any) -> Any:
 def repair(vin: str) -> tuple[str, list[str]]:
     """The compacted VIN with I -> 1 and O, Q -> 0, and one message per repair."""
     value = compact(vin)
+    if "I" not in value and "O" not in value and "Q" not in value:
+        return value, []
     notes = [
         f"VIN position {i}: {c!r} read as {_REPAIRS[c]!r}"
         for i, c in enumerate(value, 1)
@@ -143,8 +145,8 @@ def _seventeen(vin: str) -> str:
     value, _ = repair(vin)
     if len(value) != 17:
         raise InvalidQuery(f"a VIN has 17 characters; {_show(value)} has {len(value)}")
-    bad = [c for c in value if c not in _VIN_CHARS]
-    if bad:
+    if not _VIN_CHARS.issuperset(value):
+        bad = [c for c in value if c not in _VIN_CHARS]
         raise InvalidQuery(f"VIN {_show(value)} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
     return value
 
@@ -155,7 +157,7 @@ def check_digit(vin: str) -> str:
     Raises ``InvalidQuery`` when ``vin`` is not 17 VIN characters after repair.
     """
     value = _seventeen(vin)
-    total = sum(_TRANSLITERATION[c] * w for c, w in zip(value, _WEIGHTS, strict=True))
+    total = sum(map(int.__mul__, map(_TRANSLITERATION.__getitem__, value), _WEIGHTS))
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 
@@ -200,8 +202,8 @@ def validate(vin: str) -> str:
     value = compact(vin)
     if not value:
         raise InvalidQuery("VIN is empty")
-    bad = [c for c in value if c not in _ALNUM]
-    if bad:
+    if not _ALNUM.issuperset(value):
+        bad = [c for c in value if c not in _ALNUM]
         raise InvalidQuery(f"VIN {_show(value)} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
     if 5 <= len(value) < 17:
         return value  # a pre-1981 chassis number: kept as written
