@@ -90,8 +90,11 @@ def main() -> None:
     t = min(timeit.repeat(cold, number=1, repeat=5)) / n
     print(f"similarity on normalised names: {t * 1e6:.2f} us per call (cold caches)")
     cut = args.threshold
-    t = min(timeit.repeat(lambda: [similarity(a, b, score_cutoff=cut) for a, b in norm],
-                          number=loops, repeat=5)) / (loops * n)
+    t = min(
+        timeit.repeat(
+            lambda: [similarity(a, b, score_cutoff=cut) for a, b in norm], number=loops, repeat=5
+        )
+    ) / (loops * n)
     print(f"similarity with score_cutoff: {t * 1e6:.2f} us per call (warm caches)")
 
 

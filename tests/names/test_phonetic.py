@@ -78,8 +78,8 @@ def _variants(name: str, rng: random.Random) -> list[str]:
     out.append(" ".join(reversed(toks)))  # reordered
     if len(toks) >= 3:  # middle name missing
         out.append(" ".join(toks[:1] + toks[2:]))
-    for k in range(len(toks) - 1):  # joined, and the join with a typo elsewhere
-        out.append(" ".join(toks[:k] + [toks[k] + toks[k + 1]] + toks[k + 2 :]))
+    for k in range(len(toks) - 1):  # joined
+        out.append(" ".join([*toks[:k], toks[k] + toks[k + 1], *toks[k + 2 :]]))
     for k, tok in enumerate(toks):  # split
         if len(tok) >= 8:
             out.append(" ".join([*toks[:k], tok[:4], tok[4:], *toks[k + 1 :]]))

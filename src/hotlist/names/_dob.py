@@ -60,7 +60,7 @@ DOB_SCORES = {
 
 _U = r"(?:\d{1,2}|0?[X?]{1,2})"  # a day or month, possibly unknown
 _ISO = re.compile(rf"(\d{{4}})(?:[-/.]({_U})(?:[-/.]({_U}))?)?")
-_COMPACT = re.compile(r"(\d{4})(\d\d)(\d\d)?")
+_COMPACT = re.compile(r"(\d{4})(\d\d)(\d\d)|((?:19|20)\d\d)(\d\d)")
 _DAY_FIRST = re.compile(rf"({_U})[./-]({_U})[./-](\d{{4}})")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -96,14 +96,17 @@ PartialDate(year=1974, month=8, day=12))
     shown = text if len(text) <= 40 else text[:40] + "..."
     if not raw:
         raise InvalidQuery("date of birth is empty")
-    if (m := _ISO.fullmatch(raw)) or (m := _COMPACT.fullmatch(raw)):
+    if m := _ISO.fullmatch(raw):
         year, month, day = m.group(1), m.group(2), m.group(3)
+    elif m := _COMPACT.fullmatch(raw):
+        year, month, day = m.group(1) or m.group(4), m.group(2) or m.group(5), m.group(3)
     elif m := _DAY_FIRST.fullmatch(raw):
         day, month, year = m.group(1), m.group(2), m.group(3)
     else:
         raise InvalidQuery(
             f"date of birth {shown!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, "
-            "YYYYMMDD, DD.MM.YYYY or DD/MM/YYYY (00 for an unknown part)"
+            "YYYYMMDD, DD.MM.YYYY or DD/MM/YYYY (00 for an unknown part; the year "
+            "needs four digits)"
         )
     y, mo, d = int(year), _part(month), _part(day)
     today = today or date.today()
