@@ -81,7 +81,7 @@ def duplicate_mask(ids: pa.Array, usable: np.ndarray) -> tuple[np.ndarray, dict[
     where = np.nonzero(usable)[0]
     if where.size == 0:
         return np.zeros(len(ids), dtype=bool), {}
-    enc = pc.dictionary_encode(ids.take(pa.array(where)))
+    enc = pc.dictionary_encode(ids if where.size == len(ids) else ids.take(pa.array(where)))
     if len(enc.dictionary) == where.size:
         return np.zeros(len(ids), dtype=bool), {}
     codes = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
