@@ -90,10 +90,6 @@ def _edit_rows(need: int) -> tuple[_U32, list[list[int]]]:
     return cur
 
 
-_PAIR = np.array([0, 1], dtype=np.uint32)
-_DEPTH = np.arange(64, dtype=np.uint32)
-
-
 def default_dir_bits(n: int) -> int:
     """Directory bits for ``n`` keys: ~1-2 keys per slot, at least 2**8 slots."""
     return min(31, max(8, n.bit_length() - 1))
@@ -364,19 +360,12 @@ class KeyIndex:
         if len(b) > self._maxlen + 1 or not len(self._rows):
             return EMPTY_ROWS
         h = self._variant_crcs(b)
-        # slot bounds of every variant: one gather of (lo, hi) pairs
-        lohi = self._dir[(h >> np.uint32(self._shift))[:, None] + _PAIR]
-        lo = lohi[:, 0]
-        cnt = lohi[:, 1] - lo
-        depth = int(cnt.max())
-        if not depth:
+        d = self._dir
+        t = h >> np.uint32(self._shift)
+        lo = d[t]
+        pos, owner = _expand(lo, d[t + 1] - lo)
+        if not len(pos):
             return EMPTY_ROWS
-        if depth <= len(_DEPTH):
-            # (variant, j) for every j < cnt[variant]: the entries of its slot
-            owner, j = np.nonzero(_DEPTH[:depth] < cnt[:, None])
-            pos = lo[owner] + j
-        else:  # a slot crowded by one key repeated in many rows
-            pos, owner = _expand(lo, cnt)
         keep = self._fp[pos] == h.astype(np.uint16)[owner]
         cand = self._rows[pos[keep]].tolist()
         if not cand:
