@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DATASETS",
@@ -28,6 +28,7 @@ __all__ = [
     "SEXES",
     "VEHICLES_SCHEMA",
     "CheckResult",
+    "CheckResultModel",
     "DocumentRecord",
     "Hit",
     "PersonRecord",
@@ -129,7 +130,9 @@ class DocumentRecord(_Record):
     record_id: str
     document_number: str
     issuing_country: str = Field(min_length=3, max_length=3)
-    document_type: Literal["passport", "id_card", "visa", "residence_permit", "travel_document", "other"]
+    document_type: Literal[
+        "passport", "id_card", "visa", "residence_permit", "travel_document", "other"
+    ]
     status: Literal["stolen", "lost", "revoked", "invalidated", "stolen_blank"]
     reported_on: date
     reporting_country: str | None = None
@@ -195,18 +198,95 @@ class Hit(BaseModel):
     record: dict[str, Any]
 
 
-class CheckResult(BaseModel):
-    """The answer to one ``check()``: hits best first, warnings, the data version."""
+class CheckResultModel(BaseModel):
+    """The pydantic form of a :class:`CheckResult`: for validation, JSON and schemas."""
 
     model_config = ConfigDict(frozen=True)
 
+    hit: bool
     hits: list[Hit] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     query: dict[str, Any] = Field(default_factory=dict)
     data_version: str = ""
 
-    @computed_field  # type: ignore[prop-decorator]
+
+class CheckResult:
+    """The answer to one ``check()``: hits best first, warnings, the data version.
+
+    A plain slotted class rather than a pydantic model on purpose: ``check()``
+    answers a miss in about a microsecond and constructing even an unvalidated
+    pydantic model costs several.  Its contents come from the engine, which is
+    trusted; :meth:`model` gives the validated pydantic form and
+    :meth:`model_dump` / :meth:`model_dump_json` serialise through it.
+    """
+
+    __slots__ = ("data_version", "hits", "query", "warnings")
+
+    hits: list[Hit]
+    warnings: list[str]
+    query: dict[str, Any]
+    data_version: str
+
+    def __init__(
+        self,
+        hits: list[Hit] | None = None,
+        warnings: list[str] | None = None,
+        query: dict[str, Any] | None = None,
+        data_version: str = "",
+    ) -> None:
+        self.hits = hits if hits is not None else []
+        self.warnings = warnings if warnings is not None else []
+        self.query = query if query is not None else {}
+        self.data_version = data_version
+
     @property
     def hit(self) -> bool:
         """True when at least one record answers the query."""
         return bool(self.hits)
+
+    def model(self) -> CheckResultModel:
+        """The validated pydantic model of this result."""
+        return CheckResultModel(
+            hit=self.hit,
+            hits=self.hits,
+            warnings=self.warnings,
+            query=self.query,
+            data_version=self.data_version,
+        )
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """A plain dict (pydantic ``model_dump`` of :meth:`model`)."""
+        return self.model().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """JSON text (pydantic ``model_dump_json`` of :meth:`model`)."""
+        return self.model().model_dump_json(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckResult):
+            return NotImplemented
+        return (
+            self.hits == other.hits
+            and self.warnings == other.warnings
+            and self.query == other.query
+            and self.data_version == other.data_version
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        best = f", best={self.hits[0].dataset}:{self.hits[0].record_id}" if self.hits else ""
+        return (
+            f"CheckResult(hit={self.hit}, hits={len(self.hits)}{best}, "
+            f"warnings={len(self.warnings)}, data_version={self.data_version!r})"
+        )
+
+    def __str__(self) -> str:
+        from hotlist._present import result_text
+
+        return result_text(self)
+
+    def _repr_html_(self) -> str:
+        from hotlist._present import result_html
+
+        return result_html(self)
