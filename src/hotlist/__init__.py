@@ -1,20 +1,41 @@
 """hotlist: embeddable, offline hotlist checks.
 
 Is this travel document stolen or lost, is this vehicle stolen, is this person
-wanted?  ``hotlist.load()`` reads local extracts; ``Hotlist.check()`` answers in
-microseconds.
+wanted?  ``hotlist.load()`` reads local extracts and builds compact indexes;
+``Hotlist.check()`` answers in microseconds, ``check_many()`` screens whole
+tables, ``sql()`` queries the lists with DuckDB.
+
+>>> import hotlist
+>>> hl = hotlist.load(hotlist.sample_data_path(), progress=False)
+>>> hl.check(document="L898902C3", country="UTO").hit
+True
+>>> hotlist.ids.country.normalize("D") == hotlist.ids.country.normalize("Germany") == "DEU"
+True
 """
 
 from __future__ import annotations
 
+from hotlist import ids, names
 from hotlist._errors import ExtractError, HotlistError, IntegrityError, InvalidQuery
+from hotlist.cli import sample_data_path
+from hotlist.engine import Hotlist, load
+from hotlist.extracts import LoadReport
+from hotlist.schema import CheckResult, Hit
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckResult",
     "ExtractError",
+    "Hit",
+    "Hotlist",
     "HotlistError",
     "IntegrityError",
     "InvalidQuery",
+    "LoadReport",
     "__version__",
+    "ids",
+    "load",
+    "names",
+    "sample_data_path",
 ]

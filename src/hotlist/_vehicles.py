@@ -1,0 +1,140 @@
+"""Vehicle matching: VINs (full, OCR-repaired, one edit, partial) and licence plates.
+
+As for documents, one normalised key per identifier serves every level: the
+VIN's OCR key (I->1, O/Q->0, which ISO 3779 forbids anyway) and the plate's OCR
+key (the document look-alike classes).  Partial VINs (the last 6-8 characters a
+patrol officer reads) go through a suffix index over the same VIN keys.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+
+from hotlist._documents import Candidate, _decoded, _string_array
+from hotlist.ids import plate as plate_ids
+from hotlist.ids import vin as vin_ids
+from hotlist.index import KeyIndex, SuffixIndex
+
+__all__ = ["VehicleIndex", "plate_score", "vin_score"]
+
+VIN_LEVEL_SCORE = {"exact": 1.0, "ocr": 0.9, "edit": 0.75}
+VIN_LEVEL_REASON = {
+    "exact": "VIN exact",
+    "ocr": "VIN equal after OCR repair (I->1, O/Q->0)",
+    "edit": "VIN one edit away",
+}
+PARTIAL_MIN, PARTIAL_MAX = 6, 8
+PLATE_LEVEL_SCORE = {"exact": 1.0, "ocr": 0.85}
+
+
+@lru_cache(maxsize=1024)
+def vin_score(level: str, suffix_len: int = 0) -> tuple[float, tuple[str, ...]]:
+    """Score and reasons of a VIN candidate.
+
+    >>> vin_score("partial", 8)
+    (0.65, ('last 8 characters of the VIN match',))
+    """
+    if level == "partial":
+        score = 0.55 + 0.05 * (suffix_len - PARTIAL_MIN)
+        return round(score, 4), (f"last {suffix_len} characters of the VIN match",)
+    return VIN_LEVEL_SCORE[level], (VIN_LEVEL_REASON[level],)
+
+
+@lru_cache(maxsize=4096)
+def plate_score(
+    level: str, asked_country: str | None, listed_country: str | None
+) -> tuple[float, tuple[str, ...]]:
+    """Score and reasons of a plate candidate; plates repeat across countries, so a
+    plate listed under another country is a weak hit.
+
+    >>> plate_score("exact", "FRA", "FRA")
+    (1.0, ('plate exact', 'registration country FRA'))
+    """
+    score = PLATE_LEVEL_SCORE[level]
+    reasons = ["plate exact" if level == "exact" else "plate equal after OCR look-alikes"]
+    if asked_country is None:
+        score *= 0.9
+        reasons.append(f"country not given; registered in {listed_country or 'unknown'}")
+    elif listed_country is None:
+        score *= 0.8
+        reasons.append("registration country not listed")
+    elif asked_country == listed_country:
+        reasons.append(f"registration country {listed_country}")
+    else:
+        score *= 0.5
+        reasons.append(f"registered in {listed_country}, not {asked_country}")
+    return round(score, 4), tuple(reasons)
+
+
+class VehicleIndex:
+    """Lookups over the ``vehicles`` table."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.vins = _string_array(table.column("vin"))
+        self.vin_keys = vin_ids.ocr_key_array(vin_ids.compact_array(self.vins))
+        self.vin_index = KeyIndex.build(self.vin_keys)
+        self.vin_suffix = SuffixIndex.build(self.vin_keys)
+        self.plates = _string_array(table.column("plate"))
+        self.plate_keys = plate_ids.ocr_key_array(plate_ids.compact_array(self.plates))
+        self.plate_index = KeyIndex.build(self.plate_keys)
+        self.country_codes, self.country_values = _decoded(table.column("registration_country"))
+
+    @property
+    def nbytes(self) -> int:
+        return int(
+            self.vin_keys.nbytes
+            + self.vin_index.nbytes
+            + self.vin_suffix.nbytes
+            + self.plate_keys.nbytes
+            + self.plate_index.nbytes
+            + self.country_codes.nbytes
+        )
+
+    def country_of(self, row: int) -> str | None:
+        code = int(self.country_codes[row])
+        return self.country_values[code] if code >= 0 else None
+
+    def match_vin(self, compact: str, *, max_edits: int) -> list[Candidate]:
+        """``compact`` is the compacted, repaired VIN (or chassis number, or a partial)."""
+        key = vin_ids.ocr_key(compact)
+        out: list[Candidate] = []
+        if len(key) <= PARTIAL_MAX:
+            for row in self.vin_suffix.ending_with(key).tolist():
+                listed = vin_ids.compact(self.vins[row].as_py())
+                if vin_ids.ocr_key(listed) == key:  # a short chassis number, whole
+                    level = "exact" if listed == compact else "ocr"
+                    score, reasons = vin_score(level)
+                else:
+                    level = "partial"
+                    score, reasons = vin_score("partial", len(key))
+                out.append(Candidate("vehicles", row, level, score, reasons))
+            return out
+        rows = self.vin_index.lookup(key)
+        if max_edits >= 1:
+            near = self.vin_index.within_one_edit(key)
+            if len(near):
+                rows = np.union1d(rows, near)
+        for row in rows.tolist():
+            listed = vin_ids.compact(self.vins[row].as_py())
+            if listed == compact:
+                level = "exact"
+            elif vin_ids.ocr_key(listed) == key:
+                level = "ocr"
+            else:
+                level = "edit"
+            score, reasons = vin_score(level)
+            out.append(Candidate("vehicles", row, level, score, reasons))
+        return out
+
+    def match_plate(self, compact: str, *, country: str | None) -> list[Candidate]:
+        key = plate_ids.ocr_key(compact)
+        out = []
+        for row in self.plate_index.lookup(key).tolist():
+            listed = plate_ids.compact(self.plates[row].as_py())
+            level = "exact" if listed == compact else "ocr"
+            score, reasons = plate_score(level, country, self.country_of(row))
+            out.append(Candidate("vehicles", row, level, score, reasons))
+        return out

@@ -1,0 +1,263 @@
+"""The ``hotlist`` command: demo, check, validate, stats, sql."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from hotlist._errors import HotlistError
+
+__all__ = ["main", "sample_data_path"]
+
+QUERY_FLAGS = (
+    ("document", "document number"),
+    ("country", "issuing country of the document, or the plate's country"),
+    ("document_type", "document type: passport, id_card, visa, ..."),
+    ("mrz", "machine-readable zone, lines separated by newlines or spaces"),
+    ("vin", "VIN, chassis number, or the last 6-8 characters of a VIN"),
+    ("plate", "licence plate"),
+    ("name", "person's name: 'FAMILY, Given Names' or 'Given Family'"),
+    ("family_name", "person's family name"),
+    ("given_names", "person's given names"),
+    ("dob", "date of birth, ISO; partial allowed (1974, 1974-08)"),
+    ("nationality", "nationality (country code or name)"),
+    ("sex", "M, F or X"),
+)
+
+# What `hotlist demo` shows: (title, check() keywords).  The records are
+# hand-placed in the bundled sample data (see sample_data/README.md).
+DEMO_CHECKS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("Exact: a stolen passport", {"document": "L898902C3", "country": "UTO"}),
+    ("OCR slip: O read for 0", {"document": "L8989O2C3", "country": "UTO"}),
+    ("One edit: a digit dropped", {"document": "L89890C3", "country": "UTO"}),
+    ("Same number, another issuer: a weaker hit", {"document": "L898902C3", "country": "DEU"}),
+    (
+        "MRZ: document and holder at once (a wrong check digit is a warning)",
+        {
+            "mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+            "L898902C37UTO7408122F1204159ZE184226B<<<<<10"
+        },
+    ),
+    ("Stolen vehicle by VIN", {"vin": "1M8GDM9AXKP042788"}),
+    ("Partial VIN: the last 8 characters", {"vin": "KP042788"}),
+    ("Licence plate, OCR slip (8 for B)", {"plate": "A8-123-CD", "country": "FRA"}),
+    (
+        "Wanted person: name order, spelling and a near date of birth",
+        {"name": "Anna Maria Eriksson", "dob": "1974-12-08"},
+    ),
+    ("An ordinary traveller: no hit", {"document": "X1234567", "country": "FRA"}),
+)
+
+
+def sample_data_path() -> Path:
+    """The bundled sample data folder, wherever hotlist is installed."""
+    return Path(str(resources.files("hotlist") / "sample_data"))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _load(data: str | None, quiet: bool = False) -> Any:
+    import hotlist
+
+    folder = Path(data) if data else sample_data_path()
+    return hotlist.load(folder, progress=None if not quiet else False)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hotlist._present import result_table
+
+    console = _console()
+    hl = _load(args.data)
+    stats = hl.stats()
+    console.print(
+        f"[bold]hotlist demo[/] on {stats['sources'] and Path(stats['sources'][0]).parent}: "
+        f"{stats['documents']:,} documents, {stats['vehicles']:,} vehicles, "
+        f"{stats['persons']:,} persons; data version {stats['data_version']}"
+    )
+    for title, query in DEMO_CHECKS:
+        console.rule(title)
+        console.print(f"hl.check({', '.join(f'{k}={v!r}' for k, v in query.items())})")
+        console.print(result_table(hl.check(**query)))
+    report = hl.report.summary()
+    console.rule("Load report")
+    console.print(report)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    query = {k: getattr(args, k) for k, _ in QUERY_FLAGS if getattr(args, k) is not None}
+    hl = _load(args.data, quiet=args.json)
+    result = hl.check(**query, limit=args.limit, min_score=args.min_score, max_edits=args.max_edits)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        from hotlist._present import result_table
+
+        _console().print(result_table(result))
+    return 1 if result.hit and args.exit_code else 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from hotlist.extracts import load_datasets
+
+    mapping = json.loads(args.mapping) if args.mapping else None
+    per_dataset: dict[str, list[str]] = {"documents": [], "vehicles": [], "persons": []}
+    folders = []
+    for p in args.paths:
+        path = Path(p)
+        if path.is_dir():
+            folders.append(path)
+            continue
+        dataset = args.dataset or next(
+            (d for d in per_dataset if path.name.lower().startswith(d)), None
+        )
+        if dataset is None:
+            print(
+                f"{p}: cannot tell the dataset from the file name; use --dataset",
+                file=sys.stderr,
+            )
+            return 2
+        per_dataset[dataset].append(str(path))
+    reports = []
+    for folder in folders:
+        reports.append(load_datasets(folder, mapping=mapping)[1])
+    if any(per_dataset.values()):
+        reports.append(
+            load_datasets(
+                None,
+                mapping=mapping,
+                **{k: v for k, v in per_dataset.items() if v},  # type: ignore[arg-type]
+            )[1]
+        )
+    bad = 0
+    for report in reports:
+        if args.json:
+            print(report.model_dump_json(indent=2))
+        else:
+            print(report)
+        bad += report.rejected
+    return 1 if bad and args.exit_code else 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    hl = _load(args.data, quiet=True)
+    print(json.dumps(hl.stats(), indent=2, default=str))
+    return 0
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    hl = _load(args.data, quiet=True)
+    rel = hl.sql(args.query)
+    if args.json:
+        print(json.dumps(rel.arrow().read_all().to_pylist(), indent=2, default=str))
+    else:
+        rel.show(max_rows=args.max_rows)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hotlist",
+        description="Offline hotlist checks: stolen and lost travel documents, "
+        "stolen vehicles, wanted persons.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = "folder with documents.*, vehicles.*, persons.* (default: the bundled sample data)"
+
+    p = sub.add_parser(
+        "demo",
+        help="load the sample data and show a hit of each kind and a miss",
+        description="Load the bundled sample data and run checks that show "
+        "every match level, a person hit with its reasons, and a miss.",
+    )
+    p.add_argument("--data", help=data_help)
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "check",
+        help="check one document, MRZ, vehicle or person",
+        description="Check one query against the lists; flags are check()'s keywords.",
+    )
+    for flag, text in QUERY_FLAGS:
+        p.add_argument(f"--{flag.replace('_', '-')}", dest=flag, help=text)
+    p.add_argument("--data", help=data_help)
+    p.add_argument("--limit", type=int, default=10, help="most hits shown (default 10)")
+    p.add_argument("--min-score", type=float, default=0.5, help="weakest hit shown (default 0.5)")
+    p.add_argument(
+        "--max-edits",
+        type=int,
+        default=1,
+        choices=(0, 1),
+        help="edit tolerance for document numbers and VINs (default 1)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--exit-code", action="store_true", help="exit with status 1 on a hit")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "validate",
+        help="read extracts and print the load report",
+        description="Read extract files or folders and print what loads and "
+        "what is rejected, row by row, with reasons.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="extract files or folders")
+    p.add_argument(
+        "--dataset",
+        choices=("documents", "vehicles", "persons"),
+        help="the dataset of the files, when their names do not say",
+    )
+    p.add_argument(
+        "--mapping", help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\''
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--exit-code", action="store_true", help="exit with status 1 if rows are rejected"
+    )
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "stats",
+        help="counts, data version, memory",
+        description="Load the data "
+        "and print counts, data version and age, and bytes held, as JSON.",
+    )
+    p.add_argument("--data", help=data_help)
+    p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser(
+        "sql",
+        help="query the lists with SQL (DuckDB)",
+        description="Run SQL over the views documents, vehicles and persons.",
+    )
+    p.add_argument(
+        "query", help='SQL text, e.g. "select status, count(*) from documents group by 1"'
+    )
+    p.add_argument("--data", help=data_help)
+    p.add_argument("--json", action="store_true", help="print rows as JSON")
+    p.add_argument("--max-rows", type=int, default=40, help="rows shown (default 40)")
+    p.set_defaults(func=_cmd_sql)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except HotlistError as exc:
+        print(f"hotlist: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hotlist import cli
+
+COMMANDS = ["demo", "check", "validate", "stats", "sql"]
+
+
+def _subcommands() -> list[str]:
+    parser = cli.build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)  # type: ignore[arg-type]
+
+
+def test_every_command_is_tested_here() -> None:
+    assert _subcommands() == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: hotlist {command}" in out
+    parser = cli.build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    sub = action.choices[command]  # type: ignore[index]
+    assert sub.description, f"{command} has no description"
+    for a in sub._actions:
+        assert a.help, f"{command} {a.dest} has no help text"
+
+
+def test_check_json_finds_the_specimen(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["check", "--document", "L898902C3", "--country", "UTO", "--json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["hit"] is True
+    assert result["hits"][0]["record"]["document_number"] == "L898902C3"
+
+
+def test_check_exit_code_on_hit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--vin", "1M8GDM9AXKP042788", "--exit-code"]) == 1
+    assert "HIT" in capsys.readouterr().out
+
+
+def test_check_bad_input_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--document", "L898902C3", "--country", "Atlantis"]) == 2
+    assert "hotlist:" in capsys.readouterr().err
+
+
+def test_validate_reports_bad_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    messy = cli.sample_data_path() / "bad" / "documents_messy.csv"
+    mapping = {
+        "documents": {
+            "Lfd-Nr": "record_id",
+            "DIN": "document_number",
+            "Ausstellerstaat": "issuing_country",
+            "Dokumentart": "document_type",
+            "Meldedatum": "reported_on",
+            "Meldeland": "reporting_country",
+            "Bemerkung": "notes",
+        }
+    }
+    code = cli.main(
+        ["validate", str(messy), "--mapping", json.dumps(mapping), "--json", "--exit-code"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["rejected"] > 0 and code == 1
+    assert (report["read"], report["loaded"], report["rejected"]) == (14, 6, 8)
+    rows = report["datasets"]["documents"]["problems"]
+    assert len(rows) == 8 and all(p["file"].endswith("documents_messy.csv") for p in rows)
+
+
+def test_demo_runs_from_another_directory(tmp_path: object) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "hotlist", "demo"],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    assert out.count("NO HIT") == 1
+    for level in ("exact", "ocr", "edit", "partial", "fuzzy"):
+        assert f" {level} " in out or f"│ {level}" in out, level
+
+
+def test_sql_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sql", "select count(*) as n from documents", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["n"] > 1000
