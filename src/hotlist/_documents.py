@@ -10,6 +10,7 @@ numbers are equal, ``ocr`` when only the OCR keys are, ``edit`` otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +84,16 @@ def _decoded(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str |
     return codes.astype(np.int32, copy=False), arr.dictionary.to_pylist()
 
 
+def prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` with ``prefix`` before each name (to keep several indexes in one dict)."""
+    return {prefix + k: v for k, v in arrays.items()}
+
+
+def unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays of ``arrays`` named ``prefix...``, with the prefix taken off."""
+    return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A record that answers a query, before it becomes a :class:`~hotlist.schema.Hit`."""
@@ -103,6 +114,25 @@ class DocumentIndex:
         self.index = KeyIndex.build(self.keys)
         self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
         self.type_codes, self.type_values = _decoded(table.column("document_type"))
+
+    def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
+        """What :meth:`from_parts` rebuilds this index from, besides the table:
+        Arrow arrays (the keys) and numpy arrays (the built index)."""
+        return {"keys": self.keys}, prefixed("index.", self.index.arrays())
+
+    @classmethod
+    def from_parts(
+        cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
+    ) -> DocumentIndex:
+        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
+        no key is recomputed and nothing is sorted."""
+        self = cls.__new__(cls)
+        self.numbers = _string_array(table.column("document_number"))
+        self.keys = _string_array(arrays["keys"])
+        self.index = KeyIndex.from_arrays(self.keys, unprefixed("index.", numpy))
+        self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
+        self.type_codes, self.type_values = _decoded(table.column("document_type"))
+        return self
 
     @property
     def nbytes(self) -> int:
@@ -145,6 +175,8 @@ class DocumentIndex:
             near = self.index.within_one_edit(key)
             if len(near):
                 rows = np.union1d(rows, near)
+        if not len(rows):
+            return []
         out = []
         for row in rows.tolist():
             level = self.level_of(row, compact, key)
@@ -170,9 +202,32 @@ class PersonDocumentIndex:
         self.keys = docnum.ocr_key_array(docnum.compact_array(flat))
         self.index = KeyIndex.build(self.keys)
 
+    def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
+        """What :meth:`from_parts` rebuilds this index from, besides the table."""
+        numpy = prefixed("index.", self.index.arrays())
+        numpy["owner"] = self.owner
+        return {"numbers": self.numbers, "keys": self.keys}, numpy
+
+    @classmethod
+    def from_parts(
+        cls, persons: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
+    ) -> PersonDocumentIndex:
+        """The index from saved :meth:`parts` (possibly memory-mapped), nothing recomputed."""
+        self = cls.__new__(cls)
+        self.owner = numpy["owner"]
+        self.numbers = _string_array(arrays["numbers"])
+        self.keys = _string_array(arrays["keys"])
+        self.index = KeyIndex.from_arrays(self.keys, unprefixed("index.", numpy))
+        return self
+
     @property
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.index.nbytes + self.owner.nbytes)
+
+    @property
+    def size(self) -> int:
+        """How many listed document numbers there are."""
+        return len(self.owner)
 
     def match(self, compact: str) -> list[Candidate]:
         key = docnum.ocr_key(compact)

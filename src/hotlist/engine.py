@@ -310,6 +310,47 @@ class Hotlist:
         Raises :class:`hotlist.InvalidQuery` for a value that cannot be used.
         """
         state = self._state
+        if (
+            document is not None
+            and mrz is None
+            and vin is None
+            and plate is None
+            and name is None
+            and family_name is None
+            and given_names is None
+            and dob is None
+            and nationality is None
+            and sex is None
+        ):
+            # The border's commonest call, a document number alone: the same steps
+            # as answer(), without the general dispatch.
+            query: dict[str, Any] = {"document": document}
+            if country is not None:
+                query["country"] = country
+            if document_type is not None:
+                query["document_type"] = document_type
+            if not (
+                limit is DEFAULT_LIMIT
+                and min_score is DEFAULT_MIN_SCORE
+                and (max_edits.__class__ is int and 0 <= max_edits <= 1)
+                and name_threshold is None
+            ):
+                _check_options(limit, min_score, max_edits, name_threshold)
+            candidates = _document_candidates(
+                state,
+                _text("document", document),
+                None if country is None else _country("country", _text("country", country)),
+                None
+                if document_type is None
+                else _vocab(
+                    "document_type", "document_type", _text("document_type", document_type)
+                ),
+                max_edits,
+            )
+            if not candidates:
+                return CheckResult.make([], [], query, state.data_version)
+            hits = _hits(state, candidates, limit=limit, min_score=min_score)
+            return CheckResult.make(hits, [], query, state.data_version)
         given = {
             "document": document,
             "country": country,
@@ -333,7 +374,7 @@ class Hotlist:
             name_threshold=names.MATCH_THRESHOLD if name_threshold is None else name_threshold,
         )
         hits = _hits(state, candidates, limit=limit, min_score=min_score)
-        return CheckResult(hits, warnings, query, state.data_version)
+        return CheckResult.make(hits, warnings, query, state.data_version)
 
     def check_many(self, queries: Any, **options: Any) -> pa.Table:
         """Check many queries at once; see :func:`hotlist._batch.check_many`."""
@@ -470,14 +511,7 @@ def _run_query(
         sex = sex or (parsed.sex if parsed.sex in ("M", "F") else None)
 
     if document:
-        compact = docnum.compact(document)
-        if not compact:
-            raise InvalidQuery(f"document {document!r} has no letters or digits")
-        docnum.validate(compact)
-        out += state.documents.match(
-            compact, country=country, document_type=document_type, max_edits=max_edits
-        )
-        out += state.person_documents.match(compact)
+        out += _document_candidates(state, document, country, document_type, max_edits)
 
     vin = q.get("vin")
     if vin is not None:
@@ -497,6 +531,25 @@ def _run_query(
             raise InvalidQuery(f"name {name!r} has no letters that can be compared")
         pq = PersonQuery(normalised, dob, nationality, sex)
         out += state.persons.match(pq, threshold=name_threshold)
+    return out
+
+
+def _document_candidates(
+    state: _State,
+    document: str | None,
+    country: str | None,
+    document_type: str | None,
+    max_edits: int,
+) -> list[Candidate]:
+    """Documents (and wanted persons listing the number) for one document number."""
+    if document is None:
+        return []
+    compact = docnum.validate(document)
+    out = state.documents.match(
+        compact, country=country, document_type=document_type, max_edits=max_edits
+    )
+    if state.person_documents.size:
+        out += state.person_documents.match(compact)
     return out
 
 

@@ -210,6 +210,9 @@ class CheckResultModel(BaseModel):
     data_version: str = ""
 
 
+_new = object.__new__
+
+
 class CheckResult:
     """The answer to one ``check()``: hits best first, warnings, the data version.
 
@@ -238,6 +241,18 @@ class CheckResult:
         self.warnings = warnings if warnings is not None else []
         self.query = query if query is not None else {}
         self.data_version = data_version
+
+    @classmethod
+    def make(
+        cls, hits: list[Hit], warnings: list[str], query: dict[str, Any], data_version: str
+    ) -> CheckResult:
+        """Construct from trusted engine output: no defaults to resolve, no checks."""
+        self = _new(cls)
+        self.hits = hits
+        self.warnings = warnings
+        self.query = query
+        self.data_version = data_version
+        return self
 
     @property
     def hit(self) -> bool:
