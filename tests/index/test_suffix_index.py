@@ -38,7 +38,20 @@ def test_partial_vins_and_round_trip() -> None:
     assert ix.ending_with("XW000042").tolist() == [42]
     assert ix.ending_with("YW000042").tolist() == []
     assert ix.ending_with("000017").tolist() == []
-    assert ix.nbytes == 4 * 1999
+    assert ix.nbytes == 4 * 1999 + 8 * 63  # rows and one fence entry per 32
     back = SuffixIndex.from_arrays(keys, {k: v.copy() for k, v in ix.arrays().items()})
     assert back.ending_with("00004").tolist() == [4]
     assert ix.ending_with("04").tolist() == list(range(4, 2000, 100))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    keys=st.lists(
+        st.one_of(st.none(), st.text(alphabet="AB01", max_size=11)), min_size=100, max_size=600
+    ),
+    tails=st.lists(st.text(alphabet="AB01", max_size=10), min_size=1, max_size=8),
+)
+def test_many_keys_cross_fence_blocks(keys: list[str | None], tails: list[str]) -> None:
+    ix = SuffixIndex.build(arrow(keys))
+    for s in tails + [k[-9:] for k in keys[:5] if k]:
+        assert ix.ending_with(s).tolist() == rows_ending_with(keys, s)

@@ -75,19 +75,35 @@ EMPTY_ROWS.flags.writeable = False
 
 _crc32 = zlib.crc32
 
-# the CRC edit table and its rows as Python ints; grown on demand by one
-# atomic store, so concurrent readers always see a consistent pair
-_edit_cache: list[tuple[_U32, list[list[int]]]] = []
+# the CRC edit table E, and E and F[k] = E[k] ^ E[k-1] as Python ints; grown on
+# demand by one atomic store, so concurrent readers see a consistent triple
 
 
-def _edit_rows(need: int) -> tuple[_U32, list[list[int]]]:
-    """The CRC edit table with at least ``need`` rows."""
+_edit_cache: list[tuple[_U32, list[list[int]], list[list[int]]]] = []
+
+
+def _edit_rows(need: int) -> tuple[_U32, list[list[int]], list[list[int]]]:
+    """The CRC edit table with at least ``need`` rows, and E and F as Python ints."""
     cur = _edit_cache[-1] if _edit_cache else None
     if cur is None or len(cur[0]) < need:
         e = edit_table(max(need, 32, 2 * len(cur[0]) if cur else 0) - 1)
-        cur = (e, e.tolist())
-        _edit_cache[:] = [cur]
+        f = e.copy()
+        f[1:] ^= e[:-1]
+        cur = (e, e.tolist(), f.tolist())
+        _edit_cache[:] = [cur]  # one atomic store: readers see a consistent triple
     return cur
+
+
+_arange_cache: list[_U32] = [np.arange(1 << 12, dtype=np.uint32)]
+
+
+def _arange32(n: int) -> _U32:
+    """``np.arange(n, dtype=uint32)`` from a cached, growing array (a view)."""
+    a = _arange_cache[0]
+    if len(a) < n:
+        a = np.arange(max(n, 2 * len(a)), dtype=np.uint32)
+        _arange_cache[0] = a
+    return a[:n]
 
 
 def default_dir_bits(n: int) -> int:
@@ -363,52 +379,72 @@ class KeyIndex:
         d = self._dir
         t = h >> np.uint32(self._shift)
         lo = d[t]
-        pos, owner = _expand(lo, d[t + 1] - lo)
+        cnt = d[t + 1] - lo
+        # every entry of every probed slot, in uint32 arithmetic that wraps
+        # (lo - start may be negative) and comes back exact after the add
+        start = lo - np.cumsum(cnt, dtype=np.uint32) + cnt
+        pos = np.repeat(start, cnt)
         if not len(pos):
             return EMPTY_ROWS
-        keep = self._fp[pos] == h.astype(np.uint16)[owner]
+        pos += _arange32(len(pos))
+        keep = self._fp[pos] == np.repeat(h.astype(np.uint16), cnt)
         cand = self._rows[pos[keep]].tolist()
         if not cand:
             return EMPTY_ROWS
         key_bytes = self._col.key_bytes
-        found = sorted({r for r in cand if _osa(b, key_bytes(r), score_cutoff=1) <= 1})
+        found = sorted(r for r in set(cand) if _osa(b, key_bytes(r), score_cutoff=1) <= 1)
         if not found:
             return EMPTY_ROWS
         return np.array(found, dtype=np.int64)
 
-    def _edit_tables(self, n: int) -> tuple[list[list[int]], _U32]:
-        """For query length ``n``: the CRC edit table as Python ints, and the
-        ``(2n + 1, A)`` block ``E[k, alphabet]`` for k = n..0 then n-1..0."""
-        e, ei = _edit_rows(n + 1)
+    def _edit_tables(self, n: int) -> tuple[list[list[int]], list[list[int]], _U32]:
+        """For query length ``n``: the CRC edit table E and F[k] = E[k] ^ E[k-1]
+        as Python ints, and the ``(2n + 1, A)`` block ``E[k, alphabet]`` for
+        k = n..0 then n-1..0."""
+        e, ei, fi = _edit_rows(n + 1)
         got = self._blocks.get(n)
         if got is None or got[0] is not e:
             ea = e[:, self._alpha]
             block = np.concatenate([ea[n::-1], ea[n - 1 :: -1] if n else ea[:0]])
             got = (e, block)
             self._blocks[n] = got  # at most max_length + 2 entries
-        return ei, got[1]
+        return ei, fi, got[1]
 
     def _variant_crcs(self, b: bytes) -> _U32:
         """CRC-32 of ``b`` and of every one-edit variant over the alphabet.
 
-        With E the CRC edit table (linear in the XOR-ed byte):
-        insertion of a at i: crc(b[:i] + 0 + b[i:]) ^ E[n - i, a];
-        substitution of b[i] by a: crc(b) ^ E[n-1-i, b[i]] ^ E[n-1-i, a];
-        transposition at i: crc(b) ^ E[n-1-i, x] ^ E[n-2-i, x], x = b[i] ^ b[i+1];
-        deletions: zlib directly.
+        E[k, x] is the CRC change of XOR-ing byte x at k bytes from the end
+        (CRC is linear), F[k, x] = E[k, x] ^ E[k - 1, x] that of XOR-ing x at
+        two neighbouring positions.  With n = len(b) and w_i = b[:i] + 0 + b[i:]:
+
+        * insertion of a at i:   crc(w_i) ^ E[n - i, a], where
+          crc(w_0) = crc(0 + b) and crc(w_i+1) = crc(w_i) ^ F[n - i, b[i]];
+        * substitution of b[i]:  crc(b) ^ E[n-1-i, b[i]] ^ E[n-1-i, a];
+        * deletion of b[i]:      crc(b[1:]) for i = 0, then each next one
+          ^ E[n-2-i, b[i] ^ b[i+1]];
+        * transposition at i:    crc(b) ^ F[n-1-i, b[i] ^ b[i+1]].
+
+        Only two ``zlib.crc32`` calls; the (2n + 1) x A grid of insertions and
+        substitutions is one numpy XOR.
         """
         n = len(b)
-        ei, block = self._edit_tables(n)
-        crc32 = _crc32
-        c0 = crc32(b)
-        col = [crc32(b[:i] + b"\0" + b[i:]) for i in range(n + 1)]
+        ei, fi, block = self._edit_tables(n)
+        c0 = _crc32(b)
+        w = _crc32(b"\0" + b)
+        col = [w]
+        for i in range(n):
+            w ^= fi[n - i][b[i]]
+            col.append(w)
         col += [c0 ^ ei[n - 1 - i][b[i]] for i in range(n)]
-        extra = [crc32(b[:i] + b[i + 1 :]) for i in range(n)]
-        extra += [
-            c0 ^ ei[n - 1 - i][b[i] ^ b[i + 1]] ^ ei[n - 2 - i][b[i] ^ b[i + 1]]
-            for i in range(n - 1)
-        ]
-        extra.append(c0)
+        extra = [c0]
+        if n:
+            dl = _crc32(b[1:])
+            extra.append(dl)
+            for i in range(n - 1):
+                x = b[i] ^ b[i + 1]
+                dl ^= ei[n - 2 - i][x]
+                extra.append(dl)
+                extra.append(c0 ^ fi[n - 1 - i][x])
         grid = block ^ np.array(col, dtype=np.uint32)[:, None]
         return np.concatenate([grid.ravel(), np.array(extra, dtype=np.uint32)])
 
