@@ -6,7 +6,9 @@
      └── HotlistError            anything hotlist refuses, with a message a person can act on
           ├── InvalidQuery       a check() / parse / validate input that cannot be used
           ├── ExtractError       an extract file that cannot be read, or (strict) has bad rows
-          └── IntegrityError     a snapshot or extract that fails its checksum or signature
+          ├── IntegrityError     a snapshot or extract that fails its checksum or signature
+          ├── VersionMismatchError  a delta made for another data version than the one loaded
+          └── StaleDataError     check() refused: the data is older than max_age (stale="refuse")
 
 ``HotlistError`` subclasses ``ValueError`` so that callers who already catch
 ``ValueError`` around input handling keep working.  Each class carries a default
@@ -18,7 +20,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["ExtractError", "HotlistError", "IntegrityError", "InvalidQuery", "RowProblem"]
+__all__ = [
+    "ExtractError",
+    "HotlistError",
+    "IntegrityError",
+    "InvalidQuery",
+    "RowProblem",
+    "StaleDataError",
+    "VersionMismatchError",
+]
 
 
 class HotlistError(ValueError):
@@ -96,3 +106,15 @@ class IntegrityError(HotlistError):
         if path and path not in text:
             text = f"{path}: {text}"
         super().__init__(text)
+
+
+class VersionMismatchError(HotlistError):
+    """A delta that names a base data version other than the one it is applied to."""
+
+    default_message = "the delta was made for another data version"
+
+
+class StaleDataError(HotlistError):
+    """The hotlist data is older than its ``max_age`` and the Hotlist refuses stale answers."""
+
+    default_message = "the hotlist data is older than max_age; refresh it before checking"

@@ -1,0 +1,210 @@
+"""Detached Ed25519 signatures of extract files and snapshot manifests.
+
+A signed file ``documents.csv`` comes with ``documents.csv.sig``: the 64-byte
+Ed25519 signature of the file's bytes, raw or base64 text (what
+``openssl pkeyutl -sign -rawin`` or any Ed25519 library writes).  A public key
+is given as a ``cryptography`` key object, as 32 raw bytes, as PEM (bytes or
+text), as base64 of the 32 raw bytes, or as the path of a file holding any of
+these.
+
+The ``cryptography`` package is imported only when a key is used; without it
+the error says how to install it (``pip install 'hotlist[signing]'``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hotlist._errors import HotlistError, IntegrityError
+
+__all__ = [
+    "SIGNATURE_SUFFIX",
+    "extract_files",
+    "generate_key_pair",
+    "load_private_key",
+    "load_public_key",
+    "sign_file",
+    "verify_file",
+    "verify_files",
+]
+
+SIGNATURE_SUFFIX = ".sig"
+_INSTALL_HINT = (
+    "signatures need the 'cryptography' package: pip install 'hotlist[signing]' "
+    "(or pip install cryptography)"
+)
+
+
+def _ed25519() -> Any:
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+    except ImportError as exc:  # pragma: no cover - cryptography is in the test extras
+        raise HotlistError(_INSTALL_HINT) from exc
+    return ed25519
+
+
+def _key_bytes(key: str | bytes | bytearray | memoryview | os.PathLike[str]) -> bytes:
+    """The bytes of a key given inline or as the path of a key file."""
+    if isinstance(key, os.PathLike):
+        return Path(key).read_bytes()
+    if isinstance(key, str):
+        if "-----BEGIN" in key:
+            return key.encode()
+        path = Path(key)
+        if len(key) < 4096 and path.is_file():
+            return path.read_bytes()
+        return key.encode()
+    return bytes(key)
+
+
+def _raw_or_base64(data: bytes, size: int) -> bytes | None:
+    if len(data) == size:
+        return data
+    text = data.strip()
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return decoded if len(decoded) == size else None
+
+
+def load_public_key(key: Any) -> Any:
+    """An ``Ed25519PublicKey`` from any of the forms the module docstring lists."""
+    ed25519 = _ed25519()
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return key
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return key.public_key()
+    if not isinstance(key, (str, bytes, bytearray, memoryview, os.PathLike)):
+        raise HotlistError(f"public_key must be a key, bytes, text or a path, not {type(key)}")
+    data = _key_bytes(key)
+    if b"-----BEGIN" in data:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        try:
+            loaded = load_pem_public_key(data)
+        except ValueError as exc:
+            raise HotlistError(f"public_key is not a readable PEM key: {exc}") from exc
+        if not isinstance(loaded, ed25519.Ed25519PublicKey):
+            raise HotlistError("public_key is not an Ed25519 key")
+        return loaded
+    raw = _raw_or_base64(data, 32)
+    if raw is None:
+        raise HotlistError(
+            "public_key is not an Ed25519 public key (32 raw bytes, base64 of them, or PEM)"
+        )
+    return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+
+
+def load_private_key(key: Any) -> Any:
+    """An ``Ed25519PrivateKey`` from a key object, 32 raw bytes (or base64), PEM, or a path."""
+    ed25519 = _ed25519()
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return key
+    data = _key_bytes(key)
+    if b"-----BEGIN" in data:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        loaded = load_pem_private_key(data, password=None)
+        if not isinstance(loaded, ed25519.Ed25519PrivateKey):
+            raise HotlistError("private_key is not an Ed25519 key")
+        return loaded
+    raw = _raw_or_base64(data, 32)
+    if raw is None:
+        raise HotlistError("private_key is not an Ed25519 private key (32 raw bytes or PEM)")
+    return ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def generate_key_pair() -> tuple[bytes, bytes]:
+    """A new key pair as PEM: (private key, public key).  For tests and set-up scripts."""
+    from cryptography.hazmat.primitives import serialization
+
+    private = _ed25519().Ed25519PrivateKey.generate()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
+
+
+def signature_path(path: str | os.PathLike[str]) -> Path:
+    """Where the detached signature of ``path`` lives: ``<path>.sig``."""
+    p = Path(path)
+    return p.with_name(p.name + SIGNATURE_SUFFIX)
+
+
+def sign_file(path: str | os.PathLike[str], private_key: Any, *, encoding: str = "raw") -> Path:
+    """Write ``<path>.sig``, the Ed25519 signature of the file (``encoding`` raw or base64)."""
+    key = load_private_key(private_key)
+    signature: bytes = key.sign(Path(path).read_bytes())
+    if encoding == "base64":
+        signature = base64.b64encode(signature) + b"\n"
+    elif encoding != "raw":
+        raise ValueError("encoding must be 'raw' or 'base64'")
+    out = signature_path(path)
+    out.write_bytes(signature)
+    return out
+
+
+def verify_file(path: str | os.PathLike[str], public_key: Any) -> None:
+    """Check ``path`` against ``<path>.sig``; raise :class:`IntegrityError` naming it
+    when the signature is missing, unreadable or does not match."""
+    from cryptography.exceptions import InvalidSignature
+
+    key = load_public_key(public_key)
+    sig_path = signature_path(path)
+    if not sig_path.is_file():
+        raise IntegrityError(
+            f"no signature: {sig_path.name} is missing and a public key was given",
+            path=str(path),
+        )
+    signature = _raw_or_base64(sig_path.read_bytes(), 64)
+    if signature is None:
+        raise IntegrityError(
+            f"{sig_path.name} is not an Ed25519 signature (64 raw bytes or base64)",
+            path=str(path),
+        )
+    try:
+        key.verify(signature, Path(path).read_bytes())
+    except InvalidSignature:
+        raise IntegrityError(
+            "signature does not match: the file was changed or signed with another key",
+            path=str(path),
+        ) from None
+
+
+def verify_files(paths: Iterable[str | os.PathLike[str]], public_key: Any) -> None:
+    """:func:`verify_file` for each path (the key is parsed once)."""
+    key = load_public_key(public_key)
+    for p in paths:
+        verify_file(p, key)
+
+
+def extract_files(
+    folder: str | os.PathLike[str] | None,
+    given: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None],
+) -> list[Path]:
+    """The extract files a load with these arguments reads, as ``load_datasets`` picks
+    them: files named per dataset, else those found in ``folder``."""
+    from hotlist.extracts import find_extracts
+
+    files: list[Path] = []
+    found = find_extracts(folder) if folder is not None else {}
+    for dataset in ("documents", "vehicles", "persons"):
+        named = given.get(dataset)
+        if named is None or (not isinstance(named, (str, os.PathLike)) and not named):
+            files += found.get(dataset, [])  # type: ignore[call-overload,unused-ignore]
+        elif isinstance(named, (str, os.PathLike)):
+            files.append(Path(named))
+        else:
+            files += [Path(p) for p in named]
+    return files
