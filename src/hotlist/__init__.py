@@ -16,7 +16,16 @@ True
 from __future__ import annotations
 
 from hotlist import ids, names
-from hotlist._errors import ExtractError, HotlistError, IntegrityError, InvalidQuery
+from hotlist._delta import DeltaReport
+from hotlist._errors import (
+    ExtractError,
+    HotlistError,
+    IntegrityError,
+    InvalidQuery,
+    StaleDataError,
+    VersionMismatchError,
+)
+from hotlist._snapshot import open
 from hotlist.cli import sample_data_path
 from hotlist.engine import Hotlist, load
 from hotlist.extracts import LoadReport
@@ -26,6 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CheckResult",
+    "DeltaReport",
     "ExtractError",
     "Hit",
     "Hotlist",
@@ -33,9 +43,12 @@ __all__ = [
     "IntegrityError",
     "InvalidQuery",
     "LoadReport",
+    "StaleDataError",
+    "VersionMismatchError",
     "__version__",
     "ids",
     "load",
     "names",
+    "open",
     "sample_data_path",
 ]

@@ -8,12 +8,19 @@ patrol officer reads) go through a suffix index over the same VIN keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
 
-from hotlist._documents import Candidate, _decoded, _string_array
+from hotlist._documents import (
+    Candidate,
+    _decoded,
+    _string_array,
+    prefixed,
+    unprefixed,
+)
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
 from hotlist.index import KeyIndex, SuffixIndex
@@ -81,6 +88,31 @@ class VehicleIndex:
         self.plate_keys = plate_ids.ocr_key_array(plate_ids.compact_array(self.plates))
         self.plate_index = KeyIndex.build(self.plate_keys)
         self.country_codes, self.country_values = _decoded(table.column("registration_country"))
+
+    def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
+        """What :meth:`from_parts` rebuilds this index from, besides the table:
+        Arrow arrays (the keys) and numpy arrays (the built indexes)."""
+        numpy = prefixed("vin_index.", self.vin_index.arrays())
+        numpy |= prefixed("vin_suffix.", self.vin_suffix.arrays())
+        numpy |= prefixed("plate_index.", self.plate_index.arrays())
+        return {"vin_keys": self.vin_keys, "plate_keys": self.plate_keys}, numpy
+
+    @classmethod
+    def from_parts(
+        cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
+    ) -> VehicleIndex:
+        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
+        no key is recomputed and nothing is sorted."""
+        self = cls.__new__(cls)
+        self.vins = _string_array(table.column("vin"))
+        self.vin_keys = _string_array(arrays["vin_keys"])
+        self.vin_index = KeyIndex.from_arrays(self.vin_keys, unprefixed("vin_index.", numpy))
+        self.vin_suffix = SuffixIndex.from_arrays(self.vin_keys, unprefixed("vin_suffix.", numpy))
+        self.plates = _string_array(table.column("plate"))
+        self.plate_keys = _string_array(arrays["plate_keys"])
+        self.plate_index = KeyIndex.from_arrays(self.plate_keys, unprefixed("plate_index.", numpy))
+        self.country_codes, self.country_values = _decoded(table.column("registration_country"))
+        return self
 
     @property
     def nbytes(self) -> int:

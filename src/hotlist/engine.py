@@ -14,7 +14,7 @@ import math
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from hotlist import names
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
-from hotlist._errors import InvalidQuery
+from hotlist._errors import InvalidQuery, StaleDataError
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist._progress import Steps
 from hotlist._sql import SqlBackend
@@ -144,6 +144,10 @@ class _State:
     sources: tuple[str, ...]
     sql: SqlBackend = field(repr=False)
     build_seconds: float = 0.0
+    # Content digests of the deltas applied since the full load (hotlist._delta).
+    applied_deltas: tuple[str, ...] = ()
+    # time.time() after which check() calls this data stale (the Hotlist's max_age).
+    stale_after: float = math.inf
 
     @classmethod
     def build(
@@ -191,9 +195,19 @@ class _State:
 class Hotlist:
     """Loaded hotlists and their indexes.  Create with :func:`hotlist.load`."""
 
-    def __init__(self, state: _State) -> None:
-        self._state = state
-        self._lock = threading.Lock()
+    def __init__(
+        self,
+        state: _State,
+        *,
+        max_age: dt.timedelta | float | None = None,
+        stale: str = "warn",
+    ) -> None:
+        self._lock = threading.Lock()  # serialises writers (apply, reload); checks never take it
+        self._max_age = _seconds(max_age)
+        if stale not in STALE_MODES:
+            raise InvalidQuery(f"stale must be one of {', '.join(STALE_MODES)}, not {stale!r}")
+        self._stale_mode = stale
+        self._install(state)
 
     @classmethod
     def from_tables(
@@ -310,8 +324,10 @@ class Hotlist:
         Raises :class:`hotlist.InvalidQuery` for a value that cannot be used.
         """
         state = self._state
+        stale = self._stale_note(state) if state.stale_after < time.time() else None
         if (
-            document is not None
+            stale is None
+            and document is not None
             and mrz is None
             and vin is None
             and plate is None
@@ -373,6 +389,8 @@ class Hotlist:
             max_edits=max_edits,
             name_threshold=names.MATCH_THRESHOLD if name_threshold is None else name_threshold,
         )
+        if stale is not None:
+            warnings.append(stale)
         hits = _hits(state, candidates, limit=limit, min_score=min_score)
         return CheckResult.make(hits, warnings, query, state.data_version)
 
@@ -380,7 +398,10 @@ class Hotlist:
         """Check many queries at once; see :func:`hotlist._batch.check_many`."""
         from hotlist._batch import check_many
 
-        return check_many(self._state, queries, **options)
+        state = self._state
+        stale = self._stale_note(state) if state.stale_after < time.time() else None
+        table = check_many(state, queries, **options)
+        return table if stale is None else _with_warning(table, stale)
 
     # -- analysts ----------------------------------------------------------------
     def sql(self, query: str, params: Any = None) -> Any:
@@ -411,6 +432,10 @@ class Hotlist:
             "data_version": s.data_version,
             "data_time": s.data_time.isoformat(),
             "data_age_seconds": round((now - s.data_time).total_seconds(), 1),
+            "max_age_seconds": self._max_age,
+            "stale": s.stale_after < time.time(),
+            "stale_mode": self._stale_mode,
+            "applied_deltas": len(s.applied_deltas),
             "loaded_at": s.loaded_at.isoformat(),
             "index_build_seconds": round(s.build_seconds, 3),
             "report": s.report.summary(),
@@ -422,6 +447,174 @@ class Hotlist:
             "bytes_per_record": per_record,
             "sources": list(s.sources),
         }
+
+    # -- lifecycle: snapshots, deltas, hot swap, staleness ------------------------
+    def _install(self, state: _State) -> None:
+        """Make ``state`` the one every later check reads: one assignment."""
+        deadline = state.data_time.timestamp() + self._max_age if self._max_age else math.inf
+        self._state = replace(state, stale_after=deadline)
+
+    @property
+    def max_age(self) -> dt.timedelta | None:
+        """The age after which results carry a staleness warning (or are refused)."""
+        return None if self._max_age is None else dt.timedelta(seconds=self._max_age)
+
+    def set_max_age(self, max_age: dt.timedelta | float | None, *, stale: str = "warn") -> None:
+        """Change ``max_age`` (a timedelta or seconds; None: never stale) and the
+        ``stale`` mode: ``"warn"`` (a warning on every result) or ``"refuse"``
+        (check() raises :class:`hotlist.StaleDataError`)."""
+        if stale not in STALE_MODES:
+            raise InvalidQuery(f"stale must be one of {', '.join(STALE_MODES)}, not {stale!r}")
+        with self._lock:
+            self._max_age = _seconds(max_age)
+            self._stale_mode = stale
+            self._install(self._state)
+
+    @property
+    def data_time(self) -> dt.datetime:
+        """When the data was current (the newest extract or delta)."""
+        return self._state.data_time
+
+    @property
+    def data_age(self) -> dt.timedelta:
+        """How old the data is now."""
+        return dt.datetime.now(dt.UTC) - self._state.data_time
+
+    def _stale_note(self, state: _State) -> str:
+        """The staleness warning for ``state``; raises in refuse mode."""
+        age = dt.datetime.now(dt.UTC) - state.data_time
+        text = (
+            f"hotlist data is {_duration(age.total_seconds())} old "
+            f"(max_age {_duration(self._max_age or 0.0)}); "
+            f"data version {state.data_version} as of {state.data_time:%Y-%m-%d %H:%M} UTC"
+        )
+        if self._stale_mode == "refuse":
+            raise StaleDataError(f"{text}; refusing to answer until the data is refreshed")
+        return text + "; a hit may be missing or withdrawn: refresh the list"
+
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write this data version as a snapshot folder that :func:`hotlist.open`
+        memory-maps back in milliseconds.  Atomic: written to a hidden sibling
+        folder, fsynced, then renamed; ``overwrite=True`` replaces an existing
+        snapshot.  Returns the folder."""
+        from hotlist._snapshot import save_state
+
+        return save_state(self._state, path, overwrite=overwrite)
+
+    def apply(
+        self,
+        delta: str | Path | None = None,
+        /,
+        *,
+        documents: str | Path | Sequence[str | Path] | None = None,
+        vehicles: str | Path | Sequence[str | Path] | None = None,
+        persons: str | Path | Sequence[str | Path] | None = None,
+        mapping: Mapping[str, Mapping[str, str]] | None = None,
+        base_version: str | None = None,
+        public_key: Any = None,
+    ) -> Any:
+        """Apply a delta and swap the new data version in; see :mod:`hotlist._delta`.
+
+        ``delta`` is a folder of ``documents.*``, ``vehicles.*``, ``persons.*``
+        delta extracts (and optionally ``delta.json`` naming its
+        ``base_version``), or name the files per dataset.  Each file has the
+        dataset's columns plus ``op``: ``upsert`` or ``delete``, keyed by
+        ``record_id``.  A delta made for another data version raises
+        :class:`hotlist.VersionMismatchError`; one already applied changes
+        nothing.  Checks keep answering from the old version until the new one
+        is swapped in.  Returns a :class:`hotlist.DeltaReport`.
+        """
+        from hotlist._delta import apply_delta
+
+        with self._lock:
+            state, report = apply_delta(
+                self._state,
+                delta,
+                documents=documents,
+                vehicles=vehicles,
+                persons=persons,
+                mapping=mapping,
+                base_version=base_version,
+                public_key=public_key,
+            )
+            if state is not self._state:
+                self._install(state)
+        return report
+
+    def reload(
+        self,
+        source: str | Path | None = None,
+        /,
+        *,
+        documents: str | Path | Sequence[str | Path] | None = None,
+        vehicles: str | Path | Sequence[str | Path] | None = None,
+        persons: str | Path | Sequence[str | Path] | None = None,
+        mapping: Mapping[str, Mapping[str, str]] | None = None,
+        strict: bool = False,
+        verify: bool = False,
+        public_key: Any = None,
+    ) -> str:
+        """Replace the data with a snapshot folder or with full extracts, hot.
+
+        The new version is built off to the side while checks keep answering
+        from the current one, then swapped in with one assignment.  If anything
+        fails (an unreadable extract, a snapshot that fails ``verify``, a bad
+        signature) the error is raised and the current version keeps serving.
+        Returns the new data version.
+        """
+        from hotlist._snapshot import is_snapshot, open_state
+
+        with self._lock:
+            if source is not None and is_snapshot(source):
+                state = open_state(source, verify=verify, public_key=public_key)
+            else:
+                state = _load_state(
+                    source,
+                    documents=documents,
+                    vehicles=vehicles,
+                    persons=persons,
+                    mapping=mapping,
+                    strict=strict,
+                    public_key=public_key,
+                    progress=False,
+                )
+            self._install(state)
+        return state.data_version
+
+
+STALE_MODES = ("warn", "refuse")
+
+
+def _seconds(max_age: dt.timedelta | float | None) -> float | None:
+    if max_age is None:
+        return None
+    seconds = max_age.total_seconds() if isinstance(max_age, dt.timedelta) else max_age
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise InvalidQuery(f"max_age must be a positive timedelta or seconds, not {max_age!r}")
+    return float(seconds)
+
+
+def _duration(seconds: float) -> str:
+    """A rough human duration: "3 days", "5 hours", "12 minutes", "40 seconds".
+
+    >>> _duration(3 * 86400 + 50), _duration(7200), _duration(59)
+    ('3 days', '2 hours', '59 seconds')
+    """
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size, 1)
+            n_text = f"{n:g}"
+            return f"{n_text} {unit}{'' if n == 1 else 's'}"
+    return f"{round(seconds)} seconds"
+
+
+def _with_warning(table: pa.Table, warning: str) -> pa.Table:
+    """``table`` (a check_many result) with ``warning`` added to every row's warnings."""
+    i = table.schema.get_field_index("warnings")
+    if i < 0:
+        return table
+    rows = [(w or []) + [warning] for w in table.column(i).to_pylist()]
+    return table.set_column(i, table.schema.field(i), pa.array(rows, table.schema.field(i).type))
 
 
 def _check_options(
@@ -637,6 +830,9 @@ def load(
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     strict: bool = False,
     progress: bool | None = None,
+    public_key: Any = None,
+    max_age: dt.timedelta | float | None = None,
+    stale: str = "warn",
 ) -> Hotlist:
     """Load extracts and build the indexes.
 
@@ -646,7 +842,44 @@ def load(
     ``{"documents": {"DIN": "document_number"}}``.  Bad rows are left out and
     reported in ``hl.report``; ``strict=True`` raises :class:`hotlist.ExtractError`
     instead.  ``progress`` shows a progress bar (default: when on a terminal).
+
+    ``public_key`` (Ed25519: a key, raw bytes, PEM or a key file) makes every
+    extract file need a valid detached signature ``<file>.sig``; one missing or
+    failing raises :class:`hotlist.IntegrityError` before anything is read.
+    ``max_age`` (a timedelta or seconds) marks data older than that as stale:
+    every result then carries a warning, or with ``stale="refuse"`` check()
+    raises :class:`hotlist.StaleDataError`.
     """
+    state = _load_state(
+        folder,
+        documents=documents,
+        vehicles=vehicles,
+        persons=persons,
+        mapping=mapping,
+        strict=strict,
+        public_key=public_key,
+        progress=progress,
+    )
+    return Hotlist(state, max_age=max_age, stale=stale)
+
+
+def _load_state(
+    folder: str | Path | None,
+    *,
+    documents: str | Path | Sequence[str | Path] | None,
+    vehicles: str | Path | Sequence[str | Path] | None,
+    persons: str | Path | Sequence[str | Path] | None,
+    mapping: Mapping[str, Mapping[str, str]] | None,
+    strict: bool,
+    public_key: Any,
+    progress: bool | None,
+) -> _State:
+    """Extracts to a built :class:`_State` (signatures checked first when a key is given)."""
+    if public_key is not None:
+        from hotlist._signing import extract_files, verify_files
+
+        given = {"documents": documents, "vehicles": vehicles, "persons": persons}
+        verify_files(extract_files(folder, given), public_key)
     tables, report = load_datasets(
         folder,
         documents=documents,
@@ -657,7 +890,6 @@ def load(
     )
     sources = [str(f) for f in report.files]
     version, when = _file_digest(sources)
-    state = _State.build(
+    return _State.build(
         tables, report, data_version=version, data_time=when, sources=sources, progress=progress
     )
-    return Hotlist(state)
