@@ -8,7 +8,7 @@ import pytest
 
 from hotlist import cli
 
-COMMANDS = ["demo", "check", "validate", "stats", "sql"]
+COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
 
 
 def _subcommands() -> list[str]:

@@ -1,4 +1,4 @@
-"""The ``hotlist`` command: demo, check, validate, stats, sql."""
+"""The ``hotlist`` command: demo, check, validate, stats, sql; snapshot, apply, verify, info."""
 
 from __future__ import annotations
 
@@ -164,6 +164,92 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    import hotlist
+
+    mapping = json.loads(args.mapping) if args.mapping else None
+    hl = hotlist.load(
+        args.source, mapping=mapping, public_key=args.public_key, strict=args.strict, progress=None
+    )
+    dest = hl.save(args.dest, overwrite=args.overwrite)
+    stats = hl.stats()
+    print(
+        f"{dest}: data version {stats['data_version']}, {stats['documents']:,} documents, "
+        f"{stats['vehicles']:,} vehicles, {stats['persons']:,} persons "
+        f"({hl.report.rejected:,} rows rejected)"
+    )
+    return 0
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    import hotlist
+
+    hl = hotlist.open(args.snapshot, verify=args.verify, public_key=args.public_key)
+    delta = Path(args.delta)
+    files: dict[str, Any] = {}
+    if delta.is_file():
+        dataset = args.dataset or next(
+            (d for d in ("documents", "vehicles", "persons") if delta.name.lower().startswith(d)),
+            None,
+        )
+        if dataset is None:
+            print(f"{delta}: cannot tell the dataset from the file name; use --dataset")
+            return 2
+        files[dataset] = delta
+        report = hl.apply(base_version=args.base_version, public_key=args.public_key, **files)
+    else:
+        report = hl.apply(delta, base_version=args.base_version, public_key=args.public_key)
+    out = args.out or args.snapshot
+    if report.applied:
+        hl.save(out, overwrite=args.out is None or args.overwrite)
+    elif args.out and args.out != args.snapshot:
+        hl.save(out, overwrite=args.overwrite)
+    summary = report.summary()
+    summary["snapshot"] = str(out)
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from hotlist._snapshot import verify
+
+    manifest = verify(args.snapshot, public_key=args.public_key)
+    print(
+        f"{args.snapshot}: ok, {len(manifest['files'])} files match the manifest "
+        f"(data version {manifest['data_version']})"
+    )
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from hotlist._snapshot import read_manifest
+
+    manifest = read_manifest(args.snapshot)
+    when = dt.datetime.fromisoformat(manifest["data_time"])
+    info = {
+        "snapshot": str(args.snapshot),
+        "format_version": manifest["format_version"],
+        "hotlist_version": manifest.get("hotlist_version"),
+        "data_version": manifest["data_version"],
+        "data_time": manifest["data_time"],
+        "data_age_seconds": round((dt.datetime.now(dt.UTC) - when).total_seconds(), 1),
+        "created_at": manifest.get("created_at"),
+        "counts": manifest.get("counts"),
+        "applied_deltas": len(manifest.get("applied_deltas", [])),
+        "sources": manifest.get("sources"),
+        "files": len(manifest["files"]),
+        "bytes": sum(int(f.get("bytes", 0)) for f in manifest["files"].values()),
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for k, v in info.items():
+            print(f"{k:>16}: {v}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hotlist",
@@ -245,6 +331,72 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print rows as JSON")
     p.add_argument("--max-rows", type=int, default=40, help="rows shown (default 40)")
     p.set_defaults(func=_cmd_sql)
+
+    key_help = "Ed25519 public key file (PEM or raw); every file then needs a valid <file>.sig"
+    p = sub.add_parser(
+        "snapshot",
+        help="load extracts and save a snapshot that opens instantly",
+        description="Load the extracts in SOURCE and write a snapshot folder DEST "
+        "(Arrow and numpy files, memory-mapped by hotlist.open), atomically.",
+    )
+    p.add_argument(
+        "source", metavar="SOURCE", help="folder with documents.*, vehicles.*, persons.*"
+    )
+    p.add_argument("dest", metavar="DEST", help="snapshot folder to write")
+    p.add_argument(
+        "--mapping", help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\''
+    )
+    p.add_argument("--public-key", help=key_help)
+    p.add_argument("--strict", action="store_true", help="refuse extracts with rejected rows")
+    p.add_argument("--overwrite", action="store_true", help="replace DEST if it is a snapshot")
+    p.set_defaults(func=_cmd_snapshot)
+
+    p = sub.add_parser(
+        "apply",
+        help="apply a delta (upserts and deletes) to a snapshot",
+        description="Open SNAPSHOT, apply the delta extract(s) in DELTA (an op column "
+        "says upsert or delete per record_id) and save the new data version, "
+        "in place or to --out; a delta already applied changes nothing.",
+    )
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder to update")
+    p.add_argument(
+        "delta",
+        metavar="DELTA",
+        help="delta folder (documents.*, vehicles.*, persons.*, optional delta.json) or one file",
+    )
+    p.add_argument("--out", metavar="NEW", help="write the new snapshot here (default: in place)")
+    p.add_argument(
+        "--dataset",
+        choices=("documents", "vehicles", "persons"),
+        help="the dataset of a delta file whose name does not say",
+    )
+    p.add_argument("--base-version", help="refuse unless the snapshot holds this data version")
+    p.add_argument("--public-key", help=key_help)
+    p.add_argument("--verify", action="store_true", help="check SNAPSHOT's checksums first")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.set_defaults(func=_cmd_apply)
+
+    p = sub.add_parser(
+        "verify",
+        help="check a snapshot's files against its manifest",
+        description="Check the size and SHA-256 of every file of SNAPSHOT against its "
+        "manifest; exit status 2 and the names of the bad files if any differ.",
+    )
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder")
+    p.add_argument(
+        "--public-key", help="Ed25519 public key: also check manifest.json.sig against it"
+    )
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser(
+        "info",
+        help="data version, age, counts and files of a snapshot",
+        description="Print what the manifest of SNAPSHOT says: data version and age, "
+        "counts, deltas applied, sources, files and bytes.",
+    )
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=_cmd_info)
     return parser
 
 

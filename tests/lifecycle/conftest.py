@@ -58,7 +58,15 @@ def write_delta(
     target = pa.schema([_plain(f) for f in schema] + [pa.field("op", pa.string())])
     parts = []
     if rows is not None and rows.num_rows:
-        parts.append(rows.append_column("op", pa.array(["upsert"] * rows.num_rows)).cast(target))
+        n = rows.num_rows
+        columns = {
+            f.name: rows.column(f.name).cast(f.type)
+            if f.name in rows.column_names
+            else pa.nulls(n, f.type)
+            for f in target
+        }
+        columns["op"] = pa.array(["upsert"] * n)
+        parts.append(pa.table(columns, schema=target))
     if deletes:
         columns = {f.name: pa.nulls(len(deletes), f.type) for f in target}
         columns["record_id"] = pa.array(list(deletes), pa.string())

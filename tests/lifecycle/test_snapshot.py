@@ -9,9 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import BATTERY, answers
 
 import hotlist
+from conftest import BATTERY, answers
 from hotlist import _snapshot
 
 
@@ -103,7 +103,7 @@ def test_missing_file_and_missing_manifest(snapshot: Path, tmp_path: Path) -> No
     with pytest.raises(hotlist.IntegrityError, match=r"persons\.keys\.arrow: missing"):
         hotlist.open(copy)
     (copy / "manifest.json").unlink()
-    with pytest.raises(hotlist.IntegrityError, match="no manifest.json"):
+    with pytest.raises(hotlist.IntegrityError, match=r"no manifest\.json"):
         hotlist.open(copy)
     with pytest.raises(hotlist.IntegrityError, match="no such folder"):
         hotlist.open(tmp_path / "nowhere")
@@ -153,7 +153,7 @@ def test_writer_killed_mid_save_leaves_nothing_that_opens(tmp_path: Path, stop_a
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".snap.tmp-")]
     assert len(leftovers) == 1
     assert (leftovers[0] / "documents.arrow").exists()
-    with pytest.raises(hotlist.IntegrityError, match="no manifest.json"):
+    with pytest.raises(hotlist.IntegrityError, match=r"no manifest\.json"):
         hotlist.open(leftovers[0])
     with pytest.raises(hotlist.IntegrityError):
         hotlist.open(dest)
