@@ -302,11 +302,6 @@ def _changes(
     return _Changes(table, pa.array(deletes, pa.string()))
 
 
-def _mask(arr: pa.Array | pa.ChunkedArray, values: pa.Array) -> np.ndarray:
-    found = pc.is_in(arr, value_set=values)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def _concat(old: pa.Array, keep: np.ndarray, new: pa.Array) -> pa.Array:
     kept = old.filter(pa.array(keep))
     return pa.concat_arrays([kept, new.cast(kept.type)])
@@ -315,20 +310,28 @@ def _concat(old: pa.Array, keep: np.ndarray, new: pa.Array) -> pa.Array:
 def _apply_dataset(
     old: pa.Table, changes: _Changes, out: DatasetDelta
 ) -> tuple[pa.Table, np.ndarray, pa.Table] | None:
-    """(new table, keep mask over the old rows, the appended rows); None: no change."""
+    """(new table, keep mask over the old rows, the appended rows); None: no change.
+
+    One hash pass over the old ids against the (small) set of touched ids tells
+    both which old rows go and which touched ids were listed.
+    """
     ids = _string_array(old.column("record_id"))
     up = changes.upserts
-    up_ids = _string_array(up.column("record_id"))
-    present = _mask(up_ids, ids)
-    out.updated = int(present.sum())
-    out.inserted = len(up_ids) - out.updated
-    gone = _mask(changes.deletes, ids)
-    out.deleted = int(gone.sum())
+    up_ids = _string_array(up.column("record_id")).cast(pa.string())
+    touched = pa.concat_arrays([up_ids, changes.deletes])
+    where = pc.index_in(ids, value_set=touched)
+    hit = np.asarray(where.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    found = np.zeros(len(touched), dtype=bool)
+    if hit.any():
+        found[where.drop_null().to_numpy()] = True
+    n_up = len(up_ids)
+    out.updated = int(found[:n_up].sum())
+    out.inserted = n_up - out.updated
+    out.deleted = int(found[n_up:].sum())
     out.missing = len(changes.deletes) - out.deleted
-    if not len(up_ids) and not out.deleted:
+    if not n_up and not out.deleted:
         return None
-    touched = pa.concat_arrays([up_ids.cast(pa.string()), changes.deletes])
-    keep = ~_mask(ids, touched)
+    keep = ~hit
     appended = up.cast(old.schema)
     table = pa.concat_tables([old.filter(pa.array(keep)), appended])
     table = table.unify_dictionaries().combine_chunks()
