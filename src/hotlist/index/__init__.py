@@ -7,9 +7,9 @@ They hold no per-record Python objects: only numpy arrays (exposed by
 reference to the Arrow key column.  Hashing is deterministic across processes.
 
 * :class:`KeyIndex` -- exact lookup, vectorised ``lookup_many`` and one-edit
-  search, ~9 bytes per record.
+  search, 8-10 bytes per record.
 * :class:`SuffixIndex` -- rows whose key ends with a suffix (partial VINs),
-  4 bytes per record.
+  4.25 bytes per record.
 * :class:`TokenIndex` -- CSR inverted index of blocking keys with document
   frequencies, ranked candidate generation for person names.
 """

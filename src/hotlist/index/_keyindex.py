@@ -11,13 +11,14 @@ array          dtype      content                                 bytes / record
                           top ``b`` bits of the hash
 =============  =========  ======================================  ===============
 
-about 8-10 bytes per record in all (measured 9.4 at 1 M and 9.4 at 10 M;
+about 8-10 bytes per record in all (measured 8.1 at 1 M keys, 9.4 at 10 M;
 ``nbytes`` reports it), plus the Arrow key column the caller already holds --
 the index keeps a reference to it and verifies every hit against it, so hash
 collisions never produce a false hit.  The hash is :func:`key_hash`
-(CRC-32): the directory slot holds ``n / 2**b`` (1-2) entries on
-average, and a lookup costs one directory read, a scan of one or two
-fingerprints and, for a candidate, one byte comparison.
+(CRC-32).  A scalar lookup reads the two directory entries of its slot (a
+miss usually ends there or after one C-level bisect over the slot's sorted
+fingerprints) and, for a candidate, compares the bytes: ~0.7 µs for a miss at
+1 M and 10 M keys, ~3 µs for a hit (which builds the result array).
 
 One-edit search (:meth:`KeyIndex.within_one_edit`) -- choice and reasons
 -----------------------------------------------------------------------
@@ -38,14 +39,17 @@ The third is chosen.  Because CRC-32 is linear, the CRC of a substitution,
 insertion or transposition variant is the CRC of the query (or of the query
 with a zero byte inserted) XOR one entry of a 256-column table
 (:func:`edit_table`), so all ~700 variants of a 9-byte number (~1,300 of a
-VIN) are hashed in a few numpy expressions and probed in the directory at
-once; only deletions (L of them) call ``zlib.crc32``.  The alphabet is the
+VIN) are hashed by XOR recurrences and one numpy expression and probed in the
+directory at once, with two ``zlib.crc32`` calls in all.  The alphabet is the
 set of bytes found in the indexed keys, which makes the search complete: a
 key one edit away from the query can only have inserted or substituted a
-byte that occurs in some key.  Candidates are verified with
-:func:`osa_at_most_one` against the stored key.  Measured on a 2-core VM:
-p50 ~60 µs, p99 ~90 µs for 9-byte document numbers at 10 M keys
-(``benchmarks/bench_index_micro.py``).  Distances are over UTF-8 bytes,
+byte that occurs in some key.  Candidates are verified with RapidFuzz's OSA
+distance (cutoff 1) against the stored key.  Cost: ~20 numpy calls on arrays
+of ~700 (9-byte key) to ~1,300 (VIN) variants plus ~2L Python steps: about
+70-250 µs for a 9-byte number at 1 M and 10 M keys and ~300-500 µs for a VIN
+on the shared 2-core VM it was measured on (p99 there is dominated by
+scheduler preemption) -- see
+``benchmarks/bench_index_micro.py``.  Distances are over UTF-8 bytes,
 which equals distance over characters for the ASCII keys the normalisers
 produce.
 """
