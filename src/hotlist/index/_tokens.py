@@ -243,10 +243,12 @@ class TokenIndex:
         fresh: list[npt.NDArray[np.uint32]] = []
         for df, _kid, a in use:
             p = post[a : a + df]
-            new = p[scratch[p] == 0]  # rows not yet touched by an earlier key
+            sp = scratch[p]
+            new = p[sp == 0]  # rows not yet touched by an earlier key
             if len(new):
                 fresh.append(new)
-            scratch[p] += np.float32(math.log1p(n / df))
+            sp += np.float32(math.log1p(n / df))
+            scratch[p] = sp  # rows are unique within a posting list
         rows = fresh[0] if len(fresh) == 1 else np.concatenate(fresh)
         scores = scratch[rows]
         scratch[rows] = 0  # leave the scratch clean for the next call
