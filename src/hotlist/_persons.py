@@ -20,6 +20,7 @@ different sex takes off 0.2.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,13 +28,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
-from hotlist._documents import Candidate, _decoded, _string_array
+from hotlist._documents import (
+    Candidate,
+    _decoded,
+    _string_array,
+    prefixed,
+    unprefixed,
+)
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
 
 __all__ = ["PersonIndex", "PersonQuery", "person_score"]
 
 CANDIDATE_LIMIT = 500
+RARITY_MIN_LIST = 5000  # list size from which token frequencies say how rare a name is
 DOB_EXACT = 0.99  # dob_similarity at or above: the same date
 DOB_NEAR = 0.5  # at or above: a near date (swap, one digit, a year, partial)
 
@@ -136,6 +144,34 @@ class PersonIndex:
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
 
+    def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
+        """What :meth:`from_parts` rebuilds this index from, besides the table:
+        the listed names (Arrow) and the name index (numpy), one entry per name."""
+        numpy = prefixed("index.", self.index.arrays())
+        numpy["owner"] = self.owner
+        numpy["is_alias"] = self.is_alias
+        return {"listed": self.listed, "normalised": self.normalised}, numpy
+
+    @classmethod
+    def from_parts(
+        cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
+    ) -> PersonIndex:
+        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
+        no name is normalised again and no blocking key recomputed."""
+        self = cls.__new__(cls)
+        self.owner = numpy["owner"]
+        self.is_alias = numpy["is_alias"]
+        self.listed = _string_array(arrays["listed"])
+        self.normalised = _string_array(arrays["normalised"])
+        self.index = TokenIndex.from_arrays(unprefixed("index.", numpy))
+        self.num_entries = len(self.normalised)
+        self.dob_year = _int_column(table, "dob_year")
+        self.dob_month = _int_column(table, "dob_month")
+        self.dob_day = _int_column(table, "dob_day")
+        self.sex_codes, self.sex_values = _decoded(table.column("sex"))
+        self.nationalities = _string_array(table.column("nationalities"))
+        return self
+
     @property
     def nbytes(self) -> int:
         return int(
@@ -168,27 +204,26 @@ class PersonIndex:
     def rarity(self, name: str) -> float:
         """How distinctive a normalised name is, 0 (all parts common) to 1.
 
-        A part is common when it is common in the population
-        (:func:`~hotlist.names._common.is_common`) or frequent in this list; two
-        rare parts make a name fully distinctive.
+        Each part is weighed by the population prior (a very common name part,
+        :func:`~hotlist.names._common.is_common`, weighs 0.1) and, in a list
+        large enough to tell (5,000 names or more), by how often its phonetic
+        key occurs: one name in 100 weighs 0.1, one in 100,000 weighs 1.  In a
+        smaller list a part off the common list weighs 0.6 (rare in the list)
+        or 0.4.  The two or three heaviest parts add up, halved: two truly rare
+        parts make a name fully distinctive.
         """
-        parts = [t for t in names.tokens(name) if t not in names.PARTICLES]
-        if not parts:
-            return 0.0
+        parts = [t for t in names.tokens(name) if t not in names.PARTICLES and len(t) > 1]
         n = self.num_entries
-        total = math.log(n + 1)
-        rare_df = max(2, n // 2000)
         weights = []
         for token in parts:
             if is_common(token):
-                weights.append(0.2)
+                weights.append(0.1)
                 continue
-            keys = names.blocking_keys(token)
-            df = max((self.index.df(k) for k in keys), default=0)
-            if df <= rare_df:
-                weights.append(1.0)
+            df = max((self.index.df(k) for k in names.blocking_keys(token)), default=0)
+            if n >= RARITY_MIN_LIST and df > 0:
+                weights.append(min(1.0, max(0.1, (math.log10(n / df) - 2.0) / 3.0)))
             else:
-                weights.append(max(0.2, math.log((n + 1) / (df + 1)) / total))
+                weights.append(0.6 if df <= 2 else 0.4)
         return min(1.0, sum(sorted(weights, reverse=True)[:3]) / 2.0)
 
     def match(self, query: PersonQuery, *, threshold: float) -> list[Candidate]:
@@ -196,6 +231,16 @@ class PersonIndex:
         if not keys:
             return []
         entries = self.index.candidates(keys, limit=CANDIDATE_LIMIT)
+        return self.score_entries(query, entries, threshold=threshold)
+
+    def score_entries(
+        self, query: PersonQuery, entries: np.ndarray, *, threshold: float
+    ) -> list[Candidate]:
+        """Score the listed names ``entries`` (indexes into the flat name table) in full.
+
+        ``match`` calls it with the candidates of the blocking index; a full scan
+        (the reference the index is measured against) calls it with every entry.
+        """
         if len(entries) == 0:
             return []
         rarity = self.rarity(query.name)
@@ -203,14 +248,17 @@ class PersonIndex:
         # threshold are still scored when a DOB is given.
         gate = name_gate(threshold, query.dob is not None)
         best: dict[int, tuple[float, int]] = {}
-        normalised = self.normalised
-        for entry in entries.tolist():
-            s = names.similarity(query.name, normalised[entry].as_py(), score_cutoff=gate)
+        listed = self.normalised.take(pa.array(entries)).to_pylist()
+        owners = self.owner[entries].tolist()
+        similarity = names.similarity
+        qname = query.name
+        for entry, name, person in zip(entries.tolist(), listed, owners, strict=True):
+            s = similarity(qname, name, score_cutoff=gate)
             if s <= 0.0:
                 continue
-            person = int(self.owner[entry])
             if person not in best or best[person][0] < s:
                 best[person] = (s, entry)
+        normalised = self.normalised
         out = []
         for person, (_, entry) in best.items():
             listed_name = normalised[entry].as_py()
