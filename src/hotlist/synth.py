@@ -39,8 +39,10 @@ from hotlist.schema import (
 )
 
 __all__ = [
+    "PersonQuery",
     "documents",
     "main",
+    "person_queries",
     "persons",
     "sample_tables",
     "vehicles",
@@ -1252,6 +1254,113 @@ def write_sample_data(folder: str | Path, seed: int = 2024) -> list[Path]:
         write_table(tables["vehicles"], root / "vehicles.jsonl", "jsonl"),
         write_table(tables["persons"], root / "persons.jsonl", "jsonl"),
     ]
+
+
+# -- query mixes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    """A synthetic person check: the keywords for ``check()`` and what it should find."""
+
+    query: dict[str, str]
+    expected: str | None  # the record_id a correct check finds; None for an innocent traveller
+    variant: str  # how the name was altered ("as listed", "reordered", "typo", ...)
+
+
+def _typo(token: str, rng: np.random.Generator) -> str:
+    if len(token) < 4:
+        return token
+    i = int(rng.integers(1, len(token)))
+    kind = int(rng.integers(3))
+    letters = "AEIOUNRSTLKMH"
+    if kind == 0:  # substitution
+        return token[:i] + letters[int(rng.integers(len(letters)))] + token[i + 1 :]
+    if kind == 1:  # deletion
+        return token[:i] + token[i + 1 :]
+    j = min(i, len(token) - 2)  # adjacent transposition
+    return token[:j] + token[j + 1] + token[j] + token[j + 2 :]
+
+
+def _dob_variant(dob: str | None, rng: np.random.Generator) -> tuple[str | None, str]:
+    if not dob:
+        return None, "no DOB"
+    r = float(rng.random())
+    parts = dob.split("-")
+    if r < 0.55 or len(parts) < 3:
+        return dob, "DOB as listed"
+    y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
+    if r < 0.65 and d <= 12 and d != m:
+        return f"{y:04d}-{d:02d}-{m:02d}", "DOB day/month swapped"
+    if r < 0.8:
+        return f"{y + (1 if rng.random() < 0.5 else -1):04d}-{m:02d}-{d:02d}", "DOB a year off"
+    return None, "no DOB"
+
+
+def person_queries(
+    listed: pa.Table, n_true: int, n_innocent: int, seed: int = 0
+) -> list[PersonQuery]:
+    """Person checks against ``listed`` (a persons table): name variants of listed
+    persons (reordered, a middle name dropped, a typo, an initial, an alias, the
+    Latin transliteration of another script, joined parts) with their date of
+    birth as listed, altered or left out; and innocent travellers, drawn from the
+    same name pools with another seed, whose full name is not on the list.
+    """
+    from hotlist import names as _names
+
+    rng = np.random.default_rng(seed)
+    rows = listed.select(["record_id", "name", "aliases", "date_of_birth", "sex"]).to_pylist()
+    out: list[PersonQuery] = []
+    kinds = ("as listed", "reordered", "middle dropped", "typo", "initial", "alias",
+             "transliterated", "joined")  # fmt: skip
+    for i in rng.choice(len(rows), size=min(n_true, len(rows)), replace=False).tolist():
+        row = rows[i]
+        kind = kinds[int(rng.integers(len(kinds)))]
+        family, _, given = str(row["name"]).partition(",")
+        given_tokens = given.split()
+        name = str(row["name"])
+        if kind == "reordered" and given_tokens:
+            name = f"{given.strip()} {family.strip()}"
+        elif kind == "middle dropped" and len(given_tokens) > 1:
+            name = f"{family}, {given_tokens[0]}"
+        elif kind == "typo":
+            latin = _names.transliterate(name)
+            tokens = latin.replace(",", " ").split()
+            j = int(rng.integers(len(tokens)))
+            tokens[j] = _typo(tokens[j], rng)
+            name = " ".join(tokens)
+        elif kind == "initial" and given_tokens:
+            name = f"{family}, {given_tokens[0][0]}. {' '.join(given_tokens[1:])}".strip()
+        elif kind == "alias" and row["aliases"]:
+            name = row["aliases"][int(rng.integers(len(row["aliases"])))]
+        elif kind == "transliterated":
+            name = _names.transliterate(name)
+        elif kind == "joined" and len(given_tokens) > 1:
+            name = f"{family}, {given_tokens[0]}{given_tokens[1]} {' '.join(given_tokens[2:])}"
+        else:
+            kind = "as listed"
+        dob, dob_kind = _dob_variant(row["date_of_birth"], rng)
+        query = {"name": name.strip(" ,")}
+        if dob:
+            query["dob"] = dob
+        out.append(PersonQuery(query, str(row["record_id"]), f"{kind}; {dob_kind}"))
+    listed_names = {_names.normalize(str(r["name"])).replace(",", "") for r in rows}
+    others = persons(max(4 * n_innocent, 100), seed + 7919).to_pylist()
+    for row in others:
+        if len([q for q in out if q.expected is None]) >= n_innocent:
+            break
+        latin = _names.normalize(_names.transliterate(str(row["name"])))
+        if latin.replace(",", "") in listed_names:
+            continue  # the same full name as a listed person is not an innocent test case
+        query = {"name": str(row["name"])}
+        if row["date_of_birth"]:
+            query["dob"] = str(row["date_of_birth"])
+        if row["nationalities"]:
+            query["nationality"] = str(row["nationalities"][0])
+        if row["sex"]:
+            query["sex"] = str(row["sex"])
+        out.append(PersonQuery(query, None, "innocent traveller"))
+    return out
 
 
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
