@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
-from hotlist._documents import Candidate, document_score
+from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
-from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ RESULT_COLUMNS = pa.schema(
     ]
 )
 _DOC_ONLY = frozenset({"document", "country", "document_type"})
+# Match levels in engine.LEVEL_ORDER's order (best first): codes sort like select() does.
+LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
+LEVEL_CODE = {name: i for i, name in enumerate(LEVELS)}
 
 
 def to_table(queries: Any) -> pa.Table:
@@ -110,7 +113,6 @@ def check_many(
         DEFAULT_MIN_SCORE,
         _check_options,
         answer,
-        select,
     )
 
     limit = DEFAULT_LIMIT if limit is None else limit
@@ -129,59 +131,256 @@ def check_many(
     n = table.num_rows
     cols = {c: _as_text_column(table, c) for c in table.column_names}
 
-    per_query: list[list[Candidate]] = [[] for _ in range(n)]
-    warnings: list[list[str]] = [[] for _ in range(n)]
-    errors: list[str | None] = [None] * n
+    pool = _Pool(sorted(state.tables))
+    warnings: dict[int, list[str]] = {}
+    errors: dict[int, str] = {}
 
-    fast = _fast_document_rows(cols, n)
-    if fast.any():
-        _documents_vectorised(state, cols, fast, per_query, max_edits=max_edits)
+    fast = _FastDocuments.of(cols, n)
+    if fast.rows.any():
+        _documents_vectorised(state, fast, pool, max_edits=max_edits)
     # Everything else, one query at a time, through check()'s own code path.
-    present = {c: cols[c].is_valid().to_numpy(zero_copy_only=False) for c in cols}
-    pylists = {c: cols[c].to_pylist() for c in cols}
-    for i in np.flatnonzero(~fast).tolist():
-        query = {c: pylists[c][i] for c in cols if present[c][i]}
-        try:
-            per_query[i], warnings[i] = answer(
-                state, query, max_edits=max_edits, name_threshold=threshold
-            )
-        except HotlistError as exc:
-            errors[i] = str(exc)
+    slow = np.flatnonzero(~fast.rows)
+    if len(slow):
+        take = pa.array(slow)
+        # check()'s keyword order, so that a query with several bad values reports
+        # the same one check() reports
+        values = {c: cols[c].take(take).to_pylist() for c in CHECK_FIELDS if c in cols}
+        for k, i in enumerate(slow.tolist()):
+            query = {c: v[k] for c, v in values.items() if v[k] is not None}
+            try:
+                found, warned = answer(state, query, max_edits=max_edits, name_threshold=threshold)
+            except HotlistError as exc:
+                errors[i] = str(exc)
+                continue
+            pool.add(i, found)
+            if warned:
+                warnings[i] = warned
 
     echoed = pa.table(cols) if cols else pa.table({})
-    return _assemble(state, echoed, per_query, warnings, errors, select, limit, min_score)
+    return _assemble(state, echoed, n, pool, warnings, errors, limit=limit, min_score=min_score)
 
 
-def _fast_document_rows(cols: dict[str, pa.Array], n: int) -> np.ndarray:
-    """Rows that are a plain, valid document check: the vectorised path takes them."""
-    if "document" not in cols:
-        return np.zeros(n, dtype=bool)
-    ok = cols["document"].is_valid().to_numpy(zero_copy_only=False).copy()
-    for name, col in cols.items():
-        if name not in _DOC_ONLY:
-            ok &= ~col.is_valid().to_numpy(zero_copy_only=False)
-    doc = cols["document"]
-    ok &= _np(pc.less_equal(pc.utf8_length(doc), 64))
-    ok &= ~_np(pc.match_substring_regex(doc, r"[\x00-\x1f\x7f-\x9f]"))
-    compact = docnum.compact_array(doc)
-    ok &= _np(pc.match_substring_regex(compact, r"^[A-Z0-9]{1,20}$"))
-    # A country or type that check() would refuse sends the row to the slow path,
-    # which reports the error exactly as check() words it.
-    checks: tuple[tuple[str, Any], ...] = (
-        ("country", country_ids.lookup),
-        ("document_type", _document_type),
-    )
-    for name, normalise in checks:
-        if name in cols:
-            ok &= _codes(cols[name], normalise)[1]
-    result: np.ndarray = ok
-    return result
+# -- the plain document checks, vectorised --------------------------------------------
 
 
-def _document_type(value: str) -> str | None:
-    from hotlist.engine import normalize_value
+def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per byte: its class in a plain document number (0 separator, 1 kept, BAD
+    anything check() would refuse or that needs its full validation), the byte
+    ``docnum.compact`` makes of it, and the byte ``docnum.ocr_key`` makes of it.
 
-    return normalize_value("document_type", value)
+    Derived from the scalar normalisers themselves, so the two paths cannot drift.
+    Only printable ASCII can be fast: a control character or any non-ASCII text
+    (whose UTF-8 bytes are all >= 0x80) is refused or validated by ``check()``.
+    """
+    weight = np.full(256, _BAD, dtype=np.int8)
+    compact = np.zeros(256, dtype=np.uint8)
+    ocr = np.zeros(256, dtype=np.uint8)
+    for b in range(0x20, 0x7F):
+        c = docnum.compact(chr(b))
+        if c == "":
+            weight[b] = 0
+        elif len(c) == 1 and c in _ALNUM:
+            weight[b] = 1
+            compact[b] = ord(c)
+            ocr[b] = ord(docnum.ocr_key(chr(b)))
+    return weight, compact, ocr
+
+
+# Any bad byte pushes a row's count of kept bytes past the longest valid number.
+_BAD = docnum.MAX_LENGTH + 1
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_WEIGHT, _COMPACT_BYTE, _OCR_BYTE = _byte_tables()
+
+
+class _FastDocuments:
+    """The rows a plain, valid document check (a number, and optionally a country
+    and a document type that check() accepts), with their compacted numbers, OCR
+    keys (null on every other row) and the asked country / type as codes."""
+
+    rows: np.ndarray  # bool per query
+    compact: pa.Array  # string, null where not fast
+    keys: pa.Array  # string, null where not fast
+    country: np.ndarray  # int32 code into country_values per query, -1 when not given
+    country_values: list[str]
+    doc_type: np.ndarray
+    type_values: list[str]
+
+    @classmethod
+    def of(cls, cols: dict[str, pa.Array], n: int) -> _FastDocuments:
+        from hotlist.engine import CHECK_FIELDS
+
+        self = cls()
+        self.country = np.full(n, -1, dtype=np.int32)
+        self.doc_type = np.full(n, -1, dtype=np.int32)
+        self.country_values, self.type_values = [], []
+        doc = cols.get("document")
+        if doc is None or n == 0:
+            self.rows = np.zeros(n, dtype=bool)
+            self.compact = self.keys = pa.nulls(n, pa.string())
+            return self
+        ok = _valid(doc)
+        for name, col in cols.items():
+            if name not in _DOC_ONLY and col.null_count < len(col):
+                ok &= ~_valid(col)
+        if "country" in cols:
+            self.country, self.country_values, usable = _codes(cols["country"], _country)
+            ok &= usable
+        if "document_type" in cols:
+            self.doc_type, self.type_values, usable = _codes(cols["document_type"], _doc_type)
+            ok &= usable
+
+        # One pass over the UTF-8 bytes: count the kept and the refused bytes per row,
+        # compact and fold to OCR keys by table look-up.
+        _, offsets_buf, data_buf = doc.buffers()
+        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[doc.offset : doc.offset + n + 1]
+        lo, hi = int(offsets[0]), int(offsets[-1])
+        data = (
+            np.frombuffer(data_buf, dtype=np.uint8)[lo:hi]
+            if data_buf is not None
+            else np.zeros(0, dtype=np.uint8)
+        )
+        rel = offsets - lo
+        weight = _WEIGHT[data]
+        kept = weight == 1
+        big = len(data) * _BAD >= 2**31
+        total: npt.NDArray[np.signedinteger[Any]] = np.zeros(
+            len(data) + 1, dtype=np.int64 if big else np.int32
+        )
+        np.cumsum(weight, dtype=total.dtype, out=total[1:])
+        kept_total = np.zeros(len(data) + 1, dtype=np.int32)
+        np.cumsum(kept, dtype=np.int32, out=kept_total[1:])
+        per_row = total[rel[1:]] - total[rel[:-1]]
+        ok &= (per_row >= 1) & (per_row <= docnum.MAX_LENGTH)
+        ok &= np.diff(rel) <= CHECK_FIELDS["document"]
+        self.rows = ok
+
+        new_offsets = pa.py_buffer(kept_total[rel])
+        validity = pa.py_buffer(np.packbits(ok, bitorder="little"))
+        nulls = n - int(np.count_nonzero(ok))
+        packed = data[kept]
+        self.compact = pa.StringArray.from_buffers(
+            n, new_offsets, pa.py_buffer(_COMPACT_BYTE[packed]), validity, nulls
+        )
+        self.keys = pa.StringArray.from_buffers(
+            n, new_offsets, pa.py_buffer(_OCR_BYTE[packed]), validity, nulls
+        )
+        return self
+
+
+def _valid(col: pa.Array) -> np.ndarray:
+    if not col.null_count:
+        return np.ones(len(col), dtype=bool)
+    out: np.ndarray = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return out
+
+
+def _country(value: str) -> str | None:
+    from hotlist.engine import _country, _text
+
+    return _country("country", _text("country", value))
+
+
+def _doc_type(value: str) -> str | None:
+    from hotlist.engine import _text, _vocab
+
+    return _vocab("document_type", "document_type", _text("document_type", value))
+
+
+def _codes(col: pa.Array, normalise: Any) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Per row the code of its canonical value (-1 when absent), the canonical values,
+    and whether check() accepts the row's value.  ``normalise`` is check()'s own
+    validation of one raw value, run once per distinct value."""
+    encoded = col.dictionary_encode()
+    values: list[str] = []
+    seen: dict[str, int] = {}
+    code_of = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int32)
+    good = np.ones(len(encoded.dictionary) + 1, dtype=bool)
+    for j, raw in enumerate(encoded.dictionary.to_pylist()):
+        try:
+            canon = normalise(raw)
+        except HotlistError:
+            canon = None
+        if canon is None:
+            good[j] = False
+            continue
+        code_of[j] = seen.setdefault(canon, len(seen))
+    values = list(seen)
+    idx = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return code_of[idx], values, good[idx]
+
+
+def _documents_vectorised(
+    state: _State, fast: _FastDocuments, pool: _Pool, *, max_edits: int
+) -> None:
+    d = state.documents
+    qi, rec = d.index.lookup_many(fast.keys)
+    if len(qi):
+        listed = docnum.compact_array(d.numbers.take(pa.array(rec)))
+        exact = _np(pc.equal(listed, fast.compact.take(pa.array(qi))))
+        level = np.where(exact, LEVELS.index("exact"), LEVELS.index("ocr"))
+        _add_documents(d, fast, pool, qi, rec, level=level)
+    pd = state.person_documents
+    if pd.size:
+        pqi, _ = pd.index.lookup_many(fast.keys)
+        for j in np.unique(pqi).tolist():
+            pool.add(j, pd.match(fast.compact[j].as_py()))
+    if max_edits >= 1:
+        # The one-edit search is per key; everything around it is vectorised.
+        qs: list[int] = []
+        found: list[np.ndarray] = []
+        keys = fast.keys.to_pylist()
+        for j in np.flatnonzero(fast.rows).tolist():
+            near = d.index.within_one_edit(keys[j])
+            if len(near):
+                qs.append(j)
+                found.append(near)
+        if found:
+            sizes = np.array([len(f) for f in found])
+            eq = np.repeat(np.array(qs, dtype=np.int64), sizes)
+            erow = np.concatenate(found).astype(np.int64)
+            # rows with the query's own OCR key were found above (exact / ocr)
+            other = ~_np(pc.equal(d.keys.take(pa.array(erow)), fast.keys.take(pa.array(eq))))
+            eq, erow = eq[other], erow[other]
+            level = np.full(len(eq), LEVELS.index("edit"))
+            _add_documents(d, fast, pool, eq, erow, level=level)
+
+
+def _add_documents(
+    d: DocumentIndex,
+    fast: _FastDocuments,
+    pool: _Pool,
+    q: np.ndarray,
+    row: np.ndarray,
+    *,
+    level: np.ndarray,
+) -> None:
+    """Score document candidates through ``document_score``, once per distinct
+    (level, asked country, listed country, asked type, listed type)."""
+    if not len(q):
+        return
+    parts = [
+        (level.astype(np.int64), len(LEVELS)),
+        (fast.country[q].astype(np.int64) + 1, len(fast.country_values) + 1),
+        (d.country_codes[row].astype(np.int64) + 1, len(d.country_values) + 1),
+        (fast.doc_type[q].astype(np.int64) + 1, len(fast.type_values) + 1),
+        (d.type_codes[row].astype(np.int64) + 1, len(d.type_values) + 1),
+    ]
+    combined = np.zeros(len(q), dtype=np.int64)
+    for codes, size in parts:
+        combined = combined * size + codes
+    distinct, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    scores = np.empty(len(distinct), dtype=np.float64)
+    reasons = np.empty(len(distinct), dtype=np.int32)
+    for u, j in enumerate(first.tolist()):
+        r = int(row[j])
+        asked_c = fast.country_values[c] if (c := int(fast.country[q[j]])) >= 0 else None
+        asked_t = fast.type_values[t] if (t := int(fast.doc_type[q[j]])) >= 0 else None
+        score, why = document_score(
+            LEVELS[int(level[j])], asked_c, d.country_of(r), asked_t, d.type_of(r)
+        )
+        scores[u] = score
+        reasons[u] = pool.reason(why)
+    pool.add_arrays(q, pool.dataset("documents"), row, level, scores[inverse], reasons[inverse])
 
 
 def _np(arr: pa.Array) -> np.ndarray:
@@ -189,143 +388,185 @@ def _np(arr: pa.Array) -> np.ndarray:
     return out
 
 
-def _codes(col: pa.Array, normalise: Any) -> tuple[list[str | None], np.ndarray]:
-    """Canonical value per row (None when absent) and whether each row is usable."""
-    stripped = pc.utf8_trim_whitespace(col)
-    encoded = stripped.dictionary_encode()
-    canon = []
-    for v in encoded.dictionary.to_pylist():
-        try:
-            canon.append(normalise(v) if v else None)
-        except HotlistError:
-            canon.append(None)
-    idx = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    valid = encoded.is_valid().to_numpy(zero_copy_only=False)
-    good = np.array([c is not None for c in canon] + [True], dtype=bool)
-    usable = np.where(valid, good[np.where(valid, idx, len(canon))], True)
-    values = [canon[j] if v else None for j, v in zip(idx.tolist(), valid.tolist(), strict=True)]
-    return values, usable
+# -- candidates, selection and the result table ---------------------------------------
 
 
-def _documents_vectorised(
-    state: _State,
-    cols: dict[str, pa.Array],
-    fast: np.ndarray,
-    per_query: list[list[Candidate]],
-    *,
-    max_edits: int,
-) -> None:
-    rows_q = np.flatnonzero(fast)
-    doc = cols["document"].take(pa.array(rows_q))
-    compact = docnum.compact_array(doc)
-    keys = docnum.ocr_key_array(compact)
-    n_fast = len(rows_q)
-    asked_country: list[str | None] = [None] * n_fast
-    asked_type: list[str | None] = [None] * n_fast
-    if "country" in cols:
-        values, _ = _codes(cols["country"].take(pa.array(rows_q)), country_ids.lookup)
-        asked_country = values
-    if "document_type" in cols:
-        values, _ = _codes(
-            cols["document_type"].take(pa.array(rows_q)),
-            _document_type,
-        )
-        asked_type = values
+class _Pool:
+    """Every candidate of the batch as columns: query, dataset, row, level, score,
+    reasons (an index into the distinct reason tuples).  Its order is the order in
+    which check() would see the candidates of each query."""
 
-    d = state.documents
-    qi, rec = d.index.lookup_many(keys)
-    if len(qi):
-        listed = docnum.compact_array(d.numbers.take(pa.array(rec)))
-        exact = _np(pc.equal(listed, compact.take(pa.array(qi))))
-        for j, row, is_exact in zip(qi.tolist(), rec.tolist(), exact.tolist(), strict=True):
-            level = "exact" if is_exact else "ocr"
-            score, reasons = document_score(
-                level, asked_country[j], d.country_of(row), asked_type[j], d.type_of(row)
-            )
-            per_query[rows_q[j]].append(Candidate("documents", row, level, score, reasons))
-    pd = state.person_documents
-    pqi, _ = pd.index.lookup_many(keys)
-    compact_list = compact.to_pylist()
-    for j in sorted(set(pqi.tolist())):
-        per_query[rows_q[j]].extend(pd.match(compact_list[j]))
-    if max_edits >= 1:
-        key_list = keys.to_pylist()
-        for j in range(n_fast):
-            near = d.index.within_one_edit(key_list[j])
-            for row in near.tolist():
-                level = d.level_of(row, compact_list[j], key_list[j])
-                if level != "edit":
-                    continue  # found above already
-                score, reasons = document_score(
-                    level, asked_country[j], d.country_of(row), asked_type[j], d.type_of(row)
+    def __init__(self, datasets: list[str]) -> None:
+        self.datasets = datasets  # sorted, so codes order like the names
+        self._codes = {name: i for i, name in enumerate(datasets)}
+        self.reasons: list[tuple[str, ...]] = []
+        self._reason_ids: dict[tuple[str, ...], int] = {}
+        self._arrays: list[tuple[np.ndarray, ...]] = []
+        self._py: list[tuple[int, int, int, int, float, int]] = []
+
+    def dataset(self, name: str) -> int:
+        return self._codes[name]
+
+    def reason(self, why: tuple[str, ...]) -> int:
+        got = self._reason_ids.get(why)
+        if got is None:
+            got = self._reason_ids[why] = len(self.reasons)
+            self.reasons.append(why)
+        return got
+
+    def add(self, q: int, candidates: list[Candidate]) -> None:
+        for c in candidates:
+            self._py.append(
+                (
+                    q,
+                    self._codes[c.dataset],
+                    c.row,
+                    LEVEL_CODE[c.match],
+                    c.score,
+                    self.reason(tuple(c.reasons)),
                 )
-                per_query[rows_q[j]].append(Candidate("documents", row, level, score, reasons))
+            )
+
+    def add_arrays(self, *columns: np.ndarray | int) -> None:
+        n = len(np.asarray(columns[0]))
+        self._flush()
+        self._arrays.append(tuple(np.broadcast_to(c, n) for c in columns))
+
+    def _flush(self) -> None:
+        if self._py:
+            cols = list(zip(*self._py, strict=True))
+            self._arrays.append(tuple(np.array(c) for c in cols))
+            self._py = []
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        self._flush()
+        dtypes = (np.int64, np.int8, np.int64, np.int8, np.float64, np.int32)
+        if not self._arrays:
+            return tuple(np.zeros(0, dtype=t) for t in dtypes)
+        return tuple(
+            np.concatenate([np.asarray(a[k], dtype=t) for a in self._arrays])
+            for k, t in enumerate(dtypes)
+        )
+
+
+def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, ...]:
+    """``engine.select`` over every query at once: per query, the best candidate per
+    record (the first of equal best scores), at least ``min_score``, ordered by
+    (-score, level, dataset, row), ``limit`` at most.  Returns the chosen
+    candidates' columns ordered by query then rank, and each one's rank."""
+    q, ds, row, level, score, reason = pool.columns()
+    keep = np.flatnonzero(score >= min_score)
+    q, ds, row, level, score, reason = (a[keep] for a in (q, ds, row, level, score, reason))
+    if len(q):
+        # best per (query, dataset, row): highest score, first seen among equals
+        order = np.lexsort((np.arange(len(q)), -score, row, ds, q))
+        q, ds, row, level, score, reason = (a[order] for a in (q, ds, row, level, score, reason))
+        first = np.ones(len(q), dtype=bool)
+        first[1:] = (q[1:] != q[:-1]) | (ds[1:] != ds[:-1]) | (row[1:] != row[:-1])
+        q, ds, row, level, score, reason = (a[first] for a in (q, ds, row, level, score, reason))
+        order = np.lexsort((row, ds, level, -score, q))
+        q, ds, row, level, score, reason = (a[order] for a in (q, ds, row, level, score, reason))
+    rank = _rank(q)
+    keep = np.flatnonzero(rank < limit)
+    return tuple(a[keep] for a in (q, ds, row, level, score, reason, rank))
+
+
+def _rank(q: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values of the sorted ``q``."""
+    if not len(q):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
+    run = np.diff(np.r_[starts, len(q)])
+    rank: np.ndarray = np.arange(len(q)) - np.repeat(starts, run)
+    return rank
 
 
 def _assemble(  # noqa: PLR0917 - private, called once
     state: _State,
     table: pa.Table,
-    per_query: list[list[Candidate]],
-    warnings: list[list[str]],
-    errors: list[str | None],
-    select: Any,
+    n: int,
+    pool: _Pool,
+    warnings: dict[int, list[str]],
+    errors: dict[int, str],
+    *,
     limit: int,
     min_score: float,
 ) -> pa.Table:
-    q_index: list[int] = []
-    datasets: list[str | None] = []
-    rows: list[int] = []
-    match: list[str | None] = []
-    score: list[float | None] = []
-    reasons: list[list[str] | None] = []
-    warn: list[list[str]] = []
-    err: list[str | None] = []
-    for i, cands in enumerate(per_query):
-        chosen = select(cands, limit=limit, min_score=min_score) if cands else []
-        if not chosen:
-            q_index.append(i)
-            datasets.append(None)
-            rows.append(-1)
-            match.append(None)
-            score.append(None)
-            reasons.append(None)
-            warn.append(warnings[i])
-            err.append(errors[i])
-            continue
-        for c in chosen:
-            q_index.append(i)
-            datasets.append(c.dataset)
-            rows.append(c.row)
-            match.append(c.match)
-            score.append(c.score)
-            reasons.append(list(c.reasons))
-            warn.append(warnings[i])
-            err.append(errors[i])
-    record_ids: list[str | None] = [None] * len(rows)
-    ds_arr = np.array([d or "" for d in datasets])
-    row_arr = np.asarray(rows, dtype=np.int64)
-    for name in ("documents", "vehicles", "persons"):
-        pos = np.flatnonzero(ds_arr == name)
+    q, ds, row, level, score, reason, rank = _select(pool, limit=limit, min_score=min_score)
+    # One row per chosen candidate, one null row per query without any.
+    per_query = np.maximum(np.bincount(q, minlength=n), 1)
+    out_n = int(per_query.sum())
+    start = np.cumsum(per_query) - per_query
+    src = np.full(out_n, -1, dtype=np.int64)
+    src[start[q] + rank] = np.arange(len(q))
+    miss = src < 0
+    if out_n == n:
+        out_q = np.arange(n, dtype=np.int64)
+        echoed = table
+    else:
+        out_q = np.repeat(np.arange(n, dtype=np.int64), per_query)
+        echoed = table.take(pa.array(out_q)) if table.num_columns else table
+    spread = pa.array(src, mask=miss) if len(q) else None
+
+    def hit_column(values: pa.Array, typ: pa.DataType) -> pa.Array:
+        if spread is None:
+            return pa.nulls(out_n, typ)
+        return values.take(spread)
+
+    record_ids = _record_ids(state, pool.datasets, ds, row)
+    reasons_type = RESULT_COLUMNS.field("reasons").type
+    columns: dict[str, pa.Array] = {
+        "query_index": pa.array(out_q),
+        "hit": pa.array(~miss),
+        "dataset": hit_column(pa.array(pool.datasets, pa.string()).take(pa.array(ds)), pa.string()),
+        "record_id": hit_column(record_ids, pa.string()),
+        "match": hit_column(pa.array(LEVELS, pa.string()).take(pa.array(level)), pa.string()),
+        "score": hit_column(pa.array(score, pa.float64()), pa.float64()),
+        "reasons": hit_column(
+            pa.array([list(r) for r in pool.reasons], reasons_type).take(pa.array(reason)),
+            reasons_type,
+        ),
+        "warnings": _per_query(warnings, out_q, [], RESULT_COLUMNS.field("warnings").type),
+        "error": _per_query(errors, out_q, None, pa.string()),
+    }
+    fields = [RESULT_COLUMNS.field("query_index")]
+    fields += [pa.field(name, echoed.schema.field(name).type) for name in echoed.column_names]
+    fields += [f for f in RESULT_COLUMNS if f.name != "query_index"]
+    arrays = [columns["query_index"]]
+    arrays += [echoed.column(name) for name in echoed.column_names]
+    arrays += [columns[f.name] for f in RESULT_COLUMNS if f.name != "query_index"]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _record_ids(state: _State, datasets: list[str], ds: np.ndarray, row: np.ndarray) -> pa.Array:
+    """The record_id of each (dataset code, row)."""
+    parts: list[pa.Array] = []
+    where: list[np.ndarray] = []
+    for code, name in enumerate(datasets):
+        pos = np.flatnonzero(ds == code)
         if len(pos):
-            ids = state.tables[name].column("record_id").take(pa.array(row_arr[pos])).to_pylist()
-            for p, rid in zip(pos.tolist(), ids, strict=True):
-                record_ids[p] = rid
-    idx = pa.array(q_index, pa.int64())
-    echoed = table.take(idx) if table.num_columns else pa.table({})
-    result = pa.table(
-        {
-            "query_index": idx,
-            "hit": pa.array([d is not None for d in datasets], pa.bool_()),
-            "dataset": pa.array(datasets, pa.string()),
-            "record_id": pa.array(record_ids, pa.string()),
-            "match": pa.array(match, pa.string()),
-            "score": pa.array(score, pa.float64()),
-            "reasons": pa.array(reasons, pa.list_(pa.string())),
-            "warnings": pa.array(warn, pa.list_(pa.string())),
-            "error": pa.array(err, pa.string()),
-        },
-        schema=RESULT_COLUMNS,
-    )
-    for name in reversed(echoed.column_names):
-        result = result.add_column(1, name, echoed.column(name))
-    return result
+            ids = state.tables[name].column("record_id").take(pa.array(row[pos]))
+            parts.append(ids.combine_chunks().cast(pa.string()))
+            where.append(pos)
+    if not parts:
+        return pa.array([], pa.string())
+    ids = pa.concat_arrays(parts)
+    return ids.take(pa.array(np.argsort(np.concatenate(where), kind="stable")))
+
+
+def _per_query(values: dict[int, Any], out_q: np.ndarray, default: Any, typ: pa.DataType) -> Any:
+    """A column holding ``values[q]`` (``default`` for the other queries) on every
+    output row of query q."""
+    if not values:
+        if default is None:
+            return pa.nulls(len(out_q), typ)
+        return pa.array([default], typ).take(pa.array(np.zeros(len(out_q), dtype=np.int64)))
+    queries = np.fromiter(values, dtype=np.int64, count=len(values))
+    code = np.full(int(out_q.max()) + 1, -1, dtype=np.int64)
+    code[queries] = np.arange(len(queries))
+    idx = code[out_q]
+    table = pa.array(list(values.values()), typ)
+    if default is None:
+        return table.take(pa.array(idx, mask=idx < 0))
+    table = pa.concat_arrays([table, pa.array([default], typ)])
+    return table.take(pa.array(np.where(idx < 0, len(queries), idx)))
