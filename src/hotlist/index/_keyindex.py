@@ -56,6 +56,7 @@ produce.
 
 from __future__ import annotations
 
+import sys
 import zlib
 from bisect import bisect_left as _bisect_left
 from collections.abc import Mapping
@@ -72,6 +73,10 @@ __all__ = ["EMPTY_ROWS", "KeyIndex"]
 
 _I64 = npt.NDArray[np.int64]
 _U32 = npt.NDArray[np.uint32]
+_U8 = npt.NDArray[np.uint8]
+_IP = npt.NDArray[np.intp]
+
+_CHUNK = 1 << 20
 
 #: The shared, read-only result for "no row".
 EMPTY_ROWS: _I64 = np.zeros(0, dtype=np.int64)
@@ -98,16 +103,49 @@ def _edit_rows(need: int) -> tuple[_U32, list[list[int]], list[list[int]]]:
     return cur
 
 
-_arange_cache: list[_U32] = [np.arange(1 << 12, dtype=np.uint32)]
+#: Fingerprints compared per probed slot in one vectorised step; slots holding
+#: more entries (about 1 in 10**6 at the default directory size, or a key
+#: repeated more often) are finished by a scalar scan.
+_WINDOW = 16
+
+#: Longest key length with a per-position alphabet (longer keys: the global one).
+_POS_CAP = 64
+
+_LITTLE = sys.byteorder == "little"
 
 
-def _arange32(n: int) -> _U32:
-    """``np.arange(n, dtype=uint32)`` from a cached, growing array (a view)."""
-    a = _arange_cache[0]
-    if len(a) < n:
-        a = np.arange(max(n, 2 * len(a)), dtype=np.uint32)
-        _arange_cache[0] = a
-    return a[:n]
+def _position_alphabets(col: StringColumn, sel: _I64 | None, max_length: int) -> _U8:
+    """``P[m, i]``: the bytes at position ``i`` of the keys of length ``m``
+    (a 256-bit set, packed little-endian into 32 bytes), for ``i < m <= cap``;
+    ``P[m, m]`` holds bit 0 when some key has length ``m`` (the key "ends"
+    there).  ``cap = min(max_length, _POS_CAP)``; shape ``(cap + 1, cap + 1, 32)``.
+
+    Column-wise like :func:`crc32_of_column`: keys ordered by length, longest
+    first, one gather per byte position.
+    """
+    cap = min(max_length, _POS_CAP)
+    mark = np.zeros((cap + 1, (cap + 1) * 256), dtype=bool)
+    offsets = col.offsets
+    n = len(col) if sel is None else len(sel)
+    for s in range(0, n, _CHUNK):
+        e = min(n, s + _CHUNK)
+        r = np.arange(s, e) if sel is None else sel[s:e]
+        starts = offsets[r].astype(np.int64)
+        lens = offsets[r + 1].astype(np.int64) - starts
+        short = lens <= cap
+        starts = starts[short]
+        lens = lens[short]
+        order = np.argsort(-lens, kind="stable")
+        st = starts[order]
+        neg = -lens[order]
+        code = lens[order] * 256
+        mark[code // 256, code] = True  # position m of length m: the end
+        for j in range(int(-neg[0]) if len(neg) else 0):
+            act = int(np.searchsorted(neg, -j, side="left"))
+            mark[j, code[:act] + col.data[st[:act] + j]] = True
+    bits = mark.reshape(cap + 1, cap + 1, 256).transpose(1, 0, 2)  # [length, position]
+    out: _U8 = np.packbits(bits, axis=2, bitorder="little")
+    return out
 
 
 def default_dir_bits(n: int) -> int:
@@ -153,7 +191,6 @@ class KeyIndex:
 
     __slots__ = (
         "_alpha",
-        "_blocks",
         "_col",
         "_dir",
         "_dir_mv",
@@ -161,9 +198,12 @@ class KeyIndex:
         "_fp_mv",
         "_fp_sorted",
         "_maxlen",
+        "_plans",
+        "_posal",
         "_rows",
         "_rows_mv",
         "_shift",
+        "_win",
     )
 
     def __init__(
@@ -175,6 +215,7 @@ class KeyIndex:
         rows: _U32,
         alphabet: npt.NDArray[np.uint8],
         max_length: int,
+        position_alphabet: _U8 | None = None,
     ) -> None:
         col = StringColumn.of(keys)
         nslots = len(directory) - 1
@@ -191,10 +232,18 @@ class KeyIndex:
         self._maxlen = int(max_length)
         self._shift = 32 - bits
         self._fp_sorted = bits >= 16
-        self._blocks: dict[int, tuple[_U32, _U32]] = {}
         self._dir_mv = self._dir.data
         self._fp_mv = self._fp.data
         self._rows_mv = self._rows.data
+        self._posal: _U8 | None = None
+        if position_alphabet is not None:
+            pa_ = np.ascontiguousarray(position_alphabet, dtype=np.uint8)
+            cap = min(self._maxlen, _POS_CAP)
+            if pa_.shape != (cap + 1, cap + 1, 32):
+                raise ValueError("position_alphabet does not match max_length")
+            self._posal = pa_
+        self._win: tuple[npt.NDArray[np.void], int, bool] | None = None  # see _windows
+        self._plans: dict[int, tuple[_U32, _IP, bool, bool, bool]] = {}
 
     # -- construction -------------------------------------------------------
 
@@ -232,22 +281,36 @@ class KeyIndex:
         present = np.bincount(col.data[lo:hi], minlength=256)
         alphabet = np.flatnonzero(present).astype(np.uint8)
         return cls(
-            keys, directory=directory, fp=fp, rows=rows, alphabet=alphabet, max_length=max_length
+            keys,
+            directory=directory,
+            fp=fp,
+            rows=rows,
+            alphabet=alphabet,
+            max_length=max_length,
+            position_alphabet=_position_alphabets(col, sel, max_length),
         )
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The index as plain numpy arrays (for ``np.save`` / memory mapping)."""
-        return {
+        out: dict[str, npt.NDArray[Any]] = {
             "directory": self._dir,
             "fp": self._fp,
             "rows": self._rows,
             "alphabet": self._alpha,
             "max_length": np.array([self._maxlen], dtype=np.int64),
         }
+        if self._posal is not None:
+            out["position_alphabet"] = self._posal
+        return out
 
     @classmethod
     def from_arrays(cls, keys: Any, arrays: Mapping[str, npt.NDArray[Any]]) -> KeyIndex:
-        """Rebuild from :meth:`arrays` (possibly memory-mapped) and the same keys."""
+        """Rebuild from :meth:`arrays` (possibly memory-mapped) and the same keys.
+
+        Arrays saved before ``position_alphabet`` existed still load: one-edit
+        search then tries the global alphabet at every position (slower, same
+        results).
+        """
         return cls(
             keys,
             directory=arrays["directory"],
@@ -255,6 +318,7 @@ class KeyIndex:
             rows=arrays["rows"],
             alphabet=arrays["alphabet"],
             max_length=int(arrays["max_length"][0]),
+            position_alphabet=arrays.get("position_alphabet"),
         )
 
     # -- facts --------------------------------------------------------------
@@ -276,7 +340,10 @@ class KeyIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the index arrays (the key column itself not counted)."""
-        return int(self._dir.nbytes + self._fp.nbytes + self._rows.nbytes + self._alpha.nbytes)
+        extra = 0 if self._posal is None else self._posal.nbytes
+        return int(
+            self._dir.nbytes + self._fp.nbytes + self._rows.nbytes + self._alpha.nbytes + extra
+        )
 
     @property
     def alphabet(self) -> bytes:
@@ -380,42 +447,135 @@ class KeyIndex:
         if len(b) > self._maxlen + 1 or not len(self._rows):
             return EMPTY_ROWS
         h = self._variant_crcs(b)
-        d = self._dir
-        t = h >> np.uint32(self._shift)
-        lo = d[t]
-        cnt = d[t + 1] - lo
-        # every entry of every probed slot, in uint32 arithmetic that wraps
-        # (lo - start may be negative) and comes back exact after the add
-        start = lo - np.cumsum(cnt, dtype=np.uint32) + cnt
-        pos = np.repeat(start, cnt)
-        if not len(pos):
+        if not len(h):
             return EMPTY_ROWS
-        pos += _arange32(len(pos))
-        keep = self._fp[pos] == np.repeat(h.astype(np.uint16), cnt)
-        cand = self._rows[pos[keep]].tolist()
+        t: _U32 = h >> np.uint32(self._shift)
+        lo = self._dir.take(t)
+        # the first w fingerprints from each slot's start as one w x 2-byte
+        # item (w: the most entries a slot holds, at most _WINDOW); near the
+        # end of the array the window is moved back, still covering the whole
+        # slot.  Entries outside the slot that share a fingerprint are
+        # verified away below like any hash collision.
+        win, w, long_slots = self._windows()
+        last = len(win) - 1
+        np.minimum(lo, last, out=lo)
+        h16 = h.view(np.uint16)[::2] if _LITTLE else h.astype(np.uint16)
+        hit = np.flatnonzero(win[lo].view(np.uint16).reshape(-1, w) == h16[:, None]).tolist()
+        rows = self._rows_mv
+        cand = {rows[int(lo[j // w]) + j % w] for j in hit}
+        if long_slots:
+            self._scan_long_slots(h, t, w, cand)
         if not cand:
             return EMPTY_ROWS
         key_bytes = self._col.key_bytes
-        found = sorted(r for r in set(cand) if _osa(b, key_bytes(r), score_cutoff=1) <= 1)
+        found = sorted(r for r in cand if _osa(b, key_bytes(r), score_cutoff=1) <= 1)
         if not found:
             return EMPTY_ROWS
         return np.array(found, dtype=np.int64)
 
-    def _edit_tables(self, n: int) -> tuple[list[list[int]], list[list[int]], _U32]:
-        """For query length ``n``: the CRC edit table E and F[k] = E[k] ^ E[k-1]
-        as Python ints, and the ``(2n + 1, A)`` block ``E[k, alphabet]`` for
-        k = n..0 then n-1..0."""
-        e, ei, fi = _edit_rows(n + 1)
-        got = self._blocks.get(n)
-        if got is None or got[0] is not e:
-            ea = e[:, self._alpha]
-            block = np.concatenate([ea[n::-1], ea[n - 1 :: -1] if n else ea[:0]])
-            got = (e, block)
-            self._blocks[n] = got  # at most max_length + 2 entries
-        return ei, fi, got[1]
+    def _windows(self) -> tuple[npt.NDArray[np.void], int, bool]:
+        """``(win, w, long)``: ``win[i]`` views ``fp[i : i + w]`` as one item
+        (no copy), ``w`` = min(most entries in a slot, ``_WINDOW``), ``long``
+        when some slot holds more than ``w`` entries.  Made on first use (one
+        pass over the directory)."""
+        got = self._win
+        if got is None:
+            most = int(np.diff(self._dir).max())
+            w = max(1, min(most, _WINDOW, len(self._fp)))
+            fp = self._fp
+            win = np.ndarray(
+                shape=(len(fp) - w + 1,), dtype=np.dtype(f"V{2 * w}"), buffer=fp, strides=(2,)
+            )
+            win.flags.writeable = False
+            got = (win, w, most > w)
+            self._win = got  # one store of an immutable tuple: thread-safe
+        return got
+
+    def _scan_long_slots(self, h: _U32, t: _U32, w: int, cand: set[int]) -> None:
+        """Add what :meth:`within_one_edit`'s window missed: the entries past
+        the first ``w`` of a slot (scalar; only slots that long)."""
+        d = self._dir
+        lo = d.take(t)
+        hi = d.take(t + 1)
+        fp = self._fp_mv
+        rows = self._rows_mv
+        seen = set()
+        for v in np.flatnonzero(hi - lo > w).tolist():
+            f = int(h[v])
+            if f in seen:
+                continue
+            seen.add(f)
+            f &= 0xFFFF
+            a = int(lo[v]) + w
+            e = int(hi[v])
+            if self._fp_sorted:
+                a = _bisect_left(fp, f, a, e)
+            for i in range(a, e):
+                if fp[i] == f:
+                    cand.add(rows[i])
+                elif self._fp_sorted:
+                    break
+
+    def _length_alphabet(self, m: int, i: int) -> _U8:
+        """Bytes found at position ``i`` of keys of length ``m`` (a superset)."""
+        pa_ = self._posal
+        if pa_ is None or m >= len(pa_):
+            return self._alpha
+        return np.flatnonzero(np.unpackbits(pa_[m, i], bitorder="little")).astype(np.uint8)
+
+    def _has_length(self, m: int) -> bool:
+        """False when no indexed key has length ``m``."""
+        pa_ = self._posal
+        if m < 0 or m > self._maxlen:
+            return False
+        return pa_ is None or m >= len(pa_) or bool(pa_[m, m, 0] & 1)
+
+    def _plan(self, n: int) -> tuple[_U32, _IP, bool, bool, bool]:
+        """For queries of length ``n``: ``(block, seg, subs, ins, dels)``.
+
+        ``block`` holds ``E[n-1-i, a]`` for every position ``i`` and byte ``a``
+        at that position in keys of length ``n`` (substitutions), then
+        ``E[n-i, a]`` for every byte ``a`` at position ``i`` of keys of length
+        ``n + 1`` (insertions), then zeros (the variants hashed whole: the
+        query, deletions, transpositions); ``seg[j]`` is the per-query CRC that
+        entry ``j`` is XOR-ed with.  The flags say which edit kinds can reach a
+        key length that exists.  Cached per length (at most max_length + 2).
+        """
+        got = self._plans.get(n)
+        if got is not None:
+            return got
+        e = _edit_rows(n + 1)[0]
+        subs = self._has_length(n)
+        ins = self._has_length(n + 1)
+        dels = n > 0 and self._has_length(n - 1)
+        parts: list[_U32] = []
+        segs: list[_IP] = []
+        j = 0
+        if subs:
+            for i in range(n):
+                a = self._length_alphabet(n, i)
+                parts.append(e[n - 1 - i, a])
+                segs.append(np.full(len(a), j + i, dtype=np.intp))
+            j += n
+        if ins:
+            for i in range(n + 1):
+                a = self._length_alphabet(n + 1, i)
+                parts.append(e[n - i, a])
+                segs.append(np.full(len(a), j + i, dtype=np.intp))
+            j += n + 1
+        whole = (1 + max(0, n - 1) if subs else 0) + (n if dels else 0)
+        parts.append(np.zeros(whole, dtype=np.uint32))
+        segs.append(np.arange(j, j + whole, dtype=np.intp))
+        block = np.concatenate(parts).astype(np.uint32)
+        seg = np.concatenate(segs)
+        block.flags.writeable = False
+        seg.flags.writeable = False
+        got = (block, seg, subs, ins, dels)
+        self._plans[n] = got  # one store of an immutable tuple: thread-safe
+        return got
 
     def _variant_crcs(self, b: bytes) -> _U32:
-        """CRC-32 of ``b`` and of every one-edit variant over the alphabet.
+        """CRC-32 of ``b`` and of its one-edit variants that can be indexed keys.
 
         E[k, x] is the CRC change of XOR-ing byte x at k bytes from the end
         (CRC is linear), F[k, x] = E[k, x] ^ E[k - 1, x] that of XOR-ing x at
@@ -428,29 +588,37 @@ class KeyIndex:
           ^ E[n-2-i, b[i] ^ b[i+1]];
         * transposition at i:    crc(b) ^ F[n-1-i, b[i] ^ b[i+1]].
 
-        Only two ``zlib.crc32`` calls; the (2n + 1) x A grid of insertions and
-        substitutions is one numpy XOR.
+        Only the bytes ``a`` found at that position in keys of the variant's
+        length are tried (:meth:`_plan`), and no edit kind that leads to a
+        length no key has.  Python computes the 2n + 1 per-position CRCs and
+        the 2n whole-variant CRCs; one numpy gather and XOR with the cached
+        block does the rest.
         """
         n = len(b)
-        ei, fi, block = self._edit_tables(n)
+        block, seg, subs, ins, dels = self._plan(n)
+        _, ei, fi = _edit_rows(n + 1)
         c0 = _crc32(b)
-        w = _crc32(b"\0" + b)
-        col = [w]
-        for i in range(n):
-            w ^= fi[n - i][b[i]]
+        col: list[int] = []
+        if subs:
+            col = [c0 ^ r[x] for r, x in zip(ei[n - 1 :: -1], b, strict=False)]
+        if ins:
+            w = _crc32(b"\0" + b)
             col.append(w)
-        col += [c0 ^ ei[n - 1 - i][b[i]] for i in range(n)]
-        extra = [c0]
-        if n:
-            dl = _crc32(b[1:])
-            extra.append(dl)
+            for r, x in zip(fi[n:0:-1], b, strict=True):
+                w ^= r[x]
+                col.append(w)
+        if subs:
+            col.append(c0)
             for i in range(n - 1):
-                x = b[i] ^ b[i + 1]
-                dl ^= ei[n - 2 - i][x]
-                extra.append(dl)
-                extra.append(c0 ^ fi[n - 1 - i][x])
-        grid = block ^ np.array(col, dtype=np.uint32)[:, None]
-        return np.concatenate([grid.ravel(), np.array(extra, dtype=np.uint32)])
+                col.append(c0 ^ fi[n - 1 - i][b[i] ^ b[i + 1]])
+        if dels:
+            dl = _crc32(b[1:])
+            col.append(dl)
+            for i in range(n - 1):
+                dl ^= ei[n - 2 - i][b[i] ^ b[i + 1]]
+                col.append(dl)
+        out: _U32 = block ^ np.array(col, dtype=np.uint32).take(seg)
+        return out
 
 
 def _pairs_equal(col: StringColumn, rows: _I64, qcol: StringColumn, qidx: _I64) -> Any:
