@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -163,33 +162,35 @@ def check_many(
 # -- the plain document checks, vectorised --------------------------------------------
 
 
-def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per byte: its class in a plain document number (0 separator, 1 kept, BAD
-    anything check() would refuse or that needs its full validation), the byte
-    ``docnum.compact`` makes of it, and the byte ``docnum.ocr_key`` makes of it.
+def _byte_tables() -> tuple[bytes, bytes, bytes, bytes]:
+    """Translate tables over the bytes of document numbers: each byte's class (KEPT,
+    SEPARATOR, or BAD: anything check() refuses or must validate itself), the byte
+    ``docnum.compact`` makes of it, the byte ``docnum.ocr_key`` makes of it, and
+    the separators (which both delete).
 
     Derived from the scalar normalisers themselves, so the two paths cannot drift.
     Only printable ASCII can be fast: a control character or any non-ASCII text
     (whose UTF-8 bytes are all >= 0x80) is refused or validated by ``check()``.
     """
-    weight = np.full(256, _BAD, dtype=np.int8)
-    compact = np.zeros(256, dtype=np.uint8)
-    ocr = np.zeros(256, dtype=np.uint8)
+    kind = bytearray([_BAD] * 256)
+    compact = bytearray(256)
+    ocr = bytearray(256)
+    separators = bytearray()
     for b in range(0x20, 0x7F):
         c = docnum.compact(chr(b))
         if c == "":
-            weight[b] = 0
+            kind[b] = _SEPARATOR
+            separators.append(b)
         elif len(c) == 1 and c in _ALNUM:
-            weight[b] = 1
+            kind[b] = _KEPT
             compact[b] = ord(c)
             ocr[b] = ord(docnum.ocr_key(chr(b)))
-    return weight, compact, ocr
+    return bytes(kind), bytes(compact), bytes(ocr), bytes(separators)
 
 
-# Any bad byte pushes a row's count of kept bytes past the longest valid number.
-_BAD = docnum.MAX_LENGTH + 1
+_KEPT, _SEPARATOR, _BAD = 0, 1, 2
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_WEIGHT, _COMPACT_BYTE, _OCR_BYTE = _byte_tables()
+_KIND, _COMPACT_BYTE, _OCR_BYTE, _SEPARATORS = _byte_tables()
 
 
 class _FastDocuments:
@@ -229,40 +230,38 @@ class _FastDocuments:
             self.doc_type, self.type_values, usable = _codes(cols["document_type"], _doc_type)
             ok &= usable
 
-        # One pass over the UTF-8 bytes: count the kept and the refused bytes per row,
-        # compact and fold to OCR keys by table look-up.
+        # Byte translations of the UTF-8 data (C loops, no per-row work): separators
+        # and refused bytes are rare, so they are found by position.
         _, offsets_buf, data_buf = doc.buffers()
         offsets = np.frombuffer(offsets_buf, dtype=np.int32)[doc.offset : doc.offset + n + 1]
         lo, hi = int(offsets[0]), int(offsets[-1])
-        data = (
-            np.frombuffer(data_buf, dtype=np.uint8)[lo:hi]
-            if data_buf is not None
-            else np.zeros(0, dtype=np.uint8)
-        )
-        rel = offsets - lo
-        weight = _WEIGHT[data]
-        kept = weight == 1
-        big = len(data) * _BAD >= 2**31
-        total: npt.NDArray[np.signedinteger[Any]] = np.zeros(
-            len(data) + 1, dtype=np.int64 if big else np.int32
-        )
-        np.cumsum(weight, dtype=total.dtype, out=total[1:])
-        kept_total = np.zeros(len(data) + 1, dtype=np.int32)
-        np.cumsum(kept, dtype=np.int32, out=kept_total[1:])
-        per_row = total[rel[1:]] - total[rel[:-1]]
-        ok &= (per_row >= 1) & (per_row <= docnum.MAX_LENGTH)
+        data = b"" if data_buf is None else memoryview(data_buf)[lo:hi].tobytes()
+        rel = offsets - np.int32(lo)
+        kind = np.frombuffer(data.translate(_KIND), dtype=np.uint8)
+        odd = np.flatnonzero(kind)
+        row_of = np.searchsorted(rel, odd, side="right") - 1
+        odd_kind = kind[odd]
+        ok[row_of[odd_kind == _BAD]] = False
+        sep = odd[odd_kind == _SEPARATOR]
+        kept = np.diff(rel) - np.bincount(row_of[odd_kind == _SEPARATOR], minlength=n)
+        ok &= (kept >= 1) & (kept <= docnum.MAX_LENGTH)
         ok &= np.diff(rel) <= CHECK_FIELDS["document"]
         self.rows = ok
 
-        new_offsets = pa.py_buffer(kept_total[rel])
-        validity = pa.py_buffer(np.packbits(ok, bitorder="little"))
         nulls = n - int(np.count_nonzero(ok))
-        packed = data[kept]
+        validity = None if not nulls else pa.py_buffer(np.packbits(ok, bitorder="little"))
+        # a separator moves every later byte one place down
+        new_offsets = rel - np.searchsorted(sep, rel).astype(np.int32) if len(sep) else rel
+        offsets_out = pa.py_buffer(np.ascontiguousarray(new_offsets, dtype=np.int32))
         self.compact = pa.StringArray.from_buffers(
-            n, new_offsets, pa.py_buffer(_COMPACT_BYTE[packed]), validity, nulls
+            n,
+            offsets_out,
+            pa.py_buffer(data.translate(_COMPACT_BYTE, _SEPARATORS)),
+            validity,
+            nulls,
         )
         self.keys = pa.StringArray.from_buffers(
-            n, new_offsets, pa.py_buffer(_OCR_BYTE[packed]), validity, nulls
+            n, offsets_out, pa.py_buffer(data.translate(_OCR_BYTE, _SEPARATORS)), validity, nulls
         )
         return self
 
@@ -555,12 +554,13 @@ def _record_ids(state: _State, datasets: list[str], ds: np.ndarray, row: np.ndar
 
 
 def _per_query(values: dict[int, Any], out_q: np.ndarray, default: Any, typ: pa.DataType) -> Any:
-    """A column holding ``values[q]`` (``default`` for the other queries) on every
-    output row of query q."""
+    """A column holding ``values[q]`` (``default``, None or an empty list, for the
+    other queries) on every output row of query q."""
     if not values:
         if default is None:
             return pa.nulls(len(out_q), typ)
-        return pa.array([default], typ).take(pa.array(np.zeros(len(out_q), dtype=np.int64)))
+        empty = np.zeros(len(out_q) + 1, dtype=np.int32)  # an empty list on every row
+        return pa.ListArray.from_arrays(pa.array(empty), pa.array([], typ.value_type))
     queries = np.fromiter(values, dtype=np.int64, count=len(values))
     code = np.full(int(out_q.max()) + 1, -1, dtype=np.int64)
     code[queries] = np.arange(len(queries))
