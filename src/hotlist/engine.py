@@ -176,6 +176,9 @@ class _State:
                 person_documents = PersonDocumentIndex(full["persons"])
         finally:
             steps.close()
+        # The builds free large temporaries (hashes, sort permutations, key copies);
+        # hand them back to the OS rather than keep them in the allocator's pools.
+        pa.default_memory_pool().release_unused()
         return cls(
             tables=full,
             documents=documents,
