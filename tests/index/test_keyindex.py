@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -92,11 +93,13 @@ def test_natural_crc_collisions_are_filtered() -> None:
 def test_forced_collisions_everything_in_one_slot(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a constant hash every key shares one slot and one fingerprint."""
     monkeypatch.setattr(kmod, "_crc32", lambda b, *a: 0)
-    monkeypatch.setattr(
-        kmod,
-        "crc32_of_column",
-        lambda col, rows=None: np.zeros(len(col) if rows is None else len(rows), dtype=np.uint32),
-    )
+    real = crc32_of_column
+
+    def zero_crcs(col: StringColumn, rows: np.ndarray | None = None, **kw: Any) -> np.ndarray:
+        real(col, rows, **kw)  # fills the position alphabets
+        return np.zeros(len(col) if rows is None else len(rows), dtype=np.uint32)
+
+    monkeypatch.setattr(kmod, "crc32_of_column", zero_crcs)
     keys = ["AB", "BA", "AB", None, "ABC", "", "B"]
     for bits in (1, 16):
         ix = KeyIndex.build(pa.array(keys), dir_bits=bits)

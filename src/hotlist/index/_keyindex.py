@@ -76,8 +76,6 @@ _U32 = npt.NDArray[np.uint32]
 _U8 = npt.NDArray[np.uint8]
 _IP = npt.NDArray[np.intp]
 
-_CHUNK = 1 << 20
-
 #: The shared, read-only result for "no row".
 EMPTY_ROWS: _I64 = np.zeros(0, dtype=np.int64)
 EMPTY_ROWS.flags.writeable = False
@@ -114,36 +112,16 @@ _POS_CAP = 64
 _LITTLE = sys.byteorder == "little"
 
 
-def _position_alphabets(col: StringColumn, sel: _I64 | None, max_length: int) -> _U8:
-    """``P[m, i]``: the bytes at position ``i`` of the keys of length ``m``
-    (a 256-bit set, packed little-endian into 32 bytes), for ``i < m <= cap``;
-    ``P[m, m]`` holds bit 0 when some key has length ``m`` (the key "ends"
-    there).  ``cap = min(max_length, _POS_CAP)``; shape ``(cap + 1, cap + 1, 32)``.
-
-    Column-wise like :func:`crc32_of_column`: keys ordered by length, longest
-    first, one gather per byte position.
+def _pack_positions(marks: npt.NDArray[np.bool_]) -> _U8:
+    """The ``position_alphabet`` array from the ``marks`` that
+    :func:`crc32_of_column` fills in: ``P[m, i]`` is the set of bytes at
+    position ``i`` of the keys of length ``m`` (256 bits, packed little-endian
+    into 32 bytes), for ``i < m <= cap``; ``P[m, m]`` holds bit 0 when some key
+    has length ``m`` (the key "ends" there).  Shape ``(cap + 1, cap + 1, 32)``,
+    ``cap = min(max_length, _POS_CAP)``: 13 KiB for keys up to 20 bytes.
     """
-    cap = min(max_length, _POS_CAP)
-    mark = np.zeros((cap + 1, (cap + 1) * 256), dtype=bool)
-    offsets = col.offsets
-    n = len(col) if sel is None else len(sel)
-    for s in range(0, n, _CHUNK):
-        e = min(n, s + _CHUNK)
-        r = np.arange(s, e) if sel is None else sel[s:e]
-        starts = offsets[r].astype(np.int64)
-        lens = offsets[r + 1].astype(np.int64) - starts
-        short = lens <= cap
-        starts = starts[short]
-        lens = lens[short]
-        order = np.argsort(-lens, kind="stable")
-        st = starts[order]
-        neg = -lens[order]
-        code = lens[order] * 256
-        mark[code // 256, code] = True  # position m of length m: the end
-        for j in range(int(-neg[0]) if len(neg) else 0):
-            act = int(np.searchsorted(neg, -j, side="left"))
-            mark[j, code[:act] + col.data[st[:act] + j]] = True
-    bits = mark.reshape(cap + 1, cap + 1, 256).transpose(1, 0, 2)  # [length, position]
+    cap = len(marks) - 1
+    bits = marks.reshape(cap + 1, cap + 1, 256).transpose(1, 0, 2)  # [length, position]
     out: _U8 = np.packbits(bits, axis=2, bitorder="little")
     return out
 
@@ -260,7 +238,11 @@ class KeyIndex:
         if n >= 1 << 32:
             raise ValueError("KeyIndex holds at most 2**32 - 1 rows")
         sel: _I64 | None = None if col.valid is None else np.flatnonzero(col.valid)
-        h = crc32_of_column(col, sel)
+        lens = col.lengths() if sel is None else col.lengths()[sel]
+        max_length = int(lens.max()) if len(lens) else 0
+        cap = min(max_length, _POS_CAP)
+        marks = np.zeros((cap + 1, (cap + 1) * 256), dtype=bool)
+        h = crc32_of_column(col, sel, marks=marks)
         m = len(h)
         bits = default_dir_bits(m) if dir_bits is None else int(dir_bits)
         if not 1 <= bits <= 31:
@@ -275,8 +257,6 @@ class KeyIndex:
         counts = np.bincount(hs >> np.uint32(32 - bits), minlength=1 << bits)
         directory = np.zeros((1 << bits) + 1, dtype=np.uint32)
         np.cumsum(counts, out=directory[1:])
-        lens = col.lengths() if sel is None else col.lengths()[sel]
-        max_length = int(lens.max()) if m else 0
         lo, hi = int(col.offsets[0]), int(col.offsets[-1])
         present = np.bincount(col.data[lo:hi], minlength=256)
         alphabet = np.flatnonzero(present).astype(np.uint8)
@@ -287,7 +267,7 @@ class KeyIndex:
             rows=rows,
             alphabet=alphabet,
             max_length=max_length,
-            position_alphabet=_position_alphabets(col, sel, max_length),
+            position_alphabet=_pack_positions(marks),
         )
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
