@@ -85,8 +85,10 @@ def main() -> None:
     def cold() -> None:
         from hotlist.names import _phonetic, _similarity, _tokens
 
-        _similarity._token_sim.cache_clear()
-        _similarity._parse.cache_clear()
+        for cached in (_similarity._token_sim, _similarity._parse, _similarity._query,
+                       _similarity._roman, _similarity._skeleton, _similarity._vowel_poor,
+                       _similarity._undouble):  # fmt: skip
+            cached.cache_clear()
         _phonetic.variant.cache_clear()
         _phonetic.phonetic_key.cache_clear()
         _tokens._normalize_slow.cache_clear()

@@ -6,7 +6,7 @@ with a hotlist record, as pure functions:
 * ``transliterate`` / ``normalize`` / ``loose``: ICAO 9303 Part 3 Latin forms;
 * ``tokens`` / ``split_name`` / ``PARTICLES``: the parts of a name;
 * ``phonetic_key`` / ``blocking_keys``: keys for the person index;
-* ``similarity`` / ``explain`` / ``MATCH_THRESHOLD``: the name score;
+* ``similarity`` / ``similarity_many`` / ``explain`` / ``MATCH_THRESHOLD``: the name score;
 * ``parse_dob`` / ``parse_dob_lenient`` / ``dob_similarity`` / ``PartialDate``.
 
 >>> from hotlist import names
@@ -26,7 +26,7 @@ from hotlist.names._dob import (
     parse_dob_lenient,
 )
 from hotlist.names._phonetic import MAX_KEYS, blocking_keys, phonetic_key
-from hotlist.names._similarity import MATCH_THRESHOLD, explain, similarity
+from hotlist.names._similarity import MATCH_THRESHOLD, explain, similarity, similarity_many
 from hotlist.names._tokens import PARTICLES, loose, normalize, split_name, tokens
 from hotlist.names._translit import transliterate
 
@@ -45,6 +45,7 @@ __all__ = [
     "parse_dob_lenient",
     "phonetic_key",
     "similarity",
+    "similarity_many",
     "split_name",
     "tokens",
     "transliterate",

@@ -31,9 +31,18 @@ How a pair is scored
 
 ``similarity`` is symmetric by construction: the pair is put in a canonical
 order before scoring.  Token scores and parsed names are cached (bounded LRU),
-so a scorer that meets the same query tokens again pays for them once.
-``score_cutoff`` only filters the result today: there is no sound bound that
-is cheaper than the alignment itself for names of two or three tokens.
+so a scorer that meets the same query tokens again pays for them once; and the
+last few queries remember, per token of the names they met, its scores against
+their own tokens (``_Query``), so that the person index's 500 candidates cost a
+dict lookup per token.
+
+With ``score_cutoff``, a pair is first bounded (``_under``): from which tokens
+can be aligned at all (a token pair at ``TOKEN_FLOOR`` or more, or a span that
+``_join`` could join) the weighted mean and the one-token cap give an upper
+bound of the score, and a pair whose bound is under the cut-off is not aligned.
+Most candidates of a blocking index share one token and nothing else, and are
+told apart this way; a score at or above the cut-off is exactly the score
+without it.
 
 >>> similarity("ERIKSSON, Anna Maria", "Anna ERIKSSON") >= MATCH_THRESHOLD
 True
@@ -44,6 +53,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,7 +62,7 @@ from rapidfuzz.distance import OSA
 from hotlist.names._phonetic import phonetic_key, variant
 from hotlist.names._tokens import PARTICLES, normalize
 
-__all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity"]
+__all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity", "similarity_many"]
 
 MATCH_THRESHOLD = 0.85
 """Default cut-off that ``check()`` uses: a pair scoring at least this is a hit.
@@ -103,6 +113,7 @@ _ROMAN_RULES = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def _roman(token: str) -> str | None:
     if len(token) > 12 or not _SYLLABLES.fullmatch(token):
         return None
@@ -111,9 +122,16 @@ def _roman(token: str) -> str | None:
     return token
 
 
+@lru_cache(maxsize=1 << 16)
+def _undouble(token: str) -> str:
+    return _DOUBLE.sub(r"\1", token)
+
+
 def _gendered(a: str, b: str) -> bool:
     """IVAN / IVANA, MARIO / MARIA, PETROV / PETROVA, DANIEL / DANIELLE."""
-    a, b = _DOUBLE.sub(r"\1", a), _DOUBLE.sub(r"\1", b)
+    if a[0] != b[0]:  # both forms keep the first letter (undoubling does too)
+        return False
+    a, b = _undouble(a), _undouble(b)
     if len(a) > len(b):
         a, b = b, a
     if len(a) < 3:
@@ -123,6 +141,7 @@ def _gendered(a: str, b: str) -> bool:
     return len(b) == len(a) + 1 and b.startswith(a) and b[-1] in "AE" and a[-1] not in _VOWELS
 
 
+@lru_cache(maxsize=1 << 16)
 def _skeleton(token: str) -> str:
     out = [c for c in variant(token) if c not in _VOWELS]
     if out and out[-1] == "H":
@@ -130,6 +149,7 @@ def _skeleton(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def _vowel_poor(token: str) -> bool:
     """Vowel-less forms, as Arabic script gives them (MHMD, AMR, KHALD)."""
     return len(token) >= 3 and sum(c in _VOWELS for c in token) * 4 < len(token)
@@ -192,6 +212,16 @@ class _Name:
     tokset: frozenset[str]
     cut: bool  # tokens were cut at MAX_TOKENS / MAX_TOKEN_LENGTH
     patronymic: bool  # has BIN, BEN, IBN...
+    # adjacent tokens joined, in the order ``_join`` tries them (three, then two):
+    # their positions, the joined text, its length and the positions as a bit mask
+    spans: tuple[tuple[tuple[int, ...], str, int, int], ...]
+    span_min: int  # the shortest joined span (a large number when there is none)
+    reach: int  # the longest joined span ``_join`` may score against a token of this name
+    total: float  # the sum of the weights
+    plain: bool  # every weight is 1 (no particle, no initial)
+
+
+_NO_SPAN = 1 << 30
 
 
 @lru_cache(maxsize=1 << 16)
@@ -219,23 +249,58 @@ def _parse(norm: str) -> _Name:
     toks_t = tuple(toks)
     tokset = frozenset(toks)
     patronymic = not tokset.isdisjoint(_PATRONYMICS)
-    return _Name(toks_t, tuple(roles), weights, orders, bool(comma), full, tokset, cut, patronymic)
+    spans = []
+    for span in (3, 2):
+        for start in range(len(toks) - span + 1):
+            joined = "".join(toks[start : start + span])
+            idx = tuple(range(start, start + span))
+            spans.append((idx, joined, len(joined), sum(1 << i for i in idx)))
+    # ``_join`` scores a span against a token only when their lengths are close
+    # (below), and a span never reaches _JOIN_FLOOR against an initial.
+    reach = max((len(t) + 3 + len(t) // 4 for t in toks if len(t) > 1), default=-1)
+    span_min = min((size for _, _, size, _ in spans), default=_NO_SPAN)
+    return _Name(
+        toks_t,
+        tuple(roles),
+        weights,
+        orders,
+        bool(comma),
+        full,
+        tokset,
+        cut,
+        patronymic,
+        tuple(spans),
+        span_min,
+        reach,
+        sum(weights),
+        all(w == _W_NAME for w in weights),
+    )
 
 
 # an aligned group: score, kind, token positions in x, token positions in y
 _Item = tuple[float, int, tuple[int, ...], tuple[int, ...]]
+# token scores of x (rows) against y (columns), as ``_token_sim`` gives them
+_Rows = Sequence[Sequence[tuple[float, int]]]
 
 
-def _align(x: _Name, y: _Name) -> tuple[list[_Item], list[int], list[int]]:
-    """Greedy best-first alignment; returns the items and the leftover positions."""
+def _rows(x: _Name, y: _Name) -> list[list[tuple[float, int]]]:
+    return [[_token_sim(a, b) for b in y.toks] for a in x.toks]
+
+
+def _align(x: _Name, y: _Name, rows: _Rows) -> tuple[list[_Item], list[int], list[int]]:
+    """Greedy best-first alignment; returns the items and the leftover positions.
+
+    ``rows[i][j]`` is ``_token_sim(x.toks[i], y.toks[j])``.
+    """
     items: list[_Item] = []
     left_x = list(range(len(x.toks)))
     left_y = list(range(len(y.toks)))
+    xtoks, ytoks = x.toks, y.toks
     if not x.tokset.isdisjoint(y.tokset):  # exact tokens first: they score 1.0
-        for i, tok in enumerate(x.toks):
+        for i, tok in enumerate(xtoks):
             if tok in y.tokset:
                 for j in left_y:
-                    if y.toks[j] == tok:
+                    if ytoks[j] == tok:
                         items.append((1.0, EXACT, (i,), (j,)))
                         left_x.remove(i)
                         left_y.remove(j)
@@ -243,9 +308,9 @@ def _align(x: _Name, y: _Name) -> tuple[list[_Item], list[int], list[int]]:
     if left_x and left_y:
         cands = []
         for i in left_x:
-            a = x.toks[i]
+            row = rows[i]
             for j in left_y:
-                s, kind = _token_sim(a, y.toks[j])
+                s, kind = row[j]
                 if s >= TOKEN_FLOOR:
                     cands.append((-s, i, j, kind))
         if cands:
@@ -256,8 +321,10 @@ def _align(x: _Name, y: _Name) -> tuple[list[_Item], list[int], list[int]]:
                     left_x.remove(i)
                     left_y.remove(j)
         if left_x and left_y and (len(left_x) > 1 or len(left_y) > 1):
-            _join(x, y, left_x, left_y, items, flip=False)
-            _join(y, x, left_y, left_x, items, flip=True)
+            if x.span_min <= y.reach:
+                _join(x, y, left_x, left_y, items, flip=False)
+            if left_y and y.span_min <= x.reach:
+                _join(y, x, left_y, left_x, items, flip=True)
     return items, left_x, left_y
 
 
@@ -265,27 +332,26 @@ def _join(
     x: _Name, y: _Name, left_x: list[int], left_y: list[int], items: list[_Item], *, flip: bool
 ) -> None:
     """Align two or three adjacent leftover tokens of *x* with one leftover token of *y*."""
-    for span in (3, 2):
-        for start in range(len(x.toks) - span + 1):
-            idx = tuple(range(start, start + span))
-            if not left_y or any(i not in left_x for i in idx):
+    ytoks = y.toks
+    for idx, joined, size, _ in x.spans:
+        if not left_y:
+            return
+        if idx[0] not in left_x or idx[1] not in left_x or idx[-1] not in left_x:
+            continue
+        best: tuple[float, int] | None = None
+        for j in left_y:
+            b = ytoks[j]
+            if abs(size - len(b)) > 3 + len(b) // 4:  # cannot reach _JOIN_FLOOR
                 continue
-            joined = "".join(x.toks[i] for i in idx)
-            size = len(joined)
-            best: tuple[float, int] | None = None
-            for j in left_y:
-                b = y.toks[j]
-                if abs(size - len(b)) > 3 + len(b) // 4:  # cannot reach _JOIN_FLOOR
-                    continue
-                s, _ = _token_sim(joined, b)
-                if s >= _JOIN_FLOOR and (best is None or s > best[0]):
-                    best = (s, j)
-            if best is not None:
-                s, j = best
-                for i in idx:
-                    left_x.remove(i)
-                left_y.remove(j)
-                items.append((s, JOINED, (j,), idx) if flip else (s, JOINED, idx, (j,)))
+            s, _ = _token_sim(joined, b)
+            if s >= _JOIN_FLOOR and (best is None or s > best[0]):
+                best = (s, j)
+        if best is not None:
+            s, j = best
+            for i in idx:
+                left_x.remove(i)
+            left_y.remove(j)
+            items.append((s, JOINED, (j,), idx) if flip else (s, JOINED, idx, (j,)))
 
 
 def _monotone(x: _Name, y: _Name, items: list[_Item]) -> bool:
@@ -308,9 +374,11 @@ def _patronymic_swapped(x: _Name, y: _Name, items: list[_Item]) -> bool:
     return False
 
 
-def _score(x: _Name, y: _Name) -> tuple[float, list[_Item], list[int], list[int], int]:
+def _score(
+    x: _Name, y: _Name, rows: _Rows | None = None
+) -> tuple[float, list[_Item], list[int], list[int], int]:
     """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4 patronymic)."""
-    items, left_x, left_y = _align(x, y)
+    items, left_x, left_y = _align(x, y, _rows(x, y) if rows is None else rows)
     xw, yw = x.weights, y.weights
     num = matched = 0.0
     strong = loose_only = 0
@@ -359,11 +427,193 @@ def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool, bool] | None:
     return _parse(na), _parse(nb), flip, na == nb
 
 
+def _held(x: _Name, mask: int) -> float:
+    """The weight of the tokens of *x* in the bit mask."""
+    if x.plain:
+        return float(mask.bit_count())
+    held = 0.0
+    for i, w in enumerate(x.weights):
+        if mask >> i & 1:
+            held += w
+    return held
+
+
+def _under(  # noqa: PLR0917 - private, on the hot path: no tuple of masks to build
+    x: _Name, y: _Name, ax: int, ay: int, sx: int, sy: int, cutoff: float
+) -> bool:
+    """Whether ``_score(x, y)[0]`` (either order) is certainly under *cutoff* when
+    only the tokens in the bit masks *ax* / *ay* can be in an aligned item at all,
+    and only those in *sx* / *sy* in a strong one (weighing over ``2 *
+    _W_PARTICLE``).
+
+    The bound: ``W`` is the total weight, ``R`` the weight of the tokens outside
+    the masks, certainly left over.  Every item scores at most 1, so ``num <=
+    matched``, and ``matched + rest = W``:
+
+    * tokens certainly left over on both sides: ``den = W``, so the score is at
+      most ``(W - R) / W``;
+    * otherwise at worst one side is fully aligned, ``den = matched + 0.3 *
+      rest``, and ``matched / den`` is largest when nothing else is left over:
+      ``(W - R) / (W - 0.7 * R)``;
+    * a strong item takes tokens of its own on both sides, so there are at most
+      as many strong items as the smaller strong mask has tokens; fewer than
+      two, and a side with two full tokens, cap the score at ``_ONE_TOKEN_CAP``.
+
+    The order penalty and the patronymic cap only lower the score further.
+    """
+    if (
+        cutoff > _ONE_TOKEN_CAP
+        and (sx.bit_count() < 2 or sy.bit_count() < 2)
+        and (x.full >= 2 or y.full >= 2)
+    ):
+        return True
+    rx = x.total - _held(x, ax)
+    ry = y.total - _held(y, ay)
+    total = x.total + y.total
+    rest = rx + ry
+    if rx > 0.0 and ry > 0.0:
+        return (total - rest) / total < cutoff
+    return (total - rest) / (total - 0.7 * rest) < cutoff
+
+
+_EPS = 1e-9  # the bound and the score add up floats in different orders
+_MEMO_MAX = 1 << 11  # tokens remembered per query (then forgotten all at once)
+
+# What a token of the other name gives with the query: its token scores against
+# the query's tokens, and bit masks of the query tokens it may be aligned with
+# (any item, a strong item) and of those in a query span it may be joined with.
+_Entry = tuple[tuple[tuple[float, int], ...], int, int, int]
+
+
+class _Query:
+    """A normalised name compared with many others: what it meets is remembered.
+
+    The person index scores one query against up to 500 listed names that share
+    a blocking key, so the same listed tokens come back again and again; a dict
+    lookup per token replaces the token scoring of every pair.
+    """
+
+    __slots__ = ("as_x", "as_y", "name", "norm", "spans")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self.name = _parse(norm)
+        self.as_x: dict[str, _Entry] = {}  # the query sorts first: _token_sim(query token, token)
+        self.as_y: dict[str, _Entry] = {}  # the query sorts last: _token_sim(token, query token)
+        self.spans: dict[str, int] = {}  # a joined span of the other name: query tokens it joins
+
+    def entry(self, b: str, first: bool) -> _Entry:
+        memo = self.as_x if first else self.as_y
+        e = memo.get(b)
+        if e is not None:
+            return e
+        q = self.name
+        if first:
+            sims = tuple([_token_sim(a, b) for a in q.toks])
+        else:
+            sims = tuple([_token_sim(b, a) for a in q.toks])
+        lb = len(b)
+        wb = _W_PARTICLE if b in PARTICLES else _W_INITIAL if lb == 1 else _W_NAME
+        qa = qs = qj = 0
+        for i, (s, _) in enumerate(sims):
+            if s >= TOKEN_FLOOR:
+                qa |= 1 << i
+                if q.weights[i] + wb > 2 * _W_PARTICLE:
+                    qs |= 1 << i
+        if lb > 1 and q.span_min <= lb + 3 + lb // 4:
+            lo, hi = lb - 3 - lb // 4, lb + 3 + lb // 4
+            for _, joined, size, mask in q.spans:
+                if lo <= size <= hi and _token_sim(joined, b)[0] >= _JOIN_FLOOR:
+                    qj |= mask
+        e = (sims, qa, qs, qj)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[b] = e
+        return e
+
+    def span(self, joined: str, size: int) -> int:
+        m = self.spans.get(joined)
+        if m is not None:
+            return m
+        m = 0
+        for i, t in enumerate(self.name.toks):
+            lt = len(t)
+            if lt > 1 and abs(size - lt) <= 3 + lt // 4 and _token_sim(joined, t)[0] >= _JOIN_FLOOR:
+                m |= 1 << i
+        if len(self.spans) >= _MEMO_MAX:
+            self.spans.clear()
+        self.spans[joined] = m
+        return m
+
+    def score(self, other: str, cutoff: float | None) -> float:
+        """``similarity(self.norm, other, score_cutoff=cutoff)``, *other* normalised."""
+        if not other:
+            return 0.0
+        if other == self.norm:
+            score = 1.0
+        else:
+            q, c = self.name, _parse(other)
+            if q.toks == c.toks:
+                score = 0.99 if q.cut or c.cut else 1.0
+            else:
+                first = self.norm < other  # the canonical order of ``_prepare``
+                memo = self.as_x if first else self.as_y
+                entries = [memo.get(b) or self.entry(b, first) for b in c.toks]
+                if cutoff is not None and self._below(c, entries, cutoff - _EPS):
+                    return 0.0
+                if first:
+                    score = _score(q, c, list(zip(*[e[0] for e in entries], strict=True)))[0]
+                else:
+                    score = _score(c, q, [e[0] for e in entries])[0]
+        if cutoff is not None and score < cutoff:
+            return 0.0
+        return score
+
+    def _below(self, c: _Name, entries: list[_Entry], cutoff: float) -> bool:
+        """Whether the score with *c* is certainly under *cutoff* (``_under``): the
+        masks of what may be aligned, from the token pairs, the query spans
+        against *c*'s tokens and *c*'s spans against the query's tokens."""
+        q = self.name
+        qa = qs = ca = cs = 0
+        bit = 1
+        for _, ea, es, ej in entries:
+            if ea or ej:
+                ca |= bit
+                qa |= ea | ej
+            if es or ej:  # a joined item always weighs over two particles
+                cs |= bit
+                qs |= es | ej
+            bit <<= 1
+        if not _under(q, c, qa, ca, qs, cs, cutoff):
+            return False
+        if c.span_min <= q.reach:  # joins only raise the bound
+            for _, joined, size, mask in c.spans:
+                m = self.spans.get(joined)
+                if m is None:
+                    m = self.span(joined, size)
+                if m:
+                    ca |= mask
+                    cs |= mask
+                    qa |= m
+                    qs |= m
+            return _under(q, c, qa, ca, qs, cs, cutoff)
+        return True
+
+
+@lru_cache(maxsize=32)  # with _MEMO_MAX: a few MB, at most about 40 MB
+def _query(norm: str) -> _Query:
+    return _Query(norm)
+
+
 def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     """How likely two names are the same person's, in [0, 1].
 
     Symmetric; 1.0 for the same name (after normalisation); 0.0 when either
-    is empty.  With *score_cutoff*, a score below it is returned as 0.0.
+    is empty.  With *score_cutoff*, a score below it is returned as 0.0, and
+    most such pairs are told apart by a cheap bound (``_under``) without
+    being aligned: a score at or above the cut-off is exactly the score
+    without it.  Call it with the query first: what the query meets is
+    remembered for the next call with the same query (see ``similarity_many``).
 
     >>> similarity("Mohammed Abdul Rahman", "MUHAMMAD ABDULRAHMAN") > 0.85
     True
@@ -374,18 +624,28 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     >>> similarity("Smith", "John Smith", score_cutoff=0.85)
     0.0
     """
-    prepared = _prepare(a, b)
-    if prepared is None:
+    na = normalize(a)
+    if not na:
         return 0.0
-    x, y, _, same = prepared
-    if same:
-        return 1.0
-    if x.toks == y.toks:
-        return 0.99 if x.cut or y.cut else 1.0
-    score = _score(x, y)[0]
-    if score_cutoff is not None and score < score_cutoff:
-        return 0.0
-    return score
+    return _query(na).score(normalize(b), score_cutoff)
+
+
+def similarity_many(
+    query: str, candidates: Sequence[str], *, score_cutoff: float | None = None
+) -> list[float]:
+    """``[similarity(query, c, score_cutoff=score_cutoff) for c in candidates]``, faster.
+
+    The query is normalised and parsed once, and each token of a candidate is
+    scored against the query's tokens once for all candidates.
+
+    >>> similarity_many("ERIKSSON, Anna", ["Anna Eriksson", "SMITH, Anna", ""], score_cutoff=0.85)
+    [1.0, 0.0, 0.0]
+    """
+    nq = normalize(query)
+    if not nq:
+        return [0.0] * len(candidates)
+    q = _query(nq)
+    return [q.score(normalize(c), score_cutoff) for c in candidates]
 
 
 _KIND_TEXT = {
