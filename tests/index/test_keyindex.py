@@ -183,3 +183,64 @@ def test_bytes_per_record_is_small() -> None:
     assert ix.nbytes / n < 12
     assert ix.lookup("P00012345").tolist() == [12345]
     assert 12345 in ix.within_one_edit("P0001234").tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.data(),
+    pos_cap=st.sampled_from([0, 1, 3]),
+    window=st.sampled_from([1, 2, 3]),
+    dir_bits=st.sampled_from([1, 2, 16, None]),
+)
+def test_one_edit_with_small_position_cap_and_window(
+    data: st.DataObject, pos_cap: int, window: int, dir_bits: int | None
+) -> None:
+    """Keys longer than the per-position alphabets cover, and slots longer
+    than the fingerprint window (the scalar scan), against brute force."""
+    alphabet, keys = data.draw(key_lists())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kmod, "_POS_CAP", pos_cap)
+        mp.setattr(kmod, "_WINDOW", window)
+        ix = KeyIndex.build(arrow(keys), dir_bits=dir_bits)
+        for q in data.draw(st.lists(query_for(alphabet, keys), min_size=1, max_size=6)):
+            _check_rows(ix.within_one_edit(q), rows_within_one(keys, q))
+
+
+def test_one_edit_edge_keys() -> None:
+    keys = ["A", "B", "", "AB", None, "ABC", "XYZ"]
+    ix = KeyIndex.build(pa.array(keys))
+    for q in ["", "A", "C", "AB", "BA", "ABCD", "ABCDE", "XY", "XYZW", "Q", "AQ", "ABQ", "~"]:
+        _check_rows(ix.within_one_edit(q), rows_within_one(keys, q))
+    # bytes never seen at that position (or at all) in keys of that length
+    ix = KeyIndex.build(pa.array(["AB1", "AB2", "9B1"]))
+    _check_rows(ix.within_one_edit("XB1"), [0, 2])
+    _check_rows(ix.within_one_edit("A1B"), [0])  # transposition
+    _check_rows(ix.within_one_edit("AB"), [0, 1])  # insertion only
+    _check_rows(ix.within_one_edit("AB12"), [0, 1])  # deletion only
+    _check_rows(ix.within_one_edit("AB123"), [])  # longer than max length + 1
+    _check_rows(ix.within_one_edit("ZZ1"), [])
+
+
+@pytest.mark.parametrize("dir_bits", [1, 16, None])
+def test_one_edit_with_a_key_repeated_past_the_window(dir_bits: int | None) -> None:
+    keys = ["L898902C3"] * 40 + ["L898902C4", "X1", "L898902"] + ["Q1234567"] * 25
+    ix = KeyIndex.build(pa.array(keys), dir_bits=dir_bits)
+    for q in ["L898902C3", "L898902C", "L89890C3", "Q123456", "Q12345678", "Q1234576", "X"]:
+        _check_rows(ix.within_one_edit(q), rows_within_one(keys, q))
+
+
+def test_arrays_without_position_alphabet_still_load() -> None:
+    """Arrays saved before ``position_alphabet`` existed: the global alphabet."""
+    keys = pa.array(["L898902C3", "X1", None, "L898902C3", "L898920C3", "AB", "ABC"])
+    ix = KeyIndex.build(keys)
+    arrays = {k: v for k, v in ix.arrays().items() if k != "position_alphabet"}
+    back = KeyIndex.from_arrays(keys, arrays)
+    assert "position_alphabet" in ix.arrays()
+    assert "position_alphabet" not in back.arrays()
+    for q in ["L898902C3", "X1", "X", "L898902C", "A", "ABCD", "XB", "L898902C33"]:
+        assert back.within_one_edit(q).tolist() == ix.within_one_edit(q).tolist()
+        assert back.lookup(q).tolist() == ix.lookup(q).tolist()
+    with pytest.raises(ValueError):
+        KeyIndex.from_arrays(
+            keys, {**ix.arrays(), "position_alphabet": ix.arrays()["position_alphabet"][:-1]}
+        )
