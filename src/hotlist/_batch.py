@@ -20,6 +20,7 @@ from hotlist import names
 from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
 from hotlist.ids import docnum
+from hotlist.index import KeyIndex
 
 if TYPE_CHECKING:
     from hotlist.engine import _State
@@ -312,7 +313,7 @@ def _documents_vectorised(
     state: _State, fast: _FastDocuments, pool: _Pool, *, max_edits: int
 ) -> None:
     d = state.documents
-    qi, rec = d.index.lookup_many(fast.keys)
+    qi, rec = _lookup_many(d.index, d.keys, fast.keys)
     if len(qi):
         listed = docnum.compact_array(d.numbers.take(pa.array(rec)))
         exact = _np(pc.equal(listed, fast.compact.take(pa.array(qi))))
@@ -320,7 +321,7 @@ def _documents_vectorised(
         _add_documents(d, fast, pool, qi, rec, level=level)
     pd = state.person_documents
     if pd.size:
-        pqi, _ = pd.index.lookup_many(fast.keys)
+        pqi, _ = _lookup_many(pd.index, pd.keys, fast.keys)
         for j in np.unique(pqi).tolist():
             pool.add(j, pd.match(fast.compact[j].as_py()))
     if max_edits >= 1:
@@ -342,6 +343,23 @@ def _documents_vectorised(
             eq, erow = eq[other], erow[other]
             level = np.full(len(eq), LEVELS.index("edit"))
             _add_documents(d, fast, pool, eq, erow, level=level)
+
+
+def _lookup_many(
+    index: KeyIndex, listed: pa.Array, keys: pa.Array
+) -> tuple[np.ndarray, np.ndarray]:
+    """``index.lookup_many(keys)``; ``listed`` are the keys ``index`` was built on.
+
+    When the list is much shorter than the batch, an Arrow hash set of the listed
+    keys (built per call) first drops the queries whose key is not listed at all,
+    which is cheaper than hashing every query for the index.
+    """
+    asked = len(keys) - keys.null_count
+    if 2 * len(listed) >= asked:
+        return index.lookup_many(keys)
+    maybe = np.flatnonzero(_np(pc.is_in(keys, value_set=listed, skip_nulls=True)))
+    qi, rows = index.lookup_many(keys.take(pa.array(maybe)))
+    return maybe[qi], rows
 
 
 def _add_documents(
