@@ -5,6 +5,8 @@ script over synthetic keys.
 
     .venv/bin/python benchmarks/bench_index_micro.py --n 1000000
     .venv/bin/python benchmarks/bench_index_micro.py --n 10000000 --persons 1000000
+    .venv/bin/python benchmarks/bench_index_micro.py --n 10000000 --only documents \
+        --doc-keys synth --clock cpu
 
 Latencies are per call, measured around each call with ``perf_counter_ns``
 (``--clock wall``, the default) or with the thread's CPU time
@@ -121,9 +123,23 @@ def one_edit(k: str, rng: np.random.Generator) -> str:
     return k[:i] + k[i + 1] + k[i] + k[i + 2 :]
 
 
-def bench_documents(n: int, nq: int, rng: np.random.Generator) -> None:
-    print(f"documents: KeyIndex over {n:,} 9-character numbers")
-    keys = document_numbers(n, rng)
+def synth_document_keys(n: int) -> pa.Array:
+    """OCR keys of ``hotlist.synth`` document numbers: the mixed national
+    formats (8-9 characters, 27-byte OCR alphabet) DocumentIndex indexes."""
+    from hotlist import synth
+    from hotlist.ids import docnum
+
+    numbers = synth.documents(n).column("document_number").combine_chunks()
+    return docnum.ocr_key_array(docnum.compact_array(numbers))
+
+
+def bench_documents(n: int, nq: int, rng: np.random.Generator, kind: str = "random") -> None:
+    if kind == "synth":
+        print(f"documents: KeyIndex over {n:,} OCR keys of hotlist.synth document numbers")
+        keys = synth_document_keys(n)
+    else:
+        print(f"documents: KeyIndex over {n:,} 9-character numbers")
+        keys = document_numbers(n, rng)
     ix = timed("build", lambda: KeyIndex.build(keys))
     assert isinstance(ix, KeyIndex)
     print(f"  {'index bytes / record':<34} {ix.nbytes / n:8.2f}  ({ix!r})")
@@ -197,12 +213,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--only", choices=["documents", "vehicles", "persons"], default=None)
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall")
+    ap.add_argument(
+        "--doc-keys",
+        choices=["random", "synth"],
+        default="random",
+        help="document keys: fixed-format random numbers, or hotlist.synth's national formats",
+    )
     args = ap.parse_args(argv)
     _CLOCK[0] = time.perf_counter_ns if args.clock == "wall" else time.thread_time_ns
     rng = np.random.default_rng(args.seed)
     print(f"{args.clock} clock; timer overhead per call: {timer_overhead() / 1e3:.3f} µs")
     if args.only in (None, "documents"):
-        bench_documents(args.n, args.queries, rng)
+        bench_documents(args.n, args.queries, rng, args.doc_keys)
     if args.only in (None, "vehicles"):
         bench_vins(args.n, args.queries // 4, rng)
     if args.only in (None, "persons"):

@@ -9,6 +9,8 @@ array          dtype      content                                 bytes / record
 ``fp``         uint16     low 16 bits of each hash, same order    2
 ``directory``  uint32     ``2**b + 1`` start positions, by the    ~2-4
                           top ``b`` bits of the hash
+``position_``  uint8      per key length m <= 64 and position i,  13 KiB in all
+``alphabet``              the set of bytes found there (32 bytes)  (keys <= 20 B)
 =============  =========  ======================================  ===============
 
 about 8-10 bytes per record in all (measured 8.1 at 1 M keys, 9.4 at 10 M;
@@ -38,17 +40,32 @@ Three structures were weighed, for memory at 100 M records:
 The third is chosen.  Because CRC-32 is linear, the CRC of a substitution,
 insertion or transposition variant is the CRC of the query (or of the query
 with a zero byte inserted) XOR one entry of a 256-column table
-(:func:`edit_table`), so all ~700 variants of a 9-byte number (~1,300 of a
-VIN) are hashed by XOR recurrences and one numpy expression and probed in the
-directory at once, with two ``zlib.crc32`` calls in all.  The alphabet is the
-set of bytes found in the indexed keys, which makes the search complete: a
-key one edit away from the query can only have inserted or substituted a
-byte that occurs in some key.  Candidates are verified with RapidFuzz's OSA
-distance (cutoff 1) against the stored key.  Cost: ~20 numpy calls on arrays
-of ~700 (9-byte key) to ~1,300 (VIN) variants plus ~2L Python steps: about
-70-250 µs for a 9-byte number at 1 M and 10 M keys and ~300-500 µs for a VIN
-on the shared 2-core VM it was measured on (p99 there is dominated by
-scheduler preemption) -- see
+(:func:`edit_table`), so the variants are hashed by XOR recurrences over the
+query's 2n + 1 positions and one gather + XOR with a block cached per query
+length, with three ``zlib.crc32`` calls in all.
+
+Which variants: a key one edit away from the query can only have
+substituted or inserted, at position i, a byte that occurs at position i of
+some indexed key *of the variant's length* (``position_alphabet``, filled in
+by the build's CRC pass), and no variant of a length that no key has is
+tried.  That keeps the search complete while cutting the variants of a
+9-byte document number from ~700 (global alphabet, all lengths) to ~110 on
+fixed-format numbers and ~260-370 on the mixed national formats of
+``hotlist.synth`` (OCR keys).  Keys longer than 64 bytes, and arrays saved
+before ``position_alphabet`` existed, use the global alphabet.
+
+Probing: one gather of the directory start of each variant's slot, then one
+gather of the first ``w`` fingerprints of each slot as a single ``2w``-byte
+item (a strided view of ``fp``; ``w`` = the most entries any slot holds, at
+most 16 -- 10-12 at 1-10 M keys), compared with the variants' fingerprints
+in one broadcast.  A window entry past its slot's end that happens to share
+the fingerprint is verified away like any hash collision; slots longer than
+the window (a key repeated > 16 times) are finished by a scalar scan.
+Candidates are verified with RapidFuzz's OSA distance (cutoff 1) against the
+stored key.  Cost: ~13 numpy calls plus ~4n Python steps: ~40-45 µs mean
+for a 9-byte number at 1 M and 10 M keys measured alone, p50 ~85-110 µs /
+p99 ~300-380 µs on the shared, busy 2-core VM it was measured on (p99 there
+is dominated by other jobs: cache and core contention) -- see
 ``benchmarks/bench_index_micro.py``.  Distances are over UTF-8 bytes,
 which equals distance over characters for the ASCII keys the normalisers
 produce.
