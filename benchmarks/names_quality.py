@@ -86,9 +86,10 @@ def main() -> None:
         from hotlist.names import _phonetic, _similarity, _tokens
 
         for cached in (_similarity._token_sim, _similarity._parse, _similarity._query,
-                       _similarity._roman, _similarity._skeleton, _similarity._vowel_poor,
-                       _similarity._undouble):  # fmt: skip
+                       _similarity._query_of, _similarity._roman, _similarity._skeleton,
+                       _similarity._vowel_poor, _similarity._undouble):  # fmt: skip
             cached.cache_clear()
+        _similarity._last[0] = ""
         _phonetic.variant.cache_clear()
         _phonetic.phonetic_key.cache_clear()
         _tokens._normalize_slow.cache_clear()

@@ -283,14 +283,10 @@ _Item = tuple[float, int, tuple[int, ...], tuple[int, ...]]
 _Rows = Sequence[Sequence[tuple[float, int]]]
 
 
-def _rows(x: _Name, y: _Name) -> list[list[tuple[float, int]]]:
-    return [[_token_sim(a, b) for b in y.toks] for a in x.toks]
-
-
-def _align(x: _Name, y: _Name, rows: _Rows) -> tuple[list[_Item], list[int], list[int]]:
+def _align(x: _Name, y: _Name, rows: _Rows | None) -> tuple[list[_Item], list[int], list[int]]:
     """Greedy best-first alignment; returns the items and the leftover positions.
 
-    ``rows[i][j]`` is ``_token_sim(x.toks[i], y.toks[j])``.
+    ``rows[i][j]`` is ``_token_sim(x.toks[i], y.toks[j])``, when the caller has them.
     """
     items: list[_Item] = []
     left_x = list(range(len(x.toks)))
@@ -307,12 +303,20 @@ def _align(x: _Name, y: _Name, rows: _Rows) -> tuple[list[_Item], list[int], lis
                         break
     if left_x and left_y:
         cands = []
-        for i in left_x:
-            row = rows[i]
-            for j in left_y:
-                s, kind = row[j]
-                if s >= TOKEN_FLOOR:
-                    cands.append((-s, i, j, kind))
+        if rows is None:
+            for i in left_x:
+                a = xtoks[i]
+                for j in left_y:
+                    s, kind = _token_sim(a, ytoks[j])
+                    if s >= TOKEN_FLOOR:
+                        cands.append((-s, i, j, kind))
+        else:
+            for i in left_x:
+                row = rows[i]
+                for j in left_y:
+                    s, kind = row[j]
+                    if s >= TOKEN_FLOOR:
+                        cands.append((-s, i, j, kind))
         if cands:
             cands.sort()
             for neg, i, j, kind in cands:
@@ -378,7 +382,7 @@ def _score(
     x: _Name, y: _Name, rows: _Rows | None = None
 ) -> tuple[float, list[_Item], list[int], list[int], int]:
     """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4 patronymic)."""
-    items, left_x, left_y = _align(x, y, _rows(x, y) if rows is None else rows)
+    items, left_x, left_y = _align(x, y, rows)
     xw, yw = x.weights, y.weights
     num = matched = 0.0
     strong = loose_only = 0
@@ -481,8 +485,8 @@ _MEMO_MAX = 1 << 11  # tokens remembered per query (then forgotten all at once)
 
 # What a token of the other name gives with the query: its token scores against
 # the query's tokens, and bit masks of the query tokens it may be aligned with
-# (any item, a strong item) and of those in a query span it may be joined with.
-_Entry = tuple[tuple[tuple[float, int], ...], int, int, int]
+# (in any item, in a strong item).
+_Entry = tuple[tuple[tuple[float, int], ...], int, int]
 
 
 class _Query:
@@ -493,53 +497,64 @@ class _Query:
     lookup per token replaces the token scoring of every pair.
     """
 
-    __slots__ = ("as_x", "as_y", "name", "norm", "spans")
+    __slots__ = ("as_x", "as_y", "joins", "name", "norm", "spans", "targets")
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
         self.name = _parse(norm)
+        # the query tokens a span of another name can be joined with, as bit, token and
+        # the span lengths ``_join`` lets through (a span never reaches _JOIN_FLOOR
+        # against an initial)
+        self.targets = tuple(
+            (1 << i, t, len(t) - 3 - len(t) // 4, len(t) + 3 + len(t) // 4)
+            for i, t in enumerate(self.name.toks)
+            if len(t) > 1
+        )
         self.as_x: dict[str, _Entry] = {}  # the query sorts first: _token_sim(query token, token)
         self.as_y: dict[str, _Entry] = {}  # the query sorts last: _token_sim(token, query token)
+        self.joins: dict[str, int] = {}  # a token: the query tokens in spans joinable with it
         self.spans: dict[str, int] = {}  # a joined span of the other name: query tokens it joins
 
     def entry(self, b: str, first: bool) -> _Entry:
-        memo = self.as_x if first else self.as_y
-        e = memo.get(b)
-        if e is not None:
-            return e
         q = self.name
         if first:
             sims = tuple([_token_sim(a, b) for a in q.toks])
         else:
             sims = tuple([_token_sim(b, a) for a in q.toks])
-        lb = len(b)
-        wb = _W_PARTICLE if b in PARTICLES else _W_INITIAL if lb == 1 else _W_NAME
-        qa = qs = qj = 0
+        wb = _W_PARTICLE if b in PARTICLES else _W_INITIAL if len(b) == 1 else _W_NAME
+        qa = qs = 0
         for i, (s, _) in enumerate(sims):
             if s >= TOKEN_FLOOR:
                 qa |= 1 << i
                 if q.weights[i] + wb > 2 * _W_PARTICLE:
                     qs |= 1 << i
-        if lb > 1 and q.span_min <= lb + 3 + lb // 4:
-            lo, hi = lb - 3 - lb // 4, lb + 3 + lb // 4
-            for _, joined, size, mask in q.spans:
-                if lo <= size <= hi and _token_sim(joined, b)[0] >= _JOIN_FLOOR:
-                    qj |= mask
-        e = (sims, qa, qs, qj)
+        e = (sims, qa, qs)
+        memo = self.as_x if first else self.as_y
         if len(memo) >= _MEMO_MAX:
             memo.clear()
         memo[b] = e
         return e
 
-    def span(self, joined: str, size: int) -> int:
-        m = self.spans.get(joined)
-        if m is not None:
-            return m
+    def join(self, b: str) -> int:
+        """The query tokens in a query span that ``_join`` could align with token *b*."""
         m = 0
-        for i, t in enumerate(self.name.toks):
-            lt = len(t)
-            if lt > 1 and abs(size - lt) <= 3 + lt // 4 and _token_sim(joined, t)[0] >= _JOIN_FLOOR:
-                m |= 1 << i
+        lb = len(b)
+        if lb > 1:
+            lo, hi = lb - 3 - lb // 4, lb + 3 + lb // 4
+            for _, joined, size, mask in self.name.spans:
+                if lo <= size <= hi and _token_sim(joined, b)[0] >= _JOIN_FLOOR:
+                    m |= mask
+        if len(self.joins) >= _MEMO_MAX:
+            self.joins.clear()
+        self.joins[b] = m
+        return m
+
+    def span(self, joined: str, size: int) -> int:
+        """The query tokens that ``_join`` could align with a span *joined* of another name."""
+        m = 0
+        for bit, t, lo, hi in self.targets:
+            if lo <= size <= hi and _token_sim(joined, t)[0] >= _JOIN_FLOOR:
+                m |= bit
         if len(self.spans) >= _MEMO_MAX:
             self.spans.clear()
         self.spans[joined] = m
@@ -571,38 +586,62 @@ class _Query:
 
     def _below(self, c: _Name, entries: list[_Entry], cutoff: float) -> bool:
         """Whether the score with *c* is certainly under *cutoff* (``_under``): the
-        masks of what may be aligned, from the token pairs, the query spans
-        against *c*'s tokens and *c*'s spans against the query's tokens."""
+        masks of what may be aligned, from the token pairs, then (joins only
+        raise the bound) the query's spans against *c*'s tokens and *c*'s spans
+        against the query's tokens."""
         q = self.name
         qa = qs = ca = cs = 0
         bit = 1
-        for _, ea, es, ej in entries:
-            if ea or ej:
+        for _, ea, es in entries:
+            if ea:
                 ca |= bit
-                qa |= ea | ej
-            if es or ej:  # a joined item always weighs over two particles
+                qa |= ea
+            if es:
                 cs |= bit
-                qs |= es | ej
+                qs |= es
             bit <<= 1
         if not _under(q, c, qa, ca, qs, cs, cutoff):
             return False
-        if c.span_min <= q.reach:  # joins only raise the bound
-            for _, joined, size, mask in c.spans:
-                m = self.spans.get(joined)
+        joined = False  # a joined item always weighs over two particles: strong
+        if q.span_min <= c.reach:
+            joins = self.joins
+            bit = 1
+            for b in c.toks:
+                m = joins.get(b)
                 if m is None:
-                    m = self.span(joined, size)
+                    m = self.join(b)
+                if m:
+                    ca |= bit
+                    cs |= bit
+                    qa |= m
+                    qs |= m
+                    joined = True
+                bit <<= 1
+        if c.span_min <= q.reach:
+            spans = self.spans
+            for _, text, size, mask in c.spans:
+                m = spans.get(text)
+                if m is None:
+                    m = self.span(text, size)
                 if m:
                     ca |= mask
                     cs |= mask
                     qa |= m
                     qs |= m
-            return _under(q, c, qa, ca, qs, cs, cutoff)
-        return True
+                    joined = True
+        return not joined or _under(q, c, qa, ca, qs, cs, cutoff)
 
 
 @lru_cache(maxsize=32)  # with _MEMO_MAX: a few MB, at most about 40 MB
 def _query(norm: str) -> _Query:
     return _Query(norm)
+
+
+@lru_cache(maxsize=32)
+def _query_of(name: str) -> _Query | None:
+    """The query of a name as written (spares normalising it again on every call)."""
+    norm = normalize(name)
+    return _query(norm) if norm else None
 
 
 def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
@@ -612,8 +651,8 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     is empty.  With *score_cutoff*, a score below it is returned as 0.0, and
     most such pairs are told apart by a cheap bound (``_under``) without
     being aligned: a score at or above the cut-off is exactly the score
-    without it.  Call it with the query first: what the query meets is
-    remembered for the next call with the same query (see ``similarity_many``).
+    without it.  Call it with the query first: in a run of calls with the same
+    query, what it meets is remembered (see ``similarity_many``).
 
     >>> similarity("Mohammed Abdul Rahman", "MUHAMMAD ABDULRAHMAN") > 0.85
     True
@@ -624,10 +663,27 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     >>> similarity("Smith", "John Smith", score_cutoff=0.85)
     0.0
     """
-    na = normalize(a)
-    if not na:
+    if a == _last[0]:  # the same query as the call before: its memo pays off
+        q = _query_of(a)
+        return 0.0 if q is None else q.score(normalize(b), score_cutoff)
+    _last[0] = a
+    # A query met once (as in a list of arbitrary pairs) would only pay for a memo.
+    prepared = _prepare(a, b)
+    if prepared is None:
         return 0.0
-    return _query(na).score(normalize(b), score_cutoff)
+    x, y, _, same = prepared
+    if same:
+        score = 1.0
+    elif x.toks == y.toks:
+        score = 0.99 if x.cut or y.cut else 1.0
+    else:
+        score = _score(x, y)[0]
+    if score_cutoff is not None and score < score_cutoff:
+        return 0.0
+    return score
+
+
+_last = [""]  # the first argument of the call before (a race only costs the memo)
 
 
 def similarity_many(
