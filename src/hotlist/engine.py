@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hotlist import names
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
@@ -355,15 +357,18 @@ class Hotlist:
                 and name_threshold is None
             ):
                 _check_options(limit, min_score, max_edits, name_threshold)
+            # Every value is read before any is normalised, in keyword order, as in
+            # answer(): a query with several bad values reports the same error.
+            text = _text("document", document)
+            asked_country = None if country is None else _text("country", country)
+            asked_type = None if document_type is None else _text("document_type", document_type)
             candidates = _document_candidates(
                 state,
-                _text("document", document),
-                None if country is None else _country("country", _text("country", country)),
+                text,
+                None if asked_country is None else _country("country", asked_country),
                 None
-                if document_type is None
-                else _vocab(
-                    "document_type", "document_type", _text("document_type", document_type)
-                ),
+                if asked_type is None
+                else _vocab("document_type", "document_type", asked_type),
                 max_edits,
             )
             if not candidates:
@@ -616,8 +621,20 @@ def _with_warning(table: pa.Table, warning: str) -> pa.Table:
     i = table.schema.get_field_index("warnings")
     if i < 0:
         return table
-    rows = [(w or []) + [warning] for w in table.column(i).to_pylist()]
-    return table.set_column(i, table.schema.field(i), pa.array(rows, table.schema.field(i).type))
+    lists = table.column(i).combine_chunks()
+    if lists.null_count:
+        lists = lists.fill_null(pa.scalar([], lists.type))
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    old = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.cumsum(lengths + 1, out=offsets[1:])
+    # Each row gains one entry at its end: row r's old entries shift by r places.
+    take = np.full(int(offsets[-1]), len(old), dtype=np.int64)
+    take[np.arange(len(old)) + parents] = np.arange(len(old))
+    values = pa.concat_arrays([old.cast(pa.string()), pa.array([warning], pa.string())])
+    column = pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(take)))
+    return table.set_column(i, table.schema.field(i), column.cast(table.schema.field(i).type))
 
 
 def _check_options(

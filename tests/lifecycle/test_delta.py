@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from lifecycle_helpers import write_delta
 
 import hotlist
-from conftest import write_delta
 
 
 @pytest.fixture

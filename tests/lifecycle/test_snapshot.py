@@ -9,9 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from lifecycle_helpers import BATTERY, answers
 
 import hotlist
-from conftest import BATTERY, answers
 from hotlist import _snapshot
 
 

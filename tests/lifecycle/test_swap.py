@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from lifecycle_helpers import write_delta
 
 import hotlist
-from conftest import write_delta
 
 OLD, NEW = "L898902C3", "ZX9911223"  # listed in the base version only / in the delta only
 
