@@ -170,11 +170,8 @@ class DocumentIndex:
     ) -> list[Candidate]:
         """Every record within the tolerance asked, scored; ``compact`` is already compacted."""
         key = docnum.ocr_key(compact)
-        rows = self.index.lookup(key)
-        if max_edits >= 1:
-            near = self.index.within_one_edit(key)
-            if len(near):
-                rows = np.union1d(rows, near)
+        # within_one_edit includes the exact key, so one search serves both levels.
+        rows = self.index.within_one_edit(key) if max_edits >= 1 else self.index.lookup(key)
         if not len(rows):
             return []
         out = []

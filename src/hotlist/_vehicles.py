@@ -144,11 +144,8 @@ class VehicleIndex:
                     score, reasons = vin_score("partial", len(key))
                 out.append(Candidate("vehicles", row, level, score, reasons))
             return out
-        rows = self.vin_index.lookup(key)
-        if max_edits >= 1:
-            near = self.vin_index.within_one_edit(key)
-            if len(near):
-                rows = np.union1d(rows, near)
+        # within_one_edit includes the exact key, so one search serves both levels.
+        rows = self.vin_index.within_one_edit(key) if max_edits >= 1 else self.vin_index.lookup(key)
         for row in rows.tolist():
             listed = vin_ids.compact(self.vins[row].as_py())
             if listed == compact:
