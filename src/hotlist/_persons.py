@@ -292,49 +292,70 @@ class PersonIndex:
         """
         if len(entries) == 0:
             return []
-        rarity = self.rarity(query.name)
-        # A confirming date of birth lifts a name score, so names a little below the
-        # threshold are still scored when a DOB is given.
-        gate = name_gate(threshold, query.dob is not None)
+        # A confirming date of birth lifts a name score, so a name a little below the
+        # threshold is still scored when the listed person was born in the year asked;
+        # every other candidate must reach the gate a listed nationality alone allows.
+        owner = self.owner[entries]
+        high = name_gate(threshold, False)
+        if query.dob is not None:
+            low = name_gate(threshold, True)
+            gates = np.where(self.dob_year[owner] == query.dob.year, low, high).tolist()
+        else:
+            gates = [high] * len(entries)
         best: dict[int, tuple[float, int]] = {}
         listed = self.normalised.take(pa.array(entries)).to_pylist()
-        owners = self.owner[entries].tolist()
+        owners = owner.tolist()
         similarity = names.similarity
         qname = query.name
-        for entry, name, person in zip(entries.tolist(), listed, owners, strict=True):
+        for entry, name, person, gate in zip(entries.tolist(), listed, owners, gates, strict=True):
             s = similarity(qname, name, score_cutoff=gate)
             if s <= 0.0:
                 continue
             if person not in best or best[person][0] < s:
                 best[person] = (s, entry)
+        if not best:
+            return []
+        rarity = self.rarity(query.name)
         normalised = self.normalised
+        persons = list(best)
+        rows = np.asarray(persons, dtype=np.int64)
+        years = self.dob_year[rows].tolist()
+        months = self.dob_month[rows].tolist()
+        days = self.dob_day[rows].tolist()
+        sex_codes = self.sex_codes[rows].tolist()
+        nationalities = self.nationalities.take(pa.array(rows)).to_pylist()
         out = []
-        for person, (_, entry) in best.items():
+        for i, person in enumerate(persons):
+            name_s, entry = best[person]
+            dob_s: float | None = None
+            dob_r: str | None = None
+            if query.dob is not None and years[i] > 0:
+                listed_dob = names.PartialDate(years[i], months[i] or None, days[i] or None)
+                dob_s, dob_r = names.dob_similarity(query.dob, listed_dob)
+            code = sex_codes[i]
+            qualifiers = {
+                "dob_score": dob_s,
+                "dob_reason": dob_r,
+                "rarity": rarity,
+                "nationality": query.nationality,
+                "listed_nationalities": tuple(nationalities[i] or ()),
+                "sex": query.sex,
+                "listed_sex": self.sex_values[code] if code >= 0 else None,
+            }
+            # Scored first without reasons: explain() (the same score, with the
+            # reasons) runs only for the few that are hits.
+            if person_score(name_s, (), **qualifiers)[0] < threshold:  # type: ignore[arg-type]
+                continue
             listed_name = normalised[entry].as_py()
-            name_s, name_reasons = names.explain(query.name, listed_name)
+            _, name_reasons = names.explain(query.name, listed_name)
             reasons = tuple(name_reasons)
             if self.is_alias[entry]:
                 reasons = (f"alias {self.listed[entry].as_py()}", *reasons)
-            listed_dob = self.dob_of(person)
-            dob_s: float | None = None
-            dob_r: str | None = None
-            if query.dob is not None and listed_dob is not None:
-                dob_s, dob_r = names.dob_similarity(query.dob, listed_dob)
-            score, all_reasons = person_score(
-                name_s,
-                reasons,
-                dob_score=dob_s,
-                dob_reason=dob_r,
-                rarity=rarity,
-                nationality=query.nationality,
-                listed_nationalities=self.nationalities_of(person),
-                sex=query.sex,
-                listed_sex=self.sex_of(person),
+            score, all_reasons = person_score(name_s, reasons, **qualifiers)  # type: ignore[arg-type]
+            same = listed_name.replace(",", "") == query.name.replace(",", "")
+            out.append(
+                Candidate("persons", person, "exact" if same else "fuzzy", score, all_reasons)
             )
-            if score >= threshold:
-                same = listed_name.replace(",", "") == query.name.replace(",", "")
-                match = "exact" if same else "fuzzy"
-                out.append(Candidate("persons", person, match, score, all_reasons))
         return out
 
 
