@@ -67,7 +67,7 @@ def test_vectorised_crc_equals_zlib(values: list[bytes]) -> None:
 
 @given(st.text(max_size=12), st.text(max_size=12))
 def test_osa_at_most_one(a: str, b: str) -> None:
-    from _index_refs import osa_distance
+    from references import osa_distance
 
     assert osa_at_most_one(a.encode(), b.encode()) == (osa_distance(a, b) <= 1) or (
         # bytes differ from characters only for non-ASCII text
