@@ -52,7 +52,14 @@ from bench_data import (
     table,
     vehicle_mix,
 )
-from bench_measure import Results, latency, machine_info, throughput, timer_overhead_ns
+from bench_measure import (
+    Results,
+    latency,
+    machine_info,
+    sqlite_documents,
+    throughput,
+    timer_overhead_ns,
+)
 from hotlist import names
 from hotlist.ids import docnum
 from hotlist.ids import plate as plate_ids
@@ -222,21 +229,9 @@ class Bench:
 
     @cached_property
     def doc_sqlite(self) -> sqlite3.Connection:
-        con = sqlite3.connect(":memory:", check_same_thread=False)
-        con.execute("CREATE TABLE documents (number TEXT, country TEXT, row INTEGER)")
         compact = docnum.compact_array(self.documents.column("document_number"))
         countries = pc.cast(self.documents.column("issuing_country"), pa.string())
-        step = 500_000
-        for start in range(0, self.documents.num_rows, step):
-            n = compact.slice(start, step).to_pylist()
-            c = countries.slice(start, step).to_pylist()
-            con.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?)",
-                zip(n, c, range(start, start + len(n)), strict=True),
-            )
-        con.execute("CREATE INDEX documents_key ON documents (number, country)")
-        con.commit()
-        return con
+        return sqlite_documents(compact, countries, check_same_thread=False)
 
     @cached_property
     def doc_duckdb(self) -> Any:

@@ -31,7 +31,7 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     import hotlist
-    from bench_measure import rss_bytes
+    from bench_measure import rss_bytes, sqlite_documents
     from hotlist.ids import docnum
 
     imported = time.perf_counter()
@@ -71,21 +71,7 @@ def main() -> None:
             del keys
             keep = d
         else:
-            import sqlite3
-
-            con = sqlite3.connect(":memory:")
-            con.execute("CREATE TABLE documents (number TEXT, country TEXT, row INTEGER)")
-            step = 500_000
-            for start in range(0, t.num_rows, step):
-                n = compact.slice(start, step).to_pylist()
-                c = countries.slice(start, step).to_pylist()
-                con.executemany(
-                    "INSERT INTO documents VALUES (?, ?, ?)",
-                    zip(n, c, range(start, start + len(n)), strict=True),
-                )
-            con.execute("CREATE INDEX documents_key ON documents (number, country)")
-            con.commit()
-            keep = con
+            keep = sqlite_documents(compact, countries)
         del t, compact, countries
     gc.collect()
     after = rss_bytes()

@@ -234,3 +234,23 @@ class Results:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=False) + "\n")
         tmp.replace(path)
+
+
+def sqlite_documents(compact: Any, countries: Any, *, check_same_thread: bool = True) -> Any:
+    """An in-memory SQLite table of (compacted number, country, row), indexed on
+    (number, country): the alternative a user would otherwise build."""
+    import sqlite3
+
+    con = sqlite3.connect(":memory:", check_same_thread=check_same_thread)
+    con.execute("CREATE TABLE documents (number TEXT, country TEXT, row INTEGER)")
+    step = 500_000
+    for start in range(0, len(compact), step):
+        n = compact.slice(start, step).to_pylist()
+        c = countries.slice(start, step).to_pylist()
+        con.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?)",
+            zip(n, c, range(start, start + len(n)), strict=True),
+        )
+    con.execute("CREATE INDEX documents_key ON documents (number, country)")
+    con.commit()
+    return con
