@@ -251,6 +251,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from hotlist.engine import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE
+
     parser = argparse.ArgumentParser(
         prog="hotlist",
         description="Offline hotlist checks: stolen and lost travel documents, "
@@ -276,14 +278,24 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, text in QUERY_FLAGS:
         p.add_argument(f"--{flag.replace('_', '-')}", dest=flag, help=text)
     p.add_argument("--data", help=data_help)
-    p.add_argument("--limit", type=int, default=10, help="most hits shown (default 10)")
-    p.add_argument("--min-score", type=float, default=0.5, help="weakest hit shown (default 0.5)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"most hits shown (default {DEFAULT_LIMIT})",
+    )
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=DEFAULT_MIN_SCORE,
+        help=f"weakest hit shown (default {DEFAULT_MIN_SCORE})",
+    )
     p.add_argument(
         "--max-edits",
         type=int,
-        default=1,
+        default=DEFAULT_MAX_EDITS,
         choices=(0, 1),
-        help="edit tolerance for document numbers and VINs (default 1)",
+        help=f"edit tolerance for document numbers and VINs (default {DEFAULT_MAX_EDITS})",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--exit-code", action="store_true", help="exit with status 1 on a hit")

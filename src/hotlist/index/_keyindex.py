@@ -391,24 +391,8 @@ class KeyIndex:
         return np.array(found, dtype=np.int64)
 
     def contains(self, key: str) -> bool:
-        """True when some row has exactly this key (no array is built)."""
-        b = key.encode()
-        h = _crc32(b)
-        d = self._dir_mv
-        t = h >> self._shift
-        lo = d[t]
-        hi = d[t + 1]
-        if lo == hi:
-            return False
-        fp = self._fp_mv
-        f = h & 0xFFFF
-        if self._fp_sorted:
-            lo = _bisect_left(fp, f, lo, hi)
-            if lo == hi or fp[lo] != f:
-                return False
-        rows = self._rows_mv
-        col = self._col
-        return any(fp[i] == f and col.key_equals(rows[i], b) for i in range(lo, hi))
+        """True when some row has exactly this key."""
+        return len(self.lookup(key)) > 0
 
     def lookup_many(self, keys: Any) -> tuple[_I64, _I64]:
         """Vectorised :meth:`lookup` of many keys.
