@@ -150,6 +150,11 @@ class _State:
     applied_deltas: tuple[str, ...] = ()
     # time.time() after which check() calls this data stale (the Hotlist's max_age).
     stale_after: float = math.inf
+    # Where data_time came from: "argument", "extract metadata", "delta.json",
+    # "file modification time" (a copy makes old data look fresh), ...
+    data_time_source: str = "file modification time"
+    # The versions this one grew from, oldest first: (data_version, data_time ISO).
+    lineage: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def build(
@@ -691,10 +696,22 @@ def _run_query(
     document_type = _vocab("document_type", "document_type", q.get("document_type"))
     name = q.get("name")
     family_name, given_names = q.get("family_name"), q.get("given_names")
-    dob_text = q.get("dob")
-    nationality = _country("nationality", q.get("nationality"))
-    sex = _vocab("sex", "sex", q.get("sex"))
-    dob = names.parse_dob(dob_text) if dob_text else None
+    named = bool(name or family_name or given_names or q.get("mrz"))
+    holder = bool(q.get("dob") or q.get("nationality") or q.get("sex"))
+    if holder and not named and not (document or q.get("vin") or q.get("plate")):
+        raise InvalidQuery(
+            "dob, nationality and sex qualify a person; give name= (or document=) too"
+        )
+    if named:
+        dob_text = q.get("dob")
+        nationality = _country("nationality", q.get("nationality"))
+        sex = _vocab("sex", "sex", q.get("sex"))
+        dob = names.parse_dob(dob_text) if dob_text else None
+    else:
+        # Holder fields without a name (a manifest's columns) only qualify a wanted
+        # person found through the document: one that cannot be used is ignored
+        # with a warning, never an error that would hide the document check.
+        dob, nationality, sex = _holder_fields(q, warnings)
 
     if country is not None and not (document or q.get("plate")):
         raise InvalidQuery("country qualifies a document or a plate; give document= or plate= too")
@@ -702,8 +719,6 @@ def _run_query(
         raise InvalidQuery("document_type qualifies a document; give document= too")
     if name and (family_name or given_names):
         raise InvalidQuery("give either name or family_name / given_names, not both")
-    if (dob or nationality or sex) and not (name or family_name or given_names or q.get("mrz")):
-        raise InvalidQuery("dob, nationality and sex qualify a person; give name= too")
 
     text = q.get("mrz")
     if text is not None:
@@ -725,6 +740,8 @@ def _run_query(
 
     if document:
         out += _document_candidates(state, document, country, document_type, max_edits)
+    if holder and not named:
+        out = _qualify_holder(state, out, q, warnings, dob, nationality, sex)
 
     vin = q.get("vin")
     if vin is not None:
@@ -744,6 +761,97 @@ def _run_query(
             raise InvalidQuery(f"name {name!r} has no letters that can be compared")
         pq = PersonQuery(normalised, dob, nationality, sex)
         out += state.persons.match(pq, threshold=name_threshold)
+    return out
+
+
+def _holder_fields(
+    q: Mapping[str, str | None], warnings: list[str]
+) -> tuple[names.PartialDate | None, str | None, str | None]:
+    """dob, nationality and sex given without a name, each None (with a warning)
+    when it cannot be used."""
+    parsed: list[Any] = []
+    for key, parse in (
+        ("dob", names.parse_dob),
+        ("nationality", lambda v: _country("nationality", v)),
+        ("sex", lambda v: _vocab("sex", "sex", v)),
+    ):
+        value = q.get(key)
+        try:
+            parsed.append(parse(value) if value else None)
+        except InvalidQuery as exc:
+            warnings.append(f"{key} {value!r} not used: {exc}")
+            parsed.append(None)
+    return parsed[0], parsed[1], parsed[2]
+
+
+# How the holder's fields move the score of a wanted person found through a listed
+# document (no name given): agreement lifts it as it lifts a name match
+# (hotlist._persons), disagreement lowers it a little; never below HOLDER_FLOOR,
+# since the number itself is listed on the person.
+HOLDER_DOB_LIFT = 0.3
+HOLDER_NATIONALITY_LIFT = 0.1
+HOLDER_DOB_DIFFERS = 0.9
+HOLDER_NATIONALITY_DIFFERS = 0.03
+HOLDER_SEX_DIFFERS = 0.05
+HOLDER_FLOOR = 0.5
+
+
+def _qualify_holder(  # noqa: PLR0917 - private, one caller
+    state: _State,
+    candidates: list[Candidate],
+    q: Mapping[str, str | None],
+    warnings: list[str],
+    dob: names.PartialDate | None,
+    nationality: str | None,
+    sex: str | None,
+) -> list[Candidate]:
+    """``candidates`` with each wanted person found through the document qualified
+    by the holder's dob / nationality / sex; a warning when there is no such person."""
+    if not any(c.dataset == "persons" for c in candidates):
+        values = {"dob": dob, "nationality": nationality, "sex": sex}
+        used = [k for k, v in values.items() if v is not None]
+        if used:
+            warnings.append(
+                f"{', '.join(used)} not used: without a name they only qualify a wanted "
+                "person who lists the document, and none was found"
+            )
+        return candidates
+    persons = state.persons
+    out = []
+    for c in candidates:
+        if c.dataset != "persons":
+            out.append(c)
+            continue
+        score, reasons = c.score, list(c.reasons)
+        listed_dob = persons.dob_of(c.row)
+        if dob is not None and listed_dob is not None:
+            dob_score, why = names.dob_similarity(dob, listed_dob)
+            if dob_score >= 0.99:
+                score += (1.0 - score) * HOLDER_DOB_LIFT
+            elif dob_score < 0.75:
+                score *= HOLDER_DOB_DIFFERS
+                why += f" (listed {listed_dob})"
+            reasons.append(f"holder: {why}")
+        listed_nationalities = persons.nationalities_of(c.row)
+        if nationality is not None and listed_nationalities:
+            if nationality in listed_nationalities:
+                score += (1.0 - score) * HOLDER_NATIONALITY_LIFT
+                reasons.append(f"holder: nationality {nationality}")
+            else:
+                score -= HOLDER_NATIONALITY_DIFFERS
+                reasons.append(
+                    f"holder: nationality {nationality} not listed "
+                    f"({', '.join(listed_nationalities)})"
+                )
+        listed_sex = persons.sex_of(c.row)
+        if sex is not None and listed_sex is not None and "X" not in (sex, listed_sex):
+            if sex == listed_sex:
+                reasons.append(f"holder: sex {sex}")
+            else:
+                score -= HOLDER_SEX_DIFFERS
+                reasons.append(f"holder: sex differs (listed {listed_sex})")
+        score = round(min(1.0, max(HOLDER_FLOOR, score)), 4)
+        out.append(Candidate(c.dataset, c.row, c.match, score, tuple(reasons)))
     return out
 
 

@@ -1,0 +1,90 @@
+"""Issue 9, query side: a listed item never passes as a clean "no hit" without a word.
+
+Point 1: holder fields (dob / nationality / sex) without a name never hide the
+document check; they qualify a wanted person found through the document and are
+otherwise ignored with a warning.
+Point 2: every result says which lists it searched; a field checked against a list
+that is not loaded or is empty carries a warning (per row in check_many).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import hotlist
+
+HOLDER = {"dob": "1974-08-12", "nationality": "UTO", "sex": "F"}
+
+
+# -- point 1 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [HOLDER, {"dob": "1990-01-01"}, {"nationality": "DEU"}, {"sex": "M"}, {"dob": "1974-13-45"}],
+)
+def test_listed_document_with_holder_fields_and_no_name_still_hits(
+    hl: hotlist.Hotlist, holder: dict[str, str]
+) -> None:
+    r = hl.check(document="C01X00T47", country="DEU", **holder)
+    assert r.hit
+    assert r.hits[0].record_id == "D2"
+    assert r.hits[0].match == "exact"
+    # nobody lists this number: the holder fields could not qualify anyone, and it says so
+    assert any("not used" in w for w in r.warnings), r.warnings
+
+
+def test_holder_fields_qualify_the_wanted_person_listing_the_document(
+    hl: hotlist.Hotlist,
+) -> None:
+    plain = hl.check(document="L898902C3", country="UTO")
+    agreeing = hl.check(document="L898902C3", country="UTO", **HOLDER)
+    conflicting = hl.check(
+        document="L898902C3", country="UTO", dob="1990-02-03", nationality="FRA", sex="M"
+    )
+
+    def person(r: hotlist.CheckResult) -> hotlist.Hit:
+        return next(h for h in r.hits if h.dataset == "persons")
+
+    assert {h.record_id for h in agreeing.hits} == {h.record_id for h in plain.hits} == {"D1", "P1"}
+    assert person(agreeing).score > person(plain).score > person(conflicting).score
+    assert person(conflicting).score >= 0.5  # still a hit to look at: the number is listed
+    assert any("DOB exact" in x for x in person(agreeing).reasons)
+    assert any("nationality UTO" in x for x in person(agreeing).reasons)
+    assert any("DOB differs" in x for x in person(conflicting).reasons)
+    assert any("sex differs" in x for x in person(conflicting).reasons)
+    # the document hit is the document hit, whatever the holder fields say
+    assert [h for h in agreeing.hits if h.dataset == "documents"] == [
+        h for h in plain.hits if h.dataset == "documents"
+    ]
+    assert not any("not used" in w for w in agreeing.warnings)
+
+
+def test_holder_fields_alone_still_need_something_to_search(hl: hotlist.Hotlist) -> None:
+    with pytest.raises(hotlist.InvalidQuery, match="qualify a person"):
+        hl.check(dob="1974-08-12", nationality="UTO")
+
+
+def test_holder_fields_with_a_name_are_still_validated(hl: hotlist.Hotlist) -> None:
+    with pytest.raises(hotlist.InvalidQuery, match="month"):
+        hl.check(name="Anna Eriksson", dob="1974-13-40")
+
+
+def test_check_many_manifest_with_holder_columns_and_no_names(hl: hotlist.Hotlist) -> None:
+    manifest = [
+        {"document": "C01X00T47", "country": "DEU", **HOLDER},
+        {"document": "L898902C3", "country": "UTO", **HOLDER},
+        {"document": "ZZ0000001", "country": "UTO", "dob": "1980-05-05", "sex": "M"},
+        {"document": "12AB34567", "country": "FRA", "dob": "1974-13-45", "nationality": "FRA"},
+    ]
+    out = hl.check_many(manifest).to_pylist()
+    assert all(r["error"] is None for r in out), out
+    found = {(r["query_index"], r["record_id"]) for r in out if r["hit"]}
+    assert {(0, "D2"), (1, "D1"), (1, "P1"), (3, "D3")} <= found
+    assert not any(r["hit"] for r in out if r["query_index"] == 2)
+    for i, query in enumerate(manifest):
+        expected = hl.check(**query)
+        rows = [r for r in out if r["query_index"] == i]
+        assert rows[0]["warnings"] == expected.warnings
+        got = [(r["record_id"], r["score"], r["reasons"]) for r in rows if r["hit"]]
+        assert got == [(h.record_id, h.score, h.reasons) for h in expected.hits]
