@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def osa_distance(a: str, b: str) -> int:
+
+def osa_distance(a: Sequence[object], b: Sequence[object]) -> int:
     """Optimal string alignment distance, the textbook dynamic programme."""
     d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) + 1):

@@ -110,7 +110,12 @@ def test_person_without_name_bad_dob_unknown_nationality(tmp_path: Path) -> None
         (5, "sex"),
     ]
     assert r.table.column("name").to_pylist() == ["SMITH"]
-    assert "did you mean" not in r.problems[3].reason or "red" in r.problems[3].reason
+    # "orange" is near no notice type: the reason lists the accepted ones, suggests none
+    assert "expected one of red, blue, yellow, diffusion, warrant, other" in r.problems[3].reason
+    assert "did you mean" not in r.problems[3].reason
+    near = tmp_path / "near.csv"
+    near.write_text("record_id,name,notice_type\nP1,X,redd\n")
+    assert read_extract(near, "persons").problems[0].reason.endswith("did you mean 'red'?")
 
 
 def test_unknown_code_suggests_the_closest() -> None:

@@ -127,8 +127,12 @@ def test_a_delta_needs_op_and_record_id(hl: hotlist.Hotlist, tmp_path: Path) -> 
     path.write_text("record_id,document_number\nA-1,AA1111111\n")
     with pytest.raises(hotlist.ExtractError, match="op column"):
         hl.apply(documents=path)
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    before = hl.data_version
     with pytest.raises(hotlist.ExtractError, match="empty delta"):
-        hl.apply(tmp_path / "nothing-here" if (tmp_path / "nothing-here").mkdir() is None else "")
+        hl.apply(empty)
+    assert hl.data_version == before
 
 
 def test_vehicles_and_persons_deltas(hl: hotlist.Hotlist, tmp_path: Path) -> None:
