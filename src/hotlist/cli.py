@@ -409,6 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=_cmd_info)
+
+    from hotlist.serve._cli import add_commands as add_service_commands
+
+    add_service_commands(sub)  # serve, keys (the service's code lives in hotlist.serve)
     return parser
 
 
