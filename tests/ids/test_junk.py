@@ -60,7 +60,7 @@ JUNK = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=1000)
+@settings(max_examples=60)
 @pytest.mark.parametrize("func", RAISING, ids=lambda f: f"{f.__module__}.{f.__name__}")
 @given(value=JUNK)
 def test_raises_only_invalid_query(func: Callable[[str], Any], value: str) -> None:
@@ -68,7 +68,7 @@ def test_raises_only_invalid_query(func: Callable[[str], Any], value: str) -> No
         func(value)
 
 
-@settings(max_examples=60, deadline=1000)
+@settings(max_examples=60)
 @pytest.mark.parametrize("func", NEVER_RAISING, ids=range(len(NEVER_RAISING)))
 @given(value=JUNK)
 def test_never_raises(func: Callable[[str], Any], value: str) -> None:
