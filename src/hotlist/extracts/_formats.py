@@ -10,11 +10,15 @@ rejected instead of failing the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
-from collections.abc import Callable, Sequence
+import re
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,12 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "ipc": (".arrow", ".feather", ".ipc", ".arrows"),
 }
 DELIMITERS = (",", ";", "|", "\t")
+
+# A value may be large (a long note); the csv module refuses fields over 128 KB by default.
+csv.field_size_limit(2**31 - 1)
+# A quoted value spanning more lines than this is a quote error, not a multi-line value.
+MAX_RECORD_LINES = 1000
+_READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeError, pa.ArrowException)
 
 # Chooses the columns to read from the names a file has.
 Select = Callable[[Sequence[str]], Sequence[str]]
@@ -67,10 +77,84 @@ def _head(path: Path, size: int = 1 << 16) -> bytes:
         try:
             with gzip.open(path, "rb") as f:
                 return f.read(size)
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, zlib.error) as e:
             raise ExtractError(f"not a readable gzip file ({e})", file=str(path)) from e
     with path.open("rb") as f:
         return f.read(size)
+
+
+def _encoding(head: bytes) -> str:
+    """The text encoding a byte-order mark announces; UTF-8 without one."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    if encoding != "utf-8-sig":
+        # cut to whole code units so that a sample never ends inside a character
+        unit = 4 if encoding == "utf-32" else 2
+        head = head[: len(head) - len(head) % unit]
+    return head.decode(encoding, errors="replace").removeprefix("\ufeff")
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    """The file as text, line ends kept as they are (``\\n``, ``\\r\\n`` or ``\\r``)."""
+    raw: Any = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+
+
+def _unreadable(path: Path, e: BaseException) -> ExtractError:
+    what = "truncated or damaged compressed file" if path.name.lower().endswith(".gz") else ""
+    return ExtractError(f"cannot be read: {what or type(e).__name__} ({e})", file=str(path))
+
+
+_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+_CHUNK = 1 << 22
+_BLANK_LINE = re.compile(rb"(?:^|\n)[ \t]+(?:\n|$)")
+
+
+def count_lines(path: Path, *, blank: bytes = b"") -> int:
+    """Lines with something on them besides the line end and the ``blank`` bytes
+    (``\\n``, ``\\r\\n`` and ``\\r`` all end a line): the physical records of a
+    text extract, header included.  One pass over the (decompressed) bytes."""
+    count = 0
+    carry = False  # the line open at the end of the previous chunk has content
+    stream = _open_text_stream(path)
+    terms = np.frombuffer(b"\r\n" + blank, dtype=np.uint8)
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        data = bytes(chunk)
+        fast = b"\r" not in data and b"\n\n" not in data
+        if fast and blank:
+            fast = _BLANK_LINE.search(data) is None
+        if fast:
+            n = data.count(b"\n")
+            if n:
+                count += n - (1 if data[0] == 10 and not carry else 0)
+                carry = data[-1] != 10
+            else:
+                carry = True
+            continue
+        a = np.frombuffer(data, dtype=np.uint8)
+        term = (a == 10) | (a == 13)
+        content = ~np.isin(a, terms)
+        cs = np.cumsum(content, dtype=np.int64)
+        where = np.flatnonzero(term)
+        if where.size == 0:
+            carry = carry or bool(cs[-1])
+            continue
+        vals = cs[where]
+        prev = np.concatenate(([0], vals[:-1]))
+        has = (vals - prev) > 0
+        has[0] |= carry
+        count += int(has.sum())
+        carry = bool(cs[-1] - vals[-1] > 0)
+    return count + int(carry)
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -135,54 +219,142 @@ def _single_chunks(table: pa.Table) -> pa.Table:
 
 def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
     head = _head(path)
-    kind = _looks_like(head)
+    encoding = _encoding(head)
+    kind = _looks_like(head) if encoding == "utf-8-sig" else None
     if kind:
         raise ExtractError(f"not a CSV file: the content is {kind}", file=str(path))
-    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    text = _decode_head(head, encoding)
     if not text.strip():
         raise ExtractError("empty file: no header line", file=str(path))
     delim = delimiter or sniff_delimiter(text)
-    header_line = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    header_line = next(csv.reader(io.StringIO(text, newline=""), delimiter=delim), [])
     names = _dedupe([h.strip() for h in header_line])
     wanted = list(select(names))
+    if encoding == "utf-8-sig":
+        try:
+            table = pacsv.read_csv(
+                _open_text_stream(path),
+                read_options=pacsv.ReadOptions(
+                    column_names=names, skip_rows=1, block_size=1 << 24
+                ),
+                parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types={n: pa.string() for n in wanted},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            # One row per physical line, or a quote spanned lines (a value with a line
+            # break, or a stray quote that swallowed the rows after it): the careful
+            # reader below tells the two apart.
+            if table.num_rows == count_lines(path) - 1:
+                return RawExtract(_single_chunks(table), "csv", names=names, delimiter=delim)
+        except pa.ArrowInvalid:
+            pass  # a row with the wrong number of fields, or bytes that are not UTF-8
+        except _READ_ERRORS as e:
+            raise _unreadable(path, e) from e
     try:
-        table = pacsv.read_csv(
-            _open_text_stream(path),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted,
-                column_types={n: pa.string() for n in wanted},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+        return _read_csv_tolerant(path, names, wanted, delim, encoding)
+    except _READ_ERRORS as e:
+        raise _unreadable(path, e) from e
+
+
+class _TooLong(Exception):
+    """A quoted value ran over MAX_RECORD_LINES lines."""
+
+
+class _Lines:
+    """Physical lines for ``csv.reader``, numbered, with the lines of the record being
+    read kept so that they can be read again after a quote error."""
+
+    def __init__(self, f: io.TextIOWrapper) -> None:
+        self.f = f
+        self.number = 0
+        self.pending: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            item = self.pending.popleft()
+        else:
+            line = self.f.readline()
+            if not line:
+                raise StopIteration
+            self.number += 1
+            item = (self.number, line)
+        self.taken.append(item)
+        if len(self.taken) > MAX_RECORD_LINES:
+            raise _TooLong
+        return item[1]
+
+
+def csv_records(
+    f: io.TextIOWrapper, delim: str, width: int
+) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """``(line, fields, None)`` for each physical record, or ``(line, None, reason)``.
+
+    A record is one line, or several when a quoted value holds a line break and the
+    record still has ``width`` fields.  A quote that is not closed where it should be
+    is a quote error: that one line is reported and reading goes on at the next line,
+    so a stray quote never swallows the rows after it.  Blank lines are not records.
+    """
+    lines = _Lines(f)
+    reader = csv.reader(lines, delimiter=delim)
+    while True:
+        lines.taken = []
+        error = None
+        try:
+            fields = next(reader)
+        except StopIteration:
+            if not lines.taken:
+                return
+            fields, error = None, "end of file inside a quoted value"
+        except (csv.Error, _TooLong) as e:
+            fields, error = None, str(e) or "a quoted value runs on for too many lines"
+        if fields is not None and not lines.taken:
+            return
+        first, _text = lines.taken[0]
+        if fields is not None and (len(lines.taken) == 1 or len(fields) == width):
+            if fields:  # a blank line is not a record
+                yield first, fields, None
+            continue
+        reason = (
+            f"malformed row (line {first}): a quote is not closed on its line"
+            f"{'' if error is None else f' ({error})'}; "
+            "the row is left out and reading goes on at the next line"
         )
-        return RawExtract(_single_chunks(table), "csv", names=names, delimiter=delim)
-    except pa.ArrowInvalid:
-        pass  # a row with the wrong number of fields, or bytes that are not UTF-8
-    return _read_csv_tolerant(path, names, wanted, delim)
+        yield first, None, reason
+        lines.pending.extendleft(reversed(lines.taken[1:]))
+        reader = csv.reader(lines, delimiter=delim)
 
 
-def _read_csv_tolerant(path: Path, names: list[str], wanted: list[str], delim: str) -> RawExtract:
-    """Row by row; only for files the fast reader refuses."""
+def _read_csv_tolerant(
+    path: Path, names: list[str], wanted: list[str], delim: str, encoding: str
+) -> RawExtract:
+    """Record by record; for files the fast reader refuses or splits into fewer rows
+    than they have lines."""
     position = [names.index(w) for w in wanted]
     columns: list[list[str | None]] = [[] for _ in wanted]
     malformed: dict[int, str] = {}
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f, delimiter=delim)
-        next(reader, None)
-        i = 0
-        for row in reader:
-            if not row:
-                continue
-            reason = None
-            if len(row) != len(names):
-                reason = f"malformed row: {len(row)} fields, the header has {len(names)}"
-            elif any(_has_surrogates(v) for v in row):
-                reason = "malformed row: bytes that are not UTF-8 text"
-            if reason:
-                malformed[i] = reason
+    i = 0
+    with _open_text(path, encoding) as f:
+        records = csv_records(f, delim, len(names))
+        next(records, None)  # the header
+        for line, row, reason in records:
+            if row is not None:
+                if len(row) != len(names):
+                    reason = (
+                        f"malformed row (line {line}): {len(row)} fields, "
+                        f"the header has {len(names)}"
+                    )
+                elif any(_has_surrogates(v) for v in row):
+                    reason = f"malformed row (line {line}): bytes that are not {_NAMES[encoding]} text"
+            if reason or row is None:
+                malformed[i] = reason or f"malformed row (line {line})"
                 for col in columns:
                     col.append(None)
             else:
@@ -217,33 +389,42 @@ def _head_keys(text: str) -> list[str]:
 
 def _read_jsonl(path: Path, select: Select, is_text: Callable[[str], bool]) -> RawExtract:
     head = _head(path)
-    kind = _looks_like(head)
+    encoding = _encoding(head)
+    kind = _looks_like(head) if encoding == "utf-8-sig" else None
     if kind:
         raise ExtractError(f"not a JSON Lines file: the content is {kind}", file=str(path))
-    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff").lstrip()
+    text = _decode_head(head, encoding).lstrip()
     if not text:
         raise ExtractError("empty file: no records", file=str(path))
     if not text.startswith("{"):
         what = "a JSON array (write one object per line)" if text.startswith("[") else "not JSON"
         raise ExtractError(f"not a JSON Lines file: the first line is {what}", file=str(path))
+    if encoding == "utf-8-sig":
+        try:
+            # Text columns seen in the first lines are read as text, so that a date-like
+            # string is not turned into a timestamp; the rest is inferred.
+            forced = [k for k in _head_keys(text) if is_text(k)]
+            schema = pa.schema([pa.field(k, pa.string()) for k in forced])
+            table = pajson.read_json(
+                _open_text_stream(path),
+                read_options=pajson.ReadOptions(block_size=1 << 24),
+                parse_options=pajson.ParseOptions(
+                    explicit_schema=schema, unexpected_field_behavior="infer"
+                ),
+            )
+            # pyarrow reads two objects on one line as two rows: one row per line only.
+            if table.num_rows == count_lines(path, blank=b" \t"):
+                names = table.column_names
+                wanted = list(select(names))
+                return RawExtract(_single_chunks(table.select(wanted)), "jsonl", names=names)
+        except pa.ArrowInvalid:
+            pass  # mixed types in a column, or a line that is not JSON
+        except _READ_ERRORS as e:
+            raise _unreadable(path, e) from e
     try:
-        # Text columns seen in the first lines are read as text, so that a date-like
-        # string is not turned into a timestamp; the rest is inferred.
-        forced = [k for k in _head_keys(text) if is_text(k)]
-        schema = pa.schema([pa.field(k, pa.string()) for k in forced])
-        table = pajson.read_json(
-            _open_text_stream(path),
-            read_options=pajson.ReadOptions(block_size=1 << 24),
-            parse_options=pajson.ParseOptions(
-                explicit_schema=schema, unexpected_field_behavior="infer"
-            ),
-        )
-        names = table.column_names
-        wanted = list(select(names))
-        return RawExtract(_single_chunks(table.select(wanted)), "jsonl", names=names)
-    except pa.ArrowInvalid:
-        pass  # mixed types in a column, or a line that is not JSON
-    return _read_jsonl_tolerant(path, select)
+        return _read_jsonl_tolerant(path, select, encoding)
+    except _READ_ERRORS as e:
+        raise _unreadable(path, e) from e
 
 
 def _json_text(value: Any) -> Any:
@@ -260,26 +441,28 @@ def _json_text(value: Any) -> Any:
     return str(value)
 
 
-def _read_jsonl_tolerant(path: Path, select: Select) -> RawExtract:
+def _read_jsonl_tolerant(path: Path, select: Select, encoding: str) -> RawExtract:
     records: list[dict[str, Any] | None] = []
     malformed: dict[int, str] = {}
     names: dict[str, None] = {}
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="surrogateescape") as f:
-        for line in f:
-            if not line.strip():
+    with _open_text(path, encoding) as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip(" \t\r\n"):
                 continue
             i = len(records)
             try:
                 value = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError) as e:
                 value = None
-                malformed[i] = "malformed row: not valid JSON"
+                why = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+                malformed[i] = f"malformed row (line {number}): not valid JSON ({why})"
             if value is not None and not isinstance(value, dict):
-                malformed[i] = "malformed row: not a JSON object"
+                malformed[i] = f"malformed row (line {number}): not a JSON object"
                 value = None
             if value is not None and _has_surrogates(line):
-                malformed[i] = "malformed row: bytes that are not UTF-8 text"
+                malformed[i] = (
+                    f"malformed row (line {number}): bytes that are not {_NAMES[encoding]} text"
+                )
                 value = None
             if value is not None:
                 names.update(dict.fromkeys(value))
@@ -324,9 +507,12 @@ def _read_parquet(path: Path, select: Select) -> RawExtract:
         names = list(pf.schema_arrow.names)
         wanted = list(select(names))
         table = pf.read(columns=wanted, use_threads=True)
-    except (pa.ArrowException, OSError) as e:
-        raise ExtractError(f"damaged Parquet file ({e})", file=str(path)) from e
-    return RawExtract(_single_chunks(table), "parquet", names=names)
+        table.validate(full=True)  # damaged bytes stop here, before any kernel reads them
+        return RawExtract(_single_chunks(table), "parquet", names=names)
+    except ExtractError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any failure of the native reader
+        raise ExtractError(f"damaged Parquet file ({type(e).__name__}: {e})", file=str(path)) from e
 
 
 def _read_ipc(path: Path, select: Select) -> RawExtract:
@@ -339,7 +525,10 @@ def _read_ipc(path: Path, select: Select) -> RawExtract:
         except pa.ArrowInvalid:
             source = pa.memory_map(str(path))
             table = ipc.open_stream(source).read_all()
-    except (pa.ArrowException, OSError) as e:
+        # Offsets and lengths are checked before any kernel reads the buffers: a
+        # damaged file raises here instead of crashing the process later.
+        table.validate(full=True)
+    except Exception as e:  # noqa: BLE001 - any failure of the native reader
         kind = _looks_like(_head(path, 4096))
         what = f"the content is {kind}" if kind and kind != "Arrow IPC" else f"({e})"
         raise ExtractError(f"not a readable Arrow IPC file {what}", file=str(path)) from e
