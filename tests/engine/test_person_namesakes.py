@@ -1,0 +1,124 @@
+"""Persons at scale: more namesakes than any candidate cap, the wanted person last.
+
+A list may hold hundreds of people sharing a common name (1,200 here: more than
+the person index's candidate cap, and far more than 1 % of the list).  A
+traveller whose name and date of birth are exactly those of one listed person
+must find that person, ranked first, wherever the record sits in the file: a
+brute-force scan would, since no other record has both the same name and the
+same date of birth.  Only the public API is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import hotlist
+
+FAMILY, GIVEN = "NGUYEN", "Van Minh"
+TARGET_DOB = "1983-06-17"
+NAMESAKES = 1_200
+NOISE = 2_000
+SYLLABLES = ["an", "bo", "ca", "de", "el", "fi", "go", "ha", "ir", "jo", "ka", "lu", "mo", "ne"]
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def _dob(rng: random.Random) -> str:
+    while True:
+        day = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(365 * 65))
+        # another date of birth, and not one the DOB rules would call the same
+        # (day/month swapped, one digit off): the target alone has its DOB
+        if abs(day.year - 1983) >= 3:
+            return day.isoformat()
+
+
+@pytest.fixture(scope="module")
+def persons_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rng = random.Random(20261130)
+    rows = []
+    for i in range(NAMESAKES):
+        rows.append(
+            {
+                "record_id": f"NS-{i:05d}",
+                "family_name": FAMILY,
+                "given_names": GIVEN,
+                "date_of_birth": _dob(rng),
+                "sex": "M",
+                "nationalities": ["VNM"],
+                "notice_type": "diffusion",
+            }
+        )
+    for i in range(NOISE):
+        rows.append(
+            {
+                "record_id": f"NOISE-{i:05d}",
+                "family_name": _name(rng, 3).upper(),
+                "given_names": f"{_name(rng, 2)} {_name(rng, 2)}",
+                "date_of_birth": _dob(rng),
+                "sex": rng.choice(["M", "F"]),
+                "nationalities": [rng.choice(["FRA", "DEU", "VNM", "USA"])],
+                "notice_type": "red",
+            }
+        )
+    rng.shuffle(rows)
+    rows.append(  # the wanted person, last in the file
+        {
+            "record_id": "TARGET",
+            "family_name": FAMILY,
+            "given_names": GIVEN,
+            "date_of_birth": TARGET_DOB,
+            "sex": "M",
+            "nationalities": ["VNM"],
+            "notice_type": "red",
+        }
+    )
+    path = tmp_path_factory.mktemp("namesakes") / "persons.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hl(persons_file: Path) -> hotlist.Hotlist:
+    return hotlist.load(persons=persons_file, progress=False)
+
+
+def test_everything_loaded(hl: hotlist.Hotlist) -> None:
+    assert hl.stats()["persons"] == NAMESAKES + NOISE + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"name": f"{FAMILY}, {GIVEN}"},
+        {"name": f"{GIVEN} {FAMILY}"},
+        {"family_name": FAMILY, "given_names": GIVEN},
+        {"family_name": FAMILY, "given_names": GIVEN, "nationality": "VNM", "sex": "M"},
+    ],
+    ids=["family-first", "given-first", "split", "with-qualifiers"],
+)
+def test_exact_name_and_dob_among_namesakes_is_found_first(
+    hl: hotlist.Hotlist, query: dict[str, str]
+) -> None:
+    r = hl.check(**query, dob=TARGET_DOB)
+    assert r.hit
+    assert r.hits[0].record_id == "TARGET", [(h.record_id, h.score) for h in r.hits[:3]]
+    # nobody else has both the name and the date of birth: the target stands alone on top
+    assert all(h.score < r.hits[0].score for h in r.hits[1:])
+    one = hl.check(**query, dob=TARGET_DOB, limit=1)
+    assert [h.record_id for h in one.hits] == ["TARGET"]
+
+
+def test_without_a_dob_the_target_is_among_the_namesakes(hl: hotlist.Hotlist) -> None:
+    # Name alone: every namesake is an equally good answer; the target must be
+    # reachable, not cut off by a candidate cap before scoring.
+    r = hl.check(name=f"{FAMILY}, {GIVEN}", limit=NAMESAKES + 10)
+    found = {h.record_id for h in r.hits}
+    assert "TARGET" in found
+    assert len([x for x in found if x.startswith("NS-")]) == NAMESAKES
