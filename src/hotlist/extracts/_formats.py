@@ -102,7 +102,11 @@ def _decode_head(head: bytes, encoding: str) -> str:
 
 def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
     """The file as text, line ends kept as they are (``\\n``, ``\\r\\n`` or ``\\r``)."""
-    raw: Any = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    raw: Any = (
+        gzip.open(path, "rb")  # noqa: SIM115 - the wrapper returned owns and closes it
+        if path.name.lower().endswith(".gz")
+        else path.open("rb")
+    )
     return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
 
 
@@ -234,9 +238,7 @@ def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
         try:
             table = pacsv.read_csv(
                 _open_text_stream(path),
-                read_options=pacsv.ReadOptions(
-                    column_names=names, skip_rows=1, block_size=1 << 24
-                ),
+                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=wanted,
@@ -260,7 +262,7 @@ def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
         raise _unreadable(path, e) from e
 
 
-class _TooLong(Exception):
+class _TooLongError(Exception):
     """A quoted value ran over MAX_RECORD_LINES lines."""
 
 
@@ -288,7 +290,7 @@ class _Lines:
             item = (self.number, line)
         self.taken.append(item)
         if len(self.taken) > MAX_RECORD_LINES:
-            raise _TooLong
+            raise _TooLongError
         return item[1]
 
 
@@ -313,7 +315,7 @@ def csv_records(
             if not lines.taken:
                 return
             fields, error = None, "end of file inside a quoted value"
-        except (csv.Error, _TooLong) as e:
+        except (csv.Error, _TooLongError) as e:
             fields, error = None, str(e) or "a quoted value runs on for too many lines"
         if fields is not None and not lines.taken:
             return
@@ -344,7 +346,8 @@ def _read_csv_tolerant(
     with _open_text(path, encoding) as f:
         records = csv_records(f, delim, len(names))
         next(records, None)  # the header
-        for line, row, reason in records:
+        for line, row, split_reason in records:
+            reason = split_reason
             if row is not None:
                 if len(row) != len(names):
                     reason = (
@@ -352,7 +355,9 @@ def _read_csv_tolerant(
                         f"the header has {len(names)}"
                     )
                 elif any(_has_surrogates(v) for v in row):
-                    reason = f"malformed row (line {line}): bytes that are not {_NAMES[encoding]} text"
+                    reason = (
+                        f"malformed row (line {line}): bytes that are not {_NAMES[encoding]} text"
+                    )
             if reason or row is None:
                 malformed[i] = reason or f"malformed row (line {line})"
                 for col in columns:
@@ -511,8 +516,9 @@ def _read_parquet(path: Path, select: Select) -> RawExtract:
         return RawExtract(_single_chunks(table), "parquet", names=names)
     except ExtractError:
         raise
-    except Exception as e:  # noqa: BLE001 - any failure of the native reader
-        raise ExtractError(f"damaged Parquet file ({type(e).__name__}: {e})", file=str(path)) from e
+    except Exception as e:  # any failure of the native reader
+        what = f"{type(e).__name__}: {e}"
+        raise ExtractError(f"damaged Parquet file ({what})", file=str(path)) from e
 
 
 def _read_ipc(path: Path, select: Select) -> RawExtract:
@@ -528,7 +534,7 @@ def _read_ipc(path: Path, select: Select) -> RawExtract:
         # Offsets and lengths are checked before any kernel reads the buffers: a
         # damaged file raises here instead of crashing the process later.
         table.validate(full=True)
-    except Exception as e:  # noqa: BLE001 - any failure of the native reader
+    except Exception as e:  # any failure of the native reader
         kind = _looks_like(_head(path, 4096))
         what = f"the content is {kind}" if kind and kind != "Arrow IPC" else f"({e})"
         raise ExtractError(f"not a readable Arrow IPC file {what}", file=str(path)) from e
