@@ -649,8 +649,17 @@ class App:
         await send({"type": "http.response.body", "body": line, "more_body": False})
 
     async def _status(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._caller(scope)
-        await self._send(send, 200, _encode(self.status()), JSON)
+        caller = self._caller(scope)
+        body = self.status()
+        k = caller.key
+        body["caller"] = {
+            "key": k.name,
+            "operator": caller.operator,
+            "role": k.role,
+            "purpose": k.purpose,
+            "post": k.post,
+        }
+        await self._send(send, 200, _encode(body), JSON)
 
     def status(self) -> dict[str, Any]:
         hl = self.data.hl

@@ -50,6 +50,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         tls_operator=bool(args.client_ca),
         max_batch_rows=args.max_batch,
         request_seconds=args.request_timeout,
+        batch_chunk=args.batch_chunk,
     )
     run(
         app,
@@ -155,6 +156,12 @@ def add_commands(sub: Any) -> None:
         type=float,
         default=30.0,
         help="seconds a request may take to arrive and a check-many to answer (default 30)",
+    )
+    p.add_argument(
+        "--batch-chunk",
+        type=int,
+        default=2_000,
+        help="queries checked per streamed step of a check-many (default 2000)",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     p.add_argument("--access-log", action="store_true", help="log every request")

@@ -161,8 +161,12 @@ def build_openapi(*, version: str, max_rows: int) -> dict[str, Any]:
             "not_ready": {"type": "array", "items": {"type": "string"}},
             "audited": {"type": "boolean"},
             "last_reload": {"type": ["object", "null"]},
+            "caller": {
+                "type": "object",
+                "description": "who the service takes the caller for: key, operator, role...",
+            },
         },
-        "required": ["data_version", "matcher_version", "ready"],
+        "required": ["data_version", "matcher_version", "ready", "caller"],
     }
     ready = {
         "type": "object",
