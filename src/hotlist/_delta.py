@@ -154,9 +154,10 @@ def _as_list(paths: PathArg) -> list[Path]:
 
 def _files(
     folder: str | os.PathLike[str] | None, given: Mapping[str, PathArg]
-) -> tuple[dict[Dataset, list[Path]], dict[str, Any]]:
+) -> tuple[dict[Dataset, list[Path]], Path | None]:
+    """The delta files per dataset, and the delta's ``delta.json`` if it has one."""
     files: dict[Dataset, list[Path]] = {ds: _as_list(given.get(ds)) for ds in DATASETS}
-    meta: dict[str, Any] = {}
+    meta: Path | None = None
     if folder is not None:
         root = Path(folder)
         if root.is_file():
@@ -169,12 +170,7 @@ def _files(
                 files[ds] = found
         mpath = root / DELTA_MANIFEST
         if mpath.is_file():
-            try:
-                meta = json.loads(mpath.read_text())
-            except ValueError as exc:
-                raise ExtractError(f"unreadable delta manifest: {exc}", file=str(mpath)) from exc
-            if not isinstance(meta, dict):
-                raise ExtractError("the delta manifest is not a JSON object", file=str(mpath))
+            meta = mpath
     if not any(files.values()):
         raise ExtractError(
             "empty delta: no documents.*, vehicles.* or persons.* files",
@@ -183,9 +179,25 @@ def _files(
     return files, meta
 
 
-def _digest(files: Mapping[Dataset, list[Path]], mapping: Mapping[str, Any] | None) -> str:
+def _meta(data: bytes | None, path: Path | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    try:
+        meta = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ExtractError(f"unreadable delta manifest: {exc}", file=str(path)) from exc
+    if not isinstance(meta, dict):
+        raise ExtractError("the delta manifest is not a JSON object", file=str(path))
+    return meta
+
+
+def _digest(
+    files: Mapping[Dataset, list[Path]], mapping: Mapping[str, Any] | None, meta: bytes | None
+) -> str:
     h = hashlib.sha256()
     h.update(json.dumps(mapping or {}, sort_keys=True).encode())
+    if meta is not None:  # the delta's identity covers its delta.json (base, data time)
+        h.update(b"delta.json\0" + hashlib.sha256(meta).digest())
     for ds in DATASETS:
         for p in files.get(ds, []):
             with p.open("rb") as f:
@@ -360,16 +372,31 @@ def _vehicles_index(old: VehicleIndex, table: pa.Table, keep: np.ndarray, new: p
     return VehicleIndex.from_parts(table, {"vin_keys": vin_keys, "plate_keys": plate_keys}, numpy)
 
 
-def _data_time(state: _State, files: Mapping[Dataset, list[Path]], meta: Mapping[str, Any]) -> Any:
+def _data_time(
+    state: _State,
+    pairs: list[tuple[Path, Path]],
+    meta: Mapping[str, Any],
+    meta_path: Path | None,
+    read_sidecar: Any,
+) -> tuple[dt.datetime, str, str | None]:
+    """(data time, where it came from, a note) of the state after the delta: the
+    delta's own data time (delta.json, else the files' metadata, else their
+    modification times, said so), never earlier than the base's."""
+    from hotlist._datatime import data_time_of, parse_time
+
     given = meta.get("data_time")
-    if given:
-        try:
-            when = dt.datetime.fromisoformat(str(given))
-        except ValueError as exc:
-            raise ExtractError(f"delta.json: data_time {given!r} is not ISO 8601") from exc
-        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-    newest = max(p.stat().st_mtime for ps in files.values() for p in ps)
-    return max(state.data_time, dt.datetime.fromtimestamp(newest, dt.UTC))
+    if given is not None:
+        when, source = parse_time(given, str(meta_path)), DELTA_MANIFEST
+    else:
+        when, source = data_time_of(pairs, read_sidecar=read_sidecar)
+    if when < state.data_time:
+        return (
+            state.data_time,
+            state.data_time_source,
+            f"the delta's data time {when.isoformat()} ({source}) is older than the base's; "
+            "the base's is kept",
+        )
+    return when, source, None
 
 
 def _files_of(report: LoadReport | DeltaReport, dataset: str) -> list[str]:
@@ -392,13 +419,79 @@ def apply_delta(
     was already applied), and the report.  ``state`` is not changed."""
     started = time.perf_counter()
     given = {"documents": documents, "vehicles": vehicles, "persons": persons}
-    files, meta = _files(folder, given)
-    all_files = [p for ds in DATASETS for p in files[ds]]
-    if public_key is not None:
-        from hotlist._signing import verify_files
+    files, meta_path = _files(folder, given)
+    if public_key is None:
+        meta_bytes = None if meta_path is None else _read(meta_path)
+        return _apply(
+            state,
+            files,
+            original={str(p): str(p) for ps in files.values() for p in ps},
+            meta=_meta(meta_bytes, meta_path),
+            meta_bytes=meta_bytes,
+            meta_path=meta_path,
+            mapping=mapping,
+            base_version=base_version,
+            read_sidecar=None,
+            started=started,
+        )
+    from hotlist._signing import VerifiedCopies, restore_names, verify_file
 
-        verify_files(all_files, public_key)
-    digest = _digest(files, mapping)
+    # Every file, delta.json included, is read once and its signature checked on
+    # those bytes; the delta is parsed from private copies of exactly those bytes.
+    with VerifiedCopies() as copies:
+        copied: dict[Dataset, list[Path]] = {
+            ds: [copies.add(p, public_key) for p in files[ds]] for ds in DATASETS
+        }
+        meta_bytes = None if meta_path is None else verify_file(meta_path, public_key)
+        try:
+            new_state, report = _apply(
+                state,
+                copied,
+                original=copies.original,
+                meta=_meta(meta_bytes, meta_path),
+                meta_bytes=meta_bytes,
+                meta_path=meta_path,
+                mapping=mapping,
+                base_version=base_version,
+                read_sidecar=lambda p: verify_file(p, public_key),
+                started=started,
+            )
+        except HotlistError as exc:
+            exc.args = tuple(restore_names(list(exc.args), copies))
+            for attr in ("file", "path"):
+                if isinstance(getattr(exc, attr, None), str):
+                    setattr(exc, attr, copies.restore(getattr(exc, attr)))
+            raise
+        report.datasets = restore_names(report.datasets, copies)
+        new_state = replace(new_state, report=restore_names(new_state.report, copies))
+        return new_state, report
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"unreadable delta manifest ({exc})", file=str(path)) from exc
+
+
+def _apply(
+    state: _State,
+    files: dict[Dataset, list[Path]],
+    /,
+    *,
+    original: Mapping[str, str],
+    meta: Mapping[str, Any],
+    meta_bytes: bytes | None,
+    meta_path: Path | None,
+    mapping: Mapping[str, Mapping[str, str]] | None,
+    base_version: str | None,
+    read_sidecar: Any,
+    started: float,
+) -> tuple[_State, DeltaReport]:
+    """apply_delta on files that can be read safely (``original`` maps each to the
+    file it stands for, for names and modification times)."""
+    all_files = [p for ds in DATASETS for p in files[ds]]
+    digest = _digest(files, mapping, meta_bytes)
     named = base_version or meta.get("base_version")
     if digest in state.applied_deltas:
         return state, DeltaReport(
@@ -443,7 +536,9 @@ def apply_delta(
         tables[ds] = table
     version = hashlib.sha256(f"{state.data_version}:{digest}".encode()).hexdigest()[:16]
     report.data_version = version
-    sources = (*state.sources, *(str(p) for p in all_files))
+    sources = (*state.sources, *(original[str(p)] for p in all_files))
+    pairs = [(p, Path(original[str(p)])) for p in all_files]
+    when, when_source, when_note = _data_time(state, pairs, meta, meta_path, read_sidecar)
     load_report = LoadReport(
         datasets={
             ds: DatasetReport(
@@ -457,6 +552,7 @@ def apply_delta(
         notes=[
             *state.report.notes,
             f"delta {digest[:16]} applied to {state.data_version}: now {version}",
+            *([when_note] if when_note else []),
         ],
     )
     new_state = replace(
@@ -467,7 +563,10 @@ def apply_delta(
         persons=indexes["persons"],
         person_documents=indexes["person_documents"],
         data_version=version,
-        data_time=_data_time(state, files, meta),
+        data_time=when,
+        data_time_source=when_source,
+        lineage=(*state.lineage, (state.data_version, state.data_time.isoformat()))[-1000:],
+        rollback_note=None,
         loaded_at=dt.datetime.now(dt.UTC),
         report=load_report,
         sources=sources,

@@ -29,6 +29,7 @@ __all__ = [
     "load_private_key",
     "load_public_key",
     "sign_file",
+    "verify_data",
     "verify_file",
     "verify_files",
 ]
@@ -155,9 +156,25 @@ def sign_file(path: str | os.PathLike[str], private_key: Any, *, encoding: str =
     return out
 
 
-def verify_file(path: str | os.PathLike[str], public_key: Any) -> None:
+def verify_file(path: str | os.PathLike[str], public_key: Any) -> bytes:
     """Check ``path`` against ``<path>.sig``; raise :class:`IntegrityError` naming it
-    when the signature is missing, unreadable or does not match."""
+    when the signature is missing, unreadable or does not match.
+
+    Returns the bytes that were verified: parse those, not the file again (a file
+    swapped between two reads would load unsigned content).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise IntegrityError(f"unreadable ({exc})", path=str(path)) from exc
+    verify_data(data, path, public_key)
+    return data
+
+
+def verify_data(data: bytes, path: str | os.PathLike[str], public_key: Any) -> None:
+    """Check ``data`` (the bytes read from ``path``) against ``<path>.sig``; raise
+    :class:`IntegrityError` naming ``path`` when the signature is missing,
+    unreadable or does not match."""
     from cryptography.exceptions import InvalidSignature
 
     key = load_public_key(public_key)
@@ -174,7 +191,7 @@ def verify_file(path: str | os.PathLike[str], public_key: Any) -> None:
             path=str(path),
         )
     try:
-        key.verify(signature, Path(path).read_bytes())
+        key.verify(signature, bytes(data))
     except InvalidSignature:
         raise IntegrityError(
             "signature does not match: the file was changed or signed with another key",
@@ -208,3 +225,98 @@ def extract_files(
         else:
             files += [Path(p) for p in named]
     return files
+
+
+def extract_files_by_dataset(
+    folder: str | os.PathLike[str] | None,
+    given: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None],
+) -> dict[str, list[Path]]:
+    """:func:`extract_files`, per dataset."""
+    from hotlist.extracts import find_extracts
+
+    found = find_extracts(folder) if folder is not None else {}
+    out: dict[str, list[Path]] = {}
+    for dataset in ("documents", "vehicles", "persons"):
+        named = given.get(dataset)
+        if named is None or (not isinstance(named, (str, os.PathLike)) and not named):
+            out[dataset] = list(found.get(dataset, []))  # type: ignore[call-overload,unused-ignore]
+        elif isinstance(named, (str, os.PathLike)):
+            out[dataset] = [Path(named)]
+        else:
+            out[dataset] = [Path(p) for p in named]
+    return out
+
+
+class VerifiedCopies:
+    """Private copies of signed files, made from the very bytes whose signature was
+    checked: the readers parse the copies, so a file swapped or rewritten after
+    the check cannot load unsigned content.  Use as a context manager; the
+    copies (in a fresh 0700 temporary folder) are removed on exit.
+
+    ``original`` maps each copy back to the file it came from, for reports.
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.folder = Path(tempfile.mkdtemp(prefix="hotlist-verified-"))
+        self.original: dict[str, str] = {}
+        self._n = 0
+
+    def add(self, path: str | os.PathLike[str], public_key: Any) -> Path:
+        """Verify ``path`` and return the private copy of the verified bytes."""
+        data = verify_file(path, public_key)
+        self._n += 1
+        sub = self.folder / str(self._n)
+        sub.mkdir()
+        copy = sub / Path(path).name
+        with copy.open("xb") as f:
+            f.write(data)
+        self.original[str(copy)] = str(path)
+        return copy
+
+    def restore(self, text: str) -> str:
+        """``text`` with every copy's path replaced by its original's."""
+        if str(self.folder) not in text:
+            return text
+        for copy, original in self.original.items():
+            text = text.replace(copy, original)
+        return text
+
+    def __enter__(self) -> VerifiedCopies:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def restore_names(obj: Any, copies: VerifiedCopies) -> Any:
+    """``obj`` (a load report, a row problem, a list, text...) with the paths of
+    verified copies replaced by the original file names, wherever they occur."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    if isinstance(obj, str):
+        return copies.restore(obj)
+    if isinstance(obj, list):
+        return [restore_names(v, copies) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(restore_names(v, copies) for v in obj)
+    if isinstance(obj, dict):
+        return {k: restore_names(v, copies) for k, v in obj.items()}
+    if isinstance(obj, BaseModel):
+        updates = {
+            name: restore_names(getattr(obj, name), copies) for name in type(obj).model_fields
+        }
+        return obj.model_copy(update=updates)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = {
+            f.name: restore_names(getattr(obj, f.name), copies)
+            for f in dataclasses.fields(obj)
+            if f.init
+        }
+        return dataclasses.replace(obj, **fields)
+    return obj

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from hotlist import names
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
-from hotlist._errors import InvalidQuery, StaleDataError
+from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionMismatchError
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist._progress import Steps
 from hotlist._sql import SqlBackend
@@ -155,6 +155,12 @@ class _State:
     data_time_source: str = "file modification time"
     # The versions this one grew from, oldest first: (data_version, data_time ISO).
     lineage: tuple[tuple[str, str], ...] = ()
+    # Set when a reload went back to older data: every result then says so.
+    rollback_note: str | None = None
+
+    def with_data_time_source(self, source: str) -> _State:
+        """This state, saying where its data time came from."""
+        return replace(self, data_time_source=source)
 
     @classmethod
     def build(
@@ -453,9 +459,12 @@ class Hotlist:
             **{n: s.tables[n].num_rows for n in DATASETS},
             "data_version": s.data_version,
             "data_time": s.data_time.isoformat(),
+            "data_time_source": s.data_time_source,
             "data_age_seconds": round((now - s.data_time).total_seconds(), 1),
             "max_age_seconds": self._max_age,
-            "stale": s.stale_after < time.time(),
+            "stale": self._max_age is not None
+            and (now - s.data_time).total_seconds() > self._max_age,
+            "rollback": s.rollback_note,
             "stale_mode": self._stale_mode,
             "applied_deltas": len(s.applied_deltas),
             "loaded_at": s.loaded_at.isoformat(),
@@ -474,6 +483,8 @@ class Hotlist:
     def _install(self, state: _State) -> None:
         """Make ``state`` the one every later check reads: one assignment."""
         deadline = state.data_time.timestamp() + self._max_age if self._max_age else math.inf
+        if state.rollback_note is not None:
+            deadline = -math.inf  # every check then asks _stale_note, which says so
         self._state = replace(state, stale_after=deadline)
 
     @property
@@ -503,8 +514,16 @@ class Hotlist:
         return dt.datetime.now(dt.UTC) - self._state.data_time
 
     def _stale_note(self, state: _State) -> str:
-        """The staleness warning for ``state``; raises in refuse mode."""
+        """The staleness (and rollback) warning for ``state``; raises in refuse mode."""
         age = dt.datetime.now(dt.UTC) - state.data_time
+        if state.rollback_note is not None:
+            limit = self._max_age
+            if limit is None or age.total_seconds() <= limit:
+                return state.rollback_note
+            return f"{state.rollback_note}; {self._stale_text(state, age)}"
+        return self._stale_text(state, age)
+
+    def _stale_text(self, state: _State, age: dt.timedelta) -> str:
         text = (
             f"hotlist data is {_duration(age.total_seconds())} old "
             f"(max_age {_duration(self._max_age or 0.0)}); "
@@ -514,14 +533,30 @@ class Hotlist:
             raise StaleDataError(f"{text}; refusing to answer until the data is refreshed")
         return text + "; a hit may be missing or withdrawn: refresh the list"
 
-    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def save(
+        self,
+        path: str | Path,
+        *,
+        overwrite: bool = False,
+        private_key: Any = None,
+        allow_rollback: bool = False,
+    ) -> Path:
         """Write this data version as a snapshot folder that :func:`hotlist.open`
         memory-maps back in milliseconds.  Atomic: written to a hidden sibling
-        folder, fsynced, then renamed; ``overwrite=True`` replaces an existing
-        snapshot.  Returns the folder."""
+        folder, fsynced, then swapped in; ``overwrite=True`` replaces an existing
+        snapshot (the path holds the old or the new one at every moment).
+        ``private_key`` (Ed25519) signs the manifest.  Replacing a snapshot of
+        newer data (a rollback) raises :class:`hotlist.VersionMismatchError`
+        unless ``allow_rollback=True``.  Returns the folder."""
         from hotlist._snapshot import save_state
 
-        return save_state(self._state, path, overwrite=overwrite)
+        return save_state(
+            self._state,
+            path,
+            overwrite=overwrite,
+            private_key=private_key,
+            allow_rollback=allow_rollback,
+        )
 
     def apply(
         self,
@@ -573,8 +608,10 @@ class Hotlist:
         persons: str | Path | Sequence[str | Path] | None = None,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
         strict: bool = False,
-        verify: bool = False,
+        verify: bool | str = "checksum",
         public_key: Any = None,
+        data_time: dt.datetime | str | None = None,
+        rollback: str = "warn",
     ) -> str:
         """Replace the data with a snapshot folder or with full extracts, hot.
 
@@ -582,9 +619,16 @@ class Hotlist:
         from the current one, then swapped in with one assignment.  If anything
         fails (an unreadable extract, a snapshot that fails ``verify``, a bad
         signature) the error is raised and the current version keeps serving.
-        Returns the new data version.
+        Data older than the version served (an earlier data time, or a version
+        the current one grew from) is a rollback: with ``rollback="warn"`` (the
+        default) it is served and every result carries a warning saying so until
+        newer data is installed; ``"refuse"`` raises
+        :class:`hotlist.VersionMismatchError` and keeps the current version;
+        ``"allow"`` goes back without a word (a deliberate return to known data).
+        ``verify`` is as for :func:`hotlist.open`, ``data_time`` as for
+        :func:`hotlist.load`.  Returns the new data version.
         """
-        from hotlist._snapshot import is_snapshot, open_state
+        from hotlist._snapshot import check_rollback, is_snapshot, open_state
 
         with self._lock:
             if source is not None and is_snapshot(source):
@@ -599,12 +643,45 @@ class Hotlist:
                     strict=strict,
                     public_key=public_key,
                     progress=False,
+                    data_time=data_time,
                 )
+            if rollback not in ROLLBACK_MODES:
+                raise InvalidQuery(
+                    f"rollback must be one of {', '.join(ROLLBACK_MODES)}, not {rollback!r}"
+                )
+            current = self._state
+            note = None
+            if rollback != "allow":
+                try:
+                    check_rollback(
+                        current.data_version,
+                        current.data_time,
+                        current.lineage,
+                        state.data_version,
+                        state.data_time,
+                        what="the new data" if source is None else f"{source}",
+                    )
+                except VersionMismatchError as exc:
+                    if rollback == "refuse":
+                        raise
+                    note = str(exc).replace(
+                        "; pass allow_rollback=True to go back on purpose",
+                        "; older data is served: a hit listed since may be missing",
+                    )
+            state = replace(state, rollback_note=note)
+            if state.data_version != current.data_version:
+                chain = (*current.lineage, (current.data_version, current.data_time.isoformat()))
+                known = {v for v, _ in state.lineage}
+                if current.data_version not in known and not state.lineage:
+                    # A full reload: record what it replaced, so a later rollback to
+                    # that version is recognised.
+                    state = replace(state, lineage=chain[-1000:])
             self._install(state)
         return state.data_version
 
 
 STALE_MODES = ("warn", "refuse")
+ROLLBACK_MODES = ("warn", "refuse", "allow")
 
 
 def _seconds(max_age: dt.timedelta | float | None) -> float | None:
@@ -970,6 +1047,7 @@ def load(
     public_key: Any = None,
     max_age: dt.timedelta | float | None = None,
     stale: str = "warn",
+    data_time: dt.datetime | dt.date | str | None = None,
 ) -> Hotlist:
     """Load extracts and build the indexes.
 
@@ -985,7 +1063,11 @@ def load(
     failing raises :class:`hotlist.IntegrityError` before anything is read.
     ``max_age`` (a timedelta or seconds) marks data older than that as stale:
     every result then carries a warning, or with ``stale="refuse"`` check()
-    raises :class:`hotlist.StaleDataError`.
+    raises :class:`hotlist.StaleDataError`.  The data's age is measured from
+    ``data_time`` (when the list was current: a datetime or ISO 8601 text), else
+    from a ``data_time`` in the extracts' own metadata (Parquet / Arrow schema
+    metadata, or a sidecar ``extract.json``), else from the files' modification
+    times, which ``stats()["data_time_source"]`` then says.
     """
     state = _load_state(
         folder,
@@ -996,6 +1078,7 @@ def load(
         strict=strict,
         public_key=public_key,
         progress=progress,
+        data_time=data_time,
     )
     return Hotlist(state, max_age=max_age, stale=stale)
 
@@ -1010,23 +1093,80 @@ def _load_state(
     strict: bool,
     public_key: Any,
     progress: bool | None,
+    data_time: Any = None,
 ) -> _State:
-    """Extracts to a built :class:`_State` (signatures checked first when a key is given)."""
-    if public_key is not None:
-        from hotlist._signing import extract_files, verify_files
+    """Extracts to a built :class:`_State`.
 
-        given = {"documents": documents, "vehicles": vehicles, "persons": persons}
-        verify_files(extract_files(folder, given), public_key)
-    tables, report = load_datasets(
-        folder,
-        documents=documents,
-        vehicles=vehicles,
-        persons=persons,
-        mapping=mapping,
-        strict=strict,
+    With a public key every file is read once, its signature checked on those
+    bytes, and the readers parse a private copy of exactly those bytes (a file
+    swapped after the check cannot load unsigned content); the report names
+    the original files.  The data time comes from ``data_time``, the extracts'
+    own metadata, or (said so) the files' modification times: see
+    :mod:`hotlist._datatime`.
+    """
+    from hotlist._datatime import data_time_of
+
+    if public_key is None:
+        tables, report = load_datasets(
+            folder,
+            documents=documents,
+            vehicles=vehicles,
+            persons=persons,
+            mapping=mapping,
+            strict=strict,
+        )
+        sources = [str(f) for f in report.files]
+        version, _ = _file_digest(sources)
+        when, source = data_time_of(((Path(f), Path(f)) for f in sources), given=data_time)
+        return _State.build(
+            tables,
+            report,
+            data_version=version,
+            data_time=when,
+            sources=sources,
+            progress=progress,
+        ).with_data_time_source(source)
+
+    from hotlist._signing import (
+        VerifiedCopies,
+        extract_files_by_dataset,
+        restore_names,
+        verify_file,
     )
-    sources = [str(f) for f in report.files]
-    version, when = _file_digest(sources)
-    return _State.build(
-        tables, report, data_version=version, data_time=when, sources=sources, progress=progress
-    )
+
+    given = {"documents": documents, "vehicles": vehicles, "persons": persons}
+    with VerifiedCopies() as copies:
+        per_dataset = {
+            ds: [copies.add(f, public_key) for f in files]
+            for ds, files in extract_files_by_dataset(folder, given).items()
+        }
+        try:
+            tables, report = load_datasets(
+                None,
+                mapping=mapping,
+                strict=strict,
+                **{ds: files for ds, files in per_dataset.items() if files},
+            )
+        except HotlistError as exc:
+            exc.args = tuple(restore_names(list(exc.args), copies))
+            for attr in ("file", "path"):
+                if isinstance(getattr(exc, attr, None), str):
+                    setattr(exc, attr, copies.restore(getattr(exc, attr)))
+            raise
+        read = [str(f) for f in report.files]
+        version, _ = _file_digest(read)
+        when, source = data_time_of(
+            ((Path(f), Path(copies.original[f])) for f in read),
+            given=data_time,
+            read_sidecar=lambda p: verify_file(p, public_key),
+        )
+        report = restore_names(report, copies)
+        sources = [copies.original[f] for f in read]
+        return _State.build(
+            tables,
+            report,
+            data_version=version,
+            data_time=when,
+            sources=sources,
+            progress=progress,
+        ).with_data_time_source(source)
