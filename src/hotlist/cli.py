@@ -171,7 +171,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
     hl = hotlist.load(
         args.source, mapping=mapping, public_key=args.public_key, strict=args.strict, progress=None
     )
-    dest = hl.save(args.dest, overwrite=args.overwrite)
+    dest = hl.save(args.dest, overwrite=args.overwrite, private_key=args.private_key)
     stats = hl.stats()
     print(
         f"{dest}: data version {stats['data_version']}, {stats['documents']:,} documents, "
@@ -183,8 +183,21 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 def _cmd_apply(args: argparse.Namespace) -> int:
     import hotlist
+    from hotlist._snapshot import SIGNATURE
 
-    hl = hotlist.open(args.snapshot, verify=args.verify, public_key=args.public_key)
+    signed = args.public_key is not None or (Path(args.snapshot) / SIGNATURE).exists()
+    if signed and args.private_key is None:
+        # Saving the new version unsigned would drop the signature that the
+        # snapshot's readers check: refuse before anything changes.
+        print(
+            f"hotlist: {args.snapshot} is signed; give --private-key to sign the new "
+            "version (it would otherwise be saved without a signature)",
+            file=sys.stderr,
+        )
+        return 2
+    hl = hotlist.open(
+        args.snapshot, verify=True if args.verify else "checksum", public_key=args.public_key
+    )
     delta = Path(args.delta)
     files: dict[str, Any] = {}
     if delta.is_file():
@@ -201,9 +214,13 @@ def _cmd_apply(args: argparse.Namespace) -> int:
         report = hl.apply(delta, base_version=args.base_version, public_key=args.public_key)
     out = args.out or args.snapshot
     if report.applied:
-        hl.save(out, overwrite=args.out is None or args.overwrite)
+        hl.save(out, overwrite=args.out is None or args.overwrite, private_key=args.private_key)
     elif args.out and args.out != args.snapshot:
-        hl.save(out, overwrite=args.overwrite)
+        hl.save(out, overwrite=args.overwrite, private_key=args.private_key)
+    if args.private_key is not None and args.public_key is not None:
+        from hotlist._snapshot import verify
+
+        verify(out, public_key=args.public_key)  # the new signature matches the key
     summary = report.summary()
     summary["snapshot"] = str(out)
     print(json.dumps(summary, indent=2))
@@ -345,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_sql)
 
     key_help = "Ed25519 public key file (PEM or raw); every file then needs a valid <file>.sig"
+    sign_help = "Ed25519 private key file: sign the snapshot's manifest (manifest.json.sig)"
     p = sub.add_parser(
         "snapshot",
         help="load extracts and save a snapshot that opens instantly",
@@ -360,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--public-key", help=key_help)
     p.add_argument("--strict", action="store_true", help="refuse extracts with rejected rows")
+    p.add_argument("--private-key", help=sign_help)
     p.add_argument("--overwrite", action="store_true", help="replace DEST if it is a snapshot")
     p.set_defaults(func=_cmd_snapshot)
 
@@ -384,7 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base-version", help="refuse unless the snapshot holds this data version")
     p.add_argument("--public-key", help=key_help)
-    p.add_argument("--verify", action="store_true", help="check SNAPSHOT's checksums first")
+    p.add_argument(
+        "--private-key",
+        help=sign_help + "; required when SNAPSHOT is signed, so the new version stays signed",
+    )
+    p.add_argument("--verify", action="store_true", help="check SNAPSHOT's SHA-256 values first")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     p.set_defaults(func=_cmd_apply)
 
