@@ -88,7 +88,9 @@ def _query_fields() -> dict[str, int]:
     return CHECK_FIELDS
 
 
-def _validate_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+def _validate_columns(columns: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """``columns`` checked for what can be checked without the data: a mapping of
+    names to check() keywords (or None: pass a keyword-named column through)."""
     if columns is None:
         return {}
     if not isinstance(columns, Mapping):
@@ -97,94 +99,102 @@ def _validate_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
             'e.g. {"doc_no": "document"}; not ' + type(columns).__name__
         )
     fields = _query_fields()
-    out: dict[str, str] = {}
     for src, dst in columns.items():
-        if not isinstance(src, str) or not isinstance(dst, str):
-            raise InvalidQuery(f"columns=: names must be text, not {src!r}: {dst!r}")
-        if dst not in fields:
+        if dst is not None and dst not in fields:
             raise InvalidQuery(
                 f"columns=: {src!r} is mapped to {dst!r}, which is not a check() keyword; "
-                f"keywords: {', '.join(fields)}"
+                f"keywords: {', '.join(fields)} (or None to pass the column through)"
             )
-        out[src] = dst
-    targets = list(out.values())
-    twice = sorted({t for t in targets if targets.count(t) > 1})
-    if twice:
-        raise InvalidQuery(f"columns=: more than one column is mapped to {', '.join(twice)}")
-    return out
+    return dict(columns)
 
 
-def _renamed(schema: pa.Schema, columns: Mapping[str, str]) -> list[str]:
-    """The input's column names after ``columns`` renames them (a check that every
-    name mapped is there, and that no two columns end under one name)."""
-    names = list(schema.names)
-    missing = [c for c in columns if c not in names]
+def query_names(names: Iterable[str], columns: Mapping[str, str | None]) -> list[str]:
+    """The columns of ``names`` that are queries (named like a check() keyword, or
+    mapped to one), in order; the rest pass through."""
+    fields = _query_fields()
+    return [n for n in names if columns.get(n, n if n in fields else None) is not None]
+
+
+@lru_cache(maxsize=1)
+def _check_many_maps() -> bool:
+    """Whether check_many takes columns= and passes other columns through itself."""
+    import inspect
+
+    from hotlist._batch import check_many
+
+    return "columns" in inspect.signature(check_many).parameters
+
+
+def check_many_mapped(
+    hl: Hotlist,
+    data: Any,
+    columns: Mapping[str, str | None] | None,
+    options: Mapping[str, Any] | None,
+) -> pa.Table:
+    """``hl.check_many(data, columns=columns, **options)``: query columns echoed as
+    text under the caller's names, every other column passed through, in order."""
+    mapping = _validate_columns(columns)
+    if _check_many_maps():
+        table: pa.Table = hl.check_many(data, columns=mapping, **dict(options or {}))
+        return table
+    # An engine whose check_many knows only keyword columns: rename, check, put the
+    # other columns back by query_index.
+    if isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    if not isinstance(data, pa.Table):
+        data = pa.Table.from_pandas(data, preserve_index=False)
+    names = list(data.schema.names)
+    missing = [c for c in mapping if c not in names]
     if missing:
         raise InvalidQuery(
             f"columns= names {', '.join(map(repr, missing))}, not in the manifest; "
             f"its columns are: {', '.join(names)}"
         )
-    renamed = [columns.get(n, n) for n in names]
-    clash = sorted({n for n in renamed if renamed.count(n) > 1})
-    if clash:
-        raise InvalidQuery(
-            f"the manifest has more than one column called {', '.join(map(repr, clash))} "
-            "(after columns= renames them); rename or drop one"
-        )
-    return renamed
+    queries = query_names(names, mapping)
+    keyword = {n: mapping.get(n) or n for n in queries}
+    result = hl.check_many(
+        data.select(queries).rename_columns([keyword[n] for n in queries]),
+        **dict(options or {}),
+    )
+    taken = result.column("query_index")
+    arrays: list[Any] = [taken]
+    fields: list[pa.Field] = [result.schema.field("query_index")]
+    for n in names:
+        if n in keyword:
+            arrays.append(result.column(keyword[n]))
+            fields.append(result.schema.field(keyword[n]).with_name(n))
+        else:
+            arrays.append(data.column(n).take(taken))
+            fields.append(data.schema.field(n))
+    for f in result.schema:
+        if f.name != "query_index" and f.name not in keyword.values():
+            if f.name in names:
+                raise InvalidQuery(
+                    f"check_many(): column {f.name!r} has the name of a result column; rename it"
+                )
+            arrays.append(result.column(f.name))
+            fields.append(f)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def check_table(
     hl: Hotlist,
     table: pa.Table | pa.RecordBatch,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     options: Mapping[str, Any] | None = None,
     *,
     offset: int = 0,
 ) -> pa.Table:
-    """``hl.check_many`` over ``table``'s query columns (after ``columns`` renames
-    them), with every other column passed through to each of its rows and
-    ``offset`` added to ``query_index``.
-
-    Output columns: ``query_index``, the input's columns in their order (query
-    columns as ``check_many`` echoes them, as text), then the result columns.
-    """
-    if isinstance(table, pa.RecordBatch):
-        table = pa.Table.from_batches([table])
-    mapping = _validate_columns(columns)
-    renamed = _renamed(table.schema, mapping)
-    table = table.rename_columns(renamed)
-    fields = _query_fields()
-    query_names = [n for n in renamed if n in fields]
-    extra_names = [n for n in renamed if n not in fields]
-    result = hl.check_many(table.select(query_names), **dict(options or {}))
-    taken = result.column("query_index")
-    clash = [n for n in extra_names if n in result.schema.names]
-    if clash:
-        raise InvalidQuery(
-            f"the manifest's column(s) {', '.join(map(repr, clash))} would hide a result "
-            "column of the same name; rename them (columns= only maps to check() keywords)"
-        )
-    extras = table.select(extra_names).take(taken) if extra_names else None
-    arrays: list[Any] = []
-    out_fields: list[pa.Field] = []
-    for name in ["query_index", *renamed]:
-        if name == "query_index":
-            col = taken if offset == 0 else pc.add(taken, pa.scalar(offset, pa.int64()))
-            arrays.append(col)
-            out_fields.append(result.schema.field("query_index"))
-        elif name in fields:
-            arrays.append(result.column(name))
-            out_fields.append(result.schema.field(name))
-        else:
-            assert extras is not None
-            arrays.append(extras.column(name))
-            out_fields.append(extras.schema.field(name))
-    for f in result.schema:
-        if f.name != "query_index" and f.name not in query_names:
-            arrays.append(result.column(f.name))
-            out_fields.append(f)
-    return pa.Table.from_arrays(arrays, schema=pa.schema(out_fields))
+    """``hl.check_many`` over ``table`` with ``columns`` mapping names to keywords and
+    every other column passed through (``check_many``'s layout: ``query_index``,
+    the input's columns in order, then the result columns), ``offset`` added to
+    ``query_index``."""
+    result = check_many_mapped(hl, table, columns, options)
+    if offset:
+        i = result.schema.get_field_index("query_index")
+        moved = pc.add(result.column(i), pa.scalar(offset, pa.int64()))
+        result = result.set_column(i, result.schema.field(i), moved)
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -196,7 +206,7 @@ def _empty_hotlist() -> Hotlist:
 
 def result_schema(
     schema: pa.Schema,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> pa.Schema:
     """The schema :func:`check_table` returns for input of ``schema``, with no data
@@ -261,7 +271,8 @@ def _csv_format(path: Path, bad: list[BadRow]) -> Any:
     import pyarrow.dataset as ds
 
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    parse = pacsv.ParseOptions(delimiter=delimiter)
+    # only the header matters here: bad rows are reported by the real scan below
+    parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=lambda row: "skip")
     try:
         with pacsv.open_csv(path, parse_options=parse) as reader:
             names = reader.schema.names
@@ -408,7 +419,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
 
     hl: Hotlist
     source: Any
-    columns: dict[str, str]
+    columns: dict[str, str | None]
     options: dict[str, Any]
     batch_size: int
     progress: bool | None = None
@@ -539,7 +550,7 @@ def check_batches(
     hl: Hotlist,
     source: Any,
     *,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool | None = False,
     **options: Any,
@@ -630,3 +641,246 @@ def worker_hotlist(
                 _CACHE[key] = hl
                 log_event("open", digest[:16])
     return hl
+
+
+# -- hotlist check-file -----------------------------------------------------------------------
+
+OUTPUT_FORMATS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".arrow": "ipc",
+    ".feather": "ipc",
+    ".ipc": "ipc",
+    ".csv": "csv",
+}
+
+
+class _Writer:
+    """Result batches to a Parquet, Arrow IPC or CSV file, written to a hidden
+    sibling and renamed into place only when everything went well."""
+
+    def __init__(self, path: Path) -> None:
+        fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InvalidQuery(
+                f"--out {path}: give a .parquet, .arrow / .feather or .csv file name"
+            )
+        if not path.parent.is_dir():
+            raise InvalidQuery(f"--out {path}: the folder {path.parent} does not exist")
+        self.path = path
+        self.fmt = fmt
+        self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        self.writer: Any = None
+
+    def _open(self, schema: pa.Schema) -> None:
+        if self.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            self.writer = pq.ParquetWriter(str(self.tmp), schema, compression="zstd")
+        elif self.fmt == "ipc":
+            self.writer = pa.ipc.new_file(str(self.tmp), schema)
+        else:
+            import pyarrow.csv as pacsv
+
+            self.writer = pacsv.CSVWriter(str(self.tmp), _csv_schema(schema))
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.fmt == "csv":
+            batch = _csv_batch(batch)
+        if self.writer is None:
+            self._open(batch.schema)
+        self.writer.write_batch(batch)
+
+    def finish(self, schema: pa.Schema | None) -> None:
+        if self.writer is None:
+            self._open(schema if schema is not None else pa.schema([]))
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abandon(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _csv_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_list(f.type) else f for f in schema])
+
+
+def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Lists (reasons, warnings) as one text cell, entries joined by " | "."""
+    arrays = []
+    for col in batch.columns:
+        if pa.types.is_list(col.type):
+            arrays.append(pc.binary_join(col.cast(pa.list_(pa.string())), " | "))
+        else:
+            arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, schema=_csv_schema(batch.schema))
+
+
+def _flagged(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The rows with a hit, an error or a warning."""
+    keep = pc.or_(
+        pc.or_(batch.column("hit"), pc.is_valid(batch.column("error"))),
+        pc.greater(pc.fill_null(pc.list_value_length(batch.column("warnings")), 0), 0),
+    )
+    return batch.filter(keep)
+
+
+def check_file(
+    manifest: str,
+    data: str,
+    out: str,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    hits_only: bool = False,
+    progress: bool | None = None,
+    **options: Any,
+) -> BatchStream:
+    """What ``hotlist check-file`` does: open the snapshot (or load the extracts) at
+    ``data``, stream ``manifest`` through it, write the results to ``out``.
+    Returns the finished :class:`BatchStream` (its totals and bad rows)."""
+    import hotlist
+    from hotlist._snapshot import is_snapshot
+
+    writer = _Writer(Path(out))
+    if not Path(data).exists():
+        raise InvalidQuery(f"--data {data}: no such snapshot or extracts folder")
+    hl = hotlist.open(data) if is_snapshot(data) else hotlist.load(data, progress=progress)
+    stream = check_batches(
+        hl, manifest, columns=columns, batch_size=batch_size, progress=progress, **options
+    )
+    try:
+        for batch in stream:
+            writer.write(_flagged(batch) if hits_only else batch)
+        writer.finish(stream.schema)
+    except BaseException:
+        writer.abandon()
+        raise
+    return stream
+
+
+def add_check_file_command(sub: Any) -> None:
+    """The ``hotlist check-file`` subcommand, added to the CLI's subparsers."""
+    import argparse
+
+    from hotlist.engine import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE
+
+    p = sub.add_parser(
+        "check-file",
+        help="screen a manifest file or folder of any size, streaming",
+        description="Check every row of MANIFEST (a Parquet, CSV, JSON Lines or Arrow file, "
+        "or a folder of them) against the lists, a batch at a time, with a progress bar on "
+        "a terminal and a summary at the end.  Columns named like check()'s keywords "
+        "(document, country, mrz, vin, plate, name, dob...) are the query; --column maps "
+        "others; every other column passes through to the output.  Exit status: 0 done; "
+        "1 some input rows could not be read (listed in the summary); 2 nothing done.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST", help="manifest file or folder")
+    p.add_argument(
+        "--data",
+        required=True,
+        metavar="SNAPSHOT",
+        help="snapshot folder (memory-mapped) or a folder of extracts",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        help="result file: .parquet, .arrow / .feather or .csv (written whole or not at all)",
+    )
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="NAME=KEYWORD",
+        help="map a manifest column to a check() keyword, e.g. --column doc_no=document "
+        "(repeat for more)",
+    )
+    p.add_argument(
+        "--hits-only",
+        action="store_true",
+        help="write only rows with a hit, an error or a warning (misses are counted)",
+    )
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="most hits per row")
+    p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="weakest hit written")
+    p.add_argument(
+        "--max-edits",
+        type=int,
+        default=DEFAULT_MAX_EDITS,
+        choices=(0, 1),
+        help="edit tolerance for document numbers and VINs",
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows checked at a time"
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when stderr is a terminal)",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=_cmd_check_file)
+
+
+def _cmd_check_file(args: Any) -> int:
+    import json
+
+    columns: dict[str, str | None] = {}
+    for item in args.column:
+        name, sep, keyword = item.partition("=")
+        if not sep or not name or not keyword:
+            raise InvalidQuery(f"--column {item!r}: write it as NAME=KEYWORD, e.g. doc_no=document")
+        columns[name] = keyword
+    stream = check_file(
+        args.manifest,
+        args.data,
+        args.out,
+        columns=columns,
+        batch_size=args.batch_size,
+        hits_only=args.hits_only,
+        progress=args.progress,
+        limit=args.limit,
+        min_score=args.min_score,
+        max_edits=args.max_edits,
+    )
+    summary = stream.summary()
+    summary["out"] = args.out
+    summary["bad_rows"] = [
+        {"file": b.file, "line": b.line, "reason": b.reason, "text": b.text}
+        for b in stream.bad_rows[:100]
+    ]
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_summary(summary, stream)
+    return 1 if stream.bad_rows else 0
+
+
+def _print_summary(summary: dict[str, Any], stream: BatchStream) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"check-file: {summary['out']}", show_header=False)
+    rate = summary["rows_per_second"]
+    lines = [
+        ("rows checked", f"{summary['rows']:,}"),
+        ("rows with a hit", f"{summary['hits']:,}"),
+        ("rows with an alarm", f"{summary['alarms']:,}"),
+        ("rows refused (see error)", f"{summary['errors']:,}"),
+        ("rows with a warning", f"{summary['warned']:,}"),
+        ("input rows unreadable", f"{summary['bad_input_rows']:,}"),
+        ("time", f"{summary['seconds']:.1f} s" + (f" ({rate:,} rows/s)" if rate else "")),
+        ("data version", str(summary["data_version"])),
+    ]
+    for k, v in lines:
+        table.add_row(k, v)
+    console = Console()
+    console.print(table)
+    for bad in stream.bad_rows[:10]:
+        console.print(f"[red]unreadable[/] {bad.file}:{bad.line}: {bad.reason}: {bad.text!r}")
+    if len(stream.bad_rows) > 10:
+        console.print(
+            f"... and {len(stream.bad_rows) - 10:,} more unreadable rows (--json lists 100)"
+        )

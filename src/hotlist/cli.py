@@ -436,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotlist.serve._cli import add_commands as add_service_commands
 
     add_service_commands(sub)  # serve, keys (the service's code lives in hotlist.serve)
+    from hotlist._stream import add_check_file_command
+
+    add_check_file_command(sub)  # check-file: streaming a manifest of any size
     return parser
 
 

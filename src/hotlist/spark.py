@@ -1,0 +1,150 @@
+"""The same checks on Spark: ``check_dataframe`` over a Spark DataFrame, via ``mapInArrow``.
+
+>>> import hotlist.spark                                      # doctest: +SKIP
+>>> hits = hotlist.spark.check_dataframe(
+...     manifest_df, "/data/hotlist/snapshots/2026-11-30",
+...     columns={"doc_no": "document", "issuer": "country"}, max_edits=0)
+>>> hits.where("hit").write.parquet("hits")
+
+Needs the extra: ``pip install 'hotlist[spark]'`` (pyspark; a Java 17+ runtime
+for Spark itself).  Works over Spark Connect too: it uses only the DataFrame API
+and ``mapInArrow``.
+
+How the snapshot reaches the workers
+------------------------------------
+Nothing of the hotlist travels with the tasks: each task carries the snapshot's
+*path*, the SHA-256 of its ``manifest.json`` as the driver saw it, the column
+mapping and the options (a few hundred bytes).  Every executor's Python worker
+opens the snapshot folder at that path itself, memory-mapped, once per Python
+process (:func:`hotlist._stream.worker_hotlist`: cached by real path and
+manifest digest; ``verify=`` / ``public_key=`` are checked on that first open
+only), and reuses it for every later task (Spark reuses Python workers:
+``spark.python.worker.reuse``, on by default).  So the snapshot must be at that
+path on every node: a local disk (copy it once per node, e.g. with your
+deployment tool, ``hdfs dfs -get`` or ``aws s3 sync`` into ``/data/hotlist/``),
+or a shared read-only mount (NFS, a Kubernetes volume).  The memory-mapped pages
+are shared by all Python workers of a node through the OS page cache.  A worker
+that finds another data version at the path than the driver did raises
+:class:`hotlist.IntegrityError` instead of mixing versions in one result; when
+the driver cannot see the path (a Spark Connect client), workers use whatever
+version they find there.
+
+Output: ``check_many``'s columns (``query_index``, the query columns as text,
+``hit``, ``dataset``, ``record_id``, ``match``, ``score``, ``reasons``...,
+``warnings``, ``error``) with every other input column passed through, in the
+input's order.  ``query_index`` numbers rows like
+``pyspark.sql.functions.monotonically_increasing_id()``: the partition number
+times 2**33 plus the row's place in its partition; join on your own id
+columns to relate hits to rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from hotlist._stream import (
+    DEFAULT_BATCH_SIZE,
+    _validate_columns,
+    check_table,
+    log_event,
+    manifest_digest,
+    result_schema,
+    worker_hotlist,
+)
+
+__all__ = ["INSTALL_HINT", "check_dataframe"]
+
+INSTALL_HINT = "hotlist.spark needs pyspark: pip install 'hotlist[spark]' (and a Java 17+ runtime)"
+PARTITION_SHIFT = 33  # as monotonically_increasing_id(): partition << 33 | row
+
+
+def _require_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(INSTALL_HINT) from exc
+
+
+@dataclass(frozen=True)
+class _Mapper:
+    """What one task carries (pickled by reference to this class: no Hotlist inside)."""
+
+    path: str
+    digest: str | None
+    columns: dict[str, str | None]
+    options: dict[str, Any]
+    verify: bool
+    public_key: Any
+    batch_size: int
+    schema: pa.Schema
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        hl = worker_hotlist(
+            self.path,
+            expected_digest=self.digest,
+            verify=self.verify,
+            public_key=self.public_key,
+        )
+        context = TaskContext.get()
+        base = (context.partitionId() << PARTITION_SHIFT) if context is not None else 0
+        done = 0
+        for batch in batches:
+            for start in range(0, max(batch.num_rows, 1), self.batch_size):
+                part = batch.slice(start, self.batch_size)
+                result = check_table(hl, part, self.columns, self.options, offset=base + done)
+                done += part.num_rows
+                yield from result.cast(self.schema).to_batches()
+        log_event("part", done)
+
+
+def check_dataframe(
+    df: Any,
+    snapshot: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    verify: bool = False,
+    public_key: Any = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Any,
+) -> Any:
+    """Check every row of the Spark DataFrame ``df`` against the snapshot at
+    ``snapshot`` (a folder written by ``Hotlist.save`` / ``hotlist snapshot``, at
+    that path on every worker node); a new DataFrame, lazily.
+
+    ``columns`` maps your column names to ``check()`` keywords (``{"doc_no":
+    "document"}``); columns not named like a keyword pass through to every
+    output row.  ``options`` are ``check_many``'s (``limit``, ``min_score``,
+    ``max_edits``, ``name_threshold``).  ``verify`` / ``public_key`` are checked
+    once per worker process, when it opens the snapshot.  A bad mapping, an
+    option out of range or a query column that is not text raises
+    :class:`hotlist.InvalidQuery` here, before any task runs.
+    """
+    _require_pyspark()
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    path = os.fspath(snapshot)
+    digest = manifest_digest(path) if os.path.isdir(path) else None
+    mapping = _validate_columns(columns)
+    in_schema = to_arrow_schema(df.schema, timezone="UTC")
+    out_schema = result_schema(in_schema, mapping, options)
+    spark_schema = from_arrow_schema(out_schema)
+    # What Spark expects back for that schema (its own Arrow types, e.g. timestamps in UTC).
+    expected = to_arrow_schema(spark_schema, timezone="UTC")
+    mapper = _Mapper(
+        path=path,
+        digest=digest,
+        columns=mapping,
+        options=dict(options),
+        verify=verify,
+        public_key=public_key,
+        batch_size=batch_size,
+        schema=expected,
+    )
+    return df.mapInArrow(mapper, spark_schema)
