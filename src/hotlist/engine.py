@@ -431,15 +431,6 @@ class Hotlist:
 
         return check_batches(self, source, columns=columns, **options)
 
-    def check_batches(
-        self, source: Any, *, columns: Mapping[str, str] | None = None, **options: Any
-    ) -> Any:
-        """Stream a manifest of any size: result batches with bounded memory; see
-        :mod:`hotlist._stream` (files, folders, batches; ``batch_size``, ``progress``)."""
-        from hotlist._stream import check_batches
-
-        return check_batches(self, source, columns=columns, **options)
-
     # -- analysts ----------------------------------------------------------------
     def sql(self, query: str, params: Any = None) -> Any:
         """Run SQL over views ``documents``, ``vehicles``, ``persons`` (DuckDB).
