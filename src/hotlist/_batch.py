@@ -10,6 +10,8 @@ of the batch goes on: nothing is lost.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +27,7 @@ from hotlist.index import KeyIndex
 if TYPE_CHECKING:
     from hotlist.engine import _State
 
-__all__ = ["RESULT_COLUMNS", "check_many", "to_table"]
+__all__ = ["RESULT_COLUMNS", "Input", "check_many", "read_input", "to_table"]
 
 RESULT_COLUMNS = pa.schema(
     [
@@ -46,65 +48,64 @@ LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
 LEVEL_CODE = {name: i for i, name in enumerate(LEVELS)}
 
 
-def to_table(queries: Any) -> pa.Table:
-    """Arrow table, pandas or polars DataFrame, record batch, or a list of dicts -> Arrow."""
-    if isinstance(queries, pa.Table):
-        return queries
-    if isinstance(queries, pa.RecordBatch):
-        return pa.Table.from_batches([queries])
-    if isinstance(queries, list | tuple):
-        if not all(isinstance(q, dict) for q in queries):
-            raise InvalidQuery("check_many() takes a table or a list of dicts of check() keywords")
-        # Every key of every dict (from_pylist would keep only the first dict's keys).
-        names = list(dict.fromkeys(k for q in queries for k in q))
-        return pa.table({k: [q.get(k) for q in queries] for k in names})
-    module = type(queries).__module__.split(".")[0]
-    if module == "pandas":
-        return pa.Table.from_pandas(queries, preserve_index=False)
-    if module == "polars":
-        table: pa.Table = queries.to_arrow()
-        return table
-    if hasattr(queries, "__arrow_c_stream__"):
-        return pa.table(queries)
-    raise InvalidQuery(
-        f"check_many() takes an Arrow table, a pandas or polars DataFrame or a list of dicts, "
-        f"not {type(queries).__name__}"
+def to_table(queries: Any, columns: Mapping[str, str | None] | None = None) -> pa.Table:
+    """Any input :func:`check_many` takes as one Arrow table of the caller's columns
+    (as they pass through to the output)."""
+    got = read_input(queries, columns)
+    if not got.echo:
+        return pa.table({})
+    return pa.Table.from_arrays(
+        [_chunked(a) for _, a in got.echo], names=[name for name, _ in got.echo]
     )
 
 
-def _as_text_column(table: pa.Table, name: str) -> pa.Array:
-    col = table.column(name)
-    col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
-    if pa.types.is_dictionary(col.type):
-        col = col.dictionary_decode()
-    if pa.types.is_date(col.type):
-        return col.cast(pa.string())
-    if pa.types.is_null(col.type):
-        return pa.nulls(len(col), pa.string())
-    if not pa.types.is_string(col.type):
-        if pa.types.is_large_string(col.type):
-            return col.cast(pa.string())
-        raise InvalidQuery(f"check_many(): column {name!r} must hold text, not {col.type}")
-    return col
+def _chunked(data: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
 
 
 def check_many(
     state: _State,
     queries: Any,
     *,
+    columns: Mapping[str, str | None] | None = None,
     limit: int | None = None,
     min_score: float | None = None,
     max_edits: int | None = None,
     name_threshold: float | None = None,
 ) -> pa.Table:
-    """Check every row of ``queries`` (columns named like ``check()``'s keywords).
+    """Check every row of ``queries``: one ``check()`` per row, answered in bulk.
 
-    Returns an Arrow table with one row per (query, hit): the query's columns,
-    ``query_index`` (the row number in ``queries``), ``hit``, ``dataset``,
-    ``record_id``, ``match``, ``score``, ``reasons``, ``warnings`` and ``error``.
-    A query without a hit appears once with nulls in the hit columns.  Options
-    and their defaults are ``check()``'s.  ``.to_pandas()`` or
-    ``polars.from_arrow()`` turn the result into a DataFrame.
+    ``queries``: an Arrow table or record batch, a pandas or polars DataFrame, a
+    DuckDB relation, anything with ``__arrow_c_stream__``, or a list of dicts.
+    Columns named like ``check()``'s keywords (document, country, document_type,
+    mrz, vin, plate, name, family_name, given_names, dob, nationality, sex) are
+    the query; ``columns`` maps other names to keywords (``{"doc_no":
+    "document"}``; a keyword-named column mapped to ``None`` is only passed
+    through).  Every other column (``passenger_id``, ``flight``...) passes
+    through unchanged to each output row of its query.
+
+    Values: text as is; a whole number (an int column, or a float one that pandas
+    made of ints with gaps) as its digits; a date, datetime or timestamp as an ISO
+    date for ``dob``; None / NaN / NaT / NA as missing.  A value with no obvious
+    text form (1.5, True, a date as a document number, a lone surrogate) or two
+    columns giving one keyword differently make that row an ``error`` row; the
+    rest of the batch goes on.  A row ``check()`` would refuse is an error row too.
+
+    Returns an Arrow table (``.to_pandas()``, ``polars.from_arrow()``), one row per
+    (query, hit), in query order, hits best first; a query without a hit has one
+    row with nulls in the hit columns.  Columns, in order:
+
+    - ``query_index`` (int64): the row number in ``queries``;
+    - every column of ``queries``, under its own name and type (a repeated name
+      gets ``.1``, ``.2``; a column Arrow cannot hold as it is, such as a pandas
+      object column mixing text and numbers, as text);
+    - ``hit`` (bool), ``dataset``, ``record_id``, ``match`` (string), ``score``
+      (float64), ``reasons`` (list<string>): the hit, as ``check()``'s Hit;
+    - ``warnings`` (list<string>): the query's warnings, as ``check()``'s;
+    - ``error`` (string): why the row could not be checked, else null.
+
+    Options and their defaults are ``check()``'s.  A caller column named like a
+    result column is refused (:class:`hotlist.InvalidQuery`): rename it.
     """
     from hotlist.engine import (
         CHECK_FIELDS,
@@ -121,25 +122,21 @@ def check_many(
     _check_options(limit, min_score, max_edits, name_threshold)
     threshold = names.MATCH_THRESHOLD if name_threshold is None else name_threshold
 
-    table = to_table(queries)
-    unknown = [c for c in table.column_names if c not in CHECK_FIELDS]
-    if unknown:
-        raise InvalidQuery(
-            f"check_many(): unknown column(s) {', '.join(map(repr, unknown))}; "
-            f"columns are check() keywords: {', '.join(CHECK_FIELDS)}"
-        )
-    n = table.num_rows
-    cols = {c: _as_text_column(table, c) for c in table.column_names}
+    got = read_input(queries, columns)
+    n = got.n
+    cols = got.fields
 
     pool = _Pool(sorted(state.tables))
     warnings: dict[int, list[str]] = {}
-    errors: dict[int, str] = {}
+    errors: dict[int, str] = dict(got.errors)
 
     fast = _FastDocuments.of(cols, n)
     if fast.rows.any():
         _documents_vectorised(state, fast, pool, max_edits=max_edits)
     # Everything else, one query at a time, through check()'s own code path.
     slow = np.flatnonzero(~fast.rows)
+    if len(slow) and errors:
+        slow = slow[~np.isin(slow, np.fromiter(errors, dtype=np.int64, count=len(errors)))]
     if len(slow):
         take = pa.array(slow)
         # check()'s keyword order, so that a query with several bad values reports
@@ -156,8 +153,294 @@ def check_many(
             if warned:
                 warnings[i] = warned
 
-    echoed = pa.table(cols) if cols else pa.table({})
+    echoed = (
+        pa.Table.from_arrays([_chunked(a) for _, a in got.echo], names=[c for c, _ in got.echo])
+        if got.echo
+        else pa.table({})
+    )
     return _assemble(state, echoed, n, pool, warnings, errors, limit=limit, min_score=min_score)
+
+
+# -- the input: any table-like in, query fields as text, pass-through columns --------
+
+
+class Input:
+    """A batch of queries as :func:`check_many` reads it.
+
+    ``fields``: per check() keyword its values as an Arrow string array (null where
+    missing, and on rows with an ``error``); ``errors``: per row the reason it cannot
+    be checked (a value with no obvious text form, columns that disagree);
+    ``echo``: every column of the caller, under the caller's name (a repeated name
+    gets ``.1``, ``.2``...), in order, to pass through to the output.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.fields: dict[str, pa.Array] = {}
+        self.errors: dict[int, str] = {}
+        self.echo: list[tuple[str, pa.Array | pa.ChunkedArray]] = []
+
+
+def read_input(queries: Any, columns: Mapping[str, str | None] | None = None) -> Input:
+    """``queries`` (Arrow table or record batch, pandas or polars DataFrame, DuckDB
+    relation, anything with ``__arrow_c_stream__``, or a list of dicts) as an
+    :class:`Input`.  ``columns`` maps the caller's column names to check() keywords
+    (``{"doc_no": "document"}``; ``None`` passes a column named like a keyword through
+    without checking it).  Every other column passes through."""
+    from hotlist.engine import CHECK_FIELDS
+
+    n, raw = _raw_columns(queries)
+    mapping = _mapping(columns, [name for name, _ in raw], CHECK_FIELDS)
+    out = Input(n)
+    seen: dict[str, int] = {}
+    sources: dict[str, list[str]] = {}
+    for name, data in raw:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out_name = name if count == 0 else f"{name}.{count}"
+        keyword = mapping.get(name, name if name in CHECK_FIELDS else None)
+        if keyword is None:
+            out.echo.append((out_name, _echo_array(data)))
+            continue
+        # a query column is echoed as the text check() reads
+        values = _text_array(keyword, out_name, data, out.errors)
+        out.echo.append((out_name, values))
+        if keyword in out.fields:
+            values = _merge(
+                keyword, sources[keyword], out_name, out.fields[keyword], values, out.errors
+            )
+        out.fields[keyword] = values
+        sources.setdefault(keyword, []).append(out_name)
+    if out.errors and out.fields:
+        bad = np.zeros(n, dtype=bool)
+        bad[np.fromiter(out.errors, dtype=np.int64, count=len(out.errors))] = True
+        keep = pa.array(~bad)
+        for keyword, values in out.fields.items():
+            out.fields[keyword] = pc.if_else(keep, values, pa.scalar(None, pa.string()))
+    reserved = [name for name, _ in out.echo if name in RESULT_COLUMNS.names or name == "searched"]
+    if reserved:
+        raise InvalidQuery(
+            f"check_many(): column(s) {', '.join(map(repr, reserved))} have the name of a result "
+            f"column; rename them (result columns: {', '.join(RESULT_COLUMNS.names)})"
+        )
+    return out
+
+
+def _mapping(
+    columns: Mapping[str, str | None] | None, names: list[str], fields: Mapping[str, int]
+) -> dict[str, str | None]:
+    if columns is None:
+        return {}
+    if not isinstance(columns, Mapping):
+        raise InvalidQuery(
+            "check_many(): columns= maps your column names to check() keywords, e.g. "
+            '{"doc_no": "document"}'
+        )
+    present = set(names)
+    for source, keyword in columns.items():
+        if source not in present:
+            raise InvalidQuery(
+                f"check_many(): columns= names {source!r}, which is not a column of the table "
+                f"(columns: {', '.join(map(repr, names[:20]))})"
+            )
+        if keyword is not None and keyword not in fields:
+            raise InvalidQuery(
+                f"check_many(): columns= maps {source!r} to {keyword!r}, which is not a check() "
+                f"keyword: {', '.join(fields)} (or None to pass the column through)"
+            )
+    return dict(columns)
+
+
+def _raw_columns(queries: Any) -> tuple[int, list[tuple[str, Any]]]:
+    """The row count and the (name, data) of each column, in order; data is an Arrow
+    array or chunked array, or a Python list where Arrow cannot hold the values as
+    they are (a pandas object column mixing text and numbers, surrogates...)."""
+    if isinstance(queries, pa.RecordBatch):
+        queries = pa.Table.from_batches([queries])
+    if isinstance(queries, pa.Table):
+        return queries.num_rows, list(zip(queries.column_names, queries.columns, strict=True))
+    if isinstance(queries, list | tuple):
+        return _from_records(queries)
+    module = type(queries).__module__.split(".")[0]
+    if module == "pandas" and hasattr(queries, "iloc"):
+        return _from_pandas(queries)
+    if module == "polars" and hasattr(queries, "to_arrow"):
+        return _raw_columns(queries.to_arrow())
+    if module == "duckdb" and hasattr(queries, "columns"):
+        return _raw_columns(_duckdb_table(queries))
+    if hasattr(queries, "__arrow_c_stream__"):
+        return _raw_columns(pa.table(queries))
+    raise InvalidQuery(
+        "check_many() takes an Arrow table, a pandas or polars DataFrame, a DuckDB relation "
+        f"or a list of dicts, not {type(queries).__name__}"
+    )
+
+
+def _duckdb_table(relation: Any) -> pa.Table:
+    """A DuckDB relation as an Arrow table, whatever the DuckDB version returns."""
+    for method in ("to_arrow_table", "fetch_arrow_table", "arrow"):
+        fetch = getattr(relation, method, None)
+        if fetch is not None:
+            got = fetch()
+            return got.read_all() if isinstance(got, pa.RecordBatchReader) else got
+    return pa.table(relation)
+
+
+def _from_records(rows: Sequence[Any]) -> tuple[int, list[tuple[str, Any]]]:
+    if not all(isinstance(r, Mapping) for r in rows):
+        raise InvalidQuery(
+            "check_many() takes a table or a list of dicts of check() keywords; "
+            + ", ".join(
+                f"row {i} is a {type(r).__name__}"
+                for i, r in enumerate(rows)
+                if not isinstance(r, Mapping)
+            )[:200]
+        )
+    # Every key of every dict (from_pylist would keep only the first dict's keys).
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    out: list[tuple[str, Any]] = []
+    for key in names:
+        values = [r.get(key) for r in rows]
+        out.append((str(key), _arrow_or_list(values, from_pandas=True)))
+    return len(rows), out
+
+
+def _from_pandas(frame: Any) -> tuple[int, list[tuple[str, Any]]]:
+    out: list[tuple[str, Any]] = []
+    for i, name in enumerate(frame.columns):
+        series = frame.iloc[:, i]
+        try:
+            data: Any = pa.array(series, from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError, UnicodeError, OverflowError):
+            data = _missing_to_none(series.tolist())
+        out.append((str(name), data))
+    return len(frame), out
+
+
+def _arrow_or_list(values: list[Any], *, from_pandas: bool) -> Any:
+    try:
+        return pa.array(values, from_pandas=from_pandas)
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError, OverflowError):
+        return _missing_to_none(values)
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT, pandas NA: a missing value."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def _missing_to_none(values: list[Any]) -> list[Any]:
+    return [None if _missing(v) else v for v in values]
+
+
+def _echo_array(data: Any) -> pa.Array | pa.ChunkedArray:
+    """A column as it passes through: Arrow as is; a Python list Arrow cannot hold as
+    it is becomes text (str() of each value, undecodable characters replaced)."""
+    if isinstance(data, pa.Array | pa.ChunkedArray):
+        return data
+    return pa.array(
+        [
+            None
+            if v is None
+            else str(v).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            for v in data
+        ],
+        pa.string(),
+    )
+
+
+def _text_array(keyword: str, column: str, data: Any, errors: dict[int, str]) -> pa.Array:
+    """``data`` as the text check() reads for ``keyword``: text as is; a whole number
+    as its digits; a date or timestamp as an ISO date (``dob`` only); NaN / None / NaT
+    as missing.  Every other value is null, with a row error in ``errors``."""
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks() if data.num_chunks else pa.array([], data.type)
+    if isinstance(data, list):
+        return pa.array(
+            [_text_value(keyword, column, i, v, errors) for i, v in enumerate(data)], pa.string()
+        )
+    typ = data.type
+    if pa.types.is_dictionary(typ):
+        return _text_array(keyword, column, data.dictionary_decode(), errors)
+    if pa.types.is_null(typ):
+        return pa.nulls(len(data), pa.string())
+    if pa.types.is_string(typ):
+        return data
+    if pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
+        return data.cast(pa.string())
+    if pa.types.is_integer(typ):
+        return data.cast(pa.string())
+    if keyword == "dob" and (pa.types.is_date(typ) or pa.types.is_timestamp(typ)):
+        return data.cast(pa.date32()).cast(pa.string())
+    # floats (NaN missing, whole numbers as digits), and anything else value by value
+    return pa.array(
+        [_text_value(keyword, column, i, v, errors) for i, v in enumerate(data.to_pylist())],
+        pa.string(),
+    )
+
+
+def _text_value(keyword: str, column: str, row: int, value: Any, errors: dict[int, str]) -> Any:
+    if _missing(value):
+        return None
+    problem: str
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            problem = (
+                f"holds an undecodable character (U+{ord(value[exc.start]):04X}) at position "
+                f"{exc.start + 1}; decode the source text correctly"
+            )
+        else:
+            return value
+    elif isinstance(value, bool | np.bool_):
+        problem = f"holds a true/false value ({value}), not text"
+    elif isinstance(value, int | np.integer):
+        return str(int(value))
+    elif isinstance(value, float | np.floating):
+        if float(value).is_integer():
+            return str(int(value))
+        problem = f"holds the number {value}, not text or a whole number"
+    elif isinstance(value, dt.date | np.datetime64) and keyword == "dob":
+        if isinstance(value, np.datetime64):
+            return str(value.astype("datetime64[D]"))
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    else:
+        problem = f"holds a {type(value).__name__} ({str(value)[:40]!r}), not text"
+    label = keyword if column == keyword else f"{column!r} ({keyword})"
+    errors.setdefault(row, f"{label} {problem}")
+    return None
+
+
+def _merge(  # noqa: PLR0917 - private, one caller
+    keyword: str,
+    before: list[str],
+    column: str,
+    old: pa.Array,
+    new: pa.Array,
+    errors: dict[int, str],
+) -> pa.Array:
+    """Two columns that both give ``keyword``: per row the one value they agree on
+    (or the only one given); a row where they differ is an error."""
+    differ = _np_bool(pc.and_(pc.and_(old.is_valid(), new.is_valid()), pc.not_equal(old, new)))
+    for i in np.flatnonzero(differ).tolist():
+        errors.setdefault(
+            i,
+            f"columns {', '.join(map(repr, before))} and {column!r} both give {keyword} "
+            f"and disagree ({old[i].as_py()!r} / {new[i].as_py()!r})",
+        )
+    return pc.coalesce(old, new)
+
+
+def _np_bool(arr: pa.Array) -> np.ndarray:
+    out: np.ndarray = np.asarray(arr.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return out
 
 
 # -- the plain document checks, vectorised --------------------------------------------

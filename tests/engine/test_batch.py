@@ -102,8 +102,9 @@ def test_exact_only_batch(hl: hotlist.Hotlist) -> None:
     assert t.column("hit").to_pylist() == [False]
 
 
-def test_unknown_columns_are_refused(hl: hotlist.Hotlist) -> None:
-    with pytest.raises(hotlist.InvalidQuery, match="passport"):
-        hl.check_many([{"passport": "L898902C3"}])
+def test_other_columns_pass_through_and_non_tables_are_refused(hl: hotlist.Hotlist) -> None:
+    # issue 16.1: a column that is not a check() keyword passes through (it was refused)
+    out = hl.check_many([{"passport": "L898902C3", "document": "L898902C3"}]).to_pylist()
+    assert {r["passport"] for r in out} == {"L898902C3"}
     with pytest.raises(hotlist.InvalidQuery):
         hl.check_many("L898902C3")
