@@ -21,7 +21,6 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
