@@ -1,9 +1,12 @@
-"""check() against slow, obviously correct references.
+"""check() against the matching rules as written, on generated lists and queries.
 
-For documents, VINs and plates, every match level must return exactly the
-records a brute-force scan with the same rules returns, with the same level and
-score.  The references below are written plainly on purpose: a loop over every
-record, the identifier normalisers, and a textbook edit-distance table.
+The expected answers come from ``tests/independent_reference.py``, a slow,
+separate implementation of the README's match-level table and DESIGN.md's
+"Matching semantics" that imports nothing from hotlist.  For documents, VINs
+and plates, every record the rules match must be a hit at the level the rules
+give, and nothing else may be; scores must follow the order the rules state
+(a stronger level, or the asked issuer, scores higher); and with the default
+options the same number under another or an unknown issuer is never dropped.
 """
 
 from __future__ import annotations
@@ -11,63 +14,122 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pytest
 from engine_tables import documents_table
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hotlist
-from hotlist._documents import document_score
-from hotlist._vehicles import plate_score, vin_score
-from hotlist.ids import docnum, plate, vin
+import independent_reference as ref
 from hotlist.schema import VEHICLES_SCHEMA
-from references import osa_distance as osa
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+ALL = {"limit": 1000, "min_score": 0.0}
 
 
-# Small alphabets with OCR twins, so that exact, ocr and edit neighbours are common.
-numbers = st.text(alphabet="AB0O1IL8", min_size=3, max_size=6)
-countries = st.sampled_from(["UTO", "FRA", "XXA"])
+def _got(result: hotlist.CheckResult) -> dict[str, tuple[str, float]]:
+    ids = [h.record_id for h in result.hits]
+    assert len(ids) == len(set(ids)), ids  # one hit per record
+    return {h.record_id: (h.match, h.score) for h in result.hits}
+
+
+def _check_against(got: dict[str, tuple[str, float]], expected: list[ref.Expected]) -> None:
+    assert {rid: m for rid, (m, _) in got.items()} == {e.record_id: e.level for e in expected}
+    for a in expected:
+        for b in expected:
+            if ref.stronger(a, b):
+                assert got[a.record_id][1] > got[b.record_id][1], (a, b, got)
+    assert all(0.0 < score <= 1.0 for _, score in got.values())
+
+
+def _never_dropped(
+    result: hotlist.CheckResult, expected: list[ref.Expected], total: int | None = None
+) -> None:
+    """Default options: the same number (exact or OCR look-alike) under any issuer, and
+    any level under the asked issuer, is a hit, as long as the limit leaves room."""
+    must = [e.record_id for e in expected if e.level in ("exact", "ocr") or e.relation == "same"]
+    if (len(expected) if total is None else total) <= hotlist.engine.DEFAULT_LIMIT:
+        got = {h.record_id for h in result.hits}
+        assert set(must) <= got, (sorted(set(must) - got), expected)
+
+
+# Small alphabets with look-alikes, lower case and separators, so that exact, ocr
+# and edit neighbours are common and compaction matters.
+DOC_CHARS = "AB0O1IL8DZ2"
+doc_numbers = st.builds(
+    lambda core, seps: "".join(c + s for c, s in zip(core, seps, strict=False)),
+    st.text(alphabet=DOC_CHARS + "ab", min_size=2, max_size=7),
+    st.lists(st.sampled_from(["", "", "", " ", "-", "."]), min_size=7, max_size=7),
+)
+issuers = st.sampled_from(["UTO", "FRA", "XXA"])
 
 
 @SETTINGS
 @given(
-    records=st.lists(st.tuples(numbers, countries), min_size=1, max_size=25),
-    query=numbers,
-    asked=st.one_of(st.none(), countries),
+    records=st.lists(st.tuples(doc_numbers, issuers), min_size=1, max_size=25),
+    picked=st.integers(0, 24),
+    mutate=st.sampled_from(["same", "sub", "ins", "del", "swap", "lookalike", "free"]),
+    where=st.integers(0, 8),
+    char=st.sampled_from(DOC_CHARS),
+    free=doc_numbers,
+    asked=st.one_of(st.none(), issuers, st.just("DEU")),
     max_edits=st.sampled_from([0, 1]),
 )
-def test_documents_match_a_brute_force_scan(
-    records: list[tuple[str, str]], query: str, asked: str | None, max_edits: int
+def test_documents_follow_the_written_rules(
+    *,
+    records: list[tuple[str, str]],
+    picked: int,
+    mutate: str,
+    where: int,
+    char: str,
+    free: str,
+    asked: str | None,
+    max_edits: int,
 ) -> None:
     rows = [(f"D{i}", n, c, "passport", "stolen") for i, (n, c) in enumerate(records)]
+    query = _variant(records[picked % len(records)][0], mutate, where, char, free)
+    assume(ref.compacted(query))
     hl = hotlist.Hotlist.from_tables(documents=documents_table(rows))
-    got = {
-        (h.record_id, h.match, h.score)
-        for h in hl.check(
-            document=query, country=asked, max_edits=max_edits, limit=1000, min_score=0.0
-        ).hits
-    }
-    expected = set()
-    q, qk = docnum.compact(query), docnum.ocr_key(query)
-    for rid, number, issuer, _, _ in rows:
-        n, nk = docnum.compact(number), docnum.ocr_key(number)
-        if n == q:
-            level = "exact"
-        elif nk == qk:
-            level = "ocr"
-        elif max_edits and osa(nk, qk) <= 1:
-            level = "edit"
-        else:
-            continue
-        expected.add((rid, level, document_score(level, asked, issuer, None, "passport")[0]))
-    assert got == expected
+    expected = ref.documents(
+        [(rid, n, c) for rid, n, c, _, _ in rows], query, asked, max_edits=max_edits
+    )
+    got = _got(hl.check(document=query, country=asked, max_edits=max_edits, **ALL))
+    _check_against(got, expected)
+    if max_edits == 1:
+        _never_dropped(hl.check(document=query, country=asked), expected)
 
 
-VIN_ALPHABET = "1M8GAX0O"  # O is repaired to 0 in VINs, so it tests the OCR level
+def _variant(base: str, how: str, i: int, c: str, free: str) -> str:
+    i = i % (len(base) + 1)
+    if how == "sub" and i < len(base):
+        return base[:i] + c + base[i + 1 :]
+    if how == "ins":
+        return base[:i] + c + base[i:]
+    if how == "del" and i < len(base) and len(base) > 1:
+        return base[:i] + base[i + 1 :]
+    if how == "swap" and i + 1 < len(base):
+        return base[:i] + base[i + 1] + base[i] + base[i + 2 :]
+    if how == "lookalike":
+        for at in [*range(i, len(base)), *range(i)]:
+            twin = _LOOKALIKE.get(base[at].upper())
+            if twin:
+                return base[:at] + twin + base[at + 1 :]
+    if how == "free":
+        return free
+    return base
 
 
-def _vehicles(vins: list[str | None], plates: list[str | None], countries: list[str]) -> pa.Table:
+# each character to another of its OCR class (README): a look-alike slip
+_LOOKALIKE = {
+    ch: group[(group.index(ch) + 1) % len(group)]
+    for group in ref.DOCUMENT_LOOKALIKES
+    for ch in group
+}
+
+
+def _vehicles(
+    vins: list[str | None], plates: list[str | None], countries: list[str | None]
+) -> pa.Table:
     n = len(vins)
     return pa.table(
         {
@@ -85,83 +147,131 @@ def _vehicles(vins: list[str | None], plates: list[str | None], countries: list[
     ).cast(VEHICLES_SCHEMA)
 
 
+VIN_CHARS = "1M8GAX0"  # with look-alikes I, O, Q added below where a VIN may carry them
+listed_vins = st.one_of(
+    st.text(alphabet=VIN_CHARS, min_size=17, max_size=17),
+    st.text(alphabet=VIN_CHARS + "OIQ", min_size=17, max_size=17),
+    st.text(alphabet=VIN_CHARS, min_size=9, max_size=16),  # older chassis numbers
+)
+
+
 @SETTINGS
 @given(
-    stems=st.lists(
-        st.text(alphabet=VIN_ALPHABET, min_size=17, max_size=17), min_size=1, max_size=20
-    ),
-    data=st.data(),
+    listed=st.lists(listed_vins, min_size=1, max_size=20),
+    picked=st.integers(0, 19),
+    how=st.sampled_from(["same", "sub", "ins", "del", "swap", "lookalike", "suffix", "spaced"]),
+    where=st.integers(0, 17),
+    char=st.sampled_from(VIN_CHARS + "OI"),
+    tail=st.integers(6, 8),
     max_edits=st.sampled_from([0, 1]),
 )
-def test_vins_match_a_brute_force_scan(
-    stems: list[str], data: st.DataObject, max_edits: int
+def test_vins_follow_the_written_rules(
+    *, listed: list[str], picked: int, how: str, where: int, char: str, tail: int, max_edits: int
 ) -> None:
-    hl = hotlist.Hotlist.from_tables(
-        vehicles=_vehicles(list(stems), [None] * len(stems), ["USA"] * len(stems))
-    )
-    base = data.draw(st.sampled_from(stems))
-    kind = data.draw(st.sampled_from(["same", "mutated", "suffix"]))
-    if kind == "same":
-        query = base
-    elif kind == "mutated":
-        i = data.draw(st.integers(0, 16))
-        query = base[:i] + data.draw(st.sampled_from(VIN_ALPHABET)) + base[i + 1 :]
+    base = listed[picked % len(listed)]
+    if how == "suffix":
+        query = base[-tail:]
+    elif how == "spaced":
+        query = base[:3] + " " + base[3:].lower()
     else:
-        query = base[-data.draw(st.integers(6, 8)) :]
-    got = {
-        (h.record_id, h.match, h.score)
-        for h in hl.check(vin=query, max_edits=max_edits, limit=1000, min_score=0.0).hits
-    }
-    q = vin.repair(vin.compact(query))[0]
-    qk = vin.ocr_key(q)
-    expected = set()
-    for i, listed in enumerate(stems):
-        lc, lk = vin.compact(listed), vin.ocr_key(listed)
-        if len(qk) <= 8:
-            if not lk.endswith(qk):
-                continue
-            level = ("exact" if lc == q else "ocr") if lk == qk else "partial"
-        elif lc == q:
-            level = "exact"
-        elif lk == qk:
-            level = "ocr"
-        elif max_edits and osa(lk, qk) <= 1:
-            level = "edit"
-        else:
-            continue
-        score = vin_score(level, len(qk))[0] if level == "partial" else vin_score(level)[0]
-        expected.add((f"V{i}", level, score))
-    assert got == expected
+        query = _variant(base, how, where, char, "")
+    assume(6 <= len(ref.compacted(query)) <= 17)
+    hl = hotlist.Hotlist.from_tables(
+        vehicles=_vehicles(list(listed), [None] * len(listed), ["USA"] * len(listed))
+    )
+    expected = ref.vins([(f"V{i}", v) for i, v in enumerate(listed)], query, max_edits=max_edits)
+    # Known disagreement (the two xfail tests below): the engine repairs the query
+    # (I->1, O/Q->0) and calls 'exact' whatever equals the listed text after that, so
+    # a VIN listed with O checked as listed is 'ocr' and a query with O for a listed 0
+    # is 'exact'.  Remove this mapping when they pass.
+    repaired = ref.compacted(query).translate(str.maketrans("IOQ", "100"))
+    expected = [
+        ref.Expected(
+            e.record_id,
+            "exact" if ref.compacted(listed[int(e.record_id[1:])]) == repaired else "ocr",
+        )
+        if e.level in ("exact", "ocr")
+        else e
+        for e in expected
+    ]
+    _check_against(_got(hl.check(vin=query, max_edits=max_edits, **ALL)), expected)
+
+
+VIN_REPAIR_BUG = (
+    "engine bug, reported in issue 17's closing note: engine._match_vin repairs the query "
+    "(I->1, O/Q->0) before VehicleIndex.match_vin compares it with the listed text, so the "
+    "level depends on the repair, not on the values (README: exact = same VIN, ocr = equal "
+    "after I->1, O/Q->0); when fixed, drop the mapping in test_vins_follow_the_written_rules"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=VIN_REPAIR_BUG)
+def test_a_vin_listed_with_lookalikes_checked_as_listed_is_exact() -> None:
+    listed = "1M8GDM9AXKP04O788"
+    hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([listed], [None], ["USA"]))
+    assert [h.match for h in hl.check(vin=listed).hits] == ["exact"]
+
+
+@pytest.mark.xfail(strict=True, reason=VIN_REPAIR_BUG)
+def test_a_vin_query_with_a_lookalike_is_ocr() -> None:
+    listed = "1M8GDM9AXKP040788"
+    hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([listed], [None], ["USA"]))
+    assert [h.match for h in hl.check(vin=listed.replace("0", "O")).hits] == ["ocr"]
+
+
+# A plate starting with a digit never has a leading group of letters that could be
+# read as a country sign (the plate module's prefix rule is not restated here).
+plates = st.builds(
+    lambda first, rest, sep: first + sep.join([rest[:2], rest[2:]]),
+    st.sampled_from("0128"),
+    st.text(alphabet="AB0O1I8Z2", min_size=1, max_size=6),
+    st.sampled_from(["", "-", " "]),
+)
+plate_countries = st.sampled_from(["FRA", "DEU", None])
 
 
 @SETTINGS
 @given(
-    records=st.lists(
-        st.tuples(st.text(alphabet="AB0O1I-", min_size=2, max_size=6), countries),
-        min_size=1,
-        max_size=20,
-    ),
-    query=st.text(alphabet="AB0O1I -", min_size=2, max_size=7),
-    asked=st.one_of(st.none(), countries),
+    records=st.lists(st.tuples(plates, plate_countries), min_size=1, max_size=20),
+    picked=st.integers(0, 19),
+    how=st.sampled_from(["same", "sub", "lookalike", "free", "lower"]),
+    where=st.integers(0, 8),
+    char=st.sampled_from("AB0O1I8Z2"),
+    free=plates,
+    asked=st.one_of(st.none(), st.sampled_from(["FRA", "DEU"])),
 )
-def test_plates_match_a_brute_force_scan(
-    records: list[tuple[str, str]], query: str, asked: str | None
+def test_plates_follow_the_written_rules(
+    *,
+    records: list[tuple[str, str | None]],
+    picked: int,
+    how: str,
+    where: int,
+    char: str,
+    free: str,
+    asked: str | None,
 ) -> None:
-    if not plate.is_valid(query):
-        return
-    plates = [p for p, _ in records]
+    base = records[picked % len(records)][0]
+    query = base.lower() if how == "lower" else _variant(base, how, where, char, free)
     hl = hotlist.Hotlist.from_tables(
-        vehicles=_vehicles([None] * len(plates), list(plates), [c for _, c in records])
+        vehicles=_vehicles([None] * len(records), [p for p, _ in records], [c for _, c in records])
     )
-    got = {
-        (h.record_id, h.match, h.score)
-        for h in hl.check(plate=query, country=asked, limit=1000, min_score=0.0).hits
-    }
-    q, qk = plate.compact(query), plate.ocr_key(query)
-    expected = set()
-    for i, (listed, issuer) in enumerate(records):
-        if plate.ocr_key(listed) != qk:
-            continue
-        level = "exact" if plate.compact(listed) == q else "ocr"
-        expected.add((f"V{i}", level, plate_score(level, asked, issuer)[0]))
-    assert got == expected
+    expected = ref.plates([(f"V{i}", p, c) for i, (p, c) in enumerate(records)], query, asked)
+    _check_against(_got(hl.check(plate=query, country=asked, **ALL)), expected)
+    # Known disagreement (test_a_plate_lookalike_under_another_country_is_not_dropped):
+    # an OCR look-alike listed under another country scores under the default
+    # min_score and is dropped.  Remove this filter when that test passes.
+    kept = [e for e in expected if not (e.level == "ocr" and e.relation == "other")]
+    _never_dropped(hl.check(plate=query, country=asked), kept, total=len(expected))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine rule, reported in issue 17's closing note: plate_score gives an OCR "
+    "look-alike listed under another country 0.85 x 0.5 = 0.425, under the default "
+    "min_score 0.5, so the only listed plate is a clean 'no hit' (README: the same number "
+    "under another issuer is a weaker hit, never dropped; plates use the document OCR rules)",
+)
+def test_a_plate_lookalike_under_another_country_is_not_dropped() -> None:
+    hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([None], ["1AB-234"], ["DEU"]))
+    r = hl.check(plate="1A8234", country="FRA")
+    assert [(h.record_id, h.match) for h in r.hits] == [("V0", "ocr")]
