@@ -1,23 +1,23 @@
-"""Person matching: a blocking index over name keys, then the full scorer on a few
-hundred candidates, qualified by date of birth, nationality and sex.
+"""Person matching: a blocking index over name and birth-date keys, then the
+Fellegi-Sunter person model (:mod:`hotlist.names._model`) on the candidates.
 
 Every listed name (the record's name and each alias) is one entry of a flat
 name table that points back to its record.  The entry's normalised form is kept
 in an Arrow column, its blocking keys in a :class:`~hotlist.index.TokenIndex`.
 
-How a person hit is scored (``person_score``): the name similarity, moved by
-the qualifiers.  ``rarity`` (0 common .. 1 distinctive) comes from a population
-prior of very common name parts and from token frequencies in the list.
+Candidates.  The keys of an entry are its name keys (:func:`name_keys`) and,
+when the record has a date of birth, DOB-aware keys (:func:`dob_keys`): each
+name part's phonetic key with the birth year (``SM0@1985``) and the sorted name
+parts' keys with the full date (``JN+SM0@19850312``).  The index ranks entries
+by the summed rarity of the keys they share with the query, so an exactly
+listed name with its date of birth shares the rarest keys and ranks first
+however many namesakes there are: the candidate cap (``CANDIDATE_LIMIT``) is
+applied after that ranking, not before the date of birth is looked at.
 
-- exact date of birth: closes 30 % of the gap to 1;
-- near date (day/month swapped, one digit off, partial): 0.01 less than exact;
-- a year or two off: times ``0.88 + 0.12 * rarity``;
-- clearly different: times ``0.75 + 0.25 * rarity`` -- a long, rare name that
-  matches closely stays a hit (lists carry approximate dates), a common name
-  with another date does not alarm;
-- no date on one side: times ``0.85 + 0.15 * rarity``;
-- a listed nationality closes 10 % of the gap, a different one takes off 0.05;
-  a different sex takes off 0.2.
+Scoring.  Each candidate's name levels (:func:`hotlist.names._compare.compare`)
+and DOB / nationality / sex levels add their bits; the record's best listed
+name counts; the calibrated probability is the score, the levels with their
+bits are the reasons.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from hotlist import names
 from hotlist._documents import (
@@ -40,21 +42,19 @@ from hotlist._documents import (
 )
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
+from hotlist.names._compare import _KIND_LEVEL, NameLevel, describe, name_bits
+from hotlist.names._model import ALARM, MODEL, bits, bits_for, probability
+from hotlist.names._similarity import EXACT, TOKEN_FLOOR, _token_sim
 
-__all__ = ["PersonIndex", "PersonQuery", "person_score"]
+__all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
-# Candidates scored in full per query: the rows sharing the most / rarest keys.
-# Keys held by more than 1 % of the names (but at least 50) are skipped when the
-# query has rarer ones.  Measured against a full scan with the same scorer on
-# synth data at 100 k persons (benchmarks/person_recall.py): 200 candidates and a
-# 0.5 % cap found 98.3 %, these settings 100 % (70 queries); recall first, since
-# a frontline check must not miss, at about twice the scoring time.
+# Candidates scored in full per query: the entries sharing the most / rarest keys
+# (the DOB-aware keys included).  Keys held by more than 1 % of the names (but at
+# least 50) are skipped when the query has rarer ones.
 CANDIDATE_LIMIT = 500
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
-RARITY_MIN_LIST = 5000  # list size from which token frequencies say how rare a name is
-DOB_EXACT = 0.99  # dob_similarity at or above: the same date
-DOB_NEAR = 0.75  # at or above: a near date (swap, one digit, partial)
+_DOB_AGREES = frozenset({"DOB exact", "DOB day/month swapped", "DOB one digit off"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,93 +65,33 @@ class PersonQuery:
     sex: str | None
 
 
-NAME_WEIGHT = 0.75  # with a DOB on both sides; the DOB carries the rest
-# How the qualifiers move a name score (see person_score); tuned on
-# synth.person_queries (recall of name variants against false hits of innocent
-# travellers drawn from the same name pools), not on any real list.
-NAME_ONLY_FLOOR = 0.85  # no DOB on one side: a common name keeps 0.85 of its score
-DOB_EXACT_LIFT = 0.3  # an exact DOB closes 30 % of the gap to 1
-DOB_DIFFERS_FLOOR = 0.75  # a clearly different DOB: a common name keeps 0.75
-DOB_FAR = 0.4
-DOB_FAR_FLOOR = 0.88  # a year or two off: a common name keeps 0.88
-NATIONALITY_LIFT = 0.1
+@dataclass(frozen=True, slots=True)
+class PersonScore:
+    """A scored pair: summed bits, calibrated probability, reasons, and whether the
+    evidence is alarm-level (probability at least ``ALARM`` with an agreeing DOB)."""
+
+    bits: float
+    probability: float
+    reasons: tuple[str, ...]
+    alarm: bool
+    dob_level: str | None
 
 
-def name_gate(threshold: float, with_dob: bool) -> float:
-    """The least name similarity that can still reach ``threshold`` after the
-    largest lift the qualifiers can give (an exact DOB, a listed nationality):
-    names below it need not be scored at all."""
-    lift = 1.0 - (1.0 - NATIONALITY_LIFT) * (1.0 - (DOB_EXACT_LIFT if with_dob else 0.0))
-    return max(0.0, (threshold - lift) / (1.0 - lift))
-
-
-def person_score(
-    name_score: float,
-    name_reasons: tuple[str, ...],
-    *,
-    dob_score: float | None,
-    dob_reason: str | None,
-    rarity: float,
-    nationality: str | None,
-    listed_nationalities: tuple[str, ...],
-    sex: str | None,
-    listed_sex: str | None,
-) -> tuple[float, tuple[str, ...]]:
-    """Combine the name score with the qualifiers; pure, so batch and single agree.
-
-    >>> person_score(1.0, ("name exact",), dob_score=1.0, dob_reason="DOB exact", rarity=0.5,
-    ...              nationality=None, listed_nationalities=(), sex=None, listed_sex=None)
-    (1.0, ('name exact', 'DOB exact'))
-    >>> person_score(1.0, ("name exact",), dob_score=0.0, dob_reason="DOB differs", rarity=0.2,
-    ...              nationality=None, listed_nationalities=(), sex=None, listed_sex=None)[0]
-    0.8
-    """
-    score = name_score
-    reasons = list(name_reasons)
-    if dob_score is not None:
-        if dob_score >= DOB_EXACT:
-            score = name_score + (1.0 - name_score) * DOB_EXACT_LIFT
-        elif dob_score >= DOB_NEAR:
-            score = name_score - 0.01  # swapped, one digit, partial: consistent, not proof
-        elif dob_score >= DOB_FAR:
-            # a year or two off: lists carry approximate dates, namesakes too
-            score = name_score * (DOB_FAR_FLOOR + (1.0 - DOB_FAR_FLOOR) * rarity)
-        else:
-            score = name_score * (DOB_DIFFERS_FLOOR + (1.0 - DOB_DIFFERS_FLOOR) * rarity)
-            if rarity >= 0.5:
-                reasons.append("distinctive name")
-        if dob_reason:
-            reasons.insert(len(name_reasons), dob_reason)
-    else:
-        # No date of birth to confirm or refute: a name alone says more the rarer it is.
-        score = name_score * (NAME_ONLY_FLOOR + (1.0 - NAME_ONLY_FLOOR) * rarity)
-    if nationality and listed_nationalities:
-        if nationality in listed_nationalities:
-            score += (1.0 - score) * NATIONALITY_LIFT
-            reasons.append(f"nationality {nationality}")
-        else:
-            score -= 0.05
-            reasons.append(
-                f"nationality {nationality} not listed ({', '.join(listed_nationalities)})"
-            )
-    if sex and listed_sex and "X" not in (sex, listed_sex):
-        if sex == listed_sex:
-            reasons.append(f"sex {sex}")
-        else:
-            score -= 0.2
-            reasons.append(f"sex differs (listed {listed_sex})")
-    return round(min(1.0, max(0.0, score)), 4), tuple(reasons)
+def _parts(normalised: str) -> list[str]:
+    return [t for t in normalised.replace(",", "").split() if t not in names.PARTICLES]
 
 
 def name_keys(normalised: str) -> list[str]:
-    """The index keys of one normalised name: :func:`hotlist.names.blocking_keys`
+    """The name keys of one normalised name: :func:`hotlist.names.blocking_keys`
     plus, for each full name part, its phonetic key joined with the initial of
-    each other part (``SM0/J`` for SMITH, JOHN).  The composite keys are what
+    each other part (``SM0/J`` for SMITH, JOHN), plus the keys of all the letters
+    run together (``#...``, :func:`_letter_keys`).  The composite keys are what
     finds ``SMITH, J.`` among many SMITHs, and they rank a candidate sharing
     two parts above one sharing a single common part.
     """
     keys = names.blocking_keys(normalised)
-    parts = [t for t in normalised.replace(",", "").split() if t not in names.PARTICLES]
+    keys += [f"#{k}" for k in _letter_keys(normalised)]
+    parts = _parts(normalised)
     for i, token in enumerate(parts[:4]):
         if len(token) < 2:
             continue
@@ -164,8 +104,60 @@ def name_keys(normalised: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def _letter_keys(normalised: str) -> list[str]:
+    """The phonetic keys of all the name's letters run together, as written and
+    given names first: what finds MARTI NDUBOIS or PIERREDUPONT (a shifted or
+    lost space) for DUBOIS, MARTIN or PIERRE DUPONT."""
+    return list(dict.fromkeys(k for f in _letter_forms(normalised) if (k := names.phonetic_key(f))))
+
+
+def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
+    """DOB-aware keys: each full part's phonetic key with the birth year, and the
+    sorted parts' keys with the full date (``SM0+YN@19850312``).
+
+    >>> dob_keys("SMITH, JOHN", names.PartialDate(1985, 3, 12))
+    ['SM0@1985', 'YN@1985', 'SM0+YN@19850312']
+    """
+    if dob is None:
+        return []
+    pk = [names.phonetic_key(t) for t in _parts(normalised)[:4] if len(t) > 1]
+    pk = [k for k in pk if k]
+    keys = [f"{k}@{dob.year}" for k in pk]
+    if dob.month and dob.day and pk:
+        keys.append(f"{'+'.join(sorted(set(pk)))}@{dob.year:04d}{dob.month:02d}{dob.day:02d}")
+    return list(dict.fromkeys(keys))
+
+
+def _query_dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
+    """The query's DOB-aware keys: its own, and the full-date key with day and month
+    swapped (a swapped date is a common slip)."""
+    keys = dob_keys(normalised, dob)
+    if dob is not None and dob.month and dob.day and dob.day <= 12 and dob.day != dob.month:
+        swapped = names.PartialDate(dob.year, dob.day, dob.month)
+        keys += [k for k in dob_keys(normalised, swapped) if k not in keys]
+    return keys
+
+
+def dob_level(query: names.PartialDate | None, listed: names.PartialDate | None) -> str | None:
+    """The DOB comparison level (a reason of :func:`hotlist.names.dob_similarity`),
+    or None when either side has no date."""
+    if query is None or listed is None:
+        return None
+    return names.dob_similarity(query, listed)[1]
+
+
+def dob_bits(level: str | None, query: names.PartialDate | None) -> float:
+    if level is None:
+        return 0.0
+    lv = MODEL.dob[level]
+    u = lv.u or 1.0
+    if level == "DOB exact" and query is not None and query.month == 1 and query.day == 1:
+        u = max(u, MODEL.dob_placeholder_u)
+    return bits(lv.m, u)
+
+
 class PersonIndex:
-    """Candidates by blocking keys, scored by :func:`hotlist.names.similarity`."""
+    """Candidates by name and DOB-aware keys, scored by the person model."""
 
     def __init__(self, table: pa.Table) -> None:
         n = table.num_rows
@@ -183,17 +175,29 @@ class PersonIndex:
             [np.zeros(n, dtype=bool), np.ones(len(alias_owner), dtype=bool)]
         )
         self.listed = listed
-        # Build-time Python work, once per listed name; nothing per record survives it.
-        normalised = [names.normalize(v) if v else "" for v in listed.to_pylist()]
-        self.normalised = pa.array(normalised, pa.string())
-        keys = [name_keys(v) if v else [] for v in normalised]
-        self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
-        self.num_entries = len(normalised)
         self.dob_year = _int_column(table, "dob_year")
         self.dob_month = _int_column(table, "dob_month")
         self.dob_day = _int_column(table, "dob_day")
+        # Build-time Python work, once per listed name; nothing per record survives it.
+        normalised = [names.normalize(v) if v else "" for v in listed.to_pylist()]
+        self.normalised = pa.array(normalised, pa.string())
+        owners = self.owner.tolist()
+        years, months, days = (a.tolist() for a in (self.dob_year, self.dob_month, self.dob_day))
+        keys: list[list[str]] = []
+        for v, o in zip(normalised, owners, strict=True):
+            if not v:
+                keys.append([])
+                continue
+            k = name_keys(v)
+            if years[o] > 0:
+                dob = names.PartialDate(years[o], months[o] or None, days[o] or None)
+                k += dob_keys(v, dob)
+            keys.append(k)
+        self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
+        self.num_entries = len(normalised)
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
+        self._tf_cache: dict[str, float] = {}
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
@@ -221,6 +225,7 @@ class PersonIndex:
         self.dob_day = _int_column(table, "dob_day")
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
+        self._tf_cache = {}
         return self
 
     @property
@@ -252,114 +257,287 @@ class PersonIndex:
         value = self.nationalities[row].as_py()
         return tuple(value) if value else ()
 
-    def rarity(self, name: str) -> float:
-        """How distinctive a normalised name is, 0 (all parts common) to 1.
+    def tf(self, token: str) -> float:
+        """The term frequency of a name part: the share of listed names carrying its
+        phonetic key, smoothed towards the population prior (``MODEL.tf_*``)."""
+        hit = self._tf_cache.get(token)
+        if hit is not None:
+            return hit
+        if len(token) < 2:  # an initial: about one name in fifteen starts with it
+            return MODEL.initial_tf
+        prior = MODEL.tf_common if is_common(token) else MODEL.tf_other
+        key = names.phonetic_key(token)
+        df = self.index.df(key) if key else 0
+        value = (df + MODEL.tf_pseudo * prior) / (self.num_entries + MODEL.tf_pseudo)
+        if len(self._tf_cache) > 1 << 16:
+            self._tf_cache.clear()
+        self._tf_cache[token] = value
+        return value
 
-        Each part is weighed by the population prior (a very common name part,
-        :func:`~hotlist.names._common.is_common`, weighs 0.1) and, in a list
-        large enough to tell (5,000 names or more), by how often its phonetic
-        key occurs: one name in 100 weighs 0.1, one in 100,000 weighs 1.  In a
-        smaller list a part off the common list weighs 0.6 (rare in the list)
-        or 0.4.  The two or three heaviest parts add up, halved: two truly rare
-        parts make a name fully distinctive.
-        """
-        parts = [t for t in names.tokens(name) if t not in names.PARTICLES and len(t) > 1]
-        n = self.num_entries
-        weights = []
-        for token in parts:
-            if is_common(token):
-                weights.append(0.1)
-                continue
-            df = max((self.index.df(k) for k in names.blocking_keys(token)), default=0)
-            if n >= RARITY_MIN_LIST and df > 0:
-                weights.append(min(1.0, max(0.1, (math.log10(n / df) - 2.0) / 3.0)))
-            else:
-                weights.append(0.6 if df <= 2 else 0.4)
-        return min(1.0, sum(sorted(weights, reverse=True)[:3]) / 2.0)
+    def namesakes(self, name: str) -> int:
+        """How many listed persons carry the letters of ``name`` in one of their
+        names (phonetically, as written or given names first): at most one of
+        them can be the traveller, so each gets ``-log2(k)`` bits (a name shared
+        by many listed persons is weak evidence for any one of them)."""
+        rows = [self.index.postings(f"#{k}") for k in _letter_keys(name)]
+        rows = [r for r in rows if len(r)]
+        if not rows:
+            return 1
+        return max(1, len(np.unique(self.owner[np.concatenate(rows)])))
 
-    def match(self, query: PersonQuery, *, threshold: float) -> list[Candidate]:
+    def candidates(self, query: PersonQuery) -> np.ndarray:
+        """The entries worth scoring: ranked by shared name and DOB-aware keys, capped."""
         keys = name_keys(query.name)
         if not keys:
-            return []
+            return np.zeros(0, dtype=np.int64)
+        keys += _query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
-        entries = self.index.candidates(keys, limit=CANDIDATE_LIMIT, max_df=max_df)
-        return self.score_entries(query, entries, threshold=threshold)
+        return self.index.candidates(keys, limit=CANDIDATE_LIMIT, max_df=max_df)
+
+    def match(
+        self, query: PersonQuery, *, threshold: float, warnings: list[str] | None = None
+    ) -> list[Candidate]:
+        """The persons whose match probability reaches ``threshold``.
+
+        Listed persons with exactly the queried name that stay under it (a name
+        too common to tell them apart without a date of birth, or another date
+        of birth) are not reported as hits, but never silently: ``warnings``
+        gets a line saying how many there are and why.
+        """
+        entries = self.candidates(query)
+        held: list[int] = []
+        out = self.score_entries(query, entries, threshold=threshold, held_back=held)
+        if held and warnings is not None:
+            n = len(held)
+            some = f"{n}+" if len(entries) >= CANDIDATE_LIMIT else str(n)
+            why = (
+                "their dates of birth differ from the one given"
+                if query.dob is not None
+                else "the name alone is too common to tell them apart; give a date of birth"
+            )
+            warnings.append(
+                f"{some} listed person(s) with exactly this name not reported as hits: {why}"
+            )
+        return out
+
+    def score_pair(
+        self, query: PersonQuery, entry: int, *, with_reasons: bool = True
+    ) -> PersonScore:
+        """The person model on one (query, listed name) pair: the reference the
+        batch path (``score_entries``) must agree with."""
+        person = int(self.owner[entry])
+        listed_name = self.normalised[entry].as_py() or ""
+        nb, levels = name_bits(query.name, listed_name, self.tf)
+        return self._qualify(query, person, entry, nb, levels, with_reasons=with_reasons)
+
+    def _qualify(
+        self,
+        query: PersonQuery,
+        person: int,
+        entry: int,
+        nb: float,
+        levels: list[tuple[NameLevel, float]],
+        *,
+        with_reasons: bool,
+    ) -> PersonScore:
+        total = nb
+        reasons: list[str] = []
+        if with_reasons:
+            if self.is_alias[entry]:
+                reasons.append(f"alias {self.listed[entry].as_py()}")
+            reasons += [describe(lv, b) for lv, b in levels]
+        k = self.namesakes(query.name)
+        if k > 1:
+            b = -math.log2(k)
+            total += b
+            if with_reasons:
+                reasons.append(f"{k} listed persons' names sound like this name ({b:+.1f})")
+        level = dob_level(query.dob, self.dob_of(person))
+        b = dob_bits(level, query.dob)
+        total += b
+        if with_reasons and level is not None:
+            reasons.append(f"{level} ({b:+.1f})")
+        listed_nat = self.nationalities_of(person) if query.nationality else ()
+        if query.nationality and listed_nat:
+            if query.nationality in listed_nat:
+                lv = MODEL.nationality_listed
+                b = bits(lv.m, lv.u or 1.0)
+                text = f"nationality {query.nationality} ({b:+.1f})"
+            else:
+                lv = MODEL.nationality_not_listed
+                b = bits(lv.m, lv.u or 1.0)
+                text = (
+                    f"nationality {query.nationality} not listed "
+                    f"({', '.join(listed_nat)}) ({b:+.1f})"
+                )
+            total += b
+            reasons.append(text)
+        listed_sex = self.sex_of(person) if query.sex else None
+        if query.sex and listed_sex and "X" not in (query.sex, listed_sex):
+            lv = MODEL.sex_same if query.sex == listed_sex else MODEL.sex_differs
+            b = bits(lv.m, lv.u or 1.0)
+            total += b
+            same = query.sex == listed_sex
+            text = f"sex {query.sex}" if same else f"sex differs (listed {listed_sex})"
+            reasons.append(f"{text} ({b:+.1f})")
+        p = probability(total)
+        alarm = p >= ALARM and level in _DOB_AGREES
+        return PersonScore(total, p, tuple(reasons), alarm, level)
 
     def score_entries(
-        self, query: PersonQuery, entries: np.ndarray, *, threshold: float
+        self,
+        query: PersonQuery,
+        entries: np.ndarray,
+        *,
+        threshold: float,
+        held_back: list[int] | None = None,
     ) -> list[Candidate]:
-        """Score the listed names ``entries`` (indexes into the flat name table) in full.
+        """Score the listed names ``entries`` (indexes into the flat name table).
 
         ``match`` calls it with the candidates of the blocking index; a full scan
         (the reference the index is measured against) calls it with every entry.
+        Persons with exactly the queried name scored under ``threshold`` are
+        appended to ``held_back``.
         """
         if len(entries) == 0:
             return []
-        # A confirming date of birth lifts a name score, so a name a little below the
-        # threshold is still scored when the listed person was born in the year asked;
-        # every other candidate must reach the gate a listed nationality alone allows.
+        entries = np.asarray(entries, dtype=np.int64)
+        keep = self.bound(query, entries) >= bits_for(threshold) - 1e-9
+        entries = entries[keep]
         owner = self.owner[entries]
-        high = name_gate(threshold, False)
-        if query.dob is not None:
-            low = name_gate(threshold, True)
-            gates = np.where(self.dob_year[owner] == query.dob.year, low, high).tolist()
-        else:
-            gates = [high] * len(entries)
-        best: dict[int, tuple[float, int]] = {}
         listed = self.normalised.take(pa.array(entries)).to_pylist()
-        owners = owner.tolist()
-        similarity = names.similarity
+        best: dict[int, tuple[float, int, list[tuple[NameLevel, float]]]] = {}
         qname = query.name
-        for entry, name, person, gate in zip(entries.tolist(), listed, owners, gates, strict=True):
-            s = similarity(qname, name, score_cutoff=gate)
-            if s <= 0.0:
-                continue
-            if person not in best or best[person][0] < s:
-                best[person] = (s, entry)
-        if not best:
-            return []
-        rarity = self.rarity(query.name)
-        normalised = self.normalised
-        persons = list(best)
-        rows = np.asarray(persons, dtype=np.int64)
-        years = self.dob_year[rows].tolist()
-        months = self.dob_month[rows].tolist()
-        days = self.dob_day[rows].tolist()
-        sex_codes = self.sex_codes[rows].tolist()
-        nationalities = self.nationalities.take(pa.array(rows)).to_pylist()
+        tf = self.tf
+        for entry, name, person in zip(entries.tolist(), listed, owner.tolist(), strict=True):
+            nb, levels = name_bits(qname, name or "", tf)
+            if person not in best or best[person][0] < nb:
+                best[person] = (nb, entry, levels)
         out = []
-        for i, person in enumerate(persons):
-            name_s, entry = best[person]
-            dob_s: float | None = None
-            dob_r: str | None = None
-            if query.dob is not None and years[i] > 0:
-                listed_dob = names.PartialDate(years[i], months[i] or None, days[i] or None)
-                dob_s, dob_r = names.dob_similarity(query.dob, listed_dob)
-            code = sex_codes[i]
-            qualifiers = {
-                "dob_score": dob_s,
-                "dob_reason": dob_r,
-                "rarity": rarity,
-                "nationality": query.nationality,
-                "listed_nationalities": tuple(nationalities[i] or ()),
-                "sex": query.sex,
-                "listed_sex": self.sex_values[code] if code >= 0 else None,
-            }
-            # Scored first without reasons: explain() (the same score, with the
-            # reasons) runs only for the few that are hits.
-            if person_score(name_s, (), **qualifiers)[0] < threshold:  # type: ignore[arg-type]
+        for person, (nb, entry, levels) in best.items():
+            s = self._qualify(query, person, entry, nb, levels, with_reasons=False)
+            if s.probability < threshold:
+                if held_back is not None and _same_name(levels):
+                    held_back.append(person)
                 continue
-            listed_name = normalised[entry].as_py()
-            _, name_reasons = names.explain(query.name, listed_name)
-            reasons = tuple(name_reasons)
-            if self.is_alias[entry]:
-                reasons = (f"alias {self.listed[entry].as_py()}", *reasons)
-            score, all_reasons = person_score(name_s, reasons, **qualifiers)  # type: ignore[arg-type]
-            same = listed_name.replace(",", "") == query.name.replace(",", "")
+            s = self._qualify(query, person, entry, nb, levels, with_reasons=True)
+            same = (self.normalised[entry].as_py() or "").replace(",", "") == qname.replace(",", "")
+            reasons = s.reasons + (("alarm-level evidence",) if s.alarm else ())
             out.append(
-                Candidate("persons", person, "exact" if same else "fuzzy", score, all_reasons)
+                Candidate(
+                    "persons",
+                    person,
+                    "exact" if same else "fuzzy",
+                    s.probability,
+                    reasons,
+                    "alarm" if s.alarm else "possible",
+                )
             )
         return out
+
+    def bound(self, query: PersonQuery, entries: np.ndarray) -> np.ndarray:
+        """An upper bound of each entry's bits, computed for all entries at once.
+
+        Name: the listed names are split into parts with Arrow; each distinct
+        part gets the most its level could give (:meth:`_part_bound`), and a
+        name's bound is the sum over its parts (``np.bincount``); left-over
+        parts (dropped, differs) only take bits away, so they count 0.  Names
+        whose letters equal the query's (only the spaces differ) get no bound.
+        DOB: the best level the years allow (numpy over the candidates).
+        Nationality and sex: their best level.
+        """
+        n = len(entries)
+        listed = self.normalised.take(pa.array(entries))
+        plain = pc.replace_substring(listed, ",", "")
+        split = pc.utf8_split_whitespace(plain)
+        parent = pc.list_parent_indices(split).to_numpy()
+        enc = pc.dictionary_encode(pc.list_flatten(split))
+        qtoks = _parse_tokens(query.name)
+        part = np.array(
+            [self._part_bound(qtoks, t) for t in enc.dictionary.to_pylist()], dtype=np.float64
+        )
+        ub = np.bincount(
+            parent, weights=part[enc.indices.to_numpy()] if len(part) else None, minlength=n
+        ).astype(np.float64)
+        forms = pa.array(_letter_forms(query.name))
+        same = np.zeros(n, dtype=bool)
+        given_first = pc.replace_substring_regex(listed, r"^([^,]*), (.*)$", r"\2 \1")
+        for written in (plain, given_first):
+            letters = pc.replace_substring(pc.replace_substring(written, ",", ""), " ", "")
+            same |= pc.is_in(letters, value_set=forms).to_numpy(zero_copy_only=False)
+        ub[same] = np.inf
+        if query.dob is not None:
+            ub += self._dob_bound(query.dob, self.owner[entries])
+        if query.nationality:
+            lv = MODEL.nationality_listed
+            ub += max(0.0, bits(lv.m, lv.u or 1.0))
+        if query.sex:
+            lv = MODEL.sex_same
+            ub += max(0.0, bits(lv.m, lv.u or 1.0))
+        return ub
+
+    def _part_bound(self, qtoks: tuple[str, ...], t: str) -> float:
+        """The most bits listed part ``t`` can add against the query's parts."""
+        if not t:
+            return 0.0
+        if t in names.PARTICLES:
+            return max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
+        tf = self.tf(t)
+        levels = MODEL.name
+        best = 0.0
+        for q in qtoks:
+            if q == t or (len(q) > 1 and len(t) > 1 and (q in t or t in q)):
+                return max(best, bits(levels["exact"].m, tf))
+            if len(q) > 1 and len(t) > 1 and fuzz.partial_ratio(q, t) >= _JOIN_PARTIAL:
+                best = max(best, bits(levels["joined"].m, tf))
+            s, kind = _token_sim(q, t)
+            if s >= TOKEN_FLOOR:
+                lv = _KIND_LEVEL[kind] if kind != EXACT else "exact"
+                u = tf if lv in ("exact", "variant", "joined") else (levels[lv].u or tf)
+                if lv == "near":
+                    u = min(1.0, tf + MODEL.near_u_floor)
+                best = max(best, bits(levels[lv].m, u))
+            elif len(q) > 1 and len(t) > 1 and OSA.distance(q, t, score_cutoff=1) <= 1:
+                best = max(best, bits(levels["near"].m, min(1.0, tf + MODEL.near_u_floor)))
+        return best
+
+    def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
+        years = self.dob_year[owner].astype(np.int64)
+        gap = np.abs(years - dob.year)
+        digits = sum(
+            ((years // 10**k) % 10 != (dob.year // 10**k) % 10).astype(np.int64) for k in range(4)
+        )
+        same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
+        near = max(
+            dob_bits(lv, None)
+            for lv in ("DOB one digit off", "DOB one year off", "DOB two years off")
+        )
+        differs = dob_bits("DOB differs", None)
+        out = np.where(
+            years == dob.year, same_year, np.where((gap <= 2) | (digits == 1), near, differs)
+        )
+        return np.where(years <= 0, 0.0, out)
+
+
+def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:
+    """Whether the name levels say the same name: every part exact, none left over."""
+    return bool(levels) and all(lv.level in ("exact", "agrees") for lv, _ in levels)
+
+
+_JOIN_PARTIAL = 70.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
+
+
+def _parse_tokens(normalised: str) -> tuple[str, ...]:
+    return tuple(normalised.replace(",", "").split())
+
+
+def _letter_forms(normalised: str) -> list[str]:
+    """The query's letters without spaces, as written and with the family part last."""
+    family, comma, given = normalised.partition(", ")
+    forms = [normalised.replace(",", "").replace(" ", "")]
+    if comma:
+        forms.append((given + family).replace(" ", ""))
+    return forms
 
 
 def _int_column(table: pa.Table, name: str) -> np.ndarray:

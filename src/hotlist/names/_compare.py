@@ -1,0 +1,220 @@
+"""Name comparison levels: which level each part of a listed name falls into.
+
+The alignment is :mod:`hotlist.names._similarity`'s (order-free, best first,
+transliteration-aware token scores, joined / split parts); this module names
+the level of every listed part and of every query part left over, and gives
+their bits under :data:`hotlist.names._model.MODEL`.
+
+Left-over parts get a second look the alignment does not give them: a pair of
+left-over parts one edit apart (OSA, so an adjacent transposition is one edit;
+HASNA / HANSA, JON / JOHN) is ``near``, unless it is the other gender's form of
+the name (IVAN / IVANA).  Names whose letters agree and only the spaces differ
+(MARTIN DUBOIS / MARTI NDUBOIS, PierreDupont / PIERRE DUPONT) agree exactly.
+
+>>> [(lv.level, lv.token) for lv in compare("KHAN, IMRAN BIN SALEH", "IMRAN BIN SALEH KHAN")]
+[('exact', 'IMRAN'), ('agrees', 'BIN'), ('exact', 'SALEH'), ('exact', 'KHAN')]
+>>> [(lv.level, lv.token) for lv in compare("IVANOV, SERGEI", "IVANOV, SERGEI PETROVICH")]
+[('exact', 'IVANOV'), ('exact', 'SERGEI'), ('dropped', 'PETROVICH')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from hotlist.names._model import MODEL, Level, PersonModel, bits
+from hotlist.names._similarity import (
+    _PATRONYMICS,
+    ARTICLE,
+    EXACT,
+    INITIAL,
+    JOINED,
+    PHONETIC,
+    ROMAN,
+    SKELETON,
+    TYPO,
+    VARIANT,
+    _align,
+    _gendered,
+    _Name,
+    _parse,
+)
+from hotlist.names._tokens import PARTICLES
+
+__all__ = ["NameLevel", "compare", "name_bits"]
+
+SPACES_DIFFER = "(spaces differ)"
+
+_KIND_LEVEL = {
+    EXACT: "exact",
+    VARIANT: "variant",
+    PHONETIC: "variant",
+    SKELETON: "variant",
+    ROMAN: "variant",
+    ARTICLE: "variant",
+    TYPO: "near",
+    INITIAL: "initial",
+    JOINED: "joined",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameLevel:
+    """One part's level: the listed part (or the query part, for ``extra``), its
+    counterpart, its role in the listed name ("family name", "given name",
+    "name") and the level's key in ``MODEL.name`` / ``MODEL.particle``."""
+
+    level: str
+    token: str
+    other: str
+    role: str
+    particle: bool = False
+
+
+def _role(listed: _Name, j: int) -> str:
+    r = listed.roles[j]
+    return "family name" if r == "F" else "given name" if r == "G" else "name"
+
+
+def _letters(name: _Name) -> list[str]:
+    out = ["".join(name.toks)]
+    if name.comma:
+        out.extend("".join(name.toks[i] for i in order) for order in name.orders)
+    return out
+
+
+def _swapped(
+    q: _Name, c: _Name, items: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]]
+) -> bool:
+    """SAID BIN SALEM / SALEM BIN SAID: the same parts, another father.  A part
+    before the patronymic particle on one side is after it on the other, in
+    every order the names can be read in (as written; given names first)."""
+    for _, kind, lq, lc in items:
+        if kind == EXACT and q.toks[lq[0]] in _PATRONYMICS:
+            pq, pc = lq[0], lc[0]
+            for oq in q.orders:
+                for oc in c.orders:
+                    if not any(
+                        (oq[it[2][0]] < oq[pq]) != (oc[it[3][0]] < oc[pc])
+                        for it in items
+                        if it[2][0] != pq
+                    ):
+                        return False
+            return True
+    return False
+
+
+def compare(query: str, listed: str) -> list[NameLevel]:
+    """The levels of a normalised query name against a normalised listed name
+    (the listed name's parts in its own order, then the query's extra parts)."""
+    q, c = _parse(query), _parse(listed)
+    if not q.toks or not c.toks:
+        return []
+    out: list[NameLevel] = []
+    if q.toks == c.toks or set(_letters(q)) & set(_letters(c)):
+        spaced = SPACES_DIFFER if sorted(q.toks) != sorted(c.toks) else ""
+        for j, tok in enumerate(c.toks):
+            particle = tok in PARTICLES
+            out.append(
+                NameLevel(
+                    "agrees" if particle else "exact", tok, spaced or tok, _role(c, j), particle
+                )
+            )
+        return out
+    items, left_q, left_c = _align(q, c, None)
+    for _, kind, lq, lc in sorted(items, key=lambda it: it[3][0]):
+        other = " ".join(q.toks[i] for i in lq)
+        for j in lc:
+            tok = c.toks[j]
+            if tok in PARTICLES:
+                out.append(NameLevel("agrees", tok, other, _role(c, j), True))
+            else:
+                out.append(NameLevel(_KIND_LEVEL[kind], tok, other, _role(c, j)))
+    if q.patronymic and c.patronymic and _swapped(q, c, items):
+        out.append(NameLevel("patronymic", "", "", "name"))
+    # left-overs: particles, then near pairs (one edit), then differs / dropped / extra
+    rest_c = []
+    for j in left_c:
+        tok = c.toks[j]
+        if tok in PARTICLES:
+            out.append(NameLevel("missing", tok, "", _role(c, j), True))
+        else:
+            rest_c.append(j)
+    rest_q = [i for i in left_q if q.toks[i] not in PARTICLES]
+    for j in list(rest_c):
+        b = c.toks[j]
+        if len(b) < 2:
+            continue
+        for i in rest_q:
+            a = q.toks[i]
+            if len(a) >= 2 and OSA.distance(a, b, score_cutoff=1) <= 1 and not _gendered(a, b):
+                out.append(NameLevel("near", b, a, _role(c, j)))
+                rest_c.remove(j)
+                rest_q.remove(i)
+                break
+    n_differ = min(len(rest_c), len(rest_q))
+    for k, j in enumerate(rest_c):
+        if k < n_differ:
+            out.append(NameLevel("differs", c.toks[j], q.toks[rest_q[k]], _role(c, j)))
+        else:
+            level = "dropped_middle" if _middle(c, j) else "dropped"
+            out.append(NameLevel(level, c.toks[j], "", _role(c, j)))
+    for i in rest_q[n_differ:]:
+        out.append(NameLevel("extra", q.toks[i], "", "name"))
+    return out
+
+
+def _middle(c: _Name, j: int) -> bool:
+    """A middle name or patronymic: a given name after the first; without a comma,
+    a part between the first and the last full part."""
+    full = [i for i, t in enumerate(c.toks) if t not in PARTICLES and len(t) > 1]
+    if c.comma:
+        given = [i for i in full if c.roles[i] == "G"]
+        return bool(given) and j in given[1:]
+    return len(full) > 2 and j in full[1:-1]
+
+
+def level_of(lv: NameLevel, model: PersonModel = MODEL) -> Level:
+    if lv.particle:
+        return model.particle[lv.level]
+    if lv.level == "patronymic":
+        return model.patronymic_swapped
+    return model.name[lv.level]
+
+
+def level_bits(lv: NameLevel, tf: Callable[[str], float], model: PersonModel = MODEL) -> float:
+    """The bits of one level: ``u`` from the part's term frequency where the level
+    is term-frequency adjusted."""
+    level = level_of(lv, model)
+    u = level.u
+    if u is None:
+        u = tf(lv.token)
+        if lv.level == "near":
+            u = min(1.0, u + model.near_u_floor)
+    return bits(level.m, u)
+
+
+def name_bits(
+    query: str, listed: str, tf: Callable[[str], float], model: PersonModel = MODEL
+) -> tuple[float, list[tuple[NameLevel, float]]]:
+    """The summed bits of the name levels and each level with its bits."""
+    parts = [(lv, level_bits(lv, tf, model)) for lv in compare(query, listed)]
+    return sum(b for _, b in parts), parts
+
+
+def describe(lv: NameLevel, b: float) -> str:
+    """A reason a person reads: ``family name exact: KHAN (+9.1)``."""
+    if lv.level == "patronymic":
+        return f"patronymic order differs ({b:+.1f})"
+    if lv.particle:
+        text = "particle" if lv.level == "agrees" else "particle missing"
+        return f"{text}: {lv.token} ({b:+.1f})"
+    level = MODEL.name[lv.level].text
+    if lv.level == "extra":
+        return f"name part not listed: {lv.token} ({b:+.1f})"
+    if lv.level in ("exact", "dropped", "dropped_middle"):
+        spaced = f" {SPACES_DIFFER}" if lv.other == SPACES_DIFFER else ""
+        return f"{lv.role} {level}: {lv.token}{spaced} ({b:+.1f})"
+    return f"{lv.role} {level}: {lv.other} / {lv.token} ({b:+.1f})"

@@ -1,0 +1,188 @@
+"""The person scoring model: Fellegi-Sunter comparison levels, in one frozen place.
+
+How a listed person is scored against a query
+=============================================
+Each field of the pair falls into one *comparison level*; each level has a
+match probability ``m`` (how often a true match lands there: the corruption
+model below) and a non-match probability ``u`` (how often two different people
+land there: value frequencies).  The level adds ``log2(m / u)`` bits of
+evidence (splink's "match weight"); the bits add up with a prior, and the
+total becomes a match probability through the calibration::
+
+    P(match) = 1 / (1 + 2 ** -(SLOPE * (PRIOR_BITS + sum of bits)))
+
+The reasons of a hit are the levels with their bits, a waterfall a person reads
+("family name exact: KHAN +9.1", "DOB differs -7.5").
+
+Name fields (per part of the listed name, after the order-free token alignment
+of :mod:`hotlist.names._similarity`): exact / variant (spelling or
+transliteration) / near (typos, one transposition = one edit) / initial /
+joined-or-split / dropped (a listed part absent from the query; a middle
+name or patronymic is its own level, dropped_middle) / extra (a
+query part absent from the list) / differs (a part against another part).
+``u`` of exact, variant and joined is the term frequency of the part: its
+phonetic key's frequency among the listed names, smoothed towards a population
+prior (a very common part, :func:`~hotlist.names._common.is_common`, is 0.3 %
+of names, any other part 0.03 %) with ``TF_PSEUDO`` pseudo-names, so that in a
+small list the prior speaks and in a large one the list does (splink's
+term-frequency adjustment).  Particles (BIN, AL, VAN, DE...) are parts with a
+small weight of their own.
+
+Namesakes: when ``k`` listed names carry the query's letters (phonetically),
+at most one of them is the traveller: every candidate gets ``-log2(k)`` bits.
+
+DOB levels (``hotlist.names.dob_similarity``): exact / day-month swapped /
+one digit off / year and month / year only / one year off / two years off /
+differs / missing (no bits).  Nationality: listed / not listed / missing.
+Sex: same / differs / missing.
+
+The corruption model (``m``), written down
+------------------------------------------
+The same model generates the development data (``benchmarks/person_devdata.py``):
+per listed name part, a query carries it exactly 86 %, as a spelling or
+transliteration variant 5 %, with a typo (one insertion, deletion,
+substitution or adjacent transposition; OCR confusions) 5 %, as an initial
+1 %, joined with or split from a neighbour 1 %, dropped 5 %, differing 0.5 %;
+a middle name or patronymic (a listed given name after the first, a part
+between the first and the last of a name without a comma) is dropped 30 %
+(Latin passports of Russian citizens carry no patronymic).
+A listed DOB arrives exact 85 %, with day
+and month swapped 2 %, one digit off 4 %, a year off 2 %, only the year (or
+year and month) 3 %, as a placeholder 01-01 / otherwise different 1 %, and is
+missing on the query the rest.  Nationality agrees 90 %; sex 98 %.
+
+Calibration
+-----------
+``PRIOR_BITS`` and ``SLOPE`` are fitted (logistic regression of the label on
+the summed bits) on candidate pairs of the development data, by
+``benchmarks/quality.py --calibrate``; the thresholds are then read off the
+calibrated probability: ``POSSIBLE`` is the least probability reported
+(``check()``'s default ``name_threshold``: ``hotlist.names.MATCH_THRESHOLD``),
+``ALARM`` the least for an alarm-level person hit when the date of birth agrees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+__all__ = [
+    "ALARM",
+    "MODEL",
+    "POSSIBLE",
+    "Level",
+    "PersonModel",
+    "bits",
+    "probability",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One comparison level: ``m`` = P(level | match), ``u`` = P(level | non-match).
+
+    ``u`` of ``None`` means term-frequency adjusted: the caller supplies it."""
+
+    m: float
+    u: float | None
+    text: str
+
+
+def _levels(**kw: Level) -> MappingProxyType[str, Level]:
+    return MappingProxyType(kw)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonModel:
+    """Every weight and threshold of person matching (see the module docstring)."""
+
+    name: MappingProxyType[str, Level] = field(
+        default_factory=lambda: _levels(
+            exact=Level(0.86, None, "exact"),
+            variant=Level(0.05, None, "spelling variant"),
+            near=Level(0.05, None, "near (typo)"),
+            # an initial is a format choice as likely for a non-match (1 %), which then
+            # agrees with the listed first letter one time in fifteen
+            initial=Level(0.01, 0.01 / 15, "initial"),
+            joined=Level(0.01, None, "joined / split"),
+            dropped=Level(0.05, 0.5, "missing"),
+            dropped_middle=Level(0.3, 0.5, "missing"),
+            extra=Level(0.03, 0.5, "not listed"),
+            differs=Level(0.005, 0.9, "differs"),
+        )
+    )
+    particle: MappingProxyType[str, Level] = field(
+        default_factory=lambda: _levels(
+            agrees=Level(0.9, 0.3, "particle"),
+            missing=Level(0.1, 0.4, "particle missing"),
+        )
+    )
+    # near level: u = term frequency + this (short names one edit apart are many)
+    near_u_floor: float = 0.002
+    # term frequency of a one-letter part (an initial against an initial)
+    initial_tf: float = 1.0 / 15
+    patronymic_swapped: Level = Level(0.01, 0.5, "patronymic order differs")
+    dob: MappingProxyType[str, Level] = field(
+        default_factory=lambda: _levels(
+            **{
+                "DOB exact": Level(0.85, 1.0 / (365.25 * 70), "DOB exact"),
+                "DOB day/month swapped": Level(0.02, 1.0 / (365.25 * 70), "DOB day/month swapped"),
+                "DOB one digit off": Level(0.04, 8.0 / (365.25 * 70), "DOB one digit off"),
+                "DOB year and month match": Level(0.02, 1.0 / (12 * 70), "DOB year and month"),
+                "DOB year only": Level(0.03, 1.0 / 70, "DOB year only"),
+                "DOB one year off": Level(0.02, 2.0 / 70, "DOB one year off"),
+                "DOB two years off": Level(0.005, 2.0 / 70, "DOB two years off"),
+                "DOB differs": Level(0.005, 0.9, "DOB differs"),
+            }
+        )
+    )
+    # a placeholder date (1 January) is far more common among non-matches
+    dob_placeholder_u: float = 0.002
+    nationality_listed: Level = Level(0.9, 0.05, "nationality")
+    nationality_not_listed: Level = Level(0.08, 0.95, "nationality not listed")
+    sex_same: Level = Level(0.98, 0.5, "sex")
+    sex_differs: Level = Level(0.02, 0.5, "sex differs")
+    # term frequencies: population prior, smoothed with the list
+    tf_common: float = 0.003
+    tf_other: float = 3e-4
+    tf_pseudo: float = 20_000.0
+    # calibration (benchmarks/quality.py --calibrate)
+    prior_bits: float = -11.0
+    slope: float = 1.0
+
+
+MODEL: Final = PersonModel()
+
+POSSIBLE: Final = 0.85
+"""Least calibrated match probability reported as a person hit (the default
+``name_threshold``; equal to ``hotlist.names.MATCH_THRESHOLD``)."""
+
+ALARM: Final = 0.99
+"""Least match probability for an alarm-level person hit (with a date of birth
+that agrees: exact, swapped or one digit off)."""
+
+
+def bits(m: float, u: float) -> float:
+    """The evidence of one level, ``log2(m / u)``, in bits."""
+    return math.log2(m / max(u, 1e-12))
+
+
+def probability(total_bits: float, model: PersonModel = MODEL) -> float:
+    """The calibrated match probability of summed level bits.
+
+    >>> round(probability(12.0), 3), round(probability(20.0), 4)
+    (0.5, 0.9961)
+    """
+    x = model.slope * (model.prior_bits + total_bits)
+    if x >= 0:
+        return 1.0 / (1.0 + math.pow(2.0, -x))
+    e = math.pow(2.0, x)
+    return e / (1.0 + e)
+
+
+def bits_for(p: float, model: PersonModel = MODEL) -> float:
+    """The summed bits at which the probability is ``p`` (the inverse of :func:`probability`)."""
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log2(p / (1.0 - p)) / model.slope - model.prior_bits
