@@ -227,7 +227,7 @@ def test_mapping_to_unknown_column_is_refused(tmp_path: Path) -> None:
         ("documents.jsonl", b"record_id,x\n", "not JSON"),
         ("documents.arrow", b"definitely not arrow", "Arrow IPC"),
         ("documents.xlsx", b"PK\x03\x04", "unknown extract format"),
-        ("documents.csv", b"record_id,document_number\n1,2\n", "required column"),
+        ("documents.csv", b"record_id,number\n1,2\n", "required column"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: str) -> None:

@@ -8,12 +8,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist.ids import docnum, plate, vin
 from hotlist.schema import SCHEMAS, Dataset
 
 from . import _convert as cv
+from ._searchable import KeyKind, reason_for, unsearchable
 from ._vocab import VOCABULARIES, closest, country_lookup, vocabulary_value
 
 __all__ = ["canonicalise", "duplicate_mask"]
+
+_NULL = pa.scalar(None, pa.string())
 
 _INT8 = pa.int8()
 _INT16 = pa.int16()
@@ -115,6 +119,125 @@ def _name_parts(
     return name, pc.if_else(pc.equal(family, ""), null, family), given
 
 
+def _record_ids(arr: pa.Array | None, n: int, issues: cv.Issues, label: str) -> pa.Array:
+    """record_id as given; a missing one is made from the file and row (and reported)."""
+    ids = cv.text_column(arr, n, "record_id", issues)
+    missing = cv.is_null(ids)
+    if missing.any():
+        made = pa.array([f"{label}:{i + 1}" for i in range(n)], pa.string())
+        ids = pc.if_else(pa.array(~missing), ids, made)
+        issues.warn(
+            missing,
+            "record_id",
+            ids,
+            lambda v: f"missing record_id: loaded as {v!r} (from the file name and row)",
+        )
+    return ids
+
+
+def _key(
+    kind: KeyKind, values: pa.Array, column: str, issues: cv.Issues, *, reject: bool
+) -> tuple[np.ndarray, Callable[[str | None], str]]:
+    """Rows whose ``values`` check() could never match, and the reason of each:
+    rejected here when ``reject``, else the caller decides."""
+    bad, why = unsearchable(kind, values)
+    reason = reason_for(kind, why)
+    if reject:
+        issues.add(bad, column, values, reason)
+    return bad, reason
+
+
+def _list_key(kind: KeyKind, lists: pa.Array, n: int, column: str, issues: cv.Issues) -> pa.Array:
+    """A list column with the entries check() could never match left out (and reported)."""
+    flat = pc.list_flatten(lists)
+    if len(flat) == 0:
+        return lists
+    bad, why = unsearchable(kind, flat)
+    if not bad.any():
+        return lists
+    parents = np.asarray(pc.list_parent_indices(lists).to_numpy(), dtype=np.int64)
+    rows = np.zeros(n, dtype=bool)
+    rows[parents[bad]] = True
+    text = reason_for(kind, why)
+
+    def reason(value: str | None) -> str:
+        entries = [e for e in (value or "").split(";") if e in why]
+        shown = "; ".join(f"{e!r}: {text(e)}" for e in entries) or "an entry"
+        return f"left out of {column}: {shown}"
+
+    issues.warn(rows, column, lists, reason)
+    keep = ~bad
+    counts = np.bincount(parents[keep], minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep))).cast(lists.type)
+
+
+def _row_keys(dataset: Dataset, out: dict[str, pa.Array]) -> pa.Array:
+    """What a record is searched by, as one string: two rows with one record_id and
+    the same key add nothing to each other; with different keys both are searchable."""
+    if dataset == "documents":
+        parts = [
+            docnum.compact_array(out["document_number"]),
+            pc.cast(out["issuing_country"], pa.string()),
+        ]
+    elif dataset == "vehicles":
+        parts = [vin.compact_array(out["vin"]), plate.compact_array(out["plate"])]
+    else:
+        parts = [
+            out["name"],
+            out["date_of_birth"],
+            pc.binary_join(out["aliases"], ";"),
+            pc.binary_join(out["document_numbers"], ";"),
+        ]
+    return pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace")
+
+
+def _duplicates(ids: pa.Array, keys: pa.Array, usable: np.ndarray, issues: cv.Issues) -> pa.Array:
+    """A later row with an earlier row's record_id: rejected when it is searched by the
+    same key (nothing is lost), else loaded under ``<id>#<row>`` and reported."""
+    dup, first = duplicate_mask(ids, usable)
+    if not dup.any():
+        return ids
+    id_list = ids.to_pylist()
+    key_list = keys.to_pylist()
+    seen: dict[str, set[str]] = {}
+    for v, row in first.items():
+        seen[v] = {key_list[row - 1]}
+    repeat = np.zeros(len(ids), dtype=bool)
+    renamed = np.zeros(len(ids), dtype=bool)
+    new_ids = list(id_list)
+    for i in np.nonzero(dup)[0].tolist():
+        v = id_list[i]
+        keys_seen = seen[v]
+        if key_list[i] in keys_seen:
+            repeat[i] = True
+        else:
+            keys_seen.add(key_list[i])
+            renamed[i] = True
+            new_ids[i] = f"{v}#{i + 1}"
+    issues.add(
+        repeat,
+        "record_id",
+        ids,
+        lambda v: (
+            f"duplicate record_id: row {first.get(v or '', '?')} has it already, searched"
+            " by the same key (the first one is kept)"
+        ),
+    )
+    out = pa.array(new_ids, pa.string())
+    issues.warn(
+        renamed,
+        "record_id",
+        ids,
+        lambda v: (
+            f"duplicate record_id: row {first.get(v or '', '?')} has it already with another"
+            " key; this record is loaded as <record_id>#<row>"
+        ),
+    )
+    return out
+
+
 def canonicalise(
     dataset: Dataset,
     columns: dict[str, pa.Array],
@@ -122,15 +245,27 @@ def canonicalise(
     issues: cv.Issues,
     *,
     dob_lenient: Callable[[str], tuple[int | None, int | None, int | None] | None] | None = None,
+    label: str = "row",
 ) -> pa.Table:
-    """All ``n`` rows in the canonical schema (rejected ones included; filter afterwards)."""
+    """All ``n`` rows in the canonical schema (rejected ones included; filter afterwards).
+
+    A row is rejected only when it cannot be searched: no document number, no VIN
+    and no plate, no name, or a key check() would refuse.  Any other problem is a
+    warning and the value is left out.
+    """
     get = columns.get
     out: dict[str, pa.Array] = {}
-    out["record_id"] = cv.text_column(get("record_id"), n, "record_id", issues, required=True)
+    out["record_id"] = _record_ids(get("record_id"), n, issues, label)
     if dataset == "documents":
-        out["document_number"] = cv.text_column(
-            get("document_number"), n, "document_number", issues, required=True
+        number = cv.text_column(get("document_number"), n, "document_number", issues)
+        issues.add(
+            cv.is_null(number),
+            "document_number",
+            None,
+            "no document number: a document cannot be searched without one",
         )
+        _key("document", number, "document_number", issues, reject=True)
+        out["document_number"] = number
         out["issuing_country"] = _country(
             get("issuing_country"), n, "issuing_country", issues, required=True
         )
@@ -148,10 +283,35 @@ def canonicalise(
         out["expires_on"] = cv.date_column(get("expires_on"), n, "expires_on", issues)
         out["notes"] = cv.text_column(get("notes"), n, "notes", issues)
     elif dataset == "vehicles":
-        out["vin"] = cv.text_column(get("vin"), n, "vin", issues)
-        out["plate"] = cv.text_column(get("plate"), n, "plate", issues)
-        neither = cv.is_null(out["vin"]) & cv.is_null(out["plate"])
-        issues.add(neither, "vin", None, "no vin or plate: a vehicle needs at least one")
+        vins = cv.text_column(get("vin"), n, "vin", issues)
+        plates = cv.text_column(get("plate"), n, "plate", issues)
+        vin_bad, vin_text = _key("vin", vins, "vin", issues, reject=False)
+        plate_bad, plate_text = _key("plate", plates, "plate", issues, reject=False)
+        vin_ok = ~cv.is_null(vins) & ~vin_bad
+        plate_ok = ~cv.is_null(plates) & ~plate_bad
+        neither = ~vin_ok & ~plate_ok
+        issues.add(neither & vin_bad, "vin", vins, vin_text)
+        issues.add(neither & ~vin_bad & plate_bad, "plate", plates, plate_text)
+        issues.add(
+            neither & ~vin_bad & ~plate_bad,
+            "vin",
+            None,
+            "no vin or plate: a vehicle needs at least one",
+        )
+        issues.warn(
+            vin_bad & ~neither,
+            "vin",
+            vins,
+            lambda v: f"{vin_text(v)}; loaded without it (found by its plate)",
+        )
+        issues.warn(
+            plate_bad & ~neither,
+            "plate",
+            plates,
+            lambda v: f"{plate_text(v)}; loaded without it (found by its VIN)",
+        )
+        out["vin"] = pc.if_else(pa.array(vin_bad & ~neither), _NULL, vins)
+        out["plate"] = pc.if_else(pa.array(plate_bad & ~neither), _NULL, plates)
         out["registration_country"] = _country(
             get("registration_country"), n, "registration_country", issues
         )
@@ -171,8 +331,10 @@ def canonicalise(
             None,
             "no name: a person needs a name, or a family_name and given_names",
         )
+        _key("name", name, "name", issues, reject=True)
         out["name"], out["family_name"], out["given_names"] = name, family, given
-        out["aliases"] = cv.list_column(get("aliases"), n, "aliases", issues)
+        aliases = cv.list_column(get("aliases"), n, "aliases", issues)
+        out["aliases"] = _list_key("name", aliases, n, "aliases", issues)
         dob, year, month, day = cv.partial_date_column(
             get("date_of_birth"), n, "date_of_birth", issues, lenient=dob_lenient
         )
@@ -195,22 +357,14 @@ def canonicalise(
         out["notice_type"] = _closed(get("notice_type"), n, "notice_type", issues, required=True)
         for col in ("offences", "caution"):
             out[col] = cv.text_column(get(col), n, col, issues)
-        out["document_numbers"] = cv.list_column(
-            get("document_numbers"), n, "document_numbers", issues
-        )
+        numbers = cv.list_column(get("document_numbers"), n, "document_numbers", issues)
+        out["document_numbers"] = _list_key("document", numbers, n, "document_numbers", issues)
         out["issuing_authority"] = cv.text_column(
             get("issuing_authority"), n, "issuing_authority", issues
         )
 
-    dup, first = duplicate_mask(out["record_id"], ~issues.rejected())
-    issues.add(
-        dup,
-        "record_id",
-        out["record_id"],
-        lambda v: (
-            f"duplicate record_id: row {first.get(v or '', '?')} has it already"
-            " (the first one is kept)"
-        ),
+    out["record_id"] = _duplicates(
+        out["record_id"], _row_keys(dataset, out), ~issues.rejected(), issues
     )
     schema = SCHEMAS[dataset]
     return pa.Table.from_arrays([out[f.name] for f in schema], schema=schema)

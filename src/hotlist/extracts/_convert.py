@@ -36,6 +36,7 @@ LIST_SEPARATORS = r"[;|]"
 Reason = Callable[[str | None], str]
 
 DATE_FORMATS = "YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY"
+MISSING = "missing value (the record is loaded without it)"
 _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ][0-9:.+\-Z]*)?$"
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
 _DMY = r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})$"
@@ -46,26 +47,72 @@ _DATE_SHAPE = re.compile(
 )
 
 
+# Warnings kept in detail per file; beyond this only their number is kept.
+MAX_WARNINGS = 10_000
+
+
 @dataclass
 class Issues:
-    """The rows a file cannot load, with the first reason found for each.
+    """The rows a file cannot load (``add``), with the first reason found for each,
+    and the problems of rows that load all the same (``warn``).
 
-    Checks are added in column order; a rejected row is reported once, for the
-    first check that caught it, with the other columns that were wrong named.
+    A row is rejected only when it cannot be searched (no usable key); any other
+    problem is a warning: the value is left out (null) and the row loads.  Checks
+    are added in column order; a rejected row is reported once, for the first check
+    that caught it, with the other columns that were wrong named.
     """
 
     n: int
     checks: list[tuple[np.ndarray, str | None, pa.Array | None, Reason]] = field(
         default_factory=list
     )
+    warnings: list[tuple[np.ndarray, str | None, pa.Array | None, Reason]] = field(
+        default_factory=list
+    )
 
     def add(
         self, mask: np.ndarray, column: str | None, values: pa.Array | None, reason: Reason | str
     ) -> None:
+        """Reject the rows of ``mask``."""
         if not mask.any():
             return
         why: Reason = reason if callable(reason) else _constant(reason)
         self.checks.append((mask, column, values, why))
+
+    def warn(
+        self, mask: np.ndarray, column: str | None, values: pa.Array | None, reason: Reason | str
+    ) -> None:
+        """Report a problem of the rows of ``mask``, which still load."""
+        if not mask.any():
+            return
+        why: Reason = reason if callable(reason) else _constant(reason)
+        self.warnings.append((mask, column, values, why))
+
+    def warned(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        for mask, *_ in self.warnings:
+            out |= mask
+        return out
+
+    def warning_problems(
+        self, file: str, keep: np.ndarray, limit: int = MAX_WARNINGS
+    ) -> tuple[list[RowProblem], int]:
+        """The warnings of the rows in ``keep`` (row order, then column order), at most
+        ``limit`` of them, and how many there are in all."""
+        found: list[tuple[int, int, RowProblem]] = []
+        total = 0
+        cache: dict[tuple[int, str | None], str] = {}
+        for k, (mask, column, values, why) in enumerate(self.warnings):
+            rows = np.nonzero(mask & keep)[0]
+            total += int(rows.size)
+            for i in rows[: max(0, limit)].tolist():
+                value = _as_text(values[i].as_py()) if values is not None else None
+                reason = cache.get((k, value))
+                if reason is None:
+                    reason = cache[(k, value)] = why(value)
+                found.append((i, k, RowProblem(file, i + 1, column, value, reason)))
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [p for _, _, p in found[:limit]], total
 
     def rejected(self) -> np.ndarray:
         out = np.zeros(self.n, dtype=bool)
@@ -199,8 +246,6 @@ def code_column(
     """
     out_type = pa.dictionary(index_type, pa.string())
     if arr is None:
-        if required:
-            issues.add(np.ones(n, dtype=bool), column, None, "missing required value")
         return pa.nulls(n, out_type)
     idx, distinct = _distinct(arr)
     mapped = [None if v is None else normalise(v) for v in distinct]
@@ -217,8 +262,8 @@ def code_column(
     )
     out_idx = lut[idx]  # idx == -1 picks the trailing -1
     if required:
-        issues.add((idx == -1) | (out_idx == -1), column, None, "missing required value")
-    issues.add(out_idx == -2, column, arr, unknown)
+        issues.warn((idx == -1) | (out_idx == -1), column, None, MISSING)
+    issues.warn(out_idx == -2, column, arr, unknown)
     indices = pa.array(np.where(out_idx < 0, 0, out_idx), type=index_type, mask=out_idx < 0)
     return pa.DictionaryArray.from_arrays(indices, pa.array(codes, pa.string()))
 
@@ -278,14 +323,12 @@ def date_column(
 ) -> pa.Array:
     """date32 from dates, timestamps or text (ISO, YYYYMMDD, DD.MM.YYYY, DD/MM/YYYY)."""
     if arr is None:
-        if required:
-            issues.add(np.ones(n, dtype=bool), column, None, "missing required value")
         return pa.nulls(n, pa.date32())
     t = arr.type
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         out = pc.cast(arr, pa.date32())
         if required:
-            issues.add(is_null(out), column, None, "missing required value")
+            issues.warn(is_null(out), column, None, MISSING)
         return out
     enc = pc.dictionary_encode(clean_text(arr))
     dictionary = enc.dictionary
@@ -297,8 +340,8 @@ def date_column(
     out = pc.take(parsed, enc.indices)
     missing = is_null(enc.indices)
     if required:
-        issues.add(missing, column, None, "missing required value")
-    issues.add(is_null(out) & ~missing, column, arr, date_reason)
+        issues.warn(missing, column, None, MISSING)
+    issues.warn(is_null(out) & ~missing, column, arr, date_reason)
     return out
 
 
@@ -340,7 +383,7 @@ def partial_date_column(
     day = pa.array(d.astype(np.int8), mask=~good | (d == 0))
     missing = is_null(enc.indices)
     bad = ~missing & ~to_numpy_bool(pc.take(pa.array(good), enc.indices).fill_null(True))
-    issues.add(bad, column, arr, date_reason)
+    issues.warn(bad, column, arr, date_reason)
     return (
         text,
         pc.take(year, enc.indices),
@@ -360,7 +403,7 @@ def year_column(arr: pa.Array | None, n: int, column: str, issues: Issues) -> pa
     in_range = pc.and_(pc.greater_equal(values, 1886), pc.less_equal(values, 2100))
     good = pc.and_(ok, in_range)
     missing = is_null(text)
-    issues.add(
+    issues.warn(
         ~missing & ~to_numpy_bool(good.fill_null(True)),
         column,
         arr,
@@ -413,7 +456,7 @@ def list_column(
             bad_rows = np.zeros(n, dtype=bool)
             bad_rows[parents[unknown_entry]] = True
             assert unknown is not None
-            issues.add(bad_rows, column, arr, unknown)
+            issues.warn(bad_rows, column, arr, unknown)
         flat = mapped_flat
         keep &= ~unknown_entry
     counts = np.bincount(parents[keep], minlength=n)

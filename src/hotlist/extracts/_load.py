@@ -16,7 +16,7 @@ from hotlist._errors import ExtractError, RowProblem
 from hotlist.schema import DATASETS, REQUIRED_COLUMNS, SCHEMAS, Dataset
 
 from . import _convert as cv
-from ._canonical import canonicalise
+from ._canonical import _row_keys, canonicalise
 from ._columns import key, resolve
 from ._formats import EXTENSIONS, read_raw
 from ._report import DatasetReport, LoadReport
@@ -33,9 +33,11 @@ _TEXT_COLUMNS = {
 
 @dataclass(frozen=True)
 class ExtractResult:
-    """One file read: the loaded rows in the canonical schema and one problem per rejected row.
+    """One file read: the loaded rows in the canonical schema, one problem per
+    rejected row, and the problems of rows loaded all the same (``warnings``).
 
-    ``rows`` holds the 1-based data-row number, in the file, of each loaded row.
+    ``rows`` holds the 1-based data-row number, in the file, of each loaded row;
+    ``loaded_with_problems`` counts the loaded rows that have warnings.
     """
 
     file: str
@@ -46,6 +48,11 @@ class ExtractResult:
     problems: list[RowProblem]
     rows: np.ndarray
     notes: list[str] = field(default_factory=list)
+    # problems of rows that loaded all the same (a value left out), row order
+    warnings: list[RowProblem] = field(default_factory=list)
+    loaded_with_problems: int = 0
+    # what each loaded row is searched by (to tell a repeated record from another one)
+    keys: pa.Array | None = None
 
     @property
     def loaded(self) -> int:
@@ -88,10 +95,19 @@ def _dob_lenient() -> Callable[[str], tuple[int | None, int | None, int | None] 
     return lenient
 
 
+# The columns a record is searched by: a file without them cannot be used (a wrong
+# mapping); every other column may be missing and the rows load without it.
+_DESCRIPTIVE = {ds: tuple(c for c in REQUIRED_COLUMNS[ds] if c != "record_id") for ds in DATASETS}
+# Canonical columns whose undecodable bytes reject the row (it could not be searched).
+_KEY_COLUMNS = {"document_number", "vin", "plate", "name", "family_name", "given_names"}
+
+
 def _check_required(
     dataset: Dataset, sources: Mapping[str, str], names: Sequence[str], file: str
 ) -> None:
-    missing = [c for c in REQUIRED_COLUMNS[dataset] if c not in sources]
+    missing = []
+    if dataset == "documents" and "document_number" not in sources:
+        missing.append("document_number")
     if dataset == "vehicles" and "vin" not in sources and "plate" not in sources:
         missing.append("vin or plate")
     if dataset == "persons" and not ({"name", "family_name", "given_names"} & set(sources)):
@@ -102,6 +118,52 @@ def _check_required(
             f"{', '.join(map(repr, names)) or 'no columns'} (use mapping= to rename columns)",
             file=file,
         )
+
+
+def _missing_columns(dataset: Dataset, sources: Mapping[str, str], file: str) -> list[str]:
+    notes = []
+    if "record_id" not in sources:
+        notes.append(
+            f"{file}: no record_id column: each record's id is made from the file name and row"
+        )
+    absent = [c for c in _DESCRIPTIVE[dataset] if c != "record_id" and c not in sources]
+    if dataset == "documents" and absent:
+        notes.append(
+            f"{file}: column(s) {', '.join(absent)} missing: every row is loaded without them"
+        )
+    if dataset == "persons" and "notice_type" not in sources:
+        notes.append(f"{file}: column notice_type missing: every row is loaded without it")
+    return notes
+
+
+def _as_text(name: str, arr: pa.Array, issues: cv.Issues) -> pa.Array:
+    """A binary column (Parquet BYTE_ARRAY without a UTF-8 annotation) as text; a
+    value that is not UTF-8 is left out and reported (the row is rejected when the
+    column is one it is searched by)."""
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
+        return arr
+    try:
+        return pc.cast(arr, pa.string())
+    except pa.ArrowInvalid:
+        pass
+    values: list[str | None] = []
+    bad = np.zeros(len(arr), dtype=bool)
+    for i, v in enumerate(arr.to_pylist()):
+        if v is None:
+            values.append(None)
+            continue
+        try:
+            values.append(v.decode("utf-8"))
+        except UnicodeDecodeError:
+            values.append(None)
+            bad[i] = True
+    shown = pa.array([v.hex() if v is not None else None for v in arr.to_pylist()], pa.string())
+    why = "bytes that are not UTF-8 text"
+    if name in _KEY_COLUMNS:
+        issues.add(bad, name, shown, lambda _v: f"malformed value: {why} (shown in hex)")
+    else:
+        issues.warn(bad, name, shown, lambda _v: f"{why} (shown in hex): loaded without it")
+    return pa.array(values, pa.string())
 
 
 def read_extract(
@@ -137,18 +199,24 @@ def read_extract(
     raw = read_raw(p, select, delimiter=delimiter, is_text=is_text)
     resolved = state["resolved"]
     n = raw.table.num_rows
-    arrays: dict[str, pa.Array] = {}
-    for canonical, source in resolved.sources.items():
-        col = raw.table.column(source)
-        arrays[canonical] = col.chunk(0) if col.num_chunks == 1 else pa.concat_arrays(col.chunks)
     issues = cv.Issues(n)
     if raw.malformed:
         mask = np.zeros(n, dtype=bool)
         mask[list(raw.malformed)] = True
         issues.add(mask, None, None, "malformed row")
+    arrays: dict[str, pa.Array] = {}
+    for canonical, source in resolved.sources.items():
+        col = raw.table.column(source)
+        arr = col.chunk(0) if col.num_chunks == 1 else pa.concat_arrays(col.chunks)
+        arrays[canonical] = _as_text(canonical, arr, issues)
     try:
         table = canonicalise(
-            dataset, arrays, n, issues, dob_lenient=_dob_lenient() if dataset == "persons" else None
+            dataset,
+            arrays,
+            n,
+            issues,
+            dob_lenient=_dob_lenient() if dataset == "persons" else None,
+            label=p.name,
         )
     except TypeError as e:
         raise ExtractError(f"a column cannot be used: {e}", file=file) from e
@@ -161,10 +229,21 @@ def read_extract(
             for p in problems
         ]
     keep = ~issues.rejected()
+    if n and not keep.any():
+        raise ExtractError(
+            f"no row can be searched: all {n:,} rows are rejected (a wrong mapping= or "
+            "delimiter?); the first reasons:",
+            file=file,
+            problems=problems,
+        )
+    warnings, warning_count = issues.warning_problems(file, keep)
+    with_problems = int((issues.warned() & keep).sum())
     rows = np.nonzero(keep)[0] + 1
+    keys = _row_keys(dataset, {c: table.column(c).combine_chunks() for c in table.column_names})
     if not keep.all():
         table = table.filter(pa.array(keep))
-    notes = []
+        keys = keys.filter(pa.array(keep))
+    notes = _missing_columns(dataset, resolved.sources, file)
     if resolved.ignored:
         notes.append(
             f"{file}: columns ignored (not in the {dataset} schema): {', '.join(resolved.ignored)}"
@@ -176,7 +255,24 @@ def read_extract(
         )
     if raw.delimiter and delimiter is None and raw.delimiter != ",":
         notes.append(f"{file}: delimiter {raw.delimiter!r} (sniffed)")
-    return ExtractResult(file, dataset, raw.format, table, n, problems, rows, notes)
+    if warning_count > len(warnings):
+        notes.append(
+            f"{file}: {warning_count:,} problems of loaded rows; the first "
+            f"{len(warnings):,} are listed"
+        )
+    return ExtractResult(
+        file,
+        dataset,
+        raw.format,
+        table,
+        n,
+        problems,
+        rows,
+        notes,
+        warnings=warnings,
+        loaded_with_problems=with_problems,
+        keys=keys,
+    )
 
 
 def _suffixes() -> tuple[str, ...]:
@@ -278,21 +374,33 @@ def load_datasets(
         dr = DatasetReport(dataset=dataset)
         parts: list[pa.Table] = []
         seen_ids: list[pa.Array] = []
+        seen_keys: list[pa.Array] = []
         seen_at: list[tuple[str, np.ndarray]] = []
         for path in files:
             result = read_extract(path, dataset, mapping=_mapping_for(mapping, dataset))
             table, problems = result.table, list(result.problems)
+            warnings, with_problems = list(result.warnings), result.loaded_with_problems
+            keys, rows = result.keys, result.rows
             if seen_ids and table.num_rows:
-                table, problems = _cross_file_duplicates(result, seen_ids, seen_at)
+                table, keys, rows, dup_problems, dup_warnings = _cross_file_duplicates(
+                    result, seen_ids, seen_keys, seen_at
+                )
+                problems = sorted([*problems, *dup_problems], key=lambda p: p.row)
+                warned_rows = {w.row for w in warnings}
+                with_problems += len({w.row for w in dup_warnings} - warned_rows)
+                with_problems -= len({p.row for p in dup_problems} & warned_rows)
+                warnings = sorted([*warnings, *dup_warnings], key=lambda p: p.row)
+                warnings = [w for w in warnings if w.row not in {p.row for p in dup_problems}]
             parts.append(table)
             seen_ids.append(table.column("record_id").combine_chunks())
-            seen_at.append(
-                (result.file, result.rows if table is result.table else _kept_rows(result, table))
-            )
+            seen_keys.append(keys if keys is not None else pa.nulls(table.num_rows, pa.string()))
+            seen_at.append((result.file, rows))
             dr.files.append(result.file)
             dr.read += result.read
             dr.loaded += table.num_rows
+            dr.loaded_with_problems += with_problems
             dr.problems.extend(problems)
+            dr.warnings.extend(warnings)
             dr.notes.extend(result.notes)
         tables[dataset] = (
             pa.concat_tables(parts)
@@ -310,40 +418,72 @@ def load_datasets(
     return tables, report
 
 
-def _kept_rows(result: ExtractResult, table: pa.Table) -> np.ndarray:
-    ids = table.column("record_id").combine_chunks()
-    keep = cv.to_numpy_bool(pc.is_in(result.table.column("record_id"), value_set=ids))
-    rows: np.ndarray = result.rows[keep]
-    return rows
-
-
 def _cross_file_duplicates(
-    result: ExtractResult, seen_ids: list[pa.Array], seen_at: list[tuple[str, np.ndarray]]
-) -> tuple[pa.Table, list[RowProblem]]:
-    """Drop rows whose record_id an earlier file of the dataset already loaded."""
+    result: ExtractResult,
+    seen_ids: list[pa.Array],
+    seen_keys: list[pa.Array],
+    seen_at: list[tuple[str, np.ndarray]],
+) -> tuple[pa.Table, pa.Array | None, np.ndarray, list[RowProblem], list[RowProblem]]:
+    """Rows whose record_id an earlier file of the dataset already loaded: dropped when
+    searched by the same key as that record (nothing is lost), else loaded under
+    ``<id>#<file>:<row>`` and reported."""
     earlier = pa.concat_arrays(seen_ids)
+    earlier_keys = pa.concat_arrays(seen_keys).to_pylist()
     ids = result.table.column("record_id").combine_chunks()
     where = pc.index_in(ids, value_set=earlier)
     dup = cv.to_numpy_bool(pc.is_valid(where))
+    keys = result.keys
     if not dup.any():
-        return result.table, list(result.problems)
+        return result.table, keys, result.rows, [], []
     positions = np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.float64)
     bounds = np.cumsum([len(rows) for _, rows in seen_at])
-    problems = list(result.problems)
+    problems: list[RowProblem] = []
+    warnings: list[RowProblem] = []
     id_values = ids.to_pylist()
+    key_values = keys.to_pylist() if keys is not None else [None] * len(id_values)
+    drop = np.zeros(len(id_values), dtype=bool)
+    new_ids = list(id_values)
+    name = Path(result.file).name
     for i in np.nonzero(dup)[0].tolist():
         pos = int(positions[i])
         k = int(np.searchsorted(bounds, pos, side="right"))
         file, rows = seen_at[k]
         first = int(rows[pos - (bounds[k - 1] if k else 0)])
-        problems.append(
-            RowProblem(
-                result.file,
-                int(result.rows[i]),
-                "record_id",
-                id_values[i],
-                f"duplicate record_id: {file} row {first} has it already (the first one is kept)",
+        row = int(result.rows[i])
+        if key_values[i] is not None and key_values[i] == earlier_keys[pos]:
+            drop[i] = True
+            problems.append(
+                RowProblem(
+                    result.file,
+                    row,
+                    "record_id",
+                    id_values[i],
+                    f"duplicate record_id: {file} row {first} has it already, searched by the"
+                    " same key (the first one is kept)",
+                )
             )
-        )
-    problems.sort(key=lambda p: p.row)
-    return result.table.filter(pa.array(~dup)), problems
+        else:
+            new_ids[i] = f"{id_values[i]}#{name}:{row}"
+            warnings.append(
+                RowProblem(
+                    result.file,
+                    row,
+                    "record_id",
+                    id_values[i],
+                    f"duplicate record_id: {file} row {first} has it already with another key;"
+                    f" this record is loaded as {new_ids[i]!r}",
+                )
+            )
+    table = result.table.set_column(
+        result.table.schema.get_field_index("record_id"),
+        result.table.schema.field("record_id"),
+        pa.array(new_ids, pa.string()),
+    )
+    keep = pa.array(~drop)
+    return (
+        table.filter(keep),
+        keys.filter(keep) if keys is not None else None,
+        result.rows[~drop],
+        problems,
+        warnings,
+    )

@@ -17,7 +17,12 @@ def _kind(reason: str) -> str:
 
 
 class DatasetReport(BaseModel):
-    """One dataset: the files it came from, counts, and one problem per rejected row."""
+    """One dataset: the files it came from, counts, one problem per rejected row
+    (``problems``) and the problems of rows loaded all the same (``warnings``).
+
+    A row is rejected only when it cannot be searched; ``loaded_with_problems``
+    counts the loaded rows that have at least one warning.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -25,7 +30,9 @@ class DatasetReport(BaseModel):
     files: list[str] = Field(default_factory=list)
     read: int = 0
     loaded: int = 0
+    loaded_with_problems: int = 0
     problems: list[RowProblem] = Field(default_factory=list)
+    warnings: list[RowProblem] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]
@@ -36,11 +43,12 @@ class DatasetReport(BaseModel):
 
 
 class LoadReport(BaseModel):
-    """Every dataset of one load; ``read == loaded + rejected`` per dataset and in total.
+    """Every dataset of one load; ``read == loaded + rejected`` per dataset and in total,
+    and ``loaded_with_problems`` of the loaded rows have warnings.
 
     >>> r = LoadReport(datasets={"documents": DatasetReport(dataset="documents", read=3, loaded=3)})
     >>> r.summary()["total"]
-    {'read': 3, 'loaded': 3, 'rejected': 0}
+    {'read': 3, 'loaded': 3, 'loaded_with_problems': 0, 'rejected': 0}
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -60,6 +68,11 @@ class LoadReport(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def loaded_with_problems(self) -> int:
+        return sum(d.loaded_with_problems for d in self.datasets.values())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def rejected(self) -> int:
         return sum(d.rejected for d in self.datasets.values())
 
@@ -74,6 +87,11 @@ class LoadReport(BaseModel):
         return [p for d in self.datasets.values() for p in d.problems]
 
     @property
+    def warnings(self) -> list[RowProblem]:
+        """The problems of loaded rows (a value left out), dataset by dataset, row order."""
+        return [w for d in self.datasets.values() for w in d.warnings]
+
+    @property
     def ok(self) -> bool:
         return self.rejected == 0
 
@@ -84,24 +102,39 @@ class LoadReport(BaseModel):
                 "files": list(d.files),
                 "read": d.read,
                 "loaded": d.loaded,
+                "loaded_with_problems": d.loaded_with_problems,
                 "rejected": d.rejected,
                 "problems_by_kind": dict(Counter(_kind(p.reason) for p in d.problems)),
+                "warnings_by_kind": dict(Counter(_kind(w.reason) for w in d.warnings)),
             }
             for name, d in self.datasets.items()
         }
         return {
             "datasets": per,
-            "total": {"read": self.read, "loaded": self.loaded, "rejected": self.rejected},
+            "total": {
+                "read": self.read,
+                "loaded": self.loaded,
+                "loaded_with_problems": self.loaded_with_problems,
+                "rejected": self.rejected,
+            },
             "notes": [*self.notes, *(n for d in self.datasets.values() for n in d.notes)],
         }
 
     def to_text(self, *, limit: int = 20) -> str:
-        """A few lines a person reads: counts per dataset, then the first problems."""
-        lines = [f"{'dataset':<10} {'read':>10} {'loaded':>10} {'rejected':>10}  files"]
+        """A few lines a person reads: counts per dataset, then the first problems
+        (rows rejected) and the first warnings (rows loaded with problems)."""
+        head = f"{'read':>10} {'loaded':>10} {'w/problems':>10} {'rejected':>10}"
+        lines = [f"{'dataset':<10} {head}  files"]
         for name, d in self.datasets.items():
             files = ", ".join(d.files) or "-"
-            lines.append(f"{name:<10} {d.read:>10,} {d.loaded:>10,} {d.rejected:>10,}  {files}")
-        lines.append(f"{'total':<10} {self.read:>10,} {self.loaded:>10,} {self.rejected:>10,}")
+            lines.append(
+                f"{name:<10} {d.read:>10,} {d.loaded:>10,} {d.loaded_with_problems:>10,}"
+                f" {d.rejected:>10,}  {files}"
+            )
+        lines.append(
+            f"{'total':<10} {self.read:>10,} {self.loaded:>10,} {self.loaded_with_problems:>10,}"
+            f" {self.rejected:>10,}"
+        )
         notes = [
             *self.notes,
             *(f"{d.dataset}: {n}" for d in self.datasets.values() for n in d.notes),
@@ -110,9 +143,22 @@ class LoadReport(BaseModel):
             lines += ["", "notes:", *(f"  - {n}" for n in notes)]
         problems = self.problems
         if problems:
-            lines += ["", f"problems ({len(problems):,}):", *(f"  - {p}" for p in problems[:limit])]
+            lines += [
+                "",
+                f"rejected ({len(problems):,}, not searchable):",
+                *(f"  - {p}" for p in problems[:limit]),
+            ]
             if len(problems) > limit:
                 lines.append(f"  ... and {len(problems) - limit:,} more")
+        warnings = self.warnings
+        if warnings:
+            lines += [
+                "",
+                f"loaded with problems ({self.loaded_with_problems:,} rows):",
+                *(f"  - {w}" for w in warnings[:limit]),
+            ]
+            if len(warnings) > limit:
+                lines.append(f"  ... and {len(warnings) - limit:,} more")
         return "\n".join(lines)
 
     def __str__(self) -> str:

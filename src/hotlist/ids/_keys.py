@@ -2,11 +2,18 @@
 the scalar function (``str.translate``) and by its Arrow twin, so that the index
 side and the query side can never drift apart (STYLE point 4).
 
-A key is built in two steps, each defined once here:
+A key is built in steps, each defined once here:
 
+0. text that is not ASCII is first folded (:func:`fold`): compatibility forms to
+   their plain form (NFKC: full-width ``１２３`` is ``123``), every Unicode space to
+   a space, every dash to ``-``, and invisible format characters (zero-width space,
+   word joiner, byte-order mark, soft hyphen) deleted;
 1. delete a fixed set of separator characters;
 2. map ASCII bytes one to one (upper case, OCR classes).  Non-ASCII characters
-   pass through unchanged, so validation still sees them.
+   left after folding pass through unchanged, so validation still sees them.
+
+Extract values and query values go through these same steps, so a listed value
+is always found by checking that same value.
 
 The Arrow twin does step 1 with one ``pyarrow.compute`` regex pass and step 2
 with a 256-byte lookup table applied to the UTF-8 data buffer through numpy:
@@ -16,6 +23,8 @@ only changes ASCII bytes is a character map, and offsets stay valid.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,6 +43,60 @@ DOCUMENT_OCR = {
     "B": "8",
     "G": "6",
 }
+
+
+class _FoldTable(dict[int, "int | str | None"]):
+    """``str.translate`` table of step 0, filled per character on first use."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        out: int | str | None = code
+        if category in ("Zs", "Zl", "Zp"):
+            out = " "
+        elif category == "Pd" or ch == "\u2212":
+            out = "-"
+        elif category == "Cf":
+            out = None
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
+def fold(value: str) -> str:
+    """Step 0 for text that is not ASCII (ASCII comes back as it is).
+
+    >>> fold("\uff21\uff22\uff11\u200b2\u00a03\u2010"), fold("AB 12")
+    ('AB12 3-', 'AB 12')
+    """
+    while not value.isascii():
+        folded = unicodedata.normalize("NFKC", value.translate(_FOLD)).translate(_FOLD)
+        if folded == value:
+            break
+        value = folded
+    return value
+
+
+def with_scalar(values: Any, vector: Callable[[Any], Any], scalar: Callable[[str], str]) -> Any:
+    """``vector(values)``, with the rows that are not ASCII computed by ``scalar`` instead:
+    the Arrow twin of a key function equals its scalar form on every value by
+    construction, and the rare non-ASCII values cost a Python call each."""
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([with_scalar(c, vector, scalar) for c in values.chunks])
+    if not isinstance(values, pa.Array):
+        values = pa.array(values, type=pa.string())
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(pa.string())
+    out = vector(values)
+    if len(values) == 0 or values.null_count == len(values):
+        return out
+    odd = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    if not pc.any(odd).as_py():
+        return out
+    fixed = [scalar(v) for v in pc.filter(values, odd).to_pylist()]
+    return pc.replace_with_mask(out, odd, pa.array(fixed, out.type))
 
 
 class KeyTable:
@@ -60,13 +123,32 @@ class KeyTable:
         """The key of one value (the modules inline this body for speed)."""
         if value.isascii():
             return value.encode().translate(self.byte_map, self.delete_bytes).decode()
-        return value.translate(self.table)
+        return self.slow(value)
+
+    def slow(self, value: str, before: Callable[[str], str] | None = None) -> str:
+        """The key of a value that is not ASCII: fold, (``before``), translate, until
+        nothing changes (upper-casing ``u`` next to a combining mark lets folding
+        compose them), so that the key of a key is itself."""
+        for _ in range(8):
+            key = fold(value)
+            if before is not None:
+                key = before(key)
+            key = key.translate(self.table)
+            if key == value or key.isascii():
+                return key
+            value = key
+        return value
 
     def array(self, values: Any) -> Any:
         """The same key over an Arrow string array (or chunked array); nulls stay null."""
+        return with_scalar(values, self._ascii_array, self.scalar)
+
+    def _ascii_array(self, values: Any) -> Any:
+        """The key of ASCII values, vectorised (other rows are recomputed by ``scalar``)."""
         if isinstance(values, pa.ChunkedArray):
             return pa.chunked_array(
-                [self.array(chunk) for chunk in values.chunks], type=self._out_type(values.type)
+                [self._ascii_array(chunk) for chunk in values.chunks],
+                type=self._out_type(values.type),
             )
         if not isinstance(values, pa.Array):
             values = pa.array(values, type=pa.string())
@@ -96,4 +178,4 @@ def _re2_escape(ch: str) -> str:
     return f"\\x{{{ord(ch):x}}}"
 
 
-__all__ = ["DOCUMENT_OCR", "SEPARATORS", "KeyTable"]
+__all__ = ["DOCUMENT_OCR", "SEPARATORS", "KeyTable", "fold", "with_scalar"]

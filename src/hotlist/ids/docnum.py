@@ -67,14 +67,14 @@ def compact(number: str) -> str:
     """
     if number.isascii():
         return number.encode().translate(_compact_bytes, _delete).decode()
-    return number.translate(_compact_table)
+    return _COMPACT.slow(number)
 
 
 def ocr_key(number: str) -> str:
     """``compact()`` with the OCR-equivalence classes collapsed (idempotent)."""
     if number.isascii():
         return number.encode().translate(_ocr_bytes, _delete).decode()
-    return number.translate(_ocr_table)
+    return _OCR.slow(number)
 
 
 def compact_array(numbers: Any) -> Any:

@@ -49,7 +49,7 @@ import pyarrow.compute as pc
 
 from hotlist._errors import InvalidQuery
 from hotlist.ids import country as _country
-from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable
+from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable, fold, with_scalar
 
 __all__ = [
     "FORMATS",
@@ -154,19 +154,24 @@ def _strip_sign(plate: str) -> str:
 
 
 def compact(plate: str) -> str:
-    """Upper case, separators dropped, a country sign dropped by the module rule."""
+    """Upper case, separators dropped, a country sign dropped by the module rule
+    (text that is not ASCII is folded first: ``hotlist.ids._keys.fold``)."""
+    if not plate.isascii():
+        plate = fold(plate)
     plate = _strip_sign(plate)
     if plate.isascii():
         return plate.encode().translate(_compact_bytes, _delete).decode()
-    return plate.translate(_compact_table)
+    return _COMPACT.slow(plate, _strip_sign)
 
 
 def ocr_key(plate: str) -> str:
     """``compact()`` with the OCR-equivalence classes collapsed (idempotent)."""
+    if not plate.isascii():
+        plate = fold(plate)
     plate = _strip_sign(plate)
     if plate.isascii():
         return plate.encode().translate(_ocr_bytes, _delete).decode()
-    return plate.translate(_ocr_table)
+    return _OCR.slow(plate, _strip_sign)
 
 
 def _strip_sign_array(plates: Any) -> Any:
@@ -211,12 +216,12 @@ def _strip_rule_array(plates: Any) -> Any:
 
 def compact_array(plates: Any) -> Any:
     """``compact()`` over a pyarrow string array; nulls stay null."""
-    return _COMPACT.array(_strip_sign_array(plates))
+    return with_scalar(plates, lambda v: _COMPACT._ascii_array(_strip_sign_array(v)), compact)
 
 
 def ocr_key_array(plates: Any) -> Any:
     """``ocr_key()`` over a pyarrow string array; nulls stay null."""
-    return _OCR.array(_strip_sign_array(plates))
+    return with_scalar(plates, lambda v: _OCR._ascii_array(_strip_sign_array(v)), ocr_key)
 
 
 def validate(plate: str) -> str:

@@ -76,6 +76,7 @@ __all__ = [
     "ocr_key",
     "ocr_key_array",
     "repair",
+    "search_key",
     "validate",
 ]
 
@@ -106,14 +107,14 @@ def compact(vin: str) -> str:
     """Upper-case ASCII letters and drop spaces, hyphens, dots, slashes and ``<``."""
     if vin.isascii():
         return vin.encode().translate(_compact_bytes, _delete).decode()
-    return vin.translate(_compact_table)
+    return _COMPACT.slow(vin)
 
 
 def ocr_key(vin: str) -> str:
     """``compact()`` with I read as 1 and O, Q as 0 (and nothing else): the search key."""
     if vin.isascii():
         return vin.encode().translate(_ocr_bytes, _delete).decode()
-    return vin.translate(_ocr_table)
+    return _OCR.slow(vin)
 
 
 def compact_array(vins: Any) -> Any:
@@ -139,6 +140,26 @@ def repair(vin: str) -> tuple[str, list[str]]:
     if notes:
         value = value.translate(_REPAIR_TABLE)
     return value, notes
+
+
+def search_key(vin: str) -> tuple[str, list[str]]:
+    """What ``Hotlist.check(vin=...)`` searches for: the compacted, repaired VIN, a
+    chassis number or the last 6 to 16 characters of a VIN, with one message per
+    repair; ``InvalidQuery`` for fewer than 6 or more than 17 characters.  The
+    extract loader asks this same function whether a listed VIN can be found.
+
+    >>> search_key("1m8gdm9axkpo42788")
+    ('1M8GDM9AXKP042788', ["VIN position 12: 'O' read as '0'"])
+    """
+    value, corrections = repair(compact(vin))
+    if len(value) < 6:
+        raise InvalidQuery(
+            f"vin {vin!r} is too short: give the full VIN, a chassis number, "
+            "or at least its last 6 characters"
+        )
+    if len(value) > 17:
+        raise InvalidQuery(f"vin {vin!r} is longer than the 17 characters of a VIN")
+    return value, corrections
 
 
 def _seventeen(vin: str) -> str:

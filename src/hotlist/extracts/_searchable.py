@@ -1,0 +1,143 @@
+"""Whether ``check()`` can find a listed key: the loader asks the query side itself.
+
+A key value (a document number, a VIN, a plate, a name) is loaded only when
+``Hotlist.check()`` would accept that very value and build the same key from it
+as the index does.  The answer comes from the functions ``check()`` calls: the
+boundary check of every query value (``hotlist.engine._text``: length, control
+characters, blank), then ``docnum.validate``, ``vin.search_key``,
+``plate.validate(plate.compact(...))`` or ``names.normalize``.  Nothing here
+restates their rules, so the two sides cannot drift apart.
+
+Speed: the common value (ASCII letters, digits and separators, short enough) is
+accepted by a vectorised test that is a strict subset of what the query side
+accepts; every other distinct value is put to the query-side function itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hotlist._errors import InvalidQuery
+from hotlist.ids import docnum, plate, vin
+
+__all__ = ["KeyKind", "query_problem", "unsearchable"]
+
+KeyKind = Literal["document", "vin", "plate", "name"]
+
+# The check() keyword each kind is asked under (its length limit and boundary checks).
+_KEYWORD: dict[KeyKind, str] = {
+    "document": "document",
+    "vin": "vin",
+    "plate": "plate",
+    "name": "name",
+}
+
+
+def _boundary() -> tuple[Callable[[str, object], str | None], dict[str, int]]:
+    from hotlist import engine  # imported late: the engine imports the extract loader
+
+    return engine._text, engine.CHECK_FIELDS
+
+
+def _name_key(value: str) -> None:
+    from hotlist import names
+
+    if not names.normalize(value):
+        raise InvalidQuery(f"name {value!r} has no letters that can be compared")
+
+
+def _document_key(value: str) -> None:
+    docnum.validate(value)
+
+
+def _vin_key(value: str) -> None:
+    vin.search_key(value)
+
+
+def _plate_key(value: str) -> None:
+    plate.validate(plate.compact(value))
+
+
+_KEY: dict[KeyKind, Callable[[str], None]] = {
+    "document": _document_key,
+    "vin": _vin_key,
+    "plate": _plate_key,
+    "name": _name_key,
+}
+
+
+def query_problem(kind: KeyKind, value: str) -> str | None:
+    """Why ``check(<kind>=value)`` would refuse ``value``, or None when it takes it."""
+    text, _limits = _boundary()
+    try:
+        cleaned = text(_KEYWORD[kind], value)
+        if cleaned is None:
+            return "empty"
+        _KEY[kind](cleaned)
+    except InvalidQuery as e:
+        return str(e)
+    return None
+
+
+# The vectorised subset: ASCII, no control character, a key of letters and digits.
+_ALNUM_KEY = {"document": docnum.MAX_LENGTH, "plate": plate.MAX_LENGTH}
+
+
+def _fast_ok(kind: KeyKind, values: pa.Array, limit: int) -> np.ndarray:
+    """Rows surely accepted by the query side (a strict subset; the rest is asked)."""
+    if kind == "name" or len(values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    ok = pc.and_(
+        pc.string_is_ascii(values),
+        pc.invert(pc.match_substring_regex(values, r"[\x00-\x1f\x7f]")),
+    )
+    ok = pc.and_(ok, pc.less_equal(pc.utf8_length(values), limit))
+    if kind == "vin":
+        key = vin.compact_array(values)
+        length = pc.utf8_length(key)
+        ok = pc.and_(ok, pc.and_(pc.greater_equal(length, 6), pc.less_equal(length, 17)))
+    else:
+        key = (docnum if kind == "document" else plate).compact_array(values)
+        pattern = f"^[A-Z0-9]{{1,{_ALNUM_KEY[kind]}}}$"
+        ok = pc.and_(ok, pc.match_substring_regex(key, pattern))
+    return np.asarray(ok.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def unsearchable(kind: KeyKind, values: pa.Array) -> tuple[np.ndarray, dict[str, str]]:
+    """The rows of ``values`` (trimmed text, null where missing) that ``check()`` could
+    never find by their own value, and the reason for each such distinct value."""
+    n = len(values)
+    present = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    _text, limits = _boundary()
+    ok = _fast_ok(kind, values, limits[_KEYWORD[kind]])
+    ask = present & ~ok
+    bad = np.zeros(n, dtype=bool)
+    reasons: dict[str, str] = {}
+    if not ask.any():
+        return bad, reasons
+    where = np.nonzero(ask)[0]
+    asked = values.take(pa.array(where))
+    enc = pc.dictionary_encode(asked)
+    distinct = enc.dictionary.to_pylist()
+    verdict = [query_problem(kind, v) for v in distinct]
+    refused = np.array([r is not None for r in verdict] + [False], dtype=bool)
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    bad[where[refused[codes]]] = True
+    reasons = {v: r for v, r in zip(distinct, verdict, strict=True) if r is not None}
+    return bad, reasons
+
+
+def reason_for(kind: KeyKind, reasons: dict[str, str]) -> Callable[[str | None], str]:
+    """The RowProblem reason of a refused value."""
+    what = {"document": "document number", "vin": "VIN", "plate": "plate", "name": "name"}[kind]
+
+    def reason(value: str | None) -> str:
+        why = reasons.get(value or "", "refused")
+        return f"{what} that check() can never match: {why}"
+
+    return reason
