@@ -334,10 +334,23 @@ def _file_batches(path: Path, fmt: str, bad: list[BadRow], batch_size: int) -> I
         raise InvalidQuery(f"{path}: cannot be read as {fmt.upper()}: {exc}") from None
 
 
+def _file_schema(path: Path, fmt: str) -> pa.Schema:
+    """The columns of a manifest file as they will be read (CSV: all text)."""
+    import pyarrow.dataset as ds
+
+    file_format: Any = _csv_format(path, []) if fmt == "csv" else fmt
+    try:
+        schema: pa.Schema = ds.dataset(str(path), format=file_format).schema
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError) as exc:
+        raise InvalidQuery(f"{path}: cannot be read as {fmt.upper()}: {exc}") from None
+    return schema
+
+
 def _source_batches(
     source: Any, bad: list[BadRow], batch_size: int
-) -> tuple[Iterator[Any], int | None, list[Path]]:
-    """(batches, total rows when known, files) for any source check_batches takes."""
+) -> tuple[Iterator[Any], int | None, list[Path], pa.Schema | None]:
+    """(batches, total rows when known, files, input schema when known) for any
+    source check_batches takes."""
     if isinstance(source, str | os.PathLike):
         files, fmt = _files(Path(source))
 
@@ -345,15 +358,17 @@ def _source_batches(
             for f in files:
                 yield from _file_batches(f, fmt, bad, batch_size)
 
-        return read(), _count_rows(files, fmt), files
+        return read(), _count_rows(files, fmt), files, _file_schema(files[0], fmt)
     if isinstance(source, pa.Table):
-        return iter(source.to_batches(max_chunksize=batch_size)), source.num_rows, []
+        batches = iter(source.to_batches(max_chunksize=batch_size))
+        return batches, source.num_rows, [], source.schema
     if isinstance(source, pa.RecordBatch):
-        return iter([source]), source.num_rows, []
+        return iter([source]), source.num_rows, [], source.schema
     if isinstance(source, pa.RecordBatchReader):
-        return iter(source), None, []
+        return iter(source), None, [], source.schema
     if hasattr(source, "__arrow_c_stream__"):
-        return iter(pa.RecordBatchReader.from_stream(source)), None, []
+        reader = pa.RecordBatchReader.from_stream(source)
+        return iter(reader), None, [], reader.schema
     if isinstance(source, Iterable) and not isinstance(source, bytes | Mapping):
 
         def items() -> Iterator[Any]:
@@ -368,7 +383,7 @@ def _source_batches(
                         f"not {type(item).__name__}"
                     )
 
-        return items(), None, []
+        return items(), None, [], None
     raise InvalidQuery(
         "check_batches() takes a manifest file or folder (Parquet, CSV, JSON Lines, Arrow), "
         f"an Arrow table or record batch reader, or an iterable of record batches; "
@@ -437,8 +452,13 @@ class BatchStream(Iterator[pa.RecordBatch]):
     _it: Iterator[pa.RecordBatch] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        batches, self.total, files = _source_batches(self.source, self.bad_rows, self.batch_size)
+        batches, self.total, files, schema = _source_batches(
+            self.source, self.bad_rows, self.batch_size
+        )
         self.files = [str(f) for f in files]
+        if schema is not None:
+            # known before any row is read: a bad mapping or column type is refused now
+            self.schema = result_schema(schema, self.columns, self.options)
         self._it = self._run(batches)
 
     def __iter__(self) -> BatchStream:
@@ -461,6 +481,8 @@ class BatchStream(Iterator[pa.RecordBatch]):
                 bar.update(self.rows, self.hits)
                 if self.schema is None:
                     self.schema = result.schema
+                elif not result.schema.equals(self.schema):
+                    result = result.cast(self.schema)
                 yield from result.to_batches() or [
                     pa.RecordBatch.from_pylist([], schema=result.schema)
                 ]

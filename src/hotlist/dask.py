@@ -1,11 +1,12 @@
-"""The same checks on Dask: ``check_dataframe`` over a Dask DataFrame, via ``map_partitions``.
+"""The same checks on Dask: ``check_dataframe`` over a Dask DataFrame, via ``map_partitions``::
 
->>> import dask.dataframe as dd                               # doctest: +SKIP
->>> import hotlist.dask
->>> manifest = dd.read_parquet("manifests/2026-11-30/")
->>> hits = hotlist.dask.check_dataframe(
-...     manifest, "/data/hotlist/snapshots/2026-11-30", columns={"doc_no": "document"})
->>> hits[hits.hit].to_parquet("hits/")
+    import dask.dataframe as dd
+    import hotlist.dask
+
+    manifest = dd.read_parquet("manifests/2026-11-30/")
+    hits = hotlist.dask.check_dataframe(
+        manifest, "/data/hotlist/snapshots/2026-11-30", columns={"doc_no": "document"})
+    hits[hits.hit].to_parquet("hits/")
 
 Needs the extra: ``pip install 'hotlist[dask]'`` (dask[dataframe] and
 distributed).  This module is ``hotlist.dask``; it imports the real ``dask``

@@ -1,10 +1,11 @@
-"""The same checks on Spark: ``check_dataframe`` over a Spark DataFrame, via ``mapInArrow``.
+"""The same checks on Spark: ``check_dataframe`` over a Spark DataFrame, via ``mapInArrow``::
 
->>> import hotlist.spark                                      # doctest: +SKIP
->>> hits = hotlist.spark.check_dataframe(
-...     manifest_df, "/data/hotlist/snapshots/2026-11-30",
-...     columns={"doc_no": "document", "issuer": "country"}, max_edits=0)
->>> hits.where("hit").write.parquet("hits")
+    import hotlist.spark
+
+    hits = hotlist.spark.check_dataframe(
+        manifest_df, "/data/hotlist/snapshots/2026-11-30",
+        columns={"doc_no": "document", "issuer": "country"}, max_edits=0)
+    hits.where("hit").write.parquet("hits")
 
 Needs the extra: ``pip install 'hotlist[spark]'`` (pyspark; a Java 17+ runtime
 for Spark itself).  Works over Spark Connect too: it uses only the DataFrame API

@@ -1,0 +1,96 @@
+"""hotlist.dask on a local distributed cluster (2 worker processes): the same rows as
+check_many, pass-through columns with their own dtypes, one snapshot open per worker."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from conftest import MAPPING, by_passenger, manifest_table
+
+import hotlist
+from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def open_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dask") / "opens.log"
+
+
+@pytest.fixture(scope="module")
+def client(open_log: Path) -> Iterator[object]:
+    saved = os.environ.get(OPEN_LOG_ENV)
+    os.environ[OPEN_LOG_ENV] = str(open_log)  # inherited by the worker processes
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+    if saved is None:
+        os.environ.pop(OPEN_LOG_ENV, None)
+    else:
+        os.environ[OPEN_LOG_ENV] = saved
+
+
+def test_dask_rows_equal_check_many_and_one_open_per_worker(
+    client: object, snapshot: Path, open_log: Path
+) -> None:
+    import hotlist.dask
+
+    manifest = manifest_table(390)
+    frame = manifest.to_pandas()
+    ddf = dd.from_pandas(frame, npartitions=8)
+    out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=MAPPING)
+    got_frame = out.compute()
+    # meta, computed up front, is what the partitions hold
+    assert list(got_frame.columns) == list(out._meta.columns)
+    assert list(got_frame.dtypes) == list(out._meta.dtypes)
+    assert got_frame["passenger_id"].dtype == frame["passenger_id"].dtype
+
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    assert list(got_frame.columns) == want.schema.names
+    got = pa.Table.from_pandas(got_frame, preserve_index=False)
+    assert by_passenger(got) == by_passenger(want)
+    assert got.column("error").null_count < got.num_rows
+
+    pairs = set(
+        zip(got_frame["passenger_id"].tolist(), got_frame["query_index"].tolist(), strict=True)
+    )
+    assert len(pairs) == manifest.num_rows == len({q for _, q in pairs})
+    assert {q >> 33 for _, q in pairs} == set(range(8))
+
+    events = [line.split() for line in open_log.read_text().splitlines()]
+    opens = [pid for kind, pid, _ in events if kind == "open"]
+    parts = [pid for kind, pid, _ in events if kind == "part"]
+    assert len(opens) == len(set(opens)) >= 1
+    assert set(parts) <= set(opens)
+    assert len(parts) >= 8 > len(opens)
+    assert sum(int(n) for kind, _, n in events if kind == "part") >= manifest.num_rows
+
+
+def test_dask_refuses_before_computing(client: object, snapshot: Path) -> None:
+    import pandas as pd
+
+    import hotlist.dask
+
+    ddf = dd.from_pandas(pd.DataFrame({"doc_no": ["A1", "B2"]}), npartitions=1)
+    with pytest.raises(hotlist.InvalidQuery, match="passport"):
+        hotlist.dask.check_dataframe(ddf, str(snapshot), columns={"doc_no": "passport"})
+    with pytest.raises(hotlist.InvalidQuery, match="limit"):
+        hotlist.dask.check_dataframe(ddf, str(snapshot), limit=0)

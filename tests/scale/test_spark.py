@@ -1,0 +1,123 @@
+"""hotlist.spark on a local Spark (2 worker threads, Python workers reused): the same
+rows as check_many, the snapshot opened once per Python worker.
+
+One SparkSession for the module (starting one costs 15-20 s).  Needs pyspark (the
+``test`` extra installs it) and a Java 17+ runtime; without Java the module is
+skipped, except under CI, where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from conftest import MAPPING, by_passenger, manifest_table
+
+import hotlist
+from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
+
+pyspark = pytest.importorskip("pyspark")
+
+if shutil.which("java") is None and not os.environ.get("CI"):
+    pytest.skip("Spark needs a Java runtime", allow_module_level=True)
+
+pytestmark = [
+    # pyspark 4.x warns about pandas 3 at import of its pandas helpers; not ours to fix
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def open_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("spark") / "opens.log"
+
+
+@pytest.fixture(scope="module")
+def spark(open_log: Path) -> Iterator[object]:
+    from pyspark.sql import SparkSession
+
+    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", OPEN_LOG_ENV)}
+    # the workers run this interpreter, and inherit the open log set before they start
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ[OPEN_LOG_ENV] = str(open_log)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("hotlist-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "6")
+        .config("spark.python.worker.reuse", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def test_spark_rows_equal_check_many_and_one_open_per_worker(
+    spark: object, snapshot: Path, open_log: Path
+) -> None:
+    import hotlist.spark
+
+    manifest = manifest_table(390)
+    df = spark.createDataFrame(manifest).repartition(6)  # type: ignore[attr-defined]
+    out = hotlist.spark.check_dataframe(df, str(snapshot), columns=MAPPING)
+    got = out.toArrow()
+
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    # the declared schema is check_many's, with the passed-through columns
+    assert got.schema.names == want.schema.names
+    assert [f.type for f in got.schema] == [f.type for f in want.schema]
+    # row for row per passenger (Spark's order of partitions is its own), hits in order
+    assert by_passenger(got) == by_passenger(want)
+    assert got.column("error").null_count < got.num_rows
+    assert any(w for w in got.column("warnings").to_pylist())
+
+    # query_index: one per input row, partition << 33 | row, as monotonically_increasing_id
+    pairs = set(zip(got.column("passenger_id").to_pylist(), got.column("query_index").to_pylist(), strict=True))
+    assert len(pairs) == manifest.num_rows == len({q for _, q in pairs})
+    assert len({q >> 33 for _, q in pairs}) == 6
+
+    # each Python worker opened the snapshot once and checked several partitions
+    events = [line.split() for line in open_log.read_text().splitlines()]
+    opens = [pid for kind, pid, _ in events if kind == "open"]
+    parts = [pid for kind, pid, _ in events if kind == "part"]
+    assert len(opens) == len(set(opens)) >= 1
+    assert set(parts) <= set(opens)
+    assert len(parts) == 6 > len(opens)
+    assert sum(int(n) for kind, _, n in events if kind == "part") == manifest.num_rows
+
+
+def test_spark_refuses_on_the_driver(spark: object, snapshot: Path) -> None:
+    import hotlist.spark
+
+    df = spark.createDataFrame(pa.table({"doc_no": [1, 2]}))  # type: ignore[attr-defined]
+    with pytest.raises(hotlist.InvalidQuery, match="passport"):
+        hotlist.spark.check_dataframe(df, str(snapshot), columns={"doc_no": "passport"})
+    with pytest.raises(hotlist.InvalidQuery, match="max_edits"):
+        hotlist.spark.check_dataframe(df, str(snapshot), max_edits=3)
+
+
+def test_the_task_carries_no_hotlist(snapshot: Path) -> None:
+    """What Spark pickles into every task: a path, a digest, options, a schema."""
+    import pickle
+
+    from hotlist.spark import _Mapper
+
+    mapper = _Mapper(str(snapshot), "0" * 64, dict(MAPPING), {}, False, None, 10, pa.schema([]))
+    blob = pickle.dumps(mapper)
+    assert len(blob) < 2_000
+    assert b"Hotlist" not in blob and b"_State" not in blob
