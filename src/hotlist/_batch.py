@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
+from hotlist._decisions import batch_decisions
 from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
 from hotlist.ids import docnum
@@ -38,6 +39,8 @@ RESULT_COLUMNS = pa.schema(
         pa.field("match", pa.string()),
         pa.field("score", pa.float64()),
         pa.field("reasons", pa.list_(pa.string())),
+        pa.field("severity", pa.string()),
+        pa.field("action", pa.string()),
         pa.field("warnings", pa.list_(pa.string())),
         pa.field("error", pa.string()),
     ]
@@ -815,6 +818,15 @@ def _assemble(  # noqa: PLR0917 - private, called once
 
     record_ids = _record_ids(state, pool.datasets, ds, row)
     reasons_type = RESULT_COLUMNS.field("reasons").type
+    severity, action = batch_decisions(
+        state.tables,
+        pool.datasets,
+        ds,
+        row,
+        [LEVELS[i] for i in level.tolist()],
+        score,
+        [pool.reasons[i] for i in reason.tolist()],
+    )
     columns: dict[str, pa.Array] = {
         "query_index": pa.array(out_q),
         "hit": pa.array(~miss),
@@ -826,6 +838,8 @@ def _assemble(  # noqa: PLR0917 - private, called once
             pa.array([list(r) for r in pool.reasons], reasons_type).take(pa.array(reason)),
             reasons_type,
         ),
+        "severity": hit_column(severity, pa.string()),
+        "action": hit_column(action, pa.string()),
         "warnings": _per_query(warnings, out_q, [], RESULT_COLUMNS.field("warnings").type),
         "error": _per_query(errors, out_q, None, pa.string()),
     }

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
+from hotlist._decisions import POSSIBLE, document_severity
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 
@@ -103,6 +104,8 @@ class Candidate:
     match: str
     score: float
     reasons: tuple[str, ...]
+    # "alarm" or "possible" (hotlist._decisions); None: derived from level and reasons.
+    severity: str | None = None
 
 
 class DocumentIndex:
@@ -177,10 +180,12 @@ class DocumentIndex:
         out = []
         for row in rows.tolist():
             level = self.level_of(row, compact, key)
+            listed_country = self.country_of(row)
             score, reasons = document_score(
-                level, country, self.country_of(row), document_type, self.type_of(row)
+                level, country, listed_country, document_type, self.type_of(row)
             )
-            out.append(Candidate("documents", row, level, score, reasons))
+            severity = document_severity(level, country, listed_country)
+            out.append(Candidate("documents", row, level, score, reasons, severity))
         return out
 
 
@@ -244,6 +249,9 @@ class PersonDocumentIndex:
                     f"document number {listed} is listed on this wanted person"
                     + ("" if exact else " (equal after OCR look-alikes)"),
                 ),
+                # No issuer on the listed number: look closer, unless the holder's
+                # name and date of birth also match (engine: corroborate()).
+                POSSIBLE,
             )
             if person not in out or out[person].score < cand.score:
                 out[person] = cand

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
+from hotlist._decisions import plate_severity, vin_severity
 from hotlist._documents import (
     Candidate,
     _decoded,
@@ -142,7 +143,7 @@ class VehicleIndex:
                 else:
                     level = "partial"
                     score, reasons = vin_score("partial", len(key))
-                out.append(Candidate("vehicles", row, level, score, reasons))
+                out.append(Candidate("vehicles", row, level, score, reasons, vin_severity(level)))
             return out
         # within_one_edit includes the exact key, so one search serves both levels.
         rows = self.vin_index.within_one_edit(key) if max_edits >= 1 else self.vin_index.lookup(key)
@@ -155,7 +156,7 @@ class VehicleIndex:
             else:
                 level = "edit"
             score, reasons = vin_score(level)
-            out.append(Candidate("vehicles", row, level, score, reasons))
+            out.append(Candidate("vehicles", row, level, score, reasons, vin_severity(level)))
         return out
 
     def match_plate(self, compact: str, *, country: str | None) -> list[Candidate]:
@@ -164,6 +165,8 @@ class VehicleIndex:
         for row in self.plate_index.lookup(key).tolist():
             listed = plate_ids.compact(self.plates[row].as_py())
             level = "exact" if listed == compact else "ocr"
-            score, reasons = plate_score(level, country, self.country_of(row))
-            out.append(Candidate("vehicles", row, level, score, reasons))
+            listed_country = self.country_of(row)
+            score, reasons = plate_score(level, country, listed_country)
+            severity = plate_severity(level, country, listed_country)
+            out.append(Candidate("vehicles", row, level, score, reasons, severity))
         return out

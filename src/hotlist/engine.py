@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
+from hotlist._decisions import action_for, corroborate, severity_from_reasons
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
 from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionMismatchError
 from hotlist._persons import PersonIndex, PersonQuery
@@ -384,8 +385,8 @@ class Hotlist:
             )
             if not candidates:
                 return CheckResult.make([], [], query, state.data_version)
-            hits = _hits(state, candidates, limit=limit, min_score=min_score)
-            return CheckResult.make(hits, [], query, state.data_version)
+            hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
+            return CheckResult.make(hits, [], query, state.data_version, omitted)
         given = {
             "document": document,
             "country": country,
@@ -410,8 +411,8 @@ class Hotlist:
         )
         if stale is not None:
             warnings.append(stale)
-        hits = _hits(state, candidates, limit=limit, min_score=min_score)
-        return CheckResult.make(hits, warnings, query, state.data_version)
+        hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
+        return CheckResult.make(hits, warnings, query, state.data_version, omitted)
 
     def check_many(self, queries: Any, **options: Any) -> pa.Table:
         """Check many queries at once; see :func:`hotlist._batch.check_many`."""
@@ -807,6 +808,7 @@ def _run_query(
         raise InvalidQuery("give either name or family_name / given_names, not both")
 
     text = q.get("mrz")
+    parsed = None
     if text is not None:
         if document:
             raise InvalidQuery("give either mrz or document, not both: the MRZ carries the number")
@@ -847,6 +849,9 @@ def _run_query(
             raise InvalidQuery(f"name {name!r} has no letters that can be compared")
         pq = PersonQuery(normalised, dob, nationality, sex)
         out += state.persons.match(pq, threshold=name_threshold)
+    if out and (parsed is not None or name):
+        # What else the query carries may lift a possible hit to an alarm.
+        out = corroborate(state.tables["documents"], out, parsed)
     return out
 
 
@@ -993,6 +998,13 @@ def select(candidates: Iterable[Candidate], *, limit: int, min_score: float) -> 
 
     Ties are broken by match level, then dataset and row, so the order is stable.
     """
+    return _select_counted(candidates, limit=limit, min_score=min_score)[0]
+
+
+def _select_counted(
+    candidates: Iterable[Candidate], *, limit: int, min_score: float
+) -> tuple[list[Candidate], int]:
+    """:func:`select`, and how many records ``limit`` left out."""
     best: dict[tuple[str, int], Candidate] = {}
     for c in candidates:
         if c.score < min_score:
@@ -1001,13 +1013,18 @@ def select(candidates: Iterable[Candidate], *, limit: int, min_score: float) -> 
         if key not in best or best[key].score < c.score:
             best[key] = c
     ranked = sorted(best.values(), key=lambda c: (-c.score, LEVEL_ORDER[c.match], c.dataset, c.row))
-    return ranked[:limit]
+    return ranked[:limit], max(0, len(ranked) - limit)
 
 
-def _hits(state: _State, candidates: list[Candidate], *, limit: int, min_score: float) -> list[Hit]:
+def _hits(
+    state: _State, candidates: list[Candidate], *, limit: int, min_score: float
+) -> tuple[list[Hit], int]:
+    """The hits (severity and action decided) and how many ``limit`` left out."""
     hits = []
-    for c in select(candidates, limit=limit, min_score=min_score):
+    chosen, omitted = _select_counted(candidates, limit=limit, min_score=min_score)
+    for c in chosen:
         record = _record(state, c.dataset, c.row)
+        severity = c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons)
         hits.append(
             Hit(
                 dataset=c.dataset,  # type: ignore[arg-type]
@@ -1016,9 +1033,11 @@ def _hits(state: _State, candidates: list[Candidate], *, limit: int, min_score: 
                 score=c.score,
                 reasons=list(c.reasons),
                 record=record,
+                severity=severity,  # type: ignore[arg-type]
+                action=action_for(c.dataset, record, severity),
             )
         )
-    return hits
+    return hits, omitted
 
 
 def _file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:

@@ -196,6 +196,11 @@ class Hit(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     reasons: list[str]
     record: dict[str, Any]
+    # What the hit asks of the officer (hotlist._decisions): "alarm" (stop, hold,
+    # confirm with the source) or "possible" (look closer), and a short instruction
+    # from the dataset and status / notice type, any caution first.
+    severity: Literal["alarm", "possible"] = "possible"
+    action: str = ""
 
 
 class CheckResultModel(BaseModel):
@@ -204,7 +209,9 @@ class CheckResultModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     hit: bool
+    alarm: bool = False
     hits: list[Hit] = Field(default_factory=list)
+    omitted: int = 0
     warnings: list[str] = Field(default_factory=list)
     query: dict[str, Any] = Field(default_factory=dict)
     data_version: str = ""
@@ -223,12 +230,13 @@ class CheckResult:
     :meth:`model_dump` / :meth:`model_dump_json` serialise through it.
     """
 
-    __slots__ = ("data_version", "hits", "query", "warnings")
+    __slots__ = ("data_version", "hits", "omitted", "query", "warnings")
 
     hits: list[Hit]
     warnings: list[str]
     query: dict[str, Any]
     data_version: str
+    omitted: int  # hits that passed min_score but were left out by ``limit``
 
     def __init__(
         self,
@@ -236,15 +244,22 @@ class CheckResult:
         warnings: list[str] | None = None,
         query: dict[str, Any] | None = None,
         data_version: str = "",
+        omitted: int = 0,
     ) -> None:
         self.hits = hits if hits is not None else []
         self.warnings = warnings if warnings is not None else []
         self.query = query if query is not None else {}
         self.data_version = data_version
+        self.omitted = omitted
 
     @classmethod
     def make(
-        cls, hits: list[Hit], warnings: list[str], query: dict[str, Any], data_version: str
+        cls,
+        hits: list[Hit],
+        warnings: list[str],
+        query: dict[str, Any],
+        data_version: str,
+        omitted: int = 0,
     ) -> CheckResult:
         """Construct from trusted engine output: no defaults to resolve, no checks."""
         self = _new(cls)
@@ -252,6 +267,7 @@ class CheckResult:
         self.warnings = warnings
         self.query = query
         self.data_version = data_version
+        self.omitted = omitted
         return self
 
     @property
@@ -259,11 +275,28 @@ class CheckResult:
         """True when at least one record answers the query."""
         return bool(self.hits)
 
+    @property
+    def alarm(self) -> bool:
+        """True when at least one hit is an alarm (stop, hold, confirm with the source)."""
+        return any(h.severity == "alarm" for h in self.hits)
+
+    def receipt(self) -> Any:
+        """A signed statement that this query was checked; only results of an
+        audited session (``hl.session(...)`` with an audit log) have one."""
+        from hotlist._errors import HotlistError
+
+        raise HotlistError(
+            "this result was not audited: check through hl.session(...) on a Hotlist "
+            "loaded or opened with audit=hotlist.AuditLog(...) to get a receipt"
+        )
+
     def model(self) -> CheckResultModel:
         """The validated pydantic model of this result."""
         return CheckResultModel(
             hit=self.hit,
+            alarm=self.alarm,
             hits=self.hits,
+            omitted=self.omitted,
             warnings=self.warnings,
             query=self.query,
             data_version=self.data_version,
@@ -285,6 +318,7 @@ class CheckResult:
             and self.warnings == other.warnings
             and self.query == other.query
             and self.data_version == other.data_version
+            and self.omitted == other.omitted
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -34,6 +34,8 @@ def _as_rows(table: pa.Table) -> dict[int, list[tuple[Any, ...]]]:
                     row["match"],
                     row["score"],
                     tuple(row["reasons"]),
+                    row["severity"],
+                    row["action"],
                 )
             )
     return out
@@ -41,7 +43,10 @@ def _as_rows(table: pa.Table) -> dict[int, list[tuple[Any, ...]]]:
 
 def _from_check(hl: hotlist.Hotlist, query: dict[str, Any]) -> list[tuple[Any, ...]]:
     r = hl.check(**query)
-    return [(h.dataset, h.record_id, h.match, h.score, tuple(h.reasons)) for h in r.hits]
+    return [
+        (h.dataset, h.record_id, h.match, h.score, tuple(h.reasons), h.severity, h.action)
+        for h in r.hits
+    ]
 
 
 def test_check_many_agrees_with_check(hl: hotlist.Hotlist) -> None:
@@ -77,6 +82,8 @@ def test_every_query_appears_and_misses_have_nulls(hl: hotlist.Hotlist) -> None:
             "match": None,
             "score": None,
             "reasons": None,
+            "severity": None,
+            "action": None,
             "warnings": [],
             "error": None,
         }

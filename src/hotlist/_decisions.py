@@ -1,0 +1,336 @@
+"""What a hit asks of the officer: its severity and the action to take.
+
+Severity (DESIGN.md, "Severity"):
+
+- ``alarm``: stop, hold, confirm with the source before acting;
+- ``possible``: look closer, compare the document, vehicle or person with the record.
+
+The rule, per dataset:
+
+=============================  ===========================================================
+documents                      exact or OCR-equivalent number, and the issuer asked is the
+                               listed one, was not given, or is unknown on either side
+                               (XXA/XXB/XXC/XXX): **alarm**.  A one-edit number, or the
+                               number under another issuer: **possible**, unless the query
+                               corroborates it (an MRZ whose date of expiry equals the
+                               record's and whose document type agrees).
+number listed on a person      **possible** (the listed number carries no issuer), unless
+                               the holder's name and date of birth also match that person
+                               as an alarm.
+vehicles                       VIN exact / OCR-equivalent, or a short chassis number whole:
+                               **alarm**; one-edit VIN, partial VIN: **possible**.  Plate
+                               exact / OCR with the registration country asked: **alarm**;
+                               no country asked, none listed, or another one: **possible**.
+persons                        a strong match (score >= ``PERSON_ALARM_SCORE``) with a
+                               consistent date of birth (exact, or near: swapped day and
+                               month, one digit off, a partial date that agrees):
+                               **alarm**; no date of birth to compare, a year or more off,
+                               or a weaker name: **possible**.
+=============================  ===========================================================
+
+The matchers set ``Candidate.severity`` with :func:`document_severity`,
+:func:`vin_severity`, :func:`plate_severity` and :func:`person_severity`;
+:func:`severity_from_reasons` derives the same answer from a candidate's level
+and reasons, for candidates that carry none.
+
+Actions: :func:`action_for` gives the instruction for a record from its
+dataset and status / notice type; a caution on the record comes first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from hotlist._documents import Candidate
+
+__all__ = [
+    "ALARM",
+    "DOCUMENT_ACTIONS",
+    "PERSON_ACTIONS",
+    "PERSON_ALARM_SCORE",
+    "POSSIBLE",
+    "SEVERITIES",
+    "VEHICLE_ACTION",
+    "action_for",
+    "corroborate",
+    "dob_agreement",
+    "document_severity",
+    "person_severity",
+    "plate_severity",
+    "severity_from_reasons",
+    "vin_severity",
+]
+
+Severity = Literal["alarm", "possible"]
+ALARM: Severity = "alarm"
+POSSIBLE: Severity = "possible"
+SEVERITIES: tuple[Severity, ...] = (ALARM, POSSIBLE)
+
+# Issuer codes that say "unknown / stateless" rather than naming a state (as in _documents).
+UNKNOWN_ISSUERS = frozenset({"XXA", "XXB", "XXC", "XXX"})
+
+# The least person score that is an alarm when the date of birth is consistent.  An
+# exact DOB closes 30 % of the gap to 1 (hotlist._persons), so a name similarity of
+# about 0.86 with an exact DOB reaches it; a near DOB needs about 0.91.
+PERSON_ALARM_SCORE = 0.9
+
+DobAgreement = Literal["exact", "near", "far", "differs"] | None
+
+
+def document_severity(level: str, asked_country: str | None, listed_country: str) -> Severity:
+    """Severity of a document-record candidate before any corroboration.
+
+    >>> document_severity("exact", "UTO", "UTO"), document_severity("ocr", None, "UTO")
+    ('alarm', 'alarm')
+    >>> document_severity("exact", "DEU", "UTO"), document_severity("edit", "UTO", "UTO")
+    ('possible', 'possible')
+    """
+    if level not in ("exact", "ocr"):
+        return POSSIBLE
+    if (
+        asked_country is None
+        or asked_country == listed_country
+        or asked_country in UNKNOWN_ISSUERS
+        or listed_country in UNKNOWN_ISSUERS
+        or not listed_country
+    ):
+        return ALARM
+    return POSSIBLE
+
+
+def vin_severity(level: str) -> Severity:
+    """A whole VIN (or chassis number), exact or OCR-equivalent, is an alarm: VINs
+    are unique world-wide.  One edit or the last few characters: possible."""
+    return ALARM if level in ("exact", "ocr") else POSSIBLE
+
+
+def plate_severity(level: str, asked_country: str | None, listed_country: str | None) -> Severity:
+    """Plates repeat across countries: only the registration country asked makes an alarm."""
+    if level in ("exact", "ocr") and asked_country is not None and asked_country == listed_country:
+        return ALARM
+    return POSSIBLE
+
+
+# The reasons of names.dob_similarity, by how far they agree.
+_DOB_REASONS: dict[str, Literal["exact", "near", "far", "differs"]] = {
+    "DOB exact": "exact",
+    "DOB year and month match": "near",
+    "DOB day/month swapped": "near",
+    "DOB one digit off": "near",
+    "DOB year only": "near",
+    "DOB one year off": "far",
+    "DOB two years off": "far",
+    "DOB differs": "differs",
+}
+
+
+def dob_agreement(reasons: Iterable[str]) -> DobAgreement:
+    """How the date of birth agreed, read from a person candidate's reasons
+    (None when no date was compared).
+
+    >>> dob_agreement(["name exact", "DOB day/month swapped"])
+    'near'
+    """
+    for r in reasons:
+        # the reason text, without a weight the matcher may append: "DOB exact (+14.4)"
+        got = _DOB_REASONS.get(r.split(" (", 1)[0])
+        if got is not None:
+            return got
+    return None
+
+
+def person_severity(score: float, dob: DobAgreement) -> Severity:
+    """Severity of a person matched by name.
+
+    ``score`` is the person's final score (name similarity moved by the
+    qualifiers); ``dob`` how the dates of birth agreed: ``"exact"``,
+    ``"near"`` (swapped, one digit off, a partial date that agrees), ``"far"``
+    (a year or two off), ``"differs"``, or None (no date on one side).
+
+    >>> person_severity(1.0, "exact"), person_severity(1.0, None), person_severity(0.95, "far")
+    ('alarm', 'possible', 'possible')
+    """
+    if dob in ("exact", "near") and score >= PERSON_ALARM_SCORE:
+        return ALARM
+    return POSSIBLE
+
+
+def severity_from_reasons(
+    dataset: str, level: str, score: float, reasons: Iterable[str]
+) -> Severity:
+    """The severity of a candidate that carries none, from what its matcher said.
+
+    Agrees with the matchers' own functions (tested over every combination of
+    level and country relation); used for candidates of code that predates
+    severities and as the reference in tests.
+    """
+    reasons = tuple(reasons)
+    if any(r.endswith(_CORROBORATED) for r in reasons):
+        return ALARM
+    if dataset == "documents":
+        if level not in ("exact", "ocr"):
+            return POSSIBLE
+        return (
+            POSSIBLE
+            if any(r.startswith("listed under issuing country") for r in reasons)
+            else ALARM
+        )
+    if dataset == "vehicles":
+        if any(r.startswith("plate") for r in reasons):
+            # "registration country FRA": the country asked is the one listed
+            same = any(r.startswith("registration country ") and r[21:].isupper() for r in reasons)
+            return ALARM if level in ("exact", "ocr") and same else POSSIBLE
+        return vin_severity(level)
+    if any(_LISTED_ON_PERSON in r for r in reasons):
+        return POSSIBLE
+    if "alarm-level evidence" in reasons:  # the person matcher's own verdict
+        return ALARM
+    return person_severity(score, dob_agreement(reasons))
+
+
+# -- actions -------------------------------------------------------------------------
+
+DOCUMENT_ACTIONS: dict[str, str] = {
+    "stolen": "Stolen document: retain it and confirm with the issuing country (through your NCB) "
+    "before acting on the holder",
+    "lost": "Lost document: retain it and confirm with the issuing country; the holder may be "
+    "its owner who later found it",
+    "revoked": "Revoked document: not valid for travel; retain it and confirm with the issuing "
+    "country",
+    "invalidated": "Invalidated document: not valid for travel; retain it and confirm with the "
+    "issuing country",
+    "stolen_blank": "Stolen blank: the document is probably counterfeit; retain it, hold the "
+    "holder for questioning and confirm with the issuing country",
+}
+PERSON_ACTIONS: dict[str, str] = {
+    "red": "Red notice: wanted for arrest; do not alert the person; confirm with the NCB before "
+    "any arrest",
+    "blue": "Blue notice: information sought; do not detain on this notice; record identity and "
+    "whereabouts and report to the NCB",
+    "yellow": "Yellow notice: a missing person; ensure their safety and inform the NCB",
+    "diffusion": "Diffusion: confirm with the requesting country's NCB whether to detain",
+    "warrant": "Warrant: confirm with the issuing authority before any arrest",
+    "other": "Listed person: confirm with the issuing authority before acting",
+}
+VEHICLE_ACTION = (
+    "Stolen vehicle: do not release it; secure the vehicle, identify the driver and confirm "
+    "with the registration country"
+)
+_POSSIBLE_PREFIX = {
+    "documents": "Possible match: compare the document (number, issuer, type) with the record; "
+    "if it matches: ",
+    "vehicles": "Possible match: compare the vehicle (VIN, plate, make, model, colour) with the "
+    "record; if it matches: ",
+    "persons": "Possible match: compare the person (name, date of birth, photo) with the record; "
+    "if it matches: ",
+}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def action_for(dataset: str, record: Mapping[str, Any], severity: str) -> str:
+    """The short instruction for a hit on ``record``; a caution on the record comes first.
+
+    >>> action_for("persons", {"notice_type": "red", "caution": "armed"}, "alarm")[:16]
+    'CAUTION: armed. '
+    """
+    if dataset == "documents":
+        base = DOCUMENT_ACTIONS.get(str(record.get("status")), DOCUMENT_ACTIONS["stolen"])
+    elif dataset == "vehicles":
+        base = VEHICLE_ACTION
+    else:
+        base = PERSON_ACTIONS.get(str(record.get("notice_type")), PERSON_ACTIONS["other"])
+    if severity != ALARM:
+        base = _POSSIBLE_PREFIX.get(dataset, "Possible match; if it matches: ") + _lower_first(base)
+    caution = record.get("caution") if dataset == "persons" else None
+    if caution:
+        caution = str(caution).strip().rstrip(".")
+        return f"CAUTION: {caution}. {base}"
+    return base
+
+
+# -- corroboration ---------------------------------------------------------------------
+
+_CORROBORATED = ("on the MRZ matches the record", "match this person")
+_MRZ_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
+_LISTED_ON_PERSON = "is listed on this wanted person"
+
+
+def _severity(c: Candidate) -> str:
+    return c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons)
+
+
+def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> list[Candidate]:
+    """``candidates`` with the possible hits that the rest of the query confirms lifted
+    to alarms, each with a reason saying what confirmed it:
+
+    - a document record (one edit away, or under another issuer) whose date of
+      expiry equals the MRZ's, when the MRZ's document type agrees with the record's;
+    - a document number listed on a wanted person when the holder's name and date
+      of birth (from the MRZ or given) match that same person as an alarm.
+
+    Runs only when the query has hits and carries something to corroborate with.
+    """
+    named_alarms = {
+        c.row
+        for c in candidates
+        if c.dataset == "persons"
+        and not any(_LISTED_ON_PERSON in r for r in c.reasons)
+        and _severity(c) == ALARM
+    }
+    expiry = getattr(mrz, "date_of_expiry", None)
+    mrz_type = _MRZ_TYPES.get(str(getattr(mrz, "document_code", ""))[:1])
+    out = list(candidates)
+    for i, c in enumerate(out):
+        if _severity(c) == ALARM:
+            continue
+        if c.dataset == "documents" and expiry is not None:
+            listed_expiry = documents.column("expires_on")[c.row].as_py()
+            listed_type = documents.column("document_type")[c.row].as_py()
+            if listed_expiry == expiry and (mrz_type is None or mrz_type == listed_type):
+                why = f"date of expiry {expiry.isoformat()} on the MRZ matches the record"
+                out[i] = dataclasses.replace(c, severity=ALARM, reasons=(*c.reasons, why))
+        elif c.dataset == "persons" and c.row in named_alarms:
+            why = "the holder's name and date of birth match this person"
+            out[i] = dataclasses.replace(c, severity=ALARM, reasons=(*c.reasons, why))
+    return out
+
+
+def batch_decisions(  # noqa: PLR0917 - one caller, check_many
+    tables: Mapping[str, pa.Table],
+    datasets: list[str],
+    ds: Any,
+    row: Any,
+    levels: list[str],
+    score: Any,
+    reasons: list[tuple[str, ...]],
+) -> tuple[pa.Array, pa.Array]:
+    """Severity and action columns for ``check_many``'s chosen candidates (one per
+    element of ``ds``, ``row``, ``levels``, ``score``, ``reasons``): the same
+    answers as ``check()``'s hits.  Hits are rare, so this is a plain loop over them."""
+    import pyarrow as pa
+
+    needed = {"documents": ("status",), "vehicles": (), "persons": ("notice_type", "caution")}
+    severities: list[str] = []
+    actions: list[str] = []
+    columns: dict[tuple[str, str], Any] = {}
+    for i in range(len(levels)):
+        name = datasets[int(ds[i])]
+        r = int(row[i])
+        severity = severity_from_reasons(name, levels[i], float(score[i]), reasons[i])
+        record: dict[str, Any] = {}
+        for col in needed.get(name, ()):
+            column = columns.get((name, col))
+            if column is None:
+                column = columns[(name, col)] = tables[name].column(col)
+            record[col] = column[r].as_py()
+        severities.append(severity)
+        actions.append(action_for(name, record, severity))
+    return pa.array(severities, pa.string()), pa.array(actions, pa.string())
