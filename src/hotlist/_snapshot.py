@@ -308,11 +308,12 @@ def check_rollback(
     new_time: dt.datetime,
     *,
     what: str,
+    new_lineage: Any = (),
 ) -> None:
     """Raise :class:`VersionMismatchError` when going from the current version to the
     new one is a rollback: older data, or a version the current one grew from."""
-    if new_version == current_version:
-        return
+    if new_version == current_version or current_version in {v for v, _ in new_lineage}:
+        return  # the same version, or one grown from the current one
     ancestors = {v for v, _ in current_lineage}
     if new_time < current_time or new_version in ancestors:
         why = (
@@ -359,6 +360,7 @@ def save_state(
                 state.data_version,
                 state.data_time,
                 what=f"the snapshot to write over {dest}",
+                new_lineage=state.lineage,
             )
     signer = None
     if private_key is not None:

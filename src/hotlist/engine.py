@@ -661,6 +661,7 @@ class Hotlist:
                         state.data_version,
                         state.data_time,
                         what="the new data" if source is None else f"{source}",
+                        new_lineage=state.lineage,
                     )
                 except VersionMismatchError as exc:
                     if rollback == "refuse":
@@ -670,13 +671,6 @@ class Hotlist:
                         "; older data is served: a hit listed since may be missing",
                     )
             state = replace(state, rollback_note=note)
-            if state.data_version != current.data_version:
-                chain = (*current.lineage, (current.data_version, current.data_time.isoformat()))
-                known = {v for v, _ in state.lineage}
-                if current.data_version not in known and not state.lineage:
-                    # A full reload: record what it replaced, so a later rollback to
-                    # that version is recognised.
-                    state = replace(state, lineage=chain[-1000:])
             self._install(state)
         return state.data_version
 
