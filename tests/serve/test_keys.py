@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from hotlist.cli import main
 from hotlist.serve._app import RateLimiter
-from hotlist.serve._keys import ApiKey, KeyStore, KeysFileError, add_key, remove_key
+from hotlist.serve._keys import ApiKey, KeysFileError, KeyStore, add_key, remove_key
 
 
 def test_keys_add_prints_the_key_once_and_stores_only_its_hash(

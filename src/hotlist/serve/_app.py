@@ -326,30 +326,30 @@ class App:
             )  # fmt: skip
         chunks: list[bytes] = []
         size = 0
-        deadline = time.monotonic() + self.limits.request_seconds
         more = True
-        while more:
-            timeout = deadline - time.monotonic()
-            try:
-                message = await asyncio.wait_for(receive(), timeout=max(timeout, 0.001))
-            except TimeoutError:
-                raise Problem(
-                    408, "timeout", "Request timeout",
-                    f"the body took longer than {self.limits.request_seconds:g} s to arrive",
-                    reason="timeout",
-                ) from None  # fmt: skip
-            if message["type"] == "http.disconnect":
-                raise Problem(400, "disconnected", "Client went away", "", reason="invalid")
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise Problem(
-                    413, "too-large", "Content too large",
-                    f"the body is over {limit:,} bytes, the most accepted here",
-                    reason="too_large",
-                )  # fmt: skip
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            # One timer for the whole body (asyncio.timeout, not wait_for: no task per read).
+            async with asyncio.timeout(self.limits.request_seconds):
+                while more:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        raise Problem(400, "disconnected", "Client went away", "", reason="invalid")
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > limit:
+                        raise Problem(
+                            413, "too-large", "Content too large",
+                            f"the body is over {limit:,} bytes, the most accepted here",
+                            reason="too_large",
+                        )  # fmt: skip
+                    chunks.append(chunk)
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            raise Problem(
+                408, "timeout", "Request timeout",
+                f"the body took longer than {self.limits.request_seconds:g} s to arrive",
+                reason="timeout",
+            ) from None  # fmt: skip
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _caller(self, scope: Scope) -> Caller:

@@ -89,6 +89,7 @@ class KeyStore:
     def __init__(self, keys: list[ApiKey], path: Path | None = None) -> None:
         self.path = path
         self._by_hash = {k.hash: k for k in keys}
+        self._known: dict[bytes, ApiKey] = {}  # presented keys already hashed (hits only)
         self.keys = list(keys)
 
     @classmethod
@@ -110,8 +111,20 @@ class KeyStore:
         return cls(keys, p)
 
     def lookup(self, presented: bytes | str) -> ApiKey | None:
-        """The entry of a presented key, or None when it is not one of ours."""
-        return self._by_hash.get(hash_key(presented))
+        """The entry of a presented key, or None when it is not one of ours.
+
+        Keys found once are remembered (up to 10,000) so a busy gate's key is
+        hashed once; unknown keys are never remembered, so guessing costs memory
+        nothing.
+        """
+        raw = presented.encode() if isinstance(presented, str) else presented
+        known = self._known.get(raw)
+        if known is not None:
+            return known
+        found = self._by_hash.get(hash_key(raw))
+        if found is not None and len(self._known) < 10_000:
+            self._known[raw] = found
+        return found
 
     def __len__(self) -> int:
         return len(self.keys)
