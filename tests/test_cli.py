@@ -9,6 +9,7 @@ import pytest
 from hotlist import cli
 
 COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
+COMMANDS += ["check-file"]  # tests/scale/test_stream.py runs it
 
 
 def _subcommands() -> list[str]:

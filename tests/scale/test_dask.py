@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import MAPPING, by_passenger, manifest_table
+from scale_manifest import MAPPING, by_passenger, manifest_table
 
-import hotlist
 from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
 
 dd = pytest.importorskip("dask.dataframe")

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import MAPPING, by_passenger, manifest_table
+from scale_manifest import MAPPING, by_passenger, manifest_table
 
-import hotlist
 from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
 
 pyspark = pytest.importorskip("pyspark")
@@ -87,7 +86,13 @@ def test_spark_rows_equal_check_many_and_one_open_per_worker(
     assert any(w for w in got.column("warnings").to_pylist())
 
     # query_index: one per input row, partition << 33 | row, as monotonically_increasing_id
-    pairs = set(zip(got.column("passenger_id").to_pylist(), got.column("query_index").to_pylist(), strict=True))
+    pairs = set(
+        zip(
+            got.column("passenger_id").to_pylist(),
+            got.column("query_index").to_pylist(),
+            strict=True,
+        )
+    )
     assert len(pairs) == manifest.num_rows == len({q for _, q in pairs})
     assert len({q >> 33 for _, q in pairs}) == 6
 

@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from scale_manifest import MAPPING, manifest_table
 
 import hotlist
-from conftest import MAPPING, manifest_table
 from hotlist._stream import (
     _CACHE,
     OPEN_LOG_ENV,
