@@ -42,6 +42,7 @@ RESULT_COLUMNS = pa.schema(
         pa.field("severity", pa.string()),
         pa.field("action", pa.string()),
         pa.field("warnings", pa.list_(pa.string())),
+        pa.field("searched", pa.list_(pa.string())),
         pa.field("error", pa.string()),
     ]
 )
@@ -161,7 +162,51 @@ def check_many(
         if got.echo
         else pa.table({})
     )
-    return _assemble(state, echoed, n, pool, warnings, errors, limit=limit, min_score=min_score)
+    searched = _searched(state, cols, n, errors, fast.rows, warnings)
+    return _assemble(
+        state,
+        echoed,
+        n,
+        pool,
+        warnings,
+        errors,
+        limit=limit,
+        min_score=min_score,
+        searched=searched,
+    )
+
+
+def _searched(  # noqa: PLR0917 - private, one caller
+    state: _State,
+    cols: Mapping[str, pa.Array],
+    n: int,
+    errors: Mapping[int, str],
+    fast_rows: np.ndarray,
+    warnings: dict[int, list[str]],
+) -> pa.Array:
+    """Per query the lists it was searched in (none for an error row), as check()'s
+    ``searched``; the not-checked warnings of the fast document rows are added to
+    ``warnings`` (the other rows got theirs from check()'s own path)."""
+    from hotlist._coverage import FIELD_LISTS
+
+    coverage = state.coverage
+    notes = coverage.document[1]
+    if notes:
+        for i in np.flatnonzero(fast_rows).tolist():
+            warnings.setdefault(i, []).extend(notes)
+    fields = [f for f in FIELD_LISTS if f in cols]
+    code = np.zeros(n, dtype=np.int64)
+    for bit, f in enumerate(fields):
+        code |= _np_bool(cols[f].is_valid()).astype(np.int64) << bit
+    if errors:
+        code[np.fromiter(errors, dtype=np.int64, count=len(errors))] = -1
+    distinct, inverse = np.unique(code, return_inverse=True)
+    lists = [
+        [] if c < 0 else list(coverage.of(f for bit, f in enumerate(fields) if c >> bit & 1)[0])
+        for c in distinct.tolist()
+    ]
+    typ = RESULT_COLUMNS.field("searched").type
+    return pa.array(lists, typ).take(pa.array(inverse.astype(np.int64)))
 
 
 # -- the input: any table-like in, query fields as text, pass-through columns --------
@@ -794,6 +839,7 @@ def _assemble(  # noqa: PLR0917 - private, called once
     *,
     limit: int,
     min_score: float,
+    searched: pa.Array | None = None,
 ) -> pa.Table:
     q, ds, row, level, score, reason, rank = _select(pool, limit=limit, min_score=min_score)
     # One row per chosen candidate, one null row per query without any.
@@ -842,6 +888,11 @@ def _assemble(  # noqa: PLR0917 - private, called once
         "action": hit_column(action, pa.string()),
         "warnings": _per_query(warnings, out_q, [], RESULT_COLUMNS.field("warnings").type),
         "error": _per_query(errors, out_q, None, pa.string()),
+        "searched": (
+            pa.nulls(out_n, RESULT_COLUMNS.field("searched").type)
+            if searched is None
+            else searched.take(pa.array(out_q))
+        ),
     }
     fields = [RESULT_COLUMNS.field("query_index")]
     fields += [pa.field(name, echoed.schema.field(name).type) for name in echoed.column_names]

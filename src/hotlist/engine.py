@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
+from hotlist._coverage import Coverage
 from hotlist._decisions import action_for, corroborate, severity_from_reasons
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
 from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionMismatchError
@@ -162,6 +164,12 @@ class _State:
     def with_data_time_source(self, source: str) -> _State:
         """This state, saying where its data time came from."""
         return replace(self, data_time_source=source)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """Which lists a query searches, and a warning for a field whose list is
+        empty or not loaded (:mod:`hotlist._coverage`); worked out once per version."""
+        return Coverage({name: t.num_rows for name, t in self.tables.items()})
 
     @classmethod
     def build(
@@ -383,10 +391,13 @@ class Hotlist:
                 else _vocab("document_type", "document_type", asked_type),
                 max_edits,
             )
+            searched, notes = state.coverage.document
             if not candidates:
-                return CheckResult.make([], [], query, state.data_version)
+                return CheckResult.make([], [*notes], query, state.data_version, searched=searched)
             hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
-            return CheckResult.make(hits, [], query, state.data_version, omitted)
+            return CheckResult.make(
+                hits, [*notes], query, state.data_version, omitted, searched=searched
+            )
         given = {
             "document": document,
             "country": country,
@@ -412,15 +423,22 @@ class Hotlist:
         if stale is not None:
             warnings.append(stale)
         hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
-        return CheckResult.make(hits, warnings, query, state.data_version, omitted)
+        searched = state.coverage.of(query)[0]
+        return CheckResult.make(
+            hits, warnings, query, state.data_version, omitted, searched=searched
+        )
 
-    def check_many(self, queries: Any, **options: Any) -> pa.Table:
-        """Check many queries at once; see :func:`hotlist._batch.check_many`."""
+    def check_many(
+        self, queries: Any, *, columns: Mapping[str, str | None] | None = None, **options: Any
+    ) -> pa.Table:
+        """Check many queries at once; ``columns`` maps your column names to check()
+        keywords (``{"doc_no": "document"}``), every other column passes through.
+        Arrow table out; see :func:`hotlist._batch.check_many` for its columns."""
         from hotlist._batch import check_many
 
         state = self._state
         stale = self._stale_note(state) if state.stale_after < time.time() else None
-        table = check_many(state, queries, **options)
+        table = check_many(state, queries, columns=columns, **options)
         return table if stale is None else _with_warning(table, stale)
 
     def check_batches(
@@ -759,6 +777,7 @@ def answer(
     candidates = _run_query(
         state, cleaned, warnings, max_edits=max_edits, name_threshold=name_threshold
     )
+    warnings.extend(state.coverage.of(query)[1])
     return candidates, warnings
 
 
@@ -842,7 +861,7 @@ def _run_query(
         if not normalised:
             raise InvalidQuery(f"name {name!r} has no letters that can be compared")
         pq = PersonQuery(normalised, dob, nationality, sex)
-        out += state.persons.match(pq, threshold=name_threshold)
+        out += state.persons.match(pq, threshold=name_threshold, warnings=warnings)
     if out and (parsed is not None or name):
         # What else the query carries may lift a possible hit to an alarm.
         out = corroborate(state.tables["documents"], out, parsed)
@@ -960,13 +979,9 @@ def _document_candidates(
 
 
 def _match_vin(state: _State, vin: str, warnings: list[str], *, max_edits: int) -> list[Candidate]:
-    compact, corrections = vin_ids.repair(vin_ids.compact(vin))
+    # the same function the extract loader asks whether a listed VIN can be found
+    compact, corrections = vin_ids.search_key(vin)
     warnings.extend(corrections)
-    if len(compact) < 6:
-        raise InvalidQuery(
-            f"vin {vin!r} is too short: give the full VIN, a chassis number, "
-            "or at least its last 6 characters"
-        )
     if len(compact) == 17:
         status = vin_ids.check_digit_status(compact)
         if status == "invalid":
@@ -974,8 +989,6 @@ def _match_vin(state: _State, vin: str, warnings: list[str], *, max_edits: int) 
                 f"VIN check digit is wrong: position 9 is {compact[8]!r}, "
                 f"expected {vin_ids.check_digit(compact)!r}; searched tolerantly"
             )
-    elif len(compact) > 17:
-        raise InvalidQuery(f"vin {vin!r} is longer than the 17 characters of a VIN")
     return state.vehicles.match_vin(compact, max_edits=max_edits)
 
 

@@ -215,6 +215,9 @@ class CheckResultModel(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     query: dict[str, Any] = Field(default_factory=dict)
     data_version: str = ""
+    # The lists this query was searched in; a field whose list is empty or not
+    # loaded is named in ``warnings`` ("not checked" is never "clear").
+    searched: list[str] = Field(default_factory=list)
 
 
 _new = object.__new__
@@ -230,12 +233,13 @@ class CheckResult:
     :meth:`model_dump` / :meth:`model_dump_json` serialise through it.
     """
 
-    __slots__ = ("data_version", "hits", "omitted", "query", "warnings")
+    __slots__ = ("data_version", "hits", "omitted", "query", "searched", "warnings")
 
     hits: list[Hit]
     warnings: list[str]
     query: dict[str, Any]
     data_version: str
+    searched: tuple[str, ...]  # the datasets this query was searched in
     omitted: int  # hits that passed min_score but were left out by ``limit``
 
     def __init__(
@@ -245,11 +249,14 @@ class CheckResult:
         query: dict[str, Any] | None = None,
         data_version: str = "",
         omitted: int = 0,
+        *,
+        searched: tuple[str, ...] = (),
     ) -> None:
         self.hits = hits if hits is not None else []
         self.warnings = warnings if warnings is not None else []
         self.query = query if query is not None else {}
         self.data_version = data_version
+        self.searched = tuple(searched)
         self.omitted = omitted
 
     @classmethod
@@ -260,6 +267,8 @@ class CheckResult:
         query: dict[str, Any],
         data_version: str,
         omitted: int = 0,
+        *,
+        searched: tuple[str, ...] = (),
     ) -> CheckResult:
         """Construct from trusted engine output: no defaults to resolve, no checks."""
         self = _new(cls)
@@ -267,6 +276,7 @@ class CheckResult:
         self.warnings = warnings
         self.query = query
         self.data_version = data_version
+        self.searched = searched
         self.omitted = omitted
         return self
 
@@ -300,6 +310,7 @@ class CheckResult:
             warnings=self.warnings,
             query=self.query,
             data_version=self.data_version,
+            searched=list(self.searched),
         )
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
@@ -318,6 +329,7 @@ class CheckResult:
             and self.warnings == other.warnings
             and self.query == other.query
             and self.data_version == other.data_version
+            and self.searched == other.searched
             and self.omitted == other.omitted
         )
 

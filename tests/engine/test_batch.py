@@ -85,6 +85,7 @@ def test_every_query_appears_and_misses_have_nulls(hl: hotlist.Hotlist) -> None:
             "severity": None,
             "action": None,
             "warnings": [],
+            "searched": ["documents", "persons"],
             "error": None,
         }
     ]

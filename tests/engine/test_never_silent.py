@@ -9,7 +9,9 @@ that is not loaded or is empty carries a warning (per row in check_many).
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
+from engine_tables import DOCUMENTS, PERSONS, VEHICLES, documents_table
 
 import hotlist
 
@@ -88,3 +90,87 @@ def test_check_many_manifest_with_holder_columns_and_no_names(hl: hotlist.Hotlis
         assert rows[0]["warnings"] == expected.warnings
         got = [(r["record_id"], r["score"], r["reasons"]) for r in rows if r["hit"]]
         assert got == [(h.record_id, h.score, h.reasons) for h in expected.hits]
+
+
+# -- point 2 ----------------------------------------------------------------------------
+
+QUERIES: dict[str, dict[str, str]] = {
+    "document": {"document": "L898902C3", "country": "UTO"},
+    "vin": {"vin": "1M8GDM9AXKP042788"},
+    "plate": {"plate": "AB-123-CD", "country": "FRA"},
+    "name": {"name": "ERIKSSON, Anna Maria", "dob": "1974-08-12"},
+    "mrz": {
+        "mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    },
+}
+# the lists each kind of query is for (a document number is also looked up on persons)
+FOR = {
+    "document": {"documents"},
+    "vin": {"vehicles"},
+    "plate": {"vehicles"},
+    "name": {"persons"},
+    "mrz": {"documents", "persons"},
+}
+ALSO = {"document": {"persons"}}
+TABLES = {
+    "documents": documents_table(DOCUMENTS),
+    "vehicles": VEHICLES,
+    "persons": PERSONS,
+}
+
+
+def _loaded(combo: str) -> dict[str, pa.Table]:
+    """ "d" loaded, "0" given with zero rows, "-" not given; in documents, vehicles,
+    persons order."""
+    out = {}
+    for flag, (dataset, table) in zip(combo, TABLES.items(), strict=True):
+        if flag == "d":
+            out[dataset] = table
+        elif flag == "0":
+            out[dataset] = table.slice(0, 0)
+    return out
+
+
+COMBOS = ["ddd", "d--", "-d-", "--d", "0d0", "d0d", "000", "---"]
+
+
+@pytest.mark.parametrize("combo", COMBOS)
+@pytest.mark.parametrize("kind", list(QUERIES))
+def test_every_result_says_what_it_searched_and_what_it_could_not(combo: str, kind: str) -> None:
+    tables = _loaded(combo)
+    hl = hotlist.Hotlist.from_tables(**tables)
+    full = {name for name, t in tables.items() if t.num_rows}
+    r = hl.check(**QUERIES[kind])
+    assert set(r.searched) == (FOR[kind] | ALSO.get(kind, set())) & full
+    for dataset in FOR[kind]:
+        said = [w for w in r.warnings if "not checked" in w and dataset in w]
+        assert bool(said) == (dataset not in full), (dataset, r.warnings)
+    if not r.searched:
+        assert not r.hit
+    dumped = r.model_dump()
+    assert dumped["searched"] == list(r.searched)
+    assert '"searched"' in r.model_dump_json()
+    # check_many says the same, per row
+    rows = hl.check_many([QUERIES[kind], QUERIES[kind]]).to_pylist()
+    for row in rows:
+        assert row["searched"] == list(r.searched)
+        assert row["warnings"] == r.warnings
+
+
+def test_vin_with_only_documents_loaded_is_not_a_clean_miss() -> None:
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS))
+    r = hl.check(vin="1M8GDM9AXKP042788")
+    assert not r.hit
+    assert r.searched == ()
+    assert any("vin was not checked against vehicles" in w for w in r.warnings)
+    doc = hl.check(document="L898902C3", country="UTO")
+    assert doc.searched == ("documents",)
+    assert doc.warnings == []  # a documents-only deployment is not nagged on every check
+
+
+def test_an_error_row_searched_nothing() -> None:
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS))
+    rows = hl.check_many([{"document": "L898#902"}, {"document": "L898902C3"}]).to_pylist()
+    assert rows[0]["error"] is not None and rows[0]["searched"] == []
+    assert rows[-1]["searched"] == ["documents"]
