@@ -266,6 +266,9 @@ class App:
             elif message["type"] == "lifespan.shutdown":
                 for task in self._tasks:
                     task.cancel()
+                close = getattr(self.data.audit, "close", None)
+                if callable(close):  # the audit log's last group commit and checkpoint
+                    close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -456,6 +459,8 @@ class App:
         started = time.perf_counter()
         try:
             result = gate.check(**query)
+        except _ACCESS_DENIED as exc:
+            raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
         except StaleDataError as exc:
             raise Problem(
                 503, "stale-data", "Data too old", exc.message, reason="unavailable"
@@ -576,6 +581,8 @@ class App:
 
         try:
             first = await loop.run_in_executor(None, run, 0)
+        except _ACCESS_DENIED as exc:
+            raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
         except StaleDataError as exc:
             raise Problem(
                 503, "stale-data", "Data too old", exc.message, reason="unavailable"
@@ -773,4 +780,20 @@ def _age_of(hl: Hotlist) -> Callable[[], float]:
 
 
 def _matcher_version() -> str:
-    return f"hotlist {hotlist.__version__}"
+    try:
+        from hotlist.audit import matcher_version
+    except ImportError:
+        return f"hotlist {hotlist.__version__}"
+    version: str = matcher_version()
+    return version
+
+
+def _access_denied() -> tuple[type[Exception], ...]:
+    try:
+        from hotlist.audit import AccessDenied
+    except ImportError:
+        return ()
+    return (AccessDenied,)
+
+
+_ACCESS_DENIED = _access_denied()

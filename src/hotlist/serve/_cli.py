@@ -38,7 +38,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         if audit_log is None:
             print("hotlist: this hotlist has no audit log yet (hotlist.AuditLog)", file=sys.stderr)
             return 2
-        audit = audit_log(args.audit, secret=read_secret(args.audit_secret))
+        audit = audit_log(
+            args.audit,
+            secret=read_secret(args.audit_secret),
+            signing_key=args.audit_signing_key,
+        )
     app = create_app(
         args.path,
         keys=args.keys,
@@ -123,6 +127,11 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--keys", required=True, help="keys file (TOML) made by `hotlist keys add`")
     p.add_argument("--audit", metavar="DIR", help="write the audit log to this folder")
     p.add_argument("--audit-secret", metavar="FILE", help="file holding the audit secret")
+    p.add_argument(
+        "--audit-signing-key",
+        metavar="FILE",
+        help="Ed25519 private key that signs the audit log's checkpoints and receipts",
+    )
     p.add_argument("--tls-cert", metavar="FILE", help="server certificate (PEM): serve HTTPS")
     p.add_argument("--tls-key", metavar="FILE", help="server private key (PEM)")
     p.add_argument(

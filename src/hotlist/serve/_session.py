@@ -37,10 +37,9 @@ def has_sessions(hl: Hotlist) -> bool:
 
 def open_session(hl: Hotlist, *, operator: str, role: str, purpose: str, post: str) -> Gate:
     """A session on ``hl`` for one caller (raises the library's error for an unknown role)."""
-    if has_sessions(hl):
-        gate: Gate = hl.session(  # type: ignore[attr-defined]
-            operator=operator, role=role, purpose=purpose, post=post
-        )
+    factory: Any = getattr(hl, "session", None)
+    if callable(factory):
+        gate: Gate = factory(operator=operator, role=role, purpose=purpose, post=post)
         return gate
     return _Unaudited(hl, role)
 
