@@ -158,7 +158,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     hl = _load(args.data, quiet=True)
     rel = hl.sql(args.query)
     if args.json:
-        print(json.dumps(rel.arrow().read_all().to_pylist(), indent=2, default=str))
+        print(json.dumps(rel.arrow().to_pylist(), indent=2, default=str))
     else:
         rel.show(max_rows=args.max_rows)
     return 0
