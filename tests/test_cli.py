@@ -10,6 +10,7 @@ from hotlist import cli
 
 COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
 COMMANDS += ["check-file"]  # tests/scale/test_stream.py runs it
+COMMANDS += ["serve", "keys"]  # tests/serve runs them
 
 
 def _subcommands() -> list[str]:

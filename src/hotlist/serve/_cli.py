@@ -182,7 +182,9 @@ def add_commands(sub: Any) -> None:
         description="Manage the service's keys file: only hashes are stored; a new key is "
         "printed once.",
     )
-    keys_sub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_sub = p.add_subparsers(
+        dest="keys_command", required=True, metavar="ACTION", help="add, list or remove"
+    )
     a = keys_sub.add_parser(
         "add",
         help="add a key and print it once",
