@@ -11,6 +11,7 @@ from hotlist import cli
 COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
 COMMANDS += ["check-file"]  # tests/scale/test_stream.py runs it
 COMMANDS += ["serve", "keys"]  # tests/serve runs them
+COMMANDS += ["audit"]  # tests/audit/test_cli_audit.py runs it
 
 
 def _subcommands() -> list[str]:

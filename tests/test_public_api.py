@@ -13,7 +13,7 @@ def test_all_is_sorted_and_complete() -> None:
         name
         for name, value in vars(hotlist).items()
         if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
-    } | {"ids", "names", "__version__"}
+    } | {"ids", "names", "audit", "__version__"}
     assert set(hotlist.__all__) == public
     for name in hotlist.__all__:
         assert hasattr(hotlist, name), name

@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from hotlist import ids, names
+from hotlist import audit, ids, names
 from hotlist._delta import DeltaReport
 from hotlist._errors import (
     ExtractError,
@@ -26,6 +26,7 @@ from hotlist._errors import (
     VersionMismatchError,
 )
 from hotlist._snapshot import open
+from hotlist.audit import AccessDenied, AuditLog
 from hotlist.cli import sample_data_path
 from hotlist.engine import Hotlist, load
 from hotlist.extracts import LoadReport
@@ -34,6 +35,8 @@ from hotlist.schema import CheckResult, Hit
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccessDenied",
+    "AuditLog",
     "CheckResult",
     "DeltaReport",
     "ExtractError",
@@ -46,6 +49,7 @@ __all__ = [
     "StaleDataError",
     "VersionMismatchError",
     "__version__",
+    "audit",
     "ids",
     "load",
     "names",

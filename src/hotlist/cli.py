@@ -439,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotlist._stream import add_check_file_command
 
     add_check_file_command(sub)  # check-file: streaming a manifest of any size
+    from hotlist.audit._cli import add_commands as add_audit_commands
+
+    add_audit_commands(sub)  # audit verify, audit search
     return parser
 
 

@@ -226,8 +226,11 @@ class Hotlist:
         *,
         max_age: dt.timedelta | float | None = None,
         stale: str = "warn",
+        audit: Any = None,
     ) -> None:
         self._lock = threading.Lock()  # serialises writers (apply, reload); checks never take it
+        # The hotlist.AuditLog that sessions write to (None: sessions are not logged).
+        self.audit = audit
         self._max_age = _seconds(max_age)
         if stale not in STALE_MODES:
             raise InvalidQuery(f"stale must be one of {', '.join(STALE_MODES)}, not {stale!r}")
@@ -449,6 +452,25 @@ class Hotlist:
         from hotlist._stream import check_batches
 
         return check_batches(self, source, columns=columns, **options)
+
+    def session(
+        self,
+        *,
+        operator: str,
+        role: str,
+        purpose: str,
+        post: str | None = None,
+        roles: Any = None,
+    ) -> Any:
+        """A :class:`hotlist.audit.Session`: the same ``check`` / ``check_many``,
+        stamped with who (``operator``, ``role``), where (``post``) and why
+        (``purpose``, required), written to the audit log given at ``load`` /
+        ``open`` (``audit=``), hits limited to the fields the role may see.
+        ``roles``: a TOML file or mapping of roles (default: the packaged
+        ``hotlist/audit/roles.toml``, or the file ``HOTLIST_ROLES`` names)."""
+        from hotlist.audit import Session
+
+        return Session(self, operator=operator, role=role, purpose=purpose, post=post, roles=roles)
 
     # -- analysts ----------------------------------------------------------------
     def sql(self, query: str, params: Any = None) -> Any:
@@ -1074,6 +1096,7 @@ def load(
     max_age: dt.timedelta | float | None = None,
     stale: str = "warn",
     data_time: dt.datetime | dt.date | str | None = None,
+    audit: Any = None,
 ) -> Hotlist:
     """Load extracts and build the indexes.
 
@@ -1106,7 +1129,7 @@ def load(
         progress=progress,
         data_time=data_time,
     )
-    return Hotlist(state, max_age=max_age, stale=stale)
+    return Hotlist(state, max_age=max_age, stale=stale, audit=audit)
 
 
 def _load_state(

@@ -1,0 +1,181 @@
+"""The bodies of ``check`` entries: one audited check, or the rows of a ``check_many``.
+
+Written by the log's writer (``_log.AuditLog._format``), never by the caller, so
+that an audited check costs its caller one small tuple and a queue append.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hotlist.audit._format import KeyedHasher, _dumps
+
+__all__ = ["BatchData", "CheckData", "SessionContext", "batch_lines", "check_body"]
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """Who checks, where and why: stamped on every entry of a session."""
+
+    operator: str
+    role: str
+    purpose: str
+    post: str
+    session: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fields.update(
+            operator=self.operator,
+            role=self.role,
+            purpose=self.purpose,
+            post=self.post,
+            session=self.session,
+        )
+
+
+# (context, query values in clear, options, hits [[dataset, record_id, severity]],
+#  alarm, omitted, latency in ns, data version, matcher version, error class or None)
+CheckData = tuple[
+    SessionContext,
+    dict[str, Any],
+    dict[str, Any],
+    list[list[str]],
+    bool,
+    int,
+    int,
+    str,
+    str,
+    str | None,
+]
+
+
+def check_body(hasher: KeyedHasher, data: CheckData, t: str, entry_id: str) -> dict[str, Any]:
+    ctx, query, options, hits, alarm, omitted, latency_ns, version, matcher, error = data
+    body: dict[str, Any] = {
+        "kind": "check",
+        "t": t,
+        "id": entry_id,
+        **ctx.fields,
+        "fields": sorted(query),
+        "q": hasher.query(query),
+        "opts": jsonable(options),
+        "hits": hits,
+        "alarm": alarm,
+        "omitted": omitted,
+        "latency_us": round(latency_ns / 1000, 1),
+        "data_version": version,
+        "matcher": matcher,
+    }
+    if error is not None:
+        body["error"] = error
+    return body
+
+
+@dataclass
+class BatchData:
+    """One audited ``check_many``: the query columns in clear (until written), and
+    per row the hits (dataset, record_id, severity) and any error class."""
+
+    ctx: SessionContext
+    columns: dict[str, list[Any]]
+    rows: int
+    hits: dict[int, list[list[str]]]
+    alarms: set[int]
+    errors: dict[int, str]
+    options: dict[str, Any]
+    latency_ns: int
+    data_version: str
+    matcher: str
+
+
+def jsonable(options: dict[str, Any]) -> dict[str, Any]:
+    """Options as JSON values: anything else by its repr (never a failed write)."""
+    out: dict[str, Any] = {}
+    for k, v in options.items():
+        ok = v is None or isinstance(v, (str, int, float, bool))
+        out[str(k)] = v if ok else repr(v)
+    return out
+
+
+_HOLE = re.compile(r'"@@(\w+)@@"')
+
+
+def batch_lines(  # noqa: PLR0917 - one caller, the writer
+    hasher: KeyedHasher,
+    data: BatchData,
+    t: str,
+    batch_id: str,
+    seq: int,
+    prev: str,
+    chunks: list[bytes],
+) -> tuple[int, str, int]:
+    """Append one line per row of the batch to ``chunks``; returns the new chain
+    head ``(seq, prev)`` and the number of lines.
+
+    The constant part of the rows is serialised once; each row fills the holes
+    (row, fields, q, hits, alarm, error) of that template, which gives the same
+    bytes as the canonical form (sorted keys, compact) of the whole entry.
+    """
+    per_row = max(1, data.rows)
+    template = {
+        "kind": "check",
+        "t": t,
+        "batch": batch_id,
+        **data.ctx.fields,
+        "opts": jsonable(data.options),
+        "latency_us": round(data.latency_ns / 1000 / per_row, 3),
+        "data_version": data.data_version,
+        "matcher": data.matcher,
+        "row": "@@row@@",
+        "fields": "@@fields@@",
+        "q": "@@q@@",
+        "hits": "@@hits@@",
+        "alarm": "@@alarm@@",
+        "omitted": 0,
+    }
+    with_error = dict(template, error="@@error@@")
+    parts_plain = _HOLE.split(_dumps(template)[1:])
+    parts_error = _HOLE.split(_dumps(with_error)[1:])
+    names = sorted(data.columns)
+    columns = [data.columns[n] for n in names]
+    fields_cache: dict[tuple[str, ...], str] = {}
+    sha256 = hashlib.sha256
+    for i in range(data.rows):
+        present: list[str] = []
+        q_parts: list[str] = []
+        for name, column in zip(names, columns, strict=True):
+            value = column[i]
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            present.append(name)
+            q_parts.append(f'"{name}":"{hasher(name, value)}"')
+            if name == "mrz":
+                doc = hasher.query({"mrz": value}).get("mrz.document")
+                if doc is not None:
+                    q_parts.append(f'"mrz.document":"{doc}"')
+        key = tuple(present)
+        fields_text = fields_cache.get(key)
+        if fields_text is None:
+            fields_text = fields_cache[key] = _dumps(list(key))
+        hits = data.hits.get(i)
+        error = data.errors.get(i)
+        values = {
+            "row": str(i),
+            "fields": fields_text,
+            "q": "{" + ",".join(sorted(q_parts)) + "}",
+            "hits": _dumps(hits) if hits else "[]",
+            "alarm": "true" if i in data.alarms else "false",
+            "error": _dumps(error),
+        }
+        parts = parts_plain if error is None else parts_error
+        text = "".join(values[p] if k % 2 else p for k, p in enumerate(parts))
+        seq += 1
+        line = b'{"seq":%d,"prev":"%s",%s' % (seq, prev.encode(), text.encode())
+        prev = sha256(line).hexdigest()
+        chunks.append(line + b"\n")
+    return seq, prev, data.rows

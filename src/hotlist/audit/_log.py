@@ -1,0 +1,600 @@
+"""``AuditLog``: an append-only, hash-chained, checkpoint-signed record of every check.
+
+Layout of the folder::
+
+    audit/
+      audit-000001.log     segment files: one canonical JSON entry a line (_format)
+      audit-000002.log     ... a new segment when the current one passes
+                           ``segment_bytes`` or ``segment_seconds``
+      checkpoints.log      a copy of every checkpoint entry, kept by purge()
+      .lock                held while a process writes the log
+
+Entries (``kind``): ``open`` (a process opened the log), ``check`` (one
+audited check, or one row of an audited ``check_many``), ``decision`` (an
+officer confirmed a hit or called it a false positive), ``checkpoint`` (the
+chain head, signed with Ed25519 when a signing key is given), ``purge`` (old
+segments removed by retention), ``recovered`` (a partial last line left by a
+crash was set aside on open).
+
+Every segment ends with a checkpoint when it is closed (rotation, ``close()``),
+and a checkpoint is also written every ``checkpoint_every`` entries or
+``checkpoint_seconds``.  Retention (``purge``) removes whole closed segments
+and keeps their closing checkpoints in ``checkpoints.log``, so the first
+remaining entry still links to a signed hash: the chain stays verifiable.
+
+Durability is explicit:
+
+- ``sync="entry"``: each entry is written and ``fsync``-ed before the check
+  returns (a crash loses nothing; each check waits for the disk);
+- ``sync="group"`` (default): entries are queued and a writer thread writes
+  and ``fsync``-s them together every ``group_window`` seconds (default
+  0.05 s) or every ``group_max`` entries; a crash loses at most the entries of
+  the last window.  ``flush()`` forces it.
+
+A crash while writing leaves at most a partial last line; ``verify`` reports
+it as a truncated entry, and the next ``AuditLog`` on the folder sets it aside
+(``<segment>.partial-<time>``) and records a ``recovered`` entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import errno
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hotlist._errors import HotlistError
+from hotlist.audit._format import (
+    GENESIS,
+    KeyedHasher,
+    _dumps,
+    canonical_line,
+    entry_hash,
+    parse_prefix,
+)
+
+__all__ = ["CHECKPOINTS", "AuditError", "AuditLog", "segment_name", "segments"]
+
+log = logging.getLogger("hotlist")
+
+CHECKPOINTS = "checkpoints.log"
+_SEGMENT_PREFIX = "audit-"
+_SEGMENT_SUFFIX = ".log"
+SYNC_MODES = ("group", "entry")
+
+
+class AuditError(HotlistError):
+    """The audit log cannot be written or read as asked."""
+
+
+def segment_name(number: int) -> str:
+    return f"{_SEGMENT_PREFIX}{number:06d}{_SEGMENT_SUFFIX}"
+
+
+def segments(folder: Path) -> list[tuple[int, Path]]:
+    """The segment files of ``folder``, oldest first."""
+    out = []
+    for p in folder.glob(f"{_SEGMENT_PREFIX}*{_SEGMENT_SUFFIX}"):
+        digits = p.name[len(_SEGMENT_PREFIX) : -len(_SEGMENT_SUFFIX)]
+        if digits.isdigit():
+            out.append((int(digits), p))
+    return sorted(out)
+
+
+def utc_text(t_ns: int) -> str:
+    """``2026-11-30T11:50:52.123456Z`` for a ``time.time_ns()``."""
+    seconds, ns = divmod(t_ns, 1_000_000_000)
+    base = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{base}.{ns // 1000:06d}Z"
+
+
+def _sign_message(line_without_sig: bytes) -> bytes:
+    return b"hotlist-audit-checkpoint\x00" + line_without_sig
+
+
+class Pending:
+    """One entry (or, for a batch, many) waiting for the writer.  After it is
+    written, ``seq`` and ``hash`` say where it sits in the chain."""
+
+    __slots__ = ("data", "hash", "id", "kind", "seq", "t_ns", "written")
+
+    def __init__(self, kind: str, data: Any, t_ns: int, entry_id: str) -> None:
+        self.kind = kind
+        self.data = data
+        self.t_ns = t_ns
+        self.id = entry_id
+        self.seq = 0
+        self.hash = ""
+        self.written = False
+
+
+class AuditLog:
+    """An append-only, hash-chained audit log in a folder; see the module docstring.
+
+    ``secret`` (bytes, at least 16) keys the hashes of query values;
+    ``signing_key`` (Ed25519 private key: key object, raw bytes, PEM or a path;
+    needs ``hotlist[signing]``) signs checkpoints and receipts.  Attach it with
+    ``hotlist.load(..., audit=log)`` or ``hotlist.open(..., audit=log)`` and check
+    through ``hl.session(...)``.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        secret: bytes | str,
+        *,
+        signing_key: Any = None,
+        sync: str = "group",
+        group_window: float = 0.05,
+        group_max: int = 50_000,
+        checkpoint_every: int = 100_000,
+        checkpoint_seconds: float = 300.0,
+        segment_bytes: int = 256 * 2**20,
+        segment_seconds: float = 86_400.0,
+    ) -> None:
+        if sync not in SYNC_MODES:
+            raise AuditError(f"sync must be one of {', '.join(SYNC_MODES)}, not {sync!r}")
+        if not group_window > 0:
+            raise AuditError("group_window must be a positive number of seconds")
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._hasher = KeyedHasher(secret)
+        except ValueError as exc:
+            raise AuditError(str(exc)) from None
+        self._key: Any = None
+        self.key_id: str | None = None
+        if signing_key is not None:
+            from hotlist._signing import load_private_key
+
+            self._key = load_private_key(signing_key)
+            self.key_id = _key_id(self._key.public_key())
+        self.sync = sync
+        self.group_window = float(group_window)
+        self.group_max = int(group_max)
+        self.checkpoint_every = int(checkpoint_every)
+        self.checkpoint_seconds = float(checkpoint_seconds)
+        self.segment_bytes = int(segment_bytes)
+        self.segment_seconds = float(segment_seconds)
+        self._queue: deque[Pending] = deque()
+        self._write_lock = threading.RLock()
+        self._failure: BaseException | None = None
+        self._closed = False
+        self._ids = uuid.uuid4().hex[:12]
+        self._counter = 0
+        self._lock_fd = self._take_lock()
+        self._fd = -1
+        self._recover_and_open()
+        self._enqueue("open", {"pid": os.getpid(), "sync": sync, "window": self.group_window})
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        if sync == "group":
+            self._thread = threading.Thread(
+                target=self._run, name=f"hotlist-audit-{self.path.name}", daemon=True
+            )
+            self._thread.start()
+        else:
+            self.flush()
+
+    # -- public ---------------------------------------------------------------------
+    def keyed_hash(self, field: str, value: object) -> str:
+        """The keyed hash under which ``field=value`` is logged (``hotlist audit search``)."""
+        return self._hasher(field, value)
+
+    @property
+    def hasher(self) -> KeyedHasher:
+        return self._hasher
+
+    @property
+    def public_key(self) -> Any:
+        """The Ed25519 public key that verifies checkpoints and receipts (None if unsigned)."""
+        return None if self._key is None else self._key.public_key()
+
+    def public_key_pem(self) -> bytes | None:
+        if self._key is None:
+            return None
+        from cryptography.hazmat.primitives import serialization
+
+        pem: bytes = self._key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return pem
+
+    def sign(self, message: bytes) -> str | None:
+        """Base64 Ed25519 signature of ``message`` (None without a signing key)."""
+        if self._key is None:
+            return None
+        return base64.b64encode(self._key.sign(message)).decode()
+
+    def flush(self) -> None:
+        """Write every queued entry and ``fsync`` it."""
+        self._drain()
+
+    def checkpoint(self) -> None:
+        """Write a (signed) checkpoint of the chain head now."""
+        with self._write_lock:
+            self._drain()
+            self._write_checkpoint()
+
+    def rotate(self) -> None:
+        """Close the current segment with a checkpoint; the next entry starts a new one."""
+        with self._write_lock:
+            self._drain()
+            self._rotate()
+
+    def purge(self, older_than: dt.timedelta | float) -> list[str]:
+        """Remove closed segments whose last entry is older than ``older_than``
+        (a timedelta or seconds), keeping their checkpoints; returns the names
+        removed.  A ``purge`` entry records what was removed."""
+        seconds = older_than.total_seconds() if isinstance(older_than, dt.timedelta) else older_than
+        cutoff = time.time() - float(seconds)
+        removed: list[str] = []
+        with self._write_lock:
+            self._drain()
+            checkpoints = _checkpoint_seqs(self.path / CHECKPOINTS)
+            through = 0
+            for number, path in segments(self.path):
+                if number >= self._segment:
+                    break
+                if path.stat().st_mtime >= cutoff:
+                    break
+                last = _last_line(path)
+                parsed = parse_prefix(last) if last else None
+                if parsed is None or parsed[0] not in checkpoints:
+                    break  # not closed by a checkpoint: keep it, and everything after
+                path.unlink()
+                removed.append(path.name)
+                through = parsed[0]
+            if removed:
+                self._fsync_dir()
+                self._enqueue("purge", {"through_seq": through, "segments": removed})
+                self._drain()
+                log.info(
+                    "audit log %s: purged %d segment(s) through entry %d",
+                    self.path,
+                    len(removed),
+                    through,
+                )
+        return removed
+
+    def close(self) -> None:
+        """Write everything, close the segment with a checkpoint, stop the writer."""
+        if self._closed:
+            return
+        if self._thread is not None:
+            self._stop = True
+            self._wake.set()
+            self._thread.join()
+        with self._write_lock:
+            self._drain()
+            self._write_checkpoint()
+            self._closed = True
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+            os.close(self._lock_fd)
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {str(self.path)!r} sync={self.sync!r} next_seq={self._seq + 1}>"
+
+    # -- recording (called by sessions) ------------------------------------------------
+    def new_id(self) -> str:
+        self._counter += 1
+        return f"{self._ids}-{self._counter}"
+
+    def record(self, kind: str, data: Any, *, t_ns: int | None = None) -> Pending:
+        """Queue one entry (a ``check``, ``batch`` or ``decision``); returns its handle."""
+        if self._failure is not None:
+            raise AuditError(
+                f"the audit log {self.path} cannot be written ({self._failure}); "
+                "checks through a session are refused until it can"
+            )
+        if self._closed:
+            raise AuditError(f"the audit log {self.path} is closed")
+        item = Pending(kind, data, time.time_ns() if t_ns is None else t_ns, self.new_id())
+        self._queue.append(item)
+        if self.sync == "entry":
+            self._drain()
+        elif len(self._queue) >= self.group_max:
+            self._wake.set()
+        return item
+
+    def written(self, item: Pending) -> Pending:
+        """``item`` once it is in the file (flushing if it is still queued)."""
+        if not item.written:
+            self._drain()
+        return item
+
+    # -- internals ---------------------------------------------------------------------
+    _stop = False
+
+    def _enqueue(self, kind: str, data: Any) -> Pending:
+        item = Pending(kind, data, time.time_ns(), self.new_id())
+        self._queue.append(item)
+        return item
+
+    def _take_lock(self) -> int:
+        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise AuditError(
+                    f"the audit log {self.path} is open for writing in another process"
+                ) from None
+            raise
+        return fd
+
+    def _recover_and_open(self) -> None:
+        """Find the chain head; set a partial last line aside; repair the checkpoint copy."""
+        found = segments(self.path)
+        # an empty last segment (a crash right after it was created) is not a segment
+        while found and found[-1][1].stat().st_size == 0:
+            found[-1][1].unlink()
+            found.pop()
+        self._seq = 0
+        self._prev = GENESIS
+        self._segment = found[-1][0] if found else 1
+        self._recovered: tuple[str, int] | None = None
+        last_line = b""
+        if found:
+            path = found[-1][1]
+            data = path.read_bytes()
+            cut = data.rfind(b"\n") + 1
+            if cut < len(data):
+                aside = path.with_name(f"{path.name}.partial-{time.time_ns()}")
+                aside.write_bytes(data[cut:])
+                with path.open("r+b") as f:
+                    f.truncate(cut)
+                    os.fsync(f.fileno())
+                self._recovered = (path.name, len(data) - cut)
+                log.warning(
+                    "audit log %s: a partial last entry (%d bytes) was set aside as %s",
+                    self.path,
+                    len(data) - cut,
+                    aside.name,
+                )
+                data = data[:cut]
+            lines = data.rstrip(b"\n").rsplit(b"\n", 1)
+            last_line = lines[-1] if data else b""
+            if not last_line and len(found) > 1:
+                last_line = _last_line(found[-2][1])
+        if not last_line:
+            cps = self.path / CHECKPOINTS
+            if cps.exists():
+                last_line = _last_line(cps)
+        if last_line:
+            parsed = parse_prefix(last_line)
+            if parsed is None:
+                raise AuditError(
+                    f"the audit log {self.path} ends with an unreadable entry; "
+                    "run hotlist audit verify on it"
+                )
+            self._seq = parsed[0]
+            self._prev = entry_hash(last_line)
+            if b'"kind":"checkpoint"' in last_line:
+                self._repair_checkpoint_copy(last_line, parsed[0])
+            self._restore_lost_checkpoint(found[-1][1] if found else None)
+        path = self.path / segment_name(self._segment)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._segment_bytes = os.fstat(self._fd).st_size
+        self._segment_started = time.time()
+        self._since_checkpoint = 0
+        self._last_checkpoint = time.time()
+        if self._recovered is not None:
+            name, size = self._recovered
+            self._enqueue("recovered", {"segment": name, "dropped_bytes": size})
+
+    def _restore_lost_checkpoint(self, segment: Path | None) -> None:
+        """A checkpoint whose copy is in checkpoints.log but whose segment line was
+        cut (a damaged tail): it links to the head and is signed, so write it back."""
+        cps = self.path / CHECKPOINTS
+        if segment is None or not cps.exists():
+            return
+        line = _last_line(cps)
+        parsed = parse_prefix(line) if line else None
+        if parsed is None or parsed[0] != self._seq + 1 or parsed[1] != self._prev:
+            return
+        with segment.open("ab") as f:
+            f.write(line + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        self._seq, self._prev = parsed[0], entry_hash(line)
+        log.warning(
+            "audit log %s: checkpoint %d restored from %s", self.path, parsed[0], CHECKPOINTS
+        )
+
+    def _repair_checkpoint_copy(self, line: bytes, seq: int) -> None:
+        """A crash between writing a checkpoint to its segment and to checkpoints.log."""
+        if seq in _checkpoint_seqs(self.path / CHECKPOINTS):
+            return
+        with (self.path / CHECKPOINTS).open("ab") as f:
+            f.write(line + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _run(self) -> None:
+        while not self._stop:
+            self._wake.wait(self.group_window)
+            self._wake.clear()
+            try:
+                self._drain()
+            except BaseException as exc:
+                self._failure = exc
+                log.error("audit log %s cannot be written: %s", self.path, exc)
+                return
+
+    def _drain(self) -> None:
+        with self._write_lock:
+            if self._fd < 0 or not self._queue:
+                return
+            chunks: list[bytes] = []
+            done: list[Pending] = []
+            queue = self._queue
+            while queue:
+                item = queue.popleft()
+                self._format(item, chunks)
+                done.append(item)
+            self._write(chunks)
+            for item in done:
+                item.written = True
+            if (
+                self._since_checkpoint >= self.checkpoint_every
+                or time.time() - self._last_checkpoint >= self.checkpoint_seconds
+            ):
+                self._write_checkpoint()
+            if (
+                self._segment_bytes >= self.segment_bytes
+                or time.time() - self._segment_started >= self.segment_seconds
+            ):
+                self._rotate()
+
+    def _write(self, chunks: list[bytes]) -> None:
+        if not chunks:
+            return
+        data = b"".join(chunks)
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+        os.fsync(self._fd)
+        self._segment_bytes += len(data)
+
+    def _append(self, chunks: list[bytes], body: Mapping[str, Any]) -> tuple[int, str]:
+        self._seq += 1
+        line = canonical_line(self._seq, self._prev, body)
+        self._prev = entry_hash(line)
+        chunks.append(line + b"\n")
+        self._since_checkpoint += 1
+        return self._seq, self._prev
+
+    def _format(self, item: Pending, chunks: list[bytes]) -> None:
+        from hotlist.audit._entries import batch_lines, check_body
+
+        t = utc_text(item.t_ns)
+        if item.kind == "check":
+            body = check_body(self._hasher, item.data, t, item.id)
+        elif item.kind == "batch":
+            first = self._seq + 1
+            self._seq, self._prev, n = batch_lines(
+                self._hasher, item.data, t, item.id, self._seq, self._prev, chunks
+            )
+            self._since_checkpoint += n
+            item.seq, item.hash = first, self._prev
+            return
+        else:
+            body = {"kind": item.kind, "t": t, "id": item.id, **item.data}
+        item.seq, item.hash = self._append(chunks, body)
+
+    def _write_checkpoint(self) -> None:
+        if self._fd < 0:
+            return
+        body: dict[str, Any] = {
+            "kind": "checkpoint",
+            "t": utc_text(time.time_ns()),
+            "segment": segment_name(self._segment),
+            "key": self.key_id,
+        }
+        seq = self._seq + 1
+        unsigned = canonical_line(seq, self._prev, body)
+        body["sig"] = self.sign(_sign_message(unsigned))
+        chunks: list[bytes] = []
+        self._append(chunks, body)
+        self._write(chunks)
+        with (self.path / CHECKPOINTS).open("ab") as f:
+            f.write(chunks[0])
+            f.flush()
+            os.fsync(f.fileno())
+        self._since_checkpoint = 0
+        self._last_checkpoint = time.time()
+
+    def _rotate(self) -> None:
+        if self._segment_bytes == 0:
+            return
+        self._write_checkpoint()
+        os.close(self._fd)
+        self._segment += 1
+        path = self.path / segment_name(self._segment)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._fsync_dir()
+        self._segment_bytes = 0
+        self._segment_started = time.time()
+
+    def _fsync_dir(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:  # pragma: no cover - platforms without directory fds
+            return
+        try:
+            os.fsync(fd)
+        except OSError:  # pragma: no cover
+            pass
+        finally:
+            os.close(fd)
+
+
+def _key_id(public_key: Any) -> str:
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _last_line(path: Path) -> bytes:
+    """The last complete line of a file (without its newline); b"" if none."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        block = 4096
+        data = b""
+        while True:
+            start = max(0, size - block)
+            f.seek(start)
+            data = f.read(size - start)
+            body = data[: data.rfind(b"\n")] if b"\n" in data else b""
+            if b"\n" in body or start == 0:
+                return body.rsplit(b"\n", 1)[-1]
+            block *= 4
+
+
+def _checkpoint_seqs(path: Path) -> set[int]:
+    if not path.exists():
+        return set()
+    out = set()
+    for line in path.read_bytes().split(b"\n"):
+        parsed = parse_prefix(line)
+        if parsed is not None:
+            out.add(parsed[0])
+    return out
+
+
+def dumps(value: Any) -> str:
+    return _dumps(value)
+
+
+def iter_lines(paths: Sequence[Path]) -> Iterable[tuple[Path, int, bytes]]:
+    for path in paths:
+        for i, line in enumerate(path.read_bytes().split(b"\n")):
+            if line:
+                yield path, i + 1, line
