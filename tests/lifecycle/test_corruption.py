@@ -18,9 +18,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyarrow import ipc
 
 import hotlist
 
@@ -115,6 +117,39 @@ def _sweep(copy: Path) -> list[tuple[str, int, int]]:
         offsets = {0, 3, 6, 7, 8, 9, 12, 40, 90, size // 3, size // 2, 2 * size // 3}
         offsets |= {size - 1, size - 6, size - 10, size - 40}
         out += [(rel, o, 0xFF if o % 2 else 0x01) for o in sorted(offsets) if 0 <= o < size]
+        if rel.endswith(".arrow"):
+            out += _offset_bytes(copy / rel, rel)
+    return out
+
+
+def _offset_bytes(path: Path, rel: str) -> list[tuple[str, int, int]]:
+    """The high byte of the second offset of every variable-size column (strings,
+    lists) of an Arrow file: changed, it points far outside the file, the damage
+    that made the first check() die with SIGSEGV."""
+    whole = pa.py_buffer(path.read_bytes())
+    base = whole.address  # the buffers read are zero-copy slices of it
+    table = ipc.open_file(whole).read_all()
+    out = []
+    for column in table.columns:
+        for chunk in column.chunks:
+            arrays = [chunk.indices, chunk.dictionary] if hasattr(chunk, "indices") else [chunk]
+            for array in arrays:
+                kind = array.type
+                if pa.types.is_dictionary(kind):
+                    continue
+                if not (
+                    pa.types.is_string(kind)
+                    or pa.types.is_binary(kind)
+                    or pa.types.is_list(kind)
+                    or pa.types.is_large_string(kind)
+                ):
+                    continue
+                offsets = array.buffers()[1]
+                if offsets is None or len(array) < 1:
+                    continue
+                width = 8 if pa.types.is_large_string(kind) else 4
+                at = offsets.address - base + width + width - 2  # offset[1], a high byte
+                out.append((rel, at, 0x40))
     return out
 
 
