@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from hotlist import names
@@ -42,9 +42,10 @@ from hotlist._documents import (
 )
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
-from hotlist.names._compare import _KIND_LEVEL, NameLevel, describe, name_bits
+from hotlist.names._compare import NameLevel, describe, name_bits
 from hotlist.names._model import ALARM, MODEL, bits, bits_for, probability
-from hotlist.names._similarity import EXACT, TOKEN_FLOOR, _token_sim
+from hotlist.names._phonetic import variant
+from hotlist.names._similarity import _roman, _skeleton
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
@@ -105,10 +106,10 @@ def name_keys(normalised: str) -> list[str]:
 
 
 def _letter_keys(normalised: str) -> list[str]:
-    """The phonetic keys of all the name's letters run together, as written and
-    given names first: what finds MARTI NDUBOIS or PIERREDUPONT (a shifted or
-    lost space) for DUBOIS, MARTIN or PIERRE DUPONT."""
-    return list(dict.fromkeys(k for f in _letter_forms(normalised) if (k := names.phonetic_key(f))))
+    """All the name's letters run together, as written and given names first:
+    what finds MARTI NDUBOIS or PIERREDUPONT (a shifted or lost space) for
+    DUBOIS, MARTIN or PIERRE DUPONT, and what counts a name's namesakes."""
+    return list(dict.fromkeys(f for f in _letter_forms(normalised) if f))
 
 
 def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
@@ -276,7 +277,7 @@ class PersonIndex:
 
     def namesakes(self, name: str) -> int:
         """How many listed persons carry the letters of ``name`` in one of their
-        names (phonetically, as written or given names first): at most one of
+        names (as written or given names first, spaces aside): at most one of
         them can be the traveller, so each gets ``-log2(k)`` bits (a name shared
         by many listed persons is weak evidence for any one of them)."""
         rows = [self.index.postings(f"#{k}") for k in _letter_keys(name)]
@@ -339,6 +340,7 @@ class PersonIndex:
         levels: list[tuple[NameLevel, float]],
         *,
         with_reasons: bool,
+        namesakes: int | None = None,
     ) -> PersonScore:
         total = nb
         reasons: list[str] = []
@@ -346,12 +348,12 @@ class PersonIndex:
             if self.is_alias[entry]:
                 reasons.append(f"alias {self.listed[entry].as_py()}")
             reasons += [describe(lv, b) for lv, b in levels]
-        k = self.namesakes(query.name)
+        k = self.namesakes(query.name) if namesakes is None else namesakes
         if k > 1:
             b = -math.log2(k)
             total += b
             if with_reasons:
-                reasons.append(f"{k} listed persons' names sound like this name ({b:+.1f})")
+                reasons.append(f"{k} listed persons carry this name ({b:+.1f})")
         level = dob_level(query.dob, self.dob_of(person))
         b = dob_bits(level, query.dob)
         total += b
@@ -414,13 +416,14 @@ class PersonIndex:
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)
         out = []
+        k = self.namesakes(query.name)
         for person, (nb, entry, levels) in best.items():
-            s = self._qualify(query, person, entry, nb, levels, with_reasons=False)
+            s = self._qualify(query, person, entry, nb, levels, with_reasons=False, namesakes=k)
             if s.probability < threshold:
                 if held_back is not None and _same_name(levels):
                     held_back.append(person)
                 continue
-            s = self._qualify(query, person, entry, nb, levels, with_reasons=True)
+            s = self._qualify(query, person, entry, nb, levels, with_reasons=True, namesakes=k)
             same = (self.normalised[entry].as_py() or "").replace(",", "") == qname.replace(",", "")
             reasons = s.reasons + (("alarm-level evidence",) if s.alarm else ())
             out.append(
@@ -439,7 +442,7 @@ class PersonIndex:
         """An upper bound of each entry's bits, computed for all entries at once.
 
         Name: the listed names are split into parts with Arrow; each distinct
-        part gets the most its level could give (:meth:`_part_bound`), and a
+        part gets the most its level could give (:meth:`_part_bounds`), and a
         name's bound is the sum over its parts (``np.bincount``); left-over
         parts (dropped, differs) only take bits away, so they count 0.  Names
         whose letters equal the query's (only the spaces differ) get no bound.
@@ -452,19 +455,12 @@ class PersonIndex:
         split = pc.utf8_split_whitespace(plain)
         parent = pc.list_parent_indices(split).to_numpy()
         enc = pc.dictionary_encode(pc.list_flatten(split))
-        qtoks = _parse_tokens(query.name)
-        part = np.array(
-            [self._part_bound(qtoks, t) for t in enc.dictionary.to_pylist()], dtype=np.float64
-        )
+        part = self._part_bounds(_parse_tokens(query.name), enc.dictionary.to_pylist())
         ub = np.bincount(
             parent, weights=part[enc.indices.to_numpy()] if len(part) else None, minlength=n
         ).astype(np.float64)
-        forms = pa.array(_letter_forms(query.name))
-        same = np.zeros(n, dtype=bool)
-        given_first = pc.replace_substring_regex(listed, r"^([^,]*), (.*)$", r"\2 \1")
-        for written in (plain, given_first):
-            letters = pc.replace_substring(pc.replace_substring(written, ",", ""), " ", "")
-            same |= pc.is_in(letters, value_set=forms).to_numpy(zero_copy_only=False)
+        letters = [self.index.postings(f"#{k}") for k in _letter_keys(query.name)]
+        same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
         if query.dob is not None:
             ub += self._dob_bound(query.dob, self.owner[entries])
@@ -476,33 +472,79 @@ class PersonIndex:
             ub += max(0.0, bits(lv.m, lv.u or 1.0))
         return ub
 
-    def _part_bound(self, qtoks: tuple[str, ...], t: str) -> float:
-        """The most bits listed part ``t`` can add against the query's parts."""
-        if not t:
-            return 0.0
-        if t in names.PARTICLES:
-            return max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
-        tf = self.tf(t)
-        levels = MODEL.name
-        best = 0.0
-        for q in qtoks:
-            if q == t or (len(q) > 1 and len(t) > 1 and (q in t or t in q)):
-                return max(best, bits(levels["exact"].m, tf))
-            if len(q) > 1 and len(t) > 1 and fuzz.partial_ratio(q, t) >= _JOIN_PARTIAL:
-                best = max(best, bits(levels["joined"].m, tf))
-            s, kind = _token_sim(q, t)
-            if s >= TOKEN_FLOOR:
-                lv = _KIND_LEVEL[kind] if kind != EXACT else "exact"
-                u = tf if lv in ("exact", "variant", "joined") else (levels[lv].u or tf)
-                if lv == "near":
-                    u = min(1.0, tf + MODEL.near_u_floor)
-                best = max(best, bits(levels[lv].m, u))
-            elif len(q) > 1 and len(t) > 1 and OSA.distance(q, t, score_cutoff=1) <= 1:
-                best = max(best, bits(levels["near"].m, min(1.0, tf + MODEL.near_u_floor)))
-        return best
+    def _part_bounds(self, qtoks: tuple[str, ...], parts: list[str]) -> np.ndarray:
+        """The most bits each listed part can add against the query's parts.
+
+        A part equal to a query part gives at most the exact level's bits; any
+        other level that aligns it (variant, near, joined) at most the bits of
+        the highest of their ``m`` at the part's term frequency (their ``u`` is
+        at least that); an initial at most the initial level's bits (names
+        whose letters equal the query's are not bounded at all); a part
+        that cannot be aligned nothing.  "Can be aligned" is a superset of what
+        ``_token_sim`` and the joins accept, tested for all parts at once with
+        rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
+        spelling-variant form, one part found in the other (partial ratio at
+        least ``_JOIN_PARTIAL``: attached articles, joined or split parts), or
+        the same phonetic key, consonant skeleton or pinyin / Wade-Giles form.
+        """
+        out = np.zeros(len(parts), dtype=np.float64)
+        if not parts:
+            return out
+        long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
+        initials = {q[0] for q in qtoks if q and q not in names.PARTICLES}
+        exact = MODEL.name["exact"]
+        initial = MODEL.name["initial"]
+        initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
+        particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
+        long_idx = [i for i, t in enumerate(parts) if len(t) > 1 and t not in names.PARTICLES]
+        possible = np.zeros(len(long_idx), dtype=bool)
+        if long_q and long_idx:
+            toks = [parts[i] for i in long_idx]
+            raw = process.cdist(toks, long_q, scorer=OSA.distance, score_cutoff=2, workers=1)
+            var = process.cdist(
+                [variant(t) for t in toks],
+                [variant(q) for q in long_q],
+                scorer=OSA.distance,
+                score_cutoff=2,
+                workers=1,
+            )
+            part = process.cdist(
+                toks, long_q, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
+            )
+            possible = np.asarray(((raw <= 2) | (var <= 2) | (part >= _JOIN_PARTIAL)).any(axis=1))
+            qkeys = {names.phonetic_key(q) for q in long_q}
+            qskel = {_skeleton(q) for q in long_q}
+            qroman = {_roman(q) for q in long_q} - {None}
+            for k, t in enumerate(toks):
+                if not possible[k] and (
+                    names.phonetic_key(t) in qkeys
+                    or _skeleton(t) in qskel
+                    or (qroman and _roman(t) in qroman)
+                ):
+                    possible[k] = True
+        qset = set(qtoks)
+        aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
+        for k, i in enumerate(long_idx):
+            t = parts[i]
+            if t in qset:
+                out[i] = max(0.0, bits(exact.m, self.tf(t)))
+            elif possible[k]:  # variant, near or joined: a lower m, a u at least tf
+                out[i] = max(0.0, bits(aligned_m, self.tf(t)))
+            elif t[0] in initials:
+                out[i] = initial_bits  # the query has this part's initial
+        for i, t in enumerate(parts):
+            if t in names.PARTICLES:
+                out[i] = particle_bits
+            elif len(t) == 1 and (t in initials or any(q.startswith(t) for q in long_q)):
+                out[i] = initial_bits
+        return out
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
+        """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
+        full (numpy over yyyymmdd digits), else the best the years allow."""
         years = self.dob_year[owner].astype(np.int64)
+        months = self.dob_month[owner].astype(np.int64)
+        days = self.dob_day[owner].astype(np.int64)
         gap = np.abs(years - dob.year)
         digits = sum(
             ((years // 10**k) % 10 != (dob.year // 10**k) % 10).astype(np.int64) for k in range(4)
@@ -516,6 +558,24 @@ class PersonIndex:
         out = np.where(
             years == dob.year, same_year, np.where((gap <= 2) | (digits == 1), near, differs)
         )
+        if dob.month and dob.day:
+            full = (months > 0) & (days > 0)
+            qm, qd = dob.month, dob.day
+            ymd = years * 10000 + months * 100 + days
+            q = dob.year * 10000 + qm * 100 + qd
+            slips = sum(
+                ((ymd // 10**k) % 10 != (q // 10**k) % 10).astype(np.int64) for k in range(8)
+            )
+            same_rest = (months == qm) & (days == qd)
+            level = np.full(len(owner), dob_bits("DOB differs", None))
+            level = np.where(same_rest & (gap == 2), dob_bits("DOB two years off", None), level)
+            level = np.where(same_rest & (gap == 1), dob_bits("DOB one year off", None), level)
+            one = (slips == 1) & ~(same_rest & (gap == 1))
+            level = np.where(one, dob_bits("DOB one digit off", None), level)
+            swapped = (years == dob.year) & (months == qd) & (days == qm)
+            level = np.where(swapped, dob_bits("DOB day/month swapped", None), level)
+            level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
+            out = np.where(full, level, out)
         return np.where(years <= 0, 0.0, out)
 
 
@@ -524,7 +584,7 @@ def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:
     return bool(levels) and all(lv.level in ("exact", "agrees") for lv, _ in levels)
 
 
-_JOIN_PARTIAL = 70.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
+_JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 
 
 def _parse_tokens(normalised: str) -> tuple[str, ...]:

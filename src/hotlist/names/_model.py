@@ -28,8 +28,9 @@ small list the prior speaks and in a large one the list does (splink's
 term-frequency adjustment).  Particles (BIN, AL, VAN, DE...) are parts with a
 small weight of their own.
 
-Namesakes: when ``k`` listed names carry the query's letters (phonetically),
-at most one of them is the traveller: every candidate gets ``-log2(k)`` bits.
+Namesakes: when ``k`` listed persons carry the query's letters (in either
+order of family and given names, spaces aside), at most one of them is the
+traveller: every candidate gets ``-log2(k)`` bits.
 
 DOB levels (``hotlist.names.dob_similarity``): exact / day-month swapped /
 one digit off / year and month / year only / one year off / two years off /
