@@ -47,6 +47,9 @@ RESULT_COLUMNS = pa.schema(
     ]
 )
 _DOC_ONLY = frozenset({"document", "country", "document_type"})
+# The holder's fields: without a name they only qualify a wanted person found
+# through the document, so such rows stay on the vectorised document path.
+_HOLDER = ("dob", "nationality", "sex")
 # Match levels in engine.LEVEL_ORDER's order (best first): codes sort like select() does.
 LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
 LEVEL_CODE = {name: i for i, name in enumerate(LEVELS)}
@@ -136,7 +139,9 @@ def check_many(
 
     fast = _FastDocuments.of(cols, n)
     if fast.rows.any():
-        _documents_vectorised(state, fast, pool, max_edits=max_edits)
+        holder = _holder_rows(cols, fast.rows, warnings)
+        _documents_vectorised(state, fast, pool, max_edits=max_edits, holder=holder)
+        _holder_not_used(state, holder, pool, warnings)
     # Everything else, one query at a time, through check()'s own code path.
     slow = np.flatnonzero(~fast.rows)
     if len(slow) and errors:
@@ -553,7 +558,7 @@ class _FastDocuments:
             return self
         ok = _valid(doc)
         for name, col in cols.items():
-            if name not in _DOC_ONLY and col.null_count < len(col):
+            if name not in _DOC_ONLY and name not in _HOLDER and col.null_count < len(col):
                 ok &= ~_valid(col)
         if "country" in cols:
             self.country, self.country_values, usable = _codes(cols["country"], _country)
@@ -640,8 +645,79 @@ def _codes(col: pa.Array, normalise: Any) -> tuple[np.ndarray, list[str], np.nda
     return code_of[idx], values, good[idx]
 
 
+def _holder_rows(
+    cols: Mapping[str, pa.Array], rows: np.ndarray, warnings: dict[int, list[str]]
+) -> dict[int, tuple[Any, ...]]:
+    """Per fast row with holder fields, (its warnings list, dob, nationality, sex)
+    as check() reads them (engine.holder_text, then engine.holder_value: a value
+    that cannot be used is None, with check()'s warning, in check()'s order)."""
+    from hotlist.engine import holder_text, holder_value
+
+    given = [k for k in _HOLDER if k in cols]
+    if not given:
+        return {}
+    has = np.zeros(len(rows), dtype=bool)
+    per_key: list[tuple[np.ndarray, list[tuple[Any, str | None, str | None]]]] = []
+    for key in given:
+        col = cols[key]
+        has |= _np_bool(col.is_valid())
+        encoded = col.dictionary_encode()
+        distinct: list[tuple[Any, str | None, str | None]] = []
+        for raw in encoded.dictionary.to_pylist():
+            noted: list[str] = []
+            text = holder_text(key, raw, noted)
+            if text is None:
+                distinct.append((None, noted[0], None))
+                continue
+            try:
+                distinct.append((holder_value(key, text), None, None))
+            except InvalidQuery as exc:
+                distinct.append((None, None, f"{key} {text!r} not used: {exc}"))
+        distinct.append((None, None, None))  # absent
+        codes = encoded.indices.fill_null(len(distinct) - 1).to_numpy(zero_copy_only=False)
+        per_key.append((codes, distinct))
+    out: dict[int, tuple[Any, ...]] = {}
+    values = dict.fromkeys(_HOLDER)
+    for i in np.flatnonzero(has & rows).tolist():
+        text_notes: list[str] = []
+        parse_notes: list[str] = []
+        for key, (codes, distinct) in zip(given, per_key, strict=True):
+            value, text_note, parse_note = distinct[codes[i]]
+            values[key] = value
+            if text_note:
+                text_notes.append(text_note)
+            if parse_note:
+                parse_notes.append(parse_note)
+        noted = warnings.setdefault(i, [])
+        noted += text_notes + parse_notes
+        out[i] = (noted, values["dob"], values["nationality"], values["sex"])
+    return out
+
+
+def _holder_not_used(
+    state: _State,
+    holder: dict[int, tuple[Any, ...]],
+    pool: _Pool,
+    warnings: dict[int, list[str]],
+) -> None:
+    """check()'s "not used" warning for the holder rows no wanted person was found for."""
+    from hotlist.engine import qualify_holder
+
+    qualified = pool.qualified
+    for i, (noted, dob, nationality, sex) in holder.items():
+        if i not in qualified:
+            qualify_holder(state, [], noted, dob, nationality, sex)
+        if not noted:
+            del warnings[i]
+
+
 def _documents_vectorised(
-    state: _State, fast: _FastDocuments, pool: _Pool, *, max_edits: int
+    state: _State,
+    fast: _FastDocuments,
+    pool: _Pool,
+    *,
+    max_edits: int,
+    holder: Mapping[int, tuple[Any, ...]] | None = None,
 ) -> None:
     d = state.documents
     qi, rec = _lookup_many(d.index, d.keys, fast.keys)
@@ -654,7 +730,13 @@ def _documents_vectorised(
     if pd.size:
         pqi, _ = _lookup_many(pd.index, pd.keys, fast.keys)
         for j in np.unique(pqi).tolist():
-            pool.add(j, pd.match(fast.compact[j].as_py()))
+            wanted = pd.match(fast.compact[j].as_py())
+            if holder and j in holder and wanted:
+                from hotlist.engine import qualify_holder
+
+                wanted = qualify_holder(state, wanted, *holder[j])
+                pool.qualified.add(j)
+            pool.add(j, wanted)
     if max_edits >= 1:
         # The one-edit search is per key; everything around it is vectorised.
         qs: list[int] = []
@@ -751,6 +833,7 @@ class _Pool:
         self._reason_ids: dict[tuple[str, ...], int] = {}
         self._arrays: list[tuple[np.ndarray, ...]] = []
         self._py: list[tuple[int, int, int, int, float, int]] = []
+        self.qualified: set[int] = set()  # queries whose wanted persons holder fields qualified
 
     def dataset(self, name: str) -> int:
         return self._codes[name]

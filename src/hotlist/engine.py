@@ -30,7 +30,7 @@ from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex
 from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionMismatchError
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist._progress import Steps
-from hotlist._sql import SqlBackend
+from hotlist._sql import SqlBackend, SqlResult
 from hotlist._vehicles import VehicleIndex
 from hotlist.extracts import DatasetReport, LoadReport, load_datasets
 from hotlist.extracts._vocab import vocabulary_value
@@ -473,10 +473,15 @@ class Hotlist:
         return Session(self, operator=operator, role=role, purpose=purpose, post=post, roles=roles)
 
     # -- analysts ----------------------------------------------------------------
-    def sql(self, query: str, params: Any = None) -> Any:
-        """Run SQL over views ``documents``, ``vehicles``, ``persons`` (DuckDB).
+    def sql(self, query: str, params: Any = None) -> SqlResult:
+        """Run one read-only SQL statement (SELECT, WITH, DESCRIBE, SUMMARIZE,
+        EXPLAIN; ``?`` placeholders filled from ``params``) over views
+        ``documents``, ``vehicles``, ``persons`` (DuckDB, no file access).
 
-        Returns a DuckDB relation: ``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``.
+        Returns a :class:`hotlist._sql.SqlResult`: ``.arrow()`` (a pyarrow Table,
+        whatever the DuckDB version), ``.df()``, ``.pl()``, ``.fetchall()``,
+        ``.show()``.  Nothing a call does changes what later calls see; anything
+        else raises :class:`hotlist.InvalidQuery`.
         """
         return self._state.sql.sql(query, params)
 
@@ -795,7 +800,18 @@ def answer(
             "(or family_name / given_names)"
         )
     warnings: list[str] = []
-    cleaned = {k: _text(k, v) for k, v in query.items()}
+    if (
+        any(k in query for k in HOLDER_FIELDS)
+        and not any(k in query for k in PERSON_FIELDS)
+        and any(k in query for k in ("document", "vin", "plate"))
+    ):
+        # holder fields without a name never fail a check (see _holder_fields)
+        cleaned = {
+            k: holder_text(k, v, warnings) if k in HOLDER_FIELDS else _text(k, v)
+            for k, v in query.items()
+        }
+    else:
+        cleaned = {k: _text(k, v) for k, v in query.items()}
     candidates = _run_query(
         state, cleaned, warnings, max_edits=max_edits, name_threshold=name_threshold
     )
@@ -819,7 +835,7 @@ def _run_query(
     name = q.get("name")
     family_name, given_names = q.get("family_name"), q.get("given_names")
     named = bool(name or family_name or given_names or q.get("mrz"))
-    holder = bool(q.get("dob") or q.get("nationality") or q.get("sex"))
+    holder = any(k in q for k in HOLDER_FIELDS)
     if holder and not named and not (document or q.get("vin") or q.get("plate")):
         raise InvalidQuery(
             "dob, nationality and sex qualify a person; give name= (or document=) too"
@@ -864,7 +880,7 @@ def _run_query(
     if document:
         out += _document_candidates(state, document, country, document_type, max_edits)
     if holder and not named:
-        out = _qualify_holder(state, out, q, warnings, dob, nationality, sex)
+        out = qualify_holder(state, out, warnings, dob, nationality, sex)
 
     vin = q.get("vin")
     if vin is not None:
@@ -890,20 +906,44 @@ def _run_query(
     return out
 
 
+# The holder's fields, and the fields that name a person.  Holder fields given
+# without a person's name qualify a wanted person found through the document; one
+# that cannot be used is ignored with a warning, never an error that would hide the
+# document check.  check_many's vectorised path uses the same two functions below.
+HOLDER_FIELDS = ("dob", "nationality", "sex")
+PERSON_FIELDS = ("name", "family_name", "given_names", "mrz")
+
+
+def holder_text(key: str, value: object, warnings: list[str]) -> str | None:
+    """``_text`` for a holder field given without a name: None and a warning
+    where ``_text`` would refuse the value."""
+    try:
+        return _text(key, value)
+    except InvalidQuery as exc:
+        warnings.append(f"{key} not used: {exc}")
+        return None
+
+
+def holder_value(key: str, text: str) -> Any:
+    """The parsed holder field (a PartialDate for dob, a country code, a sex);
+    raises InvalidQuery when it cannot be used."""
+    if key == "dob":
+        return names.parse_dob(text)
+    if key == "nationality":
+        return _country("nationality", text)
+    return _vocab("sex", "sex", text)
+
+
 def _holder_fields(
     q: Mapping[str, str | None], warnings: list[str]
 ) -> tuple[names.PartialDate | None, str | None, str | None]:
     """dob, nationality and sex given without a name, each None (with a warning)
     when it cannot be used."""
     parsed: list[Any] = []
-    for key, parse in (
-        ("dob", names.parse_dob),
-        ("nationality", lambda v: _country("nationality", v)),
-        ("sex", lambda v: _vocab("sex", "sex", v)),
-    ):
+    for key in HOLDER_FIELDS:
         value = q.get(key)
         try:
-            parsed.append(parse(value) if value else None)
+            parsed.append(holder_value(key, value) if value else None)
         except InvalidQuery as exc:
             warnings.append(f"{key} {value!r} not used: {exc}")
             parsed.append(None)
@@ -922,10 +962,9 @@ HOLDER_SEX_DIFFERS = 0.05
 HOLDER_FLOOR = 0.5
 
 
-def _qualify_holder(  # noqa: PLR0917 - private, one caller
+def qualify_holder(  # noqa: PLR0917 - internal, for _run_query and check_many
     state: _State,
     candidates: list[Candidate],
-    q: Mapping[str, str | None],
     warnings: list[str],
     dob: names.PartialDate | None,
     nationality: str | None,

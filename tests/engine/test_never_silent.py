@@ -12,6 +12,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 from engine_tables import DOCUMENTS, PERSONS, VEHICLES, documents_table
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hotlist
 
@@ -174,3 +176,53 @@ def test_an_error_row_searched_nothing() -> None:
     rows = hl.check_many([{"document": "L898#902"}, {"document": "L898902C3"}]).to_pylist()
     assert rows[0]["error"] is not None and rows[0]["searched"] == []
     assert rows[-1]["searched"] == ["documents"]
+
+
+HOLDER_VALUES = {
+    "dob": [
+        None,
+        "1974-08-12",
+        "1974",
+        "1974-08-13",
+        "1990-02-03",
+        "1974-13-45",
+        "",
+        "  ",
+        "x" * 40,
+    ],
+    "nationality": [None, "UTO", "FRA", "Atlantis", "", "U\tTO"],
+    "sex": [None, "F", "M", "X", "Q", ""],
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "document": st.sampled_from(["L898902C3", "L8989O2C3", "C01X00T47", "ZZ1234567"]),
+                **{k: st.sampled_from(v) for k, v in HOLDER_VALUES.items()},
+            },
+            optional={"country": st.sampled_from(["UTO", "DEU"])},
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.sampled_from([0, 1]),
+)
+def test_holder_columns_in_check_many_equal_check_per_row(
+    hl: hotlist.Hotlist, rows: list[dict[str, str | None]], max_edits: int
+) -> None:
+    out = hl.check_many(rows, max_edits=max_edits).to_pylist()
+    for i, row in enumerate(rows):
+        got = [r for r in out if r["query_index"] == i]
+        query = {k: v for k, v in row.items() if v is not None}
+        # holder values, usable or not, never make a document check fail
+        expected = hl.check(**query, max_edits=max_edits)
+        assert got[0]["error"] is None, (row, got[0]["error"])
+        assert got[0]["warnings"] == expected.warnings, row
+        hits = [(r["record_id"], r["score"], r["reasons"]) for r in got if r["hit"]]
+        assert hits == [(h.record_id, h.score, h.reasons) for h in expected.hits], row
+        # a listed number is found whatever the holder fields say
+        if row["document"] in ("L898902C3", "C01X00T47"):
+            assert any(r["dataset"] == "documents" for r in got if r["hit"])
