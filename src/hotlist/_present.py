@@ -32,11 +32,32 @@ def _summary(hit: Hit) -> str:
     return "  ".join(_fmt(hit.record.get(f)) for f in fields if hit.record.get(f) not in (None, []))
 
 
+def _not_checked(result: CheckResult) -> bool:
+    """A query was asked but no list it is for was loaded: "not checked", not "clear"."""
+    return not result.hits and bool(result.query) and not result.searched
+
+
 def _headline(result: CheckResult) -> str:
     asked = ", ".join(f"{k}={v!r}" for k, v in result.query.items())
+    if _not_checked(result):
+        return f"NOT CHECKED: no list for this query is loaded  ({asked})"
     if not result.hits:
         return f"NO HIT  ({asked})"
     return f"HIT: {len(result.hits)} record(s)  ({asked})"
+
+
+def _footer(result: CheckResult) -> str:
+    searched = ", ".join(result.searched) if result.searched else "nothing"
+    return f"searched {searched}; data version {result.data_version}"
+
+
+def _style(result: CheckResult) -> tuple[str, str]:
+    """(rich style, HTML colour) of the headline."""
+    if result.hits:
+        return "bold red", "#b00020"
+    if _not_checked(result):
+        return "bold yellow", "#8a6d00"
+    return "bold green", "#1b5e20"
 
 
 def result_table(result: CheckResult) -> Any:
@@ -45,7 +66,7 @@ def result_table(result: CheckResult) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    head = Text(_headline(result), style="bold red" if result.hits else "bold green")
+    head = Text(_headline(result), style=_style(result)[0])
     parts: list[Any] = [head]
     if result.hits:
         table = Table(show_lines=True)
@@ -64,7 +85,7 @@ def result_table(result: CheckResult) -> Any:
         parts.append(table)
     for w in result.warnings:
         parts.append(Text(f"warning: {w}", style="yellow"))
-    parts.append(Text(f"data version {result.data_version}", style="dim"))
+    parts.append(Text(_footer(result), style="dim"))
     return Group(*parts)
 
 
@@ -82,7 +103,7 @@ def result_text(result: CheckResult, width: int = 110) -> str:
 def result_html(result: CheckResult) -> str:
     """The result as an HTML fragment for notebooks."""
     e = html.escape
-    colour = "#b00020" if result.hits else "#1b5e20"
+    colour = _style(result)[1]
     out = [f'<div><p style="color:{colour};font-weight:bold">{e(_headline(result))}</p>']
     if result.hits:
         out.append(
@@ -100,5 +121,5 @@ def result_html(result: CheckResult) -> str:
         out.append("</tbody></table>")
     for w in result.warnings:
         out.append(f'<p style="color:#8a6d00">warning: {e(w)}</p>')
-    out.append(f"<p><small>data version {e(result.data_version)}</small></p></div>")
+    out.append(f"<p><small>{e(_footer(result))}</small></p></div>")
     return "".join(out)

@@ -226,3 +226,15 @@ def test_holder_columns_in_check_many_equal_check_per_row(
         # a listed number is found whatever the holder fields say
         if row["document"] in ("L898902C3", "C01X00T47"):
             assert any(r["dataset"] == "documents" for r in got if r["hit"])
+
+
+def test_not_checked_reads_differently_from_no_hit() -> None:
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS))
+    not_checked = hl.check(vin="1M8GDM9AXKP042788")
+    clear = hl.check(document="ZZ1234567")
+    for shown in (str(not_checked), not_checked._repr_html_()):
+        assert "NOT CHECKED" in shown and "NO HIT" not in shown
+        assert "searched nothing" in shown
+    for shown in (str(clear), clear._repr_html_()):
+        assert "NO HIT" in shown and "NOT CHECKED" not in shown
+        assert "searched documents" in shown
