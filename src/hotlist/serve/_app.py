@@ -29,13 +29,14 @@ import pyarrow as pa
 
 import hotlist
 from hotlist._errors import HotlistError, StaleDataError
+from hotlist.audit import AccessDenied, matcher_version
 from hotlist.engine import Hotlist
 from hotlist.schema import CheckResult, CheckResultModel, Hit
 from hotlist.serve._data import DataHolder
 from hotlist.serve._keys import ApiKey, KeyStore
 from hotlist.serve._metrics import CONTENT_TYPE, Metrics
 from hotlist.serve._openapi import MAX_LIMIT, OPTIONS, build_openapi, query_fields
-from hotlist.serve._session import Gate, has_sessions, open_session, rights_of
+from hotlist.serve._session import Gate, is_audited, open_session, rights_of
 
 __all__ = ["App", "Limits", "Problem", "RateLimiter"]
 
@@ -459,7 +460,7 @@ class App:
         started = time.perf_counter()
         try:
             result = gate.check(**query)
-        except _ACCESS_DENIED as exc:
+        except AccessDenied as exc:
             raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
         except StaleDataError as exc:
             raise Problem(
@@ -581,7 +582,7 @@ class App:
 
         try:
             first = await loop.run_in_executor(None, run, 0)
-        except _ACCESS_DENIED as exc:
+        except AccessDenied as exc:
             raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
         except StaleDataError as exc:
             raise Problem(
@@ -676,7 +677,7 @@ class App:
             "data_age_seconds": None,
             "counts": {},
             "matcher_version": _matcher_version(),
-            "audited": hl is not None and has_sessions(hl) and self.data.audit is not None,
+            "audited": hl is not None and is_audited(hl),
             "last_reload": None if self.data.last is None else asdict(self.data.last),
             "served_from": None if self.data.served_from is None else str(self.data.served_from),
             "started_at": self.started.isoformat(timespec="seconds"),
@@ -780,20 +781,5 @@ def _age_of(hl: Hotlist) -> Callable[[], float]:
 
 
 def _matcher_version() -> str:
-    try:
-        from hotlist.audit import matcher_version
-    except ImportError:
-        return f"hotlist {hotlist.__version__}"
     version: str = matcher_version()
     return version
-
-
-def _access_denied() -> tuple[type[Exception], ...]:
-    try:
-        from hotlist.audit import AccessDenied
-    except ImportError:
-        return ()
-    return (AccessDenied,)
-
-
-_ACCESS_DENIED = _access_denied()
