@@ -28,6 +28,20 @@ class SessionContext:
     session: str
     fields: dict[str, str] = field(default_factory=dict)
 
+    def fragments(self) -> tuple[str, str, str]:
+        """The context's keys as canonical JSON pieces, in the places they sort to:
+        operator; post and purpose; role and session."""
+        got: tuple[str, str, str] | None = self.__dict__.get("_fragments")
+        if got is None:
+            d = _dumps
+            got = (
+                f'"operator":{d(self.operator)}',
+                f'"post":{d(self.post)},"purpose":{d(self.purpose)}',
+                f'"role":{d(self.role)},"session":{d(self.session)}',
+            )
+            object.__setattr__(self, "_fragments", got)
+        return got
+
     def __post_init__(self) -> None:
         self.fields.update(
             operator=self.operator,
@@ -52,6 +66,34 @@ CheckData = tuple[
     str,
     str | None,
 ]
+
+
+def check_text(hasher: KeyedHasher, data: CheckData, t: str, entry_id: str) -> str:
+    """The canonical JSON of a check entry, less its opening brace (``canonical_line``
+    puts ``seq`` and ``prev`` first): the keys in sorted order, written directly
+    rather than through a sorted ``json.dumps`` of a dict -- the same bytes as
+    :func:`check_body` (tested), at a fraction of the cost in the log's writer."""
+    ctx, query, options, hits, alarm, omitted, latency_ns, version, matcher, error = data
+    frags = ctx.fragments()
+    q = hasher.query(query)
+    q_text = "{" + ",".join(f'"{k}":"{q[k]}"' for k in sorted(q)) + "}"
+    key = tuple(sorted(query))
+    fields_text = _FIELDS.get(key)
+    if fields_text is None:
+        fields_text = _FIELDS[key] = _dumps(list(key))
+    return (
+        f'"alarm":{"true" if alarm else "false"},"data_version":{_dumps(version)},'
+        + ("" if error is None else f'"error":{_dumps(error)},')
+        + f'"fields":{fields_text},"hits":{_dumps(hits) if hits else "[]"},'
+        f'"id":{_dumps(entry_id)},"kind":"check",'
+        f'"latency_us":{_dumps(round(latency_ns / 1000, 1))},'
+        f'"matcher":{_dumps(matcher)},"omitted":{int(omitted)},{frags[0]},'
+        f'"opts":{_dumps(jsonable(options)) if options else "{}"},{frags[1]},"q":{q_text},'
+        f'{frags[2]},"t":"{t}"}}'
+    )
+
+
+_FIELDS: dict[tuple[str, ...], str] = {}
 
 
 def check_body(hasher: KeyedHasher, data: CheckData, t: str, entry_id: str) -> dict[str, Any]:

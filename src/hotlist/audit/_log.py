@@ -89,11 +89,18 @@ def segments(folder: Path) -> list[tuple[int, Path]]:
     return sorted(out)
 
 
+_last_second: tuple[int, str] = (-1, "")
+
+
 def utc_text(t_ns: int) -> str:
     """``2026-11-30T11:50:52.123456Z`` for a ``time.time_ns()``."""
+    global _last_second  # noqa: PLW0603 - a one-entry cache, replaced whole
     seconds, ns = divmod(t_ns, 1_000_000_000)
-    base = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{base}.{ns // 1000:06d}Z"
+    cached = _last_second
+    if cached[0] != seconds:
+        text = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        cached = _last_second = (seconds, text)
+    return f"{cached[1]}.{ns // 1000:06d}Z"
 
 
 def _sign_message(line_without_sig: bytes) -> bytes:
@@ -488,12 +495,19 @@ class AuditLog:
         return self._seq, self._prev
 
     def _format(self, item: Pending, chunks: list[bytes]) -> None:
-        from hotlist.audit._entries import batch_lines, check_body
+        from hotlist.audit._entries import batch_lines, check_text
 
         t = utc_text(item.t_ns)
         if item.kind == "check":
-            body = check_body(self._hasher, item.data, t, item.id)
-        elif item.kind == "batch":
+            self._seq += 1
+            text = check_text(self._hasher, item.data, t, item.id)
+            line = b'{"seq":%d,"prev":"%s",%s' % (self._seq, self._prev.encode(), text.encode())
+            self._prev = entry_hash(line)
+            chunks.append(line + b"\n")
+            self._since_checkpoint += 1
+            item.seq, item.hash = self._seq, self._prev
+            return
+        if item.kind == "batch":
             first = self._seq + 1
             self._seq, self._prev, n = batch_lines(
                 self._hasher, item.data, t, item.id, self._seq, self._prev, chunks

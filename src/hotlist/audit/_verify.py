@@ -192,6 +192,7 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
     purged_through = 0
     last_cp_seq = expected - 1
     sha256 = hashlib.sha256
+    prev_b = prev.encode()
     n_segments = len(found)
     for k, (_, path) in enumerate(found):
         data = path.read_bytes()
@@ -213,23 +214,18 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                 truncated=last,
             )
         for i, line in enumerate(lines):
-            prefix = b'{"seq":%d,"prev":"' % expected
-            if not line.startswith(prefix):
+            if not line.startswith(b'{"seq":%d,"prev":"%b",' % (expected, prev_b)):
                 parsed = parse_prefix(line)
                 if parsed is None:
                     raise _Fail("unreadable entry (edited?)", expected, path, i + 1)
-                raise _Fail(
-                    f"entry {parsed[0]} where entry {expected} was expected "
-                    "(deleted, inserted, duplicated or moved entries)",
-                    expected,
-                    path,
-                    i + 1,
-                )
-            p = len(prefix)
-            if (
-                line[p : p + 64].decode("ascii", "replace") != prev
-                or line[p + 64 : p + 66] != b'",'
-            ):
+                if parsed[0] != expected:
+                    raise _Fail(
+                        f"entry {parsed[0]} where entry {expected} was expected "
+                        "(deleted, inserted, duplicated or moved entries)",
+                        expected,
+                        path,
+                        i + 1,
+                    )
                 raise _Fail(
                     "the entry does not link to the one before it "
                     "(the previous entry was edited, or entries were removed or moved)",
@@ -276,7 +272,7 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                     last_cp_seq = expected
                 elif entry.get("kind") == "purge":
                     purged_through = max(purged_through, int(entry.get("through_seq", 0)))
-            prev = sha256(line).hexdigest()
+            prev_b = sha256(line).hexdigest().encode()
             expected += 1
         if k < n_segments - 1 and last_cp_seq != expected - 1:
             raise _Fail(
