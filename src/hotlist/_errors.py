@@ -106,6 +106,9 @@ class IntegrityError(HotlistError):
         if path and path not in text:
             text = f"{path}: {text}"
         super().__init__(text)
+        from hotlist._oplog import integrity_failure
+
+        integrity_failure(text, path)
 
 
 class VersionMismatchError(HotlistError):

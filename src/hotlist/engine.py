@@ -531,6 +531,9 @@ class Hotlist:
         deadline = state.data_time.timestamp() + self._max_age if self._max_age else math.inf
         if state.rollback_note is not None:
             deadline = -math.inf  # every check then asks _stale_note, which says so
+        from hotlist._oplog import installed
+
+        installed(getattr(self, "_state", None), state)
         self._state = replace(state, stale_after=deadline)
 
     @property
@@ -567,7 +570,11 @@ class Hotlist:
             if limit is None or age.total_seconds() <= limit:
                 return state.rollback_note
             return f"{state.rollback_note}; {self._stale_text(state, age)}"
-        return self._stale_text(state, age)
+        text = self._stale_text(state, age)
+        from hotlist._oplog import stale
+
+        stale(state, text)
+        return text
 
     def _stale_text(self, state: _State, age: dt.timedelta) -> str:
         text = (
