@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -163,18 +164,21 @@ async def _connection(  # noqa: PLR0917 - one call site
         writer.close()
 
 
-async def drive(
-    port: int, reqs: list[bytes], clients: int, seconds: float, max_requests: int
-) -> dict[str, Any]:
-    lat: list[float] = []
-    errors = [0]
-    # warm-up: a few requests on each connection, not counted
+async def warm_up(port: int, reqs: list[bytes], clients: int) -> None:
+    """A few requests on as many connections, for about a second; not counted."""
     await asyncio.gather(
         *(
             _connection(port, reqs, i * 7, time.perf_counter() + 1, [20], [], [0])
             for i in range(clients)
         )
     )
+
+
+async def drive(
+    port: int, reqs: list[bytes], clients: int, seconds: float, max_requests: int
+) -> dict[str, Any]:
+    lat: list[float] = []
+    errors = [0]
     budget = [max_requests]
     started = time.perf_counter()
     stop_at = started + seconds
@@ -216,6 +220,7 @@ def run_load(args: argparse.Namespace) -> dict[str, Any]:
         for kind in args.kinds.split(","):
             reqs = [request(b, key) for b in mixes[kind]]
             for clients in (int(c) for c in args.clients.split(",")):
+                run(warm_up(port, reqs, clients))
                 cpu0 = cpu_seconds(proc.pid)
                 cell = run(drive(port, reqs, clients, args.seconds, args.max_requests))
                 cpu1 = cpu_seconds(proc.pid)
@@ -235,6 +240,7 @@ def run_load(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
     return {
         "scale": {"documents": docs, "vehicles": vehicles, "persons": persons, "seed": seed},
         "seconds_per_cell": args.seconds,
