@@ -24,7 +24,8 @@ text) and every other input column passed through with its own dtype, in the
 input's order; ``meta`` is computed up front, so nothing runs until you compute.
 ``query_index`` is the partition number times 2**33 plus the row's place in its
 partition (as in :mod:`hotlist.spark`); each partition's index is a fresh
-RangeIndex.
+RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
+(``pd.ArrowDtype``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
 
 from hotlist._errors import InvalidQuery
 from hotlist._stream import (
@@ -58,6 +61,14 @@ def _require_dask() -> None:
         raise ImportError(INSTALL_HINT) from exc
 
 
+def _arrow_lists(typ: pa.DataType) -> Any:
+    """Lists (reasons, warnings) stay Arrow-backed in pandas (``pd.ArrowDtype``): making
+    a Python list per row would cost as much as the check itself."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    return pd.ArrowDtype(typ) if pa.types.is_list(typ) else None
+
+
 def check_pandas(
     hl: Any,
     frame: Any,
@@ -81,7 +92,7 @@ def check_pandas(
     queries = query_names(names, mapping)
     result = check_many_mapped(
         hl, frame[queries], {k: v for k, v in mapping.items() if k in queries}, options
-    ).to_pandas()
+    ).to_pandas(types_mapper=_arrow_lists)
     local = result["query_index"].to_numpy()
     passed = frame.iloc[local].reset_index(drop=True)
     out: dict[str, Any] = {"query_index": local + offset}

@@ -1,0 +1,401 @@
+"""Large manifests: rows/s of plain ``check_many``, ``check_batches`` over a file,
+Dask and Spark, their start-up costs, and memory while streaming a big file.
+
+Run (numbers are noisy on a shared machine; each figure is one run)::
+
+    .venv/bin/python benchmarks/bench_scale.py --rows 10m --flat-rows 50m
+    .venv/bin/python benchmarks/bench_scale.py --rows 200k --flat-rows 1m --name-rows 2k  # quick
+
+What it does:
+
+* lists ``--documents`` synthetic documents (``hotlist.synth``, seeded) and
+  ``--persons`` persons, saves them as a snapshot under ``benchmarks/data/``;
+* writes a document manifest of ``--rows`` rows as Parquet (row groups of 1 M;
+  columns ``passenger_id``, ``doc_no``, ``issuer``, ``flight``; numbers in the
+  real national shapes, about one listed number per 15,000 rows) and a name
+  manifest of ``--name-rows`` rows (``name``, ``dob``: 20 % variants of listed
+  persons, 80 % innocent travellers, ``bench_data.person_mix``);
+* times, per manifest: plain ``check_many`` on the table in memory (one
+  process, on at most ``--plain-rows`` rows), ``check_batches`` over the
+  Parquet file (one process), ``hotlist.dask.check_dataframe`` on a local
+  cluster of ``--workers`` processes and ``hotlist.spark.check_dataframe`` on
+  ``local[--workers]``, each reduced to counts (no output written);
+* start-up: the Spark session and its first job, the Dask cluster; each engine
+  runs its job twice and reports the second (warm: workers have imported
+  hotlist and opened the snapshot) as rows/s, the first as ``first_run_s``;
+* memory: ``check_batches`` over a ``--flat-rows``-row file, the process's RSS
+  sampled every 0.25 s against the rows done.
+
+Per-row overhead per core = 1 - (engine rows/s / workers) / (plain rows/s).
+The cluster figure (rows/s per core x cores) is arithmetic, not a measurement.
+Options are ``check_many``'s; ``--max-edits 0`` (exact and OCR-equivalent keys)
+is the default here because the one-edit search per row is today far slower
+than the exact path (measured separately: ``--edit-rows``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_data
+import hotlist
+from hotlist import synth
+
+ROW_GROUP = 1_000_000
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _file_rows(rows: int) -> int:
+    """Rows per file: 1 M, or fewer so that a small manifest still has 4 files (the
+    engines read one partition per file, and need several to use every worker)."""
+    return max(1, min(ROW_GROUP, -(-rows // 4)))
+
+
+def document_manifest(path: Path, rows: int, docs: pa.Table, seed: int) -> Path:
+    """``rows`` document checks as a folder of Parquet files, written one at a time."""
+    if (path / "_DONE").exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng([seed, 15])
+    per_file = _file_rows(rows)
+    done = 0
+    while done < rows:
+        n = min(per_file, rows - done)
+        fresh = synth.documents(n, seed * 1_000 + done // per_file + 17)
+        numbers = fresh.column("document_number").combine_chunks()
+        issuers = fresh.column("issuing_country").cast(pa.string()).combine_chunks()
+        hits = rng.choice(n, size=max(1, n // 15_000), replace=False)
+        listed = rng.choice(docs.num_rows, size=len(hits), replace=False)
+        mask = np.zeros(n, dtype=bool)
+        mask[hits] = True
+        src = np.zeros(n, dtype=np.int64)
+        src[hits] = listed
+        take = pa.array(src)
+        numbers = pc.if_else(
+            pa.array(mask), docs.column("document_number").take(take).combine_chunks(), numbers
+        )
+        issuers = pc.if_else(
+            pa.array(mask),
+            docs.column("issuing_country").cast(pa.string()).take(take).combine_chunks(),
+            issuers,
+        )
+        table = pa.table(
+            {
+                "passenger_id": pa.array(np.arange(done, done + n, dtype=np.int64)),
+                "doc_no": numbers,
+                "issuer": issuers,
+                "flight": pa.array(rng.integers(0, 5000, n)).cast(pa.string()),
+            }
+        )
+        pq.write_table(table, path / f"part-{done // per_file:05d}.parquet", compression="zstd")
+        done += n
+    (path / "_DONE").write_text(str(rows))
+    return path
+
+
+def manifest_rows(path: Path) -> int:
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def name_manifest(path: Path, rows: int, persons: pa.Table, seed: int) -> Path:
+    """``rows`` name checks (a mix of ``min(rows, 20,000)`` queries, repeated) as a
+    folder of Parquet files."""
+    if (path / "_DONE").exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    unique = min(rows, 20_000)
+    mix = bench_data.person_mix(persons, unique, seed)
+    reps = -(-rows // len(mix))
+    table = pa.table(
+        {
+            "passenger_id": pa.array(np.arange(rows, dtype=np.int64)),
+            "name": pa.array(([q.name for q in mix] * reps)[:rows], pa.string()),
+            "dob": pa.array(([q.dob for q in mix] * reps)[:rows], pa.string()),
+        }
+    )
+    per_file = _file_rows(rows)
+    for i, start in enumerate(range(0, rows, per_file)):
+        pq.write_table(table.slice(start, per_file), path / f"part-{i:05d}.parquet")
+    (path / "_DONE").write_text(str(rows))
+    return path
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - started, out
+
+
+DOC_COLUMNS = {"doc_no": "document", "issuer": "country"}
+
+
+def run_plain(
+    hl: hotlist.Hotlist, path: Path, rows: int, options: dict[str, Any], columns: dict[str, str]
+) -> dict[str, Any]:
+    """check_many on the first ``rows`` rows, read into memory first (not timed)."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(str(path), format="parquet").head(rows)
+    seconds, out = timed(lambda: hl.check_many(table, columns=columns, **options))
+    return {
+        "rows": table.num_rows,
+        "seconds": seconds,
+        "rows_per_s": table.num_rows / seconds,
+        "hits": int(pc.sum(out.column("hit")).as_py() or 0),
+    }
+
+
+def run_stream(
+    hl: hotlist.Hotlist,
+    path: Path,
+    options: dict[str, Any],
+    columns: dict[str, str],
+    *,
+    sample: bool = False,
+) -> dict[str, Any]:
+    stream = hl.check_batches(path, columns=columns, **options)
+    curve: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def sampler() -> None:
+        while not stop.wait(0.25):
+            curve.append((stream.rows, rss_mb()))
+
+    thread = threading.Thread(target=sampler, daemon=True)
+    before = rss_mb()
+    if sample:
+        thread.start()
+    started = time.perf_counter()
+    hits = 0
+    for batch in stream:
+        hits += int(pc.sum(batch.column("hit")).as_py() or 0)
+    seconds = time.perf_counter() - started
+    stop.set()
+    out: dict[str, Any] = {
+        "rows": stream.rows,
+        "seconds": seconds,
+        "rows_per_s": stream.rows / seconds,
+        "hits": hits,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(rss_mb(), 1),
+    }
+    if sample and curve:
+        peak = max(r for _, r in curve)
+        out["rss_peak_mb"] = round(peak, 1)
+        # RSS at each tenth of the file
+        tenths = []
+        for k in range(1, 11):
+            mark = stream.rows * k / 10
+            at = [r for done, r in curve if done <= mark]
+            tenths.append((int(mark), round(at[-1], 1) if at else None))
+        out["rss_by_rows_mb"] = tenths
+    return out
+
+
+def run_dask(
+    snapshot: Path, path: Path, workers: int, options: dict[str, Any], columns: dict[str, str]
+) -> dict[str, Any]:
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    import hotlist.dask
+
+    start_s, cluster = timed(
+        lambda: LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    )
+    client = Client(cluster)
+    try:
+        ddf = dd.read_parquet(str(path))
+        out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=columns, **options)
+        job = [out["hit"].sum(), out["query_index"].count()]
+        # first: workers import hotlist and open the snapshot; then warm (both cached)
+        first_s, _ = timed(lambda: client.compute(job, sync=True))
+        seconds, (hits, rows) = timed(lambda: client.compute(job, sync=True))
+        n = manifest_rows(path)
+        return {
+            "rows": n,
+            "output_rows": int(rows),
+            "seconds": seconds,
+            "rows_per_s": n / seconds,
+            "first_run_s": first_s,
+            "hits": int(hits),
+            "startup_s": start_s,
+            "partitions": ddf.npartitions,
+        }
+    finally:
+        client.close()
+        cluster.close()
+
+
+def run_spark(
+    snapshot: Path, path: Path, workers: int, options: dict[str, Any], columns: dict[str, str]
+) -> dict[str, Any]:
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F  # noqa: N812
+
+    import hotlist.spark
+
+    start_s, spark = timed(
+        lambda: (
+            SparkSession.builder.master(f"local[{workers}]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.memory", "4g")
+            # Arrow batches of 100 k rows, not 10 k: fewer check_many calls per partition
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000")
+            .getOrCreate()
+        )
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        first_s, _ = timed(lambda: spark.range(10).count())
+        df = spark.read.parquet(str(path))
+        out = hotlist.spark.check_dataframe(df, str(snapshot), columns=columns, **options)
+        agg = out.agg(F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows"))
+        # first: Python workers import hotlist and open the snapshot; then warm (reused)
+        first_run_s, _ = timed(lambda: agg.collect()[0])
+        seconds, row = timed(lambda: agg.collect()[0])
+        n = manifest_rows(path)
+        return {
+            "rows": n,
+            "output_rows": int(row["rows"]),
+            "seconds": seconds,
+            "rows_per_s": n / seconds,
+            "first_run_s": first_run_s,
+            "hits": int(row["hits"] or 0),
+            "startup_s": start_s,
+            "first_job_s": first_s,
+            "partitions": df.rdd.getNumPartitions(),
+        }
+    finally:
+        spark.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--documents", default="1m", help="listed documents")
+    p.add_argument("--persons", default="100k", help="listed persons")
+    p.add_argument("--rows", default="10m", help="rows of the document manifest")
+    p.add_argument("--plain-rows", default="2m", help="at most this many rows for plain check_many")
+    p.add_argument("--name-rows", default="20k", help="rows of the name manifest (0: none)")
+    p.add_argument("--flat-rows", default="0", help="rows of the memory-flatness file (0: none)")
+    p.add_argument("--edit-rows", default="20k", help="rows checked with max_edits=1 (plain)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--engines", default="plain,stream,dask,spark")
+    p.add_argument("--max-edits", type=int, default=0)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--out", default=str(bench_data.DATA_DIR / "scale-latest.json"))
+    args = p.parse_args(argv)
+    parse = bench_data.parse_scale
+    engines = args.engines.split(",")
+    options = {"max_edits": args.max_edits}
+    data = bench_data.DATA_DIR
+    data.mkdir(parents=True, exist_ok=True)
+    n_docs, n_persons = parse(args.documents), parse(args.persons)
+    results: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} cores (shared with other work: figures are noisy)",
+        "command": " ".join(["benchmarks/bench_scale.py", *(argv or sys.argv[1:])]),
+        "options": options,
+        "workers": args.workers,
+        "documents": n_docs,
+        "persons": n_persons,
+    }
+
+    snapshot = data / f"scale-snapshot-d{n_docs}-p{n_persons}-s{args.seed}"
+    docs = bench_data.table("documents", n_docs, args.seed)
+    persons = bench_data.table("persons", n_persons, args.seed)
+    if not (snapshot / "manifest.json").exists():
+        hotlist.Hotlist.from_tables(documents=docs, persons=persons).save(snapshot)
+    open_s, hl = timed(lambda: hotlist.open(snapshot))
+    results["snapshot_open_s"] = open_s
+
+    rows = parse(args.rows)
+    doc_path = document_manifest(
+        data / f"scale-manifest-docs-{rows}-s{args.seed}", rows, docs, args.seed
+    )
+    manifests = [("documents_manifest", doc_path, rows, DOC_COLUMNS)]
+    name_rows = parse(args.name_rows)
+    if name_rows:
+        name_path = name_manifest(
+            data / f"scale-manifest-names-{name_rows}-p{n_persons}-s{args.seed}",
+            name_rows,
+            persons,
+            args.seed,
+        )
+        manifests.append(("names_manifest", name_path, name_rows, {}))
+    for key, path, n, columns in manifests:
+        runs: dict[str, Any] = {}
+        if "plain" in engines:
+            runs["plain"] = run_plain(hl, path, min(n, parse(args.plain_rows)), options, columns)
+            print(key, "plain", runs["plain"], flush=True)
+            edit_rows = parse(args.edit_rows)
+            if edit_rows and key == "documents_manifest":
+                one_edit = {**options, "max_edits": 1}
+                runs["plain_max_edits_1"] = run_plain(hl, path, edit_rows, one_edit, columns)
+                print(key, "plain max_edits=1", runs["plain_max_edits_1"], flush=True)
+        if "stream" in engines:
+            runs["stream"] = run_stream(hl, path, options, columns)
+            print(key, "stream", runs["stream"], flush=True)
+        if "dask" in engines:
+            runs["dask"] = run_dask(snapshot, path, args.workers, options, columns)
+            print(key, "dask", runs["dask"], flush=True)
+        if "spark" in engines:
+            runs["spark"] = run_spark(snapshot, path, args.workers, options, columns)
+            print(key, "spark", runs["spark"], flush=True)
+        results[key] = {"rows": n, "runs": runs}
+
+    flat = parse(args.flat_rows)
+    if flat:
+        flat_path = document_manifest(
+            data / f"scale-manifest-docs-{flat}-s{args.seed}", flat, docs, args.seed
+        )
+        results["memory_flatness"] = run_stream(hl, flat_path, options, DOC_COLUMNS, sample=True)
+        print("flat", results["memory_flatness"], flush=True)
+
+    for key in ("documents_manifest", "names_manifest"):
+        block = results.get(key)
+        if not block or "plain" not in block["runs"]:
+            continue
+        plain = block["runs"]["plain"]["rows_per_s"]
+        for name, run in block["runs"].items():
+            if name in ("dask", "spark"):
+                per_core = run["rows_per_s"] / args.workers
+                run["rows_per_s_per_core"] = per_core
+                run["overhead_per_core"] = 1 - per_core / plain
+                run["estimate_100_cores_rows_per_s"] = per_core * 100
+            elif name == "stream":
+                run["overhead_per_core"] = 1 - run["rows_per_s"] / plain
+    Path(args.out).write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
