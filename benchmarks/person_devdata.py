@@ -361,7 +361,7 @@ def _dob(person: Person, q: dict[str, str], rng: np.random.Generator) -> str:
                 nd = dt.date(int(t[:4]), int(t[4:6]), int(t[6:]))
             except ValueError:
                 continue
-            if nd != d:
+            if nd != d and nd.year >= 1900 and nd < dt.date(2026, 1, 1):
                 y, m, dd = nd.year, nd.month, nd.day
                 break
     elif what == "year_off":

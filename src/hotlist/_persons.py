@@ -43,7 +43,7 @@ from hotlist._documents import (
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, describe, name_bits
-from hotlist.names._model import ALARM, MODEL, bits, bits_for, probability
+from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._phonetic import variant
 from hotlist.names._similarity import _roman, _skeleton
 
@@ -69,7 +69,8 @@ class PersonQuery:
 @dataclass(frozen=True, slots=True)
 class PersonScore:
     """A scored pair: summed bits, calibrated probability, reasons, and whether the
-    evidence is alarm-level (probability at least ``ALARM`` with an agreeing DOB)."""
+    evidence is alarm-level (at least ``ALARM_BITS``, an agreeing DOB, no name part
+    that differs)."""
 
     bits: float
     probability: float
@@ -383,7 +384,11 @@ class PersonIndex:
             text = f"sex {query.sex}" if same else f"sex differs (listed {listed_sex})"
             reasons.append(f"{text} ({b:+.1f})")
         p = probability(total)
-        alarm = p >= ALARM and level in _DOB_AGREES
+        alarm = (
+            total >= ALARM_BITS
+            and level in _DOB_AGREES
+            and not any(lv.level == "differs" for lv, _ in levels)
+        )
         return PersonScore(total, p, tuple(reasons), alarm, level)
 
     def score_entries(
