@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+from pathlib import Path
 
 import httpx
 import pyarrow as pa
 import pytest
-from serve_helpers import Keys, Server
+from serve_helpers import Keys, Server, serve
 
 import hotlist
 from hotlist.engine import CHECK_FIELDS
@@ -274,3 +276,21 @@ def test_openapi_derives_from_the_query_fields(server: Server) -> None:
     assert "/openapi.json" in page.text
     for asset in re.findall(r'(?:src|href)="(/docs/[^"]+)"', page.text):
         assert httpx.get(f"{server.url}{asset}").status_code == 200
+
+
+def test_a_body_that_never_arrives_is_408_after_the_time_limit(
+    sample_snapshot: Path, keys: Keys, tmp_path: Path
+) -> None:
+    args = [str(sample_snapshot), "--keys", str(keys.path), "--request-timeout", "1"]
+    with serve(args, tmp_path) as s:
+        port = int(s.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+            c.sendall(
+                b"POST /v1/check HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                + b"Authorization: Bearer " + keys.tokens["gate"].encode() + b"\r\n"
+                + b"Content-Length: 100\r\n\r\n"
+                + b'{"document": '
+            )  # fmt: skip
+            answer = c.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b"application/problem+json" in answer

@@ -114,6 +114,7 @@ def _problems(*codes: int) -> dict[str, Any]:
         401: "no API key, or an unknown one",
         403: "the key's role lacks the right for this",
         404: "no such path",
+        408: "the body took longer than the request time limit to arrive",
         409: "the reload failed; the old data version keeps serving",
         413: "the body or the batch is too large",
         415: "unsupported content type",
@@ -214,7 +215,7 @@ def build_openapi(*, version: str, max_rows: int) -> dict[str, Any]:
                                 json_ok: {"schema": {"$ref": "#/components/schemas/CheckResult"}}
                             },
                         },
-                        **_problems(400, 401, 403, 413, 422, 429, 503),
+                        **_problems(400, 401, 403, 408, 413, 422, 429, 503),
                     },
                 }
             },
@@ -251,7 +252,7 @@ def build_openapi(*, version: str, max_rows: int) -> dict[str, Any]:
                                 },
                             },
                         },
-                        **_problems(400, 401, 403, 413, 415, 422, 429, 503),
+                        **_problems(400, 401, 403, 408, 413, 415, 422, 429, 503),
                     },
                 }
             },
