@@ -87,6 +87,8 @@ class DatasetDelta:
     deleted: int = 0
     missing: int = 0  # deletes of a record_id that is not listed
     problems: list[RowProblem] = field(default_factory=list)
+    # problems of upserted rows that were applied all the same ("loaded with problems")
+    warnings: list[RowProblem] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -131,10 +133,12 @@ class DeltaReport:
                     "deleted": d.deleted,
                     "missing": d.missing,
                     "rejected": d.rejected,
+                    "loaded_with_problems": len({(w.file, w.row) for w in d.warnings}),
                 }
                 for name, d in self.datasets.items()
             },
             "problems": [str(p) for p in self.problems[:100]],
+            "warnings": [str(w) for d in self.datasets.values() for w in d.warnings][:100],
         }
 
 
@@ -214,9 +218,10 @@ def _text(arr: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 def _read_file(
     path: Path, dataset: Dataset, mapping: Mapping[str, str] | None, seen: set[str]
-) -> tuple[pa.Table, list[str], int, list[RowProblem]]:
+) -> tuple[pa.Table, list[str], int, list[RowProblem], list[RowProblem]]:
     """One delta file: (upsert rows in the canonical schema, ids to delete, rows read,
-    problems).  ``seen`` holds the record_ids of earlier files of the dataset."""
+    problems, warnings of rows applied with problems).  ``seen`` holds the
+    record_ids of earlier files of the dataset."""
     file = str(path)
     picked: dict[str, str] = {}
 
@@ -286,6 +291,7 @@ def _read_file(
     upsert_rows = [i for i, op in enumerate(ops) if op in UPSERT and i not in bad]
     deletes = [ids[i] for i, op in enumerate(ops) if op in DELETE and i not in bad]
     upserts = SCHEMAS[dataset].empty_table()
+    warnings: list[RowProblem] = []
     if upsert_rows:
         result = read_extract(path, dataset, mapping=mapping)
         wanted = np.zeros(n + 1, dtype=bool)
@@ -293,8 +299,9 @@ def _read_file(
         upserts = result.table.filter(pa.array(wanted[result.rows]))
         loaded = set(result.rows[wanted[result.rows]].tolist())
         problems += [p for p in result.problems if wanted[p.row] and p.row not in loaded]
+        warnings = [w for w in getattr(result, "warnings", []) if w.row in loaded]
     problems.sort(key=lambda p: p.row)
-    return upserts, deletes, n, problems
+    return upserts, deletes, n, problems, warnings
 
 
 def _changes(
@@ -304,10 +311,11 @@ def _changes(
     parts: list[pa.Table] = []
     deletes: list[str] = []
     for path in files:
-        upserts, dels, read, problems = _read_file(path, dataset, mapping, seen)
+        upserts, dels, read, problems, warnings = _read_file(path, dataset, mapping, seen)
         out.files.append(str(path))
         out.read += read
         out.problems += problems
+        out.warnings += warnings
         parts.append(upserts)
         deletes += dels
     table = pa.concat_tables(parts) if parts else SCHEMAS[dataset].empty_table()
@@ -344,7 +352,11 @@ def _apply_dataset(
     if not n_up and not out.deleted:
         return None
     keep = ~hit
-    appended = up.cast(old.schema)
+    # Cast by type only: a record loaded with problems may hold a null in a column
+    # the schema marks required (an unknown status), as a full load keeps it.
+    appended = pa.Table.from_arrays(
+        [up.column(f.name).cast(f.type) for f in old.schema], schema=old.schema
+    )
     table = pa.concat_tables([old.filter(pa.array(keep)), appended])
     table = table.unify_dictionaries().combine_chunks()
     return table, keep, appended

@@ -34,17 +34,19 @@ against the manifest before anything is mapped, by default with CRC-32
 for certain and any other damage with probability 1 - 2**-32, at about
 1.5 GB/s per core (zlib; files are checked in parallel threads).  Measured
 with ``benchmarks/bench_snapshot_verify.py`` on the shared 2-core VM: a
-snapshot of 1 M documents (103 MB) opens in about 0.17 s with the checksum,
-0.31 s with SHA-256 and 0.06 s with ``verify=False`` (the checksum adds about
-0.1 s per 100 MB on 2 shared cores; at 10 M documents, about 1 s).
+snapshot of 1 M documents (103 MB) opened in 0.17 s with the checksum, 0.31 s
+with SHA-256 and 0.06 s with ``verify=False``; at 10 M documents (1.04 GB) in
+2.6 s, 3.1 s and 0.06 s (the VM was busy: zlib alone does ~1.5 GB/s per core
+when idle).  So the default open is no longer "< 1 s at any size": it costs
+one read of every byte, the price of never mapping damaged ones.
 ``verify=True`` (or ``"sha256"``) checks SHA-256 instead, which also
 detects a deliberate change; it is forced when a ``public_key`` is given (the
 signature covers the manifest, the manifest's SHA-256 values cover the files).
 ``verify=False`` checks sizes only: use it only on storage that checks its own
 bytes (a damaged file may then crash the process or answer wrongly).  A
 structural check alone (Arrow ``validate(full=True)`` and index ranges) was
-measured too and rejected: it costs about as much as the CRC (0.13 s for the
-tables alone, indexes not counted) and a changed byte that keeps the structure valid (a digit of a
+measured too and rejected: it costs about as much as the CRC (0.13 s at 1 M
+documents, 1.6 s at 10 M, for the tables alone, indexes not counted) and a changed byte that keeps the structure valid (a digit of a
 document number, a row number in range) gives a wrong answer without a word.
 The check covers the bytes at open: a file changed later, while mapped, is not
 seen (never write into a snapshot folder; save a new one).
@@ -81,6 +83,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 import time
 import zlib
@@ -611,6 +614,8 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def _crc32(path: Path) -> int:
+    """CRC-32 of a file, read in chunks (a mapping would be ~25 % faster, but a file
+    truncated while it is checked would then kill the process with SIGBUS)."""
     crc = 0
     buf = bytearray(_CHUNK)
     view = memoryview(buf)
@@ -641,22 +646,78 @@ def _listing(folder: Path, manifest: Mapping[str, Any]) -> list[tuple[str, str]]
     return out
 
 
-def _problems(folder: Path, manifest: Mapping[str, Any], *, mode: str) -> list[tuple[str, str]]:
+class _Pinned:
+    """The snapshot's files, each opened once: what is checked and what is then
+    mapped are the same files, even if a path is swapped in between (Linux: the
+    files are read and mapped through ``/proc/self/fd``).  A file changed in
+    place after the check is not seen: never write into a snapshot folder."""
+
+    _PROC = Path("/proc/self/fd")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fds: dict[str, int] = {}
+        self._proc = self._PROC.is_dir()
+
+    def open(self, rel: str) -> os.stat_result | None:
+        """Open ``rel`` (never through a link); its stat, or None when it is missing."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.folder / rel, flags)
+        except FileNotFoundError:
+            return None
+        st = os.fstat(fd)
+        self.fds[rel] = fd
+        return st
+
+    def path(self, rel: str) -> Path:
+        """Where to read ``rel`` from: the pinned file where the OS allows."""
+        fd = self.fds.get(rel)
+        if fd is not None and self._proc:
+            return self._PROC / str(fd)
+        return self.folder / rel
+
+    def close(self) -> None:
+        for fd in self.fds.values():
+            os.close(fd)
+        self.fds.clear()
+
+    def __enter__(self) -> _Pinned:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _problems(
+    folder: Path, manifest: Mapping[str, Any], *, mode: str, pinned: _Pinned | None = None
+) -> list[tuple[str, str]]:
     out = _listing(folder, manifest)
+    pin = pinned if pinned is not None else _Pinned(folder)
     todo: list[tuple[str, Path, Mapping[str, Any]]] = []
     for rel, meta in manifest["files"].items():
         p = folder / rel
         if p.is_symlink():
             continue  # reported by _listing
-        if not p.is_file():
+        try:
+            st = pin.open(rel)
+        except OSError as exc:
+            out.append((rel, f"cannot be opened ({exc.strerror})"))
+            continue
+        if st is None:
             out.append((rel, "missing"))
             continue
-        size = p.stat().st_size
+        if not stat.S_ISREG(st.st_mode):
+            out.append((rel, "not a plain file"))
+            continue
+        size = st.st_size
         if size != meta["bytes"]:
             out.append((rel, f"{size:,} bytes, the manifest says {meta['bytes']:,}"))
         elif mode != "size":
-            todo.append((rel, p, meta))
+            todo.append((rel, pin.path(rel), meta))
     if not todo:
+        if pinned is None:
+            pin.close()
         return out
     use_sha = mode == "sha256" or any(meta.get("crc32") is None for _, _, meta in todo)
 
@@ -676,6 +737,8 @@ def _problems(folder: Path, manifest: Mapping[str, Any], *, mode: str) -> list[t
     workers = max(1, min(4, os.cpu_count() or 1, len(todo)))
     with ThreadPoolExecutor(workers) as pool:
         out += [r for r in pool.map(check, todo) if r is not None]
+    if pinned is None:
+        pin.close()
     return out
 
 
@@ -717,9 +780,9 @@ def _verify_mode(verify: bool | str, public_key: Any) -> str:
 # -- opening --------------------------------------------------------------------
 
 
-def _read_table(folder: Path, rel: str) -> pa.Table:
+def _read_table(folder: Path, rel: str, pinned: _Pinned) -> pa.Table:
     try:
-        source = pa.memory_map(str(folder / rel))
+        source = pa.memory_map(str(pinned.path(rel)))
         table = ipc.open_file(source).read_all()
         table.validate()
     except (pa.ArrowException, OSError) as exc:
@@ -731,11 +794,12 @@ def _read_table(folder: Path, rel: str) -> pa.Table:
     return table
 
 
-def _read_npy(folder: Path, rel: str) -> np.ndarray:
+def _read_npy(folder: Path, rel: str, pinned: _Pinned) -> np.ndarray:
     p = folder / rel
     try:
-        small = p.stat().st_size < _SMALL_FILE
-        array: np.ndarray = np.load(p, mmap_mode=None if small else "r", allow_pickle=False)
+        source = pinned.path(rel)
+        small = source.stat().st_size < _SMALL_FILE
+        array: np.ndarray = np.load(source, mmap_mode=None if small else "r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise IntegrityError(f"unreadable numpy file ({exc})", path=str(p)) from exc
     if array.dtype.kind not in "biuf" or array.dtype.byteorder == ">":
@@ -756,12 +820,18 @@ def open_state(
     folder = Path(path)
     mode = _verify_mode(verify, public_key)
     manifest = _signed_manifest(folder, public_key)
-    _raise(folder, _problems(folder, manifest, mode=mode))
+    with _Pinned(folder) as pinned:
+        _raise(folder, _problems(folder, manifest, mode=mode, pinned=pinned))
+        return _opened(folder, manifest, pinned, started)
+
+
+def _opened(folder: Path, manifest: Mapping[str, Any], pinned: _Pinned, started: float) -> _State:
+    """The state from the checked files (mapped through ``pinned``)."""
     listed = set(manifest["files"])
     tables: dict[str, pa.Table] = {}
     for name in DATASETS:
         rel = f"{name}.arrow"
-        table = _read_table(folder, rel)
+        table = _read_table(folder, rel, pinned)
         if not table.schema.equals(SCHEMAS[name]):
             raise IntegrityError(
                 f"the {name} table is not in this hotlist's schema", path=str(folder / rel)
@@ -777,12 +847,12 @@ def open_state(
     }
     for part, (cls, dataset) in classes.items():
         rel = f"{part}.keys.arrow"
-        keys = _read_table(folder, rel)
+        keys = _read_table(folder, rel, pinned)
         _counts_agree(folder, rel, keys.num_rows, manifest.get("index_entries", {}).get(part))
         arrays = {c: keys.column(c) for c in keys.column_names}
         prefix = f"index/{part}."
         numpy = {
-            rel[len(prefix) : -len(".npy")]: _read_npy(folder, rel)
+            rel[len(prefix) : -len(".npy")]: _read_npy(folder, rel, pinned)
             for rel in sorted(listed)
             if rel.startswith(prefix)
         }

@@ -121,3 +121,23 @@ def test_empty_in_memory_hotlist_round_trips(tmp_path: Path) -> None:
     opened = hotlist.open(hl.save(tmp_path / "s"))
     assert all(opened.tables[ds].num_rows == 0 for ds in DATASETS)
     assert _found(opened) == dict.fromkeys(DATASETS, False)
+
+
+def test_delta_row_with_a_bad_optional_value_is_applied_and_reported(
+    sample: hotlist.Hotlist, tmp_path: Path
+) -> None:
+    # A row that can be searched is applied (and found), its problem reported:
+    # never dropped silently, never a failed delta.
+    path = tmp_path / "documents.csv"
+    path.write_text(
+        "record_id,op,document_number,issuing_country,document_type,status,reported_on\n"
+        "W-1,upsert,QW9876543,FRA,passport,no-such-status,2024-01-01\n"
+    )
+    hl = hotlist.Hotlist(sample._state)
+    report = hl.apply(documents=path)
+    assert report.datasets["documents"].inserted == 1
+    assert report.summary()["datasets"]["documents"]["loaded_with_problems"] == 1
+    assert any("status" in w for w in report.summary()["warnings"])
+    assert hl.check(document="QW9876543", country="FRA").hit
+    opened = hotlist.open(hl.save(tmp_path / "s"))
+    assert opened.check(document="QW9876543", country="FRA").hit
