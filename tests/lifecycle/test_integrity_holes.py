@@ -162,3 +162,39 @@ def test_reload_of_older_extracts_is_warned(tmp_path: Path) -> None:
     docs.write_text("".join(docs.read_text().splitlines(keepends=True)[:-1]))
     hl.reload(older, data_time=dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
     assert any("rollback" in w for w in hl.check(document="X1234567").warnings)
+
+
+def test_a_snapshot_file_swapped_after_the_check_is_not_mapped(
+    sample: hotlist.Hotlist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.compute as pc
+    from pyarrow import ipc
+
+    from hotlist import _snapshot
+
+    snap = sample.save(tmp_path / "snap")
+    # Same rows and schema, the stolen passport's number changed: only the bytes differ.
+    table = sample.tables["documents"]
+    numbers = table.column("document_number")
+    changed = pc.if_else(pc.equal(numbers, "L898902C3"), "L898902C4", numbers)
+    forged = table.set_column(
+        table.schema.get_field_index("document_number"),
+        table.schema.field("document_number"),
+        changed.cast(table.schema.field("document_number").type),
+    )
+    forged_path = tmp_path / "forged.arrow"
+    with ipc.new_file(str(forged_path), forged.schema) as writer:
+        writer.write_table(forged.combine_chunks())
+    real = _snapshot._problems
+
+    def check_then_swap(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        (snap / "documents.arrow").unlink()
+        shutil.copyfile(forged_path, snap / "documents.arrow")  # after the check
+        return result
+
+    monkeypatch.setattr(_snapshot, "_problems", check_then_swap)
+    opened = hotlist.open(snap, verify=True)
+    hits = opened.check(document="L898902C3", country="UTO").hits
+    assert any(h.dataset == "documents" for h in hits)
+    assert opened.tables["documents"].equals(sample.tables["documents"])
