@@ -82,18 +82,31 @@ def check_text(hasher: KeyedHasher, data: CheckData, t: str, entry_id: str) -> s
     if fields_text is None:
         fields_text = _FIELDS[key] = _dumps(list(key))
     return (
-        f'"alarm":{"true" if alarm else "false"},"data_version":{_dumps(version)},'
-        + ("" if error is None else f'"error":{_dumps(error)},')
+        f'"alarm":{"true" if alarm else "false"},"data_version":{_text(version)},'
+        + ("" if error is None else f'"error":{_text(error)},')
         + f'"fields":{fields_text},"hits":{_dumps(hits) if hits else "[]"},'
-        f'"id":{_dumps(entry_id)},"kind":"check",'
-        f'"latency_us":{_dumps(round(latency_ns / 1000, 1))},'
-        f'"matcher":{_dumps(matcher)},"omitted":{int(omitted)},{frags[0]},'
+        f'"id":"{entry_id}","kind":"check",'
+        # a finite float's JSON is its repr (what json.dumps writes)
+        f'"latency_us":{round(latency_ns / 1000, 1)!r},'
+        f'"matcher":{_text(matcher)},"omitted":{int(omitted)},{frags[0]},'
         f'"opts":{_dumps(jsonable(options)) if options else "{}"},{frags[1]},"q":{q_text},'
         f'{frags[2]},"t":"{t}"}}'
     )
 
 
 _FIELDS: dict[tuple[str, ...], str] = {}
+_TEXTS: dict[str, str] = {}
+
+
+def _text(value: str) -> str:
+    """JSON of a short string that repeats (data version, matcher, error class, ids):
+    memoised while the memo is small, else written plainly."""
+    got = _TEXTS.get(value)
+    if got is None:
+        got = _dumps(value)
+        if len(_TEXTS) < 4096 and len(value) < 64:
+            _TEXTS[value] = got
+    return got
 
 
 def check_body(hasher: KeyedHasher, data: CheckData, t: str, entry_id: str) -> dict[str, Any]:

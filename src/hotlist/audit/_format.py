@@ -86,9 +86,14 @@ def normalise_value(field: str, value: object) -> str:
     """The form of a query value that is hashed: the same document, VIN or plate
     written with other spacing or case hashes the same; names compare casefolded
     with single spaces."""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = (
+        value
+        if isinstance(value, str)
+        else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    )
     if field in _COMPACT:
-        return _NOT_ALNUM.sub("", text.upper())
+        text = text.upper()
+        return text if text.isascii() and text.isalnum() else _NOT_ALNUM.sub("", text)
     if field in _NAMES:
         return _SPACES.sub(" ", text.casefold().replace(",", ", ")).strip()
     if field == "mrz":
