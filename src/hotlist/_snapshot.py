@@ -46,8 +46,9 @@ signature covers the manifest, the manifest's SHA-256 values cover the files).
 bytes (a damaged file may then crash the process or answer wrongly).  A
 structural check alone (Arrow ``validate(full=True)`` and index ranges) was
 measured too and rejected: it costs about as much as the CRC (0.13 s at 1 M
-documents, 1.6 s at 10 M, for the tables alone, indexes not counted) and a changed byte that keeps the structure valid (a digit of a
-document number, a row number in range) gives a wrong answer without a word.
+documents, 1.6 s at 10 M, for the tables alone, indexes not counted) and a
+changed byte that keeps the structure valid (a digit of a document number, a
+row number in range) gives a wrong answer without a word.
 The check covers the bytes at open: a file changed later, while mapped, is not
 seen (never write into a snapshot folder; save a new one).
 
