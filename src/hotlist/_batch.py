@@ -425,7 +425,7 @@ def _text_array(keyword: str, column: str, data: Any, errors: dict[int, str]) ->
         return pa.nulls(len(data), pa.string())
     if pa.types.is_string(typ):
         return data
-    if pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
+    if pa.types.is_large_string(typ) or _is_string_view(typ):
         return data.cast(pa.string())
     if pa.types.is_integer(typ):
         return data.cast(pa.string())
@@ -436,6 +436,11 @@ def _text_array(keyword: str, column: str, data: Any, errors: dict[int, str]) ->
         [_text_value(keyword, column, i, v, errors) for i, v in enumerate(data.to_pylist())],
         pa.string(),
     )
+
+
+def _is_string_view(typ: pa.DataType) -> bool:
+    test = getattr(pa.types, "is_string_view", None)  # pyarrow >= 16
+    return bool(test(typ)) if test is not None else False
 
 
 def _text_value(keyword: str, column: str, row: int, value: Any, errors: dict[int, str]) -> Any:
@@ -648,16 +653,19 @@ def _codes(col: pa.Array, normalise: Any) -> tuple[np.ndarray, list[str], np.nda
 def _holder_rows(
     cols: Mapping[str, pa.Array], rows: np.ndarray, warnings: dict[int, list[str]]
 ) -> dict[int, tuple[Any, ...]]:
-    """Per fast row with holder fields, (its warnings list, dob, nationality, sex)
-    as check() reads them (engine.holder_text, then engine.holder_value: a value
-    that cannot be used is None, with check()'s warning, in check()'s order)."""
+    """Per fast row with holder fields, (its warnings list, dob, nationality, sex,
+    combination) as check() reads them: engine.holder_text, then
+    engine.holder_value; a value that cannot be used is None, with check()'s
+    warning, in check()'s order.  Worked out once per distinct value and per
+    distinct combination of values, not per row."""
     from hotlist.engine import holder_text, holder_value
 
     given = [k for k in _HOLDER if k in cols]
     if not given:
         return {}
     has = np.zeros(len(rows), dtype=bool)
-    per_key: list[tuple[np.ndarray, list[tuple[Any, str | None, str | None]]]] = []
+    codes: list[np.ndarray] = []
+    readings: list[list[tuple[Any, str | None, str | None]]] = []
     for key in given:
         col = cols[key]
         has |= _np_bool(col.is_valid())
@@ -674,23 +682,39 @@ def _holder_rows(
             except InvalidQuery as exc:
                 distinct.append((None, None, f"{key} {text!r} not used: {exc}"))
         distinct.append((None, None, None))  # absent
-        codes = encoded.indices.fill_null(len(distinct) - 1).to_numpy(zero_copy_only=False)
-        per_key.append((codes, distinct))
-    out: dict[int, tuple[Any, ...]] = {}
-    values = dict.fromkeys(_HOLDER)
-    for i in np.flatnonzero(has & rows).tolist():
+        codes.append(encoded.indices.fill_null(len(distinct) - 1).to_numpy(zero_copy_only=False))
+        readings.append(distinct)
+    chosen = np.flatnonzero(has & rows)
+    if not len(chosen):
+        return {}
+    # one int64 per row for its combination of value codes (np.unique over rows of a
+    # 2-D array is many times slower)
+    combined = np.zeros(len(chosen), dtype=np.int64)
+    for row_codes, distinct in zip(codes, readings, strict=True):
+        combined = combined * len(distinct) + row_codes[chosen].astype(np.int64)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    per_combo: list[tuple[list[str], Any, Any, Any]] = []
+    for j in first.tolist():
+        combo = [int(row_codes[chosen[j]]) for row_codes in codes]
+        values = dict.fromkeys(_HOLDER)
         text_notes: list[str] = []
         parse_notes: list[str] = []
-        for key, (codes, distinct) in zip(given, per_key, strict=True):
-            value, text_note, parse_note = distinct[codes[i]]
+        for key, code, distinct in zip(given, combo, readings, strict=True):
+            value, text_note, parse_note = distinct[code]
             values[key] = value
             if text_note:
                 text_notes.append(text_note)
             if parse_note:
                 parse_notes.append(parse_note)
+        per_combo.append(
+            (text_notes + parse_notes, values["dob"], values["nationality"], values["sex"])
+        )
+    out: dict[int, tuple[Any, ...]] = {}
+    for i, combo_id in zip(chosen.tolist(), inverse.reshape(-1).tolist(), strict=True):
+        notes, dob, nationality, sex = per_combo[combo_id]
         noted = warnings.setdefault(i, [])
-        noted += text_notes + parse_notes
-        out[i] = (noted, values["dob"], values["nationality"], values["sex"])
+        noted += notes
+        out[i] = (noted, dob, nationality, sex, combo_id)
     return out
 
 
@@ -700,13 +724,19 @@ def _holder_not_used(
     pool: _Pool,
     warnings: dict[int, list[str]],
 ) -> None:
-    """check()'s "not used" warning for the holder rows no wanted person was found for."""
+    """check()'s "not used" warning for the holder rows no wanted person was found
+    for (the same for every row of one combination of values)."""
     from hotlist.engine import qualify_holder
 
     qualified = pool.qualified
-    for i, (noted, dob, nationality, sex) in holder.items():
+    extra: dict[int, list[str]] = {}
+    for i, (noted, dob, nationality, sex, combo) in holder.items():
         if i not in qualified:
-            qualify_holder(state, [], noted, dob, nationality, sex)
+            more = extra.get(combo)
+            if more is None:
+                more = extra[combo] = []
+                qualify_holder(state, [], more, dob, nationality, sex)
+            noted.extend(more)
         if not noted:
             del warnings[i]
 
@@ -734,7 +764,7 @@ def _documents_vectorised(
             if holder and j in holder and wanted:
                 from hotlist.engine import qualify_holder
 
-                wanted = qualify_holder(state, wanted, *holder[j])
+                wanted = qualify_holder(state, wanted, *holder[j][:4])
                 pool.qualified.add(j)
             pool.add(j, wanted)
     if max_edits >= 1:
