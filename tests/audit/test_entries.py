@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,8 +55,9 @@ def test_check_text_is_the_canonical_form(  # noqa: PLR0917
     assert fast == canonical_line(7, GENESIS, check_body(HASHER, data, "T", "i"))
 
 
-def test_batch_lines_are_canonical() -> None:
-    ctx = SessionContext("o", "analyst", "screening", "HQ", "s2")
+@pytest.mark.parametrize("operator", ["o", "@@row@@", "100% sure"])
+def test_batch_lines_are_canonical(operator: str) -> None:
+    ctx = SessionContext(operator, "analyst", "screening", "HQ", "s2")
     data = BatchData(
         ctx,
         {"document": ["A1", None, "C3"], "name": [None, "X Y", None]},
@@ -79,6 +81,8 @@ def test_batch_lines_are_canonical() -> None:
     assert [r["fields"] for r in rows] == [["document"], ["name"], ["document"]]
     assert rows[0]["alarm"] is True and rows[2]["error"] == "InvalidQuery"
     assert rows[0]["q"]["document"] == HASHER("document", "a 1")
+    assert all(r["operator"] == operator for r in rows)
+    assert [r["row"] for r in rows] == [0, 1, 2]
 
 
 def test_utc_text() -> None:

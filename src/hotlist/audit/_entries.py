@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotlist.audit._format import KeyedHasher, _dumps
+from hotlist.audit._format import KeyedHasher, _dumps, canonical_line
 
 __all__ = ["BatchData", "CheckData", "SessionContext", "batch_lines", "check_body"]
 
@@ -194,8 +194,13 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
         "omitted": 0,
     }
     with_error = dict(template, error="@@error@@")
-    parts_plain = _HOLE.split(_dumps(template)[1:])
-    parts_error = _HOLE.split(_dumps(with_error)[1:])
+    # "%(name)s" holes in %-format templates; the constant text's own % doubled
+    plain_text, error_text = _dumps(template)[1:], _dumps(with_error)[1:]
+    if len(_HOLE.findall(plain_text)) != 5 or len(_HOLE.findall(error_text)) != 6:
+        # a session field that looks like a hole ("@@row@@"): no template
+        return _batch_lines_plain(hasher, data, template, seq, prev, chunks)
+    fmt_plain = _HOLE.sub(r"%(\1)s", plain_text.replace("%", "%%"))
+    fmt_error = _HOLE.sub(r"%(\1)s", error_text.replace("%", "%%"))
     names = sorted(data.columns)
     columns = [data.columns[n] for n in names]
     fields_cache: dict[tuple[str, ...], str] = {}
@@ -227,10 +232,41 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
             "alarm": "true" if i in data.alarms else "false",
             "error": _dumps(error),
         }
-        parts = parts_plain if error is None else parts_error
-        text = "".join(values[p] if k % 2 else p for k, p in enumerate(parts))
+        text = (fmt_plain if error is None else fmt_error) % values
         seq += 1
         line = b'{"seq":%d,"prev":"%s",%s' % (seq, prev.encode(), text.encode())
         prev = sha256(line).hexdigest()
+        chunks.append(line + b"\n")
+    return seq, prev, data.rows
+
+
+def _batch_lines_plain(  # noqa: PLR0917 - private, one caller
+    hasher: KeyedHasher,
+    data: BatchData,
+    template: dict[str, Any],
+    seq: int,
+    prev: str,
+    chunks: list[bytes],
+) -> tuple[int, str, int]:
+    """:func:`batch_lines` through one ``json.dumps`` per row (the reference form)."""
+    for i in range(data.rows):
+        query = {
+            n: col[i]
+            for n, col in data.columns.items()
+            if col[i] is not None and not (isinstance(col[i], float) and math.isnan(col[i]))
+        }
+        body = dict(
+            template,
+            row=i,
+            fields=sorted(query),
+            q=hasher.query(query),
+            hits=data.hits.get(i, []),
+            alarm=i in data.alarms,
+        )
+        if i in data.errors:
+            body["error"] = data.errors[i]
+        seq += 1
+        line = canonical_line(seq, prev, body)
+        prev = hashlib.sha256(line).hexdigest()
         chunks.append(line + b"\n")
     return seq, prev, data.rows
