@@ -181,3 +181,33 @@ def test_confirm_links_to_the_check_and_receipts_verify(
 def test_plain_results_have_no_receipt() -> None:
     with pytest.raises(hotlist.HotlistError, match="not audited"):
         small_hotlist().check(document="X1234567").receipt()
+
+
+def test_check_many_with_renamed_columns_logs_each_row(log_dir: Path, secret: bytes) -> None:
+    import pyarrow as pa
+
+    log = AuditLog(log_dir, secret=secret)
+    hl = small_hotlist()
+    hl.audit = log
+    gate = hl.session(operator="a", role="analyst", purpose="manifest screening", post="HQ")
+    manifest = pa.table(
+        {
+            "passenger": ["p1", "p2"],
+            "doc_no": ["X1234567", None],
+            "vin": [None, "1M8GDM9AXKP042788"],
+        }
+    )
+    out = gate.check_many(manifest, columns={"doc_no": "document"})
+    assert out.column("passenger").to_pylist() == ["p1", "p2"]
+    log.close()
+    rows = [
+        json.loads(x)
+        for p in sorted(log_dir.glob("audit-*.log"))
+        for x in p.read_text().splitlines()
+    ]
+    checks = [e for e in rows if e["kind"] == "check"]
+    assert [c["fields"] for c in checks] == [["document"], ["vin"]]
+    assert checks[0]["q"]["document"] == log.keyed_hash("document", "X1234567")
+    assert checks[0]["hits"] == [["documents", "D1", "alarm"]] and checks[0]["alarm"]
+    assert checks[1]["hits"] == [["vehicles", "V1", "alarm"]]
+    assert "p1" not in "".join(p.read_text() for p in log_dir.glob("*.log"))
