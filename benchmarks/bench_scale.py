@@ -233,8 +233,14 @@ def run_dask(
         ddf = dd.read_parquet(str(path))
         out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=columns, **options)
         job = [out["hit"].sum(), out["query_index"].count()]
-        # first: workers import hotlist and open the snapshot; then warm (both cached)
+        # first: workers import hotlist and open the snapshot; then warm (both cached).
+        # The warm run is another graph (a filter keeping every row), or Dask would
+        # hand back the results it still holds for the same keys.
         first_s, _ = timed(lambda: client.compute(job, sync=True))
+        again = hotlist.dask.check_dataframe(
+            ddf[ddf["passenger_id"] >= -1], str(snapshot), columns=columns, **options
+        )
+        job = [again["hit"].sum(), again["query_index"].count()]
         seconds, (hits, rows) = timed(lambda: client.compute(job, sync=True))
         n = manifest_rows(path)
         return {
