@@ -83,7 +83,7 @@ def test_messy_sample_extract() -> None:
     assert rows[0]["notes"] == "gestohlen; Berlin"
     assert {r["document_type"] for r in rows} == {"passport", "id_card", "visa"}
     assert "stolen_blank" in {r["status"] for r in rows}
-    assert "M-0002#8" in {r["record_id"] for r in rows}
+    assert "M-0002#documents_messy.csv:8" in {r["record_id"] for r in rows}
     assert "Sachbearbeiter" in str(report)
     assert "loaded with problems (6 rows)" in str(report)
 

@@ -415,3 +415,18 @@ def test_damaged_binary_extracts_never_crash(tmp_path: Path, fmt: str) -> None:
     outcomes = _in_child(paths, "documents")
     assert len(outcomes) == len(paths)
     assert set(outcomes) <= {"ExtractError", "loaded"}
+
+
+def test_duplicate_record_id_across_files(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.csv", DOC_HEADER + "\nD1,L898902C3,UTO,P,stolen,2024-01-01\n")
+    b = write(
+        tmp_path / "b.csv",
+        DOC_HEADER + "\nD1,L898902C3,UTO,P,lost,2024-01-01\nD1,X1234567,FRA,P,lost,2024-01-01\n",
+    )
+    tables, report = load_datasets(documents=[a, b])
+    d = report.datasets["documents"]
+    assert (d.read, d.loaded, d.rejected, d.loaded_with_problems) == (3, 2, 1, 1)
+    assert [(p.file, p.row) for p in d.problems] == [(str(b), 1)]
+    ids = tables["documents"].column("record_id").to_pylist()
+    assert ids == ["D1", "D1#b.csv:2"]  # b row 1 repeats a row 1; b row 2 is another key
+    assert hotlist.load(documents=[a, b]).check(document="X1234567").hits

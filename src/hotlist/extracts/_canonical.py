@@ -173,49 +173,52 @@ def _list_key(kind: KeyKind, lists: pa.Array, n: int, column: str, issues: cv.Is
     return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep))).cast(lists.type)
 
 
-def _row_keys(dataset: Dataset, out: dict[str, pa.Array]) -> pa.Array:
+def row_key(dataset: Dataset, record: dict[str, object]) -> str:
     """What a record is searched by, as one string: two rows with one record_id and
     the same key add nothing to each other; with different keys both are searchable."""
+
+    def text(name: str) -> str:
+        value = record.get(name)
+        if isinstance(value, list):
+            return ";".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
     if dataset == "documents":
-        parts = [
-            docnum.compact_array(out["document_number"]),
-            pc.cast(out["issuing_country"], pa.string()),
-        ]
+        parts = [docnum.compact(text("document_number")), text("issuing_country")]
     elif dataset == "vehicles":
-        parts = [vin.compact_array(out["vin"]), plate.compact_array(out["plate"])]
+        parts = [vin.compact(text("vin")), plate.compact(text("plate"))]
     else:
-        parts = [
-            out["name"],
-            out["date_of_birth"],
-            pc.binary_join(out["aliases"], ";"),
-            pc.binary_join(out["document_numbers"], ";"),
-        ]
-    return pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace")
+        parts = [text(c) for c in ("name", "date_of_birth", "aliases", "document_numbers")]
+    return "\x1f".join(parts)
 
 
-def _duplicates(ids: pa.Array, keys: pa.Array, usable: np.ndarray, issues: cv.Issues) -> pa.Array:
+def _duplicates(
+    dataset: Dataset, out: dict[str, pa.Array], usable: np.ndarray, issues: cv.Issues, label: str
+) -> pa.Array:
     """A later row with an earlier row's record_id: rejected when it is searched by the
-    same key (nothing is lost), else loaded under ``<id>#<row>`` and reported."""
+    same key (nothing is lost), else loaded under ``<id>#<file>:<row>`` and reported."""
+    ids = out["record_id"]
     dup, first = duplicate_mask(ids, usable)
     if not dup.any():
         return ids
+
+    def key_at(i: int) -> str:
+        return row_key(dataset, {c: a[i].as_py() for c, a in out.items()})
+
     id_list = ids.to_pylist()
-    key_list = keys.to_pylist()
-    seen: dict[str, set[str]] = {}
-    for v, row in first.items():
-        seen[v] = {key_list[row - 1]}
+    seen: dict[str, set[str]] = {v: {key_at(row - 1)} for v, row in first.items()}
     repeat = np.zeros(len(ids), dtype=bool)
     renamed = np.zeros(len(ids), dtype=bool)
     new_ids = list(id_list)
     for i in np.nonzero(dup)[0].tolist():
         v = id_list[i]
-        keys_seen = seen[v]
-        if key_list[i] in keys_seen:
+        key = key_at(i)
+        if key in seen[v]:
             repeat[i] = True
         else:
-            keys_seen.add(key_list[i])
+            seen[v].add(key)
             renamed[i] = True
-            new_ids[i] = f"{v}#{i + 1}"
+            new_ids[i] = f"{v}#{label}:{i + 1}"
     issues.add(
         repeat,
         "record_id",
@@ -232,7 +235,7 @@ def _duplicates(ids: pa.Array, keys: pa.Array, usable: np.ndarray, issues: cv.Is
         ids,
         lambda v: (
             f"duplicate record_id: row {first.get(v or '', '?')} has it already with another"
-            " key; this record is loaded as <record_id>#<row>"
+            " key; this record is loaded as <record_id>#<file>:<row>"
         ),
     )
     return out
@@ -363,8 +366,6 @@ def canonicalise(
             get("issuing_authority"), n, "issuing_authority", issues
         )
 
-    out["record_id"] = _duplicates(
-        out["record_id"], _row_keys(dataset, out), ~issues.rejected(), issues
-    )
+    out["record_id"] = _duplicates(dataset, out, ~issues.rejected(), issues, label)
     schema = SCHEMAS[dataset]
     return pa.Table.from_arrays([out[f.name] for f in schema], schema=schema)

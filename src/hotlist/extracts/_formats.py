@@ -250,6 +250,7 @@ def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
             # One row per physical line, or a quote spanned lines (a value with a line
             # break, or a stray quote that swallowed the rows after it): the careful
             # reader below tells the two apart.
+            table.validate(full=True)  # UTF-8 checked here, not later by a kernel
             if table.num_rows == count_lines(path) - 1:
                 return RawExtract(_single_chunks(table), "csv", names=names, delimiter=delim)
         except pa.ArrowInvalid:
@@ -299,18 +300,19 @@ def csv_records(
 ) -> Iterator[tuple[int, list[str] | None, str | None]]:
     """``(line, fields, None)`` for each physical record, or ``(line, None, reason)``.
 
-    A record is one line, or several when a quoted value holds a line break and the
-    record still has ``width`` fields.  A quote that is not closed where it should be
-    is a quote error: that one line is reported and reading goes on at the next line,
-    so a stray quote never swallows the rows after it.  Blank lines are not records.
+    A record is one line, or several when a quoted value holds a line break, the
+    closing quote is followed by a delimiter or the line end, and the record still
+    has ``width`` fields.  A quote that is not closed where it should be is a quote
+    error: that one line is reported and reading goes on at the next line, so a
+    stray quote never swallows the rows after it.  Blank lines are not records.
     """
     lines = _Lines(f)
-    reader = csv.reader(lines, delimiter=delim)
+    reader = csv.reader(lines, delimiter=delim, strict=True)
     while True:
         lines.taken = []
         error = None
         try:
-            fields = next(reader)
+            fields: list[str] | None = next(reader)
         except StopIteration:
             if not lines.taken:
                 return
@@ -319,7 +321,19 @@ def csv_records(
             fields, error = None, str(e) or "a quoted value runs on for too many lines"
         if fields is not None and not lines.taken:
             return
-        first, _text = lines.taken[0]
+        first, text = lines.taken[0]
+        if fields is None and len(lines.taken) == 1:
+            # a quote in the middle of a value on one line ('"AB"12'): read as a
+            # lenient reader does when that gives a whole record
+            loose = next(csv.reader([text], delimiter=delim), [])
+            if len(loose) == width and not any("\n" in v or "\r" in v for v in loose):
+                fields = loose
+        if (
+            fields is not None
+            and len(lines.taken) > 1
+            and _holds_a_record(lines.taken, delim, width)
+        ):
+            fields, error = None, "it runs into the next line, which is a whole row by itself"
         if fields is not None and (len(lines.taken) == 1 or len(fields) == width):
             if fields:  # a blank line is not a record
                 yield first, fields, None
@@ -331,7 +345,17 @@ def csv_records(
         )
         yield first, None, reason
         lines.pending.extendleft(reversed(lines.taken[1:]))
-        reader = csv.reader(lines, delimiter=delim)
+        reader = csv.reader(lines, delimiter=delim, strict=True)
+
+
+def _holds_a_record(taken: list[tuple[int, str]], delim: str, width: int) -> bool:
+    """Whether a line after the first of a multi-line record is a whole row by itself:
+    then the quote that joined them is a stray one, not a value with a line break."""
+    for _number, text in taken[1:]:
+        alone = next(csv.reader([text.rstrip("\r\n")], delimiter=delim), [])
+        if len(alone) == width:
+            return True
+    return False
 
 
 def _read_csv_tolerant(
@@ -417,6 +441,7 @@ def _read_jsonl(path: Path, select: Select, is_text: Callable[[str], bool]) -> R
                     explicit_schema=schema, unexpected_field_behavior="infer"
                 ),
             )
+            table.validate(full=True)  # the JSON reader lets bytes that are not UTF-8 through
             # pyarrow reads two objects on one line as two rows: one row per line only.
             if table.num_rows == count_lines(path, blank=b" \t"):
                 names = table.column_names

@@ -16,7 +16,7 @@ from hotlist._errors import ExtractError, RowProblem
 from hotlist.schema import DATASETS, REQUIRED_COLUMNS, SCHEMAS, Dataset
 
 from . import _convert as cv
-from ._canonical import _row_keys, canonicalise
+from ._canonical import canonicalise, row_key
 from ._columns import key, resolve
 from ._formats import EXTENSIONS, read_raw
 from ._report import DatasetReport, LoadReport
@@ -51,8 +51,6 @@ class ExtractResult:
     # problems of rows that loaded all the same (a value left out), row order
     warnings: list[RowProblem] = field(default_factory=list)
     loaded_with_problems: int = 0
-    # what each loaded row is searched by (to tell a repeated record from another one)
-    keys: pa.Array | None = None
 
     @property
     def loaded(self) -> int:
@@ -239,10 +237,8 @@ def read_extract(
     warnings, warning_count = issues.warning_problems(file, keep)
     with_problems = int((issues.warned() & keep).sum())
     rows = np.nonzero(keep)[0] + 1
-    keys = _row_keys(dataset, {c: table.column(c).combine_chunks() for c in table.column_names})
     if not keep.all():
         table = table.filter(pa.array(keep))
-        keys = keys.filter(pa.array(keep))
     notes = _missing_columns(dataset, resolved.sources, file)
     if resolved.ignored:
         notes.append(
@@ -271,7 +267,6 @@ def read_extract(
         notes,
         warnings=warnings,
         loaded_with_problems=with_problems,
-        keys=keys,
     )
 
 
@@ -374,16 +369,15 @@ def load_datasets(
         dr = DatasetReport(dataset=dataset)
         parts: list[pa.Table] = []
         seen_ids: list[pa.Array] = []
-        seen_keys: list[pa.Array] = []
         seen_at: list[tuple[str, np.ndarray]] = []
         for path in files:
             result = read_extract(path, dataset, mapping=_mapping_for(mapping, dataset))
             table, problems = result.table, list(result.problems)
             warnings, with_problems = list(result.warnings), result.loaded_with_problems
-            keys, rows = result.keys, result.rows
+            rows = result.rows
             if seen_ids and table.num_rows:
-                table, keys, rows, dup_problems, dup_warnings = _cross_file_duplicates(
-                    result, seen_ids, seen_keys, seen_at
+                table, rows, dup_problems, dup_warnings = _cross_file_duplicates(
+                    result, parts, seen_ids, seen_at
                 )
                 problems = sorted([*problems, *dup_problems], key=lambda p: p.row)
                 warned_rows = {w.row for w in warnings}
@@ -393,7 +387,6 @@ def load_datasets(
                 warnings = [w for w in warnings if w.row not in {p.row for p in dup_problems}]
             parts.append(table)
             seen_ids.append(table.column("record_id").combine_chunks())
-            seen_keys.append(keys if keys is not None else pa.nulls(table.num_rows, pa.string()))
             seen_at.append((result.file, rows))
             dr.files.append(result.file)
             dr.read += result.read
@@ -420,27 +413,25 @@ def load_datasets(
 
 def _cross_file_duplicates(
     result: ExtractResult,
+    parts: list[pa.Table],
     seen_ids: list[pa.Array],
-    seen_keys: list[pa.Array],
     seen_at: list[tuple[str, np.ndarray]],
-) -> tuple[pa.Table, pa.Array | None, np.ndarray, list[RowProblem], list[RowProblem]]:
+) -> tuple[pa.Table, np.ndarray, list[RowProblem], list[RowProblem]]:
     """Rows whose record_id an earlier file of the dataset already loaded: dropped when
     searched by the same key as that record (nothing is lost), else loaded under
     ``<id>#<file>:<row>`` and reported."""
     earlier = pa.concat_arrays(seen_ids)
-    earlier_keys = pa.concat_arrays(seen_keys).to_pylist()
     ids = result.table.column("record_id").combine_chunks()
     where = pc.index_in(ids, value_set=earlier)
     dup = cv.to_numpy_bool(pc.is_valid(where))
-    keys = result.keys
     if not dup.any():
-        return result.table, keys, result.rows, [], []
+        return result.table, result.rows, [], []
+    earlier_table = pa.concat_tables(parts)
     positions = np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.float64)
     bounds = np.cumsum([len(rows) for _, rows in seen_at])
     problems: list[RowProblem] = []
     warnings: list[RowProblem] = []
     id_values = ids.to_pylist()
-    key_values = keys.to_pylist() if keys is not None else [None] * len(id_values)
     drop = np.zeros(len(id_values), dtype=bool)
     new_ids = list(id_values)
     name = Path(result.file).name
@@ -450,7 +441,9 @@ def _cross_file_duplicates(
         file, rows = seen_at[k]
         first = int(rows[pos - (bounds[k - 1] if k else 0)])
         row = int(result.rows[i])
-        if key_values[i] is not None and key_values[i] == earlier_keys[pos]:
+        this = row_key(result.dataset, result.table.slice(i, 1).to_pylist()[0])
+        that = row_key(result.dataset, earlier_table.slice(pos, 1).to_pylist()[0])
+        if this == that:
             drop[i] = True
             problems.append(
                 RowProblem(
@@ -479,11 +472,4 @@ def _cross_file_duplicates(
         result.table.schema.field("record_id"),
         pa.array(new_ids, pa.string()),
     )
-    keep = pa.array(~drop)
-    return (
-        table.filter(keep),
-        keys.filter(keep) if keys is not None else None,
-        result.rows[~drop],
-        problems,
-        warnings,
-    )
+    return table.filter(pa.array(~drop)), result.rows[~drop], problems, warnings

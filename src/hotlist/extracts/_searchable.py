@@ -84,28 +84,34 @@ def query_problem(kind: KeyKind, value: str) -> str | None:
     return None
 
 
-# The vectorised subset: ASCII, no control character, a key of letters and digits.
-_ALNUM_KEY = {"document": docnum.MAX_LENGTH, "plate": plate.MAX_LENGTH}
-
-
 def _fast_ok(kind: KeyKind, values: pa.Array, limit: int) -> np.ndarray:
-    """Rows surely accepted by the query side (a strict subset; the rest is asked)."""
+    """Rows surely accepted by the query side (a strict subset; the rest is asked).
+
+    First the common value, letters and digits only, by one regex; then the values
+    with separators by their compacted form (ASCII, no control character)."""
     if kind == "name" or len(values) == 0:
         return np.zeros(len(values), dtype=bool)
-    ok = pc.and_(
-        pc.string_is_ascii(values),
-        pc.invert(pc.match_substring_regex(values, r"[\x00-\x1f\x7f]")),
+    longest = {"document": docnum.MAX_LENGTH, "plate": plate.MAX_LENGTH, "vin": 17}[kind]
+    shortest = 6 if kind == "vin" else 1
+    plain = pc.match_substring_regex(values, f"^[A-Za-z0-9]{{{shortest},{longest}}}$")
+    ok = np.asarray(plain.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    rest = np.nonzero(~ok & np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False)))[0]
+    if rest.size == 0:
+        return ok
+    sub = values.take(pa.array(rest))
+    good = pc.and_(
+        pc.string_is_ascii(sub),
+        pc.invert(pc.match_substring_regex(sub, r"[\x00-\x1f\x7f]")),
     )
-    ok = pc.and_(ok, pc.less_equal(pc.utf8_length(values), limit))
+    good = pc.and_(good, pc.less_equal(pc.utf8_length(sub), limit))
     if kind == "vin":
-        key = vin.compact_array(values)
-        length = pc.utf8_length(key)
-        ok = pc.and_(ok, pc.and_(pc.greater_equal(length, 6), pc.less_equal(length, 17)))
+        length = pc.utf8_length(vin.compact_array(sub))
+        good = pc.and_(good, pc.and_(pc.greater_equal(length, 6), pc.less_equal(length, 17)))
     else:
-        key = (docnum if kind == "document" else plate).compact_array(values)
-        pattern = f"^[A-Z0-9]{{1,{_ALNUM_KEY[kind]}}}$"
-        ok = pc.and_(ok, pc.match_substring_regex(key, pattern))
-    return np.asarray(ok.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        key = (docnum if kind == "document" else plate).compact_array(sub)
+        good = pc.and_(good, pc.match_substring_regex(key, f"^[A-Z0-9]{{1,{longest}}}$"))
+    ok[rest] = np.asarray(good.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return ok
 
 
 def unsearchable(kind: KeyKind, values: pa.Array) -> tuple[np.ndarray, dict[str, str]]:
