@@ -97,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     picks = rng.integers(0, len(listed), max(1, args.queries // 10))
     hits = [{"document": listed[i], "country": countries[i]} for i in picks]
     folder = Path(tempfile.mkdtemp(prefix="hotlist-audit-bench-"))
+    # Calibration: two primitives every audited check uses, to compare machines.
+    import hashlib
+    import hmac as hmac_mod
+
+    key, msg, line = b"k" * 32, b"document\x1fL898902C3", b"x" * 440
+    c = time.thread_time_ns()
+    for _ in range(20_000):
+        hmac_mod.digest(key, msg, "sha256")
+    hmac_us = (time.thread_time_ns() - c) / 20_000 / 1000
+    c = time.thread_time_ns()
+    for _ in range(20_000):
+        hashlib.sha256(line).hexdigest()
+    sha_us = (time.thread_time_ns() - c) / 20_000 / 1000
     secret = secrets.token_bytes(32)
     out: dict[str, Any] = {
         "documents": args.documents,
@@ -104,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_count": os.cpu_count(),
         "python": sys.version.split()[0],
         "hotlist": hotlist.__version__,
+        "calibration_us": {
+            "hmac-sha256 of a document number": round(hmac_us, 3),
+            "sha256 of a 440-byte line": round(sha_us, 3),
+        },
     }
 
     log = hotlist.AuditLog(folder / "group", secret=secret)

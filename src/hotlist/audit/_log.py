@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from hotlist._errors import HotlistError
+from hotlist.audit._entries import batch_lines, check_text
 from hotlist.audit._format import (
     GENESIS,
     KeyedHasher,
@@ -495,8 +496,6 @@ class AuditLog:
         return self._seq, self._prev
 
     def _format(self, item: Pending, chunks: list[bytes]) -> None:
-        from hotlist.audit._entries import batch_lines, check_text
-
         t = utc_text(item.t_ns)
         if item.kind == "check":
             self._seq += 1
