@@ -105,10 +105,12 @@ def _write_csv(
             buf.write(delim.join(["x"] * (len(header) - 2)) + newline)
             continue
         if row.fault == "quote":
-            # a stray opening quote before the middle field, never closed on its line
+            # a stray quote opening the middle field, never closed on its line (two
+            # such lines, each with a quote before an empty field, would be valid
+            # CSV: one record with a line break in a value)
             cells = ["".join(c for c in v if c not in f'"{delim}\r\n') for v in row.values]
             k = len(cells) // 2
-            text = delim.join(cells[:k]) + delim + '"' + delim.join(cells[k:])
+            text = delim.join(cells[:k]) + delim + '"stray ' + delim.join(cells[k:])
         else:
             line = io.StringIO()
             csv.writer(line, delimiter=delim, lineterminator="").writerow(row.values)

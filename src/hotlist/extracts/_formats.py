@@ -349,12 +349,21 @@ def csv_records(
 
 
 def _holds_a_record(taken: list[tuple[int, str]], delim: str, width: int) -> bool:
-    """Whether a line after the first of a multi-line record is a whole row by itself:
-    then the quote that joined them is a stray one, not a value with a line break."""
+    """Whether a line after the first of a multi-line record shows that the quote
+    which joined them was a stray one, not a value with a line break: the line is a
+    whole row by itself, or its first quote opens a value (it follows a delimiter
+    or the line start and text follows it), which a line inside a quoted value
+    cannot hold (a quote there is doubled, or closes the value)."""
     for _number, text in taken[1:]:
-        alone = next(csv.reader([text.rstrip("\r\n")], delimiter=delim), [])
+        line = text.rstrip("\r\n")
+        alone = next(csv.reader([line], delimiter=delim), [])
         if len(alone) == width:
             return True
+        q = line.find('"')
+        if q >= 0 and (q == 0 or line[q - 1] == delim):
+            after = line[q + 1 : q + 2]
+            if after and after not in (delim, '"'):
+                return True
     return False
 
 
