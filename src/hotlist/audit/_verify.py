@@ -213,6 +213,7 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                 len(lines) + 1,
                 truncated=last,
             )
+        special = _special_lines(data)
         for i, line in enumerate(lines):
             if not line.startswith(b'{"seq":%d,"prev":"%b",' % (expected, prev_b)):
                 parsed = parse_prefix(line)
@@ -233,7 +234,7 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                     path,
                     i + 1,
                 )
-            if b'"kind":"checkpoint"' in line or b'"kind":"purge"' in line:
+            if i in special:
                 try:
                     entry = json.loads(line)
                 except ValueError:
@@ -307,6 +308,23 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
             first_path,
             1,
         )
+
+
+def _special_lines(data: bytes) -> set[int]:
+    """Indexes of the lines that may be checkpoint or purge entries (parsed in full);
+    found by scanning the segment's bytes once rather than each line."""
+    import numpy as np
+
+    starts: list[int] = []
+    for needle in (b'"kind":"checkpoint"', b'"kind":"purge"'):
+        at = data.find(needle)
+        while at >= 0:
+            starts.append(at)
+            at = data.find(needle, at + 1)
+    if not starts:
+        return set()
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    return set(np.searchsorted(newlines, np.asarray(starts)).tolist())
 
 
 # -- search -----------------------------------------------------------------------------
