@@ -217,6 +217,8 @@ def test_damaged_manifest_raises_integrity_error(
     snapshot: Path, tmp_path: Path, damage: str
 ) -> None:
     copy = _copy(snapshot, tmp_path)
+    # A real file beside the folder, as the manifest describes it: only the path is wrong.
+    shutil.copyfile(copy / "documents.arrow", tmp_path / "outside.arrow")
     _edit_manifest(copy, MANIFEST_DAMAGE[damage])
     with pytest.raises(hotlist.IntegrityError) as info:
         hotlist.open(copy)
