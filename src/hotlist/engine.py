@@ -554,7 +554,7 @@ class Hotlist:
 
     @property
     def data_time(self) -> dt.datetime:
-        """When the data was current (the newest extract or delta)."""
+        """When the data was current: see ``stats()["data_time_source"]`` for where it came from."""
         return self._state.data_time
 
     @property
