@@ -35,14 +35,16 @@ for certain and any other damage with probability 1 - 2**-32, at about
 1.5 GB/s per core (zlib; files are checked in parallel threads).  Measured
 with ``benchmarks/bench_snapshot_verify.py`` on the shared 2-core VM: a
 snapshot of 1 M documents (103 MB) opened in 0.17 s with the checksum, 0.31 s
-with SHA-256 and 0.06 s with ``verify=False``; at 10 M documents (1.04 GB) in
+with SHA-256 and 0.06 s with ``verify="size"``; at 10 M documents (1.04 GB) in
 2.6 s, 3.1 s and 0.06 s (the VM was busy: zlib alone does ~1.5 GB/s per core
 when idle).  So the default open is no longer "< 1 s at any size": it costs
 one read of every byte, the price of never mapping damaged ones.
 ``verify=True`` (or ``"sha256"``) checks SHA-256 instead, which also
 detects a deliberate change; it is forced when a ``public_key`` is given (the
 signature covers the manifest, the manifest's SHA-256 values cover the files).
-``verify=False`` checks sizes only: use it only on storage that checks its own
+``verify=False`` means "no SHA-256", not "no check": the checksum still runs,
+so callers that pass False keep the protection.  Only ``verify="size"``
+checks sizes alone: use it only on storage that checks its own
 bytes (a damaged file may then crash the process or answer wrongly).  A
 structural check alone (Arrow ``validate(full=True)`` and index ranges) was
 measured too and rejected: it costs about as much as the CRC (0.13 s at 1 M
@@ -768,7 +770,7 @@ def _verify_mode(verify: bool | str, public_key: Any) -> str:
     if verify is True:
         mode = "sha256"
     elif verify is False:
-        mode = "size"
+        mode = "checksum"  # False: no SHA-256; the damage check is opted out by "size" only
     elif verify in VERIFY_MODES:
         mode = str(verify)
     else:
@@ -914,8 +916,9 @@ def open(
     reaches native code.  ``verify``: ``"checksum"`` (the default; CRC-32,
     about 1.5 GB/s per core, detects any damage), ``True`` or ``"sha256"``
     (SHA-256, about 0.5 GB/s per core, detects deliberate changes too),
-    ``False`` or ``"size"`` (sizes only, for storage that checks its own bytes:
-    a damaged file may then crash the process or answer wrongly).  A
+    ``False`` (the same as the default), ``"size"`` (sizes only, for storage
+    that checks its own bytes: a damaged file may then crash the process or
+    answer wrongly; the only way to skip the check).  A
     ``public_key`` (Ed25519) checks the manifest's signature
     ``manifest.json.sig`` and forces SHA-256, so the signature covers every
     file.  ``max_age`` and ``stale`` are as for :func:`hotlist.load`.

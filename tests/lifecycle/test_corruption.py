@@ -304,3 +304,18 @@ def test_exchange_replaces_without_a_gap_and_cleans_up(
     assert hotlist.open(dest).data_version == sample.data_version
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert os.listdir(tmp_path) == ["snap"]
+
+
+def test_verify_false_still_checks_the_bytes(snapshot: Path, tmp_path: Path) -> None:
+    # Callers (service, adapters) pass verify=False meaning "no SHA-256": the damage
+    # check must still run; only verify="size" skips it.
+    copy = _copy(snapshot, tmp_path)
+    target = copy / "documents.arrow"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    for verify in (False, "checksum", True, "sha256"):
+        with pytest.raises(hotlist.IntegrityError, match=r"documents\.arrow"):
+            hotlist.open(copy, verify=verify)
+    with pytest.raises(hotlist.HotlistError, match="verify must be"):
+        hotlist.open(copy, verify="fast")
