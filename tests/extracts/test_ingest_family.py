@@ -434,3 +434,23 @@ def test_damaged_files_never_crash(tmp_path: Path, fmt: str) -> None:
     assert done.returncode == 0, f"exit {done.returncode} at {lines[-1:]}\n{done.stderr[-3000:]}"
     assert len(lines) == len(paths)
     assert {line.split()[-1] for line in lines} <= {"ExtractError", "loaded"}
+
+
+@settings(max_examples=FEW)
+@given(
+    values=st.lists(
+        st.one_of(key_text, vin_text, name_text, st.text(max_size=30)), min_size=1, max_size=20
+    )
+)
+def test_loader_fast_path_is_a_subset_of_what_check_takes(values: list[str]) -> None:
+    """The loader accepts most keys by a vectorised test; each must be one the query
+    side (the public check()) takes, for every kind of key."""
+    from hotlist.extracts._searchable import unsearchable
+
+    array = pa.array([v.strip() or None for v in values], pa.string())
+    keyword = {"document": "document", "vin": "vin", "plate": "plate", "name": "name"}
+    for kind, word in keyword.items():
+        bad, _why = unsearchable(kind, array)  # type: ignore[arg-type]
+        for value, refused in zip(array.to_pylist(), bad.tolist(), strict=True):
+            if value is not None:
+                assert accepted(word, value) == (not refused), (kind, value)

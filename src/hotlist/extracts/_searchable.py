@@ -89,8 +89,16 @@ def _fast_ok(kind: KeyKind, values: pa.Array, limit: int) -> np.ndarray:
 
     First the common value, letters and digits only, by one regex; then the values
     with separators by their compacted form (ASCII, no control character)."""
-    if kind == "name" or len(values) == 0:
-        return np.zeros(len(values), dtype=bool)
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    if kind == "name":
+        # ASCII letters (at least one) with blanks and name punctuation: normalize()
+        # keeps the letters, so check() takes it
+        pattern = f"^[A-Za-z ,.'-]{{0,{limit - 1}}}[A-Za-z][A-Za-z ,.'-]*$"
+        plain_name = pc.and_(
+            pc.match_substring_regex(values, pattern), pc.less_equal(pc.utf8_length(values), limit)
+        )
+        return np.asarray(plain_name.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
     longest = {"document": docnum.MAX_LENGTH, "plate": plate.MAX_LENGTH, "vin": 17}[kind]
     shortest = 6 if kind == "vin" else 1
     plain = pc.match_substring_regex(values, f"^[A-Za-z0-9]{{{shortest},{longest}}}$")
