@@ -115,10 +115,12 @@ def test_bad_rows_are_reported_not_applied(hl: hotlist.Hotlist, tmp_path: Path) 
     )
     report = hl.apply(documents=path)
     d = report.datasets["documents"]
-    assert d.read == 6 and d.inserted == 1 and d.rejected == 5
-    rows = sorted(p.row for p in report.problems)
-    assert rows == [2, 3, 4, 5, 6]
+    # an unknown status can still be searched: loaded, with a warning (DESIGN.md)
+    assert d.read == 6 and d.inserted == 2 and d.rejected == 4
+    assert sorted(p.row for p in report.problems) == [2, 4, 5, 6]
+    assert [(w.row, w.column) for w in d.warnings] == [(3, "status")]
     assert hl.check(document="AA1111111", country="FRA").hit
+    assert hl.check(document="AA3333333", country="FRA", max_edits=0).hit
     assert not hl.check(document="AA4444444", country="FRA", max_edits=0).hit
 
 
