@@ -19,6 +19,13 @@ read against the written rules:
 - the same number under another or an unknown issuer is a weaker hit, never
   dropped.
 
+Severity (README, "Severity: what a hit asks of the officer"), without a query
+that corroborates (no MRZ here): a document is an ``alarm`` when its number is
+``exact`` or ``ocr`` and the issuer asked is the listed one, was not given, or is
+unknown on either side; a VIN when ``exact`` or ``ocr``; a plate when ``exact``
+or ``ocr`` with the registration country asked being the listed one.  Every
+other hit is ``possible``.
+
 Scores are not written down as numbers, only as an order: a stronger level
 outscores a weaker one under the same issuer relation, and the same level
 outscores itself under another or an unknown issuer.  :func:`stronger` says
@@ -126,6 +133,7 @@ class Expected:
     record_id: str
     level: str
     relation: str = "same"  # issuer relation: same, unknown, other
+    severity: str = "possible"
 
 
 def stronger(a: Expected, b: Expected) -> bool:
@@ -143,7 +151,9 @@ def documents(
     for rid, number, issuer in records:
         level = document_level(query, number, max_edits=max_edits)
         if level is not None:
-            out.append(Expected(rid, level, issuer_relation(asked, issuer)))
+            relation = issuer_relation(asked, issuer)
+            alarm = level in ("exact", "ocr") and relation in ("same", "unknown")
+            out.append(Expected(rid, level, relation, "alarm" if alarm else "possible"))
     return out
 
 
@@ -153,7 +163,8 @@ def vins(records: list[tuple[str, str]], query: str, *, max_edits: int) -> list[
     for rid, listed in records:
         level = vin_level(query, listed, max_edits=max_edits)
         if level is not None:
-            out.append(Expected(rid, level))
+            alarm = level in ("exact", "ocr")
+            out.append(Expected(rid, level, severity="alarm" if alarm else "possible"))
     return out
 
 
@@ -165,5 +176,7 @@ def plates(
     for rid, listed, country in records:
         level = plate_level(query, listed)
         if level is not None:
-            out.append(Expected(rid, level, issuer_relation(asked, country)))
+            alarm = asked is not None and asked == country
+            severity = "alarm" if alarm else "possible"
+            out.append(Expected(rid, level, issuer_relation(asked, country), severity))
     return out

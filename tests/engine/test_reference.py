@@ -27,19 +27,21 @@ SETTINGS = settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow
 ALL = {"limit": 1000, "min_score": 0.0}
 
 
-def _got(result: hotlist.CheckResult) -> dict[str, tuple[str, float]]:
+def _got(result: hotlist.CheckResult) -> dict[str, tuple[str, float, str]]:
     ids = [h.record_id for h in result.hits]
     assert len(ids) == len(set(ids)), ids  # one hit per record
-    return {h.record_id: (h.match, h.score) for h in result.hits}
+    assert result.alarm == any(h.severity == "alarm" for h in result.hits)
+    return {h.record_id: (h.match, h.score, h.severity) for h in result.hits}
 
 
-def _check_against(got: dict[str, tuple[str, float]], expected: list[ref.Expected]) -> None:
-    assert {rid: m for rid, (m, _) in got.items()} == {e.record_id: e.level for e in expected}
+def _check_against(got: dict[str, tuple[str, float, str]], expected: list[ref.Expected]) -> None:
+    assert {rid: m for rid, (m, _, _) in got.items()} == {e.record_id: e.level for e in expected}
+    assert {rid: v for rid, (_, _, v) in got.items()} == {e.record_id: e.severity for e in expected}
     for a in expected:
         for b in expected:
             if ref.stronger(a, b):
                 assert got[a.record_id][1] > got[b.record_id][1], (a, b, got)
-    assert all(0.0 < score <= 1.0 for _, score in got.values())
+    assert all(0.0 < score <= 1.0 for _, score, _ in got.values())
 
 
 def _never_dropped(
@@ -189,6 +191,7 @@ def test_vins_follow_the_written_rules(
         ref.Expected(
             e.record_id,
             "exact" if ref.compacted(listed[int(e.record_id[1:])]) == repaired else "ocr",
+            severity=e.severity,
         )
         if e.level in ("exact", "ocr")
         else e
