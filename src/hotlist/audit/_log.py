@@ -41,6 +41,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import errno
+import itertools
 import logging
 import os
 import threading
@@ -110,18 +111,24 @@ def _sign_message(line_without_sig: bytes) -> bytes:
 
 class Pending:
     """One entry (or, for a batch, many) waiting for the writer.  After it is
-    written, ``seq`` and ``hash`` say where it sits in the chain."""
+    written, ``seq`` and ``hash`` say where it sits in the chain.  ``id`` (the
+    log's instance prefix and a counter) links decisions and receipts to it."""
 
-    __slots__ = ("data", "hash", "id", "kind", "seq", "t_ns", "written")
+    __slots__ = ("data", "hash", "kind", "number", "prefix", "seq", "t_ns", "written")
 
-    def __init__(self, kind: str, data: Any, t_ns: int, entry_id: str) -> None:
+    def __init__(self, kind: str, data: Any, t_ns: int, prefix: str, number: int) -> None:
         self.kind = kind
         self.data = data
         self.t_ns = t_ns
-        self.id = entry_id
+        self.prefix = prefix
+        self.number = number
         self.seq = 0
         self.hash = ""
         self.written = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.prefix}-{self.number}"
 
 
 class AuditLog:
@@ -177,7 +184,7 @@ class AuditLog:
         self._failure: BaseException | None = None
         self._closed = False
         self._ids = uuid.uuid4().hex[:12]
-        self._counter = 0
+        self._numbers = itertools.count(1)
         self._lock_fd = self._take_lock()
         self._fd = -1
         self._recover_and_open()
@@ -300,10 +307,6 @@ class AuditLog:
         return f"<AuditLog {str(self.path)!r} sync={self.sync!r} next_seq={self._seq + 1}>"
 
     # -- recording (called by sessions) ------------------------------------------------
-    def new_id(self) -> str:
-        self._counter += 1
-        return f"{self._ids}-{self._counter}"
-
     def record(self, kind: str, data: Any, *, t_ns: int | None = None) -> Pending:
         """Queue one entry (a ``check``, ``batch`` or ``decision``); returns its handle."""
         if self._failure is not None:
@@ -313,7 +316,9 @@ class AuditLog:
             )
         if self._closed:
             raise AuditError(f"the audit log {self.path} is closed")
-        item = Pending(kind, data, time.time_ns() if t_ns is None else t_ns, self.new_id())
+        item = Pending(
+            kind, data, time.time_ns() if t_ns is None else t_ns, self._ids, next(self._numbers)
+        )
         self._queue.append(item)
         if self.sync == "entry":
             self._drain()
@@ -331,7 +336,7 @@ class AuditLog:
     _stop = False
 
     def _enqueue(self, kind: str, data: Any) -> Pending:
-        item = Pending(kind, data, time.time_ns(), self.new_id())
+        item = Pending(kind, data, time.time_ns(), self._ids, next(self._numbers))
         self._queue.append(item)
         return item
 

@@ -29,6 +29,7 @@ from hotlist._errors import HotlistError, InvalidQuery
 from hotlist.audit._entries import BatchData, SessionContext
 from hotlist.audit._log import AuditError, AuditLog, Pending, utc_text
 from hotlist.audit._roles import Role, load_roles
+from hotlist.engine import CHECK_FIELDS
 from hotlist.schema import CheckResult, Hit
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["AccessDenied", "AuditedResult", "Receipt", "Session", "matcher_version"]
 
 OUTCOMES = ("confirmed", "false_positive")
+_NO_OPTIONS: dict[str, Any] = {}
 _RECEIPT_PREFIX = b"hotlist-receipt\x00"
 _SCORING_MODULES = (
     "hotlist._documents",
@@ -210,9 +212,8 @@ class Session:
     # -- check -----------------------------------------------------------------------
     def check(self, **kwargs: Any) -> AuditedResult:
         """``Hotlist.check`` with the same keywords, audited and filtered to the role."""
-        from hotlist.engine import CHECK_FIELDS
-
-        self._need("check")
+        if "check" not in self.role.rights:
+            self._need("check")
         log = self._hotlist.audit
         started = time.perf_counter_ns()
         try:
@@ -242,7 +243,11 @@ class Session:
         hits = result.hits
         entry = None
         if log is not None:
-            options = {k: v for k, v in kwargs.items() if k not in CHECK_FIELDS}
+            options = (
+                {k: v for k, v in kwargs.items() if k not in CHECK_FIELDS}
+                if len(kwargs) > len(result.query)
+                else _NO_OPTIONS
+            )
             summary = [[h.dataset, h.record_id, h.severity] for h in hits] if hits else []
             entry = log.record(
                 "check",
@@ -290,8 +295,6 @@ class Session:
 
     def check_many(self, queries: Any, **options: Any) -> pa.Table:
         """``Hotlist.check_many``, one audit entry per row (written in bulk)."""
-        from hotlist.engine import CHECK_FIELDS
-
         self._need("check")
         log = self._hotlist.audit
         started = time.perf_counter_ns()
