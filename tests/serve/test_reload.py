@@ -147,6 +147,9 @@ def test_reloads_under_load_fail_nothing_and_mix_nothing(
         assert "no data loaded" in ready.json()["reasons"]
         r = httpx.post(f"{server.url}/v1/check", json=X, headers=keys.auth("gate"))
         assert r.status_code == 503
+        r = httpx.post(f"{server.url}/v1/reload", headers=keys.auth("admin"), timeout=60)
+        assert r.status_code == 409  # an admin may ask; there is nothing to load yet
+        assert "no snapshot" in r.json()["detail"]
 
         sample.save(watch / "a")
         _wait("version A", lambda: _status(server, keys)["data_version"] == sample.data_version)

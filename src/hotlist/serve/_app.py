@@ -36,7 +36,7 @@ from hotlist.serve._data import DataHolder
 from hotlist.serve._keys import ApiKey, KeyStore
 from hotlist.serve._metrics import CONTENT_TYPE, Metrics
 from hotlist.serve._openapi import MAX_LIMIT, OPTIONS, build_openapi, query_fields
-from hotlist.serve._session import Gate, is_audited, open_session, rights_of
+from hotlist.serve._session import Gate, is_audited, open_session, rights_of, role_rights
 
 __all__ = ["App", "Limits", "Problem", "RateLimiter"]
 
@@ -699,7 +699,17 @@ class App:
 
     async def _reload(self, scope: Scope, receive: Receive, send: Send) -> None:
         caller = self._caller(scope)
-        self._gate(self._hotlist_or_none(), caller, "reload")
+        k = caller.key
+        try:
+            rights = role_rights(k.role)
+        except HotlistError as exc:  # an unreadable roles file
+            raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
+        if rights is None or "reload" not in rights:
+            why = "is not a role" if rights is None else "lacks the right 'reload'"
+            raise Problem(
+                403, "forbidden", "Forbidden", f"role {k.role!r} of key {k.name!r} {why}",
+                reason="forbidden",
+            )  # fmt: skip
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(None, self.reload_now, "admin request")
         if not outcome.ok:
@@ -709,9 +719,6 @@ class App:
                 reason="invalid",
             )  # fmt: skip
         await self._send(send, 200, _encode(asdict(outcome)), JSON)
-
-    def _hotlist_or_none(self) -> Hotlist:
-        return self._hotlist()
 
     async def _healthz(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._send(send, 200, b'{"status":"ok"}', JSON)

@@ -10,10 +10,10 @@ its own; it only asks the session's role for its rights (``"check"``,
 
 from __future__ import annotations
 
-from hotlist.audit import Session
+from hotlist.audit import Session, load_roles
 from hotlist.engine import Hotlist
 
-__all__ = ["Gate", "is_audited", "open_session", "rights_of"]
+__all__ = ["Gate", "is_audited", "open_session", "rights_of", "role_rights"]
 
 Gate = Session
 
@@ -32,3 +32,10 @@ def rights_of(gate: Gate) -> frozenset[str]:
 def is_audited(hl: Hotlist) -> bool:
     """True when the Hotlist's sessions write to an audit log."""
     return hl.audit is not None
+
+
+def role_rights(role: str) -> frozenset[str] | None:
+    """The rights of a role of the library's role table (None: no such role), for
+    requests that check no data (a reload, also while nothing is loaded yet)."""
+    found = load_roles(None).get(role)
+    return None if found is None else frozenset(found.rights)
