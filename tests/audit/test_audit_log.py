@@ -27,8 +27,15 @@ SECRET = b"s" * 32
 def _write_log(
     folder: Path, private: bytes, *, checks: int = 24, segment_bytes: int = 3000
 ) -> None:
+    # sync="entry": one write per entry, so rotations and checkpoints fall at the same
+    # entries in every run (group commit would batch them by timing)
     log = AuditLog(
-        folder, secret=SECRET, signing_key=private, segment_bytes=segment_bytes, checkpoint_every=7
+        folder,
+        secret=SECRET,
+        signing_key=private,
+        segment_bytes=segment_bytes,
+        checkpoint_every=7,
+        sync="entry",
     )
     hl = small_hotlist()
     hl.audit = log
