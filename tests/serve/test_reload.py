@@ -213,3 +213,33 @@ def test_stale_data_is_not_ready_but_still_answers_with_a_warning(
         assert r.status_code == 200
         assert r.json()["hit"] is True
         assert any("max_age" in w for w in r.json()["warnings"])
+
+
+def test_a_snapshot_whose_signature_fails_is_not_served_until_signed(
+    keys: Keys, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pytest.importorskip("cryptography")
+    from hotlist._signing import generate_key_pair, sign_file
+
+    private, public = generate_key_pair()
+    (tmp_path / "issuer.pub").write_bytes(public)
+    sample = hotlist.load(hotlist.sample_data_path(), progress=False)
+    b, _ = _versions(sample)
+    watch = tmp_path / "snapshots"
+    watch.mkdir()
+    sign_file(sample.save(watch / "a") / "manifest.json", private)
+    args = ["--watch", str(watch), "--watch-interval", "0.1", "--keys", str(keys.path)]
+    args += ["--public-key", str(tmp_path / "issuer.pub")]
+    with serve(args, tmp_path_factory.mktemp("signed")) as server:
+        assert _status(server, keys)["data_version"] == sample.data_version
+        b.save(watch / "b")  # newer, but not signed: refused, A keeps serving
+        _wait("the refused snapshot", lambda: _status(server, keys)["last_reload"]["ok"] is False)
+        status = _status(server, keys)
+        assert status["data_version"] == sample.data_version
+        assert any("integrity check" in why for why in status["not_ready"])
+        assert httpx.get(f"{server.url}/readyz").status_code == 503
+        r = httpx.post(f"{server.url}/v1/check", json=X, headers=keys.auth("gate"))
+        assert r.status_code == 200  # still answering from the signed version
+        sign_file(watch / "b" / "manifest.json", private)  # signed now: served
+        _wait("version B", lambda: _status(server, keys)["data_version"] == "version-b")
+        assert httpx.get(f"{server.url}/readyz").status_code == 200

@@ -71,14 +71,18 @@ def newest_snapshot(folder: Path) -> Path | None:
     return found
 
 
-def _stamp(path: Path) -> tuple[str, int]:
-    """What identifies a snapshot on disk: its path and its manifest's change time."""
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """What identifies a snapshot on disk: its path and the change times of its
+    manifest and the manifest's signature (signing a refused snapshot retries it)."""
     from hotlist._snapshot import MANIFEST
 
-    try:
-        return str(path), (path / MANIFEST).stat().st_mtime_ns
-    except OSError:
-        return str(path), 0
+    times = []
+    for name in (MANIFEST, MANIFEST + ".sig"):
+        try:
+            times.append((path / name).stat().st_mtime_ns)
+        except OSError:
+            times.append(0)
+    return str(path), times[0], times[1]
 
 
 class DataHolder:
@@ -105,8 +109,8 @@ class DataHolder:
         self.last: ReloadOutcome | None = None
         self.served_from: Path | None = None
         self._lock = threading.Lock()  # one reload at a time
-        self._failed_stamp: tuple[str, int] | None = None
-        self._loaded_stamp: tuple[str, int] | None = None
+        self._failed_stamp: tuple[str, int, int] | None = None
+        self._loaded_stamp: tuple[str, int, int] | None = None
         self.listeners: list[Any] = []  # called with the new Hotlist after each swap
 
     # -- what to load --------------------------------------------------------------
