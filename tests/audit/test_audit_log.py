@@ -270,3 +270,26 @@ def test_lines_are_canonical_json(pristine: Path) -> None:
             seq, prev = entry.pop("seq"), entry.pop("prev")
             rest = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             assert line == f'{{"seq":{seq},"prev":"{prev}",' + rest[1:]
+
+
+def test_a_normal_exit_without_close_still_writes_and_checkpoints(tmp_path: Path) -> None:
+    folder = tmp_path / "audit"
+    root = Path(__file__).resolve().parents[2]
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(root)!r})
+        import hotlist
+        from tests.audit.helpers import small_hotlist
+        log = hotlist.AuditLog({str(folder)!r}, secret=b"s" * 32, group_window=60)
+        hl = small_hotlist()
+        hl.audit = log
+        gate = hl.session(operator="o", role="frontline", purpose="exit test")
+        for i in range(5):
+            gate.check(document=f"N{{i:07d}}")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    report = verify(folder)
+    assert report.ok and report.entries == 7 and report.unsigned_tail == 0, report.summary()

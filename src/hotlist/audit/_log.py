@@ -38,6 +38,7 @@ it as a truncated entry, and the next ``AuditLog`` on the folder sets it aside
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime as dt
 import errno
@@ -198,6 +199,8 @@ class AuditLog:
             self._thread.start()
         else:
             self.flush()
+        # An interpreter that exits normally writes what is queued and a final checkpoint.
+        atexit.register(self.close)
 
     # -- public ---------------------------------------------------------------------
     def keyed_hash(self, field: str, value: object) -> str:
@@ -284,6 +287,7 @@ class AuditLog:
         """Write everything, close the segment with a checkpoint, stop the writer."""
         if self._closed:
             return
+        atexit.unregister(self.close)
         if self._thread is not None:
             self._stop = True
             self._wake.set()

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import importlib
 import json
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -186,6 +187,7 @@ class Session:
         )
         self._matcher = matcher_version()
         self._recent: OrderedDict[int, tuple[Hit, Pending]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -289,9 +291,10 @@ class Session:
         return out
 
     def _remember(self, hit: Hit, entry: Pending) -> None:
-        self._recent[id(hit)] = (hit, entry)
-        while len(self._recent) > 10_000:
-            self._recent.popitem(last=False)
+        with self._recent_lock:
+            self._recent[id(hit)] = (hit, entry)
+            while len(self._recent) > 10_000:
+                self._recent.popitem(last=False)
 
     def check_many(self, queries: Any, **options: Any) -> pa.Table:
         """``Hotlist.check_many``, one audit entry per row (written in bulk)."""
@@ -391,7 +394,8 @@ class Session:
             entry = result_or_hit._entry
             hits = result_or_hit.hits
         elif isinstance(result_or_hit, Hit):
-            found = self._recent.get(id(result_or_hit))
+            with self._recent_lock:
+                found = self._recent.get(id(result_or_hit))
             if found is None or found[0] is not result_or_hit:
                 raise InvalidQuery(
                     "this hit did not come from a recent check of this session; "
