@@ -5,8 +5,8 @@ Nothing here imports hotlist: no normaliser, no index, no scorer.  It is slow
 on purpose (a loop over every record, plain string code) so that it is easy to
 read against the written rules:
 
-- a compacted value is upper-cased with spaces, hyphens, dots, slashes and the
-  MRZ filler ``<`` dropped;
+- a compacted value is upper-cased (ASCII letters) with spaces (any white space,
+  the no-break space too), hyphens, dots, slashes and the MRZ filler ``<`` dropped;
 - ``exact``: the same compacted value;
 - ``ocr``: equal once the OCR look-alikes {0 O D Q} {1 I L} {2 Z} {5 S} {8 B}
   {6 G} are taken as equal (VINs: I reads as 1, O and Q as 0, nothing else);
@@ -41,7 +41,7 @@ LEVELS = ("exact", "ocr", "edit", "partial")
 # README / DESIGN: {0 O D Q} {1 I L} {2 Z} {5 S} {8 B} {6 G}; the first of each is its stand-in.
 DOCUMENT_LOOKALIKES = ("0ODQ", "1IL", "2Z", "5S", "8B", "6G")
 VIN_LOOKALIKES = ("1I", "0OQ")
-DROPPED = " \t\n\r-./<"
+DROPPED = " \t\n\r\v\f\u00a0-./<"  # white space (no-break space too), - . / and <
 UNKNOWN_ISSUERS = ("XXA", "XXB", "XXC", "XXX")  # ICAO 9303: stateless, refugee, unspecified
 
 

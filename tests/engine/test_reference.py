@@ -61,7 +61,9 @@ DOC_CHARS = "AB0O1IL8DZ2"
 doc_numbers = st.builds(
     lambda core, seps: "".join(c + s for c, s in zip(core, seps, strict=False)),
     st.text(alphabet=DOC_CHARS + "ab", min_size=2, max_size=7),
-    st.lists(st.sampled_from(["", "", "", " ", "-", "."]), min_size=7, max_size=7),
+    st.lists(
+        st.sampled_from(["", "", "", "", " ", "-", ".", "/", "<", "\u00a0"]), min_size=7, max_size=7
+    ),
 )
 issuers = st.sampled_from(["UTO", "FRA", "XXA"])
 
@@ -228,7 +230,7 @@ plates = st.builds(
     lambda first, rest, sep: first + sep.join([rest[:2], rest[2:]]),
     st.sampled_from("0128"),
     st.text(alphabet="AB0O1I8Z2", min_size=1, max_size=6),
-    st.sampled_from(["", "-", " "]),
+    st.sampled_from(["", "-", " ", "\u00a0"]),
 )
 plate_countries = st.sampled_from(["FRA", "DEU", None])
 
