@@ -285,8 +285,14 @@ def run_spark(
         df = spark.read.parquet(str(path))
         out = hotlist.spark.check_dataframe(df, str(snapshot), columns=columns, **options)
         agg = out.agg(F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows"))
-        # first: Python workers import hotlist and open the snapshot; then warm (reused)
+        # first: Python workers import hotlist and open the snapshot; then warm (reused).
+        # The warm run is a new plan (a filter keeping every row): collecting the same
+        # DataFrame again would skip the stage whose shuffle output Spark still holds.
         first_run_s, _ = timed(lambda: agg.collect()[0])
+        again = hotlist.spark.check_dataframe(
+            df.where(F.col("passenger_id") >= -1), str(snapshot), columns=columns, **options
+        )
+        agg = again.agg(F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows"))
         seconds, row = timed(lambda: agg.collect()[0])
         n = manifest_rows(path)
         return {

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from readme_examples import example, run_shell_example
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
 from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
@@ -126,3 +128,25 @@ def test_the_task_carries_no_hotlist(snapshot: Path) -> None:
     blob = pickle.dumps(mapper)
     assert len(blob) < 2_000
     assert b"Hotlist" not in blob and b"_State" not in blob
+
+
+def test_readme_spark_example_runs_as_written(
+    spark: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Last in this module: the example stops the Spark session it gets (this module's)."""
+    done = run_shell_example(tmp_path)  # the snapshot and the manifest the example reads
+    assert done.returncode == 0, done.stdout + done.stderr
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "using an existing Spark session"
+        # as written, but for the manifest's path: this module's JVM started in another
+        # folder, and Spark resolves a relative path against the JVM's
+        code = example("spark").replace(
+            '"manifest.parquet"', repr(str(tmp_path / "manifest.parquet"))
+        )
+        exec(compile(code, "README.md (spark example)", "exec"), {})
+    out = capsys.readouterr().out
+    assert "DEMO-D-0001" in out and "|  ocr|" in out
