@@ -163,7 +163,7 @@ def test_every_file_header_footer_and_body_sweep(damaged_copy: Path) -> None:
 
 
 @settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
