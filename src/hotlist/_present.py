@@ -43,7 +43,20 @@ def _headline(result: CheckResult) -> str:
         return f"NOT CHECKED: no list for this query is loaded  ({asked})"
     if not result.hits:
         return f"NO HIT  ({asked})"
-    return f"HIT: {len(result.hits)} record(s)  ({asked})"
+    more = f" and {result.omitted} more (raise limit=)" if result.omitted else ""
+    kind = "HIT (ALARM)" if result.alarm else "HIT"
+    return f"{kind}: {len(result.hits)} record(s){more}  ({asked})"
+
+
+def _record_text(hit: Hit, newline: str = "\n") -> str:
+    """The record's key fields, then its caution and the action the hit asks for."""
+    caution = hit.record.get("caution")
+    out = _summary(hit)
+    if caution:
+        out += f"{newline}CAUTION: {caution}"
+    if hit.action:
+        out += f"{newline}ACTION: {hit.action}"
+    return out
 
 
 def _footer(result: CheckResult) -> str:
@@ -73,10 +86,9 @@ def result_table(result: CheckResult) -> Any:
         for col in ("score", "match", "dataset", "record", "reasons"):
             table.add_column(col, overflow="fold")
         for h in result.hits:
-            caution = h.record.get("caution")
-            record = _summary(h) + (f"\nCAUTION: {caution}" if caution else "")
+            record = _record_text(h)
             table.add_row(
-                f"{h.score:.2f}",
+                f"{h.score:.2f}\n{h.severity.upper() if h.severity == 'alarm' else h.severity}",
                 h.match,
                 f"{h.dataset}\n{h.record_id}",
                 record,
@@ -113,8 +125,12 @@ def result_html(result: CheckResult) -> str:
         for h in result.hits:
             caution = h.record.get("caution")
             record = e(_summary(h)) + (f"<br><b>CAUTION: {e(caution)}</b>" if caution else "")
+            if h.action:
+                record += f"<br><b>ACTION:</b> {e(h.action)}"
+            severity = "<b>ALARM</b>" if h.severity == "alarm" else e(h.severity)
             out.append(
-                f"<tr><td>{h.score:.2f}</td><td>{e(h.match)}</td><td>{e(h.dataset)}</td>"
+                f"<tr><td>{h.score:.2f}<br>{severity}</td><td>{e(h.match)}</td>"
+                f"<td>{e(h.dataset)}</td>"
                 f"<td>{e(h.record_id)}</td><td>{record}</td>"
                 f"<td>{'<br>'.join(e(r) for r in h.reasons)}</td></tr>"
             )
