@@ -153,8 +153,8 @@ class SqlBackend:
         self._tables = dict(tables)
         self._lock = threading.Lock()
         self._con: Any = None
+        # one cursor per thread; it goes with its thread (nothing else holds it)
         self._local = threading.local()
-        self._cursors: list[Any] = []
 
     def _connection(self) -> Any:
         with self._lock:
@@ -200,16 +200,14 @@ class SqlBackend:
             cursor = self._connection().cursor()
             for name, table in self._tables.items():
                 cursor.register(name, table)  # a view over the Arrow data, no copy
-            with self._lock:
-                self._cursors.append(cursor)
             self._local.cursor = cursor
         return cursor
 
     def close(self) -> None:
         with self._lock:
-            for cursor in self._cursors:
+            cursor = getattr(self._local, "cursor", None)
+            if cursor is not None:
                 cursor.close()
-            self._cursors.clear()
             self._local = threading.local()
             if self._con is not None:
                 self._con.close()

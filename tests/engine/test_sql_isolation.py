@@ -105,3 +105,21 @@ def test_calls_from_many_threads(hl: hotlist.Hotlist) -> None:
     for t in threads:
         t.join()
     assert got == [expected] * 20
+
+
+def test_short_lived_threads_leave_nothing_behind(hl: hotlist.Hotlist) -> None:
+    import gc
+    import weakref
+
+    refs: list[weakref.ref[object]] = []
+
+    def work() -> None:
+        assert hl.sql(COUNT).fetchall() == [(5,)]
+        refs.append(weakref.ref(hl._state.sql._local.cursor))
+
+    for _ in range(5):
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+    gc.collect()
+    assert all(r() is None for r in refs)  # each thread's cursor went with it
