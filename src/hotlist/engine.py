@@ -445,10 +445,17 @@ class Hotlist:
         return table if stale is None else _with_warning(table, stale)
 
     def check_batches(
-        self, source: Any, *, columns: Mapping[str, str] | None = None, **options: Any
+        self, source: Any, *, columns: Mapping[str, str | None] | None = None, **options: Any
     ) -> Any:
-        """Stream a manifest of any size: result batches with bounded memory; see
-        :mod:`hotlist._stream` (files, folders, batches; ``batch_size``, ``progress``)."""
+        """Stream a manifest of any size: ``check_many``'s rows, a batch at a time.
+
+        ``source``: a Parquet, CSV, JSON Lines or Arrow file or folder (read with
+        ``pyarrow.dataset``; CSV columns as text), an Arrow table or record batch
+        reader, or any iterable of record batches.  ``columns`` and the options are
+        ``check_many``'s, plus ``batch_size`` (default 100,000 rows) and ``progress``.
+        Returns a :class:`hotlist._stream.BatchStream`: iterate it for the result
+        batches (``query_index`` counts rows over the whole stream); its totals and
+        ``bad_rows`` (unreadable CSV rows, with file and line) grow as it goes."""
         from hotlist._stream import check_batches
 
         return check_batches(self, source, columns=columns, **options)
