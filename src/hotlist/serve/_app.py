@@ -64,6 +64,7 @@ class Limits:
     max_batch_rows: int = 100_000
     batch_chunk: int = 2_000  # rows checked per step of a streamed check-many
     request_seconds: float = 30.0  # reading the body and answering a check-many
+    max_batches: int = 4  # check-many requests at once (each may hold max_batch_body)
     max_limit: int = MAX_LIMIT
 
 
@@ -208,6 +209,7 @@ class App:
             "/docs": ("GET", self._docs),
         }
         self._tasks: list[asyncio.Task[None]] = []
+        self._batches = 0  # check-many requests in progress
         data.listeners.append(self._on_swap)
         if data.hl is not None:
             self._on_swap(data.hl)
@@ -555,6 +557,21 @@ class App:
     async def _check_many(self, scope: Scope, receive: Receive, send: Send) -> None:
         caller = self._caller(scope)
         options = self._batch_options(scope)
+        if self._batches >= self.limits.max_batches:
+            raise Problem(
+                503, "busy", "Too many batches at once",
+                f"{self._batches} check-many requests are in progress, the most at once here; "
+                "retry shortly", reason="unavailable", headers=[(b"retry-after", b"1")],
+            )  # fmt: skip
+        self._batches += 1
+        try:
+            await self._batch(scope, receive, send, caller, options)
+        finally:
+            self._batches -= 1
+
+    async def _batch(
+        self, scope: Scope, receive: Receive, send: Send, caller: Caller, options: dict[str, Any]
+    ) -> None:
         body = await self._body(scope, receive, self.limits.max_batch_body)
         table = self._batch_table(scope, body)
         if table.num_rows > self.limits.max_batch_rows:

@@ -55,6 +55,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_batch_rows=args.max_batch,
         request_seconds=args.request_timeout,
         batch_chunk=args.batch_chunk,
+        max_batches=args.max_batches,
     )
     run(
         app,
@@ -165,6 +166,12 @@ def add_commands(sub: Any) -> None:
         type=float,
         default=30.0,
         help="seconds a request may take to arrive and a check-many to answer (default 30)",
+    )
+    p.add_argument(
+        "--max-batches",
+        type=int,
+        default=4,
+        help="check-many requests served at once; more get 503 with Retry-After (default 4)",
     )
     p.add_argument(
         "--batch-chunk",

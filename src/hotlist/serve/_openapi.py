@@ -120,7 +120,7 @@ def _problems(*codes: int) -> dict[str, Any]:
         415: "unsupported content type",
         422: "the query cannot be used as given (the library's message)",
         429: "the key's rate limit is exceeded; see Retry-After",
-        503: "no data loaded, or the data is stale and refused",
+        503: "no data loaded, the data is stale and refused, or too many batches at once",
     }
     problem = {"$ref": "#/components/schemas/Problem"}
     return {
