@@ -25,6 +25,9 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     k.add("gate", "frontline")
     k.add("admin", "admin", post="HQ")
     k.add("slow", "frontline", rate=0.001, burst=2)  # a third request within ~15 min is refused
+    k.add("desk", "analyst", post="NCB")
+    k.add("auditor", "auditor", post="DPO")
+    k.add("nobody", "no-such-role")
     return k
 
 

@@ -8,70 +8,55 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_helpers import Keys, serve
+from serve_helpers import Keys, Server, serve
 
 audit = pytest.importorskip("hotlist.audit")
 
 X = {"document": "L898902C3", "country": "UTO"}
 
 
-@pytest.fixture(scope="module")
-def role_keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
-    k = Keys(tmp_path_factory.mktemp("roles") / "keys.toml")
-    k.add("gate", "frontline")
-    k.add("desk", "analyst", post="NCB")
-    k.add("auditor", "auditor", post="DPO")
-    k.add("nobody", "no-such-role")
-    return k
-
-
-def test_roles_decide_what_a_hit_shows_and_what_a_key_may_do(
-    sample_snapshot: Path, role_keys: Keys, tmp_path: Path
-) -> None:
+def test_roles_decide_what_a_hit_shows_and_what_a_key_may_do(server: Server, keys: Keys) -> None:
     roles = audit.load_roles(None)
     frontline_fields = set(roles["frontline"].record_fields("documents") or ())
-    with serve([str(sample_snapshot), "--keys", str(role_keys.path)], tmp_path) as server:
 
-        def check(name: str) -> httpx.Response:
-            return httpx.post(
-                f"{server.url}/v1/check", json=X, headers=role_keys.auth(name), timeout=30
-            )
+    def check(name: str) -> httpx.Response:
+        return httpx.post(f"{server.url}/v1/check", json=X, headers=keys.auth(name), timeout=30)
 
-        front = check("gate").json()
-        desk = check("desk").json()
-        doc_front = next(h for h in front["hits"] if h["dataset"] == "documents")
-        doc_desk = next(h for h in desk["hits"] if h["dataset"] == "documents")
-        assert set(doc_front["record"]) == frontline_fields
-        assert "notes" not in doc_front["record"]
-        assert "notes" in doc_desk["record"]  # the analyst sees the whole record
-        assert doc_front["severity"] == doc_desk["severity"] == "alarm"
-        assert doc_front["action"] == doc_desk["action"]
+    front = check("gate").json()
+    desk = check("desk").json()
+    doc_front = next(h for h in front["hits"] if h["dataset"] == "documents")
+    doc_desk = next(h for h in desk["hits"] if h["dataset"] == "documents")
+    assert set(doc_front["record"]) == frontline_fields
+    assert "notes" not in doc_front["record"]
+    assert "notes" in doc_desk["record"]  # the analyst sees the whole record
+    assert doc_front["severity"] == doc_desk["severity"] == "alarm"
+    assert doc_front["action"] == doc_desk["action"]
 
-        r = check("auditor")  # a role without the right to check
-        assert r.status_code == 403
-        assert "check" in r.json()["detail"]
-        r = check("nobody")  # a key whose role does not exist opens no session
-        assert r.status_code == 403
-        assert "no-such-role" in r.json()["detail"]
+    r = check("auditor")  # a role without the right to check
+    assert r.status_code == 403
+    assert "check" in r.json()["detail"]
+    r = check("nobody")  # a key whose role does not exist opens no session
+    assert r.status_code == 403
+    assert "no-such-role" in r.json()["detail"]
 
 
 def test_every_check_is_audited_with_who_where_and_why(
-    sample_snapshot: Path, role_keys: Keys, tmp_path: Path
+    sample_snapshot: Path, keys: Keys, tmp_path: Path
 ) -> None:
     log = tmp_path / "audit"
     secret = tmp_path / "audit.secret"
     secret.write_text(secrets.token_hex(32))
-    args = [str(sample_snapshot), "--keys", str(role_keys.path)]
+    args = [str(sample_snapshot), "--keys", str(keys.path)]
     args += ["--audit", str(log), "--audit-secret", str(secret)]
     with serve(args, tmp_path) as server:
-        status = httpx.get(f"{server.url}/v1/status", headers=role_keys.auth("gate")).json()
+        status = httpx.get(f"{server.url}/v1/status", headers=keys.auth("gate")).json()
         assert status["audited"] is True
-        r = httpx.post(f"{server.url}/v1/check", json=X, headers=role_keys.auth("gate"))
+        r = httpx.post(f"{server.url}/v1/check", json=X, headers=keys.auth("gate"))
         assert r.status_code == 200
         r = httpx.post(
             f"{server.url}/v1/check-many",
             json=[X, {"vin": "1M8GDM9AXKP042788"}],
-            headers=role_keys.auth("desk"),
+            headers=keys.auth("desk"),
         )
         assert r.status_code == 200
     # the server has stopped: its audit log is closed and must verify
