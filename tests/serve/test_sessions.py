@@ -7,10 +7,9 @@ import secrets
 from pathlib import Path
 
 import httpx
-import pytest
 from serve_helpers import Keys, Server, serve
 
-audit = pytest.importorskip("hotlist.audit")
+from hotlist import audit
 
 X = {"document": "L898902C3", "country": "UTO"}
 
