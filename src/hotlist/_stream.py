@@ -330,7 +330,8 @@ def _file_batches(path: Path, fmt: str, bad: list[BadRow], batch_size: int) -> I
         dataset = ds.dataset(str(path), format=file_format)
         scanner = dataset.scanner(batch_size=batch_size, batch_readahead=2, fragment_readahead=1)
         yield from scanner.to_batches()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+    except (pa.ArrowException, OSError) as exc:
+        # a damaged or truncated file, or a JSON column whose type changes midway
         raise InvalidQuery(f"{path}: cannot be read as {fmt.upper()}: {exc}") from None
 
 
@@ -341,7 +342,7 @@ def _file_schema(path: Path, fmt: str) -> pa.Schema:
     file_format: Any = _csv_format(path, []) if fmt == "csv" else fmt
     try:
         schema: pa.Schema = ds.dataset(str(path), format=file_format).schema
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise InvalidQuery(f"{path}: cannot be read as {fmt.upper()}: {exc}") from None
     return schema
 

@@ -293,3 +293,30 @@ def test_missing_extra_gives_an_install_hint(module: str, hint: str) -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert hint in run.stdout, run.stderr
+
+
+def test_damaged_files_are_reported_not_crashed(
+    hl: hotlist.Hotlist, manifest: pa.Table, snapshot: Path, tmp_path: Path
+) -> None:
+    """A truncated Parquet file, and JSON Lines whose column changes type midway:
+    InvalidQuery naming the file (check-file: exit status 2, no output file)."""
+    good = tmp_path / "good.parquet"
+    pq.write_table(manifest, good)
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text('{"doc_no": "L898902C3"}\n' * 3 + '{"doc_no": 12345}\n')
+    for path in (cut, mixed):
+        with pytest.raises(hotlist.InvalidQuery, match=path.name):
+            list(hl.check_batches(path, columns=MAPPING))
+        out = tmp_path / "hits.parquet"
+        args = ["check-file", str(path), "--data", str(snapshot), "--out", str(out)]
+        code = subprocess.run(
+            [sys.executable, "-m", "hotlist", *args, "--column", "doc_no=document"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert code.returncode == 2, code.stderr
+        assert "Traceback" not in code.stderr and path.name in code.stderr
+        assert not out.exists()
