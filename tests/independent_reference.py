@@ -138,9 +138,11 @@ class Expected:
 
 def stronger(a: Expected, b: Expected) -> bool:
     """Whether the written rules say ``a`` must score above ``b`` (a partial order)."""
+    # The issuer asked outscores another or an unknown one; the rules do not order
+    # "another" against "unknown", so neither is stronger than the other.
     la, lb = LEVELS.index(a.level), LEVELS.index(b.level)
-    ra, rb = (0 if a.relation == "same" else 1), (0 if b.relation == "same" else 1)
-    return la <= lb and ra <= rb and (la, ra) != (lb, rb)
+    relation_at_least = a.relation in (b.relation, "same")
+    return la <= lb and relation_at_least and (la, a.relation) != (lb, b.relation)
 
 
 def documents(
