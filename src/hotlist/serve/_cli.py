@@ -153,33 +153,46 @@ def add_commands(sub: Any) -> None:
         "--watch", metavar="DIR", help="serve the newest snapshot in DIR, reloading when it changes"
     )
     p.add_argument(
-        "--watch-interval", type=float, default=2.0, help="seconds between looks (default 2)"
+        "--watch-interval",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="seconds between looks (default 2)",
     )
     p.add_argument(
         "--max-batch",
         type=int,
+        metavar="ROWS",
         default=100_000,
         help="most queries per check-many (default 100000)",
     )
     p.add_argument(
         "--request-timeout",
         type=float,
+        metavar="SECONDS",
         default=30.0,
         help="seconds a request may take to arrive and a check-many to answer (default 30)",
     )
     p.add_argument(
         "--max-batches",
         type=int,
+        metavar="N",
         default=4,
         help="check-many requests served at once; more get 503 with Retry-After (default 4)",
     )
     p.add_argument(
         "--batch-chunk",
         type=int,
+        metavar="ROWS",
         default=2_000,
         help="queries checked per streamed step of a check-many (default 2000)",
     )
-    p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    p.add_argument(
+        "--log-level",
+        default="warning",
+        metavar="LEVEL",
+        help="uvicorn log level (default warning)",
+    )
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.set_defaults(func=_cmd_serve)
 
