@@ -115,26 +115,36 @@ def _letter_keys(normalised: str) -> list[str]:
 
 def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
     """DOB-aware keys: each full part's phonetic key with the birth year, and the
-    sorted parts' keys with the full date (``SM0+YN@19850312``).
+    sorted parts' keys with the full date; without a date of birth, the sorted
+    parts' keys marked "no DOB" (so that a listed person without a DOB is not
+    crowded out by namesakes that have one).
 
     >>> dob_keys("SMITH, JOHN", names.PartialDate(1985, 3, 12))
     ['SM0@1985', 'YN@1985', 'SM0+YN@19850312']
+    >>> dob_keys("SMITH, JOHN", None)
+    ['SM0+YN@-']
     """
-    if dob is None:
-        return []
     pk = [names.phonetic_key(t) for t in _parts(normalised)[:4] if len(t) > 1]
     pk = [k for k in pk if k]
+    if not pk:
+        return []
+    sig = "+".join(sorted(set(pk)))
+    if dob is None:
+        return [f"{sig}@-"]
     keys = [f"{k}@{dob.year}" for k in pk]
-    if dob.month and dob.day and pk:
-        keys.append(f"{'+'.join(sorted(set(pk)))}@{dob.year:04d}{dob.month:02d}{dob.day:02d}")
+    if dob.month and dob.day:
+        keys.append(f"{sig}@{dob.year:04d}{dob.month:02d}{dob.day:02d}")
     return list(dict.fromkeys(keys))
 
 
 def _query_dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
-    """The query's DOB-aware keys: its own, and the full-date key with day and month
-    swapped (a swapped date is a common slip)."""
-    keys = dob_keys(normalised, dob)
-    if dob is not None and dob.month and dob.day and dob.day <= 12 and dob.day != dob.month:
+    """The query's DOB-aware keys (none without a DOB): its own, the "no DOB" key
+    (listed persons without a date are as good a candidate as those with the same
+    date), and the full-date key with day and month swapped (a common slip)."""
+    if dob is None:
+        return []
+    keys = dob_keys(normalised, dob) + dob_keys(normalised, None)
+    if dob.month and dob.day and dob.day <= 12 and dob.day != dob.month:
         swapped = names.PartialDate(dob.year, dob.day, dob.month)
         keys += [k for k in dob_keys(normalised, swapped) if k not in keys]
     return keys
@@ -191,9 +201,12 @@ class PersonIndex:
                 keys.append([])
                 continue
             k = name_keys(v)
-            if years[o] > 0:
-                dob = names.PartialDate(years[o], months[o] or None, days[o] or None)
-                k += dob_keys(v, dob)
+            dob = (
+                names.PartialDate(years[o], months[o] or None, days[o] or None)
+                if years[o] > 0
+                else None
+            )
+            k += dob_keys(v, dob)
             keys.append(k)
         self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
         self.num_entries = len(normalised)

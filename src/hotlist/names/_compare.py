@@ -14,7 +14,7 @@ the name (IVAN / IVANA).  Names whose letters agree and only the spaces differ
 >>> [(lv.level, lv.token) for lv in compare("KHAN, IMRAN BIN SALEH", "IMRAN BIN SALEH KHAN")]
 [('exact', 'IMRAN'), ('agrees', 'BIN'), ('exact', 'SALEH'), ('exact', 'KHAN')]
 >>> [(lv.level, lv.token) for lv in compare("IVANOV, SERGEI", "IVANOV, SERGEI PETROVICH")]
-[('exact', 'IVANOV'), ('exact', 'SERGEI'), ('dropped', 'PETROVICH')]
+[('exact', 'IVANOV'), ('exact', 'SERGEI'), ('dropped_middle', 'PETROVICH')]
 """
 
 from __future__ import annotations

@@ -193,8 +193,10 @@ def bits(m: float, u: float) -> float:
 def probability(total_bits: float, model: PersonModel = MODEL) -> float:
     """The calibrated match probability of summed level bits.
 
-    >>> round(probability(12.0), 3), round(probability(20.0), 4)
-    (0.5, 0.9961)
+    >>> probability(-MODEL.prior_bits)  # evidence that just cancels the prior
+    0.5
+    >>> probability(-MODEL.prior_bits + 10) > 0.99
+    True
     """
     x = model.slope * (model.prior_bits + total_bits)
     if x >= 0:
