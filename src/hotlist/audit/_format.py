@@ -46,6 +46,7 @@ _SPACES = re.compile(r"\s+")
 _GROUPS = {"mrz.document": "document", "nationality": "country"}
 _COMPACT = frozenset({"document", "vin", "plate", "mrz.document"})
 _NAMES = frozenset({"name", "family_name", "given_names"})
+_FEW_VALUES = frozenset({"country", "document_type", "nationality", "sex"})
 
 
 def _dumps(value: Any) -> str:
@@ -104,7 +105,7 @@ def normalise_value(field: str, value: object) -> str:
 class KeyedHasher:
     """HMAC-SHA256 of query values with the deployment secret."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_cache", "_key")
 
     def __init__(self, secret: bytes | str) -> None:
         key = secret.encode() if isinstance(secret, str) else bytes(secret)
@@ -114,10 +115,19 @@ class KeyedHasher:
                 "a short secret lets anyone brute-force the hashed document numbers"
             )
         self._key = key
+        # hashes of the few values of the qualifying fields (country, type, sex...)
+        self._cache: dict[tuple[str, object], str] = {}
 
     def __call__(self, field: str, value: object) -> str:
+        if field in _FEW_VALUES:
+            got = self._cache.get((field, value))
+            if got is not None:
+                return got
         msg = f"{field_group(field)}\x1f{normalise_value(field, value)}".encode()
-        return hmac.digest(self._key, msg, "sha256").hex()[:HASH_HEX]
+        out = hmac.digest(self._key, msg, "sha256").hex()[:HASH_HEX]
+        if field in _FEW_VALUES and len(self._cache) < 4096 and isinstance(value, str):
+            self._cache[(field, value)] = out
+        return out
 
     def query(self, values: Mapping[str, object]) -> dict[str, str]:
         """The keyed hash of every value of a query (and of an MRZ's document number)."""
