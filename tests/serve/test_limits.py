@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,70 @@ def test_check_many_at_once_is_bounded(sample_snapshot: Path, keys: Keys) -> Non
     assert dict(second[0]["headers"])[b"retry-after"] == b"1"
     assert b"too many batches" in second[1]["body"].lower()
     assert third[0]["status"] == 200
+
+
+def _batch_scope(keys: Keys) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/check-many",
+        "query_string": b"",
+        "headers": [
+            (b"authorization", f"Bearer {keys.tokens['gate']}".encode()),
+            (b"content-type", b"application/json"),
+        ],
+    }
+
+
+def _slowed(app: Any, seconds: float) -> None:
+    """Make every check_many of the served Hotlist take at least ``seconds``."""
+    hl = app.data.hl
+    plain = hl.check_many
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(seconds)
+        return plain(*args, **kwargs)
+
+    hl.check_many = slow
+
+
+def test_a_batch_past_its_time_limit_ends_with_a_problem_line(
+    sample_snapshot: Path, keys: Keys
+) -> None:
+    app = create_app(sample_snapshot, keys=keys.path, request_seconds=0.3, batch_chunk=1)
+    _slowed(app, 0.05)
+    body = json.dumps([{"document": "X1234567"}] * 200).encode()
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(app(_batch_scope(keys), receive, send), 60))
+    assert sent[0]["status"] == 200
+    lines = [json.loads(x) for m in sent[1:] for x in m.get("body", b"").splitlines()]
+    answered = [x for x in lines if "query_index" in x]
+    assert 0 < len(answered) < 200
+    assert answered == sorted(answered, key=lambda x: x["query_index"])
+    last = lines[-1]["error"]
+    assert last["type"] == "urn:hotlist:problem:batch-stopped"
+    assert f"stopped at row {len(answered)}" in last["detail"]
+    assert sent[-1]["more_body"] is False
+
+
+def test_a_reader_that_never_reads_is_cut_off(sample_snapshot: Path, keys: Keys) -> None:
+    app = create_app(sample_snapshot, keys=keys.path, request_seconds=0.5, batch_chunk=1)
+    body = json.dumps([{"document": "X1234567"}] * 5).encode()
+    blocked = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            await blocked.wait()  # the client's window is full and stays full
+
+    asyncio.run(asyncio.wait_for(app(_batch_scope(keys), receive, send), 60))
+    assert 'hotlist_refused_total{reason="timeout"} 1.0' in app.metrics.render().decode()

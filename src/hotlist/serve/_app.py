@@ -52,6 +52,8 @@ NDJSON = b"application/x-ndjson"
 ARROW = b"application/vnd.apache.arrow.stream"
 
 _encode = msgspec.json.Encoder().encode
+FIRST_STEP = 100  # rows in the first step of a streamed check-many
+STEP_SECONDS = 0.25  # the time each later step aims at
 _decode = msgspec.json.decode
 
 
@@ -586,10 +588,13 @@ class App:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         deadline = started + self.limits.request_seconds
-        step = self.limits.batch_chunk
+        # Steps of about STEP_SECONDS each: a batch of person checks goes in small steps,
+        # one of document numbers in big ones; the time limit is checked between steps.
+        most = max(1, self.limits.batch_chunk)
+        size = min(most, FIRST_STEP)
 
-        def run(offset: int) -> pa.Table:
-            part = gate.check_many(table.slice(offset, step), **options)
+        def run(offset: int, size: int) -> pa.Table:
+            part = gate.check_many(table.slice(offset, size), **options)
             assert isinstance(part, pa.Table)
             if offset and "query_index" in part.column_names:
                 i = part.schema.get_field_index("query_index")
@@ -598,7 +603,8 @@ class App:
             return part
 
         try:
-            first = await loop.run_in_executor(None, run, 0)
+            t0 = time.perf_counter()
+            first = await loop.run_in_executor(None, run, 0, size)
         except AccessDenied as exc:
             raise Problem(403, "forbidden", "Forbidden", str(exc), reason="forbidden") from None
         except StaleDataError as exc:
@@ -623,33 +629,51 @@ class App:
         part: pa.Table | None = first
         offset = 0
         rows = 0
-        while part is not None:
-            rows += min(step, table.num_rows - offset)
-            self._count_batch(part)
-            if writer is not None and drain is not None:
-                writer.write_table(part.cast(first.schema))
-                chunk = drain.take()
-            else:
-                chunk = b"".join(_encode(r) + b"\n" for r in part.to_pylist())
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            offset += step
-            part = None
-            if offset < table.num_rows:
+        # A reader that does not take the answer within twice the time limit is cut off.
+        cutoff = loop.time() + (deadline - time.perf_counter()) + self.limits.request_seconds
+
+        async def out(message: dict[str, Any]) -> None:
+            async with asyncio.timeout_at(cutoff):
+                await send(message)
+
+        try:
+            while part is not None:
+                took = time.perf_counter() - t0
+                done = min(size, table.num_rows - offset)
+                rows += done
+                self._count_batch(part)
+                if writer is not None and drain is not None:
+                    writer.write_table(part.cast(first.schema))
+                    chunk = drain.take()
+                else:
+                    chunk = b"".join(_encode(r) + b"\n" for r in part.to_pylist())
+                await out({"type": "http.response.body", "body": chunk, "more_body": True})
+                offset += done
+                part = None
+                if offset >= table.num_rows:
+                    break
                 if time.perf_counter() > deadline:
-                    await self._stream_error(send, arrow_out, offset, "timeout")
+                    await self._stream_error(out, arrow_out, offset, "time limit reached")
                     self.metrics.refused["timeout"].inc()
                     return
+                grow = int(size * STEP_SECONDS / max(took, 1e-4))
+                size = max(1, min(most, size * 8, grow))
                 try:
-                    part = await loop.run_in_executor(None, run, offset)
+                    t0 = time.perf_counter()
+                    part = await loop.run_in_executor(None, run, offset, size)
                 except Exception as exc:
                     log.exception("check-many failed at row %d", offset)
-                    await self._stream_error(send, arrow_out, offset, str(exc))
+                    await self._stream_error(out, arrow_out, offset, str(exc))
                     return
-        tail = b""
-        if writer is not None and drain is not None:
-            writer.close()
-            tail = drain.take()
-        await send({"type": "http.response.body", "body": tail, "more_body": False})
+            tail = b""
+            if writer is not None and drain is not None:
+                writer.close()
+                tail = drain.take()
+            await out({"type": "http.response.body", "body": tail, "more_body": False})
+        except TimeoutError:
+            log.warning("check-many: the client did not read the answer in time; cut off")
+            self.metrics.refused["timeout"].inc()
+            return
         self.metrics.latency["batch"].observe(time.perf_counter() - started)
         self.metrics.checks["batch"].inc(rows)
 
