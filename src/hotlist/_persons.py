@@ -213,6 +213,7 @@ class PersonIndex:
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
         self._tf_cache: dict[str, float] = {}
+        self._tok_info: dict[str, tuple[str, str, str, str | None, float]] = {}
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
@@ -241,6 +242,7 @@ class PersonIndex:
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
         self._tf_cache = {}
+        self._tok_info = {}
         return self
 
     @property
@@ -514,48 +516,70 @@ class PersonIndex:
         initial = MODEL.name["initial"]
         initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
         particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
-        long_idx = [i for i, t in enumerate(parts) if len(t) > 1 and t not in names.PARTICLES]
-        possible = np.zeros(len(long_idx), dtype=bool)
-        if long_q and long_idx:
-            toks = [parts[i] for i in long_idx]
-            raw = process.cdist(toks, long_q, scorer=OSA.distance, score_cutoff=2, workers=1)
-            var = process.cdist(
-                [variant(t) for t in toks],
-                [variant(q) for q in long_q],
-                scorer=OSA.distance,
-                score_cutoff=2,
-                workers=1,
-            )
-            part = process.cdist(
-                toks, long_q, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
-            )
-            possible = np.asarray(((raw <= 2) | (var <= 2) | (part >= _JOIN_PARTIAL)).any(axis=1))
-            qkeys = {names.phonetic_key(q) for q in long_q}
-            qskel = {_skeleton(q) for q in long_q}
-            qroman = {_roman(q) for q in long_q} - {None}
-            for k, t in enumerate(toks):
-                if not possible[k] and (
-                    names.phonetic_key(t) in qkeys
-                    or _skeleton(t) in qskel
-                    or (qroman and _roman(t) in qroman)
-                ):
-                    possible[k] = True
-        qset = set(qtoks)
         aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
-        for k, i in enumerate(long_idx):
-            t = parts[i]
-            if t in qset:
-                out[i] = max(0.0, bits(exact.m, self.tf(t)))
-            elif possible[k]:  # variant, near or joined: a lower m, a u at least tf
-                out[i] = max(0.0, bits(aligned_m, self.tf(t)))
-            elif t[0] in initials:
-                out[i] = initial_bits  # the query has this part's initial
+        long_idx = [i for i, t in enumerate(parts) if len(t) > 1 and t not in names.PARTICLES]
+        if long_idx:
+            toks = [parts[i] for i in long_idx]
+            cache = self._tok_info
+            info = [cache.get(t) or self._info(t) for t in toks]
+            possible = np.zeros(len(toks), dtype=bool)
+            if long_q:
+                raw = process.cdist(toks, long_q, scorer=OSA.distance, score_cutoff=2, workers=1)
+                var = process.cdist(
+                    [x[0] for x in info],
+                    [variant(q) for q in long_q],
+                    scorer=OSA.distance,
+                    score_cutoff=2,
+                    workers=1,
+                )
+                part = process.cdist(
+                    toks, long_q, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
+                )
+                possible = np.asarray(
+                    ((raw <= 2) | (var <= 2) | (part >= _JOIN_PARTIAL)).any(axis=1)
+                )
+                qkeys = {names.phonetic_key(q) for q in long_q}
+                qskel = {_skeleton(q) for q in long_q}
+                qroman = {_roman(q) for q in long_q} - {None}
+                for k in np.flatnonzero(~possible).tolist():
+                    _, key, skel, roman, _ = info[k]
+                    if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
+                        possible[k] = True
+            log_tf = np.array([x[4] for x in info])
+            qset = set(qtoks)
+            same = np.array([t in qset for t in toks])
+            has_initial = np.array([t[0] in initials for t in toks])
+            value = np.where(
+                same,
+                math.log2(exact.m) - log_tf,
+                np.where(
+                    possible,
+                    math.log2(aligned_m) - log_tf,
+                    np.where(has_initial, initial_bits, 0.0),
+                ),
+            )
+            out[np.asarray(long_idx)] = np.maximum(value, 0.0)
         for i, t in enumerate(parts):
             if t in names.PARTICLES:
                 out[i] = particle_bits
             elif len(t) == 1 and (t in initials or any(q.startswith(t) for q in long_q)):
                 out[i] = initial_bits
         return out
+
+    def _info(self, token: str) -> tuple[str, str, str, str | None, float]:
+        """What the bound needs of a listed part, once: its spelling-variant form,
+        phonetic key, consonant skeleton, pinyin key and log2 term frequency."""
+        if len(self._tok_info) > 1 << 17:
+            self._tok_info.clear()
+        value = (
+            variant(token),
+            names.phonetic_key(token),
+            _skeleton(token),
+            _roman(token),
+            math.log2(self.tf(token)),
+        )
+        self._tok_info[token] = value
+        return value
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
         """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
