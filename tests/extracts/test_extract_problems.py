@@ -138,8 +138,13 @@ def test_person_without_name_bad_dob_unknown_nationality(tmp_path: Path) -> None
     assert r.table.column("name").to_pylist() == ["DOE, J", "X", "Y", "Z", "SMITH"]
     assert r.table.column("nationalities").to_pylist()[1] == ["FRA"]
     assert r.table.column("notice_type").to_pylist()[2] is None
+    # "orange" is near no notice type: the reason lists the accepted ones, suggests none
     notice = r.warnings[2].reason
-    assert "did you mean" not in notice or "red" in notice
+    assert "expected one of red, blue, yellow, diffusion, warrant, other" in notice
+    assert "did you mean" not in notice
+    near = tmp_path / "near.csv"
+    near.write_text("record_id,name,notice_type\nP1,X,redd\n")
+    assert read_extract(near, "persons").warnings[0].reason.endswith("did you mean 'red'?")
 
 
 def test_unknown_code_suggests_the_closest() -> None:
