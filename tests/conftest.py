@@ -14,6 +14,7 @@ Hypothesis profiles (README, "Reproducing a test failure"):
   ``@reproduce_failure`` blob printed with every failure;
 - ``nightly`` (``HYPOTHESIS_PROFILE=nightly``): random, and ten times the
   examples of tests that do not set their own ``max_examples``;
+- ``mutation``: ``ci`` without shrinking, for ``tests/mutations.py``;
 - ``repro``: loaded when ``--hypothesis-seed=N`` is given, since a derandomised
   profile ignores the seed; ``--hypothesis-profile=NAME`` also works.
 """
@@ -23,7 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 collect_ignore_glob = ["*/conftest.py"]
 
@@ -32,6 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("nightly", deadline=None, max_examples=1000, print_blob=True)
 settings.register_profile("repro", deadline=None, derandomize=False, print_blob=True)
+# tests/mutations.py: a mutant only needs to fail, so no shrinking and no explaining
+settings.register_profile(
+    "mutation",
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -157,7 +157,16 @@ def main() -> int:
         base.mkdir()
         _archive(base)
         env = {**os.environ, "PYTHONPATH": str(base / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--hypothesis-profile=mutation",
+            *args.tests,
+        ]
         clean = subprocess.run(
             [*cmd, "-rf"], check=False, cwd=base, env=env, capture_output=True, text=True
         )
