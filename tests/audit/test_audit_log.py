@@ -293,3 +293,13 @@ def test_a_normal_exit_without_close_still_writes_and_checkpoints(tmp_path: Path
     assert done.returncode == 0, done.stderr
     report = verify(folder)
     assert report.ok and report.entries == 7 and report.unsigned_tail == 0, report.summary()
+
+
+def test_a_crash_during_the_very_first_entry(log_dir: Path) -> None:
+    log_dir.mkdir(parents=True)
+    (log_dir / "audit-000001.log").write_bytes(b'{"seq":1,"prev":"00000')
+    report = verify(log_dir)
+    assert not report.ok and report.truncated
+    AuditLog(log_dir, secret=SECRET).close()
+    report = verify(log_dir)
+    assert report.ok and report.first_seq == 1, report.summary()

@@ -87,3 +87,16 @@ def test_batch_lines_are_canonical(operator: str) -> None:
 
 def test_utc_text() -> None:
     assert utc_text(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456Z"
+
+
+@settings(max_examples=50, deadline=None)
+@given(field=st.sampled_from(FIELDS), value=text_st)
+def test_keyed_hash_is_hmac_sha256_of_the_normalised_value(field: str, value: str) -> None:
+    import hmac
+
+    from hotlist.audit._format import field_group, normalise_value
+
+    msg = f"{field_group(field)}\x1f{normalise_value(field, value)}".encode()
+    expected = hmac.new(b"h" * 32, msg, "sha256").hexdigest()[:32]
+    assert HASHER(field, value) == expected
+    assert HASHER(field, value) == expected  # memoised fields too

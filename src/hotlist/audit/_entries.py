@@ -230,8 +230,9 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
             "q": "{" + ",".join(sorted(q_parts)) + "}",
             "hits": _dumps(hits) if hits else "[]",
             "alarm": "true" if i in data.alarms else "false",
-            "error": _dumps(error),
         }
+        if error is not None:
+            values["error"] = _dumps(error)
         text = (fmt_plain if error is None else fmt_error) % values
         seq += 1
         line = b'{"seq":%d,"prev":"%s",%s' % (seq, prev.encode(), text.encode())

@@ -17,6 +17,7 @@ passport number cannot be recovered by trying all numbers; with it,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -36,6 +37,10 @@ __all__ = [
 ]
 
 GENESIS = "0" * 64
+
+_hmac: Any = hmac.digest  # (key, msg, "sha256") -> bytes
+with contextlib.suppress(ImportError):  # OpenSSL's one-shot HMAC, minus the wrapper's checks
+    from _hashlib import hmac_digest as _hmac
 HASH_HEX = 32  # hex characters kept of each keyed hash (128 bits)
 _PREFIX = b'{"seq":'
 _PREV = b',"prev":"'
@@ -124,7 +129,7 @@ class KeyedHasher:
             if got is not None:
                 return got
         msg = f"{field_group(field)}\x1f{normalise_value(field, value)}".encode()
-        out = hmac.digest(self._key, msg, "sha256").hex()[:HASH_HEX]
+        out: str = _hmac(self._key, msg, "sha256").hex()[:HASH_HEX]
         if field in _FEW_VALUES and len(self._cache) < 4096 and isinstance(value, str):
             self._cache[(field, value)] = out
         return out

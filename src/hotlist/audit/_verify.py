@@ -163,7 +163,16 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
     head = first_path.read_bytes().split(b"\n", 1)[0]
     start = parse_prefix(head)
     if start is None:
-        raise _Fail("the first entry is unreadable", None, first_path, 1)
+        only_line = len(found) == 1 and b"\n" not in first_path.read_bytes()
+        raise _Fail(
+            "the first entry is truncated (a crash while writing?)"
+            if only_line
+            else "the first entry is unreadable",
+            1 if only_line else None,
+            first_path,
+            1,
+            truncated=only_line,
+        )
     purge_needed = 0
     if start[0] != 1:
         cp = checkpoints.get(start[0] - 1)
