@@ -56,6 +56,9 @@ def document_score(
         reasons.append(f"issuing country not given; listed under {listed_country}")
     elif asked_country == listed_country:
         reasons.append(f"issuing country {listed_country}")
+    elif not listed_country:  # loaded without an issuing country (see the load report)
+        score *= 0.8
+        reasons.append("issuing country not listed")
     elif listed_country in UNKNOWN_ISSUERS or asked_country in UNKNOWN_ISSUERS:
         score *= 0.8
         reasons.append(f"issuer unknown on one side ({listed_country} / {asked_country})")

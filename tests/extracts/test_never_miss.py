@@ -64,6 +64,10 @@ def test_document_without_reported_on_loads_with_a_warning(tmp_path: Path) -> No
     assert found(hl, "D1", document="L898902C3", country="UTO")
     assert found(hl, "D2", document="X1234567", country="FRA")
     assert found(hl, "D3", document="Y7654321")
+    # loaded without an issuing country: a country-qualified check still finds it,
+    # and says why it is not a full-score hit
+    (hit,) = hl.check(document="Y7654321", country="FRA").hits
+    assert "issuing country not listed" in hit.reasons and hit.score == 0.8
 
 
 def test_vehicle_and_person_problems_load(tmp_path: Path) -> None:
