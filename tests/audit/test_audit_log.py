@@ -303,3 +303,14 @@ def test_a_crash_during_the_very_first_entry(log_dir: Path) -> None:
     AuditLog(log_dir, secret=SECRET).close()
     report = verify(log_dir)
     assert report.ok and report.first_seq == 1, report.summary()
+
+
+def test_a_crash_while_copying_a_checkpoint(pristine: Path, keys: tuple[bytes, bytes]) -> None:
+    folder = _copy(pristine)
+    cps = folder / CHECKPOINTS
+    lines = cps.read_bytes().split(b"\n")[:-1]
+    cps.write_bytes(b"".join(x + b"\n" for x in lines[:-1]) + lines[-1][:50])
+    report = verify(folder)
+    assert not report.ok and report.truncated
+    AuditLog(folder, secret=SECRET, signing_key=keys[0]).close()
+    assert verify(folder, public_key=keys[1]).ok

@@ -363,6 +363,14 @@ class AuditLog:
 
     def _recover_and_open(self) -> None:
         """Find the chain head; set a partial last line aside; repair the checkpoint copy."""
+        cps = self.path / CHECKPOINTS
+        if cps.exists():
+            data = cps.read_bytes()
+            cut = data.rfind(b"\n") + 1
+            if cut < len(data):  # a crash while copying a checkpoint: its segment line decides
+                with cps.open("r+b") as f:
+                    f.truncate(cut)
+                    os.fsync(f.fileno())
         found = segments(self.path)
         # an empty last segment (a crash right after it was created) is not a segment
         while found and found[-1][1].stat().st_size == 0:

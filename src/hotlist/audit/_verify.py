@@ -144,7 +144,11 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
         data = cp_path.read_bytes()
         if data and not data.endswith(b"\n"):
             raise _Fail(
-                "checkpoints.log ends with a partial line", None, cp_path, data.count(b"\n") + 1
+                "checkpoints.log ends with a partial line (a crash while writing it?)",
+                None,
+                cp_path,
+                data.count(b"\n") + 1,
+                truncated=True,
             )
         last_cp = 0
         for i, line in enumerate(data.split(b"\n")[:-1] if data else []):
