@@ -73,6 +73,7 @@ produce.
 
 from __future__ import annotations
 
+import os
 import sys
 import zlib
 from bisect import bisect_left as _bisect_left
@@ -86,7 +87,16 @@ from rapidfuzz.distance.OSA import distance as _osa
 from hotlist.index._arrow import StringColumn, as_string_array
 from hotlist.index._hashing import crc32_of_column, edit_table
 
-__all__ = ["EMPTY_ROWS", "KeyIndex"]
+__all__ = ["COMPILED", "EMPTY_ROWS", "KeyIndex"]
+
+_OneEdit: Any
+try:  # the compiled one-edit search (built by ``pip install .``; optional)
+    from hotlist.index._fast import OneEdit as _OneEdit
+except ImportError:  # pragma: no cover - depends on the build
+    _OneEdit = None
+
+#: True when the compiled one-edit search is used (``HOTLIST_PURE=1`` turns it off).
+COMPILED: bool = _OneEdit is not None and not os.environ.get("HOTLIST_PURE")
 
 _I64 = npt.NDArray[np.int64]
 _U32 = npt.NDArray[np.uint32]
@@ -192,6 +202,7 @@ class KeyIndex:
         "_fp",
         "_fp_mv",
         "_fp_sorted",
+        "_kernel",
         "_maxlen",
         "_plans",
         "_posal",
@@ -239,6 +250,7 @@ class KeyIndex:
             self._posal = pa_
         self._win: tuple[npt.NDArray[np.void], int, bool] | None = None  # see _windows
         self._plans: dict[int, tuple[_U32, _IP, bool, bool, bool]] = {}
+        self._kernel: Any = None  # the compiled search, made on first use
 
     # -- construction -------------------------------------------------------
 
@@ -422,8 +434,40 @@ class KeyIndex:
 
         One edit = one substitution, insertion, deletion or adjacent
         transposition (optimal string alignment distance <= 1), exact matches
-        included.  Nothing is scanned: see the module docstring.
+        included.  Nothing is scanned: see the module docstring.  Uses the
+        compiled kernel (``hotlist.index._fast``) when it is built, else
+        :meth:`within_one_edit_py`; the two are tested equal.
         """
+        if COMPILED:
+            k = self._kernel
+            if k is None:
+                k = self._make_kernel()
+            found = k.search(key.encode())
+            if not found:
+                return EMPTY_ROWS
+            return np.array(found, dtype=np.int64)
+        return self.within_one_edit_py(key)
+
+    def _make_kernel(self) -> Any:
+        assert _OneEdit is not None
+        col = self._col
+        k = _OneEdit(
+            self._dir,
+            self._fp,
+            self._rows,
+            col.offsets,
+            col.data,
+            self._alpha,
+            self._posal,
+            self._maxlen,
+            self._shift,
+        )
+        self._kernel = k  # one store: a racing thread at worst builds its own
+        return k
+
+    def within_one_edit_py(self, key: str) -> _I64:
+        """:meth:`within_one_edit` in pure Python and numpy (the reference the
+        compiled kernel is tested against, and the path when it is not built)."""
         b = key.encode()
         if len(b) > self._maxlen + 1 or not len(self._rows):
             return EMPTY_ROWS

@@ -1,0 +1,47 @@
+"""Build the optional compiled kernel (``hotlist.index._fast``).
+
+Everything else is in pyproject.toml.  The extension is optional: when Cython
+or a C compiler is missing, or the compile fails, the package still installs
+and ``hotlist.index`` uses its pure-Python search (same answers, slower).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):  # type: ignore[misc]
+    """build_ext that warns instead of failing the install."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as e:
+            print(f"hotlist: compiled kernel not built ({e}); using pure Python", file=sys.stderr)
+
+    def build_extension(self, ext: Any) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as e:
+            print(f"hotlist: {ext.name} not built ({e}); using pure Python", file=sys.stderr)
+
+
+def _extensions() -> list[Any]:
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        print("hotlist: Cython missing, compiled kernel not built", file=sys.stderr)
+        return []
+    ext = Extension(
+        "hotlist.index._fast",
+        ["src/hotlist/index/_fast.pyx"],
+        extra_compile_args=["-O3"] if sys.platform != "win32" else [],
+    )
+    return list(cythonize([ext], language_level=3, quiet=True))
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -1,0 +1,67 @@
+"""The compiled one-edit search (``hotlist.index._fast``) equals the pure reference.
+
+``KeyIndex.within_one_edit`` uses the compiled kernel when it is built; these
+tests hold it equal, row for row, to ``KeyIndex.within_one_edit_py`` (the pure
+Python + numpy search) and to brute force over the same keys.  Skipped where
+the extension was not built (the pure path is then the only one, and the rest
+of ``tests/index`` covers it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from _index_refs import arrow, key_lists, query_for, rows_within_one
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotlist.index._keyindex as kmod
+from hotlist.index import KeyIndex
+
+fast = pytest.importorskip("hotlist.index._fast", reason="compiled kernel not built")
+
+
+def _both(ix: KeyIndex, q: str) -> tuple[list[int], list[int]]:
+    compiled = ix._make_kernel().search(q.encode())
+    pure = ix.within_one_edit_py(q).tolist()
+    return compiled, pure
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.data(),
+    dir_bits=st.sampled_from([1, 3, 16, None]),
+    large=st.booleans(),
+    pos_cap=st.sampled_from([0, 2, 64]),
+)
+def test_compiled_equals_pure_and_brute_force(
+    data: st.DataObject, dir_bits: int | None, large: bool, pos_cap: int
+) -> None:
+    alphabet, keys = data.draw(key_lists(max_len=9))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kmod, "_POS_CAP", pos_cap)
+        ix = KeyIndex.build(arrow(keys, large), dir_bits=dir_bits)
+    for q in data.draw(st.lists(query_for(alphabet, keys, max_len=10), min_size=1, max_size=8)):
+        compiled, pure = _both(ix, q)
+        assert compiled == pure == rows_within_one(keys, q)
+
+
+def test_compiled_on_document_numbers_and_saved_arrays() -> None:
+    rng = np.random.default_rng(5)
+    letters = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
+    mat = letters[rng.integers(0, 36, (400, 9))]
+    mat[:, 2:] = letters[26 + rng.integers(0, 10, (400, 7))]
+    strs = [bytes(r).decode() for r in mat] + ["L898902C3"] * 20 + ["P1", "", "P12345678901"]
+    keys: list[str | None] = list(strs)
+    ix = KeyIndex.build(pa.array(keys))
+    back = KeyIndex.from_arrays(
+        pa.array(keys), {k: v for k, v in ix.arrays().items() if k != "position_alphabet"}
+    )  # the global alphabet at every position
+    queries = [*strs[:60], "L898902C", "L89890C3", "L898920C3", "P", "P2", "X" * 30, "Q"]
+    queries += [k[:3] + "Z" + k[4:] for k in strs[:40]] + [k[:-1] for k in strs[:40]]
+    for q in queries:
+        want = rows_within_one(keys, q)
+        assert _both(ix, q) == (want, want)
+        assert _both(back, q) == (want, want)
+        assert ix.within_one_edit(q).tolist() == want
