@@ -134,7 +134,7 @@ def check_many(
     cols = got.fields
 
     pool = _Pool(sorted(state.tables))
-    warnings: dict[int, list[str]] = {}
+    warnings: dict[int, list[str]] = {i: list(notes) for i, notes in got.notes.items()}
     errors: dict[int, str] = dict(got.errors)
 
     fast = _FastDocuments.of(cols, n)
@@ -160,7 +160,7 @@ def check_many(
                 continue
             pool.add(i, found)
             if warned:
-                warnings[i] = warned
+                warnings.setdefault(i, []).extend(warned)
 
     echoed = (
         pa.Table.from_arrays([_chunked(a) for _, a in got.echo], names=[c for c, _ in got.echo])
@@ -231,6 +231,8 @@ class Input:
         self.n = n
         self.fields: dict[str, pa.Array] = {}
         self.errors: dict[int, str] = {}
+        # per row, warnings about how a value was read (a number as a document number)
+        self.notes: dict[int, list[str]] = {}
         self.echo: list[tuple[str, pa.Array | pa.ChunkedArray]] = []
 
 
@@ -258,6 +260,8 @@ def read_input(queries: Any, columns: Mapping[str, str | None] | None = None) ->
         # a query column is echoed as the text check() reads
         values = _text_array(keyword, out_name, data, out.errors)
         out.echo.append((out_name, values))
+        if keyword in _NUMBERED:
+            _note_numbers(keyword, out_name, data, values, out.notes)
         if keyword in out.fields:
             values = _merge(
                 keyword, sources[keyword], out_name, out.fields[keyword], values, out.errors
@@ -362,15 +366,27 @@ def _from_pandas(frame: Any) -> tuple[int, list[tuple[str, Any]]]:
     out: list[tuple[str, Any]] = []
     for i, name in enumerate(frame.columns):
         series = frame.iloc[:, i]
-        try:
-            data: Any = pa.array(series, from_pandas=True)
-        except (pa.ArrowException, TypeError, ValueError, UnicodeError, OverflowError):
-            data = _missing_to_none(series.tolist())
+        data: Any
+        if series.dtype == object:
+            # an object column holds any Python values: read like a list of them
+            data = _arrow_or_list(series.tolist(), from_pandas=True)
+        else:
+            try:
+                data = pa.array(series, from_pandas=True)
+            except (pa.ArrowException, TypeError, ValueError, UnicodeError, OverflowError):
+                data = _missing_to_none(series.tolist())
         out.append((str(name), data))
     return len(frame), out
 
 
 def _arrow_or_list(values: list[Any], *, from_pandas: bool) -> Any:
+    """Python values as one Arrow array when they are all of one kind; else the list
+    (missing values as None), read value by value.  Arrow would otherwise make one
+    type of a mix and reinterpret the rest: 2.5 or 1974 next to a date becomes a
+    date in January 1970."""
+    kinds = {type(v) for v in values if not _missing(v)}
+    if len(kinds) > 1 and not kinds <= {int, float}:
+        return _missing_to_none(values)
     try:
         return pa.array(values, from_pandas=from_pandas)
     except (pa.ArrowException, TypeError, ValueError, UnicodeError, OverflowError):
@@ -436,6 +452,41 @@ def _text_array(keyword: str, column: str, data: Any, errors: dict[int, str]) ->
         [_text_value(keyword, column, i, v, errors) for i, v in enumerate(data.to_pylist())],
         pa.string(),
     )
+
+
+# Identifiers that may start with zeros: one given as a number may have lost them.
+_NUMBERED = ("document", "vin", "plate")
+
+
+def _note_numbers(
+    keyword: str, column: str, data: Any, values: pa.Array, notes: dict[int, list[str]]
+) -> None:
+    """A warning on each row whose ``keyword`` came as a number: it is checked as
+    its digits, but leading zeros (``00012345``) cannot survive a number."""
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks() if data.num_chunks else pa.array([], data.type)
+    if isinstance(data, list):
+        numeric = np.array(
+            [
+                isinstance(v, int | float | np.integer | np.floating)
+                and not isinstance(v, bool | np.bool_)
+                for v in data
+            ],
+            dtype=bool,
+        )
+    elif pa.types.is_integer(data.type) or pa.types.is_floating(data.type):
+        numeric = np.ones(len(data), dtype=bool)
+    else:
+        return
+    rows = np.flatnonzero(numeric & _np_bool(values.is_valid()))
+    if not len(rows):
+        return
+    label = keyword if column == keyword else f"{column!r} ({keyword})"
+    for i, text in zip(rows.tolist(), values.take(pa.array(rows)).to_pylist(), strict=True):
+        notes.setdefault(i, []).append(
+            f"{label} was given as a number and checked as {text!r}: leading zeros, if it "
+            "had any, are lost; send identifiers as text"
+        )
 
 
 def _is_string_view(typ: pa.DataType) -> bool:

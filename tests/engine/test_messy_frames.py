@@ -192,6 +192,9 @@ def test_int_document_columns_are_their_digits(hl: hotlist.Hotlist) -> None:
     ):
         by_query = _by_query(hl.check_many(pa.table({"document": column})))
         assert _hits(by_query[0]) == _expected(hl, {"document": "12345678"})
+        # found, but a number cannot carry leading zeros: said on every such row
+        for i in (0, 1):
+            assert any("given as a number" in w for w in by_query[i][0]["warnings"])
         # the leading zeros of 00012345 are gone from an int: found one edit... or not,
         # but never an error
         assert by_query[1][0]["error"] is None
@@ -306,6 +309,7 @@ def test_check_many_equals_check_per_row_on_messy_values(
         row = dict(given_input.iloc[i].items()) if kind == "pandas" else given_row
         query: dict[str, Any] = {}
         coercible = True
+        numbered = False  # a document number given as a number: said in a warning
         for k, v in row.items():
             if k == "passenger":
                 continue
@@ -314,6 +318,8 @@ def test_check_many_equals_check_per_row_on_messy_values(
                 coercible = False
             elif how == "value":
                 query[k] = text
+                value = v.item() if isinstance(v, np.generic) else v
+                numbered |= k == "document" and type(value) in (int, float)
         got = by_query[i]
         if not coercible:
             assert got[0]["error"] is not None and not got[0]["hit"], (row, got)
@@ -325,4 +331,28 @@ def test_check_many_equals_check_per_row_on_messy_values(
             continue
         assert got[0]["error"] is None, (row, query, got[0]["error"])
         assert _hits(got) == [(h.record_id, h.score) for h in expected.hits], (row, query)
-        assert got[0]["warnings"] == expected.warnings
+        notes = (
+            [f"document was given as a number and checked as {query['document']!r}"]
+            if numbered
+            else []
+        )
+        assert [w.split(":")[0] for w in got[0]["warnings"]] == [
+            w.split(":")[0] for w in notes + expected.warnings
+        ], (row, got[0]["warnings"])
+
+
+def test_a_mixed_object_column_is_read_value_by_value(hl: hotlist.Hotlist) -> None:
+    # Arrow would make one type of [date, 1974, 2.5] and read 1974 and 2.5 as dates
+    # in January 1970; each value keeps its own meaning instead.
+    frame = pd.DataFrame(
+        {
+            "document": ["L898902C3"] * 3,
+            "dob": pd.Series([pd.Timestamp("1974-08-12"), 1974, 2.5], dtype=object),
+        }
+    )
+    for given_input in (frame, frame.to_dict("records")):
+        table = hl.check_many(given_input)
+        by_query = _by_query(table)
+        assert [rows[0]["dob"] for rows in by_query.values()][:2] == ["1974-08-12", "1974"]
+        assert _hits(by_query[1]) == _expected(hl, {"document": "L898902C3", "dob": "1974"})
+        assert "2.5" in by_query[2][0]["error"]
