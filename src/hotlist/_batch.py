@@ -97,6 +97,8 @@ def check_many(
     text form (1.5, True, a date as a document number, a lone surrogate) or two
     columns giving one keyword differently make that row an ``error`` row; the
     rest of the batch goes on.  A row ``check()`` would refuse is an error row too.
+    A document, VIN or plate given as a number carries a warning (leading zeros
+    cannot survive a number).  A column of mixed kinds is read value by value.
 
     Returns an Arrow table (``.to_pandas()``, ``polars.from_arrow()``), one row per
     (query, hit), in query order, hits best first; a query without a hit has one
@@ -105,10 +107,14 @@ def check_many(
     - ``query_index`` (int64): the row number in ``queries``;
     - every column of ``queries``, under its own name and type (a repeated name
       gets ``.1``, ``.2``; a column Arrow cannot hold as it is, such as a pandas
-      object column mixing text and numbers, as text);
+      object column mixing text and numbers, as text); a query column as the text
+      ``check()`` read;
     - ``hit`` (bool), ``dataset``, ``record_id``, ``match`` (string), ``score``
-      (float64), ``reasons`` (list<string>): the hit, as ``check()``'s Hit;
+      (float64), ``reasons`` (list<string>), ``severity`` ("alarm" / "possible"),
+      ``action`` (string): the hit, as ``check()``'s Hit;
     - ``warnings`` (list<string>): the query's warnings, as ``check()``'s;
+    - ``searched`` (list<string>): the lists the query was searched in, as
+      ``CheckResult.searched`` (empty on an error row);
     - ``error`` (string): why the row could not be checked, else null.
 
     Options and their defaults are ``check()``'s.  A caller column named like a
