@@ -30,7 +30,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
         cli.main([command, "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    assert f"usage: hotlist {command}" in out
+    assert f"Usage: hotlist {command}" in out  # rich-argparse: click-style help
     parser = cli.build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
     sub = action.choices[command]  # type: ignore[index]

@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hotlist._errors import HotlistError
 
-__all__ = ["main", "sample_data_path"]
+__all__ = ["UsageError", "main", "sample_data_path"]
+
+
+class UsageError(Exception):
+    """A mistake on the command line: said in one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with click/typer-style help (rich-argparse) and one-line errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "formatter_class" not in kwargs:
+            from rich_argparse import RichHelpFormatter
+
+            kwargs["formatter_class"] = RichHelpFormatter
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def json_argument(text: str) -> Any:
+    """An argparse type: a JSON value, or a one-line usage error that says where it broke."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not valid JSON ({exc.msg} at character {exc.pos + 1}): {text[:60]!r}"
+        ) from None
+
+
+def existing_path(text: str) -> Path:
+    """An argparse type: a file or folder that exists ("no such file or folder" otherwise)."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {text}")
+    return path
+
 
 QUERY_FLAGS = (
     ("document", "document number"),
@@ -65,10 +104,17 @@ def _console() -> Any:
     return Console()
 
 
-def _load(data: str | None, quiet: bool = False) -> Any:
+def _load(data: str | Path | None, quiet: bool = False) -> Any:
+    """The lists in ``--data``: a snapshot folder opens memory-mapped (well under a
+    second); a folder of extracts is read and indexed (seconds per million records)."""
     import hotlist
+    from hotlist._snapshot import is_snapshot
 
     folder = Path(data) if data else sample_data_path()
+    if not folder.exists():
+        raise UsageError(f"--data: no such file or folder: {folder}")
+    if is_snapshot(folder):
+        return hotlist.open(folder)
     return hotlist.load(folder, progress=None if not quiet else False)
 
 
@@ -109,11 +155,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from hotlist.extracts import load_datasets
 
-    mapping = json.loads(args.mapping) if args.mapping else None
+    mapping = args.mapping
     per_dataset: dict[str, list[str]] = {"documents": [], "vehicles": [], "persons": []}
     folders = []
     for p in args.paths:
         path = Path(p)
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {p}")
         if path.is_dir():
             folders.append(path)
             continue
@@ -121,11 +169,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             (d for d in per_dataset if path.name.lower().startswith(d)), None
         )
         if dataset is None:
-            print(
-                f"{p}: cannot tell the dataset from the file name; use --dataset",
-                file=sys.stderr,
+            raise UsageError(
+                f"{p}: cannot tell the dataset from the file name "
+                "(documents*, vehicles*, persons*); give --dataset"
             )
-            return 2
         per_dataset[dataset].append(str(path))
     reports = []
     for folder in folders:
@@ -150,24 +197,76 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     hl = _load(args.data, quiet=True)
-    print(json.dumps(hl.stats(), indent=2, default=str))
+    if args.json:
+        print(json.dumps(hl.stats().to_dict(), indent=2, default=str))
+    else:
+        _console().print(hl.stats())
     return 0
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     hl = _load(args.data, quiet=True)
-    rel = hl.sql(args.query)
+    try:
+        table = hl.sql(args.query).arrow()
+    except duckdb.Error as exc:
+        raise UsageError(f"hotlist sql: {str(exc).splitlines()[0]}") from None
     if args.json:
-        print(json.dumps(rel.arrow().to_pylist(), indent=2, default=str))
+        print(json.dumps(table.to_pylist(), indent=2, default=str))
     else:
-        rel.show(max_rows=args.max_rows)
+        _console().print(_arrow_table(table, args.max_rows))
     return 0
+
+
+def _arrow_table(table: Any, max_rows: int) -> Any:
+    """A rich table of the first ``max_rows`` rows of an Arrow table."""
+    from rich.table import Table
+
+    out = Table(
+        show_lines=False, caption=f"{table.num_rows:,} rows" if table.num_rows else "no rows"
+    )
+    for field in table.schema:
+        numeric = str(field.type).startswith(("int", "uint", "float", "double", "decimal"))
+        out.add_column(field.name, justify="right" if numeric else "left")
+    for row in table.slice(0, max_rows).to_pylist():
+        out.add_row(
+            *("" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in row.values())
+        )
+    if table.num_rows > max_rows:
+        out.caption = f"{max_rows:,} of {table.num_rows:,} rows (--max-rows)"
+    return out
+
+
+def _cell(value: Any) -> str:
+    """One value as a table cell: dicts and lists on one line, counts with commas."""
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items()) or "-"
+    if isinstance(value, list):
+        return ", ".join(map(_cell, value)) or "-"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _pairs_table(title: str, pairs: Any) -> Any:
+    """A rich two-column table (what, value) for info, apply and snapshot summaries."""
+    from rich.table import Table
+
+    out = Table(title=title, show_header=False, title_justify="left")
+    out.add_column(style="bold")
+    out.add_column()
+    for key, value in pairs:
+        out.add_row(str(key).replace("_", " "), _cell(value))
+    return out
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     import hotlist
 
-    mapping = json.loads(args.mapping) if args.mapping else None
+    mapping = args.mapping
     hl = hotlist.load(
         args.source, mapping=mapping, public_key=args.public_key, strict=args.strict, progress=None
     )
@@ -206,8 +305,10 @@ def _cmd_apply(args: argparse.Namespace) -> int:
             None,
         )
         if dataset is None:
-            print(f"{delta}: cannot tell the dataset from the file name; use --dataset")
-            return 2
+            raise UsageError(
+                f"{delta}: cannot tell the dataset from the file name "
+                "(documents*, vehicles*, persons*); give --dataset"
+            )
         files[dataset] = delta
         report = hl.apply(base_version=args.base_version, public_key=args.public_key, **files)
     else:
@@ -215,7 +316,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     out = args.out or args.snapshot
     if report.applied:
         hl.save(out, overwrite=args.out is None or args.overwrite, private_key=args.private_key)
-    elif args.out and args.out != args.snapshot:
+    elif args.out and Path(args.out) != args.snapshot:
         hl.save(out, overwrite=args.overwrite, private_key=args.private_key)
     if args.private_key is not None and args.public_key is not None:
         from hotlist._snapshot import verify
@@ -223,7 +324,10 @@ def _cmd_apply(args: argparse.Namespace) -> int:
         verify(out, public_key=args.public_key)  # the new signature matches the key
     summary = report.summary()
     summary["snapshot"] = str(out)
-    print(json.dumps(summary, indent=2))
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        _console().print(_pairs_table("hotlist apply", summary.items()))
     return 0
 
 
@@ -265,21 +369,26 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
     else:
-        for k, v in info.items():
-            print(f"{k:>16}: {v}")
+        _console().print(_pairs_table(f"snapshot {args.snapshot}", info.items()))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     from hotlist.engine import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hotlist",
         description="Offline hotlist checks: stolen and lost travel documents, "
         "stolen vehicles, wanted persons.",
     )
+    from hotlist import __version__
+
+    parser.add_argument("--version", action="version", version=f"hotlist {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    data_help = "folder with documents.*, vehicles.*, persons.* (default: the bundled sample data)"
+    data_help = (
+        "a snapshot folder (opens memory-mapped, in well under a second) or a folder with "
+        "documents.*, vehicles.*, persons.* (default: the bundled sample data)"
+    )
 
     p = sub.add_parser(
         "demo",
@@ -334,7 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the dataset of the files, when their names do not say",
     )
     p.add_argument(
-        "--mapping", help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\''
+        "--mapping",
+        type=json_argument,
+        help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\'',
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
@@ -346,9 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
         "stats",
         help="counts, data version, memory",
         description="Load the data "
-        "and print counts, data version and age, and bytes held, as JSON.",
+        "and print counts, data version and age, and bytes held (a table; --json for JSON).",
     )
     p.add_argument("--data", help=data_help)
+    p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser(
@@ -373,11 +485,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(Arrow and numpy files, memory-mapped by hotlist.open), atomically.",
     )
     p.add_argument(
-        "source", metavar="SOURCE", help="folder with documents.*, vehicles.*, persons.*"
+        "source",
+        metavar="SOURCE",
+        type=existing_path,
+        help="folder with documents.*, vehicles.*, persons.*",
     )
     p.add_argument("dest", metavar="DEST", help="snapshot folder to write")
     p.add_argument(
-        "--mapping", help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\''
+        "--mapping",
+        type=json_argument,
+        help='JSON column mapping, e.g. \'{"documents": {"DIN": "document_number"}}\'',
     )
     p.add_argument("--public-key", help=key_help)
     p.add_argument("--strict", action="store_true", help="refuse extracts with rejected rows")
@@ -392,10 +509,13 @@ def build_parser() -> argparse.ArgumentParser:
         "says upsert or delete per record_id) and save the new data version, "
         "in place or to --out; a delta already applied changes nothing.",
     )
-    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder to update")
+    p.add_argument(
+        "snapshot", metavar="SNAPSHOT", type=existing_path, help="snapshot folder to update"
+    )
     p.add_argument(
         "delta",
         metavar="DELTA",
+        type=existing_path,
         help="delta folder (documents.*, vehicles.*, persons.*, optional delta.json) or one file",
     )
     p.add_argument("--out", metavar="NEW", help="write the new snapshot here (default: in place)")
@@ -412,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--verify", action="store_true", help="check SNAPSHOT's SHA-256 values first")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_apply)
 
     p = sub.add_parser(
@@ -420,7 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check the size and SHA-256 of every file of SNAPSHOT against its "
         "manifest; exit status 2 and the names of the bad files if any differ.",
     )
-    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder")
+    p.add_argument("snapshot", metavar="SNAPSHOT", type=existing_path, help="snapshot folder")
     p.add_argument(
         "--public-key", help="Ed25519 public key: also check manifest.json.sig against it"
     )
@@ -432,7 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what the manifest of SNAPSHOT says: data version and age, "
         "counts, deltas applied, sources, files and bytes.",
     )
-    p.add_argument("snapshot", metavar="SNAPSHOT", help="snapshot folder")
+    p.add_argument("snapshot", metavar="SNAPSHOT", type=existing_path, help="snapshot folder")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=_cmd_info)
 
@@ -448,14 +569,80 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cli_words(message: str, options: set[str]) -> str:
+    """Say the library's ``pass overwrite=True`` as the command's ``give --overwrite``."""
+    import re
+
+    def flag(match: re.Match[str]) -> str:
+        option = "--" + match.group(1).replace("_", "-")
+        return f"give {option}" if option in options else match.group(0)
+
+    return re.sub(r"pass (\w+)=True", flag, message)
+
+
+def _options(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> set[str]:
+    """The option strings of the subcommand being run (for :func:`_cli_words`)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    options: set[str] = set()
+    while parser._subparsers is not None:
+        action = next(a for a in parser._subparsers._group_actions if a.choices)
+        choices: dict[str, argparse.ArgumentParser] = action.choices  # type: ignore[assignment]
+        name = next((w for w in words if w in choices), None)
+        if name is None:
+            break
+        parser = choices[name]
+        words = words[words.index(name) + 1 :]
+        options = set(parser._option_string_actions)
+    return options
+
+
+def _quiet_logs() -> None:
+    """Outside ``serve``, what the library logs (an integrity failure, stale data) is
+    said again in the command's own one-line error or result: without a handler
+    configured, Python's fallback would print it a second time."""
+    import logging
+
+    logger = logging.getLogger("hotlist")
+    if not logger.handlers and not logging.getLogger().handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+def _say(line: str) -> int:
+    """One line on stderr, exit status 2: how every user error ends."""
+    print(" ".join(line.split()) if "\n" in line else line, file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``hotlist`` command; user errors are one line on stderr and status 2."""
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
+        if args.command != "serve":
+            _quiet_logs()
         code: int = args.func(args)
+        sys.stdout.flush()
+    except UsageError as exc:
+        return _say(str(exc) if str(exc).startswith("hotlist") else f"hotlist: {exc}")
     except HotlistError as exc:
-        print(f"hotlist: {exc}", file=sys.stderr)
-        return 2
+        return _say(f"hotlist: {_cli_words(str(exc), _options(parser, argv))}")
+    except BrokenPipeError:
+        # The reader went away (``hotlist info ... | head``): no traceback, and
+        # nothing more written to the closed pipe when Python flushes at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass  # stdout is not a file (captured in tests)
+        return _say("hotlist: output closed early (broken pipe)")
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else ""
+        if exc.errno == errno.ENOENT:
+            return _say(f"hotlist: no such file or folder: {where}")
+        return _say(f"hotlist: {where}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        print("hotlist: interrupted", file=sys.stderr)
+        return 130
     return code
 
 

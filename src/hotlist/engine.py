@@ -31,6 +31,7 @@ from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionM
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist._progress import Steps
 from hotlist._sql import SqlBackend, SqlResult
+from hotlist._stats import Stats
 from hotlist._vehicles import VehicleIndex
 from hotlist.extracts import DatasetReport, LoadReport, load_datasets
 from hotlist.extracts._vocab import vocabulary_value
@@ -129,7 +130,10 @@ def _vocab(name: str, column: str, value: str | None) -> str | None:
         return None
     canonical = normalize_value(column, value)
     if canonical is None:
-        raise InvalidQuery(f"{name} {value!r} is not a known value of {column}")
+        from hotlist.extracts._vocab import VOCABULARIES
+
+        known = ", ".join(v for v in VOCABULARIES[column] if v != "unknown")
+        raise InvalidQuery(f"{name} {value!r} is not a known value of {column}; use one of {known}")
     return canonical
 
 
@@ -492,8 +496,10 @@ class Hotlist:
         """
         return self._state.sql.sql(query, params)
 
-    def stats(self) -> dict[str, Any]:
-        """Counts, data version and age, the load summary and the bytes held."""
+    def stats(self) -> Stats:
+        """Counts, data version and age, the load summary and the bytes held: a
+        ``Stats`` (a dict with typed attributes, ``to_dict()`` and a
+        notebook table)."""
         s = self._state
         now = dt.datetime.now(dt.UTC)
         indexes = {
@@ -508,7 +514,7 @@ class Hotlist:
             else None
             for n in DATASETS
         }
-        return {
+        out: dict[str, Any] = {
             **{n: s.tables[n].num_rows for n in DATASETS},
             "data_version": s.data_version,
             "data_time": s.data_time.isoformat(),
@@ -531,6 +537,7 @@ class Hotlist:
             "bytes_per_record": per_record,
             "sources": list(s.sources),
         }
+        return Stats(out)
 
     # -- lifecycle: snapshots, deltas, hot swap, staleness ------------------------
     def _install(self, state: _State) -> None:

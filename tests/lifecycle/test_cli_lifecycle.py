@@ -21,7 +21,7 @@ def test_snapshot_info_apply_verify(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert info["counts"]["documents"] > 0 and info["files"] > 10
     delta = tmp_path / "documents-delta.csv"
     delta.write_text("record_id,op\nDEMO-D-0001,delete\n")
-    assert cli.main(["apply", str(dest), str(delta), "--out", str(tmp_path / "new")]) == 0
+    assert cli.main(["apply", str(dest), str(delta), "--out", str(tmp_path / "new"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["base_version"] == base and out["datasets"]["documents"]["deleted"] == 1
     assert hotlist.open(tmp_path / "new").data_version == out["data_version"]

@@ -163,3 +163,43 @@ class LoadReport(BaseModel):
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def _repr_html_(self) -> str:
+        """The report as a notebook shows it: counts per dataset, then the first
+        rejected rows and the first rows loaded with problems."""
+        import html
+
+        from hotlist._html import html_table
+
+        limit = 20
+        rows: list[tuple[Any, ...]] = [
+            (name, d.read, d.loaded, d.loaded_with_problems, d.rejected, ", ".join(d.files) or "-")
+            for name, d in self.datasets.items()
+        ]
+        rows.append(
+            ("total", self.read, self.loaded, self.loaded_with_problems, self.rejected, "")
+        )
+        headers = ("dataset", "read", "loaded", "with problems", "rejected", "files")
+        parts = [html_table(headers, rows, caption="Load report")]
+        notes = [
+            *self.notes,
+            *(f"{d.dataset}: {n}" for d in self.datasets.values() for n in d.notes),
+        ]
+        if notes:
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+            parts.append(f"<p><b>Notes</b></p><ul>{items}</ul>")
+        for title, found, count in (
+            ("Rejected (not searchable)", self.problems, self.rejected),
+            ("Loaded with problems", self.warnings, self.loaded_with_problems),
+        ):
+            if not found:
+                continue
+            more = f" (first {limit} of {len(found):,})" if len(found) > limit else ""
+            parts.append(
+                html_table(
+                    ("file", "row", "column", "reason"),
+                    [(p.file, p.row, p.column or "", p.reason) for p in found[:limit]],
+                    caption=f"{title}: {count:,} rows{more}",
+                )
+            )
+        return "".join(parts)
