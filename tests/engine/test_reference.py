@@ -292,3 +292,42 @@ def test_a_plate_lookalike_under_another_country_is_not_dropped() -> None:
     hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([None], ["1AB-234"], ["DEU"]))
     r = hl.check(plate="1A8234", country="FRA")
     assert [(h.record_id, h.match) for h in r.hits] == [("V0", "ocr")]
+
+
+def test_every_lookalike_in_either_case_against_the_reference() -> None:
+    # Each OCR look-alike letter, listed in lower case: its upper case is 'exact', the
+    # other members of its class are 'ocr' (exhaustive, so no draw can miss one).
+    rows = []
+    for group in ref.DOCUMENT_LOOKALIKES:
+        for ch in group:
+            rows.append((f"D{len(rows)}", f"x{ch}{ch}7".lower(), "UTO", "passport", "stolen"))
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(rows))
+    listed = [(rid, n, c) for rid, n, c, _, _ in rows]
+    for group in ref.DOCUMENT_LOOKALIKES:
+        for ch in group:
+            query = f"X{ch}{ch}7"
+            expected = ref.documents(listed, query, "UTO", max_edits=0)
+            assert {e.level for e in expected} == {"exact", "ocr"}
+            got = _got(hl.check(document=query, country="UTO", max_edits=0, **ALL))
+            _check_against(got, expected)
+
+
+def test_the_same_number_under_each_issuer_relation() -> None:
+    # asked, another and an unknown issuer, at each level: the asked issuer outscores
+    # the others at the same level, and a stronger level outscores a weaker one
+    numbers = {"exact": "AB123456", "ocr": "A8I23456", "edit": "AB12345"}
+    rows = [
+        (f"D{i}", number, issuer, "passport", "stolen")
+        for i, (number, issuer) in enumerate(
+            (n, c) for n in numbers.values() for c in ("UTO", "FRA", "XXA")
+        )
+    ]
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(rows))
+    expected = ref.documents(
+        [(rid, n, c) for rid, n, c, _, _ in rows], "AB123456", "UTO", max_edits=1
+    )
+    assert {(e.level, e.relation) for e in expected} == {
+        (level, relation) for level in numbers for relation in ("same", "other", "unknown")
+    }
+    _check_against(_got(hl.check(document="AB123456", country="UTO", **ALL)), expected)
+    _never_dropped(hl.check(document="AB123456", country="UTO", limit=9), expected)
