@@ -341,12 +341,18 @@ def _plot(path: Path, sweep: list[dict[str, float]], calibration: list[dict[str,
         print("matplotlib not installed: no plot (pip install -e '.[bench]')")
         return
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    fa = [max(s["false_alarms_per_1000_innocents"], 0.01) for s in sweep]
-    left.plot(fa, [s["recall"] for s in sweep], marker="o")
-    for s, x in zip(sweep, fa, strict=True):
-        left.annotate(f"{s['threshold']}", (x, s["recall"]), fontsize=7)
+    rec = [s["recall"] for s in sweep]
+    for key, label in (
+        ("any_hit_per_1000_innocents", "innocents with any hit (alarm or possible)"),
+        ("false_alarms_per_1000_innocents", "innocents with an alarm"),
+    ):
+        fa = [max(s[key], 0.1) for s in sweep]
+        left.plot(fa, rec, marker="o", label=label)
+        for s, x in zip(sweep, fa, strict=True):
+            left.annotate(f"{s['threshold']}", (x, s["recall"]), fontsize=6)
+    left.legend(fontsize=7)
     left.set_xscale("log")
-    left.set_xlabel("false alarms per 1,000 innocent travellers (log)")
+    left.set_xlabel("per 1,000 innocent travellers (log; 0 drawn at 0.1)")
     left.set_ylabel("recall of true variants")
     left.axvline(0.2, color="grey", linestyle=":")
     left.set_title("screening: recall vs false alarms, by threshold")
