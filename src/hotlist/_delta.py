@@ -28,8 +28,10 @@ reported): the order of two operations on one record is not something to guess.
 
 Cost: the kept rows are filtered and the new rows appended with Arrow compute;
 documents and vehicles reuse the stored keys of kept rows and compute keys only
-for new rows, then rebuild the key indexes with the vectorised builders (about
-2-4 s at 10 M documents).  Persons are re-indexed in full (name keys are
+for new rows, and their key indexes are merged, not rebuilt
+(:meth:`hotlist.index.KeyIndex.merged`: one compiled pass renumbers the kept
+entries and merges the new ones in; a full build where the kernel is missing).
+The VIN suffix index is still rebuilt.  Persons are re-indexed in full (name keys are
 computed per name in Python).
 """
 
@@ -63,7 +65,7 @@ from hotlist.extracts._load import _mapping_for
 from hotlist.ids import docnum
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
-from hotlist.index import KeyIndex, SuffixIndex
+from hotlist.index import SuffixIndex
 from hotlist.schema import DATASETS, SCHEMAS, Dataset
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
@@ -369,7 +371,7 @@ def _numbers(table: pa.Table, column: str) -> pa.Array:
 def _documents_index(old: DocumentIndex, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any:
     fresh = docnum.ocr_key_array(docnum.compact_array(_numbers(new, "document_number")))
     keys = _concat(old.keys, keep, fresh)
-    index = KeyIndex.build(keys)
+    index = old.index.merged(keep, keys)  # in proportion to the delta, not a rebuild
     return DocumentIndex.from_parts(table, {"keys": keys}, prefixed("index.", index.arrays()))
 
 
@@ -378,9 +380,9 @@ def _vehicles_index(old: VehicleIndex, table: pa.Table, keep: np.ndarray, new: p
     plates = plate_ids.ocr_key_array(plate_ids.compact_array(_numbers(new, "plate")))
     vin_keys = _concat(old.vin_keys, keep, vins)
     plate_keys = _concat(old.plate_keys, keep, plates)
-    numpy = prefixed("vin_index.", KeyIndex.build(vin_keys).arrays())
+    numpy = prefixed("vin_index.", old.vin_index.merged(keep, vin_keys).arrays())
     numpy |= prefixed("vin_suffix.", SuffixIndex.build(vin_keys).arrays())
-    numpy |= prefixed("plate_index.", KeyIndex.build(plate_keys).arrays())
+    numpy |= prefixed("plate_index.", old.plate_index.merged(keep, plate_keys).arrays())
     return VehicleIndex.from_parts(table, {"vin_keys": vin_keys, "plate_keys": plate_keys}, numpy)
 
 

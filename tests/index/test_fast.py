@@ -65,3 +65,24 @@ def test_compiled_on_document_numbers_and_saved_arrays() -> None:
         assert _both(ix, q) == (want, want)
         assert _both(back, q) == (want, want)
         assert ix.within_one_edit(q).tolist() == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), large=st.booleans())
+def test_merged_delta_equals_a_full_rebuild(data: st.DataObject, large: bool) -> None:
+    """KeyIndex.merged (kept rows renumbered, new keys merged in) gives the same
+    arrays and the same answers as building the index over the new keys."""
+    alphabet, keys = data.draw(key_lists(max_len=8))
+    old = KeyIndex.build(arrow(keys, large), dir_bits=16)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys)))
+    added = data.draw(st.lists(st.one_of(st.none(), st.text(alphabet=alphabet, max_size=8))))
+    now = [k for k, y in zip(keys, keep, strict=True) if y] + added
+    merged = old.merged(np.array(keep, dtype=bool), arrow(now, large))
+    rebuilt = KeyIndex.build(arrow(now, large), dir_bits=16)
+    if not any(len(a or "") > max((len(k or "") for k in keys), default=-1) for a in added):
+        for name in ("directory", "fp", "rows"):
+            assert merged.arrays()[name].tolist() == rebuilt.arrays()[name].tolist()
+    for q in data.draw(st.lists(query_for(alphabet, now), min_size=1, max_size=6)):
+        assert merged.lookup(q).tolist() == rebuilt.lookup(q).tolist()
+        assert merged.within_one_edit(q).tolist() == rows_within_one(now, q)
+        assert merged.within_one_edit_py(q).tolist() == rows_within_one(now, q)

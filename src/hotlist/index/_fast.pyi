@@ -14,3 +14,17 @@ class OneEdit:
         shift: int,
     ) -> None: ...
     def search(self, key: bytes) -> list[int]: ...
+
+def merge_entries(
+    directory: Any,
+    fp: Any,
+    rows: Any,
+    deleted: Any,
+    deleted_before: Any,
+    new_hash: Any,
+    new_rows: Any,
+    shift: int,
+    out_dir: Any,
+    out_fp: Any,
+    out_rows: Any,
+) -> int: ...

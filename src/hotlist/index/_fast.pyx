@@ -33,6 +33,7 @@ cdef extern from *:
     """
     void HL_PREFETCH(const void *p) nogil
     int HL_CTZ64(uint64_t x) nogil
+    int __builtin_popcountll(unsigned long long x) nogil
 
 
 cdef uint32_t CRC[256]
@@ -288,3 +289,62 @@ cdef class OneEdit:
         if len(found) > 1:
             found = sorted(set(found))
         return found
+
+
+def merge_entries(
+    const uint32_t[::1] directory,
+    const uint16_t[::1] fp,
+    const uint32_t[::1] rows,
+    const uint64_t[::1] deleted,
+    const uint32_t[::1] deleted_before,
+    const uint32_t[::1] new_hash,
+    const uint32_t[::1] new_rows,
+    int shift,
+    uint32_t[::1] out_dir,
+    uint16_t[::1] out_fp,
+    uint32_t[::1] out_rows,
+):
+    """One pass of a delta over a KeyIndex's (hash, row)-ordered entries.
+
+    Old entries whose row is marked in the ``deleted`` bitmap are dropped, the
+    others get their row renumbered (``row - deleted rows before it``, from
+    the per-word counts ``deleted_before`` and a popcount), and the new entries
+    (``new_hash`` / ``new_rows`` sorted by hash then row; their rows come after
+    every kept row) are merged in at their place.  Needs a directory of >= 16
+    bits, so that slot and fingerprint together are the whole hash.  Returns
+    the number of entries written.
+    """
+    cdef Py_ssize_t nslots = directory.shape[0] - 1
+    cdef Py_ssize_t s, i, e, j = 0, k = 0, nn = new_hash.shape[0]
+    cdef uint32_t r, w, f
+    cdef uint64_t word
+    with nogil:
+        for s in range(nslots):
+            out_dir[s] = <uint32_t>j
+            i = directory[s]
+            e = directory[s + 1]
+            while i < e:
+                r = rows[i]
+                w = r >> 6
+                word = deleted[w]
+                if (word >> (r & 63)) & 1:
+                    i += 1
+                    continue
+                f = fp[i]
+                # new entries of this slot that sort before this one
+                while k < nn and (new_hash[k] >> shift) == <uint32_t>s and (new_hash[k] & 0xFFFF) < f:
+                    out_fp[j] = new_hash[k] & 0xFFFF
+                    out_rows[j] = new_rows[k]
+                    j += 1
+                    k += 1
+                out_fp[j] = <uint16_t>f
+                out_rows[j] = r - deleted_before[w] - <uint32_t>__builtin_popcountll(word & ((<uint64_t>1 << (r & 63)) - 1))
+                j += 1
+                i += 1
+            while k < nn and (new_hash[k] >> shift) == <uint32_t>s:
+                out_fp[j] = new_hash[k] & 0xFFFF
+                out_rows[j] = new_rows[k]
+                j += 1
+                k += 1
+        out_dir[nslots] = <uint32_t>j
+    return j

@@ -90,10 +90,13 @@ from hotlist.index._hashing import crc32_of_column, edit_table
 __all__ = ["COMPILED", "EMPTY_ROWS", "KeyIndex"]
 
 _OneEdit: Any
+_merge_entries: Any
 try:  # the compiled one-edit search (built by ``pip install .``; optional)
     from hotlist.index._fast import OneEdit as _OneEdit
+    from hotlist.index._fast import merge_entries as _merge_entries
 except ImportError:  # pragma: no cover - depends on the build
     _OneEdit = None
+    _merge_entries = None
 
 #: True when the compiled one-edit search is used (``HOTLIST_PURE=1`` turns it off).
 COMPILED: bool = _OneEdit is not None and not os.environ.get("HOTLIST_PURE")
@@ -297,6 +300,89 @@ class KeyIndex:
             alphabet=alphabet,
             max_length=max_length,
             position_alphabet=_pack_positions(marks),
+        )
+
+    def merged(self, keep: npt.NDArray[np.bool_], keys: Any) -> KeyIndex:
+        """The index over ``keys`` = this index's keys where ``keep``, then new
+        keys appended (what a delta makes), without re-sorting the kept entries.
+
+        Same answers as ``KeyIndex.build(keys)`` (tested): the kept entries keep
+        their (hash, row) order with rows renumbered, the new keys are hashed,
+        sorted and merged in, in one compiled pass (``_fast.merge_entries``);
+        the per-position alphabets are those of the old and new keys together
+        (a superset after deletions, which only costs a few extra probes).
+        Falls back to :meth:`build` when the kernel is not built, the directory
+        is under 16 bits (small indexes), a new key is longer than any old one,
+        or the index grew enough to want a larger directory.
+        """
+        keys = as_string_array(keys)
+        keep = np.asarray(keep, dtype=bool)
+        col = StringColumn.of(keys)
+        n_old = len(self)
+        n_kept = int(np.count_nonzero(keep))
+        bits = 32 - self._shift
+        n = len(col)
+        if (
+            _merge_entries is None
+            or len(keep) != n_old
+            or bits < 16
+            or self._posal is None
+            or n < n_kept
+            or n >= 1 << 32
+        ):
+            return KeyIndex.build(keys)
+        new = np.arange(n_kept, n, dtype=np.int64)
+        if col.valid is not None:
+            new = new[col.valid[n_kept:]]
+        new_lens = col.lengths()[new]
+        n_entries = len(self._rows) + len(new)  # an upper bound: deleted entries go
+        if (len(new_lens) and int(new_lens.max()) > self._maxlen) or default_dir_bits(
+            n_entries
+        ) > bits + 1:
+            return KeyIndex.build(keys)
+        cap = min(self._maxlen, _POS_CAP)
+        marks = np.zeros((cap + 1, (cap + 1) * 256), dtype=bool)
+        h = crc32_of_column(col, new, marks=marks)
+        pairs = h.astype(np.uint64) << np.uint64(32)
+        pairs |= new.astype(np.uint64)
+        pairs.sort()
+        new_rows = pairs.astype(np.uint32)
+        new_hash = (pairs >> np.uint64(32)).astype(np.uint32)
+        dropped = ~keep
+        words = (n_old + 63) // 64 + 1
+        bits_arr = np.zeros(words * 64, dtype=bool)
+        bits_arr[:n_old] = dropped
+        deleted = np.packbits(bits_arr, bitorder="little").view(np.uint64)
+        before = np.zeros(words, dtype=np.uint32)
+        np.cumsum(np.bitwise_count(deleted[:-1]), out=before[1:])
+        out_dir = np.empty(len(self._dir), dtype=np.uint32)
+        out_fp = np.empty(n_entries, dtype=np.uint16)
+        out_rows = np.empty(n_entries, dtype=np.uint32)
+        m = _merge_entries(
+            self._dir,
+            self._fp,
+            self._rows,
+            deleted,
+            before,
+            new_hash,
+            new_rows,
+            self._shift,
+            out_dir,
+            out_fp,
+            out_rows,
+        )
+        posal = self._posal | _pack_positions(marks)
+        lo, hi = int(col.offsets[n_kept]), int(col.offsets[-1])
+        present = np.bincount(col.data[lo:hi], minlength=256)
+        present[self._alpha] += 1
+        return KeyIndex(
+            keys,
+            directory=out_dir,
+            fp=out_fp[:m],
+            rows=out_rows[:m],
+            alphabet=np.flatnonzero(present).astype(np.uint8),
+            max_length=self._maxlen,
+            position_alphabet=posal,
         )
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
