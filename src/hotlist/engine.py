@@ -190,7 +190,7 @@ class _State:
         full: dict[str, pa.Table] = {
             name: tables.get(name, SCHEMAS[name].empty_table()) for name in DATASETS
         }
-        steps = Steps(4, enabled=progress)
+        steps = Steps(4, enabled=progress, title="hotlist: building indexes", unit="steps")
         try:
             with steps.step("indexing documents"):
                 documents = DocumentIndex(full["documents"])
@@ -436,16 +436,23 @@ class Hotlist:
         )
 
     def check_many(
-        self, queries: Any, *, columns: Mapping[str, str | None] | None = None, **options: Any
+        self,
+        queries: Any,
+        *,
+        columns: Mapping[str, str | None] | None = None,
+        progress: bool | None = None,
+        **options: Any,
     ) -> pa.Table:
         """Check many queries at once; ``columns`` maps your column names to check()
         keywords (``{"doc_no": "document"}``), every other column passes through.
-        Arrow table out; see :func:`hotlist._batch.check_many` for its columns."""
-        from hotlist._batch import check_many
+        Arrow table out; see :func:`hotlist._batch.check_many` for its columns.
+        ``progress`` shows a progress bar (None: in a terminal or notebook, once
+        the batch has run a second; False: never)."""
+        from hotlist._progress import checked_in_parts
 
         state = self._state
         stale = self._stale_note(state) if state.stale_after < time.time() else None
-        table = check_many(state, queries, columns=columns, **options)
+        table = checked_in_parts(state, queries, columns=columns, progress=progress, **options)
         return table if stale is None else _with_warning(table, stale)
 
     def check_batches(
