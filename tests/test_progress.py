@@ -74,3 +74,16 @@ def test_jupyter_without_widgets_stays_quiet(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(_progress, "_widgets", lambda: False)
     assert _progress.interactive() is False
     assert _progress.Steps(1, enabled=True).enabled is False
+
+
+def test_no_bars_from_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(_progress, "in_jupyter", lambda: True)
+    monkeypatch.setattr(_progress, "_widgets", lambda: True)
+    assert _progress.interactive() is True
+    seen: list[bool] = []
+    worker = threading.Thread(target=lambda: seen.append(_progress.interactive()))
+    worker.start()
+    worker.join()
+    assert seen == [False]

@@ -39,7 +39,12 @@ def _widgets() -> bool:
 
 def interactive() -> bool:
     """Whether a person is watching: stderr is a terminal, or a Jupyter kernel that
-    can show a live widget."""
+    can show a live widget; and this is the main thread (a service's workers, run in
+    a terminal, show no bars)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return False
     if in_jupyter():
         return _widgets()
     try:
