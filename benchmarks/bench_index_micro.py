@@ -7,6 +7,7 @@ script over synthetic keys.
     .venv/bin/python benchmarks/bench_index_micro.py --n 10000000 --persons 1000000
     .venv/bin/python benchmarks/bench_index_micro.py --n 10000000 --only documents \
         --doc-keys synth --clock cpu
+    .venv/bin/python benchmarks/bench_index_micro.py --n 10000000 --only delta
 
 Latencies are per call, measured around each call with ``perf_counter_ns``
 (``--clock wall``, the default) or with the thread's CPU time
@@ -160,6 +161,42 @@ def bench_documents(n: int, nq: int, rng: np.random.Generator, kind: str = "rand
     print(f"  {'lookup_many':<34} {len(batch) / dt / 1e6:8.2f} M lookups/s ({len(qi):,} hits)")
 
 
+def bench_delta(n: int, changes: Sequence[int], rng: np.random.Generator) -> None:
+    """A delta of ``k`` changes (half updates, a quarter inserts, a quarter
+    deletes): :meth:`KeyIndex.merged` against a full :meth:`KeyIndex.build`
+    of the same keys (the keys column itself is filtered and appended by the
+    caller and not timed here).  Median of 3 merges, wall and this thread's
+    CPU time (the fairer figure on a shared machine)."""
+    print(f"delta: KeyIndex over {n:,} 9-character numbers")
+    keys = document_numbers(n, rng)
+    ix = timed("build", lambda: KeyIndex.build(keys))
+    assert isinstance(ix, KeyIndex)
+    for k in changes:
+        gone = rng.choice(n, size=k // 2 + k // 4, replace=False)  # updates + deletes
+        keep = np.ones(n, dtype=bool)
+        keep[gone] = False
+        fresh = document_numbers(k // 2 + k // 4, rng)  # updates + inserts
+        now = pa.concat_arrays([keys.filter(pa.array(keep)), fresh])
+        ts, cpu = [], []
+        for _ in range(3):
+            t, c = time.perf_counter(), time.thread_time()
+            merged = ix.merged(keep, now)
+            ts.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
+        t, c = time.perf_counter(), time.thread_time()
+        rebuilt = KeyIndex.build(now)
+        full, full_cpu = time.perf_counter() - t, time.thread_time() - c
+        same = all(
+            np.array_equal(merged.arrays()[a], rebuilt.arrays()[a])
+            for a in ("directory", "fp", "rows")
+        )
+        print(
+            f"  {k:>9,} changes: merged {np.median(ts) * 1e3:7.1f} ms "
+            f"(CPU {np.median(cpu) * 1e3:6.1f})   full build {full * 1e3:7.1f} ms "
+            f"(CPU {full_cpu * 1e3:6.1f})   same arrays: {same}"
+        )
+
+
 def bench_vins(n: int, nq: int, rng: np.random.Generator) -> None:
     print(f"vehicles: SuffixIndex and KeyIndex over {n:,} VINs")
     keys = vins(n, rng)
@@ -211,7 +248,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--persons", type=int, default=None, help="persons (default min(n, 1 M))")
     ap.add_argument("--queries", type=int, default=20_000, help="queries per measurement")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--only", choices=["documents", "vehicles", "persons"], default=None)
+    ap.add_argument("--only", choices=["documents", "vehicles", "persons", "delta"], default=None)
+    ap.add_argument(
+        "--delta",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[2_000, 100_000],
+        help="delta sizes for --only delta (default 2000,100000)",
+    )
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     ap.add_argument(
         "--doc-keys",
@@ -223,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     _CLOCK[0] = time.perf_counter_ns if args.clock == "wall" else time.thread_time_ns
     rng = np.random.default_rng(args.seed)
     print(f"{args.clock} clock; timer overhead per call: {timer_overhead() / 1e3:.3f} µs")
+    if args.only == "delta":
+        bench_delta(args.n, args.delta, rng)
+        return
     if args.only in (None, "documents"):
         bench_documents(args.n, args.queries, rng, args.doc_keys)
     if args.only in (None, "vehicles"):

@@ -334,7 +334,7 @@ class KeyIndex:
         new = np.arange(n_kept, n, dtype=np.int64)
         if col.valid is not None:
             new = new[col.valid[n_kept:]]
-        new_lens = col.lengths()[new]
+        new_lens = col.offsets[new + 1].astype(np.int64) - col.offsets[new]
         n_entries = len(self._rows) + len(new)  # an upper bound: deleted entries go
         if (len(new_lens) and int(new_lens.max()) > self._maxlen) or default_dir_bits(
             n_entries
@@ -348,11 +348,10 @@ class KeyIndex:
         pairs.sort()
         new_rows = pairs.astype(np.uint32)
         new_hash = (pairs >> np.uint64(32)).astype(np.uint32)
-        dropped = ~keep
         words = (n_old + 63) // 64 + 1
-        bits_arr = np.zeros(words * 64, dtype=bool)
-        bits_arr[:n_old] = dropped
-        deleted = np.packbits(bits_arr, bitorder="little").view(np.uint64)
+        deleted = np.zeros(words, dtype=np.uint64)
+        packed = np.packbits(~keep, bitorder="little")
+        deleted.view(np.uint8)[: len(packed)] = packed
         before = np.zeros(words, dtype=np.uint32)
         np.cumsum(np.bitwise_count(deleted[:-1]), out=before[1:])
         out_dir = np.empty(len(self._dir), dtype=np.uint32)
