@@ -26,6 +26,8 @@ from hotlist._errors import (
     VersionMismatchError,
 )
 from hotlist._snapshot import open
+from hotlist._stats import Stats
+from hotlist._summary import ScreeningSummary, screening_summary
 from hotlist.audit import AccessDenied, AuditLog
 from hotlist.cli import sample_data_path
 from hotlist.engine import Hotlist, load
@@ -46,7 +48,9 @@ __all__ = [
     "IntegrityError",
     "InvalidQuery",
     "LoadReport",
+    "ScreeningSummary",
     "StaleDataError",
+    "Stats",
     "VersionMismatchError",
     "__version__",
     "audit",
@@ -55,4 +59,5 @@ __all__ = [
     "names",
     "open",
     "sample_data_path",
+    "screening_summary",
 ]
