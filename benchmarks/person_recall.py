@@ -101,6 +101,7 @@ def main() -> None:
     scan_total = scan_found = 0
     scan_seconds = 0.0
     lost: collections.Counter[str] = collections.Counter()
+    examples: list[dict[str, object]] = []
     for q in queries[: args.scan_queries // 2] + queries[-(args.scan_queries // 2) :]:
         dob = names.parse_dob(q.query["dob"]) if "dob" in q.query else None
         pq = PersonQuery(
@@ -114,6 +115,14 @@ def main() -> None:
         scan_found += len(scan & ours)
         if scan - ours:
             lost[",".join(q.kinds)] += len(scan - ours)
+            examples.append(
+                {
+                    "query": q.query,
+                    "expected": q.expected,
+                    "lost": [ids[r] for r in sorted(scan - ours)],
+                    "candidates": len(index.candidates(pq)),
+                }
+            )
     # a rapidfuzz scan of every listed name (what a user would otherwise write)
     from rapidfuzz import fuzz, process
 
@@ -154,6 +163,7 @@ def main() -> None:
             "full_scan_found": scan_total,
             "recall": round(scan_found / max(1, scan_total), 4),
             "lost_by_kind": dict(lost),
+            "lost_examples": examples[:10],
             "full_scan_seconds_per_query": round(scan_seconds / max(1, args.scan_queries), 2),
         },
     }
