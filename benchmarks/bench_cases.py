@@ -733,3 +733,56 @@ BATCH_NOTES = {
     "duckdb_join": "DuckDB LEFT JOIN of the registered query table on (number, country)",
     "dict_loop": "[d.get(country + ':' + compact(number)) for ...]",
 }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run a few latency cases side by side, without pytest:
+
+    .venv/bin/python benchmarks/bench_cases.py --documents 1000000 \\
+        --cases documents.tolerant_miss:hotlist,documents.exact:sqlite,documents.exact:hotlist
+
+    Prints p50 / p99 per case and implementation (the results JSON is not written).
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--documents", type=int, default=1_000_000)
+    ap.add_argument("--vehicles", type=int, default=100_000)
+    ap.add_argument("--persons", type=int, default=1_000)
+    ap.add_argument("--queries", type=int, default=20_000)
+    ap.add_argument("--budget", type=float, default=20.0)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of every case (medians)")
+    ap.add_argument(
+        "--cases",
+        default="documents.tolerant_miss:hotlist,documents.exact:sqlite,documents.exact:hotlist",
+    )
+    args = ap.parse_args(argv)
+    bench = Bench(
+        Config(
+            documents=args.documents,
+            vehicles=args.vehicles,
+            persons=args.persons,
+            queries=args.queries,
+            budget_s=args.budget,
+            command=" ".join(sys.argv),
+        )
+    )
+    pairs = [c.rsplit(":", 1) for c in args.cases.split(",")]
+    got: dict[str, list[tuple[float, float]]] = {}
+    for r in range(args.repeat):
+        for case, name in pairs:
+            res = bench.run_latency(case, name)
+            got.setdefault(f"{case}:{name}", []).append((res["p50_us"], res["p99_us"]))
+            print(
+                f"round {r + 1}  {case:<26} {name:<8} p50 {res['p50_us']:8.2f} µs  "
+                f"p99 {res['p99_us']:8.2f} µs",
+                flush=True,
+            )
+    for key, v in got.items():
+        p50 = float(np.median([a for a, _ in v]))
+        p99 = float(np.median([b for _, b in v]))
+        print(f"median of {len(v)}  {key:<36} p50 {p50:8.2f} µs  p99 {p99:8.2f} µs")
+
+
+if __name__ == "__main__":
+    main()
