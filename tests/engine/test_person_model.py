@@ -265,3 +265,9 @@ def test_candidates_are_not_lost_to_namesakes_born_in_the_same_year() -> None:
     swapped_list = hl.check(name="NGUYEN Van Minh", dob="1983-06-30", limit=3)
     assert persons(swapped_list)[0] == "T"
     assert pa is not None
+
+
+def test_the_report_threshold_is_the_models() -> None:
+    from hotlist.names._model import POSSIBLE
+
+    assert names.MATCH_THRESHOLD == POSSIBLE

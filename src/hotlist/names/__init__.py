@@ -7,6 +7,8 @@ with a hotlist record, as pure functions:
 * ``tokens`` / ``split_name`` / ``PARTICLES``: the parts of a name;
 * ``phonetic_key`` / ``blocking_keys``: keys for the person index;
 * ``similarity`` / ``similarity_many`` / ``explain`` / ``MATCH_THRESHOLD``: the name score;
+* ``_model`` / ``_compare``: the person model behind ``check()`` (Fellegi-Sunter
+  comparison levels, their weights, calibration and alarm threshold, in one place);
 * ``parse_dob`` / ``parse_dob_lenient`` / ``dob_similarity`` / ``PartialDate``.
 
 >>> from hotlist import names

@@ -65,7 +65,11 @@ from hotlist.names._tokens import PARTICLES, normalize
 __all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity", "similarity_many"]
 
 MATCH_THRESHOLD = 0.85
-"""Default cut-off that ``check()`` uses: a pair scoring at least this is a hit.
+"""The name-pair cut-off: a pair of names scoring at least this is the same name.
+``check()`` uses the same number as its default ``name_threshold``, the least
+*match probability* of a person hit under the person model
+(:mod:`hotlist.names._model`, ``POSSIBLE``), which weighs the name levels with
+the date of birth, nationality and sex.
 
 At 0.85 a name matches through one typo or one transliteration variant, a
 missing middle name, an initial, reordered or joined / split parts, but not
