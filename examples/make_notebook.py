@@ -53,12 +53,12 @@ wanted = hl.sql(
     "select given_names || ' ' || family_name as name, date_of_birth as dob "
     "from persons order by record_id limit 5"
 ).df()
-rows = [{"doc_no": d, "issuer": c} for d, c in zip(listed.document_number, listed.issuing_country)]
+rows = listed.set_axis(["doc_no", "issuer"], axis=1).to_dict("records")
 rows[3]["doc_no"] = rows[3]["doc_no"].replace("0", "O", 1)  # an OCR slip
 rows[5]["issuer"] = "DEU"  # the same number under another issuer: a weaker hit
 rows[7]["doc_no"] = rows[7]["doc_no"][:-2] + rows[7]["doc_no"][-1]  # a character dropped
 rows += [{"doc_no": f"X{i:07d}", "issuer": "FRA"} for i in range(170)]  # travellers
-rows += [{"name": n, "dob": d} for n, d in zip(wanted.name, wanted.dob)]
+rows += wanted.to_dict("records")
 manifest = pd.DataFrame(rows)
 manifest.insert(0, "passenger_id", [f"PAX{i:04d}" for i in range(len(manifest))])
 manifest.insert(1, "flight", "AF1234")
