@@ -9,7 +9,12 @@ Options: ``--scale`` (documents; 100k, 1m, 10m, 50m), ``--vehicles-scale``
 (default: the smaller of --scale and 1m), ``--persons-scale`` (default 100k),
 ``--threads`` (default 1,2,4), ``--seed``, ``--queries``, ``--person-queries``,
 ``--budget`` (seconds per measured implementation), ``--batch``,
-``--recall-queries``, ``--results`` (default benchmarks/results/latest.json).
+``--recall-queries``, ``--results``, ``--save-results``.
+
+Results go to ``benchmarks/results/local/latest.json`` (git-ignored), so a run
+leaves the work tree clean; ``--save-results`` writes the committed
+``benchmarks/results/latest.json`` and ``run-<documents>.json`` instead, which
+``benchmarks/report.py`` and the README tables are made from.
 """
 
 from __future__ import annotations
@@ -41,8 +46,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--recall-queries", type=int, default=40, help="queries for person recall")
     g.addoption(
         "--results",
-        default=str(HERE / "results" / "latest.json"),
-        help="where the run writes its JSON",
+        default=None,
+        help="where the run writes its JSON (default benchmarks/results/local/latest.json, "
+        "git-ignored; with --save-results benchmarks/results/latest.json)",
+    )
+    g.addoption(
+        "--save-results",
+        action="store_true",
+        help="write the committed benchmarks/results/latest.json and run-<documents>.json",
     )
 
 
@@ -68,9 +79,11 @@ def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
     b = Bench(config)
     yield b
     if b.results.sections:
-        out = Path(opt("--results"))
+        save = bool(opt("--save-results"))
+        out = Path(opt("--results") or HERE / "results" / ("" if save else "local") / "latest.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
         b.results.write(out)
         tag = f"run-{config.documents}.json"
-        if out.name == "latest.json":
+        if out.name == "latest.json" and save:
             b.results.write(out.with_name(tag))
         print(f"\nbenchmark results written to {out}")
