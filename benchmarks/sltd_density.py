@@ -181,6 +181,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ]
     if args.format:
         fmts[args.rank - 1] = args.format
+    if args.letters:
+        _CLASSES["L"] = args.letters.encode()
+        _CLASSES["A"] = args.letters.encode() + DIGITS
     table = density_table(sizes, fmts, args.listed_share)
     print(
         f"{args.total:,} records over {args.issuers} issuers (Zipf {args.zipf}); "
@@ -237,6 +240,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         alarm = any(c.severity == ALARM for c in cands)
         return alarm, bool(cands) and not alarm
 
+    def letter_only_alarm(number: str) -> bool:
+        """True when every alarm-level hit is an OCR match whose differences are
+        letter <-> letter look-alikes (O/D/Q, I/L) only: the alarms a rule
+        "letter-letter look-alikes are possible" would turn into possible hits."""
+        compact = docnum.validate(number)
+        cands = index.match(compact, country="UTO", document_type=None, max_edits=1)
+        alarms = [c for c in cands if c.severity == ALARM]
+        if not alarms:
+            return False
+        for c in alarms:
+            listed_number = docnum.compact(index.numbers[c.row].as_py())
+            if c.match != "ocr" or len(listed_number) != len(compact):
+                return False
+            for x, y in zip(compact, listed_number, strict=True):
+                if x != y and not (x.isalpha() and y.isalpha()):
+                    return False
+        return True
+
     # innocent travellers: issued, not listed
     listed_sorted = np.sort(listed)
     pool = sample_issued(starts, int(args.innocents * 1.3) + 100, rng)
@@ -244,14 +265,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     pool = pool[listed_sorted[pos] != pool][: args.innocents]
     innocents = render(fmt, pool).to_pylist()
     t0 = time.perf_counter()
-    alarms = possibles = 0
+    alarms = possibles = letter_alarms = 0
     examples: list[str] = []
     for q in innocents:
         a, p = check(q)
         alarms += a
         possibles += p
-        if a and len(examples) < 5:
-            examples.append(q)
+        if a:
+            letter_alarms += letter_only_alarm(q)
+            if len(examples) < 5:
+                examples.append(q)
     check_s = time.perf_counter() - t0
     per = 100_000 / max(1, len(innocents))
     print(
@@ -260,18 +283,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"({check_s / max(1, len(innocents)) * 1e6:.1f} µs per check)"
         + ("  e.g. " + ", ".join(examples) if examples else "")
     )
+    print(
+        f"    of which letter<->letter OCR look-alikes only (O/D/Q, I/L): {letter_alarms} "
+        f"-> {(alarms - letter_alarms) * per:.2f} false alarms per 100,000 if those were possible"
+    )
 
     # recall: OCR slips of listed numbers -> alarm; one-edit variants -> found
     picks = numbers.take(pa.array(rng.integers(0, len(listed), args.slips))).to_pylist()
     slips = [s for s in (ocr_slip(x, rng) for x in picks) if s is not None]
     slip_alarm = sum(check(s)[0] for s in slips)
+    slip_letter = sum(letter_only_alarm(s) for s in slips)
     edits = [one_edit(x, rng) for x in picks]
     edits = [e for e in edits if docnum.is_valid(e)]
     edit_found = sum(any(check(e)) for e in edits)
     edit_possible = sum(check(e)[1] for e in edits)
     print(
         f"  OCR slips of listed numbers found as alarm: {slip_alarm:,} / {len(slips):,} "
-        f"(recall {slip_alarm / max(1, len(slips)):.4f})"
+        f"(recall {slip_alarm / max(1, len(slips)):.4f}; {slip_letter:,} of them letter<->letter "
+        "look-alikes, found as possible under that rule)"
     )
     print(
         f"  one-edit variants found: {edit_found:,} / {len(edits):,} "
@@ -295,6 +324,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "false_alarms_per_100k": round(alarms * per, 3),
         "possible_rate": round(possibles / max(1, len(innocents)), 4),
         "false_alarm_examples": examples,
+        "false_alarms_letter_letter_only": letter_alarms,
+        "false_alarms_per_100k_if_letter_letter_possible": round((alarms - letter_alarms) * per, 3),
+        "ocr_slips_letter_letter": slip_letter,
         "ocr_slips": len(slips),
         "ocr_slip_alarm_recall": slip_alarm / max(1, len(slips)),
         "one_edit_variants": len(edits),
@@ -312,6 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--listed-share", type=float, default=0.10)
     p.add_argument("--rank", type=int, default=1, help="which issuer to run at full size")
     p.add_argument("--format", choices=list(FORMATS), help="override that issuer's format")
+    p.add_argument("--letters", help="letters the issuers use in letter positions (default A-Z)")
     p.add_argument("--scale", type=float, default=1.0, help="fraction of its size to build")
     p.add_argument("--innocents", type=int, default=200_000)
     p.add_argument("--slips", type=int, default=20_000)
