@@ -114,13 +114,16 @@ def _letter_keys(normalised: str) -> list[str]:
 
 
 def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
-    """DOB-aware keys: each full part's phonetic key with the birth year, and the
-    sorted parts' keys with the full date; without a date of birth, the sorted
+    """DOB-aware keys: each full part's phonetic key with the birth year, the
+    sorted parts' keys with the full date, and the full date alone (a typo in a
+    namesake-heavy name with the exact DOB still shares one rare key with the
+    query: about one listed person in 25,000 was born on a given day); without
+    a date of birth, the sorted
     parts' keys marked "no DOB" (so that a listed person without a DOB is not
     crowded out by namesakes that have one).
 
     >>> dob_keys("SMITH, JOHN", names.PartialDate(1985, 3, 12))
-    ['SM0@1985', 'YN@1985', 'SM0+YN@19850312']
+    ['SM0@1985', 'YN@1985', 'SM0+YN@19850312', '@19850312']
     >>> dob_keys("SMITH, JOHN", None)
     ['SM0+YN@-']
     """
@@ -133,7 +136,8 @@ def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
         return [f"{sig}@-"]
     keys = [f"{k}@{dob.year}" for k in pk]
     if dob.month and dob.day:
-        keys.append(f"{sig}@{dob.year:04d}{dob.month:02d}{dob.day:02d}")
+        date = f"{dob.year:04d}{dob.month:02d}{dob.day:02d}"
+        keys += [f"{sig}@{date}", f"@{date}"]
     return list(dict.fromkeys(keys))
 
 
