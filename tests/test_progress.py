@@ -87,3 +87,23 @@ def test_no_bars_from_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     worker.start()
     worker.join()
     assert seen == [False]
+
+
+def test_a_long_single_step_shows_its_bar_before_it_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    monkeypatch.setattr(
+        "rich.console.Console", lambda **kw: Console(file=out, force_terminal=True, width=100)
+    )
+    monkeypatch.setattr(_progress, "in_jupyter", lambda: False)
+    with _progress.Steps(1, enabled=True, delay=0.01, title="load") as bar, bar.step("reading"):
+        deadline = time.monotonic() + 30
+        while not bar.shown and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert bar.shown  # shown by the timer while the step still runs
+    assert "load: done in" in out.getvalue()

@@ -11,6 +11,7 @@ nothing until it has run for ``delay`` seconds, so quick calls stay quiet.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,8 +42,6 @@ def interactive() -> bool:
     """Whether a person is watching: stderr is a terminal, or a Jupyter kernel that
     can show a live widget; and this is the main thread (a service's workers, run in
     a terminal, show no bars)."""
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         return False
     if in_jupyter():
@@ -80,6 +79,16 @@ class Steps:
         self.description = title
         self._progress: Any = None
         self._task: Any = None
+        self._lock = threading.RLock()
+        self._closed = False
+        self._timer: threading.Timer | None = None
+        if self.enabled and delay > 0 and not in_jupyter():
+            # In a terminal a single long step shows its bar (and a ticking clock)
+            # once it has run ``delay`` seconds, not only when it ends.  In Jupyter
+            # the display is made from the calling thread, at the next step.
+            self._timer = threading.Timer(delay, self._ensure_display)
+            self._timer.daemon = True
+            self._timer.start()
 
     def __enter__(self) -> Steps:
         return self
@@ -88,7 +97,11 @@ class Steps:
         self.close()
 
     def _ensure_display(self) -> None:
-        if self._progress is not None or not self.enabled:
+        with self._lock:
+            self._start_display()
+
+    def _start_display(self) -> None:
+        if self._progress is not None or not self.enabled or self._closed:
             return
         if time.perf_counter() - self.started < self.delay:
             return
@@ -146,6 +159,13 @@ class Steps:
 
     def close(self) -> None:
         """End the display; a bar shown stays, marked done with its elapsed time."""
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._closed = True
+            self._stop()
+
+    def _stop(self) -> None:
         if self._progress is not None:
             seconds = time.perf_counter() - self.started
             done = f"{self.title or self.description}: done in {seconds:.1f} s"

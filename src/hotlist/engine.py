@@ -1223,14 +1223,15 @@ def _load_state(
     from hotlist._datatime import data_time_of
 
     if public_key is None:
-        tables, report = load_datasets(
-            folder,
-            documents=documents,
-            vehicles=vehicles,
-            persons=persons,
-            mapping=mapping,
-            strict=strict,
-        )
+        with Steps(1, enabled=progress, title="hotlist: reading extracts") as bar, bar.step("reading"):
+            tables, report = load_datasets(
+                folder,
+                documents=documents,
+                vehicles=vehicles,
+                persons=persons,
+                mapping=mapping,
+                strict=strict,
+            )
         sources = [str(f) for f in report.files]
         version, _ = _file_digest(sources)
         when, source = data_time_of(((Path(f), Path(f)) for f in sources), given=data_time)
