@@ -1223,7 +1223,10 @@ def _load_state(
     from hotlist._datatime import data_time_of
 
     if public_key is None:
-        with Steps(1, enabled=progress, title="hotlist: reading extracts") as bar, bar.step("reading"):
+        with (
+            Steps(1, enabled=progress, title="hotlist: reading extracts") as bar,
+            bar.step("reading"),
+        ):
             tables, report = load_datasets(
                 folder,
                 documents=documents,
