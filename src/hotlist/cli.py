@@ -384,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     from hotlist import __version__
 
     parser.add_argument("--version", action="version", version=f"hotlist {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(title="Commands", dest="command", required=True, metavar="COMMAND")
     data_help = (
         "a snapshot folder (opens memory-mapped, in well under a second) or a folder with "
         "documents.*, vehicles.*, persons.* (default: the bundled sample data)"
