@@ -37,8 +37,9 @@ dense issuer at its full simulated size with the real matching code:
     .venv/bin/python benchmarks/sltd_density.py --rank 1 --format L1D8
     .venv/bin/python benchmarks/sltd_density.py --scale 0.1       # a tenth of every issuer
 
-Results go to ``benchmarks/results/sltd_density.json`` (one entry per run
-configuration, the command included).
+Results go to ``benchmarks/results/local/sltd_density.json`` (git-ignored;
+``--save-results``: ``benchmarks/results/sltd_density.json``), one entry per
+run configuration, the command included.
 """
 
 from __future__ import annotations
@@ -349,8 +350,18 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--innocents", type=int, default=200_000)
     p.add_argument("--slips", type=int, default=20_000)
     p.add_argument("--seed", type=int, default=12)
-    p.add_argument("--results", type=Path, default=HERE / "results" / "sltd_density.json")
+    p.add_argument(
+        "--results",
+        type=Path,
+        help="JSON to add this run to (default benchmarks/results/local/sltd_density.json, "
+        "git-ignored; with --save-results benchmarks/results/sltd_density.json)",
+    )
+    p.add_argument("--save-results", action="store_true", help="write the committed results")
     args = p.parse_args(argv)
+    if args.results is None:
+        where = HERE / "results" if args.save_results else HERE / "results" / "local"
+        args.results = where / "sltd_density.json"
+    args.results.parent.mkdir(parents=True, exist_ok=True)
     out = run(args)
     runs = json.loads(args.results.read_text()) if args.results.exists() else []
     runs = [r for r in runs if r.get("command") != out["command"]] + [out]
