@@ -28,8 +28,11 @@ Durability is explicit:
   returns (a crash loses nothing; each check waits for the disk);
 - ``sync="group"`` (default): entries are queued and a writer thread writes
   and ``fsync``-s them together every ``group_window`` seconds (default
-  0.05 s) or every ``group_max`` entries; a crash loses at most the entries of
-  the last window.  ``flush()`` forces it.
+  0.05 s), at most ``group_max`` (4096) a write; when callers queue faster
+  than that, the caller that finds ``group_max`` entries waiting writes them
+  itself (back-pressure), so the queue never holds more.  A crash loses at
+  most the entries queued in the last window, and never more than
+  ``group_max``.  ``flush()`` forces a write.
 
 A crash while writing leaves at most a partial last line; ``verify`` reports
 it as a truncated entry, and the next ``AuditLog`` on the folder sets it aside
@@ -150,7 +153,7 @@ class AuditLog:
         signing_key: Any = None,
         sync: str = "group",
         group_window: float = 0.05,
-        group_max: int = 50_000,
+        group_max: int = 4096,
         checkpoint_every: int = 100_000,
         checkpoint_seconds: float = 300.0,
         segment_bytes: int = 256 * 2**20,
@@ -324,16 +327,15 @@ class AuditLog:
             kind, data, time.time_ns() if t_ns is None else t_ns, self._ids, next(self._numbers)
         )
         self._queue.append(item)
-        if self.sync == "entry":
-            self._drain()
-        elif len(self._queue) >= self.group_max:
-            self._wake.set()
+        if self.sync == "entry" or len(self._queue) >= self.group_max:
+            # entry mode; or back-pressure: a caller faster than the writer writes too
+            self._drain(until=item)
         return item
 
     def written(self, item: Pending) -> Pending:
         """``item`` once it is in the file (flushing if it is still queued)."""
         if not item.written:
-            self._drain()
+            self._drain(until=item)
         return item
 
     # -- internals ---------------------------------------------------------------------
@@ -468,30 +470,38 @@ class AuditLog:
                 log.error("audit log %s cannot be written: %s", self.path, exc)
                 return
 
-    def _drain(self) -> None:
+    def _drain(self, until: Pending | None = None) -> None:
+        """Write what is queued now (or up to ``until``), ``group_max`` entries a write."""
         with self._write_lock:
-            if self._fd < 0 or not self._queue:
-                return
-            chunks: list[bytes] = []
-            done: list[Pending] = []
             queue = self._queue
-            while queue:
-                item = queue.popleft()
-                self._format(item, chunks)
-                done.append(item)
-            self._write(chunks)
-            for item in done:
-                item.written = True
-            if (
-                self._since_checkpoint >= self.checkpoint_every
-                or time.time() - self._last_checkpoint >= self.checkpoint_seconds
-            ):
-                self._write_checkpoint()
-            if (
-                self._segment_bytes >= self.segment_bytes
-                or time.time() - self._segment_started >= self.segment_seconds
-            ):
-                self._rotate()
+            if until is None and queue:
+                until = queue[-1]
+            while queue and self._fd >= 0 and (until is None or not until.written):
+                self._write_some(min(len(queue), self.group_max))
+
+    def _write_some(self, n: int) -> None:
+        """Format, write and fsync the next ``n`` queued entries (bounded, so a producer
+        faster than the writer cannot keep entries from reaching the disk)."""
+        chunks: list[bytes] = []
+        done: list[Pending] = []
+        queue = self._queue
+        for _ in range(n):
+            item = queue.popleft()
+            self._format(item, chunks)
+            done.append(item)
+        self._write(chunks)
+        for item in done:
+            item.written = True
+        if (
+            self._since_checkpoint >= self.checkpoint_every
+            or time.time() - self._last_checkpoint >= self.checkpoint_seconds
+        ):
+            self._write_checkpoint()
+        if (
+            self._segment_bytes >= self.segment_bytes
+            or time.time() - self._segment_started >= self.segment_seconds
+        ):
+            self._rotate()
 
     def _write(self, chunks: list[bytes]) -> None:
         if not chunks:
