@@ -125,6 +125,6 @@ def test_without_a_dob_the_namesakes_are_never_a_silent_miss(hl: hotlist.Hotlist
         assert "TARGET" in found
         assert len([x for x in found if x.startswith("NS-")]) == NAMESAKES
     else:
-        assert any(
-            "exactly this name" in w and "date of birth" in w for w in r.warnings
-        ), r.warnings
+        assert any("exactly this name" in w and "date of birth" in w for w in r.warnings), (
+            r.warnings
+        )
