@@ -115,16 +115,6 @@ def query_names(names: Iterable[str], columns: Mapping[str, str | None]) -> list
     return [n for n in names if columns.get(n, n if n in fields else None) is not None]
 
 
-@lru_cache(maxsize=1)
-def _check_many_maps() -> bool:
-    """Whether check_many takes columns= and passes other columns through itself."""
-    import inspect
-
-    from hotlist._batch import check_many
-
-    return "columns" in inspect.signature(check_many).parameters
-
-
 def check_many_mapped(
     hl: Hotlist,
     data: Any,
@@ -133,48 +123,8 @@ def check_many_mapped(
 ) -> pa.Table:
     """``hl.check_many(data, columns=columns, **options)``: query columns echoed as
     text under the caller's names, every other column passed through, in order."""
-    mapping = _validate_columns(columns)
-    if _check_many_maps():
-        table: pa.Table = hl.check_many(data, columns=mapping, **dict(options or {}))
-        return table
-    # An engine whose check_many knows only keyword columns: rename, check, put the
-    # other columns back by query_index.
-    if isinstance(data, pa.RecordBatch):
-        data = pa.Table.from_batches([data])
-    if not isinstance(data, pa.Table):
-        data = pa.Table.from_pandas(data, preserve_index=False)
-    names = list(data.schema.names)
-    missing = [c for c in mapping if c not in names]
-    if missing:
-        raise InvalidQuery(
-            f"columns= names {', '.join(map(repr, missing))}, not in the manifest; "
-            f"its columns are: {', '.join(names)}"
-        )
-    queries = query_names(names, mapping)
-    keyword = {n: mapping.get(n) or n for n in queries}
-    result = hl.check_many(
-        data.select(queries).rename_columns([keyword[n] for n in queries]),
-        **dict(options or {}),
-    )
-    taken = result.column("query_index")
-    arrays: list[Any] = [taken]
-    fields: list[pa.Field] = [result.schema.field("query_index")]
-    for n in names:
-        if n in keyword:
-            arrays.append(result.column(keyword[n]))
-            fields.append(result.schema.field(keyword[n]).with_name(n))
-        else:
-            arrays.append(data.column(n).take(taken))
-            fields.append(data.schema.field(n))
-    for f in result.schema:
-        if f.name != "query_index" and f.name not in keyword.values():
-            if f.name in names:
-                raise InvalidQuery(
-                    f"check_many(): column {f.name!r} has the name of a result column; rename it"
-                )
-            arrays.append(result.column(f.name))
-            fields.append(f)
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    table: pa.Table = hl.check_many(data, columns=_validate_columns(columns), **dict(options or {}))
+    return table
 
 
 def check_table(
