@@ -29,10 +29,10 @@ Durability is explicit:
 - ``sync="group"`` (default): entries are queued and a writer thread writes
   and ``fsync``-s them together every ``group_window`` seconds (default
   0.05 s), at most ``group_max`` (4096) a write; when callers queue faster
-  than that, the caller that finds ``group_max`` entries waiting writes them
-  itself (back-pressure), so the queue never holds more.  A crash loses at
-  most the entries queued in the last window, and never more than
-  ``group_max``.  ``flush()`` forces a write.
+  than the writer formats, a caller that finds ``group_max`` entries waiting
+  writes a share of them itself (back-pressure, at most 256 at a time), so the
+  queue stays near ``group_max``.  A crash loses at most the entries queued in
+  the last window, about ``group_max`` at worst.  ``flush()`` forces a write.
 
 A crash while writing leaves at most a partial last line; ``verify`` reports
 it as a truncated entry, and the next ``AuditLog`` on the folder sets it aside
@@ -75,6 +75,7 @@ CHECKPOINTS = "checkpoints.log"
 _SEGMENT_PREFIX = "audit-"
 _SEGMENT_SUFFIX = ".log"
 SYNC_MODES = ("group", "entry")
+_CALLER_SHARE = 256  # entries a caller writes when it finds the queue full
 
 
 class AuditError(HotlistError):
@@ -327,9 +328,14 @@ class AuditLog:
             kind, data, time.time_ns() if t_ns is None else t_ns, self._ids, next(self._numbers)
         )
         self._queue.append(item)
-        if self.sync == "entry" or len(self._queue) >= self.group_max:
-            # entry mode; or back-pressure: a caller faster than the writer writes too
+        if self.sync == "entry":
             self._drain(until=item)
+        elif len(self._queue) >= self.group_max:
+            # back-pressure: a caller that finds group_max entries waiting writes a few
+            # (a bounded share, so no single check pays for the whole backlog)
+            with self._write_lock:
+                if self._fd >= 0 and self._queue:
+                    self._write_some(min(len(self._queue), _CALLER_SHARE))
         return item
 
     def written(self, item: Pending) -> Pending:
