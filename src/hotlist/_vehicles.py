@@ -72,7 +72,9 @@ def plate_score(
     elif asked_country == listed_country:
         reasons.append(f"registration country {listed_country}")
     else:
-        score *= 0.5
+        # Another country's plate is a weak hit, never dropped: even an OCR look-alike
+        # (0.85 x 0.6 = 0.51) stays above the default min_score of 0.5.
+        score *= 0.6
         reasons.append(f"registered in {listed_country}, not {asked_country}")
     return round(score, 4), tuple(reasons)
 
@@ -130,15 +132,21 @@ class VehicleIndex:
         code = int(self.country_codes[row])
         return self.country_values[code] if code >= 0 else None
 
-    def match_vin(self, compact: str, *, max_edits: int) -> list[Candidate]:
-        """``compact`` is the compacted, repaired VIN (or chassis number, or a partial)."""
+    def match_vin(
+        self, compact: str, *, max_edits: int, as_given: str | None = None
+    ) -> list[Candidate]:
+        """``compact`` is the compacted, repaired VIN (or chassis number, or a partial);
+        ``as_given`` the compacted VIN before repair.  The level compares the listed
+        text with what was given, not with the repair: a VIN listed with an O and
+        checked as listed is ``exact``; a query with O for a listed 0 is ``ocr``."""
         key = vin_ids.ocr_key(compact)
+        given = compact if as_given is None else as_given
         out: list[Candidate] = []
         if len(key) <= PARTIAL_MAX:
             for row in self.vin_suffix.ending_with(key).tolist():
                 listed = vin_ids.compact(self.vins[row].as_py())
                 if vin_ids.ocr_key(listed) == key:  # a short chassis number, whole
-                    level = "exact" if listed == compact else "ocr"
+                    level = "exact" if listed == given else "ocr"
                     score, reasons = vin_score(level)
                 else:
                     level = "partial"
@@ -149,7 +157,7 @@ class VehicleIndex:
         rows = self.vin_index.within_one_edit(key) if max_edits >= 1 else self.vin_index.lookup(key)
         for row in rows.tolist():
             listed = vin_ids.compact(self.vins[row].as_py())
-            if listed == compact:
+            if listed == given:
                 level = "exact"
             elif vin_ids.ocr_key(listed) == key:
                 level = "ocr"

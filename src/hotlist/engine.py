@@ -1078,7 +1078,7 @@ def _match_vin(state: _State, vin: str, warnings: list[str], *, max_edits: int) 
                 f"VIN check digit is wrong: position 9 is {compact[8]!r}, "
                 f"expected {vin_ids.check_digit(compact)!r}; searched tolerantly"
             )
-    return state.vehicles.match_vin(compact, max_edits=max_edits)
+    return state.vehicles.match_vin(compact, max_edits=max_edits, as_given=vin_ids.compact(vin))
 
 
 def _record(state: _State, dataset: str, row: int) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
-import pytest
 from engine_tables import documents_table
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -196,40 +195,15 @@ def test_vins_follow_the_written_rules(
         vehicles=_vehicles(list(listed), [None] * len(listed), ["USA"] * len(listed))
     )
     expected = ref.vins([(f"V{i}", v) for i, v in enumerate(listed)], query, max_edits=max_edits)
-    # Known disagreement (the two xfail tests below): the engine repairs the query
-    # (I->1, O/Q->0) and calls 'exact' whatever equals the listed text after that, so
-    # a VIN listed with O checked as listed is 'ocr' and a query with O for a listed 0
-    # is 'exact'.  Remove this mapping when they pass.
-    repaired = ref.compacted(query).translate(str.maketrans("IOQ", "100"))
-    expected = [
-        ref.Expected(
-            e.record_id,
-            "exact" if ref.compacted(listed[int(e.record_id[1:])]) == repaired else "ocr",
-            severity=e.severity,
-        )
-        if e.level in ("exact", "ocr")
-        else e
-        for e in expected
-    ]
     _check_against(_got(hl.check(vin=query, max_edits=max_edits, **ALL)), expected)
 
 
-VIN_REPAIR_BUG = (
-    "engine bug, reported in issue 17's closing note: engine._match_vin repairs the query "
-    "(I->1, O/Q->0) before VehicleIndex.match_vin compares it with the listed text, so the "
-    "level depends on the repair, not on the values (README: exact = same VIN, ocr = equal "
-    "after I->1, O/Q->0); when fixed, drop the mapping in test_vins_follow_the_written_rules"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=VIN_REPAIR_BUG)
 def test_a_vin_listed_with_lookalikes_checked_as_listed_is_exact() -> None:
     listed = "1M8GDM9AXKP04O788"
     hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([listed], [None], ["USA"]))
     assert [h.match for h in hl.check(vin=listed).hits] == ["exact"]
 
 
-@pytest.mark.xfail(strict=True, reason=VIN_REPAIR_BUG)
 def test_a_vin_query_with_a_lookalike_is_ocr() -> None:
     listed = "1M8GDM9AXKP040788"
     hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([listed], [None], ["USA"]))
@@ -274,20 +248,9 @@ def test_plates_follow_the_written_rules(
     )
     expected = ref.plates([(f"V{i}", p, c) for i, (p, c) in enumerate(records)], query, asked)
     _check_against(_got(hl.check(plate=query, country=asked, **ALL)), expected)
-    # Known disagreement (test_a_plate_lookalike_under_another_country_is_not_dropped):
-    # an OCR look-alike listed under another country scores under the default
-    # min_score and is dropped.  Remove this filter when that test passes.
-    kept = [e for e in expected if not (e.level == "ocr" and e.relation == "other")]
-    _never_dropped(hl.check(plate=query, country=asked), kept, total=len(expected))
+    _never_dropped(hl.check(plate=query, country=asked), expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine rule, reported in issue 17's closing note: plate_score gives an OCR "
-    "look-alike listed under another country 0.85 x 0.5 = 0.425, under the default "
-    "min_score 0.5, so the only listed plate is a clean 'no hit' (README: the same number "
-    "under another issuer is a weaker hit, never dropped; plates use the document OCR rules)",
-)
 def test_a_plate_lookalike_under_another_country_is_not_dropped() -> None:
     hl = hotlist.Hotlist.from_tables(vehicles=_vehicles([None], ["1AB-234"], ["DEU"]))
     r = hl.check(plate="1A8234", country="FRA")
