@@ -20,7 +20,6 @@ def merge_entries(
     fp: Any,
     rows: Any,
     deleted: Any,
-    deleted_before: Any,
     new_hash: Any,
     new_rows: Any,
     shift: int,

@@ -296,7 +296,6 @@ def merge_entries(
     const uint16_t[::1] fp,
     const uint32_t[::1] rows,
     const uint64_t[::1] deleted,
-    const uint32_t[::1] deleted_before,
     const uint32_t[::1] new_hash,
     const uint32_t[::1] new_rows,
     int shift,
@@ -307,8 +306,11 @@ def merge_entries(
     """One pass of a delta over a KeyIndex's (hash, row)-ordered entries.
 
     Old entries whose row is marked in the ``deleted`` bitmap are dropped, the
-    others get their row renumbered (``row - deleted rows before it``, from
-    the per-word counts ``deleted_before`` and a popcount), and the new entries
+    others get their row renumbered (``row - deleted rows before it``).
+    ``deleted`` holds, per 64 rows, two words side by side -- the bitmap word
+    and the count of deleted rows before it -- so a renumbering reads one
+    cache line (the entries are in hash order: these reads are random).
+    The new entries
     (``new_hash`` / ``new_rows`` sorted by hash then row; their rows come after
     every kept row) are merged in at their place.  Needs a directory of >= 16
     bits, so that slot and fingerprint together are the whole hash.  Returns
@@ -325,7 +327,7 @@ def merge_entries(
             e = directory[s + 1]
             while i < e:
                 r = rows[i]
-                w = r >> 6
+                w = (r >> 6) << 1
                 word = deleted[w]
                 if (word >> (r & 63)) & 1:
                     i += 1
@@ -338,7 +340,10 @@ def merge_entries(
                     j += 1
                     k += 1
                 out_fp[j] = <uint16_t>f
-                out_rows[j] = r - deleted_before[w] - <uint32_t>__builtin_popcountll(word & ((<uint64_t>1 << (r & 63)) - 1))
+                if word:
+                    out_rows[j] = r - <uint32_t>deleted[w + 1] - <uint32_t>__builtin_popcountll(word & ((<uint64_t>1 << (r & 63)) - 1))
+                else:
+                    out_rows[j] = r - <uint32_t>deleted[w + 1]
                 j += 1
                 i += 1
             while k < nn and (new_hash[k] >> shift) == <uint32_t>s:

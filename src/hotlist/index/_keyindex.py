@@ -362,11 +362,14 @@ class KeyIndex:
         new_rows = pairs.astype(np.uint32)
         new_hash = (pairs >> np.uint64(32)).astype(np.uint32)
         words = (n_old + 63) // 64 + 1
-        deleted = np.zeros(words, dtype=np.uint64)
+        bitmap = np.zeros(words, dtype=np.uint64)
         packed = np.packbits(~keep, bitorder="little")
-        deleted.view(np.uint8)[: len(packed)] = packed
-        before = np.zeros(words, dtype=np.uint32)
-        np.cumsum(np.bitwise_count(deleted[:-1]), out=before[1:])
+        bitmap.view(np.uint8)[: len(packed)] = packed
+        # per 64 rows: the bitmap word, then the deleted rows before it
+        deleted = np.zeros((words, 2), dtype=np.uint64)
+        deleted[:, 0] = bitmap
+        np.cumsum(np.bitwise_count(bitmap[:-1]), out=deleted[1:, 1])
+        deleted = deleted.reshape(-1)
         out_dir = np.empty(len(self._dir), dtype=np.uint32)
         out_fp = np.empty(n_entries, dtype=np.uint16)
         out_rows = np.empty(n_entries, dtype=np.uint32)
@@ -375,7 +378,6 @@ class KeyIndex:
             self._fp,
             self._rows,
             deleted,
-            before,
             new_hash,
             new_rows,
             self._shift,
