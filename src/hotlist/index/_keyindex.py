@@ -366,10 +366,10 @@ class KeyIndex:
         packed = np.packbits(~keep, bitorder="little")
         bitmap.view(np.uint8)[: len(packed)] = packed
         # per 64 rows: the bitmap word, then the deleted rows before it
-        deleted = np.zeros((words, 2), dtype=np.uint64)
-        deleted[:, 0] = bitmap
-        np.cumsum(np.bitwise_count(bitmap[:-1]), out=deleted[1:, 1])
-        deleted = deleted.reshape(-1)
+        pairs2 = np.zeros((words, 2), dtype=np.uint64)
+        pairs2[:, 0] = bitmap
+        np.cumsum(np.bitwise_count(bitmap[:-1]), out=pairs2[1:, 1])
+        deleted = pairs2.reshape(-1)
         out_dir = np.empty(len(self._dir), dtype=np.uint32)
         out_fp = np.empty(n_entries, dtype=np.uint16)
         out_rows = np.empty(n_entries, dtype=np.uint32)
