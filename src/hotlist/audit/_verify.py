@@ -25,7 +25,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,38 +278,30 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
             elif entry.get("kind") == "purge":
                 purged_through = max(purged_through, int(entry.get("through_seq", 0)))
 
-        hashes = _chain_hashes(data, lines, expected, prev_b)
-        if hashes is not None:
-            # the whole segment links up: only its checkpoint and purge entries need more
-            for i in sorted(special):
-                check_special(i, lines[i], expected + i)
-            prev_b = hashes[-1]
-            expected += len(lines)
-        else:  # somewhere it does not: walk it line by line to name the first problem
-            for i, line in enumerate(lines):
-                if not line.startswith(b'{"seq":%d,"prev":"%b",' % (expected, prev_b)):
-                    parsed = parse_prefix(line)
-                    if parsed is None:
-                        raise _Fail("unreadable entry (edited?)", expected, path, i + 1)
-                    if parsed[0] != expected:
-                        raise _Fail(
-                            f"entry {parsed[0]} where entry {expected} was expected "
-                            "(deleted, inserted, duplicated or moved entries)",
-                            expected,
-                            path,
-                            i + 1,
-                        )
+        for i, line in enumerate(lines):
+            if not line.startswith(b'{"seq":%d,"prev":"%b",' % (expected, prev_b)):
+                parsed = parse_prefix(line)
+                if parsed is None:
+                    raise _Fail("unreadable entry (edited?)", expected, path, i + 1)
+                if parsed[0] != expected:
                     raise _Fail(
-                        "the entry does not link to the one before it "
-                        "(the previous entry was edited, or entries were removed or moved)",
+                        f"entry {parsed[0]} where entry {expected} was expected "
+                        "(deleted, inserted, duplicated or moved entries)",
                         expected,
                         path,
                         i + 1,
                     )
-                if i in special:
-                    check_special(i, line, expected)
-                prev_b = sha256(line).hexdigest().encode()
-                expected += 1
+                raise _Fail(
+                    "the entry does not link to the one before it "
+                    "(the previous entry was edited, or entries were removed or moved)",
+                    expected,
+                    path,
+                    i + 1,
+                )
+            if i in special:
+                check_special(i, line, expected)
+            prev_b = sha256(line).hexdigest().encode()
+            expected += 1
         if k < n_segments - 1 and last_cp_seq != expected - 1:
             raise _Fail(
                 "a closed segment does not end with its checkpoint "
@@ -344,31 +335,6 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
             first_path,
             1,
         )
-
-
-_HEAD = re.compile(rb'(?m)^\{"seq":(\d+),"prev":"([0-9a-f]{64})",')
-
-
-def _chain_hashes(
-    data: bytes, lines: list[bytes], first_seq: int, prev: bytes
-) -> list[bytes] | None:
-    """The chain hash of every line when the segment's lines carry the sequence
-    numbers ``first_seq...`` and each links to the one before (the first to
-    ``prev``); None when anything differs.  The heads are read by one regular
-    expression over the segment and compared as lists, so the per-line Python work
-    is the SHA-256 alone; the caller walks a failing segment line by line."""
-    heads = _HEAD.findall(data)
-    if len(heads) != len(lines):
-        return None
-    want = [b"%d" % n for n in range(first_seq, first_seq + len(lines))]
-    if [h[0] for h in heads] != want:
-        return None
-    sha256 = hashlib.sha256
-    hashes = [sha256(line).hexdigest().encode() for line in lines]
-    prevs = [h[1] for h in heads]
-    if prevs[0] != prev or prevs[1:] != hashes[:-1]:
-        return None
-    return hashes
 
 
 def _special_lines(data: bytes) -> set[int]:
