@@ -17,8 +17,6 @@ from ._vocab import VOCABULARIES, closest, country_lookup, vocabulary_value
 
 __all__ = ["canonicalise", "duplicate_mask"]
 
-_NULL = pa.scalar(None, pa.string())
-
 _INT8 = pa.int8()
 _INT16 = pa.int16()
 
@@ -313,8 +311,8 @@ def canonicalise(
             plates,
             lambda v: f"{plate_text(v)}; loaded without it (found by its VIN)",
         )
-        out["vin"] = pc.if_else(pa.array(vin_bad & ~neither), _NULL, vins)
-        out["plate"] = pc.if_else(pa.array(plate_bad & ~neither), _NULL, plates)
+        out["vin"] = pc.if_else(pa.array(vin_bad & ~neither), cv.null_string(), vins)
+        out["plate"] = pc.if_else(pa.array(plate_bad & ~neither), cv.null_string(), plates)
         out["registration_country"] = _country(
             get("registration_country"), n, "registration_country", issues
         )

@@ -9,6 +9,7 @@ work is done once per distinct value, not once per row.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ __all__ = [
     "year_column",
 ]
 
-_NULL_STRING = pa.scalar(None, pa.string())
+
+
+@functools.cache
+def null_string() -> pa.Scalar:
+    # made on first use: pa.scalar() imports pandas, which `import hotlist` need not pay
+    return pa.scalar(None, pa.string())
+
+
 LIST_SEPARATORS = r"[;|]"
 
 Reason = Callable[[str | None], str]
@@ -199,7 +207,7 @@ def _timestamp_text(arr: pa.Array) -> pa.Array:
 def clean_text(arr: pa.Array) -> pa.Array:
     """Strings, trimmed, empty ones null."""
     s = pc.utf8_trim_whitespace(_to_string(arr))
-    return pc.if_else(pc.equal(s, ""), _NULL_STRING, s)
+    return pc.if_else(pc.equal(s, ""), null_string(), s)
 
 
 def text_column(
