@@ -1,4 +1,4 @@
-"""Render benchmark results JSON as Markdown: tables, ratios, DESIGN.md targets.
+"""Render benchmark results JSON as Markdown: tables, ratios, the design targets.
 
     .venv/bin/python benchmarks/report.py                       # results/run-*.json
     .venv/bin/python benchmarks/report.py results/latest.json   # one run
@@ -61,7 +61,7 @@ def _outcomes(o: dict[str, int] | None) -> str:
     return ", ".join(f"{k} {v:,}" for k, v in o.items())
 
 
-# -- DESIGN.md targets ------------------------------------------------------------------
+# -- the design targets ------------------------------------------------------------------
 Target = tuple[str, Callable[[dict[str, Any]], tuple[str, bool | None]]]
 
 
@@ -178,7 +178,7 @@ def render(r: dict[str, Any]) -> str:
     )
     out += ["", f"`{meta.get('command', '')}`", ""]
 
-    out += ["**Targets (DESIGN.md)**", "", "| target | measured | |", "|---|---|---|"]
+    out += ["**Targets (the design targets; README "Performance")**", "", "| target | measured | |", "|---|---|---|"]
     for label, fn in TARGETS:
         text, ok = fn(r)
         mark = "–" if ok is None else "met" if ok else "**missed**"
