@@ -121,7 +121,7 @@ def test_report_renders(bench: Any) -> None:
     import report
 
     text = report.render(bench.results.as_dict())
-    assert "Targets (DESIGN.md)" in text
+    assert "**Targets (the design targets" in text
     assert "documents.exact" in text
     for label, _ in report.TARGETS:
         assert label in text
