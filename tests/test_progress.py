@@ -107,3 +107,34 @@ def test_a_long_single_step_shows_its_bar_before_it_ends(
             time.sleep(0.01)
         assert bar.shown  # shown by the timer while the step still runs
     assert "load: done in" in out.getvalue()
+
+
+def test_save_shows_a_bar_over_the_files_it_writes(
+    hl: hotlist.Hotlist, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from hotlist import _snapshot
+
+    out = io.StringIO()
+    monkeypatch.setattr(
+        "rich.console.Console", lambda **kw: Console(file=out, force_terminal=True, width=100)
+    )
+    made: list[_progress.Steps] = []
+
+    def steps(total: int, **kw: object) -> _progress.Steps:
+        bar = _progress.Steps(total, **{**kw, "delay": 0})  # type: ignore[arg-type]
+        made.append(bar)
+        return bar
+
+    monkeypatch.setattr(_snapshot, "Steps", steps)
+    dest = hl.save(Path(str(tmp_path)) / "snap", progress=True)
+    written = [p for p in dest.rglob("*") if p.is_file() and p.suffix in (".arrow", ".npy")]
+    assert made and made[0].done == made[0].total == len(written)
+    assert "saving snapshot: done in" in out.getvalue()
+    # and off means off
+    made.clear()
+    hl.save(Path(str(tmp_path)) / "quiet", progress=False)
+    assert made and not made[0].shown

@@ -102,6 +102,7 @@ from pyarrow import ipc
 from hotlist._documents import DocumentIndex, PersonDocumentIndex
 from hotlist._errors import HotlistError, IntegrityError, VersionMismatchError
 from hotlist._persons import PersonIndex
+from hotlist._progress import Steps
 from hotlist._sql import SqlBackend
 from hotlist._vehicles import VehicleIndex
 from hotlist.engine import Hotlist, _State
@@ -341,8 +342,11 @@ def save_state(
     overwrite: bool = False,
     private_key: Any = None,
     allow_rollback: bool = False,
+    progress: bool | None = False,
 ) -> Path:
     """Write ``state`` as a snapshot folder at ``path`` (atomically); see the module doc.
+
+    ``progress`` shows a bar over the files written (None: when a person watches).
 
     ``private_key`` (Ed25519) signs the manifest (``manifest.json.sig``, written
     with the rest, before the folder appears).  Replacing a snapshot that holds
@@ -378,6 +382,9 @@ def save_state(
     tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     old: Path | None = None
+    parts = {part: index.parts() for part, index in _index_parts(state).items()}
+    total = len(DATASETS) + sum(1 + len(numpy) for _, numpy in parts.values())
+    bar = Steps(total, enabled=progress, title="hotlist: saving snapshot", unit="files")
     try:
         (tmp / "index").mkdir()
         files: dict[str, dict[str, Any]] = {}
@@ -385,18 +392,20 @@ def save_state(
             rel = f"{name}.arrow"
             files[rel] = _write_table(tmp / rel, state.tables[name])
             _after_file(rel)
+            bar.advance(description=rel)
         entries: dict[str, int] = {}
-        for part, index in _index_parts(state).items():
-            arrays, numpy = index.parts()
+        for part, (arrays, numpy) in parts.items():
             rel = f"{part}.keys.arrow"
             keys = pa.table({k: v for k, v in arrays.items()})
             entries[part] = keys.num_rows
             files[rel] = _write_table(tmp / rel, keys)
             _after_file(rel)
+            bar.advance(description=rel)
             for key, array in numpy.items():
                 rel = f"index/{part}.{key}.npy"
                 files[rel] = _write_npy(tmp / rel, np.asarray(array))
                 _after_file(rel)
+                bar.advance(description=rel)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -438,6 +447,8 @@ def save_state(
         if tmp != dest:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        bar.close()
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return dest

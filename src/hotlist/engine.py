@@ -614,6 +614,7 @@ class Hotlist:
         overwrite: bool = False,
         private_key: Any = None,
         allow_rollback: bool = False,
+        progress: bool | None = None,
     ) -> Path:
         """Write this data version as a snapshot folder that :func:`hotlist.open`
         memory-maps back in milliseconds.  Atomic: written to a hidden sibling
@@ -621,7 +622,9 @@ class Hotlist:
         snapshot (the path holds the old or the new one at every moment).
         ``private_key`` (Ed25519) signs the manifest.  Replacing a snapshot of
         newer data (a rollback) raises :class:`hotlist.VersionMismatchError`
-        unless ``allow_rollback=True``.  Returns the folder."""
+        unless ``allow_rollback=True``.  ``progress`` shows a bar over the files
+        written (None: in a terminal or notebook, once it has taken a second).
+        Returns the folder."""
         from hotlist._snapshot import save_state
 
         return save_state(
@@ -630,6 +633,7 @@ class Hotlist:
             overwrite=overwrite,
             private_key=private_key,
             allow_rollback=allow_rollback,
+            progress=progress,
         )
 
     def apply(
