@@ -55,6 +55,7 @@ __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 CANDIDATE_LIMIT = 500
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
+_NO_DOB = names.PartialDate(0)  # a marker: no date looked up yet
 _DOB_AGREES = frozenset({"DOB exact", "DOB day/month swapped", "DOB one digit off"})
 
 
@@ -127,8 +128,17 @@ def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
     >>> dob_keys("SMITH, JOHN", None)
     ['SM0+YN@-']
     """
+    return _dob_keys_of(_part_keys(normalised), dob)
+
+
+def _part_keys(normalised: str) -> list[str]:
+    """The phonetic keys of the name's first four parts that are not initials."""
     pk = [names.phonetic_key(t) for t in _parts(normalised)[:4] if len(t) > 1]
-    pk = [k for k in pk if k]
+    return [k for k in pk if k]
+
+
+def _dob_keys_of(pk: list[str], dob: names.PartialDate | None) -> list[str]:
+    """:func:`dob_keys` from the name's part keys (:func:`_part_keys`)."""
     if not pk:
         return []
     sig = "+".join(sorted(set(pk)))
@@ -195,23 +205,39 @@ class PersonIndex:
         self.dob_month = _int_column(table, "dob_month")
         self.dob_day = _int_column(table, "dob_day")
         # Build-time Python work, once per listed name; nothing per record survives it.
-        normalised = [names.normalize(v) if v else "" for v in listed.to_pylist()]
+        # Names repeat (aliases, namesakes): each distinct listed value is normalised
+        # once, and each distinct normalised name gets its name keys and part keys
+        # once; only the DOB-aware keys are made per entry.
+        seen: dict[str | None, str] = {None: "", "": ""}
+        normalised = []
+        for v in listed.to_pylist():
+            norm = seen.get(v)
+            if norm is None:
+                norm = seen[v] = names.normalize(v)
+            normalised.append(norm)
+        del seen
         self.normalised = pa.array(normalised, pa.string())
         owners = self.owner.tolist()
         years, months, days = (a.tolist() for a in (self.dob_year, self.dob_month, self.dob_day))
+        per_name: dict[str, tuple[list[str], list[str]]] = {}
+        dobs: dict[int, names.PartialDate | None] = {}
         keys: list[list[str]] = []
         for v, o in zip(normalised, owners, strict=True):
             if not v:
                 keys.append([])
                 continue
-            k = name_keys(v)
-            dob = (
-                names.PartialDate(years[o], months[o] or None, days[o] or None)
-                if years[o] > 0
-                else None
-            )
-            k += dob_keys(v, dob)
-            keys.append(k)
+            known = per_name.get(v)
+            if known is None:
+                known = per_name[v] = (name_keys(v), _part_keys(v))
+            dob = dobs.get(o, _NO_DOB)
+            if dob is _NO_DOB:
+                dob = dobs[o] = (
+                    names.PartialDate(years[o], months[o] or None, days[o] or None)
+                    if years[o] > 0
+                    else None
+                )
+            keys.append(known[0] + _dob_keys_of(known[1], dob))
+        del per_name, dobs
         self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
         self.num_entries = len(normalised)
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))

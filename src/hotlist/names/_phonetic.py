@@ -36,6 +36,7 @@ True
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from functools import lru_cache
 
@@ -66,9 +67,13 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("TZ", "Z"),
 )
 _DOUBLE = re.compile(r"([A-Z])\1+")
+# The run's letter (group 1) as the replacement: a C call per match, where the
+# template r"\1" is expanded in Python per match (about 3x slower).
+_RUN_LETTER = operator.itemgetter(1)
 _LEADING_I = re.compile("^I(?=[AEOU])")
 _LEADING_YE = re.compile("^[YJI]E")
 _VOWELS = frozenset("AEIOUY")
+_NON_I_VOWELS = frozenset("AEOU")
 
 
 @lru_cache(maxsize=65536)
@@ -91,7 +96,7 @@ def variant(token: str) -> str:
     # vowel pairs transliterations swap freely (OMAR / UMAR, ADEL / ADIL,
     # SALEM / SALIM, EVGENII / YEVGENIY)
     out = out.replace("O", "U").replace("E", "I")
-    return _DOUBLE.sub(r"\1", out)
+    return _DOUBLE.sub(_RUN_LETTER, out)
 
 
 @lru_cache(maxsize=65536)
@@ -112,8 +117,12 @@ def phonetic_key(token: str) -> str:
     token = normalize(token).replace(",", "").replace(" ", "")
     if not token:
         return ""
-    form = _LEADING_I.sub("Y", variant(_LEADING_YE.sub("E", token)))
-    key: str = _DOUBLE.sub(r"\1", jellyfish.metaphone(form).upper().replace(" ", ""))
+    if token[1:2] == "E" and token[0] in "YJI":  # _LEADING_YE, without a regex call
+        token = "E" + token[2:]
+    form = variant(token)
+    if form[:1] == "I" and form[1:2] in _NON_I_VOWELS:  # _LEADING_I
+        form = "Y" + form[1:]
+    key: str = _DOUBLE.sub(_RUN_LETTER, jellyfish.metaphone(form).upper().replace(" ", ""))
     if not key:
         return form[:1]
     if key[0] in "AEIOU":

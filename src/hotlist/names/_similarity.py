@@ -59,7 +59,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from hotlist.names._phonetic import phonetic_key, variant
+from hotlist.names._phonetic import _RUN_LETTER, phonetic_key, variant
 from hotlist.names._tokens import PARTICLES, normalize
 
 __all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity", "similarity_many"]
@@ -131,7 +131,7 @@ def _roman(token: str) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def _undouble(token: str) -> str:
-    return _DOUBLE.sub(r"\1", token)
+    return _DOUBLE.sub(_RUN_LETTER, token)
 
 
 def _gendered(a: str, b: str) -> bool:
