@@ -72,6 +72,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["serve"], ("required",)),
     (["keys", "add", "gate-1"], ("required",)),
     (["audit", "verify"], ("LOG", "required")),
+    (["audit", "verify", MISSING], ("no such folder", MISSING)),
+    (["keys", "remove", "nobody", "--keys", f"{MISSING}.toml"], ("no key named", "nobody")),
     (["audit"], ("audit",)),
 ]
 

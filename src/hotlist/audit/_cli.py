@@ -29,8 +29,13 @@ def _secret(args: argparse.Namespace) -> bytes:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from hotlist.audit import verify
+    from pathlib import Path
 
+    from hotlist.audit import verify
+    from hotlist.cli import UsageError
+
+    if not Path(args.log).is_dir():
+        raise UsageError(f"hotlist audit verify: no such folder: {args.log}")
     report = verify(args.log, public_key=args.public_key)
     if args.json:
         print(json.dumps(report.__dict__, indent=2, default=str))

@@ -102,11 +102,11 @@ def _cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_remove(args: argparse.Namespace) -> int:
+    from hotlist.cli import UsageError
     from hotlist.serve._keys import remove_key
 
     if not remove_key(args.keys, args.name):
-        print(f"hotlist: no key named {args.name!r} in {args.keys}", file=sys.stderr)
-        return 1
+        raise UsageError(f"hotlist keys remove: no key named {args.name!r} in {args.keys}")
     print(f"key {args.name!r} removed; send the service SIGHUP to drop it now")
     return 0
 
