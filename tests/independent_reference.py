@@ -22,7 +22,9 @@ read against the written rules:
 Severity (README, "Severity: what a hit asks of the officer"), without a query
 that corroborates (no MRZ here): a document is an ``alarm`` when its number is
 ``exact`` or ``ocr`` and the issuer asked is the listed one, was not given, or is
-unknown on either side; a VIN when ``exact`` or ``ocr``; a plate when ``exact``
+unknown on either side, except an ``ocr`` number that differs from the listed one
+only where a letter stands for another letter (O/D/Q, I/L: a different valid
+number is as likely), which is ``possible``; a VIN when ``exact`` or ``ocr``; a plate when ``exact``
 or ``ocr`` with the registration country asked being the listed one.  Every
 other hit is ``possible``.
 
@@ -97,6 +99,14 @@ def document_level(query: str, listed: str, *, max_edits: int) -> str | None:
     return None
 
 
+def letters_for_letters(query: str, listed: str) -> bool:
+    """Whether two ``ocr``-equal numbers differ only where both hold a letter
+    (a letter read as a look-alike letter, never a digit read as a letter)."""
+    q, n = compacted(query), compacted(listed)
+    diff = [i for i in range(len(q)) if q[i] != n[i]]
+    return bool(diff) and all(q[i].isalpha() and n[i].isalpha() for i in diff)
+
+
 def issuer_relation(asked: str | None, listed: str | None) -> str:
     """``same`` (or not asked: nothing to compare), ``unknown`` or ``other``."""
     if asked is None or asked == listed:
@@ -155,6 +165,8 @@ def documents(
         if level is not None:
             relation = issuer_relation(asked, issuer)
             alarm = level in ("exact", "ocr") and relation in ("same", "unknown")
+            if level == "ocr" and letters_for_letters(query, number):
+                alarm = False
             out.append(Expected(rid, level, relation, "alarm" if alarm else "possible"))
     return out
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
-from hotlist._decisions import batch_decisions
+from hotlist._decisions import batch_decisions, ocr_letter_reason, ocr_letter_swaps
 from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
 from hotlist.ids import docnum
@@ -812,7 +812,17 @@ def _documents_vectorised(
         listed = docnum.compact_array(d.numbers.take(pa.array(rec)))
         exact = _np(pc.equal(listed, fast.compact.take(pa.array(qi))))
         level = np.where(exact, LEVELS.index("exact"), LEVELS.index("ocr"))
-        _add_documents(d, fast, pool, qi, rec, level=level)
+        # an OCR match that differs only by look-alike letters is only possible (rare: a loop)
+        note = np.zeros(len(qi), dtype=np.int64)
+        notes: list[str] = []
+        for i in np.flatnonzero(~exact).tolist():
+            swaps = ocr_letter_swaps(listed[i].as_py(), fast.compact[int(qi[i])].as_py())
+            if swaps:
+                why = ocr_letter_reason(swaps)
+                if why not in notes:
+                    notes.append(why)
+                note[i] = notes.index(why) + 1
+        _add_documents(d, fast, pool, qi, rec, level=level, note=note, notes=notes)
     pd = state.person_documents
     if pd.size:
         pqi, _ = _lookup_many(pd.index, pd.keys, fast.keys)
@@ -870,12 +880,19 @@ def _add_documents(
     row: np.ndarray,
     *,
     level: np.ndarray,
+    note: np.ndarray | None = None,
+    notes: Sequence[str] = (),
 ) -> None:
     """Score document candidates through ``document_score``, once per distinct
-    (level, asked country, listed country, asked type, listed type)."""
+    (level, asked country, listed country, asked type, listed type, note);
+    ``note`` (per candidate, 0 for none) picks a reason of ``notes`` to add, as
+    ``DocumentIndex.match`` adds it."""
     if not len(q):
         return
+    if note is None:
+        note = np.zeros(len(q), dtype=np.int64)
     parts = [
+        (note.astype(np.int64), len(notes) + 1),
         (level.astype(np.int64), len(LEVELS)),
         (fast.country[q].astype(np.int64) + 1, len(fast.country_values) + 1),
         (d.country_codes[row].astype(np.int64) + 1, len(d.country_values) + 1),
@@ -895,6 +912,8 @@ def _add_documents(
         score, why = document_score(
             LEVELS[int(level[j])], asked_c, d.country_of(r), asked_t, d.type_of(r)
         )
+        if n := int(note[j]):
+            why = (*why, notes[n - 1])
         scores[u] = score
         reasons[u] = pool.reason(why)
     pool.add_arrays(q, pool.dataset("documents"), row, level, scores[inverse], reasons[inverse])

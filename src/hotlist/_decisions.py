@@ -10,8 +10,11 @@ The rule, per dataset:
 =============================  ===========================================================
 documents                      exact or OCR-equivalent number, and the issuer asked is the
                                listed one, was not given, or is unknown on either side
-                               (XXA/XXB/XXC/XXX): **alarm**.  A one-edit number, or the
-                               number under another issuer: **possible**, unless the query
+                               (XXA/XXB/XXC/XXX): **alarm**.  A one-edit number, the
+                               number under another issuer, or an OCR-equivalent number
+                               that differs only where a letter stands for a look-alike
+                               letter (O/D/Q, I/L; :func:`ocr_letter_swaps`):
+                               **possible**, unless the query
                                corroborates it (an MRZ whose date of expiry equals the
                                record's and whose document type agrees).
 number listed on a person      **possible** (the listed number carries no issuer), unless
@@ -43,6 +46,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from hotlist.ids._keys import DOCUMENT_OCR
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -60,6 +65,8 @@ __all__ = [
     "corroborate",
     "dob_agreement",
     "document_severity",
+    "ocr_letter_reason",
+    "ocr_letter_swaps",
     "person_severity",
     "plate_severity",
     "severity_from_reasons",
@@ -82,15 +89,65 @@ PERSON_ALARM_SCORE = 0.9
 DobAgreement = Literal["exact", "near", "far", "differs"] | None
 
 
-def document_severity(level: str, asked_country: str | None, listed_country: str) -> Severity:
-    """Severity of a document-record candidate before any corroboration.
+# How the reason of an OCR match that differs only by letter look-alikes begins.
+OCR_LETTERS_REASON = "letters read as other letters"
+
+
+def ocr_letter_swaps(listed: str, asked: str) -> tuple[tuple[str, str], ...] | None:
+    """The (listed, asked) letter pairs where two compacted, OCR-equivalent numbers
+    differ, when every difference is a letter read as a look-alike letter (O/D/Q,
+    I/L); None when any is a digit read as a letter or the reverse (0/O, 1/I, 8/B,
+    5/S, 2/Z, 6/G), when they do not differ, or are not OCR-equivalent.
+
+    Two numbers of one issuer that differ only by look-alike letters are as likely
+    two different valid documents as one misread; a digit read as a letter (or the
+    reverse) is a misread, since a national format fixes which positions hold digits.
+
+    >>> ocr_letter_swaps("O39380850", "Q39380850"), ocr_letter_swaps("O39380850", "039380850")
+    ((('O', 'Q'),), None)
+    """
+    if len(listed) != len(asked) or listed == asked:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for a, b in zip(listed, asked, strict=True):
+        if a == b:
+            continue
+        cls = DOCUMENT_OCR.get(a)
+        if cls is None or cls != DOCUMENT_OCR.get(b) or not (a.isalpha() and b.isalpha()):
+            return None
+        if (a, b) not in pairs:
+            pairs.append((a, b))
+    return tuple(pairs)
+
+
+def ocr_letter_reason(pairs: Iterable[tuple[str, str]]) -> str:
+    """The reason on a hit that :func:`ocr_letter_swaps` makes only possible.
+
+    >>> ocr_letter_reason([("O", "D")])[:52]
+    'letters read as other letters (listed O, asked D): a'
+    """
+    swaps = ", ".join(f"listed {a}, asked {b}" for a, b in pairs)
+    return (
+        f"{OCR_LETTERS_REASON} ({swaps}): a different valid number is as likely; "
+        "compare the document"
+    )
+
+
+def document_severity(
+    level: str, asked_country: str | None, listed_country: str, *, letters_only: bool = False
+) -> Severity:
+    """Severity of a document-record candidate before any corroboration;
+    ``letters_only``: an ``ocr`` match whose differences are all letters read as
+    look-alike letters (:func:`ocr_letter_swaps`), which is only possible.
 
     >>> document_severity("exact", "UTO", "UTO"), document_severity("ocr", None, "UTO")
     ('alarm', 'alarm')
     >>> document_severity("exact", "DEU", "UTO"), document_severity("edit", "UTO", "UTO")
     ('possible', 'possible')
+    >>> document_severity("ocr", "UTO", "UTO", letters_only=True)
+    'possible'
     """
-    if level not in ("exact", "ocr"):
+    if level not in ("exact", "ocr") or (letters_only and level == "ocr"):
         return POSSIBLE
     if (
         asked_country is None
@@ -177,7 +234,11 @@ def severity_from_reasons(
             return POSSIBLE
         return (
             POSSIBLE
-            if any(r.startswith("listed under issuing country") for r in reasons)
+            if any(
+                r.startswith("listed under issuing country")
+                or (level == "ocr" and r.startswith(OCR_LETTERS_REASON))
+                for r in reasons
+            )
             else ALARM
         )
     if dataset == "vehicles":

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
-from hotlist._decisions import POSSIBLE, document_severity
+from hotlist._decisions import POSSIBLE, document_severity, ocr_letter_reason, ocr_letter_swaps
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 
@@ -187,7 +187,12 @@ class DocumentIndex:
             score, reasons = document_score(
                 level, country, listed_country, document_type, self.type_of(row)
             )
-            severity = document_severity(level, country, listed_country)
+            swaps = None
+            if level == "ocr":
+                swaps = ocr_letter_swaps(docnum.compact(self.numbers[row].as_py()), compact)
+                if swaps:
+                    reasons = (*reasons, ocr_letter_reason(swaps))
+            severity = document_severity(level, country, listed_country, letters_only=bool(swaps))
             out.append(Candidate("documents", row, level, score, reasons, severity))
         return out
 
