@@ -461,8 +461,14 @@ class PersonIndex:
         best: dict[int, tuple[float, int, list[tuple[NameLevel, float]]]] = {}
         qname = query.name
         tf = self.tf
-        for entry, name, person in zip(entries.tolist(), listed, owner.tolist(), strict=True):
-            nb, levels = name_bits(qname, name or "", tf)
+        # Namesakes list the same name: its levels are scored once per query.
+        scored: dict[str, tuple[float, list[tuple[NameLevel, float]]]] = {}
+        for entry, value, person in zip(entries.tolist(), listed, owner.tolist(), strict=True):
+            name = value or ""
+            known = scored.get(name)
+            if known is None:
+                known = scored[name] = name_bits(qname, name, tf)
+            nb, levels = known
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)
         out = []
