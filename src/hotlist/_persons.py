@@ -454,9 +454,17 @@ class PersonIndex:
         if len(entries) == 0:
             return []
         entries = np.asarray(entries, dtype=np.int64)
-        keep = self.bound(query, entries) >= bits_for(threshold) - 1e-9
+        need = bits_for(threshold)
+        name_ub, rest_ub = self._bounds(query, entries)
+        keep = name_ub + rest_ub >= need - 1e-9
         entries = entries[keep]
         owner = self.owner[entries]
+        # The most the DOB, nationality and sex can add, per person (the same for
+        # each of its names): with the exact name bits, a person that cannot
+        # reach the threshold is not qualified in full (only where bits_for is
+        # not clamped, and with a margin far over rounding).
+        rest_of = dict(zip(owner.tolist(), rest_ub[keep].tolist(), strict=True))
+        prune = 1e-9 < threshold < 1 - 1e-9
         listed = self.normalised.take(pa.array(entries)).to_pylist()
         best: dict[int, tuple[float, int, list[tuple[NameLevel, float]]]] = {}
         qname = query.name
@@ -473,7 +481,12 @@ class PersonIndex:
                 best[person] = (nb, entry, levels)
         out = []
         k = self.namesakes(query.name)
+        namesake_bits = -math.log2(k) if k > 1 else 0.0
         for person, (nb, entry, levels) in best.items():
+            if prune and nb + namesake_bits + rest_of[person] < need - 1e-6:
+                if held_back is not None and _same_name(levels):
+                    held_back.append(person)
+                continue
             s = self._qualify(query, person, entry, nb, levels, with_reasons=False, namesakes=k)
             if s.probability < threshold:
                 if held_back is not None and _same_name(levels):
@@ -505,6 +518,13 @@ class PersonIndex:
         DOB: the best level the years allow (numpy over the candidates).
         Nationality and sex: their best level.
         """
+        name_ub, rest_ub = self._bounds(query, entries)
+        total: np.ndarray = name_ub + rest_ub
+        return total
+
+    def _bounds(self, query: PersonQuery, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`bound` in two parts: the name's, and the rest's (DOB,
+        nationality, sex: the same for every name of a person)."""
         n = len(entries)
         listed = self.normalised.take(pa.array(entries))
         plain = pc.replace_substring(listed, ",", "")
@@ -518,15 +538,16 @@ class PersonIndex:
         letters = [self.index.postings(f"#{k}") for k in _letter_keys(query.name)]
         same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
+        rest = np.zeros(n, dtype=np.float64)
         if query.dob is not None:
-            ub += self._dob_bound(query.dob, self.owner[entries])
+            rest += self._dob_bound(query.dob, self.owner[entries])
         if query.nationality:
             lv = MODEL.nationality_listed
-            ub += max(0.0, bits(lv.m, lv.u or 1.0))
+            rest += max(0.0, bits(lv.m, lv.u or 1.0))
         if query.sex:
             lv = MODEL.sex_same
-            ub += max(0.0, bits(lv.m, lv.u or 1.0))
-        return ub
+            rest += max(0.0, bits(lv.m, lv.u or 1.0))
+        return ub, rest
 
     def _part_bounds(self, qtoks: tuple[str, ...], parts: list[str]) -> np.ndarray:
         """The most bits each listed part can add against the query's parts.
