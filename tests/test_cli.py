@@ -94,6 +94,8 @@ def test_demo_runs_from_another_directory(tmp_path: object) -> None:
     assert out.count("NO HIT") == 1
     for level in ("exact", "ocr", "edit", "partial", "fuzzy"):
         assert f" {level} " in out or f"│ {level}" in out, level
+    # the load report as a table, not a dict repr
+    assert "Load report" in out and "w/problems" in out and "{'" not in out
 
 
 def test_sql_command(capsys: pytest.CaptureFixture[str]) -> None:

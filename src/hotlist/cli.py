@@ -133,9 +133,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         console.rule(title)
         console.print(f"hl.check({', '.join(f'{k}={v!r}' for k, v in query.items())})")
         console.print(result_table(hl.check(**query)))
-    report = hl.report.summary()
     console.rule("Load report")
-    console.print(report)
+    console.print(str(hl.report), highlight=False, soft_wrap=True)
     return 0
 
 
