@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 __all__ = ["installed", "integrity_failure", "logger", "stale"]
 
 logger = logging.getLogger("hotlist")
+# A library configures no output of its own (the logging HOWTO): without this, an
+# application that set up no logging would get warnings on stderr from Python's
+# last-resort handler.  Handlers the application adds (or caplog) still see every event.
+logger.addHandler(logging.NullHandler())
 _lock = threading.Lock()
 _stale_seen: dict[str, None] = {}
 

@@ -595,17 +595,6 @@ def _options(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> set
     return options
 
 
-def _quiet_logs() -> None:
-    """Outside ``serve``, what the library logs (an integrity failure, stale data) is
-    said again in the command's own one-line error or result: without a handler
-    configured, Python's fallback would print it a second time."""
-    import logging
-
-    logger = logging.getLogger("hotlist")
-    if not logger.handlers and not logging.getLogger().handlers:
-        logger.addHandler(logging.NullHandler())
-
-
 def _say(line: str) -> int:
     """One line on stderr, exit status 2: how every user error ends."""
     print(" ".join(line.split()) if "\n" in line else line, file=sys.stderr)
@@ -617,8 +606,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command != "serve":
-            _quiet_logs()
         code: int = args.func(args)
         sys.stdout.flush()
     except UsageError as exc:
