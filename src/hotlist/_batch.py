@@ -990,7 +990,8 @@ def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, .
     """``engine.select`` over every query at once: per query, the best candidate per
     record (the first of equal best scores), at least ``min_score``, ordered by
     (-score, level, dataset, row), ``limit`` at most.  Returns the chosen
-    candidates' columns ordered by query then rank, and each one's rank."""
+    candidates' columns ordered by query then rank, each one's rank, and last the
+    query of every candidate ``limit`` left out."""
     q, ds, row, level, score, reason = pool.columns()
     keep = np.flatnonzero(score >= min_score)
     q, ds, row, level, score, reason = (a[keep] for a in (q, ds, row, level, score, reason))
@@ -1005,7 +1006,8 @@ def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, .
         q, ds, row, level, score, reason = (a[order] for a in (q, ds, row, level, score, reason))
     rank = _rank(q)
     keep = np.flatnonzero(rank < limit)
-    return tuple(a[keep] for a in (q, ds, row, level, score, reason, rank))
+    # the queries whose limit left hits out, once per hit left out
+    return (*(a[keep] for a in (q, ds, row, level, score, reason, rank)), q[rank >= limit])
 
 
 def _rank(q: np.ndarray) -> np.ndarray:
@@ -1030,7 +1032,13 @@ def _assemble(  # noqa: PLR0917 - private, called once
     min_score: float,
     searched: pa.Array | None = None,
 ) -> pa.Table:
-    q, ds, row, level, score, reason, rank = _select(pool, limit=limit, min_score=min_score)
+    q, ds, row, level, score, reason, rank, over = _select(pool, limit=limit, min_score=min_score)
+    if len(over):
+        from hotlist.engine import omitted_note
+
+        left, count = np.unique(over, return_counts=True)
+        for i, k in zip(left.tolist(), count.tolist(), strict=True):
+            warnings[i] = [*warnings.get(i, []), omitted_note(k, limit)]
     # One row per chosen candidate, one null row per query without any.
     per_query = np.maximum(np.bincount(q, minlength=n), 1)
     out_n = int(per_query.sum())

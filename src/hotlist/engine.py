@@ -402,8 +402,9 @@ class Hotlist:
             if not candidates:
                 return CheckResult.make([], [*notes], query, state.data_version, searched=searched)
             hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
+            told = [*notes, omitted_note(omitted, limit)] if omitted else [*notes]
             return CheckResult.make(
-                hits, [*notes], query, state.data_version, omitted, searched=searched
+                hits, told, query, state.data_version, omitted, searched=searched
             )
         given = {
             "document": document,
@@ -427,9 +428,11 @@ class Hotlist:
             max_edits=max_edits,
             name_threshold=names.MATCH_THRESHOLD if name_threshold is None else name_threshold,
         )
+        hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
+        if omitted:
+            warnings.append(omitted_note(omitted, limit))
         if stale is not None:
             warnings.append(stale)
-        hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
         searched = state.coverage.of(query)[0]
         return CheckResult.make(
             hits, warnings, query, state.data_version, omitted, searched=searched
@@ -1114,6 +1117,12 @@ def _select_counted(
             best[key] = c
     ranked = sorted(best.values(), key=lambda c: (-c.score, LEVEL_ORDER[c.match], c.dataset, c.row))
     return ranked[:limit], max(0, len(ranked) - limit)
+
+
+def omitted_note(omitted: int, limit: int) -> str:
+    """The warning of a query whose ``limit`` left hits out: a table of results
+    (check_many) has no other place to say that more records were found."""
+    return f"{omitted} more hit(s) left out by limit={limit}: raise limit= to see them"
 
 
 def _hits(
