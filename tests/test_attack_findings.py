@@ -88,19 +88,24 @@ def test_plain_listed_name_found_by_umlaut_query(tmp_path: Path) -> None:
     assert r.hit and r.hits[0].record_id == "P2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_many's severity of a person hit comes from its reasons "
-    "(_decisions.severity_from_reasons: 'DOB year only' counts as an agreeing DOB, so "
-    "alarm), while check() keeps the persons matcher's own verdict (possible): same "
-    "hit, score and reasons, two severities. The batch pool does not carry the "
-    "candidate's severity",
-)
 def test_person_severity_agrees_between_check_and_check_many() -> None:
+    # Found: check_many derived a person hit's severity from its reasons ('DOB year
+    # only' counts as an agreeing DOB: alarm) while check() kept the persons
+    # matcher's own verdict (possible): same hit, score and reasons, two severities.
+    # The batch now carries each candidate's own severity, as check() uses it.
     hl = hotlist.load(Path(hotlist.__file__).parent / "sample_data")
-    query: dict[str, Any] = {"name": "Anna Maria Eriksson", "dob": "1974"}  # listed 1974-08-12
-    one = hl.check(**query)
-    row = hl.check_many([query]).to_pylist()[0]
-    assert one.hits[0].record_id == row["record_id"]
-    assert one.hits[0].reasons == row["reasons"]
-    assert one.hits[0].severity == row["severity"]
+    queries: list[dict[str, Any]] = [
+        {"name": "Anna Maria Eriksson", "dob": "1974"},  # listed 1974-08-12
+        {"name": "Ivanov Sergei", "dob": "1971"},
+        {"name": "Abdullah Al-Hassan", "dob": "1983"},
+        {"document": "L898902C3", "country": "UTO", "name": "ERIKSSON Anna", "dob": "1974"},
+        {"name": "ERIKSSON, Anna Maria", "dob": "1974-08-12"},
+    ]
+    table = hl.check_many(queries).to_pylist()
+    for i, query in enumerate(queries):
+        one = hl.check(**query)
+        rows = [r for r in table if r["query_index"] == i]
+        got = [(r["record_id"], r["reasons"], r["severity"]) for r in rows]
+        assert got == [(h.record_id, h.reasons, h.severity) for h in one.hits], query
+    first = [r for r in table if r["query_index"] == 0]
+    assert first[0]["severity"] == "possible"  # the persons matcher's own verdict

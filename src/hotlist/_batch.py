@@ -929,8 +929,9 @@ def _np(arr: pa.Array) -> np.ndarray:
 
 class _Pool:
     """Every candidate of the batch as columns: query, dataset, row, level, score,
-    reasons (an index into the distinct reason tuples).  Its order is the order in
-    which check() would see the candidates of each query."""
+    reasons (an index into the distinct reason tuples), and the severity its matcher
+    decided (``TOLD``'s code; 0 for none: decided from its reasons, as check() does).
+    Its order is the order in which check() would see the candidates of each query."""
 
     def __init__(self, datasets: list[str]) -> None:
         self.datasets = datasets  # sorted, so codes order like the names
@@ -938,7 +939,7 @@ class _Pool:
         self.reasons: list[tuple[str, ...]] = []
         self._reason_ids: dict[tuple[str, ...], int] = {}
         self._arrays: list[tuple[np.ndarray, ...]] = []
-        self._py: list[tuple[int, int, int, int, float, int]] = []
+        self._py: list[tuple[int, int, int, int, float, int, int]] = []
         self.qualified: set[int] = set()  # queries whose wanted persons holder fields qualified
 
     def dataset(self, name: str) -> int:
@@ -961,13 +962,15 @@ class _Pool:
                     LEVEL_CODE[c.match],
                     c.score,
                     self.reason(tuple(c.reasons)),
+                    TOLD.index(c.severity),
                 )
             )
 
     def add_arrays(self, *columns: np.ndarray | int) -> None:
+        """Candidates as columns, up to reasons: no severity told (from the reasons)."""
         n = len(np.asarray(columns[0]))
         self._flush()
-        self._arrays.append(tuple(np.broadcast_to(c, n) for c in columns))
+        self._arrays.append(tuple(np.broadcast_to(c, n) for c in (*columns, 0)))
 
     def _flush(self) -> None:
         if self._py:
@@ -977,7 +980,7 @@ class _Pool:
 
     def columns(self) -> tuple[np.ndarray, ...]:
         self._flush()
-        dtypes = (np.int64, np.int8, np.int64, np.int8, np.float64, np.int32)
+        dtypes = (np.int64, np.int8, np.int64, np.int8, np.float64, np.int32, np.int8)
         if not self._arrays:
             return tuple(np.zeros(0, dtype=t) for t in dtypes)
         return tuple(
@@ -986,28 +989,41 @@ class _Pool:
         )
 
 
+# A candidate's own severity, as _Pool holds it: 0 when its matcher told none.
+TOLD: tuple[str | None, ...] = (None, "alarm", "possible")
+
+
 def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, ...]:
     """``engine.select`` over every query at once: per query, the best candidate per
     record (the first of equal best scores), at least ``min_score``, ordered by
     (-score, level, dataset, row), ``limit`` at most.  Returns the chosen
-    candidates' columns ordered by query then rank, each one's rank, and last the
-    query of every candidate ``limit`` left out."""
-    q, ds, row, level, score, reason = pool.columns()
+    candidates' columns (severity told included) ordered by query then rank, each
+    one's rank, and last the query of every candidate ``limit`` left out."""
+    q, ds, row, level, score, reason, told = pool.columns()
     keep = np.flatnonzero(score >= min_score)
-    q, ds, row, level, score, reason = (a[keep] for a in (q, ds, row, level, score, reason))
+    q, ds, row, level, score, reason, told = (
+        a[keep] for a in (q, ds, row, level, score, reason, told)
+    )
     if len(q):
         # best per (query, dataset, row): highest score, first seen among equals
         order = np.lexsort((np.arange(len(q)), -score, row, ds, q))
-        q, ds, row, level, score, reason = (a[order] for a in (q, ds, row, level, score, reason))
+        q, ds, row, level, score, reason, told = (
+            a[order] for a in (q, ds, row, level, score, reason, told)
+        )
         first = np.ones(len(q), dtype=bool)
         first[1:] = (q[1:] != q[:-1]) | (ds[1:] != ds[:-1]) | (row[1:] != row[:-1])
-        q, ds, row, level, score, reason = (a[first] for a in (q, ds, row, level, score, reason))
+        q, ds, row, level, score, reason, told = (
+            a[first] for a in (q, ds, row, level, score, reason, told)
+        )
         order = np.lexsort((row, ds, level, -score, q))
-        q, ds, row, level, score, reason = (a[order] for a in (q, ds, row, level, score, reason))
+        q, ds, row, level, score, reason, told = (
+            a[order] for a in (q, ds, row, level, score, reason, told)
+        )
     rank = _rank(q)
     keep = np.flatnonzero(rank < limit)
     # the queries whose limit left hits out, once per hit left out
-    return (*(a[keep] for a in (q, ds, row, level, score, reason, rank)), q[rank >= limit])
+    chosen = (a[keep] for a in (q, ds, row, level, score, reason, told, rank))
+    return (*chosen, q[rank >= limit])
 
 
 def _rank(q: np.ndarray) -> np.ndarray:
@@ -1032,7 +1048,9 @@ def _assemble(  # noqa: PLR0917 - private, called once
     min_score: float,
     searched: pa.Array | None = None,
 ) -> pa.Table:
-    q, ds, row, level, score, reason, rank, over = _select(pool, limit=limit, min_score=min_score)
+    q, ds, row, level, score, reason, told, rank, over = _select(
+        pool, limit=limit, min_score=min_score
+    )
     if len(over):
         from hotlist.engine import omitted_note
 
@@ -1069,6 +1087,7 @@ def _assemble(  # noqa: PLR0917 - private, called once
         [LEVELS[i] for i in level.tolist()],
         score,
         [pool.reasons[i] for i in reason.tolist()],
+        [TOLD[i] for i in told.tolist()],
     )
     columns: dict[str, pa.Array] = {
         "query_index": pa.array(out_q),

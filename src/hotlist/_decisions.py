@@ -372,10 +372,13 @@ def batch_decisions(  # noqa: PLR0917 - one caller, check_many
     levels: list[str],
     score: Any,
     reasons: list[tuple[str, ...]],
+    told: list[str | None] | None = None,
 ) -> tuple[pa.Array, pa.Array]:
     """Severity and action columns for ``check_many``'s chosen candidates (one per
     element of ``ds``, ``row``, ``levels``, ``score``, ``reasons``): the same
-    answers as ``check()``'s hits.  Hits are rare, so this is a plain loop over them."""
+    answers as ``check()``'s hits: ``told``, the severity a candidate's matcher
+    decided (None: from its reasons), wins as in check().  Hits are rare, so this is a
+    plain loop over them."""
     import pyarrow as pa
 
     needed = {"documents": ("status",), "vehicles": (), "persons": ("notice_type", "caution")}
@@ -385,7 +388,9 @@ def batch_decisions(  # noqa: PLR0917 - one caller, check_many
     for i in range(len(levels)):
         name = datasets[int(ds[i])]
         r = int(row[i])
-        severity = severity_from_reasons(name, levels[i], float(score[i]), reasons[i])
+        severity = (told[i] if told is not None else None) or severity_from_reasons(
+            name, levels[i], float(score[i]), reasons[i]
+        )
         record: dict[str, Any] = {}
         for col in needed.get(name, ()):
             column = columns.get((name, col))
