@@ -65,23 +65,17 @@ UMLAUT = 'record_id,name,date_of_birth\nP1,"Müller, Jürgen",1975-05\n'
 PLAIN = 'record_id,name,date_of_birth\nP2,"MULLER, Jurgen",1975\n'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="persons: a listed 'Müller, Jürgen' is keyed as MUELLER JUERGEN only; the "
-    "plain 'Jurgen Muller' (how the name is typed without umlauts) is not found, "
-    "with no warning",
-)
 def test_umlaut_name_found_when_typed_without_umlauts(tmp_path: Path) -> None:
+    # Found: MUELLER / MULLER and JUERGEN / JURGEN scored as spelling variants,
+    # too few bits without a DOB: the listed person was missed with no word.
+    # Parts equal once the umlaut digraphs are folded now compare exact.
     hl = _load(tmp_path, "persons.csv", UMLAUT)
     r = hl.check(name="Jurgen Muller")
     assert r.hit and r.hits[0].record_id == "P1"
+    r = hl.check(name="MULLER, JURGEN")
+    assert r.hit and r.hits[0].record_id == "P1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="persons: a listed 'MULLER, Jurgen' is not found by the query 'Jürgen "
-    "Müller' (the query becomes MUELLER JUERGEN), with no warning",
-)
 def test_plain_listed_name_found_by_umlaut_query(tmp_path: Path) -> None:
     hl = _load(tmp_path, "persons.csv", PLAIN)
     r = hl.check(name="Jürgen Müller")

@@ -46,6 +46,7 @@ from hotlist.names._compare import NameLevel, describe, name_bits
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._phonetic import variant
 from hotlist.names._similarity import _roman, _skeleton
+from hotlist.names._tokens import fold
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
@@ -603,8 +604,10 @@ class PersonIndex:
                     if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
                         possible[k] = True
             log_tf = np.array([x[4] for x in info])
-            qset = set(qtoks)
-            same = np.array([t in qset for t in toks])
+            # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
+            # exact too (hotlist.names._compare.compare)
+            qset = {fold(q) for q in qtoks}
+            same = np.array([fold(t) in qset for t in toks])
             has_initial = np.array([t[0] in initials for t in toks])
             value = np.where(
                 same,

@@ -5,6 +5,9 @@ transliteration-aware token scores, joined / split parts); this module names
 the level of every listed part and of every query part left over, and gives
 their bits under :data:`hotlist.names._model.MODEL`.
 
+A part that equals its counterpart once the ICAO umlaut digraphs are folded
+(``MUELLER`` / ``MULLER``, ``JUERGEN`` / ``JURGEN``: :func:`fold`) is exact.
+
 Left-over parts get a second look the alignment does not give them: a pair of
 left-over parts one edit apart (OSA, so an adjacent transposition is one edit;
 HASNA / HANSA, JON / JOHN) is ``near``, unless it is the other gender's form of
@@ -15,6 +18,8 @@ the name (IVAN / IVANA).  Names whose letters agree and only the spaces differ
 [('exact', 'IMRAN'), ('agrees', 'BIN'), ('exact', 'SALEH'), ('exact', 'KHAN')]
 >>> [(lv.level, lv.token) for lv in compare("IVANOV, SERGEI", "IVANOV, SERGEI PETROVICH")]
 [('exact', 'IVANOV'), ('exact', 'SERGEI'), ('dropped_middle', 'PETROVICH')]
+>>> [(lv.level, lv.token, lv.other) for lv in compare("JURGEN MULLER", "MUELLER, JUERGEN")]
+[('exact', 'MUELLER', 'MULLER'), ('exact', 'JUERGEN', 'JURGEN')]
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from hotlist.names._similarity import (
     _Name,
     _parse,
 )
-from hotlist.names._tokens import PARTICLES
+from hotlist.names._tokens import PARTICLES, fold
 
 __all__ = ["NameLevel", "compare", "name_bits"]
 
@@ -130,6 +135,12 @@ def compare(query: str, listed: str) -> list[NameLevel]:
             tok = c.toks[j]
             if tok in PARTICLES:
                 out.append(NameLevel("agrees", tok, other, _role(c, j), True))
+            elif len(lq) == 1 and fold(tok) == fold(other):
+                # MUELLER / MULLER: the same name, as the ICAO transliteration of
+                # MÜLLER and as it is typed without the umlaut.  Exact, not a
+                # spelling variant: a variant's bits cannot carry a name without
+                # a date of birth over the threshold, so the listed person was missed.
+                out.append(NameLevel("exact", tok, other, _role(c, j)))
             else:
                 out.append(NameLevel(_KIND_LEVEL[kind], tok, other, _role(c, j)))
     if q.patronymic and c.patronymic and _swapped(q, c, items):
