@@ -1,8 +1,8 @@
 """Findings of an attacker's / new user's pass over the public API.
 
 Each test is one way a listed record could pass as a clean "no hit" (or hits
-could go missing) without a word.  Person-matching findings are strict xfails:
-the persons matcher is owned elsewhere; each says what is wrong.
+could go missing) without a word.  Each failed on the code it was
+found in and passes since its fix.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pytest
 
 import hotlist
 
@@ -105,17 +104,16 @@ def test_person_severity_agrees_between_check_and_check_many() -> None:
     assert first[0]["severity"] == "possible"  # the persons matcher's own verdict
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hits are ranked by score alone, so a possible person hit (0.99997) outranks "
-    "an exact stolen-document alarm (0.95, no country given); limit=1 then cuts the "
-    "alarm and CheckResult.alarm is False. The result says '1 more hit(s) left out' "
-    "but not that it was an alarm. Ranking alarms first, or alarm over every "
-    "candidate, is a design decision left to the owners",
-)
 def test_limit_never_hides_an_alarm() -> None:
     hl = hotlist.load(Path(hotlist.__file__).parent / "sample_data")
     full = hl.check(name="Anna Maria Eriksson", document="L898902C3")
     assert full.alarm
     cut = hl.check(name="Anna Maria Eriksson", document="L898902C3", limit=1)
     assert cut.alarm
+    assert cut.hits[0].severity == "alarm"  # the alarm ranks first, whatever its score
+    table = hl.check_many(
+        [{"name": "Anna Maria Eriksson", "document": "L898902C3"}], limit=1
+    ).to_pylist()
+    assert [(r["record_id"], r["severity"]) for r in table] == [
+        (cut.hits[0].record_id, "alarm")
+    ]

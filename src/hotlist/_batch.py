@@ -19,7 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
-from hotlist._decisions import batch_decisions, ocr_letter_reason, ocr_letter_swaps
+from hotlist._decisions import (
+    batch_decisions,
+    ocr_letter_reason,
+    ocr_letter_swaps,
+    severity_from_reasons,
+)
 from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
 from hotlist.ids import docnum
@@ -996,7 +1001,7 @@ TOLD: tuple[str | None, ...] = (None, "alarm", "possible")
 def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, ...]:
     """``engine.select`` over every query at once: per query, the best candidate per
     record (the first of equal best scores), at least ``min_score``, ordered by
-    (-score, level, dataset, row), ``limit`` at most.  Returns the chosen
+    (alarm first, -score, level, dataset, row), ``limit`` at most.  Returns the chosen
     candidates' columns (severity told included) ordered by query then rank, each
     one's rank, and last the query of every candidate ``limit`` left out."""
     q, ds, row, level, score, reason, told = pool.columns()
@@ -1015,7 +1020,9 @@ def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, .
         q, ds, row, level, score, reason, told = (
             a[first] for a in (q, ds, row, level, score, reason, told)
         )
-        order = np.lexsort((row, ds, level, -score, q))
+        # alarms first, as engine.select: limit= never cuts an alarm below a possible hit
+        possible = ~_alarms(pool, ds, level, score, reason, told)
+        order = np.lexsort((row, ds, level, -score, possible, q))
         q, ds, row, level, score, reason, told = (
             a[order] for a in (q, ds, row, level, score, reason, told)
         )
@@ -1024,6 +1031,29 @@ def _select(pool: _Pool, *, limit: int, min_score: float) -> tuple[np.ndarray, .
     # the queries whose limit left hits out, once per hit left out
     chosen = (a[keep] for a in (q, ds, row, level, score, reason, told, rank))
     return (*chosen, q[rank >= limit])
+
+
+def _alarms(  # noqa: PLR0917 - the pool's columns, one caller
+    pool: _Pool,
+    ds: np.ndarray,
+    level: np.ndarray,
+    score: np.ndarray,
+    reason: np.ndarray,
+    told: np.ndarray,
+) -> np.ndarray:
+    """Whether each candidate is an alarm, as check() decides it (its matcher's own
+    severity, else from its reasons): one per candidate left after the best-per-record
+    step, and candidates are rare next to rows."""
+    out = np.zeros(len(ds), dtype=bool)
+    for i in range(len(ds)):
+        severity = TOLD[int(told[i])] or severity_from_reasons(
+            pool.datasets[int(ds[i])],
+            LEVELS[int(level[i])],
+            float(score[i]),
+            pool.reasons[int(reason[i])],
+        )
+        out[i] = severity == "alarm"
+    return out
 
 
 def _rank(q: np.ndarray) -> np.ndarray:

@@ -1099,7 +1099,8 @@ LEVEL_ORDER = {"exact": 0, "ocr": 1, "edit": 2, "partial": 3, "fuzzy": 4}
 def select(candidates: Iterable[Candidate], *, limit: int, min_score: float) -> list[Candidate]:
     """The best candidate per record, at least ``min_score``, best first, ``limit`` at most.
 
-    Ties are broken by match level, then dataset and row, so the order is stable.
+    Best first means alarms before possible hits, then by score; ties are broken by
+    match level, then dataset and row, so the order is stable.
     """
     return _select_counted(candidates, limit=limit, min_score=min_score)[0]
 
@@ -1115,7 +1116,18 @@ def _select_counted(
         key = (c.dataset, c.row)
         if key not in best or best[key].score < c.score:
             best[key] = c
-    ranked = sorted(best.values(), key=lambda c: (-c.score, LEVEL_ORDER[c.match], c.dataset, c.row))
+    # Alarms first: limit= must never cut an alarm below a possible hit that scores higher.
+    ranked = sorted(
+        best.values(),
+        key=lambda c: (
+            (c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons))
+            != "alarm",
+            -c.score,
+            LEVEL_ORDER[c.match],
+            c.dataset,
+            c.row,
+        ),
+    )
     return ranked[:limit], max(0, len(ranked) - limit)
 
 
