@@ -12,6 +12,7 @@ through, so a catastrophic case shows up as a hang rather than a pass.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from types import FrameType
@@ -31,6 +32,11 @@ def python_lines(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[i
     def global_(frame: FrameType, event: str, arg: Any) -> Any:
         return local
 
+    # A garbage collection during the call would run other objects' finalizers
+    # (left by earlier tests) and count their lines: collect first, then hold it off.
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
     previous = sys.gettrace()
     sys.settrace(global_)
     try:
@@ -39,4 +45,6 @@ def python_lines(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[i
         outcome = exc
     finally:
         sys.settrace(previous)
+        if was_enabled:
+            gc.enable()
     return count, outcome
