@@ -8,14 +8,12 @@ Each test reproduces one fault found on the code of commit ffb0039.
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from damage_child import read_in_child
 
 import hotlist
 from hotlist._errors import ExtractError
@@ -361,39 +359,6 @@ def test_truncated_jsonl_gzip_raises_extract_error(tmp_path: Path) -> None:
     assert str(path) in str(info.value)
 
 
-_CHILD = textwrap.dedent(
-    """
-    import sys
-    from hotlist._errors import ExtractError
-    from hotlist.extracts import read_extract
-    for path in sys.argv[2:]:
-        print(path, end=" ", flush=True)
-        try:
-            r = read_extract(path, sys.argv[1])
-        except ExtractError as e:
-            assert path in str(e), e
-            print("ExtractError", flush=True)
-        else:
-            assert r.read == r.loaded + r.rejected
-            print("loaded", flush=True)
-    """
-)
-
-
-def _in_child(paths: list[Path], dataset: str) -> list[str]:
-    """Read each damaged file in one child process: a crash fails the test, naming the file."""
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, dataset, *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    last = done.stdout.strip().splitlines()[-1:] or ["(none)"]
-    assert done.returncode == 0, f"exit {done.returncode} at {last[0]}\n{done.stderr[-2000:]}"
-    return [line.split()[-1] for line in done.stdout.strip().splitlines()]
-
-
 @pytest.mark.parametrize("fmt", ["arrow", "parquet"])
 def test_damaged_binary_extracts_never_crash(tmp_path: Path, fmt: str) -> None:
     from hotlist import synth
@@ -416,7 +381,7 @@ def test_damaged_binary_extracts_never_crash(tmp_path: Path, fmt: str) -> None:
         path = tmp_path / f"documents_{k}.{fmt}"
         path.write_bytes(bytes(bad))
         paths.append(path)
-    outcomes = _in_child(paths, "documents")
+    outcomes = read_in_child(paths, "documents")
     assert len(outcomes) == len(paths)
     assert set(outcomes) <= {"ExtractError", "loaded"}
 
