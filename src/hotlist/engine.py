@@ -1224,6 +1224,28 @@ def load(
     return Hotlist(state, max_age=max_age, stale=stale, audit=audit)
 
 
+def _built(
+    tables: dict[str, pa.Table],
+    report: LoadReport,
+    read: list[str],
+    sources: list[str],
+    when: tuple[dt.datetime, str],
+    *,
+    progress: bool | None,
+) -> _State:
+    """The state over loaded ``tables``: its version is the digest of the files
+    ``read`` (the bytes parsed), its sources the files as the caller named them."""
+    version, _ = _file_digest(read)
+    return _State.build(
+        tables,
+        report,
+        data_version=version,
+        data_time=when[0],
+        sources=sources,
+        progress=progress,
+    ).with_data_time_source(when[1])
+
+
 def _load_state(
     folder: str | Path | None,
     *,
@@ -1261,16 +1283,8 @@ def _load_state(
                 strict=strict,
             )
         sources = [str(f) for f in report.files]
-        version, _ = _file_digest(sources)
-        when, source = data_time_of(((Path(f), Path(f)) for f in sources), given=data_time)
-        return _State.build(
-            tables,
-            report,
-            data_version=version,
-            data_time=when,
-            sources=sources,
-            progress=progress,
-        ).with_data_time_source(source)
+        when = data_time_of(((Path(f), Path(f)) for f in sources), given=data_time)
+        return _built(tables, report, sources, sources, when, progress=progress)
 
     from hotlist._signing import (
         VerifiedCopies,
@@ -1299,19 +1313,11 @@ def _load_state(
                     setattr(exc, attr, copies.restore(getattr(exc, attr)))
             raise
         read = [str(f) for f in report.files]
-        version, _ = _file_digest(read)
-        when, source = data_time_of(
+        dated = data_time_of(
             ((Path(f), Path(copies.original[f])) for f in read),
             given=data_time,
             read_sidecar=lambda p: verify_file(p, public_key),
         )
         report = restore_names(report, copies)
         sources = [copies.original[f] for f in read]
-        return _State.build(
-            tables,
-            report,
-            data_version=version,
-            data_time=when,
-            sources=sources,
-            progress=progress,
-        ).with_data_time_source(source)
+        return _built(tables, report, read, sources, dated, progress=progress)
