@@ -27,6 +27,21 @@ from hotlist._decisions import (
 )
 from hotlist._documents import Candidate, DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
+from hotlist._query import (
+    CHECK_FIELDS,
+    DEFAULT_LIMIT,
+    DEFAULT_MAX_EDITS,
+    DEFAULT_MIN_SCORE,
+    _check_options,
+    _country,
+    _vocab,
+    answer,
+    holder_text,
+    holder_value,
+    omitted_note,
+    qualify_holder,
+)
+from hotlist.fields import clean
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 
@@ -125,15 +140,6 @@ def check_many(
     Options and their defaults are ``check()``'s.  A caller column named like a
     result column is refused (:class:`hotlist.InvalidQuery`): rename it.
     """
-    from hotlist.engine import (
-        CHECK_FIELDS,
-        DEFAULT_LIMIT,
-        DEFAULT_MAX_EDITS,
-        DEFAULT_MIN_SCORE,
-        _check_options,
-        answer,
-    )
-
     limit = DEFAULT_LIMIT if limit is None else limit
     min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
     max_edits = DEFAULT_MAX_EDITS if max_edits is None else max_edits
@@ -253,8 +259,6 @@ def read_input(queries: Any, columns: Mapping[str, str | None] | None = None) ->
     :class:`Input`.  ``columns`` maps the caller's column names to check() keywords
     (``{"doc_no": "document"}``; ``None`` passes a column named like a keyword through
     without checking it).  Every other column passes through."""
-    from hotlist.engine import CHECK_FIELDS
-
     n, raw = _raw_columns(queries)
     mapping = _mapping(columns, [name for name, _ in raw], CHECK_FIELDS)
     out = Input(n)
@@ -612,8 +616,6 @@ class _FastDocuments:
 
     @classmethod
     def of(cls, cols: dict[str, pa.Array], n: int) -> _FastDocuments:
-        from hotlist.engine import CHECK_FIELDS
-
         self = cls()
         self.country = np.full(n, -1, dtype=np.int32)
         self.doc_type = np.full(n, -1, dtype=np.int32)
@@ -628,7 +630,7 @@ class _FastDocuments:
             if name not in _DOC_ONLY and name not in _HOLDER and col.null_count < len(col):
                 ok &= ~_valid(col)
         if "country" in cols:
-            self.country, self.country_values, usable = _codes(cols["country"], _country)
+            self.country, self.country_values, usable = _codes(cols["country"], _country_code)
             ok &= usable
         if "document_type" in cols:
             self.doc_type, self.type_values, usable = _codes(cols["document_type"], _doc_type)
@@ -677,16 +679,12 @@ def _valid(col: pa.Array) -> np.ndarray:
     return out
 
 
-def _country(value: str) -> str | None:
-    from hotlist.engine import _country, _text
-
-    return _country("country", _text("country", value))
+def _country_code(value: str) -> str | None:
+    return _country("country", clean("country", value))
 
 
 def _doc_type(value: str) -> str | None:
-    from hotlist.engine import _text, _vocab
-
-    return _vocab("document_type", "document_type", _text("document_type", value))
+    return _vocab("document_type", "document_type", clean("document_type", value))
 
 
 def _codes(col: pa.Array, normalise: Any) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -720,8 +718,6 @@ def _holder_rows(
     engine.holder_value; a value that cannot be used is None, with check()'s
     warning, in check()'s order.  Worked out once per distinct value and per
     distinct combination of values, not per row."""
-    from hotlist.engine import holder_text, holder_value
-
     given = [k for k in _HOLDER if k in cols]
     if not given:
         return {}
@@ -788,8 +784,6 @@ def _holder_not_used(
 ) -> None:
     """check()'s "not used" warning for the holder rows no wanted person was found
     for (the same for every row of one combination of values)."""
-    from hotlist.engine import qualify_holder
-
     qualified = pool.qualified
     extra: dict[int, list[str]] = {}
     for i, (noted, dob, nationality, sex, combo) in holder.items():
@@ -834,8 +828,6 @@ def _documents_vectorised(
         for j in np.unique(pqi).tolist():
             wanted = pd.match(fast.compact[j].as_py())
             if holder and j in holder and wanted:
-                from hotlist.engine import qualify_holder
-
                 wanted = qualify_holder(state, wanted, *holder[j][:4])
                 pool.qualified.add(j)
             pool.add(j, wanted)
@@ -1082,8 +1074,6 @@ def _assemble(  # noqa: PLR0917 - private, called once
         pool, limit=limit, min_score=min_score
     )
     if len(over):
-        from hotlist.engine import omitted_note
-
         left, count = np.unique(over, return_counts=True)
         for i, k in zip(left.tolist(), count.tolist(), strict=True):
             warnings[i] = [*warnings.get(i, []), omitted_note(k, limit)]

@@ -13,10 +13,23 @@ the CLI and the service, and by ``check(extra={...})``.
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["BUILTIN_NAMES", "QueryField", "all_fields", "field", "field_names", "register_field"]
+from hotlist._errors import InvalidQuery
+
+__all__ = [
+    "BUILTIN_NAMES",
+    "QueryField",
+    "all_fields",
+    "clean",
+    "field",
+    "field_names",
+    "limits",
+    "register_field",
+]
 
 
 @dataclass(frozen=True)
@@ -30,7 +43,9 @@ class QueryField:
     ``kinds``: the dataset kinds that answer or use it.  ``help``: one line for
     the docstring, the CLI and the OpenAPI schema.  ``metavar``: the CLI's
     placeholder.  ``qualifies``: for a field that only narrows another (country
-    narrows a document or plate), the fields it needs one of.
+    narrows a document or plate), the fields it needs one of.  ``allows_date``:
+    a ``datetime.date`` is taken (as its ISO text).  ``multiline``: line breaks
+    are part of the value (an MRZ's lines), not control characters.
     """
 
     name: str
@@ -41,6 +56,7 @@ class QueryField:
     metavar: str = "TEXT"
     qualifies: tuple[str, ...] = ()
     allows_date: bool = False
+    multiline: bool = False
 
 
 _BUILTIN: tuple[QueryField, ...] = (
@@ -57,7 +73,8 @@ _BUILTIN: tuple[QueryField, ...] = (
         "str | None",
         64,
         ("documents", "vehicles"),
-        "the issuing state of the document, or where the plate is registered (ISO 3166, name or MRZ code)",
+        "the issuing state of the document, or where the plate is registered "
+        "(ISO 3166, name or MRZ code)",
         "CODE",
         qualifies=("document", "plate"),
     ),
@@ -75,8 +92,10 @@ _BUILTIN: tuple[QueryField, ...] = (
         "str | None",
         300,
         ("documents", "persons"),
-        "the machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B); checks the document and its holder",
+        "the machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B); "
+        "checks the document and its holder",
         "MRZ",
+        multiline=True,
     ),
     QueryField(
         "vin",
@@ -119,6 +138,8 @@ _BUILTIN: tuple[QueryField, ...] = (
 
 _FIELDS: dict[str, QueryField] = {f.name: f for f in _BUILTIN}
 BUILTIN_NAMES: tuple[str, ...] = tuple(f.name for f in _BUILTIN)
+# The longest value of each field, read on every check (one dict lookup).
+_LIMITS: dict[str, int] = {f.name: f.max_length for f in _BUILTIN}
 
 
 def register_field(spec: QueryField) -> None:
@@ -127,6 +148,7 @@ def register_field(spec: QueryField) -> None:
     if known is not None and known != spec:
         raise ValueError(f"query field {spec.name!r} is already declared differently")
     _FIELDS[spec.name] = spec
+    _LIMITS[spec.name] = spec.max_length
 
 
 def field(name: str) -> QueryField:
@@ -142,3 +164,43 @@ def all_fields() -> Iterator[QueryField]:
 def field_names() -> tuple[str, ...]:
     """The names of every declared field, in order."""
     return tuple(_FIELDS)
+
+
+def limits() -> dict[str, int]:
+    """Per declared field, the longest value accepted (a copy)."""
+    return dict(_LIMITS)
+
+
+def _fail_control(name: str, value: str) -> None:
+    multiline = _FIELDS[name].multiline
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch) == "Cc" and not (multiline and ch in "\r\n"):
+            raise InvalidQuery(
+                f"{name} contains a control character (U+{ord(ch):04X}) at position {i + 1}; "
+                "send the value as it is printed on the document"
+            )
+
+
+def clean(name: str, value: object) -> str | None:
+    """A value of field ``name`` checked at the boundary, as every check reads it:
+    text (a date where the field allows one), no longer than the field's
+    ``max_length`` (a 5 MB "name" costs no more than a length check), no control
+    characters, stripped, not blank.  None stays None; raises
+    :class:`hotlist.InvalidQuery` otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        if isinstance(value, dt.date) and _FIELDS[name].allows_date:
+            return value.isoformat()
+        raise InvalidQuery(f"{name} must be text, not {type(value).__name__}")
+    limit = _LIMITS[name]
+    if len(value) > limit:
+        raise InvalidQuery(
+            f"{name} is {len(value):,} characters long; at most {limit} are accepted"
+        )
+    if not value.isprintable():
+        _fail_control(name, value)
+    value = value.strip()
+    if not value:
+        raise InvalidQuery(f"{name} is empty; leave it out instead")
+    return value

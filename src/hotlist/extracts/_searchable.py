@@ -3,7 +3,7 @@
 A key value (a document number, a VIN, a plate, a name) is loaded only when
 ``Hotlist.check()`` would accept that very value and build the same key from it
 as the index does.  The answer comes from the functions ``check()`` calls: the
-boundary check of every query value (``hotlist.engine._text``: length, control
+boundary check of every query value (``hotlist.fields.clean``: length, control
 characters, blank), then ``docnum.validate``, ``vin.search_key``,
 ``plate.validate(plate.compact(...))`` or ``names.normalize``.  Nothing here
 restates their rules, so the two sides cannot drift apart.
@@ -22,7 +22,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist import names
 from hotlist._errors import InvalidQuery
+from hotlist.fields import clean, field
 from hotlist.ids import docnum, plate, vin
 
 __all__ = ["KeyKind", "query_problem", "unsearchable"]
@@ -38,15 +40,7 @@ _KEYWORD: dict[KeyKind, str] = {
 }
 
 
-def _boundary() -> tuple[Callable[[str, object], str | None], dict[str, int]]:
-    from hotlist import engine  # imported late: the engine imports the extract loader
-
-    return engine._text, engine.CHECK_FIELDS
-
-
 def _name_key(value: str) -> None:
-    from hotlist import names
-
     if not names.normalize(value):
         raise InvalidQuery(f"name {value!r} has no letters that can be compared")
 
@@ -73,9 +67,8 @@ _KEY: dict[KeyKind, Callable[[str], None]] = {
 
 def query_problem(kind: KeyKind, value: str) -> str | None:
     """Why ``check(<kind>=value)`` would refuse ``value``, or None when it takes it."""
-    text, _limits = _boundary()
     try:
-        cleaned = text(_KEYWORD[kind], value)
+        cleaned = clean(_KEYWORD[kind], value)
         if cleaned is None:
             return "empty"
         _KEY[kind](cleaned)
@@ -127,8 +120,7 @@ def unsearchable(kind: KeyKind, values: pa.Array) -> tuple[np.ndarray, dict[str,
     never find by their own value, and the reason for each such distinct value."""
     n = len(values)
     present = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-    _text, limits = _boundary()
-    ok = _fast_ok(kind, values, limits[_KEYWORD[kind]])
+    ok = _fast_ok(kind, values, field(_KEYWORD[kind]).max_length)
     ask = present & ~ok
     bad = np.zeros(n, dtype=bool)
     reasons: dict[str, str] = {}
