@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hotlist import names, synth
-from hotlist.ids import docnum
+from hotlist.ids import docnum, ocr
 from hotlist.schema import SCHEMAS
 
 __all__ = [
@@ -56,24 +56,9 @@ HIT_RATE = 1 / 15_000  # SLTD: about one hit per 15,500 searches
 Dataset = Literal["documents", "vehicles", "persons"]
 _MAKERS = {"documents": synth.documents, "vehicles": synth.vehicles, "persons": synth.persons}
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-# One OCR slip: a character read as its look-alike (both directions).
-_OCR_SLIPS = {
-    "0": "OD",
-    "O": "0",
-    "D": "0",
-    "Q": "0",
-    "1": "IL",
-    "I": "1",
-    "L": "1",
-    "2": "Z",
-    "Z": "2",
-    "5": "S",
-    "S": "5",
-    "8": "B",
-    "B": "8",
-    "6": "G",
-    "G": "6",
-}
+# One OCR slip: a digit read as a look-alike letter or the reverse (hotlist.ids.ocr;
+# a 0 is not read as Q here, as this data set has always been generated).
+_OCR_SLIPS = ocr.slips(letters_for_letters=False, leave_out="Q")
 
 
 def parse_scale(text: str | int) -> int:

@@ -27,8 +27,8 @@ dense issuer at its full simulated size with the real matching code:
      are *not* listed are checked with ``country=`` their issuer: every
      ``alarm`` is a false alarm (target <= 1 per 100,000); the share with a
      ``possible`` hit is reported;
-   * ``--slips`` listed numbers with one OCR slip (0/O/D/Q, 1/I/L, 2/Z, 5/S,
-     6/G, 8/B -- only where the format allows the look-alike) must each be
+   * ``--slips`` listed numbers with one OCR slip (the classes of
+     ``hotlist.ids.ocr``: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B) must each be
      found at ``alarm`` (recall 1.0), and the same number of one-edit variants
      (substitution, transposition, deletion, insertion) must each be found,
      as ``possible`` at least.
@@ -57,7 +57,7 @@ import pyarrow as pa
 
 from hotlist._decisions import ALARM
 from hotlist._documents import DocumentIndex
-from hotlist.ids import docnum
+from hotlist.ids import docnum, ocr
 
 HERE = Path(__file__).resolve().parent
 DIGITS = b"0123456789"
@@ -119,11 +119,8 @@ def sample_issued(starts: np.ndarray, k: int, rng: np.random.Generator) -> np.nd
 
 
 # OCR look-alikes by character: the characters one slip can turn it into.
-_SLIPS = {
-    "0": "ODQ", "O": "0DQ", "D": "0OQ", "Q": "0OD",
-    "1": "IL", "I": "1L", "L": "1I",
-    "2": "Z", "Z": "2", "5": "S", "S": "5", "6": "G", "G": "6", "8": "B", "B": "8",
-}  # fmt: skip
+_SLIPS = ocr.slips()
+_LETTERS = ", ".join("/".join(cls) for cls in ocr.LETTER_CLASSES)  # O/D/Q, I/L
 
 
 def ocr_slip(number: str, rng: np.random.Generator) -> str | None:
@@ -285,7 +282,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         + ("  e.g. " + ", ".join(examples) if examples else "")
     )
     print(
-        f"    of which letter<->letter OCR look-alikes only (O/D/Q, I/L): {letter_alarms} "
+        f"    of which letter<->letter OCR look-alikes only ({_LETTERS}): "
+        f"{letter_alarms} "
         f"-> {(alarms - letter_alarms) * per:.2f} false alarms per 100,000 if those were possible"
     )
 

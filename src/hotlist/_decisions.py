@@ -46,7 +46,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from hotlist.ids._keys import DOCUMENT_OCR
+from hotlist.ids.ocr import LETTER_CLASSES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -93,6 +93,10 @@ DobAgreement = Literal["exact", "near", "far", "differs"] | None
 OCR_LETTERS_REASON = "letters read as other letters"
 
 
+# Each letter that an OCR reader takes for another letter: its class (hotlist.ids.ocr).
+_LETTER_CLASS = {letter: cls for cls in LETTER_CLASSES for letter in cls}
+
+
 def ocr_letter_swaps(listed: str, asked: str) -> tuple[tuple[str, str], ...] | None:
     """The (listed, asked) letter pairs where two compacted, OCR-equivalent numbers
     differ, when every difference is a letter read as a look-alike letter (O/D/Q,
@@ -112,8 +116,8 @@ def ocr_letter_swaps(listed: str, asked: str) -> tuple[tuple[str, str], ...] | N
     for a, b in zip(listed, asked, strict=True):
         if a == b:
             continue
-        cls = DOCUMENT_OCR.get(a)
-        if cls is None or cls != DOCUMENT_OCR.get(b) or not (a.isalpha() and b.isalpha()):
+        cls = _LETTER_CLASS.get(a)
+        if cls is None or cls != _LETTER_CLASS.get(b):
             return None
         if (a, b) not in pairs:
             pairs.append((a, b))

@@ -9,8 +9,9 @@ A key is built in steps, each defined once here:
    a space, every dash to ``-``, and invisible format characters (zero-width space,
    word joiner, byte-order mark, soft hyphen) deleted;
 1. delete a fixed set of separator characters;
-2. map ASCII bytes one to one (upper case, OCR classes).  Non-ASCII characters
-   left after folding pass through unchanged, so validation still sees them.
+2. map ASCII bytes one to one (upper case, the OCR classes of :mod:`hotlist.ids.ocr`).
+   Non-ASCII characters left after folding pass through unchanged, so validation
+   still sees them.
 
 Extract values and query values go through these same steps, so a listed value
 is always found by checking that same value.
@@ -24,7 +25,7 @@ only changes ASCII bytes is a character map, and offsets stay valid.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -34,15 +35,6 @@ import pyarrow.compute as pc
 # Separators every key drops: ASCII whitespace, no-break space, hyphen, dot, slash, MRZ filler.
 SEPARATORS = " \t\n\r\v\f\u00a0-./<"
 
-# O D Q look like 0, I L like 1, Z like 2, S like 5, B like 8, G like 6.
-DOCUMENT_OCR = {
-    **dict.fromkeys("ODQ", "0"),
-    **dict.fromkeys("IL", "1"),
-    "Z": "2",
-    "S": "5",
-    "B": "8",
-    "G": "6",
-}
 
 
 class _FoldTable(dict[int, "int | str | None"]):
@@ -102,7 +94,7 @@ def with_scalar(values: Any, vector: Callable[[Any], Any], scalar: Callable[[str
 class KeyTable:
     """Delete ``separators``, upper-case ASCII, then apply ``mapping`` (upper-case keys)."""
 
-    def __init__(self, separators: str, mapping: dict[str, str] | None = None) -> None:
+    def __init__(self, separators: str, mapping: Mapping[str, str] | None = None) -> None:
         byte_map = bytearray(range(256))
         for c in range(ord("a"), ord("z") + 1):
             byte_map[c] = c - 32
@@ -178,4 +170,4 @@ def _re2_escape(ch: str) -> str:
     return f"\\x{{{ord(ch):x}}}"
 
 
-__all__ = ["DOCUMENT_OCR", "SEPARATORS", "KeyTable", "fold", "with_scalar"]
+__all__ = ["SEPARATORS", "KeyTable", "fold", "with_scalar"]

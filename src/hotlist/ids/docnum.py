@@ -37,7 +37,8 @@ from __future__ import annotations
 from typing import Any
 
 from hotlist._errors import InvalidQuery
-from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable
+from hotlist.ids._keys import SEPARATORS, KeyTable
+from hotlist.ids.ocr import TO_DIGIT
 
 __all__ = [
     "MAX_LENGTH",
@@ -53,7 +54,7 @@ __all__ = [
 MAX_LENGTH = 20
 
 _COMPACT = KeyTable(SEPARATORS)
-_OCR = KeyTable(SEPARATORS, DOCUMENT_OCR)
+_OCR = KeyTable(SEPARATORS, TO_DIGIT)
 _compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
 _ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
 _delete = _COMPACT.delete_bytes

@@ -66,12 +66,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotlist._errors import InvalidQuery
 from hotlist.ids import country as _country
+from hotlist.ids.ocr import TO_DIGIT, TO_LETTER
 
 __all__ = ["MRZ", "build", "check_digit", "compact", "format", "is_valid", "parse", "validate"]
 
@@ -81,10 +83,6 @@ DigitStatus = Literal["valid", "invalid", "absent"]
 _VALUES = {**{str(d): d for d in range(10)}, "<": 0}
 _VALUES.update({chr(ord("A") + i): 10 + i for i in range(26)})
 _ALLOWED = frozenset(_VALUES)
-# Where a digit must stand, letters that look like digits; where a letter must, the reverse.
-_TO_DIGIT = {**dict.fromkeys("OQD", "0"), **dict.fromkeys("IL", "1"), "Z": "2", "S": "5", "B": "8"}
-_TO_DIGIT["G"] = "6"
-_TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"}
 _MAX_TEXT = 400  # generous: 90 characters, newlines, indentation
 
 _FIELD_NAMES = {
@@ -185,7 +183,7 @@ class _Reader:
         self.lines = [list(line) for line in lines]
         self.warnings: list[str] = []
 
-    def _repair(self, row: int, start: int, end: int, table: dict[str, str], what: str) -> str:
+    def _repair(self, row: int, start: int, end: int, table: Mapping[str, str], what: str) -> str:
         chars = self.lines[row]
         for i in range(start, end):
             new = table.get(chars[i])
@@ -197,10 +195,12 @@ class _Reader:
         return "".join(chars[start:end])
 
     def letters(self, row: int, start: int, end: int, what: str) -> str:
-        return self._repair(row, start, end, _TO_LETTER, what)
+        # where a letter must stand, a digit is read as its look-alike letter
+        return self._repair(row, start, end, TO_LETTER, what)
 
     def digits(self, row: int, start: int, end: int, what: str) -> str:
-        return self._repair(row, start, end, _TO_DIGIT, what)
+        # where a digit must stand, a letter is read as its look-alike digit
+        return self._repair(row, start, end, TO_DIGIT, what)
 
     def raw(self, row: int, start: int, end: int) -> str:
         return "".join(self.lines[row][start:end])

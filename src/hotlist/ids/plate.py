@@ -49,7 +49,8 @@ import pyarrow.compute as pc
 
 from hotlist._errors import InvalidQuery
 from hotlist.ids import country as _country
-from hotlist.ids._keys import DOCUMENT_OCR, SEPARATORS, KeyTable, fold, with_scalar
+from hotlist.ids._keys import SEPARATORS, KeyTable, fold, with_scalar
+from hotlist.ids.ocr import TO_DIGIT
 
 __all__ = [
     "FORMATS",
@@ -115,7 +116,7 @@ SIGNS: dict[str, str] = {
 }
 
 _COMPACT = KeyTable(SEPARATORS)
-_OCR = KeyTable(SEPARATORS, DOCUMENT_OCR)
+_OCR = KeyTable(SEPARATORS, TO_DIGIT)
 _compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
 _ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
 _delete = _COMPACT.delete_bytes

@@ -62,6 +62,7 @@ from typing import Any, Literal
 
 from hotlist._errors import InvalidQuery
 from hotlist.ids._keys import SEPARATORS, KeyTable
+from hotlist.ids.ocr import VIN_FORBIDDEN, VIN_REPAIRS
 
 __all__ = [
     "VinInfo",
@@ -83,7 +84,7 @@ __all__ = [
 CheckDigitStatus = Literal["valid", "invalid", "not_applicable"]
 
 _COMPACT = KeyTable(SEPARATORS)
-_OCR = KeyTable(SEPARATORS, {"I": "1", "O": "0", "Q": "0"})
+_OCR = KeyTable(SEPARATORS, VIN_REPAIRS)
 _compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
 _ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
 _delete = _COMPACT.delete_bytes
@@ -99,8 +100,7 @@ _TRANSLITERATION = {
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-_REPAIRS: dict[str, str] = {"I": "1", "O": "0", "Q": "0"}
-_REPAIR_TABLE = str.maketrans("IOQ", "100")
+_REPAIR_TABLE = str.maketrans(dict(VIN_REPAIRS))
 
 
 def compact(vin: str) -> str:
@@ -130,12 +130,12 @@ def ocr_key_array(vins: Any) -> Any:
 def repair(vin: str) -> tuple[str, list[str]]:
     """The compacted VIN with I -> 1 and O, Q -> 0, and one message per repair."""
     value = compact(vin)
-    if "I" not in value and "O" not in value and "Q" not in value:
+    if all(c not in value for c in VIN_FORBIDDEN):
         return value, []
     notes = [
-        f"VIN position {i}: {c!r} read as {_REPAIRS[c]!r}"
+        f"VIN position {i}: {c!r} read as {VIN_REPAIRS[c]!r}"
         for i, c in enumerate(value, 1)
-        if c in _REPAIRS
+        if c in VIN_REPAIRS
     ]
     if notes:
         value = value.translate(_REPAIR_TABLE)
