@@ -10,20 +10,15 @@ rejected instead of failing the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import gzip
 import io
 import json
-import re
 import zlib
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
@@ -31,6 +26,15 @@ import pyarrow.parquet as pq
 from pyarrow import ipc
 
 from hotlist._errors import ExtractError
+from hotlist.extracts._csvrows import (
+    ENCODING_NAMES,
+    count_lines,
+    csv_records,
+    encoding_of,
+    open_stream,
+    open_text,
+    read_head,
+)
 
 __all__ = ["EXTENSIONS", "RawExtract", "detect_format", "read_raw", "sniff_delimiter"]
 
@@ -42,10 +46,6 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 }
 DELIMITERS = (",", ";", "|", "\t")
 
-# A value may be large (a long note); the csv module refuses fields over 128 KB by default.
-csv.field_size_limit(2**31 - 1)
-# A quoted value spanning more lines than this is a quote error, not a multi-line value.
-MAX_RECORD_LINES = 1000
 _READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeError, pa.ArrowException)
 
 # Chooses the columns to read from the names a file has.
@@ -72,26 +72,6 @@ def detect_format(path: Path) -> str:
     raise ExtractError(f"unknown extract format (expected one of {known})", file=str(path))
 
 
-def _head(path: Path, size: int = 1 << 16) -> bytes:
-    if path.name.lower().endswith(".gz"):
-        try:
-            with gzip.open(path, "rb") as f:
-                return f.read(size)
-        except (OSError, EOFError, zlib.error) as e:
-            raise ExtractError(f"not a readable gzip file ({e})", file=str(path)) from e
-    with path.open("rb") as f:
-        return f.read(size)
-
-
-def _encoding(head: bytes) -> str:
-    """The text encoding a byte-order mark announces; UTF-8 without one."""
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig"
-
-
 def _decode_head(head: bytes, encoding: str) -> str:
     if encoding != "utf-8-sig":
         # cut to whole code units so that a sample never ends inside a character
@@ -100,65 +80,9 @@ def _decode_head(head: bytes, encoding: str) -> str:
     return head.decode(encoding, errors="replace").removeprefix("\ufeff")
 
 
-def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
-    """The file as text, line ends kept as they are (``\\n``, ``\\r\\n`` or ``\\r``)."""
-    raw: Any = (
-        gzip.open(path, "rb")  # noqa: SIM115 - the wrapper returned owns and closes it
-        if path.name.lower().endswith(".gz")
-        else path.open("rb")
-    )
-    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
-
-
 def _unreadable(path: Path, e: BaseException) -> ExtractError:
     what = "truncated or damaged compressed file" if path.name.lower().endswith(".gz") else ""
     return ExtractError(f"cannot be read: {what or type(e).__name__} ({e})", file=str(path))
-
-
-_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
-_CHUNK = 1 << 22
-_BLANK_LINE = re.compile(rb"(?:^|\n)[ \t]+(?:\n|$)")
-
-
-def count_lines(path: Path, *, blank: bytes = b"") -> int:
-    """Lines with something on them besides the line end and the ``blank`` bytes
-    (``\\n``, ``\\r\\n`` and ``\\r`` all end a line): the physical records of a
-    text extract, header included.  One pass over the (decompressed) bytes."""
-    count = 0
-    carry = False  # the line open at the end of the previous chunk has content
-    stream = _open_text_stream(path)
-    terms = np.frombuffer(b"\r\n" + blank, dtype=np.uint8)
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            break
-        data = bytes(chunk)
-        fast = b"\r" not in data and b"\n\n" not in data
-        if fast and blank:
-            fast = _BLANK_LINE.search(data) is None
-        if fast:
-            n = data.count(b"\n")
-            if n:
-                count += n - (1 if data[0] == 10 and not carry else 0)
-                carry = data[-1] != 10
-            else:
-                carry = True
-            continue
-        a = np.frombuffer(data, dtype=np.uint8)
-        term = (a == 10) | (a == 13)
-        content = ~np.isin(a, terms)
-        cs = np.cumsum(content, dtype=np.int64)
-        where = np.flatnonzero(term)
-        if where.size == 0:
-            carry = carry or bool(cs[-1])
-            continue
-        vals = cs[where]
-        prev = np.concatenate(([0], vals[:-1]))
-        has = (vals - prev) > 0
-        has[0] |= carry
-        count += int(has.sum())
-        carry = bool(cs[-1] - vals[-1] > 0)
-    return count + int(carry)
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -173,10 +97,6 @@ def _looks_like(head: bytes) -> str | None:
     if b"\x00" in head[:4096]:
         return "binary"
     return None
-
-
-def _open_text_stream(path: Path) -> pa.NativeFile:
-    return pa.input_stream(str(path), compression="detect")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -222,8 +142,8 @@ def _single_chunks(table: pa.Table) -> pa.Table:
 
 
 def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
-    head = _head(path)
-    encoding = _encoding(head)
+    head = read_head(path)
+    encoding = encoding_of(head)
     kind = _looks_like(head) if encoding == "utf-8-sig" else None
     if kind:
         raise ExtractError(f"not a CSV file: the content is {kind}", file=str(path))
@@ -237,7 +157,7 @@ def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
     if encoding == "utf-8-sig":
         try:
             table = pacsv.read_csv(
-                _open_text_stream(path),
+                open_stream(path),
                 read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
@@ -263,110 +183,6 @@ def _read_csv(path: Path, select: Select, delimiter: str | None) -> RawExtract:
         raise _unreadable(path, e) from e
 
 
-class _TooLongError(Exception):
-    """A quoted value ran over MAX_RECORD_LINES lines."""
-
-
-class _Lines:
-    """Physical lines for ``csv.reader``, numbered, with the lines of the record being
-    read kept so that they can be read again after a quote error."""
-
-    def __init__(self, f: io.TextIOWrapper) -> None:
-        self.f = f
-        self.number = 0
-        self.pending: deque[tuple[int, str]] = deque()
-        self.taken: list[tuple[int, str]] = []
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self.pending:
-            item = self.pending.popleft()
-        else:
-            line = self.f.readline()
-            if not line:
-                raise StopIteration
-            self.number += 1
-            item = (self.number, line)
-        self.taken.append(item)
-        if len(self.taken) > MAX_RECORD_LINES:
-            raise _TooLongError
-        return item[1]
-
-
-def csv_records(
-    f: io.TextIOWrapper, delim: str, width: int
-) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """``(line, fields, None)`` for each physical record, or ``(line, None, reason)``.
-
-    A record is one line, or several when a quoted value holds a line break, the
-    closing quote is followed by a delimiter or the line end, and the record still
-    has ``width`` fields.  A quote that is not closed where it should be is a quote
-    error: that one line is reported and reading goes on at the next line, so a
-    stray quote never swallows the rows after it.  Blank lines are not records.
-    """
-    lines = _Lines(f)
-    reader = csv.reader(lines, delimiter=delim, strict=True)
-    while True:
-        lines.taken = []
-        error = None
-        try:
-            fields: list[str] | None = next(reader)
-        except StopIteration:
-            if not lines.taken:
-                return
-            fields, error = None, "end of file inside a quoted value"
-        except (csv.Error, _TooLongError) as e:
-            fields, error = None, str(e) or "a quoted value runs on for too many lines"
-        if fields is not None and not lines.taken:
-            return
-        first, text = lines.taken[0]
-        if fields is None and len(lines.taken) == 1:
-            # a quote in the middle of a value on one line ('"AB"12'): read as a
-            # lenient reader does when that gives a whole record
-            loose = next(csv.reader([text], delimiter=delim), [])
-            if len(loose) == width and not any("\n" in v or "\r" in v for v in loose):
-                fields = loose
-        if (
-            fields is not None
-            and len(lines.taken) > 1
-            and _holds_a_record(lines.taken, delim, width)
-        ):
-            fields, error = None, "it runs into the next line, which is a whole row by itself"
-        if fields is not None and (len(lines.taken) == 1 or len(fields) == width):
-            if fields:  # a blank line is not a record
-                yield first, fields, None
-            continue
-        reason = (
-            f"malformed row (line {first}): a quote is not closed on its line"
-            f"{'' if error is None else f' ({error})'}; "
-            "the row is left out and reading goes on at the next line"
-        )
-        yield first, None, reason
-        lines.pending.extendleft(reversed(lines.taken[1:]))
-        reader = csv.reader(lines, delimiter=delim, strict=True)
-
-
-def _holds_a_record(taken: list[tuple[int, str]], delim: str, width: int) -> bool:
-    """Whether a line after the first of a multi-line record shows that the quote
-    which joined them was a stray one, not a value with a line break: the line is a
-    whole row by itself, or its first quote opens a value (it follows a delimiter
-    or the line start and text follows it), which a line inside a quoted value
-    cannot hold (a quote there is doubled, or closes the value)."""
-    for _number, text in taken[1:]:
-        line = text.rstrip("\r\n")
-        alone = next(csv.reader([line], delimiter=delim), [])
-        if len(alone) == width:
-            return True
-        q = line.find('"')
-        if q >= 0 and (q == 0 or line[q - 1] == delim):
-            after = line[q + 1 : q + 2]
-            if after and after not in (delim, '"'):
-                return True
-    return False
-
-
 def _read_csv_tolerant(
     path: Path, names: list[str], wanted: list[str], delim: str, encoding: str
 ) -> RawExtract:
@@ -376,7 +192,7 @@ def _read_csv_tolerant(
     columns: list[list[str | None]] = [[] for _ in wanted]
     malformed: dict[int, str] = {}
     i = 0
-    with _open_text(path, encoding) as f:
+    with open_text(path, encoding) as f:
         records = csv_records(f, delim, len(names))
         next(records, None)  # the header
         for line, row, split_reason in records:
@@ -389,7 +205,8 @@ def _read_csv_tolerant(
                     )
                 elif any(_has_surrogates(v) for v in row):
                     reason = (
-                        f"malformed row (line {line}): bytes that are not {_NAMES[encoding]} text"
+                        f"malformed row (line {line}): bytes that are not "
+                        f"{ENCODING_NAMES[encoding]} text"
                     )
             if reason or row is None:
                 malformed[i] = reason or f"malformed row (line {line})"
@@ -426,8 +243,8 @@ def _head_keys(text: str) -> list[str]:
 
 
 def _read_jsonl(path: Path, select: Select, is_text: Callable[[str], bool]) -> RawExtract:
-    head = _head(path)
-    encoding = _encoding(head)
+    head = read_head(path)
+    encoding = encoding_of(head)
     kind = _looks_like(head) if encoding == "utf-8-sig" else None
     if kind:
         raise ExtractError(f"not a JSON Lines file: the content is {kind}", file=str(path))
@@ -444,7 +261,7 @@ def _read_jsonl(path: Path, select: Select, is_text: Callable[[str], bool]) -> R
             forced = [k for k in _head_keys(text) if is_text(k)]
             schema = pa.schema([pa.field(k, pa.string()) for k in forced])
             table = pajson.read_json(
-                _open_text_stream(path),
+                open_stream(path),
                 read_options=pajson.ReadOptions(block_size=1 << 24),
                 parse_options=pajson.ParseOptions(
                     explicit_schema=schema, unexpected_field_behavior="infer"
@@ -484,7 +301,7 @@ def _read_jsonl_tolerant(path: Path, select: Select, encoding: str) -> RawExtrac
     records: list[dict[str, Any] | None] = []
     malformed: dict[int, str] = {}
     names: dict[str, None] = {}
-    with _open_text(path, encoding) as f:
+    with open_text(path, encoding) as f:
         for number, line in enumerate(f, start=1):
             if not line.strip(" \t\r\n"):
                 continue
@@ -500,7 +317,8 @@ def _read_jsonl_tolerant(path: Path, select: Select, encoding: str) -> RawExtrac
                 value = None
             if value is not None and _has_surrogates(line):
                 malformed[i] = (
-                    f"malformed row (line {number}): bytes that are not {_NAMES[encoding]} text"
+                    f"malformed row (line {number}): bytes that are not "
+                    f"{ENCODING_NAMES[encoding]} text"
                 )
                 value = None
             if value is not None:
@@ -528,7 +346,7 @@ def _read_jsonl_tolerant(path: Path, select: Select, encoding: str) -> RawExtrac
 
 
 def _read_parquet(path: Path, select: Select) -> RawExtract:
-    head = _head(path, 8)
+    head = read_head(path, 8)
     with path.open("rb") as f:
         f.seek(0, 2)
         size = f.tell()
@@ -569,7 +387,7 @@ def _read_ipc(path: Path, select: Select) -> RawExtract:
         # damaged file raises here instead of crashing the process later.
         table.validate(full=True)
     except Exception as e:  # any failure of the native reader
-        kind = _looks_like(_head(path, 4096))
+        kind = _looks_like(read_head(path, 4096))
         what = f"the content is {kind}" if kind and kind != "Arrow IPC" else f"({e})"
         raise ExtractError(f"not a readable Arrow IPC file {what}", file=str(path)) from e
     names = table.column_names
@@ -603,28 +421,3 @@ def read_raw(
     else:
         raw = _read_ipc(path, select)
     return raw
-
-
-def row_count(raw: RawExtract) -> int:
-    return int(raw.table.num_rows)
-
-
-def as_arrays(raw: RawExtract) -> dict[str, pa.Array]:
-    out: dict[str, pa.Array] = {}
-    for name in raw.table.column_names:
-        col = raw.table.column(name)
-        out[name] = (
-            col.chunk(0)
-            if col.num_chunks == 1
-            else pa.concat_arrays(col.chunks)
-            if col.num_chunks
-            else pa.array([], col.type)
-        )
-    return out
-
-
-def malformed_mask(raw: RawExtract) -> np.ndarray:
-    mask = np.zeros(raw.table.num_rows, dtype=bool)
-    if raw.malformed:
-        mask[list(raw.malformed)] = True
-    return mask
