@@ -21,7 +21,7 @@ from hotlist._decisions import POSSIBLE, document_severity, ocr_letter_reason, o
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 
-__all__ = ["DocumentIndex", "PersonDocumentIndex", "document_score"]
+__all__ = ["DocumentIndex", "PersonDocumentIndex", "document_score", "kept_then", "number_keys"]
 
 # The strength of each level before the country and type qualifiers.
 LEVEL_SCORE = {"exact": 1.0, "ocr": 0.9, "edit": 0.75}
@@ -98,6 +98,18 @@ def unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.nd
     return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
+def number_keys(numbers: pa.Array) -> pa.Array:
+    """Document numbers compacted and folded to their OCR keys: the key of a listed
+    document and of a number listed on a wanted person."""
+    return docnum.ocr_key_array(docnum.compact_array(numbers))
+
+
+def kept_then(old: pa.Array, keep: np.ndarray, new: pa.Array) -> pa.Array:
+    """``old``'s entries where ``keep``, then ``new``'s (a delta's kept and added rows)."""
+    kept = old.filter(pa.array(keep))
+    return pa.concat_arrays([kept, new.cast(kept.type)])
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A record that answers a query, before it becomes a :class:`~hotlist.schema.Hit`."""
@@ -115,9 +127,19 @@ class DocumentIndex:
     """Exact, OCR and one-edit lookups over the ``documents`` table."""
 
     def __init__(self, table: pa.Table) -> None:
+        keys = self.keys_of(table)
+        self._attach(table, keys, KeyIndex.build(keys))
+
+    @staticmethod
+    def keys_of(table: pa.Table) -> pa.Array:
+        """The one key computation: each record's number compacted and folded to its
+        OCR key (a build, and a delta's new rows; a snapshot stores the result)."""
+        return number_keys(_string_array(table.column("document_number")))
+
+    def _attach(self, table: pa.Table, keys: pa.Array, index: KeyIndex) -> None:
         self.numbers = _string_array(table.column("document_number"))
-        self.keys = docnum.ocr_key_array(docnum.compact_array(self.numbers))
-        self.index = KeyIndex.build(self.keys)
+        self.keys = keys
+        self.index = index
         self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
         self.type_codes, self.type_values = _decoded(table.column("document_type"))
 
@@ -133,12 +155,17 @@ class DocumentIndex:
         """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
         no key is recomputed and nothing is sorted."""
         self = cls.__new__(cls)
-        self.numbers = _string_array(table.column("document_number"))
-        self.keys = _string_array(arrays["keys"])
-        self.index = KeyIndex.from_arrays(self.keys, unprefixed("index.", numpy))
-        self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
-        self.type_codes, self.type_values = _decoded(table.column("document_type"))
+        keys = _string_array(arrays["keys"])
+        self._attach(table, keys, KeyIndex.from_arrays(keys, unprefixed("index.", numpy)))
         return self
+
+    def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> DocumentIndex:
+        """The index over ``table`` (this index's rows where ``keep``, then ``new``):
+        keys computed for the new rows only, the key index merged, not rebuilt."""
+        keys = kept_then(self.keys, keep, self.keys_of(new))
+        out = type(self).__new__(type(self))
+        out._attach(table, keys, self.index.merged(keep, keys))
+        return out
 
     @property
     def nbytes(self) -> int:
@@ -201,16 +228,26 @@ class PersonDocumentIndex:
     """Document numbers listed on wanted persons: a checked document finds its holder too."""
 
     def __init__(self, persons: pa.Table) -> None:
+        numbers, owner = self.numbers_of(persons)
+        keys = number_keys(numbers)
+        self._attach(numbers, keys, owner, KeyIndex.build(keys))
+
+    @staticmethod
+    def numbers_of(persons: pa.Table) -> tuple[pa.Array, np.ndarray]:
+        """Every listed document number, and the row of the person listing it."""
         lists = _string_array(persons.column("document_numbers"))
-        if len(lists):
-            flat = pa.compute.list_flatten(lists)
-            self.owner = pa.compute.list_parent_indices(lists).to_numpy().astype(np.int32)
-        else:
-            flat = pa.array([], pa.string())
-            self.owner = np.zeros(0, dtype=np.int32)
-        self.numbers = flat
-        self.keys = docnum.ocr_key_array(docnum.compact_array(flat))
-        self.index = KeyIndex.build(self.keys)
+        if not len(lists):
+            return pa.array([], pa.string()), np.zeros(0, dtype=np.int32)
+        owner = pa.compute.list_parent_indices(lists).to_numpy().astype(np.int32)
+        return pa.compute.list_flatten(lists), owner
+
+    def _attach(
+        self, numbers: pa.Array, keys: pa.Array, owner: np.ndarray, index: KeyIndex
+    ) -> None:
+        self.numbers = numbers
+        self.keys = keys
+        self.owner = owner
+        self.index = index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table."""
@@ -224,10 +261,9 @@ class PersonDocumentIndex:
     ) -> PersonDocumentIndex:
         """The index from saved :meth:`parts` (possibly memory-mapped), nothing recomputed."""
         self = cls.__new__(cls)
-        self.owner = numpy["owner"]
-        self.numbers = _string_array(arrays["numbers"])
-        self.keys = _string_array(arrays["keys"])
-        self.index = KeyIndex.from_arrays(self.keys, unprefixed("index.", numpy))
+        keys = _string_array(arrays["keys"])
+        index = KeyIndex.from_arrays(keys, unprefixed("index.", numpy))
+        self._attach(_string_array(arrays["numbers"]), keys, numpy["owner"], index)
         return self
 
     @property

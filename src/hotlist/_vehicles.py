@@ -19,6 +19,7 @@ from hotlist._documents import (
     Candidate,
     _decoded,
     _string_array,
+    kept_then,
     prefixed,
     unprefixed,
 )
@@ -83,13 +84,43 @@ class VehicleIndex:
     """Lookups over the ``vehicles`` table."""
 
     def __init__(self, table: pa.Table) -> None:
+        vin_keys, plate_keys = self.keys_of(table)
+        self._attach(
+            table,
+            vin_keys,
+            plate_keys,
+            KeyIndex.build(vin_keys),
+            SuffixIndex.build(vin_keys),
+            KeyIndex.build(plate_keys),
+        )
+
+    @staticmethod
+    def keys_of(table: pa.Table) -> tuple[pa.Array, pa.Array]:
+        """The one key computation: each record's VIN and plate compacted and folded
+        to their OCR keys (a build, and a delta's new rows; a snapshot stores them)."""
+        vins = _string_array(table.column("vin"))
+        plates = _string_array(table.column("plate"))
+        return (
+            vin_ids.ocr_key_array(vin_ids.compact_array(vins)),
+            plate_ids.ocr_key_array(plate_ids.compact_array(plates)),
+        )
+
+    def _attach(  # noqa: PLR0917 - the parts of one index, private
+        self,
+        table: pa.Table,
+        vin_keys: pa.Array,
+        plate_keys: pa.Array,
+        vin_index: KeyIndex,
+        vin_suffix: SuffixIndex,
+        plate_index: KeyIndex,
+    ) -> None:
         self.vins = _string_array(table.column("vin"))
-        self.vin_keys = vin_ids.ocr_key_array(vin_ids.compact_array(self.vins))
-        self.vin_index = KeyIndex.build(self.vin_keys)
-        self.vin_suffix = SuffixIndex.build(self.vin_keys)
+        self.vin_keys = vin_keys
+        self.vin_index = vin_index
+        self.vin_suffix = vin_suffix
         self.plates = _string_array(table.column("plate"))
-        self.plate_keys = plate_ids.ocr_key_array(plate_ids.compact_array(self.plates))
-        self.plate_index = KeyIndex.build(self.plate_keys)
+        self.plate_keys = plate_keys
+        self.plate_index = plate_index
         self.country_codes, self.country_values = _decoded(table.column("registration_country"))
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
@@ -107,15 +138,35 @@ class VehicleIndex:
         """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
         no key is recomputed and nothing is sorted."""
         self = cls.__new__(cls)
-        self.vins = _string_array(table.column("vin"))
-        self.vin_keys = _string_array(arrays["vin_keys"])
-        self.vin_index = KeyIndex.from_arrays(self.vin_keys, unprefixed("vin_index.", numpy))
-        self.vin_suffix = SuffixIndex.from_arrays(self.vin_keys, unprefixed("vin_suffix.", numpy))
-        self.plates = _string_array(table.column("plate"))
-        self.plate_keys = _string_array(arrays["plate_keys"])
-        self.plate_index = KeyIndex.from_arrays(self.plate_keys, unprefixed("plate_index.", numpy))
-        self.country_codes, self.country_values = _decoded(table.column("registration_country"))
+        vin_keys = _string_array(arrays["vin_keys"])
+        plate_keys = _string_array(arrays["plate_keys"])
+        self._attach(
+            table,
+            vin_keys,
+            plate_keys,
+            KeyIndex.from_arrays(vin_keys, unprefixed("vin_index.", numpy)),
+            SuffixIndex.from_arrays(vin_keys, unprefixed("vin_suffix.", numpy)),
+            KeyIndex.from_arrays(plate_keys, unprefixed("plate_index.", numpy)),
+        )
         return self
+
+    def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> VehicleIndex:
+        """The index over ``table`` (this index's rows where ``keep``, then ``new``):
+        keys computed for the new rows only, the key indexes merged; the VIN suffix
+        index is rebuilt."""
+        new_vins, new_plates = self.keys_of(new)
+        vin_keys = kept_then(self.vin_keys, keep, new_vins)
+        plate_keys = kept_then(self.plate_keys, keep, new_plates)
+        out = type(self).__new__(type(self))
+        out._attach(
+            table,
+            vin_keys,
+            plate_keys,
+            self.vin_index.merged(keep, vin_keys),
+            SuffixIndex.build(vin_keys),
+            self.plate_index.merged(keep, plate_keys),
+        )
+        return out
 
     @property
     def nbytes(self) -> int:

@@ -1,44 +1,86 @@
 """The interface of a dataset kind, and the registry of kinds.
 
-CONTRACT SKETCH (written by the lead; the storage half is filled in by the
-registry work, the query half by the query-pipeline work -- keep these names):
-
-storage half
+storage half (the registry work: load, state, snapshot, delta, stats)
     name            the table, the extract file stem, the SQL view, Hit.dataset
     schema          the canonical Arrow schema
-    required        columns an extract must have (after mapping)
-    searchable      what makes one record searchable (see the data contract)
-    canonicalise    raw table -> canonical table + row problems
+    required        columns an extract must have (after mapping); besides
+                    ``record_id``, one missing is a note, not an error
+    searchable      the columns a record is searched by: an extract needs at
+                    least one of them (``searchable_text`` says so in the error)
+    canonicalise    raw columns -> every canonical column but ``record_id``,
+                    problems reported into the ``Issues`` given
+    row_key         what one record is searched by, as one string (two rows
+                    with one record_id and the same key add nothing)
     build           canonical table -> index
-    parts           index -> (tables, arrays) written into a snapshot
+    part_names      the names its index is saved under in a snapshot
+    parts           index -> {part: (Arrow arrays, numpy arrays)} for a snapshot
     from_parts      (table, parts) -> index, without recomputing keys
-    updated         index + delta (kept rows, new rows) -> index
+    updated         index + delta (keep mask over old rows, appended rows) -> index
     nbytes          bytes an index holds
 
-query half
+query half (the query-pipeline work)
     query_fields    the hotlist.fields names this kind answers
     match           (index, validated query, warnings, options) -> candidates
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
+import numpy as np
 import pyarrow as pa
 
-__all__ = ["Kind", "get", "kinds", "names", "register", "unregister"]
+if TYPE_CHECKING:  # the extract loader imports the registry
+    from hotlist.extracts._convert import Issues
+
+__all__ = [
+    "IndexParts",
+    "Kind",
+    "Parts",
+    "get",
+    "kinds",
+    "names",
+    "register",
+    "unregister",
+]
+
+# One saved index part: Arrow arrays (keys, written as ``<part>.keys.arrow``) and
+# numpy arrays (the built index, ``index/<part>.<name>.npy``).
+Parts: TypeAlias = tuple[dict[str, pa.Array], dict[str, np.ndarray]]
+IndexParts: TypeAlias = dict[str, Parts]
 
 
 @runtime_checkable
 class Kind(Protocol):
     """One dataset kind; see the module docstring for what each member does."""
 
+    # -- storage half ----------------------------------------------------------
     name: str
     schema: pa.Schema
     required: tuple[str, ...]
-    query_fields: tuple[str, ...]
+    searchable: tuple[str, ...]
+    searchable_text: str
+    part_names: tuple[str, ...]
+
+    def canonicalise(
+        self, columns: Mapping[str, pa.Array], n: int, issues: Issues
+    ) -> dict[str, pa.Array]: ...
+
+    def row_key(self, record: Mapping[str, object]) -> str: ...
 
     def build(self, table: pa.Table) -> Any: ...
+
+    def parts(self, index: Any) -> IndexParts: ...
+
+    def from_parts(self, table: pa.Table, parts: Mapping[str, Parts]) -> Any: ...
+
+    def updated(self, index: Any, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any: ...
+
+    def nbytes(self, index: Any) -> int: ...
+
+    # -- query half --------------------------------------------------------------
+    query_fields: tuple[str, ...]
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -1,21 +1,38 @@
-"""From the columns of one file to a table in the canonical schema, and the rows rejected."""
+"""From the columns of one file to a table in the canonical schema, and the rows rejected.
+
+The generic part (``record_id``, duplicate ids, the schema's order) is here; each
+dataset kind (:mod:`hotlist.datasets`) builds its own columns with the column
+builders below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist.ids import docnum, plate, vin
-from hotlist.schema import SCHEMAS, Dataset
-
 from . import _convert as cv
 from ._searchable import KeyKind, reason_for, unsearchable
 from ._vocab import VOCABULARIES, closest, country_lookup, vocabulary_value
 
-__all__ = ["canonicalise", "duplicate_mask"]
+if TYPE_CHECKING:  # the kinds import this module's column builders
+    from hotlist.datasets._kind import Kind
+
+__all__ = [
+    "canonicalise",
+    "closed_column",
+    "country_column",
+    "country_unknown",
+    "duplicate_mask",
+    "key_check",
+    "list_key",
+    "name_parts",
+    "record_ids",
+    "record_text",
+]
 
 _INT8 = pa.int8()
 _INT16 = pa.int16()
@@ -34,11 +51,11 @@ def _vocab(vocabulary: str) -> tuple[Callable[[str], str | None], cv.Reason]:
     return normalise, unknown
 
 
-def _country_unknown(value: str | None) -> str:
+def country_unknown(value: str | None) -> str:
     return "unknown code: not a country or ICAO 9303 code known to hotlist.ids.country"
 
 
-def _country(
+def country_column(
     arr: pa.Array | None, n: int, column: str, issues: cv.Issues, *, required: bool = False
 ) -> pa.Array:
     lookup = country_lookup()
@@ -51,11 +68,11 @@ def _country(
         dictionary=None,
         index_type=_INT16,
         required=required,
-        unknown=_country_unknown,
+        unknown=country_unknown,
     )
 
 
-def _closed(
+def closed_column(
     arr: pa.Array | None, n: int, column: str, issues: cv.Issues, *, required: bool = False
 ) -> pa.Array:
     vocabulary = column
@@ -100,7 +117,7 @@ def duplicate_mask(ids: pa.Array, usable: np.ndarray) -> tuple[np.ndarray, dict[
     return dup, {v: int(first_row[c]) for v, c in zip(values, dup_codes, strict=True)}
 
 
-def _name_parts(
+def name_parts(
     name: pa.Array, family: pa.Array, given: pa.Array
 ) -> tuple[pa.Array, pa.Array, pa.Array]:
     """``name`` from family/given where it is missing; family/given from ``FAMILY, Given``
@@ -117,7 +134,7 @@ def _name_parts(
     return name, pc.if_else(pc.equal(family, ""), null, family), given
 
 
-def _record_ids(arr: pa.Array | None, n: int, issues: cv.Issues, label: str) -> pa.Array:
+def record_ids(arr: pa.Array | None, n: int, issues: cv.Issues, label: str) -> pa.Array:
     """record_id as given; a missing one is made from the file and row (and reported)."""
     ids = cv.text_column(arr, n, "record_id", issues)
     missing = cv.is_null(ids)
@@ -133,7 +150,7 @@ def _record_ids(arr: pa.Array | None, n: int, issues: cv.Issues, label: str) -> 
     return ids
 
 
-def _key(
+def key_check(
     kind: KeyKind, values: pa.Array, column: str, issues: cv.Issues, *, reject: bool
 ) -> tuple[np.ndarray, Callable[[str | None], str]]:
     """Rows whose ``values`` check() could never match, and the reason of each:
@@ -145,7 +162,7 @@ def _key(
     return bad, reason
 
 
-def _list_key(kind: KeyKind, lists: pa.Array, n: int, column: str, issues: cv.Issues) -> pa.Array:
+def list_key(kind: KeyKind, lists: pa.Array, n: int, column: str, issues: cv.Issues) -> pa.Array:
     """A list column with the entries check() could never match left out (and reported)."""
     flat = pc.list_flatten(lists)
     if len(flat) == 0:
@@ -171,27 +188,8 @@ def _list_key(kind: KeyKind, lists: pa.Array, n: int, column: str, issues: cv.Is
     return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep))).cast(lists.type)
 
 
-def row_key(dataset: Dataset, record: dict[str, object]) -> str:
-    """What a record is searched by, as one string: two rows with one record_id and
-    the same key add nothing to each other; with different keys both are searchable."""
-
-    def text(name: str) -> str:
-        value = record.get(name)
-        if isinstance(value, list):
-            return ";".join(str(v) for v in value)
-        return "" if value is None else str(value)
-
-    if dataset == "documents":
-        parts = [docnum.compact(text("document_number")), text("issuing_country")]
-    elif dataset == "vehicles":
-        parts = [vin.compact(text("vin")), plate.compact(text("plate"))]
-    else:
-        parts = [text(c) for c in ("name", "date_of_birth", "aliases", "document_numbers")]
-    return "\x1f".join(parts)
-
-
 def _duplicates(
-    dataset: Dataset, out: dict[str, pa.Array], usable: np.ndarray, issues: cv.Issues, label: str
+    kind: Kind, out: dict[str, pa.Array], usable: np.ndarray, issues: cv.Issues, label: str
 ) -> pa.Array:
     """A later row with an earlier row's record_id: rejected when it is searched by the
     same key (nothing is lost), else loaded under ``<id>#<file>:<row>`` and reported."""
@@ -201,7 +199,7 @@ def _duplicates(
         return ids
 
     def key_at(i: int) -> str:
-        return row_key(dataset, {c: a[i].as_py() for c, a in out.items()})
+        return kind.row_key({c: a[i].as_py() for c, a in out.items()})
 
     id_list = ids.to_pylist()
     seen: dict[str, set[str]] = {v: {key_at(row - 1)} for v, row in first.items()}
@@ -239,131 +237,26 @@ def _duplicates(
     return out
 
 
+def record_text(record: Mapping[str, object], name: str) -> str:
+    """One value of a record as text for a kind's ``row_key`` (a list joined by ``;``)."""
+    value = record.get(name)
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def canonicalise(
-    dataset: Dataset,
-    columns: dict[str, pa.Array],
-    n: int,
-    issues: cv.Issues,
-    *,
-    dob_lenient: Callable[[str], tuple[int | None, int | None, int | None] | None] | None = None,
-    label: str = "row",
+    kind: Kind, columns: dict[str, pa.Array], n: int, issues: cv.Issues, *, label: str = "row"
 ) -> pa.Table:
-    """All ``n`` rows in the canonical schema (rejected ones included; filter afterwards).
+    """All ``n`` rows in ``kind``'s canonical schema (rejected ones included; filter
+    afterwards): ``record_id`` and its duplicates here, every other column by the kind.
 
-    A row is rejected only when it cannot be searched: no document number, no VIN
-    and no plate, no name, or a key check() would refuse.  Any other problem is a
-    warning and the value is left out.
+    A row is rejected only when it cannot be searched (the kind decides what that
+    means: no document number, no VIN and no plate, no name, a key check() would
+    refuse).  Any other problem is a warning and the value is left out.
     """
-    get = columns.get
-    out: dict[str, pa.Array] = {}
-    out["record_id"] = _record_ids(get("record_id"), n, issues, label)
-    if dataset == "documents":
-        number = cv.text_column(get("document_number"), n, "document_number", issues)
-        issues.add(
-            cv.is_null(number),
-            "document_number",
-            None,
-            "no document number: a document cannot be searched without one",
-        )
-        _key("document", number, "document_number", issues, reject=True)
-        out["document_number"] = number
-        out["issuing_country"] = _country(
-            get("issuing_country"), n, "issuing_country", issues, required=True
-        )
-        out["document_type"] = _closed(
-            get("document_type"), n, "document_type", issues, required=True
-        )
-        out["status"] = _closed(get("status"), n, "status", issues, required=True)
-        out["reported_on"] = cv.date_column(
-            get("reported_on"), n, "reported_on", issues, required=True
-        )
-        out["reporting_country"] = _country(
-            get("reporting_country"), n, "reporting_country", issues
-        )
-        out["issued_on"] = cv.date_column(get("issued_on"), n, "issued_on", issues)
-        out["expires_on"] = cv.date_column(get("expires_on"), n, "expires_on", issues)
-        out["notes"] = cv.text_column(get("notes"), n, "notes", issues)
-    elif dataset == "vehicles":
-        vins = cv.text_column(get("vin"), n, "vin", issues)
-        plates = cv.text_column(get("plate"), n, "plate", issues)
-        vin_bad, vin_text = _key("vin", vins, "vin", issues, reject=False)
-        plate_bad, plate_text = _key("plate", plates, "plate", issues, reject=False)
-        vin_ok = ~cv.is_null(vins) & ~vin_bad
-        plate_ok = ~cv.is_null(plates) & ~plate_bad
-        neither = ~vin_ok & ~plate_ok
-        issues.add(neither & vin_bad, "vin", vins, vin_text)
-        issues.add(neither & ~vin_bad & plate_bad, "plate", plates, plate_text)
-        issues.add(
-            neither & ~vin_bad & ~plate_bad,
-            "vin",
-            None,
-            "no vin or plate: a vehicle needs at least one",
-        )
-        issues.warn(
-            vin_bad & ~neither,
-            "vin",
-            vins,
-            lambda v: f"{vin_text(v)}; loaded without it (found by its plate)",
-        )
-        issues.warn(
-            plate_bad & ~neither,
-            "plate",
-            plates,
-            lambda v: f"{plate_text(v)}; loaded without it (found by its VIN)",
-        )
-        out["vin"] = pc.if_else(pa.array(vin_bad & ~neither), cv.null_string(), vins)
-        out["plate"] = pc.if_else(pa.array(plate_bad & ~neither), cv.null_string(), plates)
-        out["registration_country"] = _country(
-            get("registration_country"), n, "registration_country", issues
-        )
-        for col in ("make", "model", "colour"):
-            out[col] = cv.text_column(get(col), n, col, issues)
-        out["year"] = cv.year_column(get("year"), n, "year", issues)
-        out["stolen_on"] = cv.date_column(get("stolen_on"), n, "stolen_on", issues)
-        out["notes"] = cv.text_column(get("notes"), n, "notes", issues)
-    else:
-        name = cv.text_column(get("name"), n, "name", issues)
-        family = cv.text_column(get("family_name"), n, "family_name", issues)
-        given = cv.text_column(get("given_names"), n, "given_names", issues)
-        name, family, given = _name_parts(name, family, given)
-        issues.add(
-            cv.is_null(name),
-            "name",
-            None,
-            "no name: a person needs a name, or a family_name and given_names",
-        )
-        _key("name", name, "name", issues, reject=True)
-        out["name"], out["family_name"], out["given_names"] = name, family, given
-        aliases = cv.list_column(get("aliases"), n, "aliases", issues)
-        out["aliases"] = _list_key("name", aliases, n, "aliases", issues)
-        dob, year, month, day = cv.partial_date_column(
-            get("date_of_birth"), n, "date_of_birth", issues, lenient=dob_lenient
-        )
-        out["date_of_birth"], out["dob_year"], out["dob_month"], out["dob_day"] = (
-            dob,
-            year,
-            month,
-            day,
-        )
-        out["sex"] = _closed(get("sex"), n, "sex", issues, required=False)
-        lookup = country_lookup()
-        out["nationalities"] = cv.list_column(
-            get("nationalities"),
-            n,
-            "nationalities",
-            issues,
-            normalise=lookup,
-            unknown=_country_unknown,
-        )
-        out["notice_type"] = _closed(get("notice_type"), n, "notice_type", issues, required=True)
-        for col in ("offences", "caution"):
-            out[col] = cv.text_column(get(col), n, col, issues)
-        numbers = cv.list_column(get("document_numbers"), n, "document_numbers", issues)
-        out["document_numbers"] = _list_key("document", numbers, n, "document_numbers", issues)
-        out["issuing_authority"] = cv.text_column(
-            get("issuing_authority"), n, "issuing_authority", issues
-        )
-
-    out["record_id"] = _duplicates(dataset, out, ~issues.rejected(), issues, label)
-    schema = SCHEMAS[dataset]
+    out: dict[str, pa.Array] = {"record_id": record_ids(columns.get("record_id"), n, issues, label)}
+    out |= kind.canonicalise(columns, n, issues)
+    out["record_id"] = _duplicates(kind, out, ~issues.rejected(), issues, label)
+    schema = kind.schema
     return pa.Table.from_arrays([out[f.name] for f in schema], schema=schema)

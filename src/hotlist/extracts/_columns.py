@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hotlist import datasets
 from hotlist._errors import ExtractError
-from hotlist.schema import SCHEMAS, Dataset
 
 __all__ = ["Resolved", "key", "resolve"]
 
@@ -36,12 +36,13 @@ class Resolved:
 
 def resolve(
     names: Sequence[str],
-    dataset: Dataset,
+    dataset: str,
     mapping: Mapping[str, str] | None = None,
     *,
     file: str | None = None,
 ) -> Resolved:
-    canonical = {key(n): n for n in SCHEMAS[dataset].names}
+    columns = datasets.get(dataset).schema.names
+    canonical = {key(n): n for n in columns}
     renames: dict[str, str] = {}
     for foreign, target in (mapping or {}).items():
         renames[key(foreign)] = target.strip()
@@ -53,10 +54,10 @@ def resolve(
         if k in renames:
             used.add(k)
             target = renames[k]
-            if target not in SCHEMAS[dataset].names:
+            if target not in columns:
                 raise ExtractError(
                     f"mapping sends column {name!r} to {target!r}, which is not a column of "
-                    f"{dataset} (columns: {', '.join(SCHEMAS[dataset].names)})",
+                    f"{dataset} (columns: {', '.join(columns)})",
                     file=file,
                 )
         elif k in canonical:

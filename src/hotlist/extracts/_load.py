@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, cast
@@ -12,23 +12,31 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist import datasets
 from hotlist._errors import ExtractError, RowProblem
-from hotlist.schema import DATASETS, REQUIRED_COLUMNS, SCHEMAS, Dataset
+from hotlist.datasets import Kind
 
 from . import _convert as cv
-from ._canonical import canonicalise, row_key
+from ._canonical import canonicalise
 from ._columns import key, resolve
 from ._formats import EXTENSIONS, read_raw
 from ._report import DatasetReport, LoadReport
 
-__all__ = ["ExtractResult", "empty_table", "find_extracts", "load_datasets", "read_extract"]
+__all__ = [
+    "ExtractResult",
+    "empty_table",
+    "extract_paths",
+    "find_extracts",
+    "load_datasets",
+    "read_extract",
+]
 
 PathLike: TypeAlias = str | os.PathLike[str]
 Paths: TypeAlias = PathLike | Sequence[PathLike] | None
 
-_TEXT_COLUMNS = {
-    ds: {f.name for f in SCHEMAS[ds] if not pa.types.is_list(f.type)} for ds in DATASETS
-}
+
+def _text_columns(kind: Kind) -> set[str]:
+    return {f.name for f in kind.schema if not pa.types.is_list(f.type)}
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class ExtractResult:
     """
 
     file: str
-    dataset: Dataset
+    dataset: str
     format: str
     table: pa.Table
     read: int
@@ -61,76 +69,44 @@ class ExtractResult:
         return self.read - self.loaded
 
 
-def empty_table(dataset: Dataset) -> pa.Table:
+def empty_table(dataset: str) -> pa.Table:
     """A table with no rows in the canonical schema of ``dataset``."""
-    return SCHEMAS[dataset].empty_table()
+    return datasets.get(dataset).schema.empty_table()
 
 
-def _dob_lenient() -> Callable[[str], tuple[int | None, int | None, int | None] | None] | None:
-    """``hotlist.names.parse_dob_lenient`` when the names package has it (for DOBs in
-    shapes the vectorised parser does not know, e.g. ``12 Aug 1974``)."""
-    try:
-        from hotlist import names
-    except ImportError:
-        return None
-    parse = getattr(names, "parse_dob_lenient", None)
-    if parse is None:
-        return None
-
-    def lenient(text: str) -> tuple[int | None, int | None, int | None] | None:
-        try:
-            found = parse(text)
-        except ValueError:
-            return None
-        if found is None:
-            return None
-        return (
-            getattr(found, "year", None),
-            getattr(found, "month", None),
-            getattr(found, "day", None),
-        )
-
-    return lenient
-
-
-# The columns a record is searched by: a file without them cannot be used (a wrong
-# mapping); every other column may be missing and the rows load without it.
-_DESCRIPTIVE = {ds: tuple(c for c in REQUIRED_COLUMNS[ds] if c != "record_id") for ds in DATASETS}
-# Canonical columns whose undecodable bytes reject the row (it could not be searched).
-_KEY_COLUMNS = {"document_number", "vin", "plate", "name", "family_name", "given_names"}
+def _key_columns() -> set[str]:
+    """Canonical columns whose undecodable bytes reject the row (it could not be
+    searched): every kind's searchable columns."""
+    return {c for kind in datasets.kinds() for c in kind.searchable}
 
 
 def _check_required(
-    dataset: Dataset, sources: Mapping[str, str], names: Sequence[str], file: str
+    kind: Kind, sources: Mapping[str, str], names: Sequence[str], file: str
 ) -> None:
-    missing = []
-    if dataset == "documents" and "document_number" not in sources:
-        missing.append("document_number")
-    if dataset == "vehicles" and "vin" not in sources and "plate" not in sources:
-        missing.append("vin or plate")
-    if dataset == "persons" and not ({"name", "family_name", "given_names"} & set(sources)):
-        missing.append("name (or family_name and given_names)")
-    if missing:
+    """A file without any of the columns a record is searched by cannot be used (a
+    wrong mapping); every other column may be missing and the rows load without it."""
+    if not set(kind.searchable) & set(sources):
         raise ExtractError(
-            f"required column(s) missing: {', '.join(missing)}; the file has "
+            f"required column(s) missing: {kind.searchable_text}; the file has "
             f"{', '.join(map(repr, names)) or 'no columns'} (use mapping= to rename columns)",
             file=file,
         )
 
 
-def _missing_columns(dataset: Dataset, sources: Mapping[str, str], file: str) -> list[str]:
+def _missing_columns(kind: Kind, sources: Mapping[str, str], file: str) -> list[str]:
     notes = []
     if "record_id" not in sources:
         notes.append(
             f"{file}: no record_id column: each record's id is made from the file name and row"
         )
-    absent = [c for c in _DESCRIPTIVE[dataset] if c != "record_id" and c not in sources]
-    if dataset == "documents" and absent:
+    descriptive = [c for c in kind.required if c != "record_id"]
+    absent = [c for c in descriptive if c not in sources]
+    if absent and len(descriptive) == 1:
+        notes.append(f"{file}: column {absent[0]} missing: every row is loaded without it")
+    elif absent:
         notes.append(
             f"{file}: column(s) {', '.join(absent)} missing: every row is loaded without them"
         )
-    if dataset == "persons" and "notice_type" not in sources:
-        notes.append(f"{file}: column notice_type missing: every row is loaded without it")
     return notes
 
 
@@ -157,7 +133,7 @@ def _as_text(name: str, arr: pa.Array, issues: cv.Issues) -> pa.Array:
             bad[i] = True
     shown = pa.array([v.hex() if v is not None else None for v in arr.to_pylist()], pa.string())
     why = "bytes that are not UTF-8 text"
-    if name in _KEY_COLUMNS:
+    if name in _key_columns():
         issues.add(bad, name, shown, lambda _v: f"malformed value: {why} (shown in hex)")
     else:
         issues.warn(bad, name, shown, lambda _v: f"{why} (shown in hex): loaded without it")
@@ -166,7 +142,7 @@ def _as_text(name: str, arr: pa.Array, issues: cv.Issues) -> pa.Array:
 
 def read_extract(
     path: PathLike,
-    dataset: Dataset,
+    dataset: str,
     *,
     mapping: Mapping[str, str] | None = None,
     delimiter: str | None = None,
@@ -177,22 +153,26 @@ def read_extract(
     :class:`~hotlist.RowProblem`; ``read == loaded + rejected``.  A file that
     cannot be read at all raises :class:`~hotlist.ExtractError`.
     """
-    if dataset not in SCHEMAS:
-        raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
+    if dataset not in datasets.names():
+        raise ValueError(
+            f"unknown dataset {dataset!r}; expected one of {', '.join(datasets.names())}"
+        )
+    kind = datasets.get(dataset)
     p = Path(path)
     file = str(path)
     state: dict[str, Any] = {}
 
     def select(names: Sequence[str]) -> list[str]:
         resolved = resolve(names, dataset, mapping, file=file)
-        _check_required(dataset, resolved.sources, names, file)
+        _check_required(kind, resolved.sources, names, file)
         state["resolved"] = resolved
         return list(resolved.sources.values())
 
     renames = {key(k): v for k, v in (mapping or {}).items()}
+    text_columns = _text_columns(kind)
 
     def is_text(name: str) -> bool:
-        return renames.get(key(name), key(name)) in _TEXT_COLUMNS[dataset]
+        return renames.get(key(name), key(name)) in text_columns
 
     raw = read_raw(p, select, delimiter=delimiter, is_text=is_text)
     resolved = state["resolved"]
@@ -208,14 +188,7 @@ def read_extract(
         arr = col.chunk(0) if col.num_chunks == 1 else pa.concat_arrays(col.chunks)
         arrays[canonical] = _as_text(canonical, arr, issues)
     try:
-        table = canonicalise(
-            dataset,
-            arrays,
-            n,
-            issues,
-            dob_lenient=_dob_lenient() if dataset == "persons" else None,
-            label=p.name,
-        )
+        table = canonicalise(kind, arrays, n, issues, label=p.name)
     except TypeError as e:
         raise ExtractError(f"a column cannot be used: {e}", file=file) from e
     problems = issues.problems(file)
@@ -239,7 +212,7 @@ def read_extract(
     rows = np.nonzero(keep)[0] + 1
     if not keep.all():
         table = table.filter(pa.array(keep))
-    notes = _missing_columns(dataset, resolved.sources, file)
+    notes = _missing_columns(kind, resolved.sources, file)
     if resolved.ignored:
         notes.append(
             f"{file}: columns ignored (not in the {dataset} schema): {', '.join(resolved.ignored)}"
@@ -274,7 +247,7 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(s for suffixes in EXTENSIONS.values() for s in suffixes if s != ".txt")
 
 
-def find_extracts(folder: PathLike) -> dict[Dataset, list[Path]]:
+def find_extracts(folder: PathLike) -> dict[str, list[Path]]:
     """The extract files of each dataset in ``folder``: ``documents.csv``,
     ``vehicles.parquet``... and every extract file in a ``documents/`` subfolder
     (a dataset split in parts), sorted by name."""
@@ -282,8 +255,8 @@ def find_extracts(folder: PathLike) -> dict[Dataset, list[Path]]:
     if not root.is_dir():
         raise ExtractError("not a folder", file=str(folder))
     suffixes = _suffixes()
-    found: dict[Dataset, list[Path]] = {}
-    for dataset in DATASETS:
+    found: dict[str, list[Path]] = {}
+    for dataset in datasets.names():
         files = [
             p
             for p in sorted(root.iterdir())
@@ -311,17 +284,38 @@ def _as_list(paths: Paths) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _mapping_for(mapping: Mapping[str, Any] | None, dataset: Dataset) -> Mapping[str, str] | None:
+def _mapping_for(mapping: Mapping[str, Any] | None, dataset: str) -> Mapping[str, str] | None:
     """``mapping`` is either ``{dataset: {foreign: canonical}}`` or one flat
     ``{foreign: canonical}`` for every dataset."""
     if not mapping:
         return None
     if any(isinstance(v, Mapping) for v in mapping.values()):
-        unknown = [k for k in mapping if k not in DATASETS]
+        unknown = [k for k in mapping if k not in datasets.names()]
         if unknown:
             raise ExtractError(f"mapping has keys that are not datasets: {', '.join(unknown)}")
         return cast("Mapping[str, str] | None", mapping.get(dataset))
     return cast("Mapping[str, str]", mapping)
+
+
+def extract_paths(
+    extracts: Mapping[str, Paths] | None = None, **per_kind: Paths
+) -> dict[str, list[Path]]:
+    """The files named per kind, as lists (every registered kind, empty when none):
+    ``extracts`` maps kind names to files, and the built-in keywords
+    (``documents=``...) are folded in; a kind named twice, or not registered, is
+    refused."""
+    given = {name: _as_list(paths) for name, paths in per_kind.items() if paths is not None}
+    for name, paths in (extracts or {}).items():
+        if name in given:
+            raise ExtractError(f"{name}: files named twice (keyword and extracts=)")
+        given[name] = _as_list(paths)
+    unknown = [name for name in given if name not in datasets.names()]
+    if unknown:
+        raise ExtractError(
+            f"no dataset kind called {', '.join(map(repr, unknown))}; the kinds are "
+            + ", ".join(datasets.names())
+        )
+    return {name: given.get(name, []) for name in datasets.names()}
 
 
 def load_datasets(
@@ -330,27 +324,28 @@ def load_datasets(
     documents: Paths = None,
     vehicles: Paths = None,
     persons: Paths = None,
+    extracts: Mapping[str, Paths] | None = None,
     mapping: Mapping[str, Any] | None = None,
     strict: bool = False,
 ) -> tuple[dict[str, pa.Table], LoadReport]:
     """Load every dataset from a folder and/or from files, with a report of every row left out.
 
-    A record_id already loaded (from an earlier row or an earlier file of the
-    same dataset) rejects the later row.  A dataset with no file gets an empty
-    table.  ``strict=True`` raises :class:`~hotlist.ExtractError` when any row
-    is rejected.
+    Files are named per built-in kind (``documents=``...) or for any registered
+    kind in ``extracts`` (``{"firearms": "stolen_guns.csv"}``); a folder is
+    searched for ``<kind>.*`` of every registered kind.  A record_id already
+    loaded (from an earlier row or an earlier file of the same dataset) rejects
+    the later row.  A dataset with no file gets an empty table.
+    ``strict=True`` raises :class:`~hotlist.ExtractError` when any row is rejected.
     """
-    given: dict[Dataset, list[Path]] = {
-        "documents": _as_list(documents),
-        "vehicles": _as_list(vehicles),
-        "persons": _as_list(persons),
-    }
+    given = extract_paths(extracts, documents=documents, vehicles=vehicles, persons=persons)
     report = LoadReport()
     if folder is not None:
         found = find_extracts(folder)
         if not found and not any(given.values()):
             raise ExtractError(
-                "no extracts found (looked for documents.*, vehicles.*, persons.* with "
+                "no extracts found (looked for "
+                + ", ".join(f"{n}.*" for n in datasets.names())
+                + " with "
                 f"extensions {', '.join(_suffixes())})",
                 file=str(folder),
             )
@@ -361,10 +356,10 @@ def load_datasets(
                 report.notes.append(f"{dataset}: files given; {folder} was not searched for them")
     elif not any(given.values()):
         raise ExtractError(
-            "nothing to load: give a folder or files for documents, vehicles or persons"
+            "nothing to load: give a folder or files for " + ", ".join(datasets.names())
         )
     tables: dict[str, pa.Table] = {}
-    for dataset in DATASETS:
+    for dataset in datasets.names():
         files = given[dataset]
         dr = DatasetReport(dataset=dataset)
         parts: list[pa.Table] = []
@@ -441,8 +436,9 @@ def _cross_file_duplicates(
         file, rows = seen_at[k]
         first = int(rows[pos - (bounds[k - 1] if k else 0)])
         row = int(result.rows[i])
-        this = row_key(result.dataset, result.table.slice(i, 1).to_pylist()[0])
-        that = row_key(result.dataset, earlier_table.slice(pos, 1).to_pylist()[0])
+        kind = datasets.get(result.dataset)
+        this = kind.row_key(result.table.slice(i, 1).to_pylist()[0])
+        that = kind.row_key(earlier_table.slice(pos, 1).to_pylist()[0])
         if this == that:
             drop[i] = True
             problems.append(

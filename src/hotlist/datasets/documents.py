@@ -1,0 +1,96 @@
+"""Stolen and lost travel and identity documents, by document number.
+
+The storage half of the kind: the canonical columns of an extract, what makes a
+record searchable (its document number), and the index over the numbers
+(:class:`hotlist._documents.DocumentIndex`: one OCR key per record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from hotlist._documents import DocumentIndex
+from hotlist.datasets._kind import IndexParts, Parts
+from hotlist.extracts import _convert as cv
+from hotlist.extracts._canonical import closed_column, country_column, key_check, record_text
+from hotlist.ids import docnum
+from hotlist.schema import DOCUMENTS_SCHEMA, REQUIRED_COLUMNS
+
+__all__ = ["KIND", "Documents"]
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The ``documents`` kind (see :class:`hotlist.datasets.Kind`)."""
+
+    name: str = "documents"
+    schema: pa.Schema = DOCUMENTS_SCHEMA
+    required: tuple[str, ...] = REQUIRED_COLUMNS["documents"]
+    searchable: tuple[str, ...] = ("document_number",)
+    searchable_text: str = "document_number"
+    part_names: tuple[str, ...] = ("documents",)
+    query_fields: tuple[str, ...] = ("document", "country", "document_type", "mrz")
+
+    def canonicalise(
+        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
+    ) -> dict[str, pa.Array]:
+        get = columns.get
+        number = cv.text_column(get("document_number"), n, "document_number", issues)
+        issues.add(
+            cv.is_null(number),
+            "document_number",
+            None,
+            "no document number: a document cannot be searched without one",
+        )
+        key_check("document", number, "document_number", issues, reject=True)
+        return {
+            "document_number": number,
+            "issuing_country": country_column(
+                get("issuing_country"), n, "issuing_country", issues, required=True
+            ),
+            "document_type": closed_column(
+                get("document_type"), n, "document_type", issues, required=True
+            ),
+            "status": closed_column(get("status"), n, "status", issues, required=True),
+            "reported_on": cv.date_column(
+                get("reported_on"), n, "reported_on", issues, required=True
+            ),
+            "reporting_country": country_column(
+                get("reporting_country"), n, "reporting_country", issues
+            ),
+            "issued_on": cv.date_column(get("issued_on"), n, "issued_on", issues),
+            "expires_on": cv.date_column(get("expires_on"), n, "expires_on", issues),
+            "notes": cv.text_column(get("notes"), n, "notes", issues),
+        }
+
+    def row_key(self, record: Mapping[str, object]) -> str:
+        return "\x1f".join(
+            [
+                docnum.compact(record_text(record, "document_number")),
+                record_text(record, "issuing_country"),
+            ]
+        )
+
+    def build(self, table: pa.Table) -> DocumentIndex:
+        return DocumentIndex(table)
+
+    def parts(self, index: DocumentIndex) -> IndexParts:
+        return {"documents": index.parts()}
+
+    def from_parts(self, table: pa.Table, parts: Mapping[str, Parts]) -> DocumentIndex:
+        return DocumentIndex.from_parts(table, *parts["documents"])
+
+    def updated(
+        self, index: DocumentIndex, table: pa.Table, keep: np.ndarray, new: pa.Table
+    ) -> DocumentIndex:
+        return index.updated(table, keep, new)
+
+    def nbytes(self, index: DocumentIndex) -> int:
+        return index.nbytes
+
+
+KIND = Documents()

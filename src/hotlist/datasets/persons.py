@@ -1,0 +1,148 @@
+"""Wanted persons, by name (with date of birth, nationality and sex) and by the
+document numbers listed on them.
+
+The storage half of the kind: the canonical columns of an extract, what makes a
+record searchable (a name), and its index, which is two: the names
+(:class:`hotlist._persons.PersonIndex`) and the listed document numbers
+(:class:`hotlist._documents.PersonDocumentIndex`), kept together as one
+:class:`PersonsIndex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from hotlist import names
+from hotlist._documents import PersonDocumentIndex
+from hotlist._persons import PersonIndex
+from hotlist.datasets._kind import IndexParts, Parts
+from hotlist.extracts import _convert as cv
+from hotlist.extracts._canonical import (
+    closed_column,
+    country_unknown,
+    key_check,
+    list_key,
+    name_parts,
+    record_text,
+)
+from hotlist.extracts._vocab import country_lookup
+from hotlist.schema import PERSONS_SCHEMA, REQUIRED_COLUMNS
+
+__all__ = ["KIND", "Persons", "PersonsIndex"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonsIndex:
+    """The persons kind's index: the names, and the document numbers listed on them."""
+
+    names: PersonIndex
+    documents: PersonDocumentIndex
+
+
+def _dob_lenient(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """A DOB in a shape the vectorised parser does not know (``12 Aug 1974``), by
+    ``hotlist.names.parse_dob_lenient``."""
+    try:
+        found = names.parse_dob_lenient(text)
+    except ValueError:
+        return None
+    if found is None:
+        return None
+    return found.year, found.month, found.day
+
+
+@dataclass(frozen=True)
+class Persons:
+    """The ``persons`` kind (see :class:`hotlist.datasets.Kind`)."""
+
+    name: str = "persons"
+    schema: pa.Schema = PERSONS_SCHEMA
+    required: tuple[str, ...] = REQUIRED_COLUMNS["persons"]
+    searchable: tuple[str, ...] = ("name", "family_name", "given_names")
+    searchable_text: str = "name (or family_name and given_names)"
+    part_names: tuple[str, ...] = ("persons", "person_documents")
+    query_fields: tuple[str, ...] = (
+        "name",
+        "family_name",
+        "given_names",
+        "dob",
+        "nationality",
+        "sex",
+        "document",
+        "mrz",
+    )
+
+    def canonicalise(
+        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
+    ) -> dict[str, pa.Array]:
+        get = columns.get
+        name = cv.text_column(get("name"), n, "name", issues)
+        family = cv.text_column(get("family_name"), n, "family_name", issues)
+        given = cv.text_column(get("given_names"), n, "given_names", issues)
+        name, family, given = name_parts(name, family, given)
+        issues.add(
+            cv.is_null(name),
+            "name",
+            None,
+            "no name: a person needs a name, or a family_name and given_names",
+        )
+        key_check("name", name, "name", issues, reject=True)
+        out = {"name": name, "family_name": family, "given_names": given}
+        aliases = cv.list_column(get("aliases"), n, "aliases", issues)
+        out["aliases"] = list_key("name", aliases, n, "aliases", issues)
+        dob, year, month, day = cv.partial_date_column(
+            get("date_of_birth"), n, "date_of_birth", issues, lenient=_dob_lenient
+        )
+        out |= {"date_of_birth": dob, "dob_year": year, "dob_month": month, "dob_day": day}
+        out["sex"] = closed_column(get("sex"), n, "sex", issues, required=False)
+        out["nationalities"] = cv.list_column(
+            get("nationalities"),
+            n,
+            "nationalities",
+            issues,
+            normalise=country_lookup(),
+            unknown=country_unknown,
+        )
+        out["notice_type"] = closed_column(
+            get("notice_type"), n, "notice_type", issues, required=True
+        )
+        for col in ("offences", "caution"):
+            out[col] = cv.text_column(get(col), n, col, issues)
+        numbers = cv.list_column(get("document_numbers"), n, "document_numbers", issues)
+        out["document_numbers"] = list_key("document", numbers, n, "document_numbers", issues)
+        out["issuing_authority"] = cv.text_column(
+            get("issuing_authority"), n, "issuing_authority", issues
+        )
+        return out
+
+    def row_key(self, record: Mapping[str, object]) -> str:
+        columns = ("name", "date_of_birth", "aliases", "document_numbers")
+        return "\x1f".join(record_text(record, c) for c in columns)
+
+    def build(self, table: pa.Table) -> PersonsIndex:
+        return PersonsIndex(PersonIndex(table), PersonDocumentIndex(table))
+
+    def parts(self, index: PersonsIndex) -> IndexParts:
+        return {"persons": index.names.parts(), "person_documents": index.documents.parts()}
+
+    def from_parts(self, table: pa.Table, parts: Mapping[str, Parts]) -> PersonsIndex:
+        return PersonsIndex(
+            PersonIndex.from_parts(table, *parts["persons"]),
+            PersonDocumentIndex.from_parts(table, *parts["person_documents"]),
+        )
+
+    def updated(
+        self, index: PersonsIndex, table: pa.Table, keep: np.ndarray, new: pa.Table
+    ) -> PersonsIndex:
+        # Name keys are computed per name in Python: re-indexed in full.
+        return self.build(table)
+
+    def nbytes(self, index: PersonsIndex) -> int:
+        return index.names.nbytes + index.documents.nbytes
+
+
+KIND = Persons()
