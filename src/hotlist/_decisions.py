@@ -47,6 +47,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from hotlist.ids.ocr import LETTER_CLASSES
+from hotlist.scoring import SCORING, Reason, render
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -65,11 +66,13 @@ __all__ = [
     "corroborate",
     "dob_agreement",
     "document_severity",
+    "letters_reason",
     "ocr_letter_reason",
     "ocr_letter_swaps",
     "person_severity",
     "plate_severity",
     "severity_from_reasons",
+    "severity_of",
     "vin_severity",
 ]
 
@@ -78,13 +81,12 @@ ALARM: Severity = "alarm"
 POSSIBLE: Severity = "possible"
 SEVERITIES: tuple[Severity, ...] = (ALARM, POSSIBLE)
 
-# Issuer codes that say "unknown / stateless" rather than naming a state (as in _documents).
-UNKNOWN_ISSUERS = frozenset({"XXA", "XXB", "XXC", "XXX"})
+# Issuer codes that say "unknown / stateless" rather than naming a state.
+UNKNOWN_ISSUERS = SCORING.documents.unknown_issuers
 
-# The least person score that is an alarm when the date of birth is consistent.  An
-# exact DOB closes 30 % of the gap to 1 (hotlist._persons), so a name similarity of
-# about 0.86 with an exact DOB reaches it; a near DOB needs about 0.91.
-PERSON_ALARM_SCORE = 0.9
+# The least person score that is an alarm when the date of birth is consistent
+# (hotlist.scoring: persons.alarm_score).
+PERSON_ALARM_SCORE = SCORING.persons.alarm_score
 
 DobAgreement = Literal["exact", "near", "far", "differs"] | None
 
@@ -124,17 +126,26 @@ def ocr_letter_swaps(listed: str, asked: str) -> tuple[tuple[str, str], ...] | N
     return tuple(pairs)
 
 
+def letters_reason(pairs: Iterable[tuple[str, str]]) -> Reason:
+    """The structured reason on a hit that :func:`ocr_letter_swaps` makes only
+    possible: the listed letters and the asked ones, pair by pair."""
+    pairs = tuple(pairs)
+    return Reason(
+        "document number",
+        "letters",
+        1.0,
+        "".join(a for a, _ in pairs),
+        "".join(b for _, b in pairs),
+    )
+
+
 def ocr_letter_reason(pairs: Iterable[tuple[str, str]]) -> str:
     """The reason on a hit that :func:`ocr_letter_swaps` makes only possible.
 
     >>> ocr_letter_reason([("O", "D")])[:52]
     'letters read as other letters (listed O, asked D): a'
     """
-    swaps = ", ".join(f"listed {a}, asked {b}" for a, b in pairs)
-    return (
-        f"{OCR_LETTERS_REASON} ({swaps}): a different valid number is as likely; "
-        "compare the document"
-    )
+    return render(letters_reason(pairs))
 
 
 def document_severity(
@@ -258,6 +269,38 @@ def severity_from_reasons(
     return person_severity(score, dob_agreement(reasons))
 
 
+def severity_of(dataset: str, level: str, score: float, why: Iterable[Reason]) -> Severity:
+    """:func:`severity_from_reasons` from the structured reasons (features and
+    levels, not text): the same answer (tested on every shape the matchers make).
+
+    >>> severity_of("documents", "exact", 0.6, [Reason("issuing country", "differs", 0.6)])
+    'possible'
+    """
+    why = tuple(why)
+    seen = {(r.feature, r.value) for r in why}
+    if ("MRZ date of expiry", "matches") in seen or ("holder", "matches") in seen:
+        return ALARM
+    if dataset == "documents":
+        if level not in ("exact", "ocr"):
+            return POSSIBLE
+        if ("issuing country", "differs") in seen or (
+            level == "ocr" and ("document number", "letters") in seen
+        ):
+            return POSSIBLE
+        return ALARM
+    if dataset == "vehicles":
+        if any(r.feature == "plate" for r in why):
+            same = ("registration country", "same") in seen
+            return ALARM if level in ("exact", "ocr") and same else POSSIBLE
+        return vin_severity(level)
+    if any(r.feature == "listed document number" for r in why):
+        return POSSIBLE
+    if ("evidence", "alarm") in seen:  # the person matcher's own verdict
+        return ALARM
+    dob = next((_DOB_REASONS.get(r.value) for r in why if r.feature == "DOB"), None)
+    return person_severity(score, dob)
+
+
 # -- actions -------------------------------------------------------------------------
 
 DOCUMENT_ACTIONS: dict[str, str] = {
@@ -329,7 +372,21 @@ _LISTED_ON_PERSON = "is listed on this wanted person"
 
 
 def _severity(c: Candidate) -> str:
-    return c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons)
+    if c.severity:
+        return c.severity
+    if c.why:
+        return severity_of(c.dataset, c.match, c.score, c.why)
+    return severity_from_reasons(c.dataset, c.match, c.score, c.reasons)
+
+
+def _confirmed(c: Candidate, why: Reason) -> Candidate:
+    """``c`` lifted to an alarm by what the query confirmed, with that reason."""
+    return dataclasses.replace(
+        c,
+        severity=ALARM,
+        reasons=(*c.reasons, render(why)),
+        why=(*c.why, why) if c.why else (),
+    )
 
 
 def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> list[Candidate]:
@@ -360,11 +417,10 @@ def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> l
             listed_expiry = documents.column("expires_on")[c.row].as_py()
             listed_type = documents.column("document_type")[c.row].as_py()
             if listed_expiry == expiry and (mrz_type is None or mrz_type == listed_type):
-                why = f"date of expiry {expiry.isoformat()} on the MRZ matches the record"
-                out[i] = dataclasses.replace(c, severity=ALARM, reasons=(*c.reasons, why))
+                why = Reason("MRZ date of expiry", "matches", 1.0, expiry.isoformat())
+                out[i] = _confirmed(c, why)
         elif c.dataset == "persons" and c.row in named_alarms:
-            why = "the holder's name and date of birth match this person"
-            out[i] = dataclasses.replace(c, severity=ALARM, reasons=(*c.reasons, why))
+            out[i] = _confirmed(c, Reason("holder", "matches"))
     return out
 
 

@@ -17,21 +17,57 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
-from hotlist._decisions import POSSIBLE, document_severity, ocr_letter_reason, ocr_letter_swaps
+from hotlist._decisions import POSSIBLE, document_severity, letters_reason, ocr_letter_swaps
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
+from hotlist.scoring import SCORING, Reason, render, render_all
 
-__all__ = ["DocumentIndex", "PersonDocumentIndex", "document_score", "kept_then", "number_keys"]
+__all__ = [
+    "Candidate",
+    "DocumentIndex",
+    "PersonDocumentIndex",
+    "document_reasons",
+    "document_score",
+    "kept_then",
+    "number_keys",
+]
 
-# The strength of each level before the country and type qualifiers.
-LEVEL_SCORE = {"exact": 1.0, "ocr": 0.9, "edit": 0.75}
-LEVEL_REASON = {
-    "exact": "document number exact",
-    "ocr": "document number equal after OCR look-alikes (0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B)",
-    "edit": "document number one edit away",
-}
-# Issuer codes that say "unknown / stateless" rather than naming a state.
-UNKNOWN_ISSUERS = frozenset({"XXA", "XXB", "XXC", "XXX"})
+
+@lru_cache(maxsize=4096)
+def document_reasons(
+    level: str,
+    asked_country: str | None,
+    listed_country: str,
+    asked_type: str | None,
+    listed_type: str,
+) -> tuple[float, tuple[Reason, ...]]:
+    """Score and structured reasons of one document candidate, under
+    :data:`hotlist.scoring.SCORING` (``documents``); pure, so batch and single agree.
+
+    >>> document_reasons("exact", "DEU", "UTO", None, "passport")[1][1]
+    Reason(feature='issuing country', value='differs', contribution=0.6, listed='UTO', \
+asked='DEU', in_bits=False)
+    """
+    w = SCORING.documents
+    score = w.levels[level]
+    why = [Reason("document number", level, score)]
+    if asked_country is None:
+        factor, value = w.country_not_given, "not given"
+    elif asked_country == listed_country:
+        factor, value = 1.0, "same"
+    elif not listed_country:  # loaded without an issuing country (see the load report)
+        factor, value = w.country_not_listed, "not listed"
+    elif listed_country in w.unknown_issuers or asked_country in w.unknown_issuers:
+        factor, value = w.issuer_unknown, "unknown"
+    else:
+        factor, value = w.country_differs, "differs"
+    if value != "same":
+        score *= factor
+    why.append(Reason("issuing country", value, factor, listed_country, asked_country or ""))
+    if asked_type is not None and asked_type != listed_type:
+        score *= w.type_differs
+        why.append(Reason("document type", "differs", w.type_differs, listed_type, asked_type))
+    return round(score, w.decimals), tuple(why)
 
 
 @lru_cache(maxsize=4096)
@@ -42,33 +78,15 @@ def document_score(
     asked_type: str | None,
     listed_type: str,
 ) -> tuple[float, tuple[str, ...]]:
-    """Score and reasons of one document candidate; pure, so batch and single agree.
+    """Score and reasons (as ``Hit.reasons`` shows them) of one document candidate.
 
     >>> document_score("exact", "UTO", "UTO", None, "passport")
     (1.0, ('document number exact', 'issuing country UTO'))
     >>> document_score("exact", "DEU", "UTO", None, "passport")[0]
     0.6
     """
-    score = LEVEL_SCORE[level]
-    reasons = [LEVEL_REASON[level]]
-    if asked_country is None:
-        score *= 0.95
-        reasons.append(f"issuing country not given; listed under {listed_country}")
-    elif asked_country == listed_country:
-        reasons.append(f"issuing country {listed_country}")
-    elif not listed_country:  # loaded without an issuing country (see the load report)
-        score *= 0.8
-        reasons.append("issuing country not listed")
-    elif listed_country in UNKNOWN_ISSUERS or asked_country in UNKNOWN_ISSUERS:
-        score *= 0.8
-        reasons.append(f"issuer unknown on one side ({listed_country} / {asked_country})")
-    else:
-        score *= 0.6
-        reasons.append(f"listed under issuing country {listed_country}, not {asked_country}")
-    if asked_type is not None and asked_type != listed_type:
-        score *= 0.95
-        reasons.append(f"listed as {listed_type}, not {asked_type}")
-    return round(score, 4), tuple(reasons)
+    score, why = document_reasons(level, asked_country, listed_country, asked_type, listed_type)
+    return score, render_all(why)
 
 
 def _string_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -121,6 +139,9 @@ class Candidate:
     reasons: tuple[str, ...]
     # "alarm" or "possible" (hotlist._decisions); None: derived from level and reasons.
     severity: str | None = None
+    # the reasons as structured records (hotlist.scoring.Reason), ``reasons`` rendered
+    # from them; empty for a candidate made by code that gives strings only
+    why: tuple[Reason, ...] = ()
 
 
 class DocumentIndex:
@@ -211,16 +232,18 @@ class DocumentIndex:
         for row in rows.tolist():
             level = self.level_of(row, compact, key)
             listed_country = self.country_of(row)
-            score, reasons = document_score(
-                level, country, listed_country, document_type, self.type_of(row)
-            )
+            asked = (level, country, listed_country, document_type, self.type_of(row))
+            score, why = document_reasons(*asked)
+            reasons = document_score(*asked)[1]
             swaps = None
             if level == "ocr":
                 swaps = ocr_letter_swaps(docnum.compact(self.numbers[row].as_py()), compact)
                 if swaps:
-                    reasons = (*reasons, ocr_letter_reason(swaps))
+                    letters = letters_reason(swaps)
+                    why = (*why, letters)
+                    reasons = (*reasons, render(letters))
             severity = document_severity(level, country, listed_country, letters_only=bool(swaps))
-            out.append(Candidate("documents", row, level, score, reasons, severity))
+            out.append(Candidate("documents", row, level, score, reasons, severity, why))
         return out
 
 
@@ -282,21 +305,15 @@ class PersonDocumentIndex:
             listed = self.numbers[i].as_py()
             exact = docnum.compact(listed) == compact
             person = int(self.owner[i])
-            cand = Candidate(
-                "persons",
-                person,
-                "exact" if exact else "ocr",
-                # The listed number carries no issuer, so it is weaker evidence than a
-                # document record; still a hit to look at, since the holder is wanted.
-                0.75 if exact else 0.65,
-                (
-                    f"document number {listed} is listed on this wanted person"
-                    + ("" if exact else " (equal after OCR look-alikes)"),
-                ),
-                # No issuer on the listed number: look closer, unless the holder's
-                # name and date of birth also match (engine: corroborate()).
-                POSSIBLE,
-            )
+            level = "exact" if exact else "ocr"
+            # The listed number carries no issuer, so it is weaker evidence than a
+            # document record; still a hit to look at, since the holder is wanted.
+            w = SCORING.documents
+            score = w.on_person_exact if exact else w.on_person_ocr
+            why = (Reason("listed document number", level, score, listed),)
+            # No issuer on the listed number: look closer, unless the holder's
+            # name and date of birth also match (_decisions.corroborate()).
+            cand = Candidate("persons", person, level, score, render_all(why), POSSIBLE, why)
             if person not in out or out[person].score < cand.score:
                 out[person] = cand
         return list(out.values())

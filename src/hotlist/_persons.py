@@ -42,11 +42,12 @@ from hotlist._documents import (
 )
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
-from hotlist.names._compare import NameLevel, describe, name_bits
+from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._phonetic import variant
 from hotlist.names._similarity import _roman, _skeleton
 from hotlist.names._tokens import fold
+from hotlist.scoring import Reason, render, render_all
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
@@ -58,6 +59,7 @@ CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
 _NO_DOB = names.PartialDate(0)  # a marker: no date looked up yet
 _DOB_AGREES = frozenset({"DOB exact", "DOB day/month swapped", "DOB one digit off"})
+_ALARM_EVIDENCE = Reason("evidence", "alarm", 0.0)  # the matcher's verdict, as a reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class PersonScore:
     reasons: tuple[str, ...]
     alarm: bool
     dob_level: str | None
+    why: tuple[Reason, ...] = ()  # the reasons, structured (hotlist.scoring.Reason)
 
 
 def _parts(normalised: str) -> list[str]:
@@ -390,52 +393,46 @@ class PersonIndex:
         namesakes: int | None = None,
     ) -> PersonScore:
         total = nb
-        reasons: list[str] = []
+        why: list[Reason] = []
         if with_reasons:
             if self.is_alias[entry]:
-                reasons.append(f"alias {self.listed[entry].as_py()}")
-            reasons += [describe(lv, b) for lv, b in levels]
+                why.append(Reason("alias", "listed", 0.0, str(self.listed[entry].as_py())))
+            why += [name_reason(lv, b) for lv, b in levels]
         k = self.namesakes(query.name) if namesakes is None else namesakes
         if k > 1:
             b = -math.log2(k)
             total += b
             if with_reasons:
-                reasons.append(f"{k} listed persons carry this name ({b:+.1f})")
+                why.append(Reason("namesakes", "listed", b, str(k), in_bits=True))
         level = dob_level(query.dob, self.dob_of(person))
         b = dob_bits(level, query.dob)
         total += b
         if with_reasons and level is not None:
-            reasons.append(f"{level} ({b:+.1f})")
+            why.append(Reason("DOB", level, b, in_bits=True))
         listed_nat = self.nationalities_of(person) if query.nationality else ()
         if query.nationality and listed_nat:
-            if query.nationality in listed_nat:
-                lv = MODEL.nationality_listed
-                b = bits(lv.m, lv.u or 1.0)
-                text = f"nationality {query.nationality} ({b:+.1f})"
-            else:
-                lv = MODEL.nationality_not_listed
-                b = bits(lv.m, lv.u or 1.0)
-                text = (
-                    f"nationality {query.nationality} not listed "
-                    f"({', '.join(listed_nat)}) ({b:+.1f})"
-                )
+            same = query.nationality in listed_nat
+            lv = MODEL.nationality_listed if same else MODEL.nationality_not_listed
+            b = bits(lv.m, lv.u or 1.0)
+            value = "listed" if same else "not listed"
+            shown = "" if same else ", ".join(listed_nat)
             total += b
-            reasons.append(text)
+            why.append(Reason("nationality", value, b, shown, query.nationality, in_bits=True))
         listed_sex = self.sex_of(person) if query.sex else None
         if query.sex and listed_sex and "X" not in (query.sex, listed_sex):
-            lv = MODEL.sex_same if query.sex == listed_sex else MODEL.sex_differs
+            same = query.sex == listed_sex
+            lv = MODEL.sex_same if same else MODEL.sex_differs
             b = bits(lv.m, lv.u or 1.0)
             total += b
-            same = query.sex == listed_sex
-            text = f"sex {query.sex}" if same else f"sex differs (listed {listed_sex})"
-            reasons.append(f"{text} ({b:+.1f})")
+            value = "same" if same else "differs"
+            why.append(Reason("sex", value, b, listed_sex, query.sex, in_bits=True))
         p = probability(total)
         alarm = (
             total >= ALARM_BITS
             and level in _DOB_AGREES
             and not any(lv.level == "differs" for lv, _ in levels)
         )
-        return PersonScore(total, p, tuple(reasons), alarm, level)
+        return PersonScore(total, p, render_all(why), alarm, level, tuple(why))
 
     def score_entries(
         self,
@@ -495,15 +492,16 @@ class PersonIndex:
                 continue
             s = self._qualify(query, person, entry, nb, levels, with_reasons=True, namesakes=k)
             same = (self.normalised[entry].as_py() or "").replace(",", "") == qname.replace(",", "")
-            reasons = s.reasons + (("alarm-level evidence",) if s.alarm else ())
+            why = s.why + ((_ALARM_EVIDENCE,) if s.alarm else ())
             out.append(
                 Candidate(
                     "persons",
                     person,
                     "exact" if same else "fuzzy",
                     s.probability,
-                    reasons,
+                    s.reasons + ((render(_ALARM_EVIDENCE),) if s.alarm else ()),
                     "alarm" if s.alarm else "possible",
+                    why,
                 )
             )
         return out

@@ -26,17 +26,26 @@ from hotlist._documents import (
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
 from hotlist.index import KeyIndex, SuffixIndex
+from hotlist.scoring import SCORING, Reason, render_all
 
-__all__ = ["VehicleIndex", "plate_score", "vin_score"]
+__all__ = [
+    "VehicleIndex",
+    "plate_reasons",
+    "plate_score",
+    "vin_reasons",
+    "vin_score",
+]
 
-VIN_LEVEL_SCORE = {"exact": 1.0, "ocr": 0.9, "edit": 0.75}
-VIN_LEVEL_REASON = {
-    "exact": "VIN exact",
-    "ocr": "VIN equal after OCR repair (I->1, O/Q->0)",
-    "edit": "VIN one edit away",
-}
-PARTIAL_MIN, PARTIAL_MAX = 6, 8
-PLATE_LEVEL_SCORE = {"exact": 1.0, "ocr": 0.85}
+@lru_cache(maxsize=1024)
+def vin_reasons(level: str, suffix_len: int = 0) -> tuple[float, tuple[Reason, ...]]:
+    """Score and structured reasons of a VIN candidate (:data:`hotlist.scoring.SCORING`,
+    ``vehicles``); ``suffix_len``: how many last characters a ``partial`` match has."""
+    w = SCORING.vehicles
+    if level == "partial":
+        score = round(w.partial_base + w.partial_step * (suffix_len - w.partial_min), w.decimals)
+        return score, (Reason("VIN", "partial", score, str(suffix_len)),)
+    score = w.vin_levels[level]
+    return score, (Reason("VIN", level, score),)
 
 
 @lru_cache(maxsize=1024)
@@ -46,38 +55,47 @@ def vin_score(level: str, suffix_len: int = 0) -> tuple[float, tuple[str, ...]]:
     >>> vin_score("partial", 8)
     (0.65, ('last 8 characters of the VIN match',))
     """
-    if level == "partial":
-        score = 0.55 + 0.05 * (suffix_len - PARTIAL_MIN)
-        return round(score, 4), (f"last {suffix_len} characters of the VIN match",)
-    return VIN_LEVEL_SCORE[level], (VIN_LEVEL_REASON[level],)
+    score, why = vin_reasons(level, suffix_len)
+    return score, render_all(why)
+
+
+@lru_cache(maxsize=4096)
+def plate_reasons(
+    level: str, asked_country: str | None, listed_country: str | None
+) -> tuple[float, tuple[Reason, ...]]:
+    """Score and structured reasons of a plate candidate; plates repeat across
+    countries, so a plate listed under another country is a weak hit."""
+    w = SCORING.vehicles
+    score = w.plate_levels[level]
+    why = [Reason("plate", level, score)]
+    if asked_country is None:
+        factor, value = w.country_not_given, "not given"
+    elif listed_country is None:
+        factor, value = w.country_not_listed, "not listed"
+    elif asked_country == listed_country:
+        factor, value = 1.0, "same"
+    else:
+        # Another country's plate is a weak hit, never dropped: even an OCR look-alike
+        # (0.85 x 0.6 = 0.51) stays above the default min_score of 0.5.
+        factor, value = w.country_differs, "differs"
+    if value != "same":
+        score *= factor
+    listed = listed_country or ("unknown" if asked_country is None else "")
+    why.append(Reason("registration country", value, factor, listed, asked_country or ""))
+    return round(score, w.decimals), tuple(why)
 
 
 @lru_cache(maxsize=4096)
 def plate_score(
     level: str, asked_country: str | None, listed_country: str | None
 ) -> tuple[float, tuple[str, ...]]:
-    """Score and reasons of a plate candidate; plates repeat across countries, so a
-    plate listed under another country is a weak hit.
+    """Score and reasons (as ``Hit.reasons`` shows them) of a plate candidate.
 
     >>> plate_score("exact", "FRA", "FRA")
     (1.0, ('plate exact', 'registration country FRA'))
     """
-    score = PLATE_LEVEL_SCORE[level]
-    reasons = ["plate exact" if level == "exact" else "plate equal after OCR look-alikes"]
-    if asked_country is None:
-        score *= 0.9
-        reasons.append(f"country not given; registered in {listed_country or 'unknown'}")
-    elif listed_country is None:
-        score *= 0.8
-        reasons.append("registration country not listed")
-    elif asked_country == listed_country:
-        reasons.append(f"registration country {listed_country}")
-    else:
-        # Another country's plate is a weak hit, never dropped: even an OCR look-alike
-        # (0.85 x 0.6 = 0.51) stays above the default min_score of 0.5.
-        score *= 0.6
-        reasons.append(f"registered in {listed_country}, not {asked_country}")
-    return round(score, 4), tuple(reasons)
+    score, why = plate_reasons(level, asked_country, listed_country)
+    return score, render_all(why)
 
 
 class VehicleIndex:
@@ -193,16 +211,14 @@ class VehicleIndex:
         key = vin_ids.ocr_key(compact)
         given = compact if as_given is None else as_given
         out: list[Candidate] = []
-        if len(key) <= PARTIAL_MAX:
+        if len(key) <= SCORING.vehicles.partial_max:
             for row in self.vin_suffix.ending_with(key).tolist():
                 listed = vin_ids.compact(self.vins[row].as_py())
                 if vin_ids.ocr_key(listed) == key:  # a short chassis number, whole
                     level = "exact" if listed == given else "ocr"
-                    score, reasons = vin_score(level)
+                    out.append(self._vin_candidate(row, level))
                 else:
-                    level = "partial"
-                    score, reasons = vin_score("partial", len(key))
-                out.append(Candidate("vehicles", row, level, score, reasons, vin_severity(level)))
+                    out.append(self._vin_candidate(row, "partial", len(key)))
             return out
         # within_one_edit includes the exact key, so one search serves both levels.
         rows = self.vin_index.within_one_edit(key) if max_edits >= 1 else self.vin_index.lookup(key)
@@ -214,9 +230,14 @@ class VehicleIndex:
                 level = "ocr"
             else:
                 level = "edit"
-            score, reasons = vin_score(level)
-            out.append(Candidate("vehicles", row, level, score, reasons, vin_severity(level)))
+            out.append(self._vin_candidate(row, level))
         return out
+
+    @staticmethod
+    def _vin_candidate(row: int, level: str, suffix_len: int = 0) -> Candidate:
+        score, reasons = vin_score(level, suffix_len)
+        why = vin_reasons(level, suffix_len)[1]
+        return Candidate("vehicles", row, level, score, reasons, vin_severity(level), why)
 
     def match_plate(self, compact: str, *, country: str | None) -> list[Candidate]:
         key = plate_ids.ocr_key(compact)
@@ -226,6 +247,7 @@ class VehicleIndex:
             level = "exact" if listed == compact else "ocr"
             listed_country = self.country_of(row)
             score, reasons = plate_score(level, country, listed_country)
+            why = plate_reasons(level, country, listed_country)[1]
             severity = plate_severity(level, country, listed_country)
-            out.append(Candidate("vehicles", row, level, score, reasons, severity))
+            out.append(Candidate("vehicles", row, level, score, reasons, severity, why))
         return out

@@ -36,7 +36,6 @@ import pyarrow.compute as pc
 SEPARATORS = " \t\n\r\v\f\u00a0-./<"
 
 
-
 class _FoldTable(dict[int, "int | str | None"]):
     """``str.translate`` table of step 0, filled per character on first use."""
 

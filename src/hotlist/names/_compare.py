@@ -47,10 +47,9 @@ from hotlist.names._similarity import (
     _parse,
 )
 from hotlist.names._tokens import PARTICLES, fold
+from hotlist.scoring import SPACES_DIFFER, Reason, render
 
-__all__ = ["NameLevel", "compare", "name_bits"]
-
-SPACES_DIFFER = "(spaces differ)"
+__all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]
 
 _KIND_LEVEL = {
     EXACT: "exact",
@@ -215,17 +214,15 @@ def name_bits(
     return sum(b for _, b in parts), parts
 
 
+def name_reason(lv: NameLevel, b: float) -> Reason:
+    """The structured reason of one name level with its bits (``hotlist.scoring``)."""
+    if lv.level == "patronymic":
+        return Reason("patronymic order", "differs", b, in_bits=True)
+    if lv.particle:
+        return Reason("particle", lv.level, b, lv.token, in_bits=True)
+    return Reason(lv.role, lv.level, b, lv.token, lv.other, in_bits=True)
+
+
 def describe(lv: NameLevel, b: float) -> str:
     """A reason a person reads: ``family name exact: KHAN (+9.1)``."""
-    if lv.level == "patronymic":
-        return f"patronymic order differs ({b:+.1f})"
-    if lv.particle:
-        text = "particle" if lv.level == "agrees" else "particle missing"
-        return f"{text}: {lv.token} ({b:+.1f})"
-    level = MODEL.name[lv.level].text
-    if lv.level == "extra":
-        return f"name part not listed: {lv.token} ({b:+.1f})"
-    if lv.level in ("exact", "dropped", "dropped_middle"):
-        spaced = f" {SPACES_DIFFER}" if lv.other == SPACES_DIFFER else ""
-        return f"{lv.role} {level}: {lv.token}{spaced} ({b:+.1f})"
-    return f"{lv.role} {level}: {lv.other} / {lv.token} ({b:+.1f})"
+    return render(name_reason(lv, b))

@@ -1,4 +1,5 @@
-"""The person scoring model: Fellegi-Sunter comparison levels, in one frozen place.
+"""The person scoring model: Fellegi-Sunter comparison levels (their weights are
+``hotlist.scoring.SCORING.persons``; this module says what they mean).
 
 How a listed person is scored against a query
 =============================================
@@ -76,9 +77,10 @@ need; the fit is reported by ``quality.py`` so that the gap stays visible.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Final
+
+from hotlist.scoring import SCORING, Level
+from hotlist.scoring import PersonWeights as PersonModel
 
 __all__ = [
     "ALARM",
@@ -91,88 +93,14 @@ __all__ = [
     "probability",
 ]
 
+MODEL: Final = SCORING.persons
+"""The person model: ``hotlist.scoring.SCORING.persons``, where every weight above lives."""
 
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One comparison level: ``m`` = P(level | match), ``u`` = P(level | non-match).
-
-    ``u`` of ``None`` means term-frequency adjusted: the caller supplies it."""
-
-    m: float
-    u: float | None
-    text: str
-
-
-def _levels(**kw: Level) -> MappingProxyType[str, Level]:
-    return MappingProxyType(kw)
-
-
-@dataclass(frozen=True, slots=True)
-class PersonModel:
-    """Every weight and threshold of person matching (see the module docstring)."""
-
-    name: MappingProxyType[str, Level] = field(
-        default_factory=lambda: _levels(
-            exact=Level(0.86, None, "exact"),
-            variant=Level(0.05, None, "spelling variant"),
-            near=Level(0.05, None, "near (typo)"),
-            # an initial is a format choice as likely for a non-match (1 %), which then
-            # agrees with the listed first letter one time in fifteen
-            initial=Level(0.01, 0.01 / 15, "initial"),
-            joined=Level(0.01, None, "joined / split"),
-            dropped=Level(0.05, 0.5, "missing"),
-            dropped_middle=Level(0.3, 0.5, "missing"),
-            extra=Level(0.03, 0.5, "not listed"),
-            differs=Level(0.005, 0.9, "differs"),
-        )
-    )
-    particle: MappingProxyType[str, Level] = field(
-        default_factory=lambda: _levels(
-            agrees=Level(0.9, 0.3, "particle"),
-            missing=Level(0.1, 0.4, "particle missing"),
-        )
-    )
-    # near level: u = term frequency + this (short names one edit apart are many)
-    near_u_floor: float = 0.002
-    # term frequency of a one-letter part (an initial against an initial)
-    initial_tf: float = 1.0 / 15
-    patronymic_swapped: Level = Level(0.01, 0.5, "patronymic order differs")
-    dob: MappingProxyType[str, Level] = field(
-        default_factory=lambda: _levels(
-            **{
-                "DOB exact": Level(0.85, 1.0 / (365.25 * 70), "DOB exact"),
-                "DOB day/month swapped": Level(0.02, 1.0 / (365.25 * 70), "DOB day/month swapped"),
-                "DOB one digit off": Level(0.04, 8.0 / (365.25 * 70), "DOB one digit off"),
-                "DOB year and month match": Level(0.02, 1.0 / (12 * 70), "DOB year and month"),
-                "DOB year only": Level(0.03, 1.0 / 70, "DOB year only"),
-                "DOB one year off": Level(0.02, 2.0 / 70, "DOB one year off"),
-                "DOB two years off": Level(0.005, 2.0 / 70, "DOB two years off"),
-                "DOB differs": Level(0.005, 0.9, "DOB differs"),
-            }
-        )
-    )
-    # a placeholder date (1 January) is far more common among non-matches
-    dob_placeholder_u: float = 0.002
-    nationality_listed: Level = Level(0.9, 0.05, "nationality")
-    nationality_not_listed: Level = Level(0.08, 0.95, "nationality not listed")
-    sex_same: Level = Level(0.98, 0.5, "sex")
-    sex_differs: Level = Level(0.02, 0.5, "sex differs")
-    # term frequencies: population prior, smoothed with the list
-    tf_common: float = 0.003
-    tf_other: float = 3e-4
-    tf_pseudo: float = 20_000.0
-    # calibration (benchmarks/quality.py --calibrate)
-    prior_bits: float = -11.0
-    slope: float = 1.0
-
-
-MODEL: Final = PersonModel()
-
-POSSIBLE: Final = 0.85
+POSSIBLE: Final = MODEL.possible
 """Least calibrated match probability reported as a person hit (the default
 ``name_threshold``; equal to ``hotlist.names.MATCH_THRESHOLD``)."""
 
-ALARM_BITS: Final = 22.0
+ALARM_BITS: Final = MODEL.alarm_bits
 """Least summed bits for an alarm-level person hit, which also needs a date of
 birth that agrees (exact, swapped or one digit off) and no name part that
 differs.  Set on the development data (``benchmarks/quality.py``, 10 k listed,
