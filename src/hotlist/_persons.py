@@ -45,8 +45,8 @@ from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._phonetic import variant
-from hotlist.names._similarity import _roman, _skeleton
 from hotlist.names._tokens import fold
+from hotlist.names._tokensim import _roman, _skeleton
 from hotlist.scoring import Reason, render, render_all
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]

@@ -1,6 +1,6 @@
 """Name comparison levels: which level each part of a listed name falls into.
 
-The alignment is :mod:`hotlist.names._similarity`'s (order-free, best first,
+The alignment is :mod:`hotlist.names._align`'s (order-free, best first,
 transliteration-aware token scores, joined / split parts); this module names
 the level of every listed part and of every query part left over, and gives
 their bits under :data:`hotlist.names._model.MODEL`.
@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from hotlist.names._align import _PATRONYMICS, _align, _Name, _parse
 from hotlist.names._model import MODEL, Level, PersonModel, bits
-from hotlist.names._similarity import (
-    _PATRONYMICS,
+from hotlist.names._tokens import PARTICLES, fold
+from hotlist.names._tokensim import (
     ARTICLE,
     EXACT,
     INITIAL,
@@ -41,12 +42,8 @@ from hotlist.names._similarity import (
     SKELETON,
     TYPO,
     VARIANT,
-    _align,
     _gendered,
-    _Name,
-    _parse,
 )
-from hotlist.names._tokens import PARTICLES, fold
 from hotlist.scoring import SPACES_DIFFER, Reason, render
 
 __all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]

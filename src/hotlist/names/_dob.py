@@ -23,6 +23,7 @@ from datetime import date
 from typing import NamedTuple
 
 from hotlist._errors import InvalidQuery
+from hotlist.scoring import SCORING
 
 __all__ = ["DOB_SCORES", "PartialDate", "dob_similarity", "parse_dob", "parse_dob_lenient"]
 
@@ -45,17 +46,7 @@ class PartialDate(NamedTuple):
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
-DOB_SCORES = {
-    "DOB exact": 1.0,
-    "DOB year and month match": 0.9,
-    "DOB day/month swapped": 0.85,
-    "DOB one digit off": 0.8,
-    "DOB year only": 0.75,
-    "DOB one year off": 0.6,
-    "DOB two years off": 0.4,
-    "DOB unknown": 0.0,
-    "DOB differs": 0.0,
-}
+DOB_SCORES = SCORING.names.dob
 """Score of each outcome of ``dob_similarity``, by reason."""
 
 _U = r"(?:\d{1,2}|0?[X?]{1,2})"  # a day or month, possibly unknown

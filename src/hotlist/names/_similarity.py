@@ -52,19 +52,43 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
-from hotlist.names._phonetic import _RUN_LETTER, phonetic_key, variant
+from hotlist.names._align import (
+    _CUT,
+    _JOIN_FLOOR,
+    _MISSING_FACTOR,
+    _ONE_TOKEN_CAP,
+    _W_INITIAL,
+    _W_NAME,
+    _W_PARTICLE,
+    _Item,
+    _Name,
+    _parse,
+    _prepare,
+    _score,
+    _spaced,
+)
 from hotlist.names._tokens import PARTICLES, normalize
+from hotlist.names._tokensim import (
+    ARTICLE,
+    EXACT,
+    INITIAL,
+    JOINED,
+    PHONETIC,
+    ROMAN,
+    SKELETON,
+    TOKEN_FLOOR,
+    TYPO,
+    VARIANT,
+    _token_sim,
+)
+from hotlist.scoring import SCORING
 
 __all__ = ["MATCH_THRESHOLD", "TOKEN_FLOOR", "explain", "similarity", "similarity_many"]
 
-MATCH_THRESHOLD = 0.85
+MATCH_THRESHOLD = SCORING.names.match_threshold
 """The name-pair cut-off: a pair of names scoring at least this is the same name.
 ``check()`` uses the same number as its default ``name_threshold``, the least
 *match probability* of a person hit under the person model
@@ -78,384 +102,6 @@ shared token (at most 0.6).  Measured with ``benchmarks/names_quality.py``:
 precision 0.995 / recall 0.982 on ``tests/names/data/pairs.tsv`` (299 pairs,
 tuned on) and 0.94 / 0.96 on ``holdout.tsv`` (78 pairs, never tuned on).
 """
-
-SPACED = 0.97
-"""The score of two names whose letters agree and only the spaces differ."""
-
-MAX_TOKENS = 12
-"""Tokens of a name the scorer looks at (the rest is junk, not a longer name)."""
-
-MAX_TOKEN_LENGTH = 40
-"""Letters of a token the scorer looks at."""
-
-TOKEN_FLOOR = 0.72
-"""Token pairs scoring under this are not aligned at all."""
-
-_W_NAME, _W_INITIAL, _W_PARTICLE = 1.0, 0.5, 0.25
-_MISSING_FACTOR = 0.3
-_ONE_TOKEN_CAP = 0.6
-_ORDER_PENALTY = 0.02
-_JOIN_FLOOR = 0.85
-_ARTICLES = ("AL", "EL", "UL")
-_PATRONYMICS = frozenset({"BIN", "BEN", "IBN", "BN", "BINT", "OULD"})
-_VOWELS = frozenset("AEIOUY")
-_DOUBLE = re.compile(r"([A-Z])\1+")
-
-# token-pair kinds
-EXACT, VARIANT, PHONETIC, SKELETON, ARTICLE, INITIAL, TYPO, JOINED, ROMAN = range(9)
-
-# Chinese (pinyin, Wade-Giles) and Korean syllables, and a coarse key that
-# maps the Wade-Giles spellings onto pinyin: HSIAO PING / XIAOPING, TSE TUNG /
-# ZEDONG, CHOU / ZHOU, and Korean K/G, P/B, T/D.
-_SYLLABLE = (
-    "(?:ZH|CH|SH|HS|TS|TZ|[BPMFDTNLGKHJQXRZCSYW])?"
-    "(?:IANG|IONG|IUNG|UANG|ENG|ANG|ONG|UNG|ING|IAN|IAO|IEH|UAI|UAN|UEH|"
-    "AI|AN|AO|EI|EN|ER|IA|IE|IN|IU|OU|UA|UE|UI|UN|UO|A|E|I|O|U)"
-)
-_SYLLABLES = re.compile(f"(?:{_SYLLABLE}){{1,3}}")
-_ROMAN_RULES = (
-    ("HS", "X"), ("TZ", "Z"), ("TS", "Z"), ("CH", "J"), ("ZH", "J"), ("Q", "J"),
-    ("C", "Z"), ("K", "G"), ("P", "B"), ("T", "D"), ("UNG", "ONG"), ("IEH", "IE"),
-    ("EH", "E"),
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1 << 16)
-def _roman(token: str) -> str | None:
-    if len(token) > 12 or not _SYLLABLES.fullmatch(token):
-        return None
-    for old, new in _ROMAN_RULES:
-        token = token.replace(old, new)
-    return token
-
-
-@lru_cache(maxsize=1 << 16)
-def _undouble(token: str) -> str:
-    return _DOUBLE.sub(_RUN_LETTER, token)
-
-
-def _gendered(a: str, b: str) -> bool:
-    """IVAN / IVANA, MARIO / MARIA, PETROV / PETROVA, DANIEL / DANIELLE."""
-    if a[0] != b[0]:  # both forms keep the first letter (undoubling does too)
-        return False
-    a, b = _undouble(a), _undouble(b)
-    if len(a) > len(b):
-        a, b = b, a
-    if len(a) < 3:
-        return False
-    if len(a) == len(b):
-        return a[:-1] == b[:-1] and {a[-1], b[-1]} == {"A", "O"}
-    return len(b) == len(a) + 1 and b.startswith(a) and b[-1] in "AE" and a[-1] not in _VOWELS
-
-
-@lru_cache(maxsize=1 << 16)
-def _skeleton(token: str) -> str:
-    out = [c for c in variant(token) if c not in _VOWELS]
-    if out and out[-1] == "H":
-        out.pop()
-    return "".join(out)
-
-
-@lru_cache(maxsize=1 << 16)
-def _vowel_poor(token: str) -> bool:
-    """Vowel-less forms, as Arabic script gives them (MHMD, AMR, KHALD)."""
-    return len(token) >= 3 and sum(c in _VOWELS for c in token) * 4 < len(token)
-
-
-@lru_cache(maxsize=1 << 17)
-def _token_sim(a: str, b: str) -> tuple[float, int]:
-    """Score of two normalised tokens, and which kind of match it is."""
-    if a == b:
-        return 1.0, EXACT
-    la, lb = len(a), len(b)
-    if la == 1 or lb == 1:
-        if la == 1 and lb == 1:
-            return 0.0, TYPO
-        short, long = (a, b) if la == 1 else (b, a)
-        return (0.8, INITIAL) if long[0] == short else (0.0, TYPO)
-    va, vb = variant(a), variant(b)
-    if va == vb:
-        return 0.95, VARIANT
-    if (a.startswith(_ARTICLES) and a[2:] == b and lb >= 4) or (
-        b.startswith(_ARTICLES) and b[2:] == a and la >= 4
-    ):
-        return 0.9, ARTICLE
-    if _gendered(a, b):
-        # IVAN / IVANA, MARIO / MARIA, PETROV / PETROVA, DANIEL / DANIELLE:
-        # another (often the other gender's) form of the name, not a typo.
-        return 0.5, TYPO
-    best, kind = 0.0, TYPO
-    raw = OSA.distance(a, b, score_cutoff=2)
-    var = OSA.distance(va, vb, score_cutoff=3)
-    if raw <= 2 or var <= 2:
-        # one edit costs 1/len plus a flat 0.04: typos in long tokens cost
-        # less, and four-letter names one letter apart (JOHN / JOAN) stay apart.
-        if raw <= var:
-            best, kind = 1.0 - raw / max(la, lb) - 0.04 * raw, TYPO
-        else:
-            best, kind = 1.0 - var / max(len(va), len(vb)) - 0.04 * var, VARIANT
-    if var <= 3 and min(la, lb) >= 5 and phonetic_key(a) == phonetic_key(b):
-        close = 1.0 - var / max(len(va), len(vb))
-        if close >= 0.7 and 0.5 + 0.5 * close > best:
-            best, kind = min(0.5 + 0.5 * close, 0.93), PHONETIC
-    if best < 0.85:
-        poor = _vowel_poor(a) or _vowel_poor(b)
-        if poor and len(_skeleton(a)) >= 2 and _skeleton(a) == _skeleton(b):
-            best, kind = 0.85, SKELETON
-        ra = _roman(a)
-        if ra is not None and ra == _roman(b):
-            best, kind = 0.85, ROMAN
-    return max(best, 0.0), kind
-
-
-@dataclass(frozen=True, slots=True)
-class _Name:
-    toks: tuple[str, ...]
-    roles: tuple[str, ...]  # "F" family, "G" given, "N" unknown
-    weights: tuple[float, ...]
-    orders: tuple[tuple[int, ...], ...]  # token positions, given-first (and as written)
-    comma: bool
-    full: int  # number of non-particle tokens
-    tokset: frozenset[str]
-    cut: bool  # tokens were cut at MAX_TOKENS / MAX_TOKEN_LENGTH
-    patronymic: bool  # has BIN, BEN, IBN...
-    # adjacent tokens joined, in the order ``_join`` tries them (three, then two):
-    # their positions, the joined text, its length and the positions as a bit mask
-    spans: tuple[tuple[tuple[int, ...], str, int, int], ...]
-    span_min: int  # the shortest joined span (a large number when there is none)
-    reach: int  # the longest joined span ``_join`` may score against a token of this name
-    total: float  # the sum of the weights
-    plain: bool  # every weight is 1 (no particle, no initial)
-    letters: frozenset[str]  # the letters without spaces, in each order of ``orders``
-
-
-_NO_SPAN = 1 << 30
-
-
-@lru_cache(maxsize=1 << 16)
-def _parse(norm: str) -> _Name:
-    family, comma, given = norm.partition(", ")
-    if comma:
-        ftoks, gtoks = family.split(), given.split()
-        toks = ftoks + gtoks
-        roles = ["F"] * len(ftoks) + ["G"] * len(gtoks)
-        given_first = tuple([len(gtoks) + i for i in range(len(ftoks))] + list(range(len(gtoks))))
-        orders: tuple[tuple[int, ...], ...] = (given_first, tuple(range(len(toks))))
-    else:
-        toks = family.split()
-        roles = ["N"] * len(toks)
-        orders = (tuple(range(len(toks))),)
-    cut = len(toks) > MAX_TOKENS or any(len(t) > MAX_TOKEN_LENGTH for t in toks)
-    if cut:  # junk, not a name: bound the work
-        toks = [t[:MAX_TOKEN_LENGTH] for t in toks[:MAX_TOKENS]]
-        roles = roles[:MAX_TOKENS]
-        orders = tuple(tuple(min(p, MAX_TOKENS - 1) for p in o[:MAX_TOKENS]) for o in orders)
-    weights = tuple(
-        _W_PARTICLE if t in PARTICLES else _W_INITIAL if len(t) == 1 else _W_NAME for t in toks
-    )
-    full = sum(1 for t in toks if t not in PARTICLES)
-    toks_t = tuple(toks)
-    tokset = frozenset(toks)
-    patronymic = not tokset.isdisjoint(_PATRONYMICS)
-    spans = []
-    for span in (3, 2):
-        for start in range(len(toks) - span + 1):
-            joined = "".join(toks[start : start + span])
-            idx = tuple(range(start, start + span))
-            spans.append((idx, joined, len(joined), sum(1 << i for i in idx)))
-    # ``_join`` scores a span against a token only when their lengths are close
-    # (below), and a span never reaches _JOIN_FLOOR against an initial.
-    reach = max((len(t) + 3 + len(t) // 4 for t in toks if len(t) > 1), default=-1)
-    span_min = min((size for _, _, size, _ in spans), default=_NO_SPAN)
-    return _Name(
-        toks_t,
-        tuple(roles),
-        weights,
-        orders,
-        bool(comma),
-        full,
-        tokset,
-        cut,
-        patronymic,
-        tuple(spans),
-        span_min,
-        reach,
-        sum(weights),
-        all(w == _W_NAME for w in weights),
-        frozenset("".join(toks_t[i] for i in o) for o in orders),
-    )
-
-
-# an aligned group: score, kind, token positions in x, token positions in y
-_Item = tuple[float, int, tuple[int, ...], tuple[int, ...]]
-# token scores of x (rows) against y (columns), as ``_token_sim`` gives them
-_Rows = Sequence[Sequence[tuple[float, int]]]
-
-
-def _align(x: _Name, y: _Name, rows: _Rows | None) -> tuple[list[_Item], list[int], list[int]]:
-    """Greedy best-first alignment; returns the items and the leftover positions.
-
-    ``rows[i][j]`` is ``_token_sim(x.toks[i], y.toks[j])``, when the caller has them.
-    """
-    items: list[_Item] = []
-    left_x = list(range(len(x.toks)))
-    left_y = list(range(len(y.toks)))
-    xtoks, ytoks = x.toks, y.toks
-    if not x.tokset.isdisjoint(y.tokset):  # exact tokens first: they score 1.0
-        for i, tok in enumerate(xtoks):
-            if tok in y.tokset:
-                for j in left_y:
-                    if ytoks[j] == tok:
-                        items.append((1.0, EXACT, (i,), (j,)))
-                        left_x.remove(i)
-                        left_y.remove(j)
-                        break
-    if left_x and left_y:
-        cands = []
-        if rows is None:
-            for i in left_x:
-                a = xtoks[i]
-                for j in left_y:
-                    s, kind = _token_sim(a, ytoks[j])
-                    if s >= TOKEN_FLOOR:
-                        cands.append((-s, i, j, kind))
-        else:
-            for i in left_x:
-                row = rows[i]
-                for j in left_y:
-                    s, kind = row[j]
-                    if s >= TOKEN_FLOOR:
-                        cands.append((-s, i, j, kind))
-        if cands:
-            cands.sort()
-            for neg, i, j, kind in cands:
-                if i in left_x and j in left_y:
-                    items.append((-neg, kind, (i,), (j,)))
-                    left_x.remove(i)
-                    left_y.remove(j)
-        if left_x and left_y and (len(left_x) > 1 or len(left_y) > 1):
-            if x.span_min <= y.reach:
-                _join(x, y, left_x, left_y, items, flip=False)
-            if left_y and y.span_min <= x.reach:
-                _join(y, x, left_y, left_x, items, flip=True)
-    return items, left_x, left_y
-
-
-def _join(
-    x: _Name, y: _Name, left_x: list[int], left_y: list[int], items: list[_Item], *, flip: bool
-) -> None:
-    """Align two or three adjacent leftover tokens of *x* with one leftover token of *y*."""
-    ytoks = y.toks
-    for idx, joined, size, _ in x.spans:
-        if not left_y:
-            return
-        if idx[0] not in left_x or idx[1] not in left_x or idx[-1] not in left_x:
-            continue
-        best: tuple[float, int] | None = None
-        for j in left_y:
-            b = ytoks[j]
-            if abs(size - len(b)) > 3 + len(b) // 4:  # cannot reach _JOIN_FLOOR
-                continue
-            s, _ = _token_sim(joined, b)
-            if s >= _JOIN_FLOOR and (best is None or s > best[0]):
-                best = (s, j)
-        if best is not None:
-            s, j = best
-            for i in idx:
-                left_x.remove(i)
-            left_y.remove(j)
-            items.append((s, JOINED, (j,), idx) if flip else (s, JOINED, idx, (j,)))
-
-
-def _monotone(x: _Name, y: _Name, items: list[_Item]) -> bool:
-    ox_all = x.orders if x.comma and not y.comma else x.orders[:1]
-    oy_all = y.orders if y.comma and not x.comma else y.orders[:1]
-    for ox in ox_all:
-        for oy in oy_all:
-            pos = sorted([(ox[it[2][0]], oy[it[3][0]]) for it in items])
-            if all(pos[k][1] < pos[k + 1][1] for k in range(len(pos) - 1)):
-                return True
-    return False
-
-
-def _patronymic_swapped(x: _Name, y: _Name, items: list[_Item]) -> bool:
-    """SAID BIN SALEM / SALEM BIN SAID: the same tokens, another father.  A token
-    before the patronymic particle on one side is after it on the other, in every
-    order the names can be read in (as written; given names first)."""
-    for _, kind, lx, ly in items:
-        if kind == EXACT and x.toks[lx[0]] in _PATRONYMICS:
-            px, py = lx[0], ly[0]
-            for ox in x.orders:
-                for oy in y.orders:
-                    if not any(
-                        (ox[it[2][0]] < ox[px]) != (oy[it[3][0]] < oy[py])
-                        for it in items
-                        if it[2][0] != px
-                    ):
-                        return False
-            return True
-    return False
-
-
-def _spaced(x: _Name, y: _Name) -> bool:
-    """The same letters, only the spaces differ (MARTIN DUBOIS / MARTI NDUBOIS,
-    PIERRE DUPONT / PIERREDUPONT), in an order each name can be read in."""
-    return not x.cut and not y.cut and not x.letters.isdisjoint(y.letters)
-
-
-def _score(
-    x: _Name, y: _Name, rows: _Rows | None = None
-) -> tuple[float, list[_Item], list[int], list[int], int]:
-    """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4 patronymic)."""
-    items, left_x, left_y = _align(x, y, rows)
-    xw, yw = x.weights, y.weights
-    num = matched = 0.0
-    strong = loose_only = 0
-    for s, kind, lx, ly in items:
-        w = 0.0
-        for i in lx:
-            w += xw[i]
-        for j in ly:
-            w += yw[j]
-        num += s * w
-        matched += w
-        if w > 2 * _W_PARTICLE:
-            strong += 1
-            if kind != INITIAL:
-                loose_only += 1
-    rest = 0.0
-    for i in left_x:
-        rest += xw[i]
-    for j in left_y:
-        rest += yw[j]
-    # one side fully aligned: the other's leftovers are missing middle names
-    den = matched + (rest if left_x and left_y else _MISSING_FACTOR * rest)
-    score = num / den if den else 0.0
-    flags = 0
-    if (strong < 2 or not loose_only) and max(x.full, y.full) >= 2:
-        score = min(score, _ONE_TOKEN_CAP)
-        flags |= 1
-    if len(items) >= 2:
-        if not _monotone(x, y, items):
-            score -= _ORDER_PENALTY
-            flags |= 2
-        if x.patronymic and y.patronymic and _patronymic_swapped(x, y, items):
-            score = min(score, _ONE_TOKEN_CAP)
-            flags |= 4
-    if score < SPACED and _spaced(x, y):
-        score, flags = SPACED, 8
-    return min(1.0, max(0.0, score)), items, left_x, left_y, flags
-
-
-def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool, bool] | None:
-    """Both names parsed, in canonical order; whether they were flipped; whether equal."""
-    na, nb = normalize(a), normalize(b)
-    if not na or not nb:
-        return None
-    flip = na > nb
-    if flip:
-        na, nb = nb, na
-    return _parse(na), _parse(nb), flip, na == nb
 
 
 def _held(x: _Name, mask: int) -> float:
@@ -504,7 +150,7 @@ def _under(  # noqa: PLR0917 - private, on the hot path: no tuple of masks to bu
     rest = rx + ry
     if rx > 0.0 and ry > 0.0:
         return (total - rest) / total < cutoff
-    return (total - rest) / (total - 0.7 * rest) < cutoff
+    return (total - rest) / (total - (1.0 - _MISSING_FACTOR) * rest) < cutoff
 
 
 _EPS = 1e-9  # the bound and the score add up floats in different orders
@@ -596,7 +242,7 @@ class _Query:
         else:
             q, c = self.name, _parse(other)
             if q.toks == c.toks:
-                score = 0.99 if q.cut or c.cut else 1.0
+                score = _CUT if q.cut or c.cut else 1.0
             else:
                 first = self.norm < other  # the canonical order of ``_prepare``
                 memo = self.as_x if first else self.as_y
@@ -706,7 +352,7 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
     if same:
         score = 1.0
     elif x.toks == y.toks:
-        score = 0.99 if x.cut or y.cut else 1.0
+        score = _CUT if x.cut or y.cut else 1.0
     else:
         score = _score(x, y)[0]
     if score_cutoff is not None and score < score_cutoff:
@@ -769,7 +415,7 @@ def explain(a: str, b: str) -> tuple[float, list[str]]:
         return 1.0, ["name exact"]
     if x.toks == y.toks:
         return (
-            (0.99, ["name too long, compared in part"]) if x.cut or y.cut else (1.0, ["name exact"])
+            (_CUT, ["name too long, compared in part"]) if x.cut or y.cut else (1.0, ["name exact"])
         )
     score, items, left_x, left_y, flags = _score(x, y)
 
