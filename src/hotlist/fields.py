@@ -28,6 +28,7 @@ __all__ = [
     "field",
     "field_names",
     "limits",
+    "qualifiers",
     "register_field",
 ]
 
@@ -46,6 +47,10 @@ class QueryField:
     narrows a document or plate), the fields it needs one of.  ``allows_date``:
     a ``datetime.date`` is taken (as its ISO text).  ``multiline``: line breaks
     are part of the value (an MRZ's lines), not control characters.
+    ``normaliser``: how the query side reads the checked text (hotlist._query):
+    ``"text"`` as it is (the field's kind validates it), ``"country"`` an ISO
+    3166 code from a code, name or MRZ code, ``"vocabulary"`` the canonical value
+    of the closed vocabulary named like the field, ``"date"`` a partial date.
     """
 
     name: str
@@ -57,6 +62,7 @@ class QueryField:
     qualifies: tuple[str, ...] = ()
     allows_date: bool = False
     multiline: bool = False
+    normaliser: str = "text"
 
 
 _BUILTIN: tuple[QueryField, ...] = (
@@ -77,6 +83,7 @@ _BUILTIN: tuple[QueryField, ...] = (
         "(ISO 3166, name or MRZ code)",
         "CODE",
         qualifies=("document", "plate"),
+        normaliser="country",
     ),
     QueryField(
         "document_type",
@@ -86,6 +93,7 @@ _BUILTIN: tuple[QueryField, ...] = (
         "passport, id_card, visa, residence_permit, travel_document or other",
         "TYPE",
         qualifies=("document",),
+        normaliser="vocabulary",
     ),
     QueryField(
         "mrz",
@@ -124,6 +132,7 @@ _BUILTIN: tuple[QueryField, ...] = (
         "date of birth, ISO 8601, partial allowed (1974, 1974-08)",
         "DATE",
         allows_date=True,
+        normaliser="date",
     ),
     QueryField(
         "nationality",
@@ -132,14 +141,17 @@ _BUILTIN: tuple[QueryField, ...] = (
         ("persons",),
         "a nationality (ISO 3166, name or MRZ code)",
         "CODE",
+        normaliser="country",
     ),
-    QueryField("sex", "str | None", 16, ("persons",), "M, F or X", "SEX"),
+    QueryField("sex", "str | None", 16, ("persons",), "M, F or X", "SEX", normaliser="vocabulary"),
 )
 
 _FIELDS: dict[str, QueryField] = {f.name: f for f in _BUILTIN}
 BUILTIN_NAMES: tuple[str, ...] = tuple(f.name for f in _BUILTIN)
 # The longest value of each field, read on every check (one dict lookup).
 _LIMITS: dict[str, int] = {f.name: f.max_length for f in _BUILTIN}
+# Per field that only qualifies others, the fields it needs one of.
+_QUALIFIERS: dict[str, tuple[str, ...]] = {f.name: f.qualifies for f in _BUILTIN if f.qualifies}
 
 
 def register_field(spec: QueryField) -> None:
@@ -149,6 +161,8 @@ def register_field(spec: QueryField) -> None:
         raise ValueError(f"query field {spec.name!r} is already declared differently")
     _FIELDS[spec.name] = spec
     _LIMITS[spec.name] = spec.max_length
+    if spec.qualifies:
+        _QUALIFIERS[spec.name] = spec.qualifies
 
 
 def field(name: str) -> QueryField:
@@ -169,6 +183,12 @@ def field_names() -> tuple[str, ...]:
 def limits() -> dict[str, int]:
     """Per declared field, the longest value accepted (a copy)."""
     return dict(_LIMITS)
+
+
+def qualifiers() -> dict[str, tuple[str, ...]]:
+    """Per field that only qualifies others (``country``), the fields it needs one
+    of; the live mapping, read on every query: do not change it."""
+    return _QUALIFIERS
 
 
 def _fail_control(name: str, value: str) -> None:
