@@ -34,7 +34,10 @@ LONG_DATA_MODULES: dict[str, str] = {
     "hotlist/synth/_tables.py": "name/locale tables of the synthetic data generator",
 }
 
-LAZY_MARKER = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+lazy optional import \(([\w.\-\[\]]+)\)")
+LAZY_MARKER = re.compile(
+    r"#\s*noqa:\s*(?:[A-Z]+[0-9]+,\s*)*PLC0415(?:,\s*[A-Z]+[0-9]+)*"
+    r"\s+-\s+lazy optional import \(([\w.\-\[\]]+)\)"
+)
 
 
 def _modules() -> dict[str, Path]:

@@ -10,12 +10,18 @@ nothing until it has run for ``delay`` seconds, so quick calls stay quiet.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hotlist._batch import check_many
 
 __all__ = ["Steps", "in_jupyter", "interactive"]
 
@@ -33,8 +39,6 @@ def in_jupyter() -> bool:
 
 
 def _widgets() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("ipywidgets") is not None
 
 
@@ -53,14 +57,15 @@ def interactive() -> bool:
 
 
 class Steps:
-    """A long job of ``total`` units (named steps, or rows): a rich progress bar
-    once the job has taken ``delay`` seconds and ``enabled`` (None: when
-    :func:`interactive`).  Use :meth:`step` for named steps, :meth:`advance` for
-    counts, and :meth:`close` (or ``with``) at the end; the finished bar stays."""
+    """A long job of ``total`` units (named steps, or rows; None: not known in
+    advance): a rich progress bar once the job has taken ``delay`` seconds and
+    ``enabled`` (None: when :func:`interactive`).  Use :meth:`step` for named
+    steps, :meth:`advance` for counts, and :meth:`close` (or ``with``) at the end;
+    the finished bar stays."""
 
     def __init__(
         self,
-        total: int,
+        total: int | None,
         *,
         enabled: bool | None = None,
         delay: float = 1.0,
@@ -105,8 +110,8 @@ class Steps:
             return
         if time.perf_counter() - self.started < self.delay:
             return
-        from rich.console import Console
-        from rich.progress import (
+        from rich.console import Console  # noqa: PLC0415 - lazy optional import (rich)
+        from rich.progress import (  # noqa: PLC0415 - lazy optional import (rich)
             BarColumn,
             MofNCompleteColumn,
             Progress,
@@ -179,8 +184,6 @@ PART_ROWS = 10_000
 
 def _rows(queries: Any) -> int | None:
     """The row count of a table-like input we know how to slice, else None."""
-    import pyarrow as pa
-
     if isinstance(queries, pa.Table | pa.RecordBatch | list):
         return len(queries)
     module = type(queries).__module__.split(".")[0]
@@ -190,8 +193,6 @@ def _rows(queries: Any) -> int | None:
 
 
 def _part(queries: Any, start: int, stop: int) -> Any:
-    import pyarrow as pa
-
     if isinstance(queries, pa.Table | pa.RecordBatch):
         return queries.slice(start, stop - start)
     if isinstance(queries, list):
@@ -214,11 +215,6 @@ def checked_in_parts(
     over the whole input) and the bar moves part by part.  Without a display, or
     for an input that cannot be sliced (a DuckDB relation, an Arrow stream), it is
     one call, exactly as before."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from hotlist._batch import check_many
-
     n = _rows(queries)
     if progress is False or n is None or n <= PART_ROWS:
         return check_many(state, queries, columns=columns, **options)

@@ -15,7 +15,7 @@ package by absolute import, so the two never shadow each other.
 The snapshot reaches the workers as in :mod:`hotlist.spark`: each task carries
 the snapshot's path, the driver's manifest digest, the mapping and the options;
 every worker process opens the folder at that path once, memory-mapped
-(:func:`hotlist._stream.worker_hotlist`), and reuses it for every later
+(:func:`hotlist._workers.worker_hotlist`), and reuses it for every later
 partition, threads included.  The folder must be at that path on every worker
 machine (a local copy per node, or a shared read-only mount).
 
@@ -30,6 +30,7 @@ RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,39 +39,39 @@ from typing import Any
 import pyarrow as pa
 
 from hotlist._errors import InvalidQuery
-from hotlist._stream import (
-    _empty_hotlist,
-    _validate_columns,
-    check_many_mapped,
-    log_event,
-    manifest_digest,
-    query_names,
-    worker_hotlist,
-)
+from hotlist._stream import check_many_mapped, query_names, validate_columns
+from hotlist._workers import PARTITION_SHIFT, WorkerTask, empty_hotlist, log_event
+from hotlist.engine import Hotlist
 
 __all__ = ["INSTALL_HINT", "check_dataframe", "check_pandas"]
 
 INSTALL_HINT = "hotlist.dask needs dask: pip install 'hotlist[dask]'"
-PARTITION_SHIFT = 33
 
 
 def _require_dask() -> None:
     try:
-        import dask.dataframe  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(INSTALL_HINT) from exc
+        found = importlib.util.find_spec("dask.dataframe") is not None
+    except ImportError:  # blocked (sys.modules["dask"] = None) or broken
+        found = False
+    if not found:
+        raise ImportError(INSTALL_HINT)
+
+
+def _pandas() -> Any:
+    """pandas, on first use (it comes with the dask extra)."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415 - lazy optional import (pandas)
+
+    return pd
 
 
 def _arrow_lists(typ: pa.DataType) -> Any:
     """Lists (reasons, warnings) stay Arrow-backed in pandas (``pd.ArrowDtype``): making
     a Python list per row would cost as much as the check itself."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
-    return pd.ArrowDtype(typ) if pa.types.is_list(typ) else None
+    return _pandas().ArrowDtype(typ) if pa.types.is_list(typ) else None
 
 
 def check_pandas(
-    hl: Any,
+    hl: Hotlist,
     frame: Any,
     columns: Mapping[str, str | None] | None = None,
     options: Mapping[str, Any] | None = None,
@@ -81,9 +82,7 @@ def check_pandas(
     query columns go to ``check_many``, every other column is taken from
     ``frame`` itself by ``query_index``, so it keeps its pandas dtype exactly
     (the same in every partition and in ``meta``)."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
-    mapping = _validate_columns(columns)
+    mapping = validate_columns(columns)
     frame = frame.reset_index(drop=True)
     names = [str(c) for c in frame.columns]
     if len(set(names)) < len(names):
@@ -105,26 +104,17 @@ def check_pandas(
                     f"check_many(): column {name!r} has the name of a result column; rename it"
                 )
             out[name] = result[name]
-    return pd.DataFrame(out)
+    return _pandas().DataFrame(out)
 
 
 @dataclass(frozen=True)
-class _Task:
+class _Task(WorkerTask):
     """What each partition's task carries (pickled by reference: no Hotlist inside)."""
 
-    path: str
-    digest: str | None
-    columns: dict[str, str | None]
-    options: dict[str, Any]
-    verify: bool
-    public_key: Any
-
     def __call__(self, part: Any, partition_info: dict[str, Any] | None = None) -> Any:
-        hl = worker_hotlist(
-            self.path, expected_digest=self.digest, verify=self.verify, public_key=self.public_key
-        )
         number = int(partition_info["number"]) if partition_info else 0
-        out = check_pandas(hl, part, self.columns, self.options, offset=number << PARTITION_SHIFT)
+        offset = number << PARTITION_SHIFT
+        out = check_pandas(self.hotlist(), part, self.columns, self.options, offset=offset)
         log_event("part", len(part))
         return out
 
@@ -146,11 +136,10 @@ def check_dataframe(
     raises :class:`hotlist.InvalidQuery` here, before anything is computed.
     """
     _require_dask()
-    path = os.fspath(snapshot)
-    digest = manifest_digest(path) if os.path.isdir(path) else None
-    mapping = _validate_columns(columns)
-    meta = check_pandas(_empty_hotlist(), ddf._meta, mapping, options)
-    task = _Task(path, digest, mapping, dict(options), verify, public_key)
+    task = _Task(
+        **WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
+    )
+    meta = check_pandas(empty_hotlist(), ddf._meta, task.columns, options)
     return ddf.map_partitions(
         task,
         meta=meta,

@@ -17,7 +17,7 @@ Nothing of the hotlist travels with the tasks: each task carries the snapshot's
 *path*, the SHA-256 of its ``manifest.json`` as the driver saw it, the column
 mapping and the options (a few hundred bytes).  Every executor's Python worker
 opens the snapshot folder at that path itself, memory-mapped, once per Python
-process (:func:`hotlist._stream.worker_hotlist`: cached by real path and
+process (:func:`hotlist._workers.worker_hotlist`: cached by real path and
 manifest digest; ``verify=`` / ``public_key=`` are checked on that first open
 only), and reuses it for every later task (Spark reuses Python workers:
 ``spark.python.worker.reuse``, on by default).  So the snapshot must be at that
@@ -41,6 +41,7 @@ columns to relate hits to rows.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -48,51 +49,31 @@ from typing import Any
 
 import pyarrow as pa
 
-from hotlist._stream import (
-    DEFAULT_BATCH_SIZE,
-    _validate_columns,
-    check_table,
-    log_event,
-    manifest_digest,
-    result_schema,
-    worker_hotlist,
-)
+from hotlist._stream import DEFAULT_BATCH_SIZE, check_table
+from hotlist._workers import PARTITION_SHIFT, WorkerTask, log_event, result_schema
 
 __all__ = ["INSTALL_HINT", "check_dataframe"]
 
 INSTALL_HINT = "hotlist.spark needs pyspark: pip install 'hotlist[spark]' (and a Java 17+ runtime)"
-PARTITION_SHIFT = 33  # as monotonically_increasing_id(): partition << 33 | row
 
 
 def _require_pyspark() -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(INSTALL_HINT) from exc
+    if importlib.util.find_spec("pyspark") is None:
+        raise ImportError(INSTALL_HINT)
 
 
 @dataclass(frozen=True)
-class _Mapper:
-    """What one task carries (pickled by reference to this class: no Hotlist inside)."""
+class _Mapper(WorkerTask):
+    """What one Spark task carries (pickled by reference to this class: no Hotlist
+    inside), and its ``mapInArrow`` function."""
 
-    path: str
-    digest: str | None
-    columns: dict[str, str | None]
-    options: dict[str, Any]
-    verify: bool
-    public_key: Any
     batch_size: int
     schema: pa.Schema
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from pyspark import TaskContext
+        from pyspark import TaskContext  # noqa: PLC0415 - lazy optional import (pyspark)
 
-        hl = worker_hotlist(
-            self.path,
-            expected_digest=self.digest,
-            verify=self.verify,
-            public_key=self.public_key,
-        )
+        hl = self.hotlist()
         context = TaskContext.get()
         base = (context.partitionId() << PARTITION_SHIFT) if context is not None else 0
         done = 0
@@ -128,24 +109,15 @@ def check_dataframe(
     :class:`hotlist.InvalidQuery` here, before any task runs.
     """
     _require_pyspark()
-    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+    from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
+        from_arrow_schema,
+        to_arrow_schema,
+    )
 
-    path = os.fspath(snapshot)
-    digest = manifest_digest(path) if os.path.isdir(path) else None
-    mapping = _validate_columns(columns)
+    common = WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
     in_schema = to_arrow_schema(df.schema, timezone="UTC")
-    out_schema = result_schema(in_schema, mapping, options)
-    spark_schema = from_arrow_schema(out_schema)
+    spark_schema = from_arrow_schema(result_schema(in_schema, common["columns"], options))
     # What Spark expects back for that schema (its own Arrow types, e.g. timestamps in UTC).
     expected = to_arrow_schema(spark_schema, timezone="UTC")
-    mapper = _Mapper(
-        path=path,
-        digest=digest,
-        columns=mapping,
-        options=dict(options),
-        verify=verify,
-        public_key=public_key,
-        batch_size=batch_size,
-        schema=expected,
-    )
+    mapper = _Mapper(**common, batch_size=batch_size, schema=expected)
     return df.mapInArrow(mapper, spark_schema)

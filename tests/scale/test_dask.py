@@ -11,7 +11,8 @@ import pyarrow as pa
 import pytest
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
-from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
+from hotlist._stream import check_many_mapped
+from hotlist._workers import OPEN_LOG_ENV
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")

@@ -20,7 +20,8 @@ import pytest
 from readme_examples import example, run_shell_example
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
-from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
+from hotlist._stream import check_many_mapped
+from hotlist._workers import OPEN_LOG_ENV
 
 pyspark = pytest.importorskip("pyspark")
 

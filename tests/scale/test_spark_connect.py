@@ -19,7 +19,8 @@ import pytest
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
 import hotlist
-from hotlist._stream import OPEN_LOG_ENV, check_many_mapped
+from hotlist._stream import check_many_mapped
+from hotlist._workers import OPEN_LOG_ENV
 
 pytest.importorskip("pyspark")
 pytest.importorskip("grpc")  # pyspark[connect], in the test extra

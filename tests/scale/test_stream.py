@@ -16,10 +16,10 @@ import pytest
 from scale_manifest import MAPPING, manifest_table
 
 import hotlist
-from hotlist._stream import (
+from hotlist._stream import check_many_mapped
+from hotlist._workers import (
     _CACHE,
     OPEN_LOG_ENV,
-    check_many_mapped,
     manifest_digest,
     result_schema,
     worker_hotlist,
@@ -117,6 +117,99 @@ def test_csv_keeps_leading_zeros_and_reports_unreadable_rows(
     assert [(b.line, b.reason) for b in stream.bad_rows] == [(3, "4 fields where the header has 3")]
     assert stream.bad_rows[0].file == str(path)
     assert stream.rows == 3 and stream.errors == 1
+
+
+DAMAGED_MANIFESTS = {
+    # an unclosed quote: before, it swallowed every row after it into one unreadable row
+    "open-quote": (
+        'id,doc_no,issuer\n1,L898902C3,UTO\n2,"X1234567,FRA\n3,L898902C3,UTO\n4,AB1234,DEU\n',
+        [(3, "quote")],
+    ),
+    # a stray quote closed by another one two lines later, and a short row after them
+    "two-quotes": (
+        'id,doc_no,issuer\n1,"L898902C3,UTO\n2,X1234567,FRA\n3,L898902C3",UTO\n'
+        "4,AB1234\n5,L898902C3,UTO\n",
+        [(2, "quote"), (5, "2 fields where the header has 3")],
+    ),
+    # bytes that are not UTF-8 in one row
+    "not-utf8": (
+        "id,doc_no,issuer\n1,L898902C3,UTO\n2,\udcff\udcfe,FRA\n3,L898902C3,UTO\n",
+        [(3, "not UTF-8")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED_MANIFESTS))
+def test_damaged_csv_row_is_reported_and_the_rows_after_it_are_checked(
+    hl: hotlist.Hotlist, tmp_path: Path, case: str
+) -> None:
+    """A CSV manifest row that cannot be read costs that row only: it is reported
+    with its file, line and reason, and every row after it is still checked (the
+    extract loader's row-by-row reader, shared)."""
+    text, bad = DAMAGED_MANIFESTS[case]
+    path = tmp_path / "m.csv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    stream = hl.check_batches(path, columns=MAPPING)
+    rows = pa.Table.from_batches(list(stream), schema=stream.schema).to_pylist()
+    lines = text.count("\n") - 1  # data lines
+    assert stream.rows == lines - len(bad)
+    assert [b.line for b in stream.bad_rows] == [line for line, _ in bad]
+    for row, (_, why) in zip(stream.bad_rows, bad, strict=True):
+        assert row.file == str(path) and why in row.reason, row
+    ids = [r["id"] for r in rows]
+    assert ids[-1] == text.rstrip("\n").rsplit("\n", 1)[1].split(",")[0]
+    # the rows after the damaged one are checked: the last listed document is found
+    assert {r["hit"] for r in rows if r["id"] == "3"} == {case != "two-quotes"}
+
+
+def test_check_file_reports_a_damaged_manifest_row_and_checks_the_rest(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    """The same through ``hotlist check-file`` in a child process: exit status 1,
+    the row listed with its line, the rows after it written."""
+    path = tmp_path / "m.csv"
+    path.write_text(DAMAGED_MANIFESTS["open-quote"][0])
+    out = tmp_path / "hits.parquet"
+    args = ["check-file", str(path), "--data", str(snapshot), "--out", str(out), "--json"]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotlist",
+            *args,
+            "--column",
+            "doc_no=document",
+            "--column",
+            "issuer=country",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 1, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["rows"] == 3 and summary["bad_input_rows"] == 1
+    [bad] = summary["bad_rows"]
+    assert bad["line"] == 3 and "quote" in bad["reason"] and bad["file"] == str(path)
+    written = pq.read_table(out).to_pylist()
+    assert {r["id"] for r in written} == {"1", "3", "4"}
+    assert {r["hit"] for r in written if r["id"] == "3"} == {True}
+
+
+def test_quoted_values_in_a_csv_manifest_stay_whole(hl: hotlist.Hotlist, tmp_path: Path) -> None:
+    """Quotes used as meant (a comma or a line break inside a value) are no damage."""
+    path = tmp_path / "m.csv"
+    path.write_text(
+        'id,doc_no,issuer,note\n1,L898902C3,UTO,"Smith, John"\n'
+        '2,X1234567,FRA,"two\nlines"\n3,"L898902C3",UTO,\n'
+    )
+    stream = hl.check_batches(path, columns=MAPPING)
+    rows = pa.Table.from_batches(list(stream), schema=stream.schema).to_pylist()
+    assert stream.bad_rows == [] and stream.rows == 3
+    firsts = {r["id"]: r for r in reversed(rows)}
+    assert firsts["1"]["note"] == "Smith, John" and firsts["2"]["note"] == "two\nlines"
+    assert firsts["3"]["note"] is None and firsts["3"]["hit"]
 
 
 def test_stream_is_lazy_one_batch_at_a_time(hl: hotlist.Hotlist, manifest: pa.Table) -> None:

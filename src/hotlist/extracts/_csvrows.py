@@ -19,7 +19,7 @@ import zlib
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +29,7 @@ from hotlist._errors import ExtractError
 __all__ = [
     "ENCODING_NAMES",
     "MAX_RECORD_LINES",
+    "CsvRecord",
     "count_lines",
     "csv_records",
     "encoding_of",
@@ -156,10 +157,18 @@ class _Lines:
         return item[1]
 
 
-def csv_records(
-    f: io.TextIOWrapper, delim: str, width: int
-) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """``(line, fields, None)`` for each physical record, or ``(line, None, reason)``.
+class CsvRecord(NamedTuple):
+    """One physical record: its first line's number (1-based, the header is line 1),
+    its fields, or None and the reason it could not be split, and that line's text."""
+
+    line: int
+    fields: list[str] | None
+    reason: str | None
+    text: str
+
+
+def csv_records(f: io.TextIOWrapper, delim: str, width: int) -> Iterator[CsvRecord]:
+    """A :class:`CsvRecord` for each physical record, with ``fields`` or a ``reason``.
 
     A record is one line, or several when a quoted value holds a line break, the
     closing quote is followed by a delimiter or the line end, and the record still
@@ -197,14 +206,14 @@ def csv_records(
             fields, error = None, "it runs into the next line, which is a whole row by itself"
         if fields is not None and (len(lines.taken) == 1 or len(fields) == width):
             if fields:  # a blank line is not a record
-                yield first, fields, None
+                yield CsvRecord(first, fields, None, text.rstrip("\r\n"))
             continue
         reason = (
             f"malformed row (line {first}): a quote is not closed on its line"
             f"{'' if error is None else f' ({error})'}; "
             "the row is left out and reading goes on at the next line"
         )
-        yield first, None, reason
+        yield CsvRecord(first, None, reason, text.rstrip("\r\n"))
         lines.pending.extendleft(reversed(lines.taken[1:]))
         reader = csv.reader(lines, delimiter=delim, strict=True)
 

@@ -195,7 +195,7 @@ def _read_csv_tolerant(
     with open_text(path, encoding) as f:
         records = csv_records(f, delim, len(names))
         next(records, None)  # the header
-        for line, row, split_reason in records:
+        for line, row, split_reason, _text in records:
             reason = split_reason
             if row is not None:
                 if len(row) != len(names):

@@ -1,0 +1,260 @@
+"""``hotlist check-file``: stream a manifest of any size through a snapshot, write the
+results to one file (whole or not at all), print a summary.
+
+The streaming itself is :func:`hotlist._stream.check_batches`; this module is the
+command around it: the output writer (Parquet, Arrow IPC or CSV, written to a
+hidden sibling and renamed into place only when everything went well), the
+flags, and the summary table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.table import Table
+
+from hotlist._errors import InvalidQuery
+from hotlist._snapshot import is_snapshot
+from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches
+from hotlist.engine import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE, load
+from hotlist.engine import open as open_snapshot
+
+__all__ = ["OUTPUT_FORMATS", "add_check_file_command", "check_file"]
+
+OUTPUT_FORMATS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".arrow": "ipc",
+    ".feather": "ipc",
+    ".ipc": "ipc",
+    ".csv": "csv",
+}
+
+
+class _Writer:
+    """Result batches to a Parquet, Arrow IPC or CSV file, written to a hidden
+    sibling and renamed into place only when everything went well."""
+
+    def __init__(self, path: Path) -> None:
+        fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InvalidQuery(
+                f"--out {path}: give a .parquet, .arrow / .feather or .csv file name"
+            )
+        if not path.parent.is_dir():
+            raise InvalidQuery(f"--out {path}: the folder {path.parent} does not exist")
+        self.path = path
+        self.fmt = fmt
+        self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        self.writer: Any = None
+
+    def _open(self, schema: pa.Schema) -> None:
+        if self.fmt == "parquet":
+            self.writer = pq.ParquetWriter(str(self.tmp), schema, compression="zstd")
+        elif self.fmt == "ipc":
+            self.writer = pa.ipc.new_file(str(self.tmp), schema)
+        else:
+            self.writer = pacsv.CSVWriter(str(self.tmp), _csv_schema(schema))
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.fmt == "csv":
+            batch = _csv_batch(batch)
+        if self.writer is None:
+            self._open(batch.schema)
+        self.writer.write_batch(batch)
+
+    def finish(self, schema: pa.Schema | None) -> None:
+        if self.writer is None:
+            self._open(schema if schema is not None else pa.schema([]))
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abandon(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _csv_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_list(f.type) else f for f in schema])
+
+
+def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Lists (reasons, warnings) as one text cell, entries joined by " | "."""
+    arrays = []
+    for col in batch.columns:
+        if pa.types.is_list(col.type):
+            arrays.append(pc.binary_join(col.cast(pa.list_(pa.string())), " | "))
+        else:
+            arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, schema=_csv_schema(batch.schema))
+
+
+def _flagged(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The rows with a hit, an error or a warning."""
+    keep = pc.or_(
+        pc.or_(batch.column("hit"), pc.is_valid(batch.column("error"))),
+        pc.greater(pc.fill_null(pc.list_value_length(batch.column("warnings")), 0), 0),
+    )
+    return batch.filter(keep)
+
+
+def check_file(
+    manifest: str,
+    data: str,
+    out: str,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    hits_only: bool = False,
+    progress: bool | None = None,
+    **options: Any,
+) -> BatchStream:
+    """What ``hotlist check-file`` does: open the snapshot (or load the extracts) at
+    ``data``, stream ``manifest`` through it, write the results to ``out``.
+    Returns the finished :class:`BatchStream` (its totals and bad rows)."""
+    writer = _Writer(Path(out))
+    if not Path(data).exists():
+        raise InvalidQuery(f"--data {data}: no such snapshot or extracts folder")
+    hl = open_snapshot(data) if is_snapshot(data) else load(data, progress=progress)
+    stream = check_batches(
+        hl, manifest, columns=columns, batch_size=batch_size, progress=progress, **options
+    )
+    try:
+        for batch in stream:
+            writer.write(_flagged(batch) if hits_only else batch)
+        writer.finish(stream.schema)
+    except BaseException:
+        writer.abandon()
+        raise
+    return stream
+
+
+def _flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("manifest", metavar="MANIFEST", help="manifest file or folder")
+    p.add_argument(
+        "--data",
+        required=True,
+        metavar="SNAPSHOT",
+        help="snapshot folder (memory-mapped) or a folder of extracts",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        help="result file: .parquet, .arrow / .feather or .csv (written whole or not at all)",
+    )
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="NAME=KEYWORD",
+        help="map a manifest column to a check() keyword, e.g. --column doc_no=document "
+        "(repeat for more)",
+    )
+    p.add_argument(
+        "--hits-only",
+        action="store_true",
+        help="write only rows with a hit, an error or a warning (misses are counted)",
+    )
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="most hits per row")
+    p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="weakest hit written")
+    p.add_argument(
+        "--max-edits",
+        type=int,
+        default=DEFAULT_MAX_EDITS,
+        choices=(0, 1),
+        help="edit tolerance for document numbers and VINs",
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows checked at a time"
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when stderr is a terminal)",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def add_check_file_command(sub: Any) -> None:
+    """The ``hotlist check-file`` subcommand, added to the CLI's subparsers."""
+    p = sub.add_parser(
+        "check-file",
+        help="screen a manifest file or folder of any size, streaming",
+        description="Check every row of MANIFEST (a Parquet, CSV, JSON Lines or Arrow file, "
+        "or a folder of them) against the lists, a batch at a time, with a progress bar on "
+        "a terminal and a summary at the end.  Columns named like check()'s keywords "
+        "(document, country, mrz, vin, plate, name, dob...) are the query; --column maps "
+        "others; every other column passes through to the output.  Exit status: 0 done; "
+        "1 some input rows could not be read (listed in the summary); 2 nothing done.",
+    )
+    _flags(p)
+    p.set_defaults(func=_cmd_check_file)
+
+
+def _cmd_check_file(args: argparse.Namespace) -> int:
+    columns: dict[str, str | None] = {}
+    for item in args.column:
+        name, sep, keyword = item.partition("=")
+        if not sep or not name or not keyword:
+            raise InvalidQuery(f"--column {item!r}: write it as NAME=KEYWORD, e.g. doc_no=document")
+        columns[name] = keyword
+    stream = check_file(
+        args.manifest,
+        args.data,
+        args.out,
+        columns=columns,
+        batch_size=args.batch_size,
+        hits_only=args.hits_only,
+        progress=args.progress,
+        limit=args.limit,
+        min_score=args.min_score,
+        max_edits=args.max_edits,
+    )
+    summary = stream.summary()
+    summary["out"] = args.out
+    summary["bad_rows"] = [
+        {"file": b.file, "line": b.line, "reason": b.reason, "text": b.text}
+        for b in stream.bad_rows[:100]
+    ]
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_summary(summary, stream)
+    return 1 if stream.bad_rows else 0
+
+
+def _print_summary(summary: dict[str, Any], stream: BatchStream) -> None:
+    table = Table(title=f"check-file: {summary['out']}", show_header=False)
+    rate = summary["rows_per_second"]
+    lines = [
+        ("rows checked", f"{summary['rows']:,}"),
+        ("rows with a hit", f"{summary['hits']:,}"),
+        ("rows with an alarm", f"{summary['alarms']:,}"),
+        ("rows refused (see error)", f"{summary['errors']:,}"),
+        ("rows with a warning", f"{summary['warned']:,}"),
+        ("input rows unreadable", f"{summary['bad_input_rows']:,}"),
+        ("time", f"{summary['seconds']:.1f} s" + (f" ({rate:,} rows/s)" if rate else "")),
+        ("data version", str(summary["data_version"])),
+    ]
+    for k, v in lines:
+        table.add_row(k, v)
+    console = Console()
+    console.print(table)
+    for bad in stream.bad_rows[:10]:
+        console.print(f"[red]unreadable[/] {bad.file}:{bad.line}: {bad.reason}: {bad.text!r}")
+    if len(stream.bad_rows) > 10:
+        console.print(
+            f"... and {len(stream.bad_rows) - 10:,} more unreadable rows (--json lists 100)"
+        )
