@@ -11,6 +11,7 @@ from hotlist import synth
 from hotlist.extracts import load_datasets
 from hotlist.ids import vin as vin_ids
 from hotlist.schema import SCHEMAS
+from hotlist.synth._common import _lists
 
 MAKERS = {"documents": synth.documents, "vehicles": synth.vehicles, "persons": synth.persons}
 
@@ -76,7 +77,7 @@ def test_every_generated_row_loads(tmp_path: Path, fmt: str) -> None:
 
 def test_sample_data_is_what_the_generator_writes(tmp_path: Path) -> None:
     written = synth.write_sample_data(tmp_path)
-    bundled = Path(synth.__file__).parent / "sample_data"
+    bundled = Path(synth.__file__).parents[1] / "sample_data"
     for path in written:
         assert path.read_bytes() == (bundled / path.name).read_bytes(), path.name
     tables, report = load_datasets(bundled)
@@ -115,5 +116,5 @@ def test_cli(tmp_path: Path) -> None:
 
 
 def test_lists_helper_drops_nulls() -> None:
-    out = synth._lists([pa.array(["a", None, "c"]), pa.array([None, None, "d"])], 3)
+    out = _lists([pa.array(["a", None, "c"]), pa.array([None, None, "d"])], 3)
     assert out.to_pylist() == [["a"], [], ["c", "d"]]
