@@ -116,7 +116,7 @@ def test_save_shows_a_bar_over_the_files_it_writes(
 
     from rich.console import Console
 
-    from hotlist import _snapshot
+    from hotlist import _snapshot_save as _snapshot
 
     out = io.StringIO()
     monkeypatch.setattr(

@@ -22,19 +22,18 @@ from hotlist._errors import (
     HotlistError,
     IntegrityError,
     InvalidQuery,
+    RowProblem,
     StaleDataError,
     VersionMismatchError,
 )
-from hotlist._snapshot import open
 from hotlist._stats import Stats
 from hotlist._summary import ScreeningSummary, screening_summary
+from hotlist._version import __version__
 from hotlist.audit import AccessDenied, AuditLog
 from hotlist.cli import sample_data_path
-from hotlist.engine import Hotlist, load
+from hotlist.engine import Hotlist, load, open
 from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult, Hit
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",
@@ -48,6 +47,7 @@ __all__ = [
     "IntegrityError",
     "InvalidQuery",
     "LoadReport",
+    "RowProblem",
     "ScreeningSummary",
     "StaleDataError",
     "Stats",

@@ -25,6 +25,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow as pa
+from pyarrow import ipc
+
 from hotlist._errors import ExtractError
 
 __all__ = ["METADATA_KEYS", "SIDECAR", "data_time_of", "file_metadata_time", "parse_time"]
@@ -62,13 +65,10 @@ def file_metadata_time(path: Path) -> dt.datetime | None:
     metadata: dict[bytes, bytes] | None = None
     try:
         if name.endswith((".parquet", ".pq")):
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # noqa: PLC0415 - lazy optional import (pyarrow.parquet)
 
             metadata = pq.read_schema(path).metadata
         elif name.endswith((".arrow", ".feather", ".ipc", ".arrows")):
-            import pyarrow as pa
-            from pyarrow import ipc
-
             with pa.memory_map(str(path)) as source:
                 try:
                     metadata = ipc.open_file(source).schema.metadata

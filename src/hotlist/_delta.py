@@ -42,7 +42,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -51,22 +51,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist._documents import DocumentIndex, PersonDocumentIndex, _string_array, prefixed
+from hotlist import datasets
+from hotlist._datatime import data_time_of, parse_time
+from hotlist._documents import _string_array
 from hotlist._errors import ExtractError, HotlistError, RowProblem, VersionMismatchError
-from hotlist._persons import PersonIndex
+from hotlist._loading import restore_error_names
+from hotlist._signing import KeyArg, VerifiedCopies, restore_names, verify_file
 from hotlist._sql import SqlBackend
-from hotlist._vehicles import VehicleIndex
-from hotlist.engine import _State
+from hotlist._state import State
 from hotlist.extracts import DatasetReport, LoadReport, find_extracts, read_extract
 from hotlist.extracts._columns import key as column_key
 from hotlist.extracts._columns import resolve
 from hotlist.extracts._formats import read_raw
-from hotlist.extracts._load import _mapping_for
-from hotlist.ids import docnum
-from hotlist.ids import plate as plate_ids
-from hotlist.ids import vin as vin_ids
-from hotlist.index import SuffixIndex
-from hotlist.schema import DATASETS, SCHEMAS, Dataset
+from hotlist.extracts._load import mapping_for
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
 
@@ -160,15 +157,19 @@ def _as_list(paths: PathArg) -> list[Path]:
 
 def _files(
     folder: str | os.PathLike[str] | None, given: Mapping[str, PathArg]
-) -> tuple[dict[Dataset, list[Path]], Path | None]:
+) -> tuple[dict[str, list[Path]], Path | None]:
     """The delta files per dataset, and the delta's ``delta.json`` if it has one."""
-    files: dict[Dataset, list[Path]] = {ds: _as_list(given.get(ds)) for ds in DATASETS}
+    unknown = [name for name in given if name not in datasets.names()]
+    if unknown:
+        raise ExtractError(f"no dataset kind called {', '.join(map(repr, unknown))}")
+    files: dict[str, list[Path]] = {ds: _as_list(given.get(ds)) for ds in datasets.names()}
     meta: Path | None = None
     if folder is not None:
         root = Path(folder)
         if root.is_file():
             raise ExtractError(
-                "a delta file needs its dataset: apply(documents=...), vehicles=... or persons=...",
+                "a delta file needs its dataset: apply(documents=...), vehicles=..., persons=... "
+                "or extracts={kind: files}",
                 file=str(root),
             )
         for ds, found in find_extracts(root).items():
@@ -179,7 +180,7 @@ def _files(
             meta = mpath
     if not any(files.values()):
         raise ExtractError(
-            "empty delta: no documents.*, vehicles.* or persons.* files",
+            "empty delta: no " + ", ".join(f"{n}.*" for n in datasets.names()) + " files",
             file=None if folder is None else str(folder),
         )
     return files, meta
@@ -198,13 +199,13 @@ def _meta(data: bytes | None, path: Path | None) -> dict[str, Any]:
 
 
 def _digest(
-    files: Mapping[Dataset, list[Path]], mapping: Mapping[str, Any] | None, meta: bytes | None
+    files: Mapping[str, list[Path]], mapping: Mapping[str, Any] | None, meta: bytes | None
 ) -> str:
     h = hashlib.sha256()
     h.update(json.dumps(mapping or {}, sort_keys=True).encode())
     if meta is not None:  # the delta's identity covers its delta.json (base, data time)
         h.update(b"delta.json\0" + hashlib.sha256(meta).digest())
-    for ds in DATASETS:
+    for ds in datasets.names():
         for p in files.get(ds, []):
             with p.open("rb") as f:
                 h.update(ds.encode() + b"\0" + hashlib.file_digest(f, "sha256").digest())
@@ -219,7 +220,7 @@ def _text(arr: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _read_file(
-    path: Path, dataset: Dataset, mapping: Mapping[str, str] | None, seen: set[str]
+    path: Path, dataset: str, mapping: Mapping[str, str] | None, seen: set[str]
 ) -> tuple[pa.Table, list[str], int, list[RowProblem], list[RowProblem]]:
     """One delta file: (upsert rows in the canonical schema, ids to delete, rows read,
     problems, warnings of rows applied with problems).  ``seen`` holds the
@@ -292,7 +293,7 @@ def _read_file(
     seen.update(first_row)
     upsert_rows = [i for i, op in enumerate(ops) if op in UPSERT and i not in bad]
     deletes = [ids[i] for i, op in enumerate(ops) if op in DELETE and i not in bad]
-    upserts = SCHEMAS[dataset].empty_table()
+    upserts = datasets.get(dataset).schema.empty_table()
     warnings: list[RowProblem] = []
     if upsert_rows:
         result = read_extract(path, dataset, mapping=mapping)
@@ -307,7 +308,7 @@ def _read_file(
 
 
 def _changes(
-    files: list[Path], dataset: Dataset, mapping: Mapping[str, str] | None, out: DatasetDelta
+    files: list[Path], dataset: str, mapping: Mapping[str, str] | None, out: DatasetDelta
 ) -> _Changes:
     seen: set[str] = set()
     parts: list[pa.Table] = []
@@ -320,13 +321,8 @@ def _changes(
         out.warnings += warnings
         parts.append(upserts)
         deletes += dels
-    table = pa.concat_tables(parts) if parts else SCHEMAS[dataset].empty_table()
+    table = pa.concat_tables(parts) if parts else datasets.get(dataset).schema.empty_table()
     return _Changes(table, pa.array(deletes, pa.string()))
-
-
-def _concat(old: pa.Array, keep: np.ndarray, new: pa.Array) -> pa.Array:
-    kept = old.filter(pa.array(keep))
-    return pa.concat_arrays([kept, new.cast(kept.type)])
 
 
 def _apply_dataset(
@@ -364,40 +360,16 @@ def _apply_dataset(
     return table, keep, appended
 
 
-def _numbers(table: pa.Table, column: str) -> pa.Array:
-    return _string_array(table.column(column))
-
-
-def _documents_index(old: DocumentIndex, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any:
-    fresh = docnum.ocr_key_array(docnum.compact_array(_numbers(new, "document_number")))
-    keys = _concat(old.keys, keep, fresh)
-    index = old.index.merged(keep, keys)  # in proportion to the delta, not a rebuild
-    return DocumentIndex.from_parts(table, {"keys": keys}, prefixed("index.", index.arrays()))
-
-
-def _vehicles_index(old: VehicleIndex, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any:
-    vins = vin_ids.ocr_key_array(vin_ids.compact_array(_numbers(new, "vin")))
-    plates = plate_ids.ocr_key_array(plate_ids.compact_array(_numbers(new, "plate")))
-    vin_keys = _concat(old.vin_keys, keep, vins)
-    plate_keys = _concat(old.plate_keys, keep, plates)
-    numpy = prefixed("vin_index.", old.vin_index.merged(keep, vin_keys).arrays())
-    numpy |= prefixed("vin_suffix.", SuffixIndex.build(vin_keys).arrays())
-    numpy |= prefixed("plate_index.", old.plate_index.merged(keep, plate_keys).arrays())
-    return VehicleIndex.from_parts(table, {"vin_keys": vin_keys, "plate_keys": plate_keys}, numpy)
-
-
 def _data_time(
-    state: _State,
+    state: State,
     pairs: list[tuple[Path, Path]],
     meta: Mapping[str, Any],
     meta_path: Path | None,
-    read_sidecar: Any,
+    read_sidecar: Callable[[Path], bytes] | None,
 ) -> tuple[dt.datetime, str, str | None]:
     """(data time, where it came from, a note) of the state after the delta: the
     delta's own data time (delta.json, else the files' metadata, else their
     modification times, said so), never earlier than the base's."""
-    from hotlist._datatime import data_time_of, parse_time
-
     given = meta.get("data_time")
     if given is not None:
         when, source = parse_time(given, str(meta_path)), DELTA_MANIFEST
@@ -419,21 +391,19 @@ def _files_of(report: LoadReport | DeltaReport, dataset: str) -> list[str]:
 
 
 def apply_delta(
-    state: _State,
+    state: State,
     folder: str | os.PathLike[str] | None = None,
     *,
-    documents: PathArg = None,
-    vehicles: PathArg = None,
-    persons: PathArg = None,
+    extracts: Mapping[str, PathArg] | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     base_version: str | None = None,
-    public_key: Any = None,
-) -> tuple[_State, DeltaReport]:
-    """A new :class:`_State` with the delta applied (``state`` itself when the delta
-    was already applied), and the report.  ``state`` is not changed."""
+    public_key: KeyArg | None = None,
+) -> tuple[State, DeltaReport]:
+    """A new :class:`State` with the delta applied (``state`` itself when the delta
+    was already applied), and the report.  ``state`` is not changed.  ``extracts``
+    names the delta files per kind; a kind not named is looked for in ``folder``."""
     started = time.perf_counter()
-    given = {"documents": documents, "vehicles": vehicles, "persons": persons}
-    files, meta_path = _files(folder, given)
+    files, meta_path = _files(folder, extracts or {})
     if public_key is None:
         meta_bytes = None if meta_path is None else _read(meta_path)
         return _apply(
@@ -448,14 +418,10 @@ def apply_delta(
             read_sidecar=None,
             started=started,
         )
-    from hotlist._signing import VerifiedCopies, restore_names, verify_file
-
     # Every file, delta.json included, is read once and its signature checked on
     # those bytes; the delta is parsed from private copies of exactly those bytes.
     with VerifiedCopies() as copies:
-        copied: dict[Dataset, list[Path]] = {
-            ds: [copies.add(p, public_key) for p in files[ds]] for ds in DATASETS
-        }
+        copied = {ds: [copies.add(p, public_key) for p in paths] for ds, paths in files.items()}
         meta_bytes = None if meta_path is None else verify_file(meta_path, public_key)
         try:
             new_state, report = _apply(
@@ -471,10 +437,7 @@ def apply_delta(
                 started=started,
             )
         except HotlistError as exc:
-            exc.args = tuple(restore_names(list(exc.args), copies))
-            for attr in ("file", "path"):
-                if isinstance(getattr(exc, attr, None), str):
-                    setattr(exc, attr, copies.restore(getattr(exc, attr)))
+            restore_error_names(exc, copies)
             raise
         report.datasets = restore_names(report.datasets, copies)
         new_state = replace(new_state, report=restore_names(new_state.report, copies))
@@ -489,8 +452,8 @@ def _read(path: Path) -> bytes:
 
 
 def _apply(
-    state: _State,
-    files: dict[Dataset, list[Path]],
+    state: State,
+    files: dict[str, list[Path]],
     /,
     *,
     original: Mapping[str, str],
@@ -499,12 +462,12 @@ def _apply(
     meta_path: Path | None,
     mapping: Mapping[str, Mapping[str, str]] | None,
     base_version: str | None,
-    read_sidecar: Any,
+    read_sidecar: Callable[[Path], bytes] | None,
     started: float,
-) -> tuple[_State, DeltaReport]:
+) -> tuple[State, DeltaReport]:
     """apply_delta on files that can be read safely (``original`` maps each to the
     file it stands for, for names and modification times)."""
-    all_files = [p for ds in DATASETS for p in files[ds]]
+    all_files = [p for ds in datasets.names() for p in files[ds]]
     digest = _digest(files, mapping, meta_bytes)
     named = base_version or meta.get("base_version")
     if digest in state.applied_deltas:
@@ -525,28 +488,22 @@ def _apply(
         base_version=state.data_version, data_version="", applied=True, digest=digest
     )
     tables = dict(state.tables)
-    indexes: dict[str, Any] = {
-        "documents": state.documents,
-        "vehicles": state.vehicles,
-        "persons": state.persons,
-        "person_documents": state.person_documents,
-    }
-    for ds in DATASETS:
+    indexes = dict(state.indexes)
+    for kind in datasets.kinds():
+        ds = kind.name
         if not files[ds]:
             continue
         out = report.datasets[ds] = DatasetDelta(dataset=ds)
-        changes = _changes(files[ds], ds, _mapping_for(mapping, ds), out)
-        done = _apply_dataset(tables[ds], changes, out)
+        changes = _changes(files[ds], ds, mapping_for(mapping, ds), out)
+        old = tables.get(ds, kind.schema.empty_table())
+        done = _apply_dataset(old, changes, out)
         if done is None:
             continue
         table, keep, new = done
-        if ds == "documents":
-            indexes[ds] = _documents_index(state.documents, table, keep, new)
-        elif ds == "vehicles":
-            indexes[ds] = _vehicles_index(state.vehicles, table, keep, new)
-        else:
-            indexes["persons"] = PersonIndex(table)
-            indexes["person_documents"] = PersonDocumentIndex(table)
+        # keys for the new rows only, the rest of the index reused where the kind can
+        indexes[ds] = (
+            kind.updated(indexes[ds], table, keep, new) if ds in indexes else kind.build(table)
+        )
         tables[ds] = table
     version = hashlib.sha256(f"{state.data_version}:{digest}".encode()).hexdigest()[:16]
     report.data_version = version
@@ -561,7 +518,7 @@ def _apply(
                 read=tables[ds].num_rows,
                 loaded=tables[ds].num_rows,
             )
-            for ds in DATASETS
+            for ds in tables
         },
         notes=[
             *state.report.notes,
@@ -572,10 +529,7 @@ def _apply(
     new_state = replace(
         state,
         tables=tables,
-        documents=indexes["documents"],
-        vehicles=indexes["vehicles"],
-        persons=indexes["persons"],
-        person_documents=indexes["person_documents"],
+        indexes=indexes,
         data_version=version,
         data_time=when,
         data_time_source=when_source,

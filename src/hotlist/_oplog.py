@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hotlist.engine import _State
+    from hotlist._state import State
 
 __all__ = ["installed", "integrity_failure", "logger", "stale"]
 
@@ -27,7 +27,7 @@ _lock = threading.Lock()
 _stale_seen: dict[str, None] = {}
 
 
-def installed(previous: _State | None, state: _State) -> None:
+def installed(previous: State | None, state: State) -> None:
     """A data version was put in service: at load / open, or by a reload or delta."""
     if previous is not None and previous.data_version == state.data_version:
         return
@@ -63,7 +63,7 @@ def installed(previous: _State | None, state: _State) -> None:
             )
 
 
-def stale(state: _State, text: str) -> None:
+def stale(state: State, text: str) -> None:
     """The data in service is older than ``max_age``: warned once per data version."""
     with _lock:
         if state.data_version in _stale_seen:

@@ -15,16 +15,31 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from pydantic import BaseModel
+
+from hotlist import datasets
 from hotlist._errors import HotlistError, IntegrityError
+from hotlist.extracts import find_extracts
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 __all__ = [
     "SIGNATURE_SUFFIX",
-    "extract_files",
+    "KeyArg",
+    "VerifiedCopies",
+    "extract_files_by_dataset",
     "generate_key_pair",
     "load_private_key",
     "load_public_key",
@@ -35,6 +50,10 @@ __all__ = [
 ]
 
 SIGNATURE_SUFFIX = ".sig"
+# A key as the API takes it: a key object, raw or base64 bytes, PEM text, or a key file.
+KeyArg: TypeAlias = (
+    "str | bytes | bytearray | memoryview | os.PathLike[str] | Ed25519PublicKey | Ed25519PrivateKey"
+)
 _INSTALL_HINT = (
     "signatures need the 'cryptography' package: pip install 'hotlist[signing]' "
     "(or pip install cryptography)"
@@ -43,7 +62,7 @@ _INSTALL_HINT = (
 
 def _ed25519() -> Any:
     try:
-        from cryptography.hazmat.primitives.asymmetric import ed25519
+        from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: PLC0415 - lazy optional import (cryptography)
     except ImportError as exc:  # pragma: no cover - cryptography is in the test extras
         raise HotlistError(_INSTALL_HINT) from exc
     return ed25519
@@ -74,18 +93,18 @@ def _raw_or_base64(data: bytes, size: int) -> bytes | None:
     return decoded if len(decoded) == size else None
 
 
-def load_public_key(key: Any) -> Any:
+def load_public_key(key: KeyArg) -> Ed25519PublicKey:
     """An ``Ed25519PublicKey`` from any of the forms the module docstring lists."""
     ed25519 = _ed25519()
     if isinstance(key, ed25519.Ed25519PublicKey):
-        return key
+        return cast("Ed25519PublicKey", key)
     if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key.public_key()
+        return cast("Ed25519PublicKey", key.public_key())
     if not isinstance(key, (str, bytes, bytearray, memoryview, os.PathLike)):
         raise HotlistError(f"public_key must be a key, bytes, text or a path, not {type(key)}")
     data = _key_bytes(key)
     if b"-----BEGIN" in data:
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415 - lazy optional import (cryptography)
 
         try:
             loaded = load_pem_public_key(data)
@@ -93,37 +112,39 @@ def load_public_key(key: Any) -> Any:
             raise HotlistError(f"public_key is not a readable PEM key: {exc}") from exc
         if not isinstance(loaded, ed25519.Ed25519PublicKey):
             raise HotlistError("public_key is not an Ed25519 key")
-        return loaded
+        return cast("Ed25519PublicKey", loaded)
     raw = _raw_or_base64(data, 32)
     if raw is None:
         raise HotlistError(
             "public_key is not an Ed25519 public key (32 raw bytes, base64 of them, or PEM)"
         )
-    return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+    return cast("Ed25519PublicKey", ed25519.Ed25519PublicKey.from_public_bytes(raw))
 
 
-def load_private_key(key: Any) -> Any:
+def load_private_key(key: KeyArg) -> Ed25519PrivateKey:
     """An ``Ed25519PrivateKey`` from a key object, 32 raw bytes (or base64), PEM, or a path."""
     ed25519 = _ed25519()
     if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key
+        return cast("Ed25519PrivateKey", key)
+    if not isinstance(key, (str, bytes, bytearray, memoryview, os.PathLike)):
+        raise HotlistError(f"private_key must be a key, bytes, text or a path, not {type(key)}")
     data = _key_bytes(key)
     if b"-----BEGIN" in data:
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key  # noqa: PLC0415 - lazy optional import (cryptography)
 
         loaded = load_pem_private_key(data, password=None)
         if not isinstance(loaded, ed25519.Ed25519PrivateKey):
             raise HotlistError("private_key is not an Ed25519 key")
-        return loaded
+        return cast("Ed25519PrivateKey", loaded)
     raw = _raw_or_base64(data, 32)
     if raw is None:
         raise HotlistError("private_key is not an Ed25519 private key (32 raw bytes or PEM)")
-    return ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+    return cast("Ed25519PrivateKey", ed25519.Ed25519PrivateKey.from_private_bytes(raw))
 
 
 def generate_key_pair() -> tuple[bytes, bytes]:
     """A new key pair as PEM: (private key, public key).  For tests and set-up scripts."""
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - lazy optional import (cryptography)
 
     private = _ed25519().Ed25519PrivateKey.generate()
     private_pem = private.private_bytes(
@@ -143,7 +164,7 @@ def signature_path(path: str | os.PathLike[str]) -> Path:
     return p.with_name(p.name + SIGNATURE_SUFFIX)
 
 
-def sign_file(path: str | os.PathLike[str], private_key: Any, *, encoding: str = "raw") -> Path:
+def sign_file(path: str | os.PathLike[str], private_key: KeyArg, *, encoding: str = "raw") -> Path:
     """Write ``<path>.sig``, the Ed25519 signature of the file (``encoding`` raw or base64)."""
     key = load_private_key(private_key)
     signature: bytes = key.sign(Path(path).read_bytes())
@@ -156,7 +177,7 @@ def sign_file(path: str | os.PathLike[str], private_key: Any, *, encoding: str =
     return out
 
 
-def verify_file(path: str | os.PathLike[str], public_key: Any) -> bytes:
+def verify_file(path: str | os.PathLike[str], public_key: KeyArg) -> bytes:
     """Check ``path`` against ``<path>.sig``; raise :class:`IntegrityError` naming it
     when the signature is missing, unreadable or does not match.
 
@@ -171,11 +192,11 @@ def verify_file(path: str | os.PathLike[str], public_key: Any) -> bytes:
     return data
 
 
-def verify_data(data: bytes, path: str | os.PathLike[str], public_key: Any) -> None:
+def verify_data(data: bytes, path: str | os.PathLike[str], public_key: KeyArg) -> None:
     """Check ``data`` (the bytes read from ``path``) against ``<path>.sig``; raise
     :class:`IntegrityError` naming ``path`` when the signature is missing,
     unreadable or does not match."""
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - lazy optional import (cryptography)
 
     key = load_public_key(public_key)
     sig_path = signature_path(path)
@@ -199,47 +220,26 @@ def verify_data(data: bytes, path: str | os.PathLike[str], public_key: Any) -> N
         ) from None
 
 
-def verify_files(paths: Iterable[str | os.PathLike[str]], public_key: Any) -> None:
+def verify_files(paths: Iterable[str | os.PathLike[str]], public_key: KeyArg) -> None:
     """:func:`verify_file` for each path (the key is parsed once)."""
     key = load_public_key(public_key)
     for p in paths:
         verify_file(p, key)
 
 
-def extract_files(
-    folder: str | os.PathLike[str] | None,
-    given: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None],
-) -> list[Path]:
-    """The extract files a load with these arguments reads, as ``load_datasets`` picks
-    them: files named per dataset, else those found in ``folder``."""
-    from hotlist.extracts import find_extracts
-
-    files: list[Path] = []
-    found = find_extracts(folder) if folder is not None else {}
-    for dataset in ("documents", "vehicles", "persons"):
-        named = given.get(dataset)
-        if named is None or (not isinstance(named, (str, os.PathLike)) and not named):
-            files += found.get(dataset, [])  # type: ignore[call-overload,unused-ignore]
-        elif isinstance(named, (str, os.PathLike)):
-            files.append(Path(named))
-        else:
-            files += [Path(p) for p in named]
-    return files
-
-
 def extract_files_by_dataset(
     folder: str | os.PathLike[str] | None,
     given: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None],
 ) -> dict[str, list[Path]]:
-    """:func:`extract_files`, per dataset."""
-    from hotlist.extracts import find_extracts
-
+    """The extract files a load with these arguments reads, per registered kind, as
+    ``load_datasets`` picks them: files named for the kind, else those found in
+    ``folder``."""
     found = find_extracts(folder) if folder is not None else {}
     out: dict[str, list[Path]] = {}
-    for dataset in ("documents", "vehicles", "persons"):
+    for dataset in datasets.names():
         named = given.get(dataset)
         if named is None or (not isinstance(named, (str, os.PathLike)) and not named):
-            out[dataset] = list(found.get(dataset, []))  # type: ignore[call-overload,unused-ignore]
+            out[dataset] = list(found.get(dataset, []))
         elif isinstance(named, (str, os.PathLike)):
             out[dataset] = [Path(named)]
         else:
@@ -257,13 +257,11 @@ class VerifiedCopies:
     """
 
     def __init__(self) -> None:
-        import tempfile
-
         self.folder = Path(tempfile.mkdtemp(prefix="hotlist-verified-"))
         self.original: dict[str, str] = {}
         self._n = 0
 
-    def add(self, path: str | os.PathLike[str], public_key: Any) -> Path:
+    def add(self, path: str | os.PathLike[str], public_key: KeyArg) -> Path:
         """Verify ``path`` and return the private copy of the verified bytes."""
         data = verify_file(path, public_key)
         self._n += 1
@@ -287,18 +285,12 @@ class VerifiedCopies:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        import shutil
-
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def restore_names(obj: Any, copies: VerifiedCopies) -> Any:
     """``obj`` (a load report, a row problem, a list, text...) with the paths of
     verified copies replaced by the original file names, wherever they occur."""
-    import dataclasses
-
-    from pydantic import BaseModel
-
     if isinstance(obj, str):
         return copies.restore(obj)
     if isinstance(obj, list):

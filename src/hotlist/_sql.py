@@ -81,7 +81,7 @@ class SqlResult:
 
     def pl(self) -> Any:
         """The rows as a polars DataFrame."""
-        import polars
+        import polars  # noqa: PLC0415 - lazy optional import (polars)
 
         return polars.from_arrow(self._table)
 
@@ -119,7 +119,7 @@ class SqlResult:
         print(self._text(max_rows))
 
     def _text(self, max_rows: int = 20) -> str:
-        import duckdb
+        import duckdb  # noqa: PLC0415 - lazy optional import (duckdb)
 
         con = duckdb.connect(":memory:", config={"enable_external_access": False})
         try:
@@ -159,7 +159,7 @@ class SqlBackend:
     def _connection(self) -> Any:
         with self._lock:
             if self._con is None:
-                import duckdb
+                import duckdb  # noqa: PLC0415 - lazy optional import (duckdb)
 
                 con = duckdb.connect(database=":memory:", config={"enable_external_access": False})
                 con.execute("SET lock_configuration = true")
@@ -168,7 +168,7 @@ class SqlBackend:
 
     def sql(self, query: str, params: Any = None) -> SqlResult:
         """Run one read-only statement and return its rows as a :class:`SqlResult`."""
-        import duckdb
+        import duckdb  # noqa: PLC0415 - lazy optional import (duckdb)
 
         if not isinstance(query, str) or not query.strip():
             raise InvalidQuery("sql() needs the text of a SQL query")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from hotlist._html import html_table, number
@@ -67,8 +68,6 @@ class Stats(dict[str, Any]):
 
     def to_dict(self) -> dict[str, Any]:
         """A plain (deep) copy, for JSON and for callers that want a dict."""
-        import copy
-
         return copy.deepcopy(dict(self))
 
     def rows(self) -> list[tuple[str, str]]:
@@ -119,7 +118,7 @@ class Stats(dict[str, Any]):
         return html_table(("hotlist", ""), self.rows(), numeric=(False, False))
 
     def __rich__(self) -> Any:
-        from rich.table import Table
+        from rich.table import Table  # noqa: PLC0415 - lazy optional import (rich)
 
         table = Table(title="hotlist stats", show_header=False, title_justify="left")
         table.add_column(style="bold")

@@ -1,6 +1,6 @@
 """The Hotlist: loaded datasets, their indexes, and the checks that run on them.
 
-A :class:`Hotlist` holds one immutable :class:`_State` (tables, indexes, data
+A :class:`Hotlist` holds one immutable :class:`State` (tables, indexes, data
 version).  Every ``check()`` reads ``self._state`` once and answers from that
 state alone, so many threads may check at once and a later reload can swap in a
 new state with one assignment.
@@ -11,24 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist import names
-from hotlist._coverage import Coverage
-from hotlist._documents import DocumentIndex, PersonDocumentIndex
-from hotlist._errors import HotlistError, InvalidQuery, StaleDataError, VersionMismatchError
-from hotlist._persons import PersonIndex
-from hotlist._progress import Steps
+from hotlist import _oplog, datasets, names
+from hotlist._delta import DeltaReport, apply_delta
+from hotlist._errors import InvalidQuery, StaleDataError, VersionMismatchError
+from hotlist._loading import Paths, load_state
 from hotlist._query import (
     CHECK_FIELDS,
     DEFAULT_LIMIT,
@@ -42,12 +40,18 @@ from hotlist._query import (
     answer,
     omitted_note,
 )
-from hotlist._sql import SqlBackend, SqlResult
+from hotlist._signing import KeyArg
+from hotlist._snapshot import check_rollback, is_snapshot, open_state
+from hotlist._snapshot_save import save_state
+from hotlist._sql import SqlResult
+from hotlist._state import State
 from hotlist._stats import Stats
-from hotlist._vehicles import VehicleIndex
-from hotlist.extracts import DatasetReport, LoadReport, load_datasets
+from hotlist.extracts import DatasetReport, LoadReport
 from hotlist.fields import clean
-from hotlist.schema import DATASETS, SCHEMAS, CheckResult, Dataset
+from hotlist.schema import CheckResult
+
+if TYPE_CHECKING:
+    from hotlist.audit import AuditLog
 
 __all__ = [
     "CHECK_FIELDS",
@@ -56,98 +60,15 @@ __all__ = [
     "DEFAULT_MIN_SCORE",
     "Hotlist",
     "load",
+    "open",
 ]
-
-@dataclass(frozen=True)
-class _State:
-    """One data version: tables, indexes and the SQL views over them."""
-
-    tables: dict[str, pa.Table]
-    documents: DocumentIndex
-    vehicles: VehicleIndex
-    persons: PersonIndex
-    person_documents: PersonDocumentIndex
-    data_version: str
-    data_time: dt.datetime
-    loaded_at: dt.datetime
-    report: LoadReport
-    sources: tuple[str, ...]
-    sql: SqlBackend = field(repr=False)
-    build_seconds: float = 0.0
-    # Content digests of the deltas applied since the full load (hotlist._delta).
-    applied_deltas: tuple[str, ...] = ()
-    # time.time() after which check() calls this data stale (the Hotlist's max_age).
-    stale_after: float = math.inf
-    # Where data_time came from: "argument", "extract metadata", "delta.json",
-    # "file modification time" (a copy makes old data look fresh), ...
-    data_time_source: str = "file modification time"
-    # The versions this one grew from, oldest first: (data_version, data_time ISO).
-    lineage: tuple[tuple[str, str], ...] = ()
-    # Set when a reload went back to older data: every result then says so.
-    rollback_note: str | None = None
-
-    def with_data_time_source(self, source: str) -> _State:
-        """This state, saying where its data time came from."""
-        return replace(self, data_time_source=source)
-
-    @cached_property
-    def coverage(self) -> Coverage:
-        """Which lists a query searches, and a warning for a field whose list is
-        empty or not loaded (:mod:`hotlist._coverage`); worked out once per version."""
-        return Coverage({name: t.num_rows for name, t in self.tables.items()})
-
-    @classmethod
-    def build(
-        cls,
-        tables: Mapping[str, pa.Table],
-        report: LoadReport,
-        *,
-        data_version: str,
-        data_time: dt.datetime,
-        sources: Sequence[str] = (),
-        progress: bool | None = None,
-    ) -> _State:
-        started = time.perf_counter()
-        full: dict[str, pa.Table] = {
-            name: tables.get(name, SCHEMAS[name].empty_table()) for name in DATASETS
-        }
-        steps = Steps(4, enabled=progress, title="hotlist: building indexes", unit="steps")
-        try:
-            with steps.step("indexing documents"):
-                documents = DocumentIndex(full["documents"])
-            with steps.step("indexing vehicles"):
-                vehicles = VehicleIndex(full["vehicles"])
-            with steps.step("indexing persons"):
-                persons = PersonIndex(full["persons"])
-            with steps.step("indexing persons' documents"):
-                person_documents = PersonDocumentIndex(full["persons"])
-        finally:
-            steps.close()
-        # The builds free large temporaries (hashes, sort permutations, key copies);
-        # hand them back to the OS rather than keep them in the allocator's pools.
-        pa.default_memory_pool().release_unused()
-        return cls(
-            tables=full,
-            documents=documents,
-            vehicles=vehicles,
-            persons=persons,
-            person_documents=person_documents,
-            data_version=data_version,
-            data_time=data_time,
-            loaded_at=dt.datetime.now(dt.UTC),
-            report=report,
-            sources=tuple(sources),
-            sql=SqlBackend(full),
-            build_seconds=time.perf_counter() - started,
-        )
-
 
 class Hotlist:
     """Loaded hotlists and their indexes.  Create with :func:`hotlist.load`."""
 
     def __init__(
         self,
-        state: _State,
+        state: State,
         *,
         max_age: dt.timedelta | float | None = None,
         stale: str = "warn",
@@ -169,43 +90,44 @@ class Hotlist:
         documents: pa.Table | None = None,
         vehicles: pa.Table | None = None,
         persons: pa.Table | None = None,
+        tables: Mapping[str, pa.Table] | None = None,
         data_version: str | None = None,
         progress: bool | None = False,
     ) -> Hotlist:
-        """A Hotlist over tables already in the canonical schemas (``hotlist.schema``).
+        """A Hotlist over tables already in the canonical schemas (``hotlist.schema``,
+        or a registered kind's ``schema``): the built-in kinds by keyword, any
+        registered kind in ``tables`` (``{"firearms": table}``).
 
         For data that is already clean (from a database, or from
         :mod:`hotlist.synth`); extracts from outside go through :func:`load`,
         which validates and reports every row.
         """
-        given: dict[Dataset, pa.Table | None] = {
-            "documents": documents,
-            "vehicles": vehicles,
-            "persons": persons,
-        }
-        tables: dict[str, pa.Table] = {}
+        given = {"documents": documents, "vehicles": vehicles, "persons": persons}
+        given |= dict(tables or {})
+        canonical: dict[str, pa.Table] = {}
         for name, table in given.items():
             if table is None:
                 continue
             try:
-                tables[name] = table.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+                schema = datasets.get(name).schema
+                canonical[name] = table.select(schema.names).cast(schema)
             except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise InvalidQuery(f"{name}: not in the canonical schema: {exc}") from exc
-        counts = {name: t.num_rows for name, t in tables.items()}
+        counts = {name: t.num_rows for name, t in canonical.items()}
         report = LoadReport(
             datasets={n: DatasetReport(dataset=n, read=c, loaded=c) for n, c in counts.items()}
         )
         if data_version is None:
             h = hashlib.sha256()
-            for table_name in sorted(tables):
-                for batch in tables[table_name].to_batches():
+            for table_name in sorted(canonical):
+                for batch in canonical[table_name].to_batches():
                     for col in batch.columns:
                         for buf in col.buffers():
                             if buf is not None:
                                 h.update(buf)
             data_version = h.hexdigest()[:16]
-        state = _State.build(
-            tables,
+        state = State.build(
+            canonical,
             report,
             data_version=data_version,
             data_time=dt.datetime.now(dt.UTC),
@@ -230,7 +152,7 @@ class Hotlist:
 
     def __repr__(self) -> str:
         s = self._state
-        counts = ", ".join(f"{n}={s.tables[n].num_rows:,}" for n in DATASETS)
+        counts = ", ".join(f"{n}={t.num_rows:,}" for n, t in s.tables.items())
         return f"<Hotlist {counts} data_version={s.data_version!r}>"
 
     # -- check -------------------------------------------------------------------
@@ -433,20 +355,14 @@ class Hotlist:
         notebook table)."""
         s = self._state
         now = dt.datetime.now(dt.UTC)
-        indexes = {
-            "documents": s.documents.nbytes,
-            "vehicles": s.vehicles.nbytes,
-            "persons": s.persons.nbytes + s.person_documents.nbytes,
-        }
-        data = {n: int(s.tables[n].nbytes) for n in DATASETS}
+        indexes = s.nbytes()
+        data = {n: int(t.nbytes) for n, t in s.tables.items()}
         per_record = {
-            n: round((data[n] + indexes[n]) / s.tables[n].num_rows, 1)
-            if s.tables[n].num_rows
-            else None
-            for n in DATASETS
+            n: round((data[n] + indexes.get(n, 0)) / t.num_rows, 1) if t.num_rows else None
+            for n, t in s.tables.items()
         }
         out: dict[str, Any] = {
-            **{n: s.tables[n].num_rows for n in DATASETS},
+            **{n: t.num_rows for n, t in s.tables.items()},
             "data_version": s.data_version,
             "data_time": s.data_time.isoformat(),
             "data_time_source": s.data_time_source,
@@ -471,14 +387,12 @@ class Hotlist:
         return Stats(out)
 
     # -- lifecycle: snapshots, deltas, hot swap, staleness ------------------------
-    def _install(self, state: _State) -> None:
+    def _install(self, state: State) -> None:
         """Make ``state`` the one every later check reads: one assignment."""
         deadline = state.data_time.timestamp() + self._max_age if self._max_age else math.inf
         if state.rollback_note is not None:
             deadline = -math.inf  # every check then asks _stale_note, which says so
-        from hotlist._oplog import installed
-
-        installed(getattr(self, "_state", None), state)
+        _oplog.installed(getattr(self, "_state", None), state)
         self._state = replace(state, stale_after=deadline)
 
     @property
@@ -507,7 +421,7 @@ class Hotlist:
         """How old the data is now."""
         return dt.datetime.now(dt.UTC) - self._state.data_time
 
-    def _stale_note(self, state: _State) -> str:
+    def _stale_note(self, state: State) -> str:
         """The staleness (and rollback) warning for ``state``; raises in refuse mode."""
         age = dt.datetime.now(dt.UTC) - state.data_time
         if state.rollback_note is not None:
@@ -516,12 +430,10 @@ class Hotlist:
                 return state.rollback_note
             return f"{state.rollback_note}; {self._stale_text(state, age)}"
         text = self._stale_text(state, age)
-        from hotlist._oplog import stale
-
-        stale(state, text)
+        _oplog.stale(state, text)
         return text
 
-    def _stale_text(self, state: _State, age: dt.timedelta) -> str:
+    def _stale_text(self, state: State, age: dt.timedelta) -> str:
         text = (
             f"hotlist data is {_duration(age.total_seconds())} old "
             f"(max_age {_duration(self._max_age or 0.0)}); "
@@ -536,7 +448,7 @@ class Hotlist:
         path: str | Path,
         *,
         overwrite: bool = False,
-        private_key: Any = None,
+        private_key: KeyArg | None = None,
         allow_rollback: bool = False,
         progress: bool | None = None,
     ) -> Path:
@@ -549,8 +461,6 @@ class Hotlist:
         unless ``allow_rollback=True``.  ``progress`` shows a bar over the files
         written (None: in a terminal or notebook, once it has taken a second).
         Returns the folder."""
-        from hotlist._snapshot import save_state
-
         return save_state(
             self._state,
             path,
@@ -565,33 +475,32 @@ class Hotlist:
         delta: str | Path | None = None,
         /,
         *,
-        documents: str | Path | Sequence[str | Path] | None = None,
-        vehicles: str | Path | Sequence[str | Path] | None = None,
-        persons: str | Path | Sequence[str | Path] | None = None,
+        documents: Paths = None,
+        vehicles: Paths = None,
+        persons: Paths = None,
+        extracts: Mapping[str, Paths] | None = None,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
         base_version: str | None = None,
-        public_key: Any = None,
-    ) -> Any:
+        public_key: KeyArg | None = None,
+    ) -> DeltaReport:
         """Apply a delta and swap the new data version in; see :mod:`hotlist._delta`.
 
         ``delta`` is a folder of ``documents.*``, ``vehicles.*``, ``persons.*``
-        delta extracts (and optionally ``delta.json`` naming its
-        ``base_version``), or name the files per dataset.  Each file has the
-        dataset's columns plus ``op``: ``upsert`` or ``delete``, keyed by
-        ``record_id``.  A delta made for another data version raises
+        (``<kind>.*`` of every registered kind) delta extracts, and optionally
+        ``delta.json`` naming its ``base_version``; or name the files per
+        dataset (``documents=``..., or ``extracts={"<kind>": files}``).  Each
+        file has the dataset's columns plus ``op``: ``upsert`` or ``delete``,
+        keyed by ``record_id``.  A delta made for another data version raises
         :class:`hotlist.VersionMismatchError`; one already applied changes
         nothing.  Checks keep answering from the old version until the new one
         is swapped in.  Returns a :class:`hotlist.DeltaReport`.
         """
-        from hotlist._delta import apply_delta
-
+        named = _named(extracts, documents=documents, vehicles=vehicles, persons=persons)
         with self._lock:
             state, report = apply_delta(
                 self._state,
                 delta,
-                documents=documents,
-                vehicles=vehicles,
-                persons=persons,
+                extracts=named,
                 mapping=mapping,
                 base_version=base_version,
                 public_key=public_key,
@@ -605,13 +514,14 @@ class Hotlist:
         source: str | Path | None = None,
         /,
         *,
-        documents: str | Path | Sequence[str | Path] | None = None,
-        vehicles: str | Path | Sequence[str | Path] | None = None,
-        persons: str | Path | Sequence[str | Path] | None = None,
+        documents: Paths = None,
+        vehicles: Paths = None,
+        persons: Paths = None,
+        extracts: Mapping[str, Paths] | None = None,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
         strict: bool = False,
         verify: bool | str = "checksum",
-        public_key: Any = None,
+        public_key: KeyArg | None = None,
         data_time: dt.datetime | str | None = None,
         rollback: str = "warn",
     ) -> str:
@@ -627,20 +537,17 @@ class Hotlist:
         newer data is installed; ``"refuse"`` raises
         :class:`hotlist.VersionMismatchError` and keeps the current version;
         ``"allow"`` goes back without a word (a deliberate return to known data).
-        ``verify`` is as for :func:`hotlist.open`, ``data_time`` as for
-        :func:`hotlist.load`.  Returns the new data version.
+        ``verify`` is as for :func:`hotlist.open`, ``data_time`` and
+        ``extracts`` as for :func:`hotlist.load`.  Returns the new data version.
         """
-        from hotlist._snapshot import check_rollback, is_snapshot, open_state
-
+        named = _named(extracts, documents=documents, vehicles=vehicles, persons=persons)
         with self._lock:
             if source is not None and is_snapshot(source):
                 state = open_state(source, verify=verify, public_key=public_key)
             else:
-                state = _load_state(
+                state = load_state(
                     source,
-                    documents=documents,
-                    vehicles=vehicles,
-                    persons=persons,
+                    extracts=named,
                     mapping=mapping,
                     strict=strict,
                     public_key=public_key,
@@ -724,39 +631,39 @@ def _with_warning(table: pa.Table, warning: str) -> pa.Table:
     return table.set_column(i, table.schema.field(i), column.cast(table.schema.field(i).type))
 
 
-def _file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:
-    """A data version from the bytes of the source files, and the newest file time."""
-    h = hashlib.sha256()
-    newest = 0.0
-    for p in sorted(paths):
-        path = Path(p)
-        with path.open("rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
-        newest = max(newest, path.stat().st_mtime)
-    when = dt.datetime.fromtimestamp(newest, dt.UTC) if newest else dt.datetime.now(dt.UTC)
-    return h.hexdigest()[:16], when
+def _named(extracts: Mapping[str, Paths] | None, **builtin: Paths) -> dict[str, Paths]:
+    """The files named per kind: the built-in keywords and ``extracts`` as one mapping."""
+    named = {name: paths for name, paths in builtin.items() if paths is not None}
+    for name, paths in (extracts or {}).items():
+        if name in named:
+            raise InvalidQuery(f"{name}: files named twice (as {name}= and in extracts=)")
+        named[name] = paths
+    return named
 
 
 def load(
     folder: str | Path | None = None,
     /,
     *,
-    documents: str | Path | Sequence[str | Path] | None = None,
-    vehicles: str | Path | Sequence[str | Path] | None = None,
-    persons: str | Path | Sequence[str | Path] | None = None,
+    documents: Paths = None,
+    vehicles: Paths = None,
+    persons: Paths = None,
+    extracts: Mapping[str, Paths] | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     strict: bool = False,
     progress: bool | None = None,
-    public_key: Any = None,
+    public_key: KeyArg | None = None,
     max_age: dt.timedelta | float | None = None,
     stale: str = "warn",
     data_time: dt.datetime | dt.date | str | None = None,
-    audit: Any = None,
+    audit: AuditLog | None = None,
 ) -> Hotlist:
     """Load extracts and build the indexes.
 
     ``folder`` is searched for ``documents.*``, ``vehicles.*`` and ``persons.*``
-    (CSV, Parquet, JSON Lines, Arrow IPC); or name the files per dataset.
+    (and ``<kind>.*`` of every kind registered with :mod:`hotlist.datasets`;
+    CSV, Parquet, JSON Lines, Arrow IPC); or name the files per dataset
+    (``documents=``..., or ``extracts={"<kind>": files}`` for any kind).
     ``mapping`` renames foreign columns per dataset, e.g.
     ``{"documents": {"DIN": "document_number"}}``.  Bad rows are left out and
     reported in ``hl.report``; ``strict=True`` raises :class:`hotlist.ExtractError`
@@ -773,11 +680,9 @@ def load(
     metadata, or a sidecar ``extract.json``), else from the files' modification
     times, which ``stats()["data_time_source"]`` then says.
     """
-    state = _load_state(
+    state = load_state(
         folder,
-        documents=documents,
-        vehicles=vehicles,
-        persons=persons,
+        extracts=_named(extracts, documents=documents, vehicles=vehicles, persons=persons),
         mapping=mapping,
         strict=strict,
         public_key=public_key,
@@ -787,100 +692,28 @@ def load(
     return Hotlist(state, max_age=max_age, stale=stale, audit=audit)
 
 
-def _built(
-    tables: dict[str, pa.Table],
-    report: LoadReport,
-    read: list[str],
-    sources: list[str],
-    when: tuple[dt.datetime, str],
+def open(
+    path: str | os.PathLike[str],
     *,
-    progress: bool | None,
-) -> _State:
-    """The state over loaded ``tables``: its version is the digest of the files
-    ``read`` (the bytes parsed), its sources the files as the caller named them."""
-    version, _ = _file_digest(read)
-    return _State.build(
-        tables,
-        report,
-        data_version=version,
-        data_time=when[0],
-        sources=sources,
-        progress=progress,
-    ).with_data_time_source(when[1])
+    verify: bool | str = "checksum",
+    public_key: KeyArg | None = None,
+    max_age: dt.timedelta | float | None = None,
+    stale: str = "warn",
+    audit: AuditLog | None = None,
+) -> Hotlist:
+    """Open a snapshot written by :meth:`Hotlist.save`: memory-mapped, no index rebuilt.
 
-
-def _load_state(
-    folder: str | Path | None,
-    *,
-    documents: str | Path | Sequence[str | Path] | None,
-    vehicles: str | Path | Sequence[str | Path] | None,
-    persons: str | Path | Sequence[str | Path] | None,
-    mapping: Mapping[str, Mapping[str, str]] | None,
-    strict: bool,
-    public_key: Any,
-    progress: bool | None,
-    data_time: Any = None,
-) -> _State:
-    """Extracts to a built :class:`_State`.
-
-    With a public key every file is read once, its signature checked on those
-    bytes, and the readers parse a private copy of exactly those bytes (a file
-    swapped after the check cannot load unsigned content); the report names
-    the original files.  The data time comes from ``data_time``, the extracts'
-    own metadata, or (said so) the files' modification times: see
-    :mod:`hotlist._datatime`.
+    Every byte is checked against the manifest before anything is mapped, so a
+    damaged file raises :class:`hotlist.IntegrityError` naming it and never
+    reaches native code.  ``verify``: ``"checksum"`` (the default; CRC-32,
+    about 1.5 GB/s per core, detects any damage), ``True`` or ``"sha256"``
+    (SHA-256, about 0.5 GB/s per core, detects deliberate changes too),
+    ``False`` (the same as the default), ``"size"`` (sizes only, for storage
+    that checks its own bytes: a damaged file may then crash the process or
+    answer wrongly; the only way to skip the check).  A
+    ``public_key`` (Ed25519) checks the manifest's signature
+    ``manifest.json.sig`` and forces SHA-256, so the signature covers every
+    file.  ``max_age`` and ``stale`` are as for :func:`hotlist.load`.
     """
-    from hotlist._datatime import data_time_of
-
-    if public_key is None:
-        with (
-            Steps(1, enabled=progress, title="hotlist: reading extracts") as bar,
-            bar.step("reading"),
-        ):
-            tables, report = load_datasets(
-                folder,
-                documents=documents,
-                vehicles=vehicles,
-                persons=persons,
-                mapping=mapping,
-                strict=strict,
-            )
-        sources = [str(f) for f in report.files]
-        when = data_time_of(((Path(f), Path(f)) for f in sources), given=data_time)
-        return _built(tables, report, sources, sources, when, progress=progress)
-
-    from hotlist._signing import (
-        VerifiedCopies,
-        extract_files_by_dataset,
-        restore_names,
-        verify_file,
-    )
-
-    given = {"documents": documents, "vehicles": vehicles, "persons": persons}
-    with VerifiedCopies() as copies:
-        per_dataset = {
-            ds: [copies.add(f, public_key) for f in files]
-            for ds, files in extract_files_by_dataset(folder, given).items()
-        }
-        try:
-            tables, report = load_datasets(
-                None,
-                mapping=mapping,
-                strict=strict,
-                **{ds: files for ds, files in per_dataset.items() if files},
-            )
-        except HotlistError as exc:
-            exc.args = tuple(restore_names(list(exc.args), copies))
-            for attr in ("file", "path"):
-                if isinstance(getattr(exc, attr, None), str):
-                    setattr(exc, attr, copies.restore(getattr(exc, attr)))
-            raise
-        read = [str(f) for f in report.files]
-        dated = data_time_of(
-            ((Path(f), Path(copies.original[f])) for f in read),
-            given=data_time,
-            read_sidecar=lambda p: verify_file(p, public_key),
-        )
-        report = restore_names(report, copies)
-        sources = [copies.original[f] for f in read]
-        return _built(tables, report, read, sources, dated, progress=progress)
+    state = open_state(path, verify=verify, public_key=public_key)
+    return Hotlist(state, max_age=max_age, stale=stale, audit=audit)

@@ -15,6 +15,9 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from hotlist._errors import HotlistError
+from hotlist._present import result_html, result_text
+
 __all__ = [
     "DATASETS",
     "DOCUMENTS_SCHEMA",
@@ -293,8 +296,6 @@ class CheckResult:
     def receipt(self) -> Any:
         """A signed statement that this query was checked; only results of an
         audited session (``hl.session(...)`` with an audit log) have one."""
-        from hotlist._errors import HotlistError
-
         raise HotlistError(
             "this result was not audited: check through hl.session(...) on a Hotlist "
             "loaded or opened with audit=hotlist.AuditLog(...) to get a receipt"
@@ -343,11 +344,7 @@ class CheckResult:
         )
 
     def __str__(self) -> str:
-        from hotlist._present import result_text
-
         return result_text(self)
 
     def _repr_html_(self) -> str:
-        from hotlist._present import result_html
-
         return result_html(self)

@@ -246,7 +246,7 @@ KILL_BETWEEN_RENAMES = textwrap.dedent(
     """
     import os, sys
     import hotlist
-    from hotlist import _snapshot
+    from hotlist import _snapshot_save as _snapshot
 
     hl = hotlist.Hotlist.from_tables(
         documents=hotlist.load(sys.argv[2], progress=False).tables["documents"].slice(0, 3),
@@ -285,7 +285,7 @@ def test_exchange_replaces_without_a_gap_and_cleans_up(
     dead.mkdir()
     (dead / "documents.arrow").write_bytes(b"partial")
     seen: list[bool] = []
-    from hotlist import _snapshot
+    from hotlist import _snapshot_save as _snapshot
 
     real = _snapshot._exchange
 

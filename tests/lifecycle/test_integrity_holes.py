@@ -185,7 +185,7 @@ def test_a_snapshot_file_swapped_after_the_check_is_not_mapped(
     forged_path = tmp_path / "forged.arrow"
     with ipc.new_file(str(forged_path), forged.schema) as writer:
         writer.write_table(forged.combine_chunks())
-    real = _snapshot._problems
+    real = _snapshot.problems
 
     def check_then_swap(*args: object, **kwargs: object) -> object:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
@@ -193,7 +193,7 @@ def test_a_snapshot_file_swapped_after_the_check_is_not_mapped(
         shutil.copyfile(forged_path, snap / "documents.arrow")  # after the check
         return result
 
-    monkeypatch.setattr(_snapshot, "_problems", check_then_swap)
+    monkeypatch.setattr(_snapshot, "problems", check_then_swap)
     opened = hotlist.open(snap, verify=True)
     hits = opened.check(document="L898902C3", country="UTO").hits
     assert any(h.dataset == "documents" for h in hits)

@@ -139,7 +139,7 @@ def _killed_save(tmp_path: Path, dest: Path, stop_at: str) -> None:
         import sys, time
         import hotlist
         import hotlist.synth
-        from hotlist import _snapshot
+        from hotlist import _snapshot_save as _snapshot
 
         hl = hotlist.Hotlist.from_tables(**hotlist.synth.sample_tables(seed=7), progress=False)
 

@@ -28,6 +28,7 @@ __all__ = [
     "extract_paths",
     "find_extracts",
     "load_datasets",
+    "mapping_for",
     "read_extract",
 ]
 
@@ -284,7 +285,7 @@ def _as_list(paths: Paths) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _mapping_for(mapping: Mapping[str, Any] | None, dataset: str) -> Mapping[str, str] | None:
+def mapping_for(mapping: Mapping[str, Any] | None, dataset: str) -> Mapping[str, str] | None:
     """``mapping`` is either ``{dataset: {foreign: canonical}}`` or one flat
     ``{foreign: canonical}`` for every dataset."""
     if not mapping:
@@ -366,7 +367,7 @@ def load_datasets(
         seen_ids: list[pa.Array] = []
         seen_at: list[tuple[str, np.ndarray]] = []
         for path in files:
-            result = read_extract(path, dataset, mapping=_mapping_for(mapping, dataset))
+            result = read_extract(path, dataset, mapping=mapping_for(mapping, dataset))
             table, problems = result.table, list(result.problems)
             warnings, with_problems = list(result.warnings), result.loaded_with_problems
             rows = result.rows

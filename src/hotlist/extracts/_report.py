@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from hotlist._errors import RowProblem
+from hotlist._html import html_table
 
 __all__ = ["DatasetReport", "LoadReport"]
 
@@ -167,18 +169,12 @@ class LoadReport(BaseModel):
     def _repr_html_(self) -> str:
         """The report as a notebook shows it: counts per dataset, then the first
         rejected rows and the first rows loaded with problems."""
-        import html
-
-        from hotlist._html import html_table
-
         limit = 20
         rows: list[tuple[Any, ...]] = [
             (name, d.read, d.loaded, d.loaded_with_problems, d.rejected, ", ".join(d.files) or "-")
             for name, d in self.datasets.items()
         ]
-        rows.append(
-            ("total", self.read, self.loaded, self.loaded_with_problems, self.rejected, "")
-        )
+        rows.append(("total", self.read, self.loaded, self.loaded_with_problems, self.rejected, ""))
         headers = ("dataset", "read", "loaded", "with problems", "rejected", "files")
         parts = [html_table(headers, rows, caption="Load report")]
         notes = [

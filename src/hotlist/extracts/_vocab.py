@@ -25,6 +25,7 @@ import difflib
 import re
 from collections.abc import Callable
 
+from hotlist.ids import country as country_ids
 from hotlist.schema import DOCUMENT_STATUSES, DOCUMENT_TYPES, NOTICE_TYPES, SEXES
 
 __all__ = ["VOCABULARIES", "closest", "country_lookup", "normalise_key", "vocabulary_value"]
@@ -168,6 +169,4 @@ def closest(vocabulary: str, value: str) -> str | None:
 
 def country_lookup() -> Callable[[str | None], str | None]:
     """``hotlist.ids.country.lookup`` (lenient: code, alpha-2, name -> ICAO code or None)."""
-    from hotlist.ids.country import lookup
-
-    return lookup
+    return country_ids.lookup
