@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hotlist.index._keyindex as kmod
+import hotlist.index._oneedit as omod
 from hotlist.index import EMPTY_ROWS, KeyIndex, key_hash, osa_at_most_one
 from hotlist.index._arrow import StringColumn
 from hotlist.index._hashing import crc32_of_column
@@ -96,6 +97,7 @@ def test_natural_crc_collisions_are_filtered() -> None:
 def test_forced_collisions_everything_in_one_slot(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a constant hash every key shares one slot and one fingerprint."""
     monkeypatch.setattr(kmod, "_crc32", lambda b, *a: 0)
+    monkeypatch.setattr(omod, "_crc32", lambda b, *a: 0)
     real = crc32_of_column
 
     def zero_crcs(col: StringColumn, rows: np.ndarray | None = None, **kw: Any) -> np.ndarray:
@@ -203,7 +205,7 @@ def test_one_edit_with_small_position_cap_and_window(
     alphabet, keys = data.draw(key_lists())
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kmod, "_POS_CAP", pos_cap)
-        mp.setattr(kmod, "_WINDOW", window)
+        mp.setattr(omod, "_WINDOW", window)
         ix = KeyIndex.build(arrow(keys), dir_bits=dir_bits)
         for q in data.draw(st.lists(query_for(alphabet, keys), min_size=1, max_size=6)):
             _check_rows(ix.within_one_edit(q), rows_within_one(keys, q))

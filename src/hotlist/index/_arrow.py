@@ -9,16 +9,34 @@ its offsets, data and validity, and memoryviews for the scalar hot path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["StringColumn", "as_string_array"]
+__all__ = ["Sized", "StringColumn", "as_string_array", "total_nbytes"]
 
 _U8 = npt.NDArray[np.uint8]
 _I64 = npt.NDArray[np.int64]
+
+
+class Sized(Protocol):
+    """Anything that says how many bytes it holds: numpy and Arrow arrays, the indexes."""
+
+    @property
+    def nbytes(self) -> int: ...
+
+
+def total_nbytes(*parts: Sized) -> int:
+    """Bytes held by all ``parts`` together (an index's ``nbytes``: its arrays,
+    key columns and inner indexes).
+
+    >>> import numpy as np
+    >>> total_nbytes(np.zeros(3, np.uint32), np.zeros(2, np.uint16))
+    16
+    """
+    return sum(int(part.nbytes) for part in parts)
 
 
 def as_string_array(keys: Any) -> Any:

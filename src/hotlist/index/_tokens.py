@@ -39,7 +39,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist.index._arrow import StringColumn
+from hotlist.index._arrow import StringColumn, total_nbytes
 from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
 
 __all__ = ["TokenIndex"]
@@ -180,12 +180,7 @@ class TokenIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held: postings, offsets, vocabulary strings and their KeyIndex."""
-        return int(
-            self._postings.nbytes
-            + self._offsets.nbytes
-            + self._vocab.nbytes
-            + self._vocab.keys.nbytes
-        )
+        return total_nbytes(self._postings, self._offsets, self._vocab, self._vocab.keys)
 
     def __repr__(self) -> str:
         return (
