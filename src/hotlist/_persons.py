@@ -17,7 +17,10 @@ applied after that ranking, not before the date of birth is looked at.
 Scoring.  Each candidate's name levels (:func:`hotlist.names._compare.compare`)
 and DOB / nationality / sex levels add their bits; the record's best listed
 name counts; the calibrated probability is the score, the levels with their
-bits are the reasons.
+bits are the reasons (structured, :class:`hotlist.scoring.Reason`).  The keys
+are made in :mod:`hotlist._person_keys`; the cheap upper bound that spares the
+full scoring of hopeless candidates is :mod:`hotlist._person_bounds`; every
+weight is ``hotlist.scoring.SCORING.persons``.
 """
 
 from __future__ import annotations
@@ -29,8 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from hotlist import names
 from hotlist._documents import (
@@ -40,13 +41,20 @@ from hotlist._documents import (
     prefixed,
     unprefixed,
 )
+from hotlist._person_bounds import PersonBounds, dob_bits, dob_level
+from hotlist._person_keys import (
+    PersonQuery,
+    dob_keys,
+    dob_keys_of,
+    letter_keys,
+    name_keys,
+    part_keys,
+    query_dob_keys,
+)
 from hotlist.index import TokenIndex
 from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
-from hotlist.names._phonetic import variant
-from hotlist.names._tokens import fold
-from hotlist.names._tokensim import _roman, _skeleton
 from hotlist.scoring import Reason, render, render_all
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
@@ -63,14 +71,6 @@ _ALARM_EVIDENCE = Reason("evidence", "alarm", 0.0)  # the matcher's verdict, as 
 
 
 @dataclass(frozen=True, slots=True)
-class PersonQuery:
-    name: str  # normalised
-    dob: names.PartialDate | None
-    nationality: str | None
-    sex: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class PersonScore:
     """A scored pair: summed bits, calibrated probability, reasons, and whether the
     evidence is alarm-level (at least ``ALARM_BITS``, an agreeing DOB, no name part
@@ -84,109 +84,7 @@ class PersonScore:
     why: tuple[Reason, ...] = ()  # the reasons, structured (hotlist.scoring.Reason)
 
 
-def _parts(normalised: str) -> list[str]:
-    return [t for t in normalised.replace(",", "").split() if t not in names.PARTICLES]
-
-
-def name_keys(normalised: str) -> list[str]:
-    """The name keys of one normalised name: :func:`hotlist.names.blocking_keys`
-    plus, for each full name part, its phonetic key joined with the initial of
-    each other part (``SM0/J`` for SMITH, JOHN), plus the keys of all the letters
-    run together (``#...``, :func:`_letter_keys`).  The composite keys are what
-    finds ``SMITH, J.`` among many SMITHs, and they rank a candidate sharing
-    two parts above one sharing a single common part.
-    """
-    keys = names.blocking_keys(normalised)
-    keys += [f"#{k}" for k in _letter_keys(normalised)]
-    parts = _parts(normalised)
-    for i, token in enumerate(parts[:4]):
-        if len(token) < 2:
-            continue
-        key = names.phonetic_key(token)
-        if not key:
-            continue
-        for j, other in enumerate(parts[:4]):
-            if j != i:
-                keys.append(f"{key}/{other[0]}")
-    return list(dict.fromkeys(keys))
-
-
-def _letter_keys(normalised: str) -> list[str]:
-    """All the name's letters run together, as written and given names first:
-    what finds MARTI NDUBOIS or PIERREDUPONT (a shifted or lost space) for
-    DUBOIS, MARTIN or PIERRE DUPONT, and what counts a name's namesakes."""
-    return list(dict.fromkeys(f for f in _letter_forms(normalised) if f))
-
-
-def dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
-    """DOB-aware keys: each full part's phonetic key with the birth year, the
-    sorted parts' keys with the full date, and the full date alone (a typo in a
-    namesake-heavy name with the exact DOB still shares one rare key with the
-    query: about one listed person in 25,000 was born on a given day); without
-    a date of birth, the sorted
-    parts' keys marked "no DOB" (so that a listed person without a DOB is not
-    crowded out by namesakes that have one).
-
-    >>> dob_keys("SMITH, JOHN", names.PartialDate(1985, 3, 12))
-    ['SM0@1985', 'YN@1985', 'SM0+YN@19850312', '@19850312']
-    >>> dob_keys("SMITH, JOHN", None)
-    ['SM0+YN@-']
-    """
-    return _dob_keys_of(_part_keys(normalised), dob)
-
-
-def _part_keys(normalised: str) -> list[str]:
-    """The phonetic keys of the name's first four parts that are not initials."""
-    pk = [names.phonetic_key(t) for t in _parts(normalised)[:4] if len(t) > 1]
-    return [k for k in pk if k]
-
-
-def _dob_keys_of(pk: list[str], dob: names.PartialDate | None) -> list[str]:
-    """:func:`dob_keys` from the name's part keys (:func:`_part_keys`)."""
-    if not pk:
-        return []
-    sig = "+".join(sorted(set(pk)))
-    if dob is None:
-        return [f"{sig}@-"]
-    keys = [f"{k}@{dob.year}" for k in pk]
-    if dob.month and dob.day:
-        date = f"{dob.year:04d}{dob.month:02d}{dob.day:02d}"
-        keys += [f"{sig}@{date}", f"@{date}"]
-    return list(dict.fromkeys(keys))
-
-
-def _query_dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
-    """The query's DOB-aware keys (none without a DOB): its own, the "no DOB" key
-    (listed persons without a date are as good a candidate as those with the same
-    date), and the full-date key with day and month swapped (a common slip)."""
-    if dob is None:
-        return []
-    keys = dob_keys(normalised, dob) + dob_keys(normalised, None)
-    if dob.month and dob.day and dob.day <= 12 and dob.day != dob.month:
-        swapped = names.PartialDate(dob.year, dob.day, dob.month)
-        keys += [k for k in dob_keys(normalised, swapped) if k not in keys]
-    return keys
-
-
-def dob_level(query: names.PartialDate | None, listed: names.PartialDate | None) -> str | None:
-    """The DOB comparison level (a reason of :func:`hotlist.names.dob_similarity`),
-    or None when either side has no date."""
-    if query is None or listed is None:
-        return None
-    return names.dob_similarity(query, listed)[1]
-
-
-def dob_bits(level: str | None, query: names.PartialDate | None) -> float:
-    if level is None:
-        return 0.0
-    lv = MODEL.dob[level]
-    u = lv.u or 1.0
-    if level == "DOB exact" and query is not None and query.month == 1 and query.day == 1:
-        u = max(u, MODEL.dob_placeholder_u)
-    return bits(lv.m, u)
-
-
-class PersonIndex:
+class PersonIndex(PersonBounds):
     """Candidates by name and DOB-aware keys, scored by the person model."""
 
     def __init__(self, table: pa.Table) -> None:
@@ -232,7 +130,7 @@ class PersonIndex:
                 continue
             known = per_name.get(v)
             if known is None:
-                known = per_name[v] = (name_keys(v), _part_keys(v))
+                known = per_name[v] = (name_keys(v), part_keys(v))
             dob = dobs.get(o, _NO_DOB)
             if dob is _NO_DOB:
                 dob = dobs[o] = (
@@ -240,7 +138,7 @@ class PersonIndex:
                     if years[o] > 0
                     else None
                 )
-            keys.append(known[0] + _dob_keys_of(known[1], dob))
+            keys.append(known[0] + dob_keys_of(known[1], dob))
         del per_name, dobs
         self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
         self.num_entries = len(normalised)
@@ -330,7 +228,7 @@ class PersonIndex:
         names (as written or given names first, spaces aside): at most one of
         them can be the traveller, so each gets ``-log2(k)`` bits (a name shared
         by many listed persons is weak evidence for any one of them)."""
-        rows = [self.index.postings(f"#{k}") for k in _letter_keys(name)]
+        rows = [self.index.postings(f"#{k}") for k in letter_keys(name)]
         rows = [r for r in rows if len(r)]
         if not rows:
             return 1
@@ -341,7 +239,7 @@ class PersonIndex:
         keys = name_keys(query.name)
         if not keys:
             return np.zeros(0, dtype=np.int64)
-        keys += _query_dob_keys(query.name, query.dob)
+        keys += query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
         return self.index.candidates(keys, limit=CANDIDATE_LIMIT, max_df=max_df)
 
@@ -506,198 +404,10 @@ class PersonIndex:
             )
         return out
 
-    def bound(self, query: PersonQuery, entries: np.ndarray) -> np.ndarray:
-        """An upper bound of each entry's bits, computed for all entries at once.
-
-        Name: the listed names are split into parts with Arrow; each distinct
-        part gets the most its level could give (:meth:`_part_bounds`), and a
-        name's bound is the sum over its parts (``np.bincount``); left-over
-        parts (dropped, differs) only take bits away, so they count 0.  Names
-        whose letters equal the query's (only the spaces differ) get no bound.
-        DOB: the best level the years allow (numpy over the candidates).
-        Nationality and sex: their best level.
-        """
-        name_ub, rest_ub = self._bounds(query, entries)
-        total: np.ndarray = name_ub + rest_ub
-        return total
-
-    def _bounds(self, query: PersonQuery, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`bound` in two parts: the name's, and the rest's (DOB,
-        nationality, sex: the same for every name of a person)."""
-        n = len(entries)
-        listed = self.normalised.take(pa.array(entries))
-        plain = pc.replace_substring(listed, ",", "")
-        split = pc.utf8_split_whitespace(plain)
-        parent = pc.list_parent_indices(split).to_numpy()
-        enc = pc.dictionary_encode(pc.list_flatten(split))
-        part = self._part_bounds(_parse_tokens(query.name), enc.dictionary.to_pylist())
-        ub = np.bincount(
-            parent, weights=part[enc.indices.to_numpy()] if len(part) else None, minlength=n
-        ).astype(np.float64)
-        letters = [self.index.postings(f"#{k}") for k in _letter_keys(query.name)]
-        same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
-        ub[same] = np.inf
-        rest = np.zeros(n, dtype=np.float64)
-        if query.dob is not None:
-            rest += self._dob_bound(query.dob, self.owner[entries])
-        if query.nationality:
-            lv = MODEL.nationality_listed
-            rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        if query.sex:
-            lv = MODEL.sex_same
-            rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        return ub, rest
-
-    def _part_bounds(self, qtoks: tuple[str, ...], parts: list[str]) -> np.ndarray:
-        """The most bits each listed part can add against the query's parts.
-
-        A part equal to a query part gives at most the exact level's bits; any
-        other level that aligns it (variant, near, joined) at most the bits of
-        the highest of their ``m`` at the part's term frequency (their ``u`` is
-        at least that); an initial at most the initial level's bits (names
-        whose letters equal the query's are not bounded at all); a part
-        that cannot be aligned nothing.  "Can be aligned" is a superset of what
-        ``_token_sim`` and the joins accept, tested for all parts at once with
-        rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
-        spelling-variant form, one part found in the other (partial ratio at
-        least ``_JOIN_PARTIAL``: attached articles, joined or split parts), or
-        the same phonetic key, consonant skeleton or pinyin / Wade-Giles form.
-        """
-        out = np.zeros(len(parts), dtype=np.float64)
-        if not parts:
-            return out
-        long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
-        initials = {q[0] for q in qtoks if q and q not in names.PARTICLES}
-        exact = MODEL.name["exact"]
-        initial = MODEL.name["initial"]
-        initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
-        particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
-        aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
-        long_idx = [i for i, t in enumerate(parts) if len(t) > 1 and t not in names.PARTICLES]
-        if long_idx:
-            toks = [parts[i] for i in long_idx]
-            cache = self._tok_info
-            info = [cache.get(t) or self._info(t) for t in toks]
-            possible = np.zeros(len(toks), dtype=bool)
-            if long_q:
-                raw = process.cdist(toks, long_q, scorer=OSA.distance, score_cutoff=2, workers=1)
-                var = process.cdist(
-                    [x[0] for x in info],
-                    [variant(q) for q in long_q],
-                    scorer=OSA.distance,
-                    score_cutoff=2,
-                    workers=1,
-                )
-                part = process.cdist(
-                    toks, long_q, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
-                )
-                possible = np.asarray(
-                    ((raw <= 2) | (var <= 2) | (part >= _JOIN_PARTIAL)).any(axis=1)
-                )
-                qkeys = {names.phonetic_key(q) for q in long_q}
-                qskel = {_skeleton(q) for q in long_q}
-                qroman = {_roman(q) for q in long_q} - {None}
-                for k in np.flatnonzero(~possible).tolist():
-                    _, key, skel, roman, _ = info[k]
-                    if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
-                        possible[k] = True
-            log_tf = np.array([x[4] for x in info])
-            # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
-            # exact too (hotlist.names._compare.compare)
-            qset = {fold(q) for q in qtoks}
-            same = np.array([fold(t) in qset for t in toks])
-            has_initial = np.array([t[0] in initials for t in toks])
-            value = np.where(
-                same,
-                math.log2(exact.m) - log_tf,
-                np.where(
-                    possible,
-                    math.log2(aligned_m) - log_tf,
-                    np.where(has_initial, initial_bits, 0.0),
-                ),
-            )
-            out[np.asarray(long_idx)] = np.maximum(value, 0.0)
-        for i, t in enumerate(parts):
-            if t in names.PARTICLES:
-                out[i] = particle_bits
-            elif len(t) == 1 and (t in initials or any(q.startswith(t) for q in long_q)):
-                out[i] = initial_bits
-        return out
-
-    def _info(self, token: str) -> tuple[str, str, str, str | None, float]:
-        """What the bound needs of a listed part, once: its spelling-variant form,
-        phonetic key, consonant skeleton, pinyin key and log2 term frequency."""
-        if len(self._tok_info) > 1 << 17:
-            self._tok_info.clear()
-        value = (
-            variant(token),
-            names.phonetic_key(token),
-            _skeleton(token),
-            _roman(token),
-            math.log2(self.tf(token)),
-        )
-        self._tok_info[token] = value
-        return value
-
-    def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
-        """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
-        full (numpy over yyyymmdd digits), else the best the years allow."""
-        years = self.dob_year[owner].astype(np.int64)
-        months = self.dob_month[owner].astype(np.int64)
-        days = self.dob_day[owner].astype(np.int64)
-        gap = np.abs(years - dob.year)
-        digits = sum(
-            ((years // 10**k) % 10 != (dob.year // 10**k) % 10).astype(np.int64) for k in range(4)
-        )
-        same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
-        near = max(
-            dob_bits(lv, None)
-            for lv in ("DOB one digit off", "DOB one year off", "DOB two years off")
-        )
-        differs = dob_bits("DOB differs", None)
-        out = np.where(
-            years == dob.year, same_year, np.where((gap <= 2) | (digits == 1), near, differs)
-        )
-        if dob.month and dob.day:
-            full = (months > 0) & (days > 0)
-            qm, qd = dob.month, dob.day
-            ymd = years * 10000 + months * 100 + days
-            q = dob.year * 10000 + qm * 100 + qd
-            slips = sum(
-                ((ymd // 10**k) % 10 != (q // 10**k) % 10).astype(np.int64) for k in range(8)
-            )
-            same_rest = (months == qm) & (days == qd)
-            level = np.full(len(owner), dob_bits("DOB differs", None))
-            level = np.where(same_rest & (gap == 2), dob_bits("DOB two years off", None), level)
-            level = np.where(same_rest & (gap == 1), dob_bits("DOB one year off", None), level)
-            one = (slips == 1) & ~(same_rest & (gap == 1))
-            level = np.where(one, dob_bits("DOB one digit off", None), level)
-            swapped = (years == dob.year) & (months == qd) & (days == qm)
-            level = np.where(swapped, dob_bits("DOB day/month swapped", None), level)
-            level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
-            out = np.where(full, level, out)
-        return np.where(years <= 0, 0.0, out)
-
 
 def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:
     """Whether the name levels say the same name: every part exact, none left over."""
     return bool(levels) and all(lv.level in ("exact", "agrees") for lv, _ in levels)
-
-
-_JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
-
-
-def _parse_tokens(normalised: str) -> tuple[str, ...]:
-    return tuple(normalised.replace(",", "").split())
-
-
-def _letter_forms(normalised: str) -> list[str]:
-    """The query's letters without spaces, as written and with the family part last."""
-    family, comma, given = normalised.partition(", ")
-    forms = [normalised.replace(",", "").replace(" ", "")]
-    if comma:
-        forms.append((given + family).replace(" ", ""))
-    return forms
 
 
 def _int_column(table: pa.Table, name: str) -> np.ndarray:

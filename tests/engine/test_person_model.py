@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist import names
-from hotlist._persons import PersonIndex, PersonQuery, _letter_keys
+from hotlist._person_keys import letter_keys
+from hotlist._persons import PersonIndex, PersonQuery
 from hotlist.names._compare import compare
 from hotlist.names._model import MODEL
 
@@ -155,7 +156,7 @@ def _reference(index: PersonIndex, query: PersonQuery, threshold: float) -> dict
             best[person] = total
     out = {}
     sharing = set()
-    for key in _letter_keys(query.name):
+    for key in letter_keys(query.name):
         sharing |= {int(index.owner[e]) for e in index.index.postings(f"#{key}").tolist()}
     k = max(1, len(sharing))
     for person, name_total in best.items():
