@@ -210,18 +210,9 @@ def _cmd_check_file(args: argparse.Namespace) -> int:
         if not sep or not name or not keyword:
             raise InvalidQuery(f"--column {item!r}: write it as NAME=KEYWORD, e.g. doc_no=document")
         columns[name] = keyword
-    stream = check_file(
-        args.manifest,
-        args.data,
-        args.out,
-        columns=columns,
-        batch_size=args.batch_size,
-        hits_only=args.hits_only,
-        progress=args.progress,
-        limit=args.limit,
-        min_score=args.min_score,
-        max_edits=args.max_edits,
-    )
+    keywords = ("batch_size", "hits_only", "progress", "limit", "min_score", "max_edits")
+    options = {name: getattr(args, name) for name in keywords}
+    stream = check_file(args.manifest, args.data, args.out, columns=columns, **options)
     summary = stream.summary()
     summary["out"] = args.out
     summary["bad_rows"] = [

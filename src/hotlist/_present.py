@@ -75,9 +75,9 @@ def _style(result: CheckResult) -> tuple[str, str]:
 
 def result_table(result: CheckResult) -> Any:
     """A rich renderable of the result."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    from rich.console import Group  # noqa: PLC0415 - lazy optional import (rich)
+    from rich.table import Table  # noqa: PLC0415 - lazy optional import (rich)
+    from rich.text import Text  # noqa: PLC0415 - lazy optional import (rich)
 
     head = Text(_headline(result), style=_style(result)[0])
     parts: list[Any] = [head]
@@ -103,7 +103,7 @@ def result_table(result: CheckResult) -> Any:
 
 def result_text(result: CheckResult, width: int = 110) -> str:
     """The result as plain text (no colour), as ``print(result)`` shows it."""
-    from rich.console import Console
+    from rich.console import Console  # noqa: PLC0415 - lazy optional import (rich)
 
     buf = StringIO()
     Console(file=buf, width=width, color_system=None, force_terminal=False).print(

@@ -55,6 +55,26 @@ def _column(table: pa.Table, name: str | None) -> list[Any] | None:
     return table.column(name).to_pylist()  # type: ignore[no-any-return]
 
 
+# what to_dict() gives, in this order
+_FIELDS = (
+    "queries",
+    "with_hit",
+    "alarms",
+    "possible",
+    "errors",
+    "with_warnings",
+    "hit_rows",
+    "by_dataset",
+    "by_match",
+    "by_severity",
+    "by_country",
+    "country_column",
+    "score_histogram",
+    "slowest",
+    "time_column",
+)
+
+
 class ScreeningSummary:
     """Counts of a screening run, a score histogram and the slowest rows.
 
@@ -132,23 +152,7 @@ class ScreeningSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain values (for JSON and reports)."""
-        return {
-            "queries": self.queries,
-            "with_hit": self.with_hit,
-            "alarms": self.alarms,
-            "possible": self.possible,
-            "errors": self.errors,
-            "with_warnings": self.with_warnings,
-            "hit_rows": self.hit_rows,
-            "by_dataset": self.by_dataset,
-            "by_match": self.by_match,
-            "by_severity": self.by_severity,
-            "by_country": self.by_country,
-            "country_column": self.country_column,
-            "score_histogram": self.score_histogram,
-            "slowest": self.slowest,
-            "time_column": self.time_column,
-        }
+        return {name: getattr(self, name) for name in _FIELDS}
 
     def __repr__(self) -> str:
         return (
@@ -207,7 +211,7 @@ class ScreeningSummary:
         and by dataset, and the score histogram of every hit.  Needs matplotlib
         (``pip install 'hotlist[notebook]'``)."""
         try:
-            import matplotlib.pyplot as plt
+            import matplotlib.pyplot as plt  # noqa: PLC0415 - lazy optional import (matplotlib)
         except ImportError:
             raise ImportError(NOTEBOOK_HINT) from None
         fig, axes = plt.subplots(2, 2, figsize=tuple(figsize), constrained_layout=True)

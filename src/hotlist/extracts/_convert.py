@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 
-
 @functools.cache
 def null_string() -> pa.Scalar:
     # made on first use: pa.scalar() imports pandas, which `import hotlist` need not pay
@@ -59,6 +58,21 @@ _DATE_SHAPE = re.compile(
 MAX_WARNINGS = 10_000
 
 
+_Check = tuple[np.ndarray, str | None, pa.Array | None, Reason]
+
+
+def _note(
+    into: list[_Check],
+    mask: np.ndarray,
+    column: str | None,
+    values: pa.Array | None,
+    reason: Reason | str,
+) -> None:
+    """Append a check of the rows of ``mask`` (none: nothing), its reason made callable."""
+    if mask.any():
+        into.append((mask, column, values, reason if callable(reason) else _constant(reason)))
+
+
 @dataclass
 class Issues:
     """The rows a file cannot load (``add``), with the first reason found for each,
@@ -71,30 +85,20 @@ class Issues:
     """
 
     n: int
-    checks: list[tuple[np.ndarray, str | None, pa.Array | None, Reason]] = field(
-        default_factory=list
-    )
-    warnings: list[tuple[np.ndarray, str | None, pa.Array | None, Reason]] = field(
-        default_factory=list
-    )
+    checks: list[_Check] = field(default_factory=list)
+    warnings: list[_Check] = field(default_factory=list)
 
     def add(
         self, mask: np.ndarray, column: str | None, values: pa.Array | None, reason: Reason | str
     ) -> None:
         """Reject the rows of ``mask``."""
-        if not mask.any():
-            return
-        why: Reason = reason if callable(reason) else _constant(reason)
-        self.checks.append((mask, column, values, why))
+        _note(self.checks, mask, column, values, reason)
 
     def warn(
         self, mask: np.ndarray, column: str | None, values: pa.Array | None, reason: Reason | str
     ) -> None:
         """Report a problem of the rows of ``mask``, which still load."""
-        if not mask.any():
-            return
-        why: Reason = reason if callable(reason) else _constant(reason)
-        self.warnings.append((mask, column, values, why))
+        _note(self.warnings, mask, column, values, reason)
 
     def warned(self) -> np.ndarray:
         out = np.zeros(self.n, dtype=bool)
