@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -73,11 +74,16 @@ def test_batch_lines_are_canonical(operator: str) -> None:
     chunks: list[bytes] = []
     seq, _prev, n = batch_lines(HASHER, data, "T", "b1", 0, GENESIS, chunks)
     assert (seq, n) == (3, 3)
-    for line in chunks:
+    lines = b"".join(chunks).split(b"\n")
+    assert lines.pop() == b"" and len(lines) == 3
+    prev = GENESIS
+    for line in lines:
         entry = json.loads(line)
         s, p = entry.pop("seq"), entry.pop("prev")
-        assert line.rstrip(b"\n") == canonical_line(s, p, entry)
-    rows = [json.loads(x) for x in chunks]
+        assert line == canonical_line(s, p, entry) and p == prev
+        prev = hashlib.sha256(line).hexdigest()
+    assert prev == _prev
+    rows = [json.loads(x) for x in lines]
     assert [r["fields"] for r in rows] == [["document"], ["name"], ["document"]]
     assert rows[0]["alarm"] is True and rows[2]["error"] == "InvalidQuery"
     assert rows[0]["q"]["document"] == HASHER("document", "a 1")

@@ -1,13 +1,6 @@
 """``AuditLog``: an append-only, hash-chained, checkpoint-signed record of every check.
 
-Layout of the folder::
-
-    audit/
-      audit-000001.log     segment files: one canonical JSON entry a line (_format)
-      audit-000002.log     ... a new segment when the current one passes
-                           ``segment_bytes`` or ``segment_seconds``
-      checkpoints.log      a copy of every checkpoint entry, kept by purge()
-      .lock                held while a process writes the log
+The folder's layout (segments, ``checkpoints.log``, ``.lock``) is in ``_files``.
 
 Entries (``kind``): ``open`` (a process opened the log), ``check`` (one
 audited check, or one row of an audited ``check_many``), ``decision`` (an
@@ -44,7 +37,6 @@ from __future__ import annotations
 import atexit
 import base64
 import datetime as dt
-import errno
 import itertools
 import logging
 import os
@@ -52,66 +44,52 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from hotlist._errors import HotlistError
-from hotlist.audit._entries import batch_lines, check_text
+from hotlist._signing import load_private_key
+from hotlist.audit._entries import BatchData, CheckData, batch_lines, check_line
+from hotlist.audit._files import (
+    CHECKPOINTS,
+    AuditError,
+    append_synced,
+    checkpoint_seqs,
+    fsync_dir,
+    last_line,
+    segment_name,
+    segments,
+    take_lock,
+    truncate_synced,
+)
 from hotlist.audit._format import (
     GENESIS,
     KeyedHasher,
-    _dumps,
     canonical_line,
     entry_hash,
+    key_id,
     parse_prefix,
+    sign_message,
+    utc_text,
 )
 
-__all__ = ["CHECKPOINTS", "AuditError", "AuditLog", "segment_name", "segments"]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+    from hotlist._signing import KeyArg
+
+__all__ = ["AuditError", "AuditLog", "EntryData", "Pending"]
 
 log = logging.getLogger("hotlist")
 
-CHECKPOINTS = "checkpoints.log"
-_SEGMENT_PREFIX = "audit-"
-_SEGMENT_SUFFIX = ".log"
 SYNC_MODES = ("group", "entry")
 _CALLER_SHARE = 256  # entries a caller writes when it finds the queue full
 
-
-class AuditError(HotlistError):
-    """The audit log cannot be written or read as asked."""
-
-
-def segment_name(number: int) -> str:
-    return f"{_SEGMENT_PREFIX}{number:06d}{_SEGMENT_SUFFIX}"
-
-
-def segments(folder: Path) -> list[tuple[int, Path]]:
-    """The segment files of ``folder``, oldest first."""
-    out = []
-    for p in folder.glob(f"{_SEGMENT_PREFIX}*{_SEGMENT_SUFFIX}"):
-        digits = p.name[len(_SEGMENT_PREFIX) : -len(_SEGMENT_SUFFIX)]
-        if digits.isdigit():
-            out.append((int(digits), p))
-    return sorted(out)
-
-
-_last_second: tuple[int, str] = (-1, "")
-
-
-def utc_text(t_ns: int) -> str:
-    """``2026-11-30T11:50:52.123456Z`` for a ``time.time_ns()``."""
-    global _last_second  # noqa: PLW0603 - a one-entry cache, replaced whole
-    seconds, ns = divmod(t_ns, 1_000_000_000)
-    cached = _last_second
-    if cached[0] != seconds:
-        text = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        cached = _last_second = (seconds, text)
-    return f"{cached[1]}.{ns // 1000:06d}Z"
-
-
-def _sign_message(line_without_sig: bytes) -> bytes:
-    return b"hotlist-audit-checkpoint\x00" + line_without_sig
+# What an entry is made of until the writer formats it: a check's tuple, a
+# check_many's columns, or the body of any other kind.
+EntryData = CheckData | BatchData | dict[str, object]
 
 
 class Pending:
@@ -121,7 +99,7 @@ class Pending:
 
     __slots__ = ("data", "hash", "kind", "number", "prefix", "seq", "t_ns", "written")
 
-    def __init__(self, kind: str, data: Any, t_ns: int, prefix: str, number: int) -> None:
+    def __init__(self, kind: str, data: EntryData, t_ns: int, prefix: str, number: int) -> None:
         self.kind = kind
         self.data = data
         self.t_ns = t_ns
@@ -151,7 +129,7 @@ class AuditLog:
         path: str | os.PathLike[str],
         secret: bytes | str,
         *,
-        signing_key: Any = None,
+        signing_key: KeyArg | None = None,
         sync: str = "group",
         group_window: float = 0.05,
         group_max: int = 4096,
@@ -170,13 +148,11 @@ class AuditLog:
             self._hasher = KeyedHasher(secret)
         except ValueError as exc:
             raise AuditError(str(exc)) from None
-        self._key: Any = None
+        self._key: Ed25519PrivateKey | None = None
         self.key_id: str | None = None
         if signing_key is not None:
-            from hotlist._signing import load_private_key
-
             self._key = load_private_key(signing_key)
-            self.key_id = _key_id(self._key.public_key())
+            self.key_id = key_id(self._key.public_key())
         self.sync = sync
         self.group_window = float(group_window)
         self.group_max = int(group_max)
@@ -190,7 +166,7 @@ class AuditLog:
         self._closed = False
         self._ids = uuid.uuid4().hex[:12]
         self._numbers = itertools.count(1)
-        self._lock_fd = self._take_lock()
+        self._lock_fd = take_lock(self.path)
         self._fd = -1
         self._recover_and_open()
         self._enqueue("open", {"pid": os.getpid(), "sync": sync, "window": self.group_window})
@@ -216,19 +192,20 @@ class AuditLog:
         return self._hasher
 
     @property
-    def public_key(self) -> Any:
+    def public_key(self) -> Ed25519PublicKey | None:
         """The Ed25519 public key that verifies checkpoints and receipts (None if unsigned)."""
         return None if self._key is None else self._key.public_key()
 
     def public_key_pem(self) -> bytes | None:
         if self._key is None:
             return None
-        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives import (  # noqa: PLC0415 - lazy optional import (cryptography)
+            serialization,
+        )
 
-        pem: bytes = self._key.public_key().public_bytes(
+        return self._key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        return pem
 
     def sign(self, message: bytes) -> str | None:
         """Base64 Ed25519 signature of ``message`` (None without a signing key)."""
@@ -261,14 +238,14 @@ class AuditLog:
         removed: list[str] = []
         with self._write_lock:
             self._drain()
-            checkpoints = _checkpoint_seqs(self.path / CHECKPOINTS)
+            checkpoints = checkpoint_seqs(self.path / CHECKPOINTS)
             through = 0
             for number, path in segments(self.path):
                 if number >= self._segment:
                     break
                 if path.stat().st_mtime >= cutoff:
                     break
-                last = _last_line(path)
+                last = last_line(path)
                 parsed = parse_prefix(last) if last else None
                 if parsed is None or parsed[0] not in checkpoints:
                     break  # not closed by a checkpoint: keep it, and everything after
@@ -276,7 +253,7 @@ class AuditLog:
                 removed.append(path.name)
                 through = parsed[0]
             if removed:
-                self._fsync_dir()
+                fsync_dir(self.path)
                 self._enqueue("purge", {"through_seq": through, "segments": removed})
                 self._drain()
                 log.info(
@@ -315,7 +292,7 @@ class AuditLog:
         return f"<AuditLog {str(self.path)!r} sync={self.sync!r} next_seq={self._seq + 1}>"
 
     # -- recording (called by sessions) ------------------------------------------------
-    def record(self, kind: str, data: Any, *, t_ns: int | None = None) -> Pending:
+    def record(self, kind: str, data: EntryData, *, t_ns: int | None = None) -> Pending:
         """Queue one entry (a ``check``, ``batch`` or ``decision``); returns its handle."""
         if self._failure is not None:
             raise AuditError(
@@ -347,27 +324,10 @@ class AuditLog:
     # -- internals ---------------------------------------------------------------------
     _stop = False
 
-    def _enqueue(self, kind: str, data: Any) -> Pending:
+    def _enqueue(self, kind: str, data: dict[str, object]) -> Pending:
         item = Pending(kind, data, time.time_ns(), self._ids, next(self._numbers))
         self._queue.append(item)
         return item
-
-    def _take_lock(self) -> int:
-        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - not POSIX
-            pass
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise AuditError(
-                    f"the audit log {self.path} is open for writing in another process"
-                ) from None
-            raise
-        return fd
 
     def _recover_and_open(self) -> None:
         """Find the chain head; set a partial last line aside; repair the checkpoint copy."""
@@ -376,9 +336,7 @@ class AuditLog:
             data = cps.read_bytes()
             cut = data.rfind(b"\n") + 1
             if cut < len(data):  # a crash while copying a checkpoint: its segment line decides
-                with cps.open("r+b") as f:
-                    f.truncate(cut)
-                    os.fsync(f.fileno())
+                truncate_synced(cps, cut)
         found = segments(self.path)
         # an empty last segment (a crash right after it was created) is not a segment
         while found and found[-1][1].stat().st_size == 0:
@@ -388,7 +346,7 @@ class AuditLog:
         self._prev = GENESIS
         self._segment = found[-1][0] if found else 1
         self._recovered: tuple[str, int] | None = None
-        last_line = b""
+        head = b""
         if found:
             path = found[-1][1]
             data = path.read_bytes()
@@ -396,9 +354,7 @@ class AuditLog:
             if cut < len(data):
                 aside = path.with_name(f"{path.name}.partial-{time.time_ns()}")
                 aside.write_bytes(data[cut:])
-                with path.open("r+b") as f:
-                    f.truncate(cut)
-                    os.fsync(f.fileno())
+                truncate_synced(path, cut)
                 self._recovered = (path.name, len(data) - cut)
                 log.warning(
                     "audit log %s: a partial last entry (%d bytes) was set aside as %s",
@@ -408,24 +364,22 @@ class AuditLog:
                 )
                 data = data[:cut]
             lines = data.rstrip(b"\n").rsplit(b"\n", 1)
-            last_line = lines[-1] if data else b""
-            if not last_line and len(found) > 1:
-                last_line = _last_line(found[-2][1])
-        if not last_line:
-            cps = self.path / CHECKPOINTS
-            if cps.exists():
-                last_line = _last_line(cps)
-        if last_line:
-            parsed = parse_prefix(last_line)
+            head = lines[-1] if data else b""
+            if not head and len(found) > 1:
+                head = last_line(found[-2][1])
+        if not head and cps.exists():
+            head = last_line(cps)
+        if head:
+            parsed = parse_prefix(head)
             if parsed is None:
                 raise AuditError(
                     f"the audit log {self.path} ends with an unreadable entry; "
                     "run hotlist audit verify on it"
                 )
             self._seq = parsed[0]
-            self._prev = entry_hash(last_line)
-            if b'"kind":"checkpoint"' in last_line:
-                self._repair_checkpoint_copy(last_line, parsed[0])
+            self._prev = entry_hash(head)
+            if b'"kind":"checkpoint"' in head:
+                self._repair_checkpoint_copy(head, parsed[0])
             self._restore_lost_checkpoint(found[-1][1] if found else None)
         path = self.path / segment_name(self._segment)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -443,14 +397,11 @@ class AuditLog:
         cps = self.path / CHECKPOINTS
         if segment is None or not cps.exists():
             return
-        line = _last_line(cps)
+        line = last_line(cps)
         parsed = parse_prefix(line) if line else None
         if parsed is None or parsed[0] != self._seq + 1 or parsed[1] != self._prev:
             return
-        with segment.open("ab") as f:
-            f.write(line + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
+        append_synced(segment, line + b"\n")
         self._seq, self._prev = parsed[0], entry_hash(line)
         log.warning(
             "audit log %s: checkpoint %d restored from %s", self.path, parsed[0], CHECKPOINTS
@@ -458,12 +409,9 @@ class AuditLog:
 
     def _repair_checkpoint_copy(self, line: bytes, seq: int) -> None:
         """A crash between writing a checkpoint to its segment and to checkpoints.log."""
-        if seq in _checkpoint_seqs(self.path / CHECKPOINTS):
+        if seq in checkpoint_seqs(self.path / CHECKPOINTS):
             return
-        with (self.path / CHECKPOINTS).open("ab") as f:
-            f.write(line + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
+        append_synced(self.path / CHECKPOINTS, line + b"\n")
 
     def _run(self) -> None:
         while not self._stop:
@@ -520,7 +468,7 @@ class AuditLog:
         os.fsync(self._fd)
         self._segment_bytes += len(data)
 
-    def _append(self, chunks: list[bytes], body: Mapping[str, Any]) -> tuple[int, str]:
+    def _append(self, chunks: list[bytes], body: dict[str, object]) -> tuple[int, str]:
         self._seq += 1
         line = canonical_line(self._seq, self._prev, body)
         self._prev = entry_hash(line)
@@ -530,31 +478,30 @@ class AuditLog:
 
     def _format(self, item: Pending, chunks: list[bytes]) -> None:
         t = utc_text(item.t_ns)
-        if item.kind == "check":
+        data = item.data
+        if isinstance(data, tuple):  # a check
             self._seq += 1
-            text = check_text(self._hasher, item.data, t, item.id)
-            line = b'{"seq":%d,"prev":"%s",%s' % (self._seq, self._prev.encode(), text.encode())
+            line = check_line(self._hasher, data, t, item.id, self._seq, self._prev).encode()
             self._prev = entry_hash(line)
             chunks.append(line + b"\n")
             self._since_checkpoint += 1
             item.seq, item.hash = self._seq, self._prev
-            return
-        if item.kind == "batch":
+        elif isinstance(data, BatchData):  # the rows of a check_many
             first = self._seq + 1
             self._seq, self._prev, n = batch_lines(
-                self._hasher, item.data, t, item.id, self._seq, self._prev, chunks
+                self._hasher, data, t, item.id, self._seq, self._prev, chunks
             )
             self._since_checkpoint += n
             item.seq, item.hash = first, self._prev
-            return
         else:
-            body = {"kind": item.kind, "t": t, "id": item.id, **item.data}
-        item.seq, item.hash = self._append(chunks, body)
+            item.seq, item.hash = self._append(
+                chunks, {"kind": item.kind, "t": t, "id": item.id, **data}
+            )
 
     def _write_checkpoint(self) -> None:
         if self._fd < 0:
             return
-        body: dict[str, Any] = {
+        body: dict[str, object] = {
             "kind": "checkpoint",
             "t": utc_text(time.time_ns()),
             "segment": segment_name(self._segment),
@@ -562,14 +509,11 @@ class AuditLog:
         }
         seq = self._seq + 1
         unsigned = canonical_line(seq, self._prev, body)
-        body["sig"] = self.sign(_sign_message(unsigned))
+        body["sig"] = self.sign(sign_message(unsigned))
         chunks: list[bytes] = []
         self._append(chunks, body)
         self._write(chunks)
-        with (self.path / CHECKPOINTS).open("ab") as f:
-            f.write(chunks[0])
-            f.flush()
-            os.fsync(f.fileno())
+        append_synced(self.path / CHECKPOINTS, chunks[0])
         self._since_checkpoint = 0
         self._last_checkpoint = time.time()
 
@@ -581,66 +525,6 @@ class AuditLog:
         self._segment += 1
         path = self.path / segment_name(self._segment)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        self._fsync_dir()
+        fsync_dir(self.path)
         self._segment_bytes = 0
         self._segment_started = time.time()
-
-    def _fsync_dir(self) -> None:
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except OSError:  # pragma: no cover - platforms without directory fds
-            return
-        try:
-            os.fsync(fd)
-        except OSError:  # pragma: no cover
-            pass
-        finally:
-            os.close(fd)
-
-
-def _key_id(public_key: Any) -> str:
-    import hashlib
-
-    from cryptography.hazmat.primitives import serialization
-
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def _last_line(path: Path) -> bytes:
-    """The last complete line of a file (without its newline); b"" if none."""
-    with path.open("rb") as f:
-        f.seek(0, os.SEEK_END)
-        size = f.tell()
-        block = 4096
-        data = b""
-        while True:
-            start = max(0, size - block)
-            f.seek(start)
-            data = f.read(size - start)
-            body = data[: data.rfind(b"\n")] if b"\n" in data else b""
-            if b"\n" in body or start == 0:
-                return body.rsplit(b"\n", 1)[-1]
-            block *= 4
-
-
-def _checkpoint_seqs(path: Path) -> set[int]:
-    if not path.exists():
-        return set()
-    out = set()
-    for line in path.read_bytes().split(b"\n"):
-        parsed = parse_prefix(line)
-        if parsed is not None:
-            out.add(parsed[0])
-    return out
-
-
-def dumps(value: Any) -> str:
-    return _dumps(value)
-
-
-def iter_lines(paths: Sequence[Path]) -> Iterable[tuple[Path, int, bytes]]:
-    for path in paths:
-        for i, line in enumerate(path.read_bytes().split(b"\n")):
-            if line:
-                yield path, i + 1, line

@@ -21,19 +21,24 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from hotlist._errors import HotlistError, InvalidQuery
-from hotlist.audit._entries import BatchData, SessionContext
-from hotlist.audit._log import AuditError, AuditLog, Pending, utc_text
+from hotlist._signing import load_public_key
+from hotlist.audit._entries import BatchData, SessionContext, jsonable
+from hotlist.audit._files import AuditError
+from hotlist.audit._format import utc_text
+from hotlist.audit._log import AuditLog, Pending
 from hotlist.audit._roles import Role, load_roles
-from hotlist.engine import CHECK_FIELDS
+from hotlist.fields import field_names
 from hotlist.schema import CheckResult, Hit
 
 if TYPE_CHECKING:
+    from hotlist._signing import KeyArg
     from hotlist.engine import Hotlist
 
 __all__ = ["AccessDenied", "AuditedResult", "Receipt", "Session", "matcher_version"]
@@ -42,6 +47,7 @@ OUTCOMES = ("confirmed", "false_positive")
 _NO_OPTIONS: dict[str, Any] = {}
 _RECEIPT_PREFIX = b"hotlist-receipt\x00"
 _SCORING_MODULES = (
+    "hotlist.scoring",
     "hotlist._documents",
     "hotlist._vehicles",
     "hotlist._persons",
@@ -64,17 +70,15 @@ def matcher_version() -> str:
     for name in _SCORING_MODULES:
         try:
             module = importlib.import_module(name)
-        except ImportError:  # pragma: no cover - every module ships with the package
+        except ImportError:  # a module of another version of the package
             continue
         for key, value in sorted(vars(module).items()):
             if key.isupper() and isinstance(value, (int, float, str, tuple, frozenset, dict)):
                 text = repr(sorted(value)) if isinstance(value, frozenset) else repr(value)
                 h.update(f"{name}.{key}={text}\n".encode())
     try:
-        from importlib.metadata import version
-
         package = version("hotlist")
-    except Exception:
+    except PackageNotFoundError:
         package = "0+unknown"
     return f"hotlist {package}+{h.hexdigest()[:12]}"
 
@@ -124,11 +128,11 @@ class Receipt:
             ).encode()
         )
 
-    def verify(self, public_key: Any) -> bool:
+    def verify(self, public_key: KeyArg) -> bool:
         """True when the signature holds for ``public_key`` (the audit log's)."""
-        from cryptography.exceptions import InvalidSignature
-
-        from hotlist._signing import load_public_key
+        from cryptography.exceptions import (  # noqa: PLC0415 - lazy optional import (cryptography)
+            InvalidSignature,
+        )
 
         try:
             load_public_key(public_key).verify(base64.b64decode(self.signature), self.message())
@@ -222,9 +226,7 @@ class Session:
             result = self._hotlist.check(**kwargs)
         except HotlistError as exc:
             if log is not None:
-                query = {k: v for k, v in kwargs.items() if k in CHECK_FIELDS and v is not None}
-                options = {k: v for k, v in kwargs.items() if k not in CHECK_FIELDS}
-                latency = time.perf_counter_ns() - started
+                query, options = _split(kwargs)
                 log.record(
                     "check",
                     (
@@ -234,7 +236,7 @@ class Session:
                         [],
                         False,
                         0,
-                        latency,
+                        time.perf_counter_ns() - started,
                         self._hotlist.data_version,
                         self._matcher,
                         type(exc).__name__,
@@ -245,19 +247,19 @@ class Session:
         hits = result.hits
         entry = None
         if log is not None:
-            options = (
-                {k: v for k, v in kwargs.items() if k not in CHECK_FIELDS}
-                if len(kwargs) > len(result.query)
-                else _NO_OPTIONS
-            )
-            summary = [[h.dataset, h.record_id, h.severity] for h in hits] if hits else []
+            query = result.query
+            options = _NO_OPTIONS
+            if len(kwargs) > len(query):  # options, or fields given as None
+                logged, options = _split(kwargs)
+                if "extra" in kwargs:  # run-time fields: logged (hashed) as query fields
+                    query = {**logged, **query}
             entry = log.record(
                 "check",
                 (
                     self._ctx,
-                    result.query,
+                    query,
                     options,
-                    summary,
+                    [[h.dataset, h.record_id, h.severity] for h in hits] if hits else [],
                     result.alarm if hits else False,
                     result.omitted,
                     latency,
@@ -318,11 +320,12 @@ class Session:
             starts = np.zeros(0, dtype=np.int64)
             n = 0
         mapping = options.get("columns") or {}
-        source = {field: field for field in CHECK_FIELDS}
+        fields = field_names()
+        source = {field: field for field in fields}
         for theirs, ours in mapping.items():
-            if ours in CHECK_FIELDS:
+            if ours in fields:
                 source[ours] = theirs
-        columns: dict[str, list[Any]] = {}
+        columns: dict[str, list[object]] = {}
         first = pa.array(starts)
         for field, name in source.items():
             if name in table.column_names and name not in ("query_index",):
@@ -365,7 +368,7 @@ class Session:
                 hits=hits,
                 alarms=alarms,
                 errors=errors,
-                options=_jsonable(kept_options),
+                options=jsonable(kept_options),
                 latency_ns=latency,
                 data_version=self._hotlist.data_version,
                 matcher=self._matcher,
@@ -454,8 +457,13 @@ class Session:
         return Receipt(statement, signature)
 
 
-def _jsonable(options: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in options.items():
-        out[k] = v if isinstance(v, (str, int, float, bool, type(None))) else repr(v)
-    return out
+def _split(kwargs: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """A check's keywords as (query values given, options); the values of
+    ``extra=`` (fields registered at run time) are query values, never options."""
+    fields = field_names()
+    query = {k: v for k, v in kwargs.items() if k in fields and v is not None}
+    options = {k: v for k, v in kwargs.items() if k not in fields and k != "extra"}
+    extra = kwargs.get("extra")
+    if isinstance(extra, Mapping):
+        query.update((str(k), v) for k, v in extra.items() if v is not None)
+    return query, options

@@ -27,12 +27,34 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hotlist.audit._format import GENESIS, KeyedHasher, canonical_line, parse_prefix
-from hotlist.audit._log import CHECKPOINTS, _sign_message, segments
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["VerifyReport", "search", "verify"]
+from hotlist._signing import load_public_key
+from hotlist.audit._files import CHECKPOINTS, segments
+from hotlist.audit._format import (
+    GENESIS,
+    KeyedHasher,
+    canonical_line,
+    parse_prefix,
+    sign_message,
+)
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from hotlist._signing import KeyArg
+
+__all__ = ["SearchHit", "VerifyReport", "search", "verify"]
+
+_CHUNK = 1 << 16  # lines whose links are checked together (bounds the memory used)
+_SEQ = np.frombuffer(b'{"seq":', dtype=np.uint8)
+_PREV = np.frombuffer(b',"prev":"', dtype=np.uint8)
+_END = np.frombuffer(b'",', dtype=np.uint8)
+_ALARM = np.frombuffer(b'"alarm":', dtype=np.uint8)  # the first key of every check entry
+_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
 @dataclass
@@ -89,8 +111,12 @@ class _Fail(Exception):  # noqa: N818 - internal: the first problem found
 
 
 def _check_signature(
-    line: bytes, public_key: Any, seq: int, path: Path | None, lineno: int | None
+    line: bytes, public_key: Ed25519PublicKey, seq: int, path: Path | None, lineno: int | None
 ) -> None:
+    from cryptography.exceptions import (  # noqa: PLC0415 - lazy optional import (cryptography)
+        InvalidSignature,
+    )
+
     try:
         entry = json.loads(line)
     except ValueError:
@@ -100,27 +126,23 @@ def _check_signature(
         raise _Fail("checkpoint is not signed, and a public key was given", seq, path, lineno)
     seq_, prev = entry.pop("seq"), entry.pop("prev")
     unsigned = canonical_line(seq_, prev, entry)
-    from cryptography.exceptions import InvalidSignature
-
     try:
-        public_key.verify(base64.b64decode(sig), _sign_message(unsigned))
+        public_key.verify(base64.b64decode(sig), sign_message(unsigned))
     except (InvalidSignature, ValueError):
         raise _Fail("checkpoint signature does not verify", seq, path, lineno) from None
 
 
-def verify(path: str | os.PathLike[str], public_key: Any = None) -> VerifyReport:
+def verify(path: str | os.PathLike[str], public_key: KeyArg | None = None) -> VerifyReport:
     """Check the hash chain, the checkpoints and (with ``public_key``) their
     signatures of the audit log in folder ``path``; see the module docstring."""
     folder = Path(path)
     report = VerifyReport(ok=True)
     key = None
     if public_key is not None:
-        from hotlist._signing import load_public_key
-
         key = load_public_key(public_key)
         report.signatures_checked = True
     try:
-        _verify(folder, key, report)
+        _Walk(folder, key, report).run()
     except _Fail as fail:
         report.ok = False
         report.problem = fail.problem
@@ -131,55 +153,140 @@ def verify(path: str | os.PathLike[str], public_key: Any = None) -> VerifyReport
     return report
 
 
-def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
-    if not folder.is_dir():
-        raise _Fail(f"{folder} is not an audit log folder", None, None, None)
-    found = segments(folder)
-    if not found:
-        raise _Fail("no audit segments (audit-*.log) in the folder", None, None, None)
-    report.segments = [p.name for _, p in found]
-    cp_path = folder / CHECKPOINTS
+def _read_checkpoints(cp_path: Path) -> dict[int, tuple[bytes, int]]:
+    """The copies in checkpoints.log by sequence number: (line, line number)."""
     checkpoints: dict[int, tuple[bytes, int]] = {}
-    if cp_path.exists():
-        data = cp_path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            raise _Fail(
-                "checkpoints.log ends with a partial line (a crash while writing it?)",
-                None,
-                cp_path,
-                data.count(b"\n") + 1,
-                truncated=True,
-            )
-        last_cp = 0
-        for i, line in enumerate(data.split(b"\n")[:-1] if data else []):
-            parsed = parse_prefix(line)
-            if parsed is None:
-                raise _Fail("unreadable checkpoint line", None, cp_path, i + 1)
-            if parsed[0] <= last_cp:
-                raise _Fail(
-                    "checkpoint lines out of order or duplicated", parsed[0], cp_path, i + 1
-                )
-            last_cp = parsed[0]
-            checkpoints[parsed[0]] = (line, i + 1)
-    expected = 1
-    prev = GENESIS
-    first_path = found[0][1]
-    head = first_path.read_bytes().split(b"\n", 1)[0]
-    start = parse_prefix(head)
-    if start is None:
-        only_line = len(found) == 1 and b"\n" not in first_path.read_bytes()
+    if not cp_path.exists():
+        return checkpoints
+    data = cp_path.read_bytes()
+    if data and not data.endswith(b"\n"):
         raise _Fail(
-            "the first entry is truncated (a crash while writing?)"
-            if only_line
-            else "the first entry is unreadable",
-            1 if only_line else None,
-            first_path,
-            1,
-            truncated=only_line,
+            "checkpoints.log ends with a partial line (a crash while writing it?)",
+            None,
+            cp_path,
+            data.count(b"\n") + 1,
+            truncated=True,
         )
-    purge_needed = 0
-    if start[0] != 1:
-        cp = checkpoints.get(start[0] - 1)
+    last_cp = 0
+    for i, line in enumerate(data.split(b"\n")[:-1] if data else []):
+        parsed = parse_prefix(line)
+        if parsed is None:
+            raise _Fail("unreadable checkpoint line", None, cp_path, i + 1)
+        if parsed[0] <= last_cp:
+            raise _Fail("checkpoint lines out of order or duplicated", parsed[0], cp_path, i + 1)
+        last_cp = parsed[0]
+        checkpoints[parsed[0]] = (line, i + 1)
+    return checkpoints
+
+
+def _chain_links(
+    data: bytes, lines: list[bytes], first_seq: int, prev: bytes
+) -> tuple[int | None, bytes, list[int]]:
+    """Whether each line of a segment starts with ``{"seq":N,"prev":"H",`` where N
+    counts up from ``first_seq`` and H is the SHA-256 of the line before (``prev``
+    for the first).  Returns the index of the first line that does not (None when
+    all do), the hash of the last line, and the indexes of the lines that are not
+    check entries (whose first key is not ``alarm``), to be read in full.
+
+    One SHA-256 a line in a tight loop; the prefixes of all lines are compared
+    at once (numpy) instead of formatting the expected prefix line by line."""
+    sha256 = hashlib.sha256
+    buf = np.frombuffer(data, dtype=np.uint8)
+    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    starts = np.zeros(len(lines), dtype=np.int64)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    others: list[int] = []
+    for a in range(0, len(lines), _CHUNK):
+        chunk = lines[a : a + _CHUNK]
+        digests = [sha256(line).hexdigest() for line in chunk]
+        hexes = np.frombuffer((prev.decode() + "".join(digests)).encode(), dtype=np.uint8)
+        ok, checks = _prefixes(
+            buf,
+            starts[a : a + len(chunk)],
+            lens[a : a + len(chunk)],
+            np.arange(first_seq + a, first_seq + a + len(chunk), dtype=np.int64),
+            hexes.reshape(len(chunk) + 1, 64)[:-1],
+        )
+        if not ok.all():
+            return a + int(np.argmin(ok)), b"", []
+        others.extend((a + np.flatnonzero(~checks)).tolist())
+        prev = digests[-1].encode()
+    return None, prev, others
+
+
+def _prefixes(
+    buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, seqs: np.ndarray, prevs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: does it start with its expected prefix; is its first key ``alarm``."""
+    ok = np.zeros(len(starts), dtype=bool)
+    checks = np.zeros(len(starts), dtype=bool)
+    digits = 1 + np.searchsorted(_POWERS, seqs, side="right")
+    for d in np.unique(digits).tolist():
+        rows = np.flatnonzero((digits == d) & (lens >= 82 + d))
+        if not len(rows):
+            continue
+        got = sliding_window_view(buf, 82 + d)[starts[rows]]
+        want = np.empty_like(got)
+        want[:, :7] = _SEQ
+        powers = 10 ** np.arange(d - 1, -1, -1, dtype=np.int64)
+        want[:, 7 : 7 + d] = (seqs[rows, None] // powers) % 10 + 48
+        want[:, 7 + d : 16 + d] = _PREV
+        want[:, 16 + d : 80 + d] = prevs[rows]
+        want[:, 80 + d :] = _END
+        ok[rows] = (got == want).all(axis=1)
+        long = rows[lens[rows] >= 82 + d + len(_ALARM)]
+        first_key = sliding_window_view(buf, len(_ALARM))[starts[long] + 82 + d]
+        checks[long] = (first_key == _ALARM).all(axis=1)
+    return ok, checks
+
+
+class _Walk:
+    """One walk of the chain, segment by segment; raises :class:`_Fail` at the first problem."""
+
+    def __init__(self, folder: Path, key: Ed25519PublicKey | None, report: VerifyReport) -> None:
+        self.folder, self.key, self.report = folder, key, report
+        self.cp_path = folder / CHECKPOINTS
+        self.checkpoints: dict[int, tuple[bytes, int]] = {}
+        self.seen_cps = 0
+        self.purged_through = 0
+        self.last_cp_seq = 0
+
+    def run(self) -> None:
+        folder, report = self.folder, self.report
+        if not folder.is_dir():
+            raise _Fail(f"{folder} is not an audit log folder", None, None, None)
+        found = segments(folder)
+        if not found:
+            raise _Fail("no audit segments (audit-*.log) in the folder", None, None, None)
+        report.segments = [p.name for _, p in found]
+        self.checkpoints = _read_checkpoints(self.cp_path)
+        expected, prev, purge_needed = self._start(found[0][1], len(found) == 1)
+        report.first_seq = expected
+        self.last_cp_seq = expected - 1
+        prev_b = prev.encode()
+        for k, (_, path) in enumerate(found):
+            expected, prev_b = self._segment(path, expected, prev_b, k == len(found) - 1)
+        self._finish(expected, purge_needed, found[0][1])
+
+    def _start(self, first_path: Path, single: bool) -> tuple[int, str, int]:
+        """The first entry's (seq, prev) and how many entries a purge must account for."""
+        with first_path.open("rb") as f:
+            head = f.readline().rstrip(b"\n")
+        start = parse_prefix(head)
+        if start is None:
+            only_line = single and b"\n" not in first_path.read_bytes()
+            raise _Fail(
+                "the first entry is truncated (a crash while writing?)"
+                if only_line
+                else "the first entry is unreadable",
+                1 if only_line else None,
+                first_path,
+                1,
+                truncated=only_line,
+            )
+        if start[0] == 1:
+            return 1, GENESIS, 0
+        cp = self.checkpoints.get(start[0] - 1)
         if cp is None:
             raise _Fail(
                 f"the log starts at entry {start[0]} and no kept checkpoint covers entry "
@@ -195,91 +302,57 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                 first_path,
                 1,
             )
-        if key is not None:
-            _check_signature(cp[0], key, start[0] - 1, cp_path, cp[1])
-            report.signed_through = start[0] - 1
-        expected, prev = start[0], start[1]
-        purge_needed = start[0] - 1
-    report.first_seq = expected
-    seen_cps = 0
-    purged_through = 0
-    last_cp_seq = expected - 1
-    sha256 = hashlib.sha256
-    prev_b = prev.encode()
-    n_segments = len(found)
-    for k, (_, path) in enumerate(found):
+        if self.key is not None:
+            _check_signature(cp[0], self.key, start[0] - 1, self.cp_path, cp[1])
+            self.report.signed_through = start[0] - 1
+        return start[0], start[1], start[0] - 1
+
+    def _segment(
+        self, path: Path, expected: int, prev_b: bytes, last_in_log: bool
+    ) -> tuple[int, bytes]:
         data = path.read_bytes()
         if not data:
-            if k == n_segments - 1:
-                continue  # just rotated: the next entry goes here
+            if last_in_log:
+                return expected, prev_b  # just rotated: the next entry goes here
             raise _Fail("an empty segment inside the log", expected, path, 1)
         lines = data.split(b"\n")
-        tail = lines.pop()
-        if tail:
-            last = k == n_segments - 1
+        if lines.pop():
             raise _Fail(
                 "the last entry is truncated (a crash while writing?)"
-                if last
+                if last_in_log
                 else "a segment ends without a newline: entries were cut or joined",
                 expected,
                 path,
                 len(lines) + 1,
-                truncated=last,
+                truncated=last_in_log,
             )
-        special = _special_lines(data)
-        last_in_log = k == n_segments - 1
+        bad, head, others = _chain_links(data, lines, expected, prev_b)
+        if bad is not None:
+            self._line_by_line(path, lines, expected, prev_b, last_in_log)
+            raise _Fail(
+                "the entry does not link to the one before it", expected + bad, path, bad + 1
+            )
+        for i in others:
+            self._other(path, lines, i, expected + i, last_in_log)
+        expected += len(lines)
+        if not last_in_log and self.last_cp_seq != expected - 1:
+            raise _Fail(
+                "a closed segment does not end with its checkpoint "
+                "(entries were moved, added or removed at its end)",
+                expected - 1,
+                path,
+                len(lines),
+            )
+        return expected, head
 
-        def check_special(
-            i: int,
-            line: bytes,
-            seq: int,
-            *,
-            path: Path = path,
-            lines: list[bytes] = lines,
-            last_in_log: bool = last_in_log,
-        ) -> None:
-            nonlocal seen_cps, last_cp_seq, purged_through
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                raise _Fail("unreadable entry (edited?)", seq, path, i + 1) from None
-            if entry.get("kind") == "checkpoint":
-                cp = checkpoints.get(seq)
-                if cp is None:
-                    last_line = last_in_log and i == len(lines) - 1
-                    raise _Fail(
-                        "checkpoint entry missing from checkpoints.log"
-                        + (" (a crash while writing it?)" if last_line else ""),
-                        seq,
-                        path,
-                        i + 1,
-                        truncated=last_line,
-                    )
-                if cp[0] != line:
-                    raise _Fail(
-                        "checkpoint entry differs from its copy in checkpoints.log",
-                        seq,
-                        path,
-                        i + 1,
-                    )
-                if entry.get("segment") != path.name:
-                    raise _Fail(
-                        f"checkpoint of segment {entry.get('segment')} found in {path.name}: "
-                        "entries were moved between segments",
-                        seq,
-                        path,
-                        i + 1,
-                    )
-                if key is not None:
-                    _check_signature(line, key, seq, path, i + 1)
-                    report.signed_through = seq
-                seen_cps += 1
-                last_cp_seq = seq
-            elif entry.get("kind") == "purge":
-                purged_through = max(purged_through, int(entry.get("through_seq", 0)))
-
+    def _line_by_line(
+        self, path: Path, lines: list[bytes], expected: int, prev_b: bytes, last_in_log: bool
+    ) -> None:
+        """The walk of a segment with a broken link, one line at a time, to name the
+        first problem exactly (a checkpoint's problem before it comes first)."""
         for i, line in enumerate(lines):
-            if not line.startswith(b'{"seq":%d,"prev":"%b",' % (expected, prev_b)):
+            prefix = b'{"seq":%d,"prev":"%b",' % (expected, prev_b)
+            if not line.startswith(prefix):
                 parsed = parse_prefix(line)
                 if parsed is None:
                     raise _Fail("unreadable entry (edited?)", expected, path, i + 1)
@@ -298,60 +371,80 @@ def _verify(folder: Path, key: Any, report: VerifyReport) -> None:
                     path,
                     i + 1,
                 )
-            if i in special:
-                check_special(i, line, expected)
-            prev_b = sha256(line).hexdigest().encode()
+            if not line.startswith(b'"alarm":', len(prefix)):
+                self._other(path, lines, i, expected, last_in_log)
+            prev_b = hashlib.sha256(line).hexdigest().encode()
             expected += 1
-        if k < n_segments - 1 and last_cp_seq != expected - 1:
+
+    def _other(self, path: Path, lines: list[bytes], i: int, seq: int, last_in_log: bool) -> None:
+        """An entry other than a check (a checkpoint, a purge, a decision...), read in full."""
+        line = lines[i]
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            raise _Fail("unreadable entry (edited?)", seq, path, i + 1) from None
+        if entry.get("kind") == "checkpoint":
+            cp = self.checkpoints.get(seq)
+            if cp is None:
+                last_line = last_in_log and i == len(lines) - 1
+                raise _Fail(
+                    "checkpoint entry missing from checkpoints.log"
+                    + (" (a crash while writing it?)" if last_line else ""),
+                    seq,
+                    path,
+                    i + 1,
+                    truncated=last_line,
+                )
+            if cp[0] != line:
+                raise _Fail(
+                    "checkpoint entry differs from its copy in checkpoints.log", seq, path, i + 1
+                )
+            if entry.get("segment") != path.name:
+                raise _Fail(
+                    f"checkpoint of segment {entry.get('segment')} found in {path.name}: "
+                    "entries were moved between segments",
+                    seq,
+                    path,
+                    i + 1,
+                )
+            if self.key is not None:
+                _check_signature(line, self.key, seq, path, i + 1)
+                self.report.signed_through = seq
+            self.seen_cps += 1
+            self.last_cp_seq = seq
+        elif entry.get("kind") == "purge":
+            self.purged_through = max(self.purged_through, int(entry.get("through_seq", 0)))
+
+    def _finish(self, expected: int, purge_needed: int, first_path: Path) -> None:
+        report, checkpoints = self.report, self.checkpoints
+        report.last_seq = expected - 1
+        report.entries = expected - report.first_seq
+        report.checkpoints = self.seen_cps
+        report.unsigned_tail = report.last_seq - self.last_cp_seq
+        later = [s for s in checkpoints if s > report.last_seq]
+        if later:
             raise _Fail(
-                "a closed segment does not end with its checkpoint "
-                "(entries were moved, added or removed at its end)",
-                expected - 1,
-                path,
-                len(lines),
+                f"checkpoints.log has a checkpoint at entry {min(later)} but the log ends at "
+                f"entry {report.last_seq}: entries were deleted from the end",
+                report.last_seq + 1,
+                self.cp_path,
+                checkpoints[min(later)][1],
             )
-    report.last_seq = expected - 1
-    report.entries = expected - report.first_seq
-    report.checkpoints = seen_cps
-    report.unsigned_tail = report.last_seq - last_cp_seq
-    later = [s for s in checkpoints if s > report.last_seq]
-    if later:
-        raise _Fail(
-            f"checkpoints.log has a checkpoint at entry {min(later)} but the log ends at entry "
-            f"{report.last_seq}: entries were deleted from the end",
-            report.last_seq + 1,
-            cp_path,
-            checkpoints[min(later)][1],
-        )
-    missing = [s for s in checkpoints if report.first_seq <= s <= report.last_seq]
-    if len(missing) != seen_cps:
-        raise _Fail(
-            "checkpoints.log lists a checkpoint that is not in the log", None, cp_path, None
-        )
-    if purge_needed and purged_through < purge_needed:
-        raise _Fail(
-            f"entries 1..{purge_needed} are gone but no purge entry records their removal",
-            report.first_seq,
-            first_path,
-            1,
-        )
-
-
-def _special_lines(data: bytes) -> set[int]:
-    """Indexes of the lines that may be checkpoint or purge entries (parsed in full);
-    found by scanning the segment's bytes once rather than each line."""
-    import numpy as np
-
-    starts: list[int] = []
-    for needle in (b'"kind":"checkpoint"', b'"kind":"purge"'):
-        at = data.find(needle)
-        while at >= 0:
-            starts.append(at)
-            at = data.find(needle, at + 1)
-    if not starts:
-        return set()
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    return set(np.searchsorted(newlines, np.asarray(starts)).tolist())
+        kept = [s for s in checkpoints if report.first_seq <= s <= report.last_seq]
+        if len(kept) != self.seen_cps:
+            raise _Fail(
+                "checkpoints.log lists a checkpoint that is not in the log",
+                None,
+                self.cp_path,
+                None,
+            )
+        if purge_needed and self.purged_through < purge_needed:
+            raise _Fail(
+                f"entries 1..{purge_needed} are gone but no purge entry records their removal",
+                report.first_seq,
+                first_path,
+                1,
+            )
 
 
 # -- search -----------------------------------------------------------------------------
