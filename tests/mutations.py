@@ -53,15 +53,15 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     ),
     (
         "OCR class {6 G} dropped",
-        "src/hotlist/ids/_keys.py",
-        '    "G": "6",\n',
-        "",
+        "src/hotlist/ids/ocr.py",
+        '("0ODQ", "1IL", "2Z", "5S", "6G", "8B")',
+        '("0ODQ", "1IL", "2Z", "5S", "8B")',
     ),
     (
-        "OCR class {0 O D Q} loses Q",
-        "src/hotlist/ids/_keys.py",
-        '**dict.fromkeys("ODQ", "0"),',
-        '**dict.fromkeys("OD", "0"),',
+        "OCR class {0 O D Q} loses Q (documents and plates)",
+        "src/hotlist/ids/ocr.py",
+        "TO_DIGIT: Final = MappingProxyType(to_digit())",
+        'TO_DIGIT: Final = MappingProxyType({k: v for k, v in to_digit().items() if k != "Q"})',
     ),
     (
         "lower-case look-alikes not folded",
@@ -71,9 +71,9 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     ),
     (
         "VIN OCR key loses Q -> 0",
-        "src/hotlist/ids/vin.py",
-        '_OCR = KeyTable(SEPARATORS, {"I": "1", "O": "0", "Q": "0"})',
-        '_OCR = KeyTable(SEPARATORS, {"I": "1", "O": "0"})',
+        "src/hotlist/ids/ocr.py",
+        'VIN_FORBIDDEN: Final = "IOQ"',
+        'VIN_FORBIDDEN: Final = "IO"',
     ),
     (
         "KeyIndex.lookup returns one row when equal keys repeat",
@@ -99,8 +99,8 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (
         "documents: another issuer scores like the asked one",
         "src/hotlist/_documents.py",
-        "        score *= 0.6\n",
-        "        score *= 1.0\n",
+        '        factor, value = w.country_differs, "differs"',
+        '        factor, value = 1.0, "differs"',
     ),
     (
         "documents: no one-edit search",
@@ -117,14 +117,14 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (
         "VINs: a partial VIN is called an edit",
         "src/hotlist/_vehicles.py",
-        '                    level = "partial"\n',
-        '                    level = "edit"\n',
+        'self._vin_candidate(row, "partial", len(key))',
+        'self._vin_candidate(row, "edit", len(key))',
     ),
     (
         "plates: another country scores like the asked one",
         "src/hotlist/_vehicles.py",
-        "        score *= 0.5\n",
-        "        score *= 1.0\n",
+        '        factor, value = w.country_differs, "differs"',
+        '        factor, value = 1.0, "differs"',
     ),
     (
         "KeyIndex.lookup fingerprint loses its top bit",

@@ -32,8 +32,48 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist._errors import InvalidQuery
+
 # Separators every key drops: ASCII whitespace, no-break space, hyphen, dot, slash, MRZ filler.
 SEPARATORS = " \t\n\r\v\f\u00a0-./<"
+
+
+# What a compacted key may hold.
+ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def text_of(what: str, value: object, max_length: int) -> str:
+    """``value`` when it is text of a plausible length for a ``what`` (at most ten
+    times ``max_length`` before compacting), else ``InvalidQuery`` saying so."""
+    if not isinstance(value, str):
+        raise InvalidQuery(f"a {what} must be text, not {type(value).__name__}")
+    if len(value) > 10 * max_length:
+        raise InvalidQuery(f"{what} is {len(value)} characters long: at most {max_length} expected")
+    return value
+
+
+def alnum_key(what: str, given: str, value: str, max_length: int) -> str:
+    """The compacted ``value`` of ``given`` when it is 1 to ``max_length`` letters A-Z
+    and digits, else ``InvalidQuery`` naming the first character that is not."""
+    if not value:
+        raise InvalidQuery(f"{what} is empty")
+    bad = [c for c in value if c not in ALNUM]
+    if bad:
+        shown = given if len(given) <= 30 else given[:30] + "..."
+        raise InvalidQuery(f"{what} {shown!r} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
+    if len(value) > max_length:
+        raise InvalidQuery(f"{what} is {len(value)} characters long: at most {max_length} expected")
+    return value
+
+
+def accepts(validate: Callable[[str], object], value: str) -> bool:
+    """Whether ``validate(value)`` returns without ``InvalidQuery`` (never raises it):
+    the ``is_valid()`` of every identifier module."""
+    try:
+        validate(value)
+    except InvalidQuery:
+        return False
+    return True
 
 
 class _FoldTable(dict[int, "int | str | None"]):
@@ -169,4 +209,13 @@ def _re2_escape(ch: str) -> str:
     return f"\\x{{{ord(ch):x}}}"
 
 
-__all__ = ["SEPARATORS", "KeyTable", "fold", "with_scalar"]
+__all__ = [
+    "ALNUM",
+    "SEPARATORS",
+    "KeyTable",
+    "accepts",
+    "alnum_key",
+    "fold",
+    "text_of",
+    "with_scalar",
+]

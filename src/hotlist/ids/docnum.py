@@ -36,8 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotlist._errors import InvalidQuery
-from hotlist.ids._keys import SEPARATORS, KeyTable
+from hotlist.ids._keys import SEPARATORS, KeyTable, accepts, alnum_key, text_of
 from hotlist.ids.ocr import TO_DIGIT
 
 __all__ = [
@@ -55,10 +54,9 @@ MAX_LENGTH = 20
 
 _COMPACT = KeyTable(SEPARATORS)
 _OCR = KeyTable(SEPARATORS, TO_DIGIT)
-_compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
-_ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
+_compact_bytes = _COMPACT.byte_map
+_ocr_bytes = _OCR.byte_map
 _delete = _COMPACT.delete_bytes
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def compact(number: str) -> str:
@@ -90,37 +88,15 @@ def ocr_key_array(numbers: Any) -> Any:
 
 def validate(number: str) -> str:
     """The compacted number, or ``InvalidQuery`` saying what is wrong with it."""
-    if not isinstance(number, str):
-        raise InvalidQuery(f"a document number must be text, not {type(number).__name__}")
-    if len(number) > 10 * MAX_LENGTH:
-        raise InvalidQuery(
-            f"document number is {len(number)} characters long: at most {MAX_LENGTH} expected"
-        )
-    value = compact(number)
+    value = compact(text_of("document number", number, MAX_LENGTH))
     if value.isascii() and value.isalnum() and len(value) <= MAX_LENGTH:
         return value  # the common case, in a few hundred nanoseconds
-    if not value:
-        raise InvalidQuery("document number is empty")
-    bad = [c for c in value if c not in _ALNUM]
-    if bad:
-        shown = number if len(number) <= 30 else number[:30] + "..."
-        raise InvalidQuery(
-            f"document number {shown!r} contains {bad[0]!r}: only A-Z and 0-9 are allowed"
-        )
-    if len(value) > MAX_LENGTH:
-        raise InvalidQuery(
-            f"document number is {len(value)} characters long: at most {MAX_LENGTH} expected"
-        )
-    return value
+    return alnum_key("document number", number, value, MAX_LENGTH)
 
 
 def is_valid(number: str) -> bool:
     """Whether ``validate()`` accepts ``number`` (never raises)."""
-    try:
-        validate(number)
-    except InvalidQuery:
-        return False
-    return True
+    return accepts(validate, number)
 
 
 def format(number: str) -> str:

@@ -73,6 +73,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotlist._errors import InvalidQuery
 from hotlist.ids import country as _country
+from hotlist.ids._keys import accepts
 from hotlist.ids.ocr import TO_DIGIT, TO_LETTER
 
 __all__ = ["MRZ", "build", "check_digit", "compact", "format", "is_valid", "parse", "validate"]
@@ -372,11 +373,7 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """Whether ``validate()`` accepts ``text`` (never raises)."""
-    try:
-        validate(text)
-    except InvalidQuery:
-        return False
-    return True
+    return accepts(validate, text)
 
 
 def format(text: str) -> str:

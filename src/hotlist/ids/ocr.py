@@ -75,7 +75,7 @@ def letter_classes(classes: Iterable[str] = CLASSES) -> tuple[str, ...]:
 TO_DIGIT: Final = MappingProxyType(to_digit())
 TO_LETTER: Final = MappingProxyType(to_letter())
 LETTER_CLASSES: Final = letter_classes()
-VIN_REPAIRS: Final = MappingProxyType({c: TO_DIGIT[c] for c in VIN_FORBIDDEN})
+VIN_REPAIRS: Final = MappingProxyType({c: to_digit()[c] for c in VIN_FORBIDDEN})
 
 
 @lru_cache(maxsize=16)

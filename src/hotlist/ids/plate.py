@@ -47,9 +47,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist._errors import InvalidQuery
 from hotlist.ids import country as _country
-from hotlist.ids._keys import SEPARATORS, KeyTable, fold, with_scalar
+from hotlist.ids._keys import SEPARATORS, KeyTable, accepts, alnum_key, fold, text_of, with_scalar
 from hotlist.ids.ocr import TO_DIGIT
 
 __all__ = [
@@ -117,10 +116,6 @@ SIGNS: dict[str, str] = {
 
 _COMPACT = KeyTable(SEPARATORS)
 _OCR = KeyTable(SEPARATORS, TO_DIGIT)
-_compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
-_ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
-_delete = _COMPACT.delete_bytes
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 _PY_SEPS = "[" + re.escape(SEPARATORS) + "]+"
 _RE2_SEPS = _COMPACT.pattern + "+"
@@ -157,22 +152,21 @@ def _strip_sign(plate: str) -> str:
 def compact(plate: str) -> str:
     """Upper case, separators dropped, a country sign dropped by the module rule
     (text that is not ASCII is folded first: ``hotlist.ids._keys.fold``)."""
-    if not plate.isascii():
-        plate = fold(plate)
-    plate = _strip_sign(plate)
-    if plate.isascii():
-        return plate.encode().translate(_compact_bytes, _delete).decode()
-    return _COMPACT.slow(plate, _strip_sign)
+    return _key(plate, _COMPACT)
 
 
 def ocr_key(plate: str) -> str:
     """``compact()`` with the OCR-equivalence classes collapsed (idempotent)."""
+    return _key(plate, _OCR)
+
+
+def _key(plate: str, table: KeyTable) -> str:
     if not plate.isascii():
         plate = fold(plate)
     plate = _strip_sign(plate)
     if plate.isascii():
-        return plate.encode().translate(_ocr_bytes, _delete).decode()
-    return _OCR.slow(plate, _strip_sign)
+        return plate.encode().translate(table.byte_map, table.delete_bytes).decode()
+    return table.slow(plate, _strip_sign)
 
 
 def _strip_sign_array(plates: Any) -> Any:
@@ -227,29 +221,12 @@ def ocr_key_array(plates: Any) -> Any:
 
 def validate(plate: str) -> str:
     """The compacted plate (1-12 letters A-Z and digits), or ``InvalidQuery``."""
-    if not isinstance(plate, str):
-        raise InvalidQuery(f"a plate must be text, not {type(plate).__name__}")
-    if len(plate) > 10 * MAX_LENGTH:
-        raise InvalidQuery(f"plate is {len(plate)} characters long: at most {MAX_LENGTH} expected")
-    value = compact(plate)
-    if not value:
-        raise InvalidQuery("plate is empty")
-    bad = [c for c in value if c not in _ALNUM]
-    if bad:
-        shown = plate if len(plate) <= 30 else plate[:30] + "..."
-        raise InvalidQuery(f"plate {shown!r} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
-    if len(value) > MAX_LENGTH:
-        raise InvalidQuery(f"plate is {len(value)} characters long: at most {MAX_LENGTH} expected")
-    return value
+    return alnum_key("plate", plate, compact(text_of("plate", plate, MAX_LENGTH)), MAX_LENGTH)
 
 
 def is_valid(plate: str) -> bool:
     """Whether ``validate()`` accepts ``plate`` (never raises)."""
-    try:
-        validate(plate)
-    except InvalidQuery:
-        return False
-    return True
+    return accepts(validate, plate)
 
 
 def matches_format(plate: str, country: str) -> bool | None:

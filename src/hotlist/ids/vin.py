@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hotlist._errors import InvalidQuery
-from hotlist.ids._keys import SEPARATORS, KeyTable
+from hotlist.ids._keys import ALNUM, SEPARATORS, KeyTable, accepts
 from hotlist.ids.ocr import VIN_FORBIDDEN, VIN_REPAIRS
 
 __all__ = [
@@ -85,11 +85,7 @@ CheckDigitStatus = Literal["valid", "invalid", "not_applicable"]
 
 _COMPACT = KeyTable(SEPARATORS)
 _OCR = KeyTable(SEPARATORS, VIN_REPAIRS)
-_compact_table, _compact_bytes = _COMPACT.table, _COMPACT.byte_map
-_ocr_table, _ocr_bytes = _OCR.table, _OCR.byte_map
-_delete = _COMPACT.delete_bytes
 
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _VIN_CHARS = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 _TRANSLITERATION = {
     **{str(d): d for d in range(10)},
@@ -105,16 +101,12 @@ _REPAIR_TABLE = str.maketrans(dict(VIN_REPAIRS))
 
 def compact(vin: str) -> str:
     """Upper-case ASCII letters and drop spaces, hyphens, dots, slashes and ``<``."""
-    if vin.isascii():
-        return vin.encode().translate(_compact_bytes, _delete).decode()
-    return _COMPACT.slow(vin)
+    return _COMPACT.scalar(vin)
 
 
 def ocr_key(vin: str) -> str:
     """``compact()`` with I read as 1 and O, Q as 0 (and nothing else): the search key."""
-    if vin.isascii():
-        return vin.encode().translate(_ocr_bytes, _delete).decode()
-    return _OCR.slow(vin)
+    return _OCR.scalar(vin)
 
 
 def compact_array(vins: Any) -> Any:
@@ -223,8 +215,8 @@ def validate(vin: str) -> str:
     value = compact(vin)
     if not value:
         raise InvalidQuery("VIN is empty")
-    if not _ALNUM.issuperset(value):
-        bad = [c for c in value if c not in _ALNUM]
+    if not ALNUM.issuperset(value):
+        bad = [c for c in value if c not in ALNUM]
         raise InvalidQuery(f"VIN {_show(value)} contains {bad[0]!r}: only A-Z and 0-9 are allowed")
     if 5 <= len(value) < 17:
         return value  # a pre-1981 chassis number: kept as written
@@ -241,11 +233,7 @@ def validate(vin: str) -> str:
 
 def is_valid(vin: str) -> bool:
     """Whether ``validate()`` accepts ``vin`` (never raises)."""
-    try:
-        validate(vin)
-    except InvalidQuery:
-        return False
-    return True
+    return accepts(validate, vin)
 
 
 def format(vin: str) -> str:

@@ -29,35 +29,25 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from hotlist.names._align import _PATRONYMICS, _align, _Name, _parse
+from hotlist.names import _tokensim as kinds
+from hotlist.names._align import _align, _Name, _parse, _patronymic_swapped
 from hotlist.names._model import MODEL, Level, PersonModel, bits
 from hotlist.names._tokens import PARTICLES, fold
-from hotlist.names._tokensim import (
-    ARTICLE,
-    EXACT,
-    INITIAL,
-    JOINED,
-    PHONETIC,
-    ROMAN,
-    SKELETON,
-    TYPO,
-    VARIANT,
-    _gendered,
-)
+from hotlist.names._tokensim import _gendered
 from hotlist.scoring import SPACES_DIFFER, Reason, render
 
 __all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]
 
 _KIND_LEVEL = {
-    EXACT: "exact",
-    VARIANT: "variant",
-    PHONETIC: "variant",
-    SKELETON: "variant",
-    ROMAN: "variant",
-    ARTICLE: "variant",
-    TYPO: "near",
-    INITIAL: "initial",
-    JOINED: "joined",
+    kinds.EXACT: "exact",
+    kinds.VARIANT: "variant",
+    kinds.PHONETIC: "variant",
+    kinds.SKELETON: "variant",
+    kinds.ROMAN: "variant",
+    kinds.ARTICLE: "variant",
+    kinds.TYPO: "near",
+    kinds.INITIAL: "initial",
+    kinds.JOINED: "joined",
 }
 
 
@@ -84,27 +74,6 @@ def _letters(name: _Name) -> list[str]:
     if name.comma:
         out.extend("".join(name.toks[i] for i in order) for order in name.orders)
     return out
-
-
-def _swapped(
-    q: _Name, c: _Name, items: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]]
-) -> bool:
-    """SAID BIN SALEM / SALEM BIN SAID: the same parts, another father.  A part
-    before the patronymic particle on one side is after it on the other, in
-    every order the names can be read in (as written; given names first)."""
-    for _, kind, lq, lc in items:
-        if kind == EXACT and q.toks[lq[0]] in _PATRONYMICS:
-            pq, pc = lq[0], lc[0]
-            for oq in q.orders:
-                for oc in c.orders:
-                    if not any(
-                        (oq[it[2][0]] < oq[pq]) != (oc[it[3][0]] < oc[pc])
-                        for it in items
-                        if it[2][0] != pq
-                    ):
-                        return False
-            return True
-    return False
 
 
 def compare(query: str, listed: str) -> list[NameLevel]:
@@ -139,7 +108,7 @@ def compare(query: str, listed: str) -> list[NameLevel]:
                 out.append(NameLevel("exact", tok, other, _role(c, j)))
             else:
                 out.append(NameLevel(_KIND_LEVEL[kind], tok, other, _role(c, j)))
-    if q.patronymic and c.patronymic and _swapped(q, c, items):
+    if q.patronymic and c.patronymic and _patronymic_swapped(q, c, items):
         out.append(NameLevel("patronymic", "", "", "name"))
     # left-overs: particles, then near pairs (one edit), then differs / dropped / extra
     rest_c = []

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from hotlist.names._align import (
     _CUT,
@@ -162,6 +163,17 @@ _MEMO_MAX = 1 << 11  # tokens remembered per query (then forgotten all at once)
 _Entry = tuple[tuple[tuple[float, int], ...], int, int]
 
 
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[str, _V], key: str, value: _V) -> _V:
+    """``value``, remembered under ``key`` (the memo forgotten all at once when full)."""
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class _Query:
     """A normalised name compared with many others: what it meets is remembered.
 
@@ -201,12 +213,7 @@ class _Query:
                 qa |= 1 << i
                 if q.weights[i] + wb > 2 * _W_PARTICLE:
                     qs |= 1 << i
-        e = (sims, qa, qs)
-        memo = self.as_x if first else self.as_y
-        if len(memo) >= _MEMO_MAX:
-            memo.clear()
-        memo[b] = e
-        return e
+        return _remember(self.as_x if first else self.as_y, b, (sims, qa, qs))
 
     def join(self, b: str) -> int:
         """The query tokens in a query span that ``_join`` could align with token *b*."""
@@ -217,10 +224,7 @@ class _Query:
             for _, joined, size, mask in self.name.spans:
                 if lo <= size <= hi and _token_sim(joined, b)[0] >= _JOIN_FLOOR:
                     m |= mask
-        if len(self.joins) >= _MEMO_MAX:
-            self.joins.clear()
-        self.joins[b] = m
-        return m
+        return _remember(self.joins, b, m)
 
     def span(self, joined: str, size: int) -> int:
         """The query tokens that ``_join`` could align with a span *joined* of another name."""
@@ -228,10 +232,7 @@ class _Query:
         for bit, t, lo, hi in self.targets:
             if lo <= size <= hi and _token_sim(joined, t)[0] >= _JOIN_FLOOR:
                 m |= bit
-        if len(self.spans) >= _MEMO_MAX:
-            self.spans.clear()
-        self.spans[joined] = m
-        return m
+        return _remember(self.spans, joined, m)
 
     def score(self, other: str, cutoff: float | None) -> float:
         """``similarity(self.norm, other, score_cutoff=cutoff)``, *other* normalised."""
