@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-__all__ = ["FIELD_LISTS", "Coverage"]
+from hotlist import datasets
+from hotlist.fields import field as query_field
+
+__all__ = ["FIELD_LISTS", "Coverage", "field_lists"]
 
 # Per query field: the lists it is searched in.  A list marked primary is the one
 # the field is for; an empty primary list is warned about.  (Document numbers are
@@ -29,7 +32,20 @@ FIELD_LISTS: dict[str, tuple[tuple[str, bool], ...]] = {
     "family_name": (("persons", True),),
     "given_names": (("persons", True),),
 }
-DATASET_ORDER = ("documents", "vehicles", "persons")
+
+
+def field_lists(name: str) -> tuple[tuple[str, bool], ...]:
+    """The lists query field ``name`` is searched in, each marked primary or not:
+    :data:`FIELD_LISTS` for the built-in fields; a field a registered kind declared
+    (:func:`hotlist.fields.register_field`) is searched in its kinds, all primary;
+    a qualifier (country, make...) searches nothing by itself."""
+    if name in FIELD_LISTS:
+        return FIELD_LISTS[name]
+    try:
+        spec = query_field(name)
+    except KeyError:
+        return ()
+    return () if spec.qualifies else tuple((kind, True) for kind in spec.kinds)
 
 
 class Coverage:
@@ -54,8 +70,8 @@ class Coverage:
     def _work_out(self, fields: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         searched: set[str] = set()
         warnings: list[str] = []
-        for field in (f for f in FIELD_LISTS if f in fields):
-            for dataset, primary in FIELD_LISTS[field]:
+        for field in sorted(fields, key=_field_order):
+            for dataset, primary in field_lists(field):
                 if self.sizes.get(dataset, 0) > 0:
                     searched.add(dataset)
                 elif primary:
@@ -63,4 +79,10 @@ class Coverage:
                         f"{field} was not checked against {dataset}: that list is empty or "
                         "not loaded, so no hit there means nothing"
                     )
-        return tuple(d for d in DATASET_ORDER if d in searched), tuple(warnings)
+        return tuple(d for d in datasets.names() if d in searched), tuple(warnings)
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    """Built-in fields in FIELD_LISTS' order (the warnings' order), then the others."""
+    order = list(FIELD_LISTS)
+    return (order.index(name), "") if name in order else (len(order), name)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from hotlist._datatime import data_time_of
-from hotlist._errors import HotlistError
+from hotlist._errors import HotlistError, InvalidQuery
 from hotlist._progress import Steps
 from hotlist._signing import (
     KeyArg,
@@ -29,7 +29,7 @@ from hotlist._signing import (
 from hotlist._state import State
 from hotlist.extracts import LoadReport, load_datasets
 
-__all__ = ["Paths", "file_digest", "load_state", "restore_error_names"]
+__all__ = ["Paths", "file_digest", "load_state", "named_extracts", "restore_error_names"]
 
 Paths = str | Path | Sequence[str | Path] | None
 
@@ -45,6 +45,17 @@ def file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:
         newest = max(newest, path.stat().st_mtime)
     when = dt.datetime.fromtimestamp(newest, dt.UTC) if newest else dt.datetime.now(dt.UTC)
     return h.hexdigest()[:16], when
+
+
+def named_extracts(extracts: Mapping[str, Paths] | None, **builtin: Paths) -> dict[str, Paths]:
+    """The files named per kind: the built-in keywords (``documents=``...) and
+    ``extracts`` as one mapping."""
+    named: dict[str, Paths] = {n: paths for n, paths in builtin.items() if paths is not None}
+    for name, paths in (extracts or {}).items():
+        if name in named:
+            raise InvalidQuery(f"{name}: files named twice (as {name}= and in extracts=)")
+        named[name] = paths
+    return named
 
 
 def restore_error_names(exc: HotlistError, copies: VerifiedCopies) -> None:

@@ -12,6 +12,7 @@ of it was loaded.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -24,11 +25,12 @@ import pyarrow as pa
 from hotlist import datasets
 from hotlist._coverage import Coverage
 from hotlist._documents import DocumentIndex, PersonDocumentIndex
+from hotlist._errors import InvalidQuery
 from hotlist._persons import PersonIndex
 from hotlist._progress import Steps
 from hotlist._sql import SqlBackend
 from hotlist._vehicles import VehicleIndex
-from hotlist.extracts import LoadReport
+from hotlist.extracts import DatasetReport, LoadReport
 
 __all__ = ["State", "full_tables"]
 
@@ -146,4 +148,42 @@ class State:
             sources=tuple(sources),
             sql=SqlBackend(full),
             build_seconds=time.perf_counter() - started,
+        )
+
+    @classmethod
+    def of_tables(
+        cls,
+        tables: Mapping[str, pa.Table],
+        *,
+        data_version: str | None = None,
+        progress: bool | None = False,
+    ) -> State:
+        """The state over tables already in their kinds' canonical schemas (cast to
+        them; InvalidQuery when one is not), dated now; ``data_version`` defaults
+        to a digest of the tables' bytes."""
+        canonical: dict[str, pa.Table] = {}
+        for name, table in tables.items():
+            try:
+                schema = datasets.get(name).schema
+                canonical[name] = table.select(schema.names).cast(schema)
+            except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise InvalidQuery(f"{name}: not in the canonical schema: {exc}") from exc
+        report = LoadReport(
+            datasets={
+                n: DatasetReport(dataset=n, read=t.num_rows, loaded=t.num_rows)
+                for n, t in canonical.items()
+            }
+        )
+        if data_version is None:
+            h = hashlib.sha256()
+            for name in sorted(canonical):
+                for batch in canonical[name].to_batches():
+                    for col in batch.columns:
+                        for buf in col.buffers():
+                            if buf is not None:
+                                h.update(buf)
+            data_version = h.hexdigest()[:16]
+        now = dt.datetime.now(dt.UTC)
+        return cls.build(
+            canonical, report, data_version=data_version, data_time=now, progress=progress
         )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
+from hotlist import datasets
 from hotlist._html import html_table, number
+from hotlist._state import State
 
-__all__ = ["Stats"]
-
-DATASETS = ("documents", "vehicles", "persons")
+__all__ = ["Stats", "stats_of"]
 
 
 class Stats(dict[str, Any]):
@@ -39,8 +40,8 @@ class Stats(dict[str, Any]):
 
     @property
     def records(self) -> int:
-        """Documents, vehicles and persons held."""
-        return self.documents + self.vehicles + self.persons
+        """Records held, of every dataset kind (documents, vehicles, persons...)."""
+        return sum(int(self.get(name, 0)) for name in datasets.names())
 
     @property
     def data_version(self) -> str | None:
@@ -73,7 +74,7 @@ class Stats(dict[str, Any]):
     def rows(self) -> list[tuple[str, str]]:
         """(what, value) pairs a person reads, in the order shown."""
         out: list[tuple[str, str]] = []
-        for name in DATASETS:
+        for name in datasets.names():
             if name in self:
                 per = (self.get("bytes_per_record") or {}).get(name)
                 extra = f"  ({per:,.0f} B/record)" if per else ""
@@ -151,3 +152,39 @@ def _bytes(n: int) -> str:
             return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
         size /= 1024
     return f"{n} B"  # pragma: no cover
+
+
+def stats_of(state: State, *, max_age: float | None, stale_mode: str) -> Stats:
+    """The :class:`Stats` of one data version, served with ``max_age`` (seconds)."""
+    now = dt.datetime.now(dt.UTC)
+    indexes = state.nbytes()
+    data = {n: int(t.nbytes) for n, t in state.tables.items()}
+    per_record = {
+        n: round((data[n] + indexes.get(n, 0)) / t.num_rows, 1) if t.num_rows else None
+        for n, t in state.tables.items()
+    }
+    age = (now - state.data_time).total_seconds()
+    return Stats(
+        {
+            **{n: t.num_rows for n, t in state.tables.items()},
+            "data_version": state.data_version,
+            "data_time": state.data_time.isoformat(),
+            "data_time_source": state.data_time_source,
+            "data_age_seconds": round(age, 1),
+            "max_age_seconds": max_age,
+            "stale": max_age is not None and age > max_age,
+            "rollback": state.rollback_note,
+            "stale_mode": stale_mode,
+            "applied_deltas": len(state.applied_deltas),
+            "loaded_at": state.loaded_at.isoformat(),
+            "index_build_seconds": round(state.build_seconds, 3),
+            "report": state.report.summary(),
+            "bytes": {
+                "data": data,
+                "indexes": indexes,
+                "total": sum(data.values()) + sum(indexes.values()),
+            },
+            "bytes_per_record": per_record,
+            "sources": list(state.sources),
+        }
+    )

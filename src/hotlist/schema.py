@@ -1,5 +1,9 @@
-"""Canonical Arrow schemas of the three datasets, their vocabularies, and the
-pydantic models of one record, of a query and of a result.
+"""Canonical Arrow schemas of the three built-in datasets, their vocabularies, and
+the pydantic models of one record, of a query and of a result.
+
+The built-in kinds (:mod:`hotlist.datasets`) take their ``schema`` and
+``required`` columns from here, so ``SCHEMAS`` / ``REQUIRED_COLUMNS`` / ``DATASETS``
+always agree with them; a kind registered at run time brings its own.
 
 Every extract, whatever its format and column names, becomes one Arrow table
 with exactly the columns below (in this order).  Codes with few distinct values
@@ -189,11 +193,13 @@ class Hit(BaseModel):
     ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
     ``reasons`` are short phrases a person reads ("document number exact",
     "DOB day/month swapped").  ``record`` is the whole record as a plain dict.
+    ``dataset`` names the kind the record belongs to: ``documents``, ``vehicles``,
+    ``persons``, or a kind registered with :mod:`hotlist.datasets`.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    dataset: Dataset
+    dataset: str
     record_id: str
     match: MatchLevel
     score: float = Field(ge=0.0, le=1.0)
