@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hotlist._oplog import integrity_failure
+
 __all__ = [
     "ExtractError",
     "HotlistError",
@@ -106,8 +108,6 @@ class IntegrityError(HotlistError):
         if path and path not in text:
             text = f"{path}: {text}"
         super().__init__(text)
-        from hotlist._oplog import integrity_failure
-
         integrity_failure(text, path)
 
 
