@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist.audit import AuditLog, verify
-from hotlist.audit._log import CHECKPOINTS
+from hotlist.audit._files import CHECKPOINTS
 
 from .helpers import small_hotlist
 

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotlist.audit._entries import BatchData, SessionContext, batch_lines, check_body, check_text
-from hotlist.audit._format import GENESIS, KeyedHasher, canonical_line
-from hotlist.audit._log import utc_text
+from hotlist.audit._format import GENESIS, KeyedHasher, canonical_line, utc_text
 
 HASHER = KeyedHasher(b"h" * 32)
 text_st = st.text(min_size=1, max_size=12)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +72,8 @@ class SessionContext:
 #  alarm, omitted, latency in ns, data version, matcher version, error class or None)
 CheckData = tuple[
     SessionContext,
-    dict[str, object],
-    dict[str, object],
+    Mapping[str, object],
+    Mapping[str, object],
     list[list[str]],
     bool,
     int,
@@ -198,18 +199,18 @@ class BatchData:
     per row the hits (dataset, record_id, severity) and any error class."""
 
     ctx: SessionContext
-    columns: dict[str, list[object]]
+    columns: Mapping[str, Sequence[object]]
     rows: int
     hits: dict[int, list[list[str]]]
     alarms: set[int]
     errors: dict[int, str]
-    options: dict[str, Option]
+    options: Mapping[str, Option]
     latency_ns: int
     data_version: str
     matcher: str
 
 
-def jsonable(options: dict[str, object]) -> dict[str, Option]:
+def jsonable(options: Mapping[str, object]) -> dict[str, Option]:
     """Options as JSON values: anything else by its repr (never a failed write)."""
     out: dict[str, Option] = {}
     for k, v in options.items():
