@@ -46,12 +46,14 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+import pyarrow as pa
+
+from hotlist.ids.mrz import MRZ
 from hotlist.ids.ocr import LETTER_CLASSES
 from hotlist.scoring import SCORING, Reason, render
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from hotlist._documents import Candidate
 
 __all__ = [
@@ -389,7 +391,9 @@ def _confirmed(c: Candidate, why: Reason) -> Candidate:
     )
 
 
-def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> list[Candidate]:
+def corroborate(
+    documents: pa.Table, candidates: list[Candidate], mrz: MRZ | None
+) -> list[Candidate]:
     """``candidates`` with the possible hits that the rest of the query confirms lifted
     to alarms, each with a reason saying what confirmed it:
 
@@ -407,8 +411,8 @@ def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> l
         and not any(_LISTED_ON_PERSON in r for r in c.reasons)
         and _severity(c) == ALARM
     }
-    expiry = getattr(mrz, "date_of_expiry", None)
-    mrz_type = _MRZ_TYPES.get(str(getattr(mrz, "document_code", ""))[:1])
+    expiry = mrz.date_of_expiry if mrz is not None else None
+    mrz_type = _MRZ_TYPES.get(mrz.document_code[:1]) if mrz is not None else None
     out = list(candidates)
     for i, c in enumerate(out):
         if _severity(c) == ALARM:
@@ -427,10 +431,10 @@ def corroborate(documents: pa.Table, candidates: list[Candidate], mrz: Any) -> l
 def batch_decisions(  # noqa: PLR0917 - one caller, check_many
     tables: Mapping[str, pa.Table],
     datasets: list[str],
-    ds: Any,
-    row: Any,
+    ds: np.ndarray,
+    row: np.ndarray,
     levels: list[str],
-    score: Any,
+    score: np.ndarray,
     reasons: list[tuple[str, ...]],
     told: list[str | None] | None = None,
 ) -> tuple[pa.Array, pa.Array]:
@@ -439,12 +443,10 @@ def batch_decisions(  # noqa: PLR0917 - one caller, check_many
     answers as ``check()``'s hits: ``told``, the severity a candidate's matcher
     decided (None: from its reasons), wins as in check().  Hits are rare, so this is a
     plain loop over them."""
-    import pyarrow as pa
-
     needed = {"documents": ("status",), "vehicles": (), "persons": ("notice_type", "caution")}
     severities: list[str] = []
     actions: list[str] = []
-    columns: dict[tuple[str, str], Any] = {}
+    columns: dict[tuple[str, str], pa.ChunkedArray] = {}
     for i in range(len(levels)):
         name = datasets[int(ds[i])]
         r = int(row[i])
