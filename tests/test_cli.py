@@ -3,10 +3,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
-from hotlist import cli
+from hotlist import CheckResult, Hotlist, cli, fields
+from hotlist.fields import QueryField
 
 COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
 COMMANDS += ["check-file"]  # tests/scale/test_stream.py runs it
@@ -101,3 +103,48 @@ def test_demo_runs_from_another_directory(tmp_path: object) -> None:
 def test_sql_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["sql", "select count(*) as n from documents", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["n"] > 1000
+
+
+@pytest.fixture
+def serial_field(monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryField]:
+    """A query field registered for this test only (the table is restored after)."""
+    monkeypatch.setattr(fields, "_FIELDS", dict(fields._FIELDS))
+    monkeypatch.setattr(fields, "_LIMITS", dict(fields._LIMITS))
+    spec = QueryField(
+        "serial_number", "str | None", 40, ("firearms",), "a firearm's serial number", "SERIAL"
+    )
+    fields.register_field(spec)
+    yield spec
+
+
+def test_a_registered_field_is_a_check_flag_that_reaches_the_check(
+    serial_field: QueryField, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = cli.build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    check = action.choices["check"]  # type: ignore[index]
+    flag = check._option_string_actions["--serial-number"]
+    assert (flag.dest, flag.metavar, flag.help) == ("serial_number", "SERIAL", serial_field.help)
+
+    calls: list[dict[str, object]] = []
+
+    def check_spy(self: Hotlist, **kwargs: object) -> CheckResult:
+        calls.append(kwargs)
+        return CheckResult.make([], [], {"serial_number": "AB1234"}, self.data_version)
+
+    monkeypatch.setattr(Hotlist, "check", check_spy)
+    assert cli.main(["check", "--serial-number", "AB1234", "--country", "FRA", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["query"] == {"serial_number": "AB1234"}
+    (call,) = calls
+    # built-in fields as check()'s keywords, registered ones through extra=
+    assert call["country"] == "FRA" and call["extra"] == {"serial_number": "AB1234"}
+    assert "serial_number" not in call
+
+
+def test_check_flags_are_the_field_table() -> None:
+    parser = cli.build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    check = action.choices["check"]  # type: ignore[index]
+    for spec in fields.all_fields():
+        flag = check._option_string_actions["--" + spec.name.replace("_", "-")]
+        assert (flag.dest, flag.help, flag.metavar) == (spec.name, spec.help, spec.metavar)

@@ -26,11 +26,11 @@ from hotlist._errors import (
     StaleDataError,
     VersionMismatchError,
 )
+from hotlist._sample import sample_data_path
 from hotlist._stats import Stats
 from hotlist._summary import ScreeningSummary, screening_summary
 from hotlist._version import __version__
 from hotlist.audit import AccessDenied, AuditLog
-from hotlist.cli import sample_data_path
 from hotlist.engine import Hotlist, load, open
 from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult, Hit

@@ -10,11 +10,11 @@ from typing import Any
 
 from serve_helpers import Keys
 
-from hotlist.serve import create_app
+from hotlist.serve import Limits, create_app
 
 
 def test_check_many_at_once_is_bounded(sample_snapshot: Path, keys: Keys) -> None:
-    app = create_app(sample_snapshot, keys=keys.path, max_batches=1)
+    app = create_app(sample_snapshot, keys=keys.path, limits=Limits(max_batches=1))
     auth = (b"authorization", f"Bearer {keys.tokens['gate']}".encode())
     scope: dict[str, Any] = {
         "type": "http",
@@ -85,7 +85,9 @@ def _slowed(app: Any, seconds: float) -> None:
 def test_a_batch_past_its_time_limit_ends_with_a_problem_line(
     sample_snapshot: Path, keys: Keys
 ) -> None:
-    app = create_app(sample_snapshot, keys=keys.path, request_seconds=0.3, batch_chunk=1)
+    app = create_app(
+        sample_snapshot, keys=keys.path, limits=Limits(request_seconds=0.3, batch_chunk=1)
+    )
     _slowed(app, 0.05)
     body = json.dumps([{"document": "X1234567"}] * 200).encode()
     sent: list[dict[str, Any]] = []
@@ -109,7 +111,9 @@ def test_a_batch_past_its_time_limit_ends_with_a_problem_line(
 
 
 def test_a_reader_that_never_reads_is_cut_off(sample_snapshot: Path, keys: Keys) -> None:
-    app = create_app(sample_snapshot, keys=keys.path, request_seconds=0.5, batch_chunk=1)
+    app = create_app(
+        sample_snapshot, keys=keys.path, limits=Limits(request_seconds=0.5, batch_chunk=1)
+    )
     body = json.dumps([{"document": "X1234567"}] * 5).encode()
     blocked = asyncio.Event()
 

@@ -13,7 +13,7 @@ import pytest
 from serve_helpers import Keys, Server, serve
 
 import hotlist
-from hotlist.engine import CHECK_FIELDS
+from hotlist.fields import all_fields, field_names
 
 
 @pytest.fixture(scope="module")
@@ -267,9 +267,10 @@ def test_metrics_count_checks_hits_and_refusals(server: Server, keys: Keys) -> N
 def test_openapi_derives_from_the_query_fields(server: Server) -> None:
     doc = httpx.get(f"{server.url}/openapi.json").json()
     query = doc["components"]["schemas"]["Query"]["properties"]
-    for name, longest in CHECK_FIELDS.items():
-        assert query[name]["maxLength"] == longest
-    assert set(query) == set(CHECK_FIELDS) | {"limit", "min_score", "max_edits", "name_threshold"}
+    for spec in all_fields():
+        assert query[spec.name]["maxLength"] == spec.max_length
+        assert query[spec.name]["description"] == spec.help
+    assert set(query) == set(field_names()) | {"limit", "min_score", "max_edits", "name_threshold"}
     assert "CheckResult" in doc["components"]["schemas"]
     page = httpx.get(f"{server.url}/docs")
     assert page.status_code == 200

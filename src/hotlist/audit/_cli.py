@@ -8,7 +8,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from hotlist._commands import (
+    PUBLIC_KEY,
+    Commands,
+    Flag,
+    UsageError,
+    command,
+    json_flag,
+    query_flags,
+    subcommands,
+)
 from hotlist._errors import HotlistError
+from hotlist.audit._verify import search, verify
+from hotlist.fields import field
 
 __all__ = ["add_commands"]
 
@@ -29,11 +41,6 @@ def _secret(args: argparse.Namespace) -> bytes:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from hotlist.audit import verify
-    from hotlist.cli import UsageError
-
     if not Path(args.log).is_dir():
         raise UsageError(f"hotlist audit verify: no such folder: {args.log}")
     report = verify(args.log, public_key=args.public_key)
@@ -45,8 +52,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from hotlist.audit import search
-
     values: dict[str, Any] = {f: getattr(args, f) for f in _SEARCH_FIELDS if getattr(args, f)}
     if not values:
         raise HotlistError("give what to search for, e.g. --document L898902C3")
@@ -65,38 +70,30 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: Commands) -> None:
     """Add ``audit verify`` and ``audit search`` to the ``hotlist`` command."""
-    p = sub.add_parser(
-        "audit",
-        help="verify or search an audit log",
-        description="Verify the hash chain and signed checkpoints of an audit log, or "
-        "search it for the checks of a document, VIN, plate or name.",
-    )
-    audit_sub = p.add_subparsers(
-        dest="audit_command", required=True, metavar="ACTION", help="verify or search"
-    )
-    v = audit_sub.add_parser(
-        "verify",
-        help="check that no entry was edited, deleted, inserted, moved or truncated",
-        description="Walk the hash chain of the audit log in LOG and check every "
-        "checkpoint (and, with --public-key, its Ed25519 signature). Exit status 0 "
-        "when intact, 1 at the first problem (printed with its file, line and entry).",
-    )
-    v.add_argument("log", metavar="LOG", help="audit log folder")
-    v.add_argument("--public-key", help="Ed25519 public key (PEM, raw, base64 or a key file)")
-    v.add_argument("--json", action="store_true", help="print the report as JSON")
-    v.set_defaults(func=_cmd_verify)
-    s = audit_sub.add_parser(
-        "search",
-        help="was this document / vehicle / person checked: when, where, result",
-        description="Find every logged check of the values given (matched through their "
-        f"keyed hashes; needs --secret-file or ${SECRET_ENV}). Exit status 0 when found, "
-        "1 when not.",
-    )
-    s.add_argument("log", metavar="LOG", help="audit log folder")
-    for field in _SEARCH_FIELDS:
-        s.add_argument(f"--{field}", help=f"the {field} asked")
-    s.add_argument("--secret-file", help="file holding the deployment's audit secret")
-    s.add_argument("--json", action="store_true", help="one JSON entry a line")
-    s.set_defaults(func=_cmd_search)
+    audit = command(
+        sub, "audit", None, "verify or search an audit log",
+        "Verify the hash chain and signed checkpoints of an audit log, or search it for the "
+        "checks of a document, VIN, plate or name.",
+    )  # fmt: skip
+    actions = subcommands(audit, "audit_command", "verify or search")
+    log = Flag("log", metavar="LOG", help="audit log folder")
+    command(
+        actions, "verify", _cmd_verify,
+        "check that no entry was edited, deleted, inserted, moved or truncated",
+        "Walk the hash chain of the audit log in LOG and check every checkpoint (and, with "
+        "--public-key, its Ed25519 signature). Exit status 0 when intact, 1 at the first "
+        "problem (printed with its file, line and entry).",
+        log, PUBLIC_KEY.but(help="Ed25519 public key (PEM, raw, base64 or a key file)"),
+        json_flag("the report"),
+    )  # fmt: skip
+    command(
+        actions, "search", _cmd_search,
+        "was this document / vehicle / person checked: when, where, result",
+        "Find every logged check of the values given (matched through their keyed hashes; "
+        f"needs --secret-file or ${SECRET_ENV}). Exit status 0 when found, 1 when not.",
+        log, *query_flags(field(name) for name in _SEARCH_FIELDS),
+        Flag("--secret-file", metavar="FILE", help="file holding the deployment's audit secret"),
+        json_flag("one entry a line"),
+    )  # fmt: skip

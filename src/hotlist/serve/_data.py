@@ -21,11 +21,15 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import hotlist
 from hotlist._errors import IntegrityError
+from hotlist._signing import KeyArg
+from hotlist._snapshot import MANIFEST, is_snapshot
+from hotlist.audit import AuditLog
 from hotlist.engine import Hotlist
 
 __all__ = ["DataHolder", "ReloadOutcome", "newest_snapshot"]
@@ -49,8 +53,6 @@ class ReloadOutcome:
 
 def newest_snapshot(folder: Path) -> Path | None:
     """The snapshot in ``folder`` with the latest data time (then the greatest name)."""
-    from hotlist._snapshot import MANIFEST
-
     best: tuple[str, str] | None = None
     found: Path | None = None
     try:
@@ -74,8 +76,6 @@ def newest_snapshot(folder: Path) -> Path | None:
 def _stamp(path: Path) -> tuple[str, int, int]:
     """What identifies a snapshot on disk: its path and the change times of its
     manifest and the manifest's signature (signing a refused snapshot retries it)."""
-    from hotlist._snapshot import MANIFEST
-
     times = []
     for name in (MANIFEST, MANIFEST + ".sig"):
         try:
@@ -93,9 +93,9 @@ class DataHolder:
         source: str | Path | None,
         *,
         watch: str | Path | None = None,
-        audit: Any = None,
+        audit: AuditLog | None = None,
         max_age: float | None = None,
-        public_key: Any = None,
+        public_key: KeyArg | None = None,
     ) -> None:
         if source is None and watch is None:
             raise ValueError("give a data folder or a folder to watch")
@@ -111,7 +111,9 @@ class DataHolder:
         self._lock = threading.Lock()  # one reload at a time
         self._failed_stamp: tuple[str, int, int] | None = None
         self._loaded_stamp: tuple[str, int, int] | None = None
-        self.listeners: list[Any] = []  # called with the new Hotlist after each swap
+        self.listeners: list[
+            Callable[[Hotlist], None]
+        ] = []  # called with the new Hotlist after each swap
 
     # -- what to load --------------------------------------------------------------
     def target(self) -> Path | None:
@@ -123,22 +125,16 @@ class DataHolder:
         return self.source
 
     def _open(self, path: Path) -> Hotlist:
-        import hotlist
-        from hotlist._snapshot import is_snapshot
-
-        extra: dict[str, Any] = {}
-        if self.audit is not None:
-            extra["audit"] = self.audit
         if is_snapshot(path):
             return hotlist.open(
                 path,
                 verify=self.public_key is not None,
                 public_key=self.public_key,
                 max_age=self.max_age,
-                **extra,
+                audit=self.audit,
             )
         return hotlist.load(
-            path, public_key=self.public_key, max_age=self.max_age, progress=False, **extra
+            path, public_key=self.public_key, max_age=self.max_age, progress=False, audit=self.audit
         )
 
     # -- reload --------------------------------------------------------------------
@@ -159,15 +155,8 @@ class DataHolder:
                 new = self._open(path)
             except Exception as exc:  # any failure keeps the old version serving
                 self._failed_stamp = stamp
-                outcome = ReloadOutcome(
-                    ok=False,
-                    at=now,
-                    source=str(path),
-                    reason=reason,
-                    error=f"{type(exc).__name__}: {exc}",
-                    integrity=isinstance(exc, IntegrityError),
-                    seconds=round(time.perf_counter() - started, 3),
-                )
+                error: str | None = f"{type(exc).__name__}: {exc}"
+                integrity = isinstance(exc, IntegrityError)
                 log.error("reload from %s failed (%s); still serving %s", path, exc, self.version)
             else:
                 self.hl = new
@@ -175,17 +164,21 @@ class DataHolder:
                 self.served_from = path
                 self._loaded_stamp = stamp
                 self._failed_stamp = None
-                outcome = ReloadOutcome(
-                    ok=True,
-                    at=now,
-                    source=str(path),
-                    reason=reason,
-                    data_version=new.data_version,
-                    seconds=round(time.perf_counter() - started, 3),
-                )
+                error, integrity = None, False
                 log.info("serving data version %s from %s (%s)", new.data_version, path, reason)
+            outcome = ReloadOutcome(
+                ok=error is None,
+                at=now,
+                source=str(path),
+                reason=reason,
+                data_version=None if error else self.version,
+                error=error,
+                integrity=integrity,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+            if error is None and self.hl is not None:
                 for listener in self.listeners:
-                    listener(new)
+                    listener(self.hl)
             self.last = outcome
             return outcome
 

@@ -35,22 +35,22 @@ for interactive docs.</p>
 """
 
 
-def _bundle() -> Path | None:
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    return Path(str(swagger_ui_bundle.swagger_ui_path))
+try:
+    import swagger_ui_bundle  # type: ignore[import-untyped]
+except ImportError:  # the page then links /openapi.json only
+    _FOLDER: Path | None = None
+else:
+    _FOLDER = Path(str(swagger_ui_bundle.swagger_ui_path))
 
 
 def docs_page() -> bytes:
-    return (_PAGE if _bundle() is not None else _PLAIN).encode()
+    return (_PAGE if _FOLDER is not None else _PLAIN).encode()
 
 
 @cache
 def asset(name: str) -> tuple[bytes, bytes] | None:
     """The bytes and content type of one Swagger UI file, or None."""
-    folder = _bundle()
+    folder = _FOLDER
     if folder is None or name not in _ASSETS:
         return None
     path = folder / name

@@ -102,6 +102,15 @@ class Metrics:
         self._alarm_children: dict[str, Any] = {}
         self._version = ""
 
+    def checked(self, kind: str, seconds: float) -> None:
+        """One check of ``kind`` answered in ``seconds`` (a registered kind gets its label)."""
+        latency = self.latency.get(kind)
+        if latency is None:
+            latency = self.latency[kind] = self._latency.labels(kind)
+            self.checks[kind] = self._checks.labels(kind)
+        latency.observe(seconds)
+        self.checks[kind].inc()
+
     def hit(self, dataset: str, severity: str) -> None:
         key = (dataset, severity)
         child = self._hit_children.get(key)

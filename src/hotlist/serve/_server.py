@@ -17,9 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
 from hotlist.serve._app import App
 
-__all__ = ["ServerOptions", "run", "subject_name"]
+try:
+    import uvloop
+
+    HAS_UVLOOP = True
+except ImportError:  # pragma: no cover - not on Windows
+    HAS_UVLOOP = False
+
+__all__ = ["ServerOptions", "TLSHttpToolsProtocol", "read_secret", "run", "subject_name"]
 
 log = logging.getLogger("hotlist.serve")
 
@@ -70,61 +80,43 @@ class ServerOptions:
     access_log: bool = False
 
 
-def _tls_protocol() -> type:
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+class TLSHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol that adds the ASGI TLS extension to every scope."""
 
-    class TLSHttpToolsProtocol(HttpToolsProtocol):
-        """httptools protocol that adds the ASGI TLS extension to every scope."""
+    _tls: dict[str, Any] | None = None
 
-        _tls: dict[str, Any] | None = None
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is None:
+            return
+        cert = ssl_object.getpeercert()
+        self._tls = {
+            "client_cert_name": subject_name(cert) if cert else None,
+            "client_cert_error": None if cert else "no client certificate",
+            "tls_version": ssl_object.version(),
+        }
 
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            ssl_object = transport.get_extra_info("ssl_object")
-            if ssl_object is None:
-                return
-            cert = ssl_object.getpeercert()
-            version = ssl_object.version()
-            self._tls = {
-                "client_cert_name": subject_name(cert) if cert else None,
-                "client_cert_error": None if cert else "no client certificate",
-                "tls_version": version,
-            }
-
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            if self._tls is not None:
-                scope: dict[str, Any] = self.scope  # type: ignore[assignment]
-                scope["extensions"] = {"tls": self._tls}
-
-    return TLSHttpToolsProtocol
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._tls is not None:
+            scope: dict[str, Any] = self.scope  # type: ignore[assignment]
+            scope["extensions"] = {"tls": self._tls}
 
 
 def run(app: App, options: ServerOptions) -> None:
     """Serve ``app`` until SIGINT / SIGTERM; SIGHUP reloads the data and the keys."""
-    try:
-        import uvicorn
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise SystemExit(
-            "hotlist serve needs the service extra: pip install 'hotlist[serve]'"
-        ) from exc
-
     kwargs: dict[str, Any] = {}
     if options.tls_cert:
         kwargs.update(ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key)
         if options.client_ca:
             kwargs.update(ssl_ca_certs=options.client_ca, ssl_cert_reqs=ssl.CERT_REQUIRED)
-    try:
-        import uvloop
-
-        loop = "uvloop"
-    except ImportError:  # pragma: no cover
-        loop = "asyncio"
+    loop = "uvloop" if HAS_UVLOOP else "asyncio"
     config = uvicorn.Config(
         app,
         host=options.host,
         port=options.port,
-        http=_tls_protocol() if options.tls_cert else "httptools",
+        http=TLSHttpToolsProtocol if options.tls_cert else "httptools",
         loop=loop,
         lifespan="on",
         log_level=options.log_level,
@@ -164,9 +156,7 @@ def run(app: App, options: ServerOptions) -> None:
         f"{len(app.keys)} keys from {app.keys.path})",
         flush=True,
     )
-    if loop == "uvloop":
-        import uvloop
-
+    if HAS_UVLOOP:
         uvloop.run(main())
     else:  # pragma: no cover
         asyncio.run(main())
