@@ -117,9 +117,9 @@ def _csv_names(path: Path) -> list[str]:
     return names
 
 
-def _csv_format(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) -> Any:
-    """pyarrow's CSV format for ``path``: every column text, an empty cell null, a
-    row of the wrong width passed to ``on_bad`` and skipped."""
+def _csv_parse(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) -> Any:
+    """pyarrow's CSV parse options for ``path``: a row of the wrong width is passed
+    to ``on_bad`` (once, with its line) and skipped."""
     seen: set[tuple[int | None, str]] = set()
 
     def invalid(row: Any) -> str:
@@ -131,8 +131,14 @@ def _csv_format(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) 
             on_bad(BadRow(str(path), row.number, reason, row.text[:200]))
         return "skip"
 
+    return pacsv.ParseOptions(delimiter=_delimiter(path), invalid_row_handler=invalid)
+
+
+def _csv_format(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) -> Any:
+    """pyarrow's CSV format for ``path``: every column text, an empty cell null, a
+    row of the wrong width passed to ``on_bad`` and skipped."""
     return _dataset_module().CsvFileFormat(
-        parse_options=pacsv.ParseOptions(delimiter=_delimiter(path), invalid_row_handler=invalid),
+        parse_options=_csv_parse(path, names, on_bad),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=True,
@@ -141,32 +147,40 @@ def _csv_format(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) 
     )
 
 
-def _plain(path: Path) -> bool:
-    """Whether the file is UTF-8 without a single quote character: then every
-    physical line is one row, as pyarrow reads it (one fast pass)."""
+def _text_shape(path: Path) -> tuple[bool, bool]:
+    """``(utf8, quoted)``: whether the file is UTF-8 text, and whether it holds a
+    quote character anywhere (one fast pass)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    quoted = False
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
-            if b'"' in chunk:
-                return False
+            quoted = quoted or b'"' in chunk
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                return False
-    return True
+                return False, quoted
+    return True, quoted
 
 
 def _one_row_per_line(path: Path, names: list[str]) -> bool:
     """Whether pyarrow reads ``path`` as one row (or one bad row) per physical line:
     then its fast, streaming reader is exact.  A quote left open makes it swallow
     the lines after it into one row; a UTF-16 file or bytes that are not UTF-8
-    make it fail: those files are read record by record instead."""
-    if _plain(path):
-        return True
+    make it fail: those files are read record by record instead.  A UTF-8 file without
+    quotes needs no look; one with quotes is parsed once, one column converted."""
+    utf8, quoted = _text_shape(path)
+    if not utf8 or not quoted:
+        return utf8
     bad: list[BadRow] = []
     try:
-        rows = _dataset_module().dataset(str(path), format=_csv_format(path, names, bad.append))
-        read = int(rows.count_rows())
+        with pacsv.open_csv(
+            path,
+            parse_options=_csv_parse(path, names, bad.append),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=names[:1], column_types={names[0]: pa.string()}
+            ),
+        ) as reader:
+            read = sum(int(batch.num_rows) for batch in reader)
     except (pa.ArrowException, OSError):
         return False
     return read + len(bad) == count_lines(path) - 1

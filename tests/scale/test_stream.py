@@ -131,6 +131,12 @@ DAMAGED_MANIFESTS = {
         "4,AB1234\n5,L898902C3,UTO\n",
         [(2, "quote"), (5, "2 fields where the header has 3")],
     ),
+    # a quoted file whose value's closing quote is missing at the end of a line
+    "quoted-file": (
+        'id,doc_no,issuer,note\n"1","L898902C3","UTO","a, b"\n"2","X1234567","FRA","a, b\n'
+        '"3","L898902C3","UTO","a, b"\n"4","AB1234","DEU","a, b"\n',
+        [(3, "quote")],
+    ),
     # bytes that are not UTF-8 in one row
     "not-utf8": (
         "id,doc_no,issuer\n1,L898902C3,UTO\n2,\udcff\udcfe,FRA\n3,L898902C3,UTO\n",
@@ -157,7 +163,7 @@ def test_damaged_csv_row_is_reported_and_the_rows_after_it_are_checked(
     for row, (_, why) in zip(stream.bad_rows, bad, strict=True):
         assert row.file == str(path) and why in row.reason, row
     ids = [r["id"] for r in rows]
-    assert ids[-1] == text.rstrip("\n").rsplit("\n", 1)[1].split(",")[0]
+    assert ids[-1] == text.rstrip("\n").rsplit("\n", 1)[1].split(",")[0].strip('"')
     # the rows after the damaged one are checked: the last listed document is found
     assert {r["hit"] for r in rows if r["id"] == "3"} == {case != "two-quotes"}
 
