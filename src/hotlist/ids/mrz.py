@@ -203,6 +203,17 @@ class _Reader:
         # where a digit must stand, a letter is read as its look-alike digit
         return self._repair(row, start, end, TO_DIGIT, what)
 
+    def dates_and_sex(self, at: int) -> tuple[str, str, str, str, str]:
+        """Date of birth, its check digit, sex, date of expiry and its check digit:
+        one block of 15 characters of the second line from ``at``, in every format."""
+        return (
+            self.digits(1, at, at + 6, "date of birth"),
+            self.digits(1, at + 6, at + 7, "date of birth check digit"),
+            self.letters(1, at + 7, at + 8, "sex"),
+            self.digits(1, at + 8, at + 14, "date of expiry"),
+            self.digits(1, at + 14, at + 15, "date of expiry check digit"),
+        )
+
     def raw(self, row: int, start: int, end: int) -> str:
         return "".join(self.lines[row][start:end])
 
@@ -271,11 +282,7 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
     if fmt == "TD1":
         number_raw, number_cd = r.raw(0, 5, 14), r.digits(0, 14, 15, "document number check digit")
         optional = r.raw(0, 15, 30)
-        dob = r.digits(1, 0, 6, "date of birth")
-        dob_cd = r.digits(1, 6, 7, "date of birth check digit")
-        sex = r.letters(1, 7, 8, "sex")
-        exp = r.digits(1, 8, 14, "date of expiry")
-        exp_cd = r.digits(1, 14, 15, "date of expiry check digit")
+        dob, dob_cd, sex, exp, exp_cd = r.dates_and_sex(0)
         nationality = r.letters(1, 15, 18, "nationality")
         optional_2 = r.raw(1, 18, 29)
         comp_cd = r.digits(1, 29, 30, "composite check digit")
@@ -287,11 +294,7 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
         number_raw = r.raw(1, 0, 9)
         number_cd = r.digits(1, 9, 10, "document number check digit")
         nationality = r.letters(1, 10, 13, "nationality")
-        dob = r.digits(1, 13, 19, "date of birth")
-        dob_cd = r.digits(1, 19, 20, "date of birth check digit")
-        sex = r.letters(1, 20, 21, "sex")
-        exp = r.digits(1, 21, 27, "date of expiry")
-        exp_cd = r.digits(1, 27, 28, "date of expiry check digit")
+        dob, dob_cd, sex, exp, exp_cd = r.dates_and_sex(13)
         if fmt == "TD3":
             optional = r.raw(1, 28, 42)
             opt_cd = r.digits(1, 42, 43, "personal number check digit")
