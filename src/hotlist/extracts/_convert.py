@@ -23,7 +23,6 @@ from hotlist._errors import RowProblem
 __all__ = [
     "Issues",
     "code_column",
-    "country_list_column",
     "date_column",
     "list_column",
     "partial_date_column",
@@ -475,15 +474,3 @@ def list_column(
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(counts, out=offsets[1:])
     return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep))).cast(out_type)
-
-
-def country_list_column(
-    arr: pa.Array | None,
-    n: int,
-    column: str,
-    issues: Issues,
-    *,
-    lookup: Callable[[str], str | None],
-    unknown: Reason,
-) -> pa.Array:
-    return list_column(arr, n, column, issues, normalise=lookup, unknown=unknown)

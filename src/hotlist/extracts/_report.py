@@ -44,6 +44,14 @@ class DatasetReport(BaseModel):
         return self.read - self.loaded
 
 
+_COUNTS = ("read", "loaded", "loaded_with_problems", "rejected")
+
+
+def _counts(report: DatasetReport | LoadReport) -> dict[str, int]:
+    """The row counts of a dataset's report or of the whole load, by name."""
+    return {name: int(getattr(report, name)) for name in _COUNTS}
+
+
 class LoadReport(BaseModel):
     """Every dataset of one load; ``read == loaded + rejected`` per dataset and in total,
     and ``loaded_with_problems`` of the loaded rows have warnings.
@@ -102,10 +110,7 @@ class LoadReport(BaseModel):
         per = {
             name: {
                 "files": list(d.files),
-                "read": d.read,
-                "loaded": d.loaded,
-                "loaded_with_problems": d.loaded_with_problems,
-                "rejected": d.rejected,
+                **_counts(d),
                 "problems_by_kind": dict(Counter(_kind(p.reason) for p in d.problems)),
                 "warnings_by_kind": dict(Counter(_kind(w.reason) for w in d.warnings)),
             }
@@ -113,12 +118,7 @@ class LoadReport(BaseModel):
         }
         return {
             "datasets": per,
-            "total": {
-                "read": self.read,
-                "loaded": self.loaded,
-                "loaded_with_problems": self.loaded_with_problems,
-                "rejected": self.rejected,
-            },
+            "total": _counts(self),
             "notes": [*self.notes, *(n for d in self.datasets.values() for n in d.notes)],
         }
 
