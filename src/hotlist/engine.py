@@ -9,49 +9,49 @@ new state with one assignment.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist import _oplog, datasets, names
+from hotlist import _oplog
+from hotlist._batch_input import QueryInput
 from hotlist._delta import DeltaReport, apply_delta
-from hotlist._errors import InvalidQuery, StaleDataError, VersionMismatchError
-from hotlist._loading import Paths, load_state
+from hotlist._loading import Paths, load_state, named_extracts
+from hotlist._progress import checked_in_parts
 from hotlist._query import (
     CHECK_FIELDS,
     DEFAULT_LIMIT,
     DEFAULT_MAX_EDITS,
     DEFAULT_MIN_SCORE,
-    _check_options,
-    _country,
-    _document_candidates,
-    _hits,
-    _vocab,
-    answer,
-    omitted_note,
+    check_query,
+    document_check,
 )
 from hotlist._signing import KeyArg
-from hotlist._snapshot import check_rollback, is_snapshot, open_state
+from hotlist._snapshot import is_snapshot, open_state
 from hotlist._snapshot_save import save_state
 from hotlist._sql import SqlResult
+from hotlist._staleness import (
+    STALE_MODES,
+    max_age_seconds,
+    rollback_note,
+    stale_text,
+    valid_mode,
+)
 from hotlist._state import State
-from hotlist._stats import Stats
-from hotlist.extracts import DatasetReport, LoadReport
-from hotlist.fields import clean
+from hotlist._stats import Stats, stats_of
+from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches
+from hotlist.audit import AuditLog, Role, Session
+from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult
-
-if TYPE_CHECKING:
-    from hotlist.audit import AuditLog
 
 __all__ = [
     "CHECK_FIELDS",
@@ -63,6 +63,7 @@ __all__ = [
     "open",
 ]
 
+
 class Hotlist:
     """Loaded hotlists and their indexes.  Create with :func:`hotlist.load`."""
 
@@ -72,15 +73,13 @@ class Hotlist:
         *,
         max_age: dt.timedelta | float | None = None,
         stale: str = "warn",
-        audit: Any = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self._lock = threading.Lock()  # serialises writers (apply, reload); checks never take it
         # The hotlist.AuditLog that sessions write to (None: sessions are not logged).
         self.audit = audit
-        self._max_age = _seconds(max_age)
-        if stale not in STALE_MODES:
-            raise InvalidQuery(f"stale must be one of {', '.join(STALE_MODES)}, not {stale!r}")
-        self._stale_mode = stale
+        self._max_age = max_age_seconds(max_age)
+        self._stale_mode = valid_mode("stale", stale, STALE_MODES)
         self._install(state)
 
     @classmethod
@@ -104,36 +103,8 @@ class Hotlist:
         """
         given = {"documents": documents, "vehicles": vehicles, "persons": persons}
         given |= dict(tables or {})
-        canonical: dict[str, pa.Table] = {}
-        for name, table in given.items():
-            if table is None:
-                continue
-            try:
-                schema = datasets.get(name).schema
-                canonical[name] = table.select(schema.names).cast(schema)
-            except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                raise InvalidQuery(f"{name}: not in the canonical schema: {exc}") from exc
-        counts = {name: t.num_rows for name, t in canonical.items()}
-        report = LoadReport(
-            datasets={n: DatasetReport(dataset=n, read=c, loaded=c) for n, c in counts.items()}
-        )
-        if data_version is None:
-            h = hashlib.sha256()
-            for table_name in sorted(canonical):
-                for batch in canonical[table_name].to_batches():
-                    for col in batch.columns:
-                        for buf in col.buffers():
-                            if buf is not None:
-                                h.update(buf)
-            data_version = h.hexdigest()[:16]
-        state = State.build(
-            canonical,
-            report,
-            data_version=data_version,
-            data_time=dt.datetime.now(dt.UTC),
-            progress=progress,
-        )
-        return cls(state)
+        canonical = {n: t for n, t in given.items() if t is not None}
+        return cls(State.of_tables(canonical, data_version=data_version, progress=progress))
 
     # -- properties --------------------------------------------------------------
     @property
@@ -156,6 +127,7 @@ class Hotlist:
         return f"<Hotlist {counts} data_version={s.data_version!r}>"
 
     # -- check -------------------------------------------------------------------
+    # BEGIN generated: query fields (python -m hotlist._codegen; edit hotlist/fields.py, not this)
     def check(
         self,
         *,
@@ -171,6 +143,7 @@ class Hotlist:
         dob: str | dt.date | None = None,
         nationality: str | None = None,
         sex: str | None = None,
+        extra: Mapping[str, str] | None = None,
         limit: int = DEFAULT_LIMIT,
         min_score: float = DEFAULT_MIN_SCORE,
         max_edits: int = DEFAULT_MAX_EDITS,
@@ -180,15 +153,23 @@ class Hotlist:
 
         Keyword arguments only; combine as many as the situation gives:
 
-        - ``document`` (+ ``country``, the issuing state, and ``document_type``
-          as qualifiers): a travel or identity document number.
-        - ``mrz``: the machine-readable zone of a document (TD1, TD2, TD3,
-          MRV-A, MRV-B); checks the document and its holder at once.
-        - ``vin``: a full VIN, a shorter chassis number, or the last 6-8
-          characters of a VIN; ``plate`` (+ ``country``, where registered).
-        - ``name`` ("FAMILY, Given Names" or "Given Family"), or
-          ``family_name`` and ``given_names``; qualified by ``dob`` (ISO, partial
-          allowed), ``nationality`` and ``sex``.
+        - ``document``: a travel or identity document number.
+        - ``country``: the issuing state of the document, or where the plate is registered (ISO
+          3166, name or MRZ code); qualifies ``document`` or ``plate``.
+        - ``document_type``: passport, id_card, visa, residence_permit, travel_document or other;
+          qualifies ``document``.
+        - ``mrz``: the machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B); checks the document and
+          its holder.
+        - ``vin``: a full VIN, a shorter chassis number, or the last 6-8 characters of a VIN.
+        - ``plate``: a licence plate.
+        - ``name``: a person's name: "FAMILY, Given Names" or "Given Family".
+        - ``family_name``: the family name (surname).
+        - ``given_names``: the given names.
+        - ``dob``: date of birth, ISO 8601, partial allowed (1974, 1974-08).
+        - ``nationality``: a nationality (ISO 3166, name or MRZ code).
+        - ``sex``: M, F or X.
+        - ``extra``: the fields of a dataset kind registered at run time, by name
+          (``extra={"serial": "..."}``; see :func:`hotlist.fields.register_field`).
 
         Options: ``limit`` (default 10) hits at most, best first; ``min_score``
         (default 0.5) drops weaker hits; ``max_edits`` (default 1; 0 for exact
@@ -202,6 +183,7 @@ class Hotlist:
         stale = self._stale_note(state) if state.stale_after < time.time() else None
         if (
             stale is None
+            and extra is None
             and document is not None
             and mrz is None
             and vin is None
@@ -213,41 +195,9 @@ class Hotlist:
             and nationality is None
             and sex is None
         ):
-            # The border's commonest call, a document number alone: the same steps
-            # as answer(), without the general dispatch.
-            query: dict[str, Any] = {"document": document}
-            if country is not None:
-                query["country"] = country
-            if document_type is not None:
-                query["document_type"] = document_type
-            if not (
-                limit is DEFAULT_LIMIT
-                and min_score is DEFAULT_MIN_SCORE
-                and (max_edits.__class__ is int and 0 <= max_edits <= 1)
-                and name_threshold is None
-            ):
-                _check_options(limit, min_score, max_edits, name_threshold)
-            # Every value is read before any is normalised, in keyword order, as in
-            # answer(): a query with several bad values reports the same error.
-            text = clean("document", document)
-            asked_country = None if country is None else clean("country", country)
-            asked_type = None if document_type is None else clean("document_type", document_type)
-            candidates = _document_candidates(
-                state,
-                text,
-                None if asked_country is None else _country("country", asked_country),
-                None
-                if asked_type is None
-                else _vocab("document_type", "document_type", asked_type),
-                max_edits,
-            )
-            searched, notes = state.coverage.document
-            if not candidates:
-                return CheckResult.make([], [*notes], query, state.data_version, searched=searched)
-            hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
-            told = [*notes, omitted_note(omitted, limit)] if omitted else [*notes]
-            return CheckResult.make(
-                hits, told, query, state.data_version, omitted, searched=searched
+            # the border's commonest call, a document number alone
+            return document_check(
+                state, document, country, document_type, limit, min_score, max_edits, name_threshold
             )
         given = {
             "document": document,
@@ -263,47 +213,66 @@ class Hotlist:
             "nationality": nationality,
             "sex": sex,
         }
-        query = {k: v for k, v in given.items() if v is not None}
-        _check_options(limit, min_score, max_edits, name_threshold)
-        candidates, warnings = answer(
+        # END generated
+        # END generated
+        return check_query(
             state,
-            query,
+            given,
+            extra,
+            stale,
+            limit=limit,
+            min_score=min_score,
             max_edits=max_edits,
-            name_threshold=names.MATCH_THRESHOLD if name_threshold is None else name_threshold,
-        )
-        hits, omitted = _hits(state, candidates, limit=limit, min_score=min_score)
-        if omitted:
-            warnings.append(omitted_note(omitted, limit))
-        if stale is not None:
-            warnings.append(stale)
-        searched = state.coverage.of(query)[0]
-        return CheckResult.make(
-            hits, warnings, query, state.data_version, omitted, searched=searched
+            name_threshold=name_threshold,
         )
 
     def check_many(
         self,
-        queries: Any,
+        queries: QueryInput,
         *,
         columns: Mapping[str, str | None] | None = None,
         progress: bool | None = None,
-        **options: Any,
+        limit: int = DEFAULT_LIMIT,
+        min_score: float = DEFAULT_MIN_SCORE,
+        max_edits: int = DEFAULT_MAX_EDITS,
+        name_threshold: float | None = None,
     ) -> pa.Table:
-        """Check many queries at once; ``columns`` maps your column names to check()
-        keywords (``{"doc_no": "document"}``), every other column passes through.
-        Arrow table out; see :func:`hotlist._batch.check_many` for its columns.
-        ``progress`` shows a progress bar (None: in a terminal or notebook, once
-        the batch has run a second; False: never)."""
-        from hotlist._progress import checked_in_parts
+        """Check many queries at once: one ``check()`` per row, answered in bulk.
 
+        ``queries``: an Arrow table or record batch, a pandas or polars DataFrame, a
+        DuckDB relation, anything with ``__arrow_c_stream__``, or a list of dicts.
+        Columns named like a query field (``check()``'s keywords, and the fields of
+        registered kinds) are the query; ``columns`` maps your column names to them
+        (``{"doc_no": "document"}``), every other column passes through.  Arrow
+        table out; see :func:`hotlist._batch.check_many` for its columns.  The
+        options are ``check()``'s.  ``progress`` shows a progress bar (None: in a
+        terminal or notebook, once the batch has run a second; False: never)."""
         state = self._state
         stale = self._stale_note(state) if state.stale_after < time.time() else None
-        table = checked_in_parts(state, queries, columns=columns, progress=progress, **options)
+        table = checked_in_parts(
+            state,
+            queries,
+            columns=columns,
+            progress=progress,
+            limit=limit,
+            min_score=min_score,
+            max_edits=max_edits,
+            name_threshold=name_threshold,
+        )
         return table if stale is None else _with_warning(table, stale)
 
     def check_batches(
-        self, source: Any, *, columns: Mapping[str, str | None] | None = None, **options: Any
-    ) -> Any:
+        self,
+        source: str | Path | pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatch],
+        *,
+        columns: Mapping[str, str | None] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        progress: bool | None = False,
+        limit: int = DEFAULT_LIMIT,
+        min_score: float = DEFAULT_MIN_SCORE,
+        max_edits: int = DEFAULT_MAX_EDITS,
+        name_threshold: float | None = None,
+    ) -> BatchStream:
         """Stream a manifest of any size: ``check_many``'s rows, a batch at a time.
 
         ``source``: a Parquet, CSV, JSON Lines or Arrow file or folder (read with
@@ -313,34 +282,41 @@ class Hotlist:
         Returns a :class:`hotlist._stream.BatchStream`: iterate it for the result
         batches (``query_index`` counts rows over the whole stream); its totals and
         ``bad_rows`` (unreadable CSV rows, with file and line) grow as it goes."""
-        from hotlist._stream import check_batches
-
-        return check_batches(self, source, columns=columns, **options)
+        return check_batches(
+            self,
+            source,
+            columns=columns,
+            batch_size=batch_size,
+            progress=progress,
+            limit=limit,
+            min_score=min_score,
+            max_edits=max_edits,
+            name_threshold=name_threshold,
+        )
 
     def session(
         self,
         *,
         operator: str,
-        role: str,
+        role: str | Role,
         purpose: str,
         post: str | None = None,
-        roles: Any = None,
-    ) -> Any:
+        roles: str | Mapping[str, Any] | None = None,
+    ) -> Session:
         """A :class:`hotlist.audit.Session`: the same ``check`` / ``check_many``,
         stamped with who (``operator``, ``role``), where (``post``) and why
         (``purpose``, required), written to the audit log given at ``load`` /
         ``open`` (``audit=``), hits limited to the fields the role may see.
         ``roles``: a TOML file or mapping of roles (default: the packaged
         ``hotlist/audit/roles.toml``, or the file ``HOTLIST_ROLES`` names)."""
-        from hotlist.audit import Session
-
         return Session(self, operator=operator, role=role, purpose=purpose, post=post, roles=roles)
 
     # -- analysts ----------------------------------------------------------------
     def sql(self, query: str, params: Any = None) -> SqlResult:
         """Run one read-only SQL statement (SELECT, WITH, DESCRIBE, SUMMARIZE,
-        EXPLAIN; ``?`` placeholders filled from ``params``) over views
-        ``documents``, ``vehicles``, ``persons`` (DuckDB, no file access).
+        EXPLAIN; ``?`` placeholders filled from ``params``) over one view per
+        dataset kind: ``documents``, ``vehicles``, ``persons``... (DuckDB, no
+        file access).
 
         Returns a :class:`hotlist._sql.SqlResult`: ``.arrow()`` (a pyarrow Table,
         whatever the DuckDB version), ``.df()``, ``.pl()``, ``.fetchall()``,
@@ -353,38 +329,7 @@ class Hotlist:
         """Counts, data version and age, the load summary and the bytes held: a
         ``Stats`` (a dict with typed attributes, ``to_dict()`` and a
         notebook table)."""
-        s = self._state
-        now = dt.datetime.now(dt.UTC)
-        indexes = s.nbytes()
-        data = {n: int(t.nbytes) for n, t in s.tables.items()}
-        per_record = {
-            n: round((data[n] + indexes.get(n, 0)) / t.num_rows, 1) if t.num_rows else None
-            for n, t in s.tables.items()
-        }
-        out: dict[str, Any] = {
-            **{n: t.num_rows for n, t in s.tables.items()},
-            "data_version": s.data_version,
-            "data_time": s.data_time.isoformat(),
-            "data_time_source": s.data_time_source,
-            "data_age_seconds": round((now - s.data_time).total_seconds(), 1),
-            "max_age_seconds": self._max_age,
-            "stale": self._max_age is not None
-            and (now - s.data_time).total_seconds() > self._max_age,
-            "rollback": s.rollback_note,
-            "stale_mode": self._stale_mode,
-            "applied_deltas": len(s.applied_deltas),
-            "loaded_at": s.loaded_at.isoformat(),
-            "index_build_seconds": round(s.build_seconds, 3),
-            "report": s.report.summary(),
-            "bytes": {
-                "data": data,
-                "indexes": indexes,
-                "total": sum(data.values()) + sum(indexes.values()),
-            },
-            "bytes_per_record": per_record,
-            "sources": list(s.sources),
-        }
-        return Stats(out)
+        return stats_of(self._state, max_age=self._max_age, stale_mode=self._stale_mode)
 
     # -- lifecycle: snapshots, deltas, hot swap, staleness ------------------------
     def _install(self, state: State) -> None:
@@ -404,10 +349,9 @@ class Hotlist:
         """Change ``max_age`` (a timedelta or seconds; None: never stale) and the
         ``stale`` mode: ``"warn"`` (a warning on every result) or ``"refuse"``
         (check() raises :class:`hotlist.StaleDataError`)."""
-        if stale not in STALE_MODES:
-            raise InvalidQuery(f"stale must be one of {', '.join(STALE_MODES)}, not {stale!r}")
+        valid_mode("stale", stale, STALE_MODES)
         with self._lock:
-            self._max_age = _seconds(max_age)
+            self._max_age = max_age_seconds(max_age)
             self._stale_mode = stale
             self._install(self._state)
 
@@ -434,14 +378,7 @@ class Hotlist:
         return text
 
     def _stale_text(self, state: State, age: dt.timedelta) -> str:
-        text = (
-            f"hotlist data is {_duration(age.total_seconds())} old "
-            f"(max_age {_duration(self._max_age or 0.0)}); "
-            f"data version {state.data_version} as of {state.data_time:%Y-%m-%d %H:%M} UTC"
-        )
-        if self._stale_mode == "refuse":
-            raise StaleDataError(f"{text}; refusing to answer until the data is refreshed")
-        return text + "; a hit may be missing or withdrawn: refresh the list"
+        return stale_text(state, age, self._max_age, self._stale_mode)
 
     def save(
         self,
@@ -495,7 +432,7 @@ class Hotlist:
         nothing.  Checks keep answering from the old version until the new one
         is swapped in.  Returns a :class:`hotlist.DeltaReport`.
         """
-        named = _named(extracts, documents=documents, vehicles=vehicles, persons=persons)
+        named = named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons)
         with self._lock:
             state, report = apply_delta(
                 self._state,
@@ -540,7 +477,7 @@ class Hotlist:
         ``verify`` is as for :func:`hotlist.open`, ``data_time`` and
         ``extracts`` as for :func:`hotlist.load`.  Returns the new data version.
         """
-        named = _named(extracts, documents=documents, vehicles=vehicles, persons=persons)
+        named = named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons)
         with self._lock:
             if source is not None and is_snapshot(source):
                 state = open_state(source, verify=verify, public_key=public_key)
@@ -554,60 +491,11 @@ class Hotlist:
                     progress=False,
                     data_time=data_time,
                 )
-            if rollback not in ROLLBACK_MODES:
-                raise InvalidQuery(
-                    f"rollback must be one of {', '.join(ROLLBACK_MODES)}, not {rollback!r}"
-                )
-            current = self._state
-            note = None
-            if rollback != "allow":
-                try:
-                    check_rollback(
-                        current.data_version,
-                        current.data_time,
-                        current.lineage,
-                        state.data_version,
-                        state.data_time,
-                        what="the new data" if source is None else f"{source}",
-                        new_lineage=state.lineage,
-                    )
-                except VersionMismatchError as exc:
-                    if rollback == "refuse":
-                        raise
-                    note = str(exc).replace(
-                        "; pass allow_rollback=True to go back on purpose",
-                        "; older data is served: a hit listed since may be missing",
-                    )
+            what = "the new data" if source is None else f"{source}"
+            note = rollback_note(self._state, state, what=what, mode=rollback)
             state = replace(state, rollback_note=note)
             self._install(state)
         return state.data_version
-
-
-STALE_MODES = ("warn", "refuse")
-ROLLBACK_MODES = ("warn", "refuse", "allow")
-
-
-def _seconds(max_age: dt.timedelta | float | None) -> float | None:
-    if max_age is None:
-        return None
-    seconds = max_age.total_seconds() if isinstance(max_age, dt.timedelta) else max_age
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise InvalidQuery(f"max_age must be a positive timedelta or seconds, not {max_age!r}")
-    return float(seconds)
-
-
-def _duration(seconds: float) -> str:
-    """A rough human duration: "3 days", "5 hours", "12 minutes", "40 seconds".
-
-    >>> _duration(3 * 86400 + 50), _duration(7200), _duration(59)
-    ('3 days', '2 hours', '59 seconds')
-    """
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = round(seconds / size, 1)
-            n_text = f"{n:g}"
-            return f"{n_text} {unit}{'' if n == 1 else 's'}"
-    return f"{round(seconds)} seconds"
 
 
 def _with_warning(table: pa.Table, warning: str) -> pa.Table:
@@ -629,16 +517,6 @@ def _with_warning(table: pa.Table, warning: str) -> pa.Table:
     values = pa.concat_arrays([old.cast(pa.string()), pa.array([warning], pa.string())])
     column = pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(take)))
     return table.set_column(i, table.schema.field(i), column.cast(table.schema.field(i).type))
-
-
-def _named(extracts: Mapping[str, Paths] | None, **builtin: Paths) -> dict[str, Paths]:
-    """The files named per kind: the built-in keywords and ``extracts`` as one mapping."""
-    named = {name: paths for name, paths in builtin.items() if paths is not None}
-    for name, paths in (extracts or {}).items():
-        if name in named:
-            raise InvalidQuery(f"{name}: files named twice (as {name}= and in extracts=)")
-        named[name] = paths
-    return named
 
 
 def load(
@@ -682,7 +560,7 @@ def load(
     """
     state = load_state(
         folder,
-        extracts=_named(extracts, documents=documents, vehicles=vehicles, persons=persons),
+        extracts=named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons),
         mapping=mapping,
         strict=strict,
         public_key=public_key,

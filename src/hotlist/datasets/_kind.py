@@ -18,9 +18,11 @@ storage half (the registry work: load, state, snapshot, delta, stats)
     updated         index + delta (keep mask over old rows, appended rows) -> index
     nbytes          bytes an index holds
 
-query half (the query-pipeline work)
-    query_fields    the hotlist.fields names this kind answers
-    match           (index, validated query, warnings, options) -> candidates
+query half (hotlist._query calls it)
+    query_fields    the hotlist.fields names this kind answers; a kind with a
+                    field of its own declares it with hotlist.fields.register_field
+    match           (index, normalised query, warnings, max_edits,
+                    name_threshold) -> candidates; see ``Query``
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ import numpy as np
 import pyarrow as pa
 
 if TYPE_CHECKING:  # the extract loader imports the registry
+    from hotlist._documents import Candidate
     from hotlist.extracts._convert import Issues
 
 __all__ = [
     "IndexParts",
     "Kind",
     "Parts",
+    "Query",
     "get",
     "kinds",
     "names",
@@ -50,18 +54,43 @@ __all__ = [
 Parts: TypeAlias = tuple[dict[str, pa.Array], dict[str, np.ndarray]]
 IndexParts: TypeAlias = dict[str, Parts]
 
+# One query as a kind's ``match`` reads it (hotlist._query builds it): per field
+# given, its value checked at the boundary (hotlist.fields.clean) and normalised
+# (``document``: the compact number, docnum.validate; ``country`` / ``nationality``:
+# the ISO code; ``document_type`` / ``sex``: the canonical value; ``dob``: a
+# hotlist.names.PartialDate; ``name``: the name as given, or family and given names
+# joined "FAMILY, Given"; a registered kind's field: the stripped text), after the
+# cross-field steps (an MRZ read into its document number, issuer, type and
+# holder).  Fields not given are absent.  A kind is asked to match when the query
+# carries one of its ``query_fields``; it raises hotlist.InvalidQuery for a value it
+# cannot search, appends what the caller should know to ``warnings``, and returns
+# its candidates (hotlist._documents.Candidate: dataset = its name, row, level,
+# score, reasons, and the severity it decides).
+Query: TypeAlias = Mapping[str, object]
+
 
 @runtime_checkable
 class Kind(Protocol):
     """One dataset kind; see the module docstring for what each member does."""
 
     # -- storage half ----------------------------------------------------------
-    name: str
-    schema: pa.Schema
-    required: tuple[str, ...]
-    searchable: tuple[str, ...]
-    searchable_text: str
-    part_names: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def schema(self) -> pa.Schema: ...
+
+    @property
+    def required(self) -> tuple[str, ...]: ...
+
+    @property
+    def searchable(self) -> tuple[str, ...]: ...
+
+    @property
+    def searchable_text(self) -> str: ...
+
+    @property
+    def part_names(self) -> tuple[str, ...]: ...
 
     def canonicalise(
         self, columns: Mapping[str, pa.Array], n: int, issues: Issues
@@ -80,7 +109,18 @@ class Kind(Protocol):
     def nbytes(self, index: Any) -> int: ...
 
     # -- query half --------------------------------------------------------------
-    query_fields: tuple[str, ...]
+    @property
+    def query_fields(self) -> tuple[str, ...]: ...
+
+    def match(
+        self,
+        index: Any,
+        query: Query,
+        warnings: list[str],
+        *,
+        max_edits: int,
+        name_threshold: float,
+    ) -> list[Candidate]: ...
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
-import numpy as np
 import pyarrow as pa
 
-from hotlist._documents import DocumentIndex
-from hotlist.datasets._kind import IndexParts, Parts
+from hotlist._documents import Candidate, DocumentIndex
+from hotlist.datasets._kind import Query
+from hotlist.datasets._single import OneIndex
 from hotlist.extracts import _convert as cv
 from hotlist.extracts._canonical import closed_column, country_column, key_check, record_text
 from hotlist.ids import docnum
@@ -24,8 +25,11 @@ __all__ = ["KIND", "Documents"]
 
 
 @dataclass(frozen=True)
-class Documents:
-    """The ``documents`` kind (see :class:`hotlist.datasets.Kind`)."""
+class Documents(OneIndex[DocumentIndex]):
+    """The ``documents`` kind (see :class:`hotlist.datasets.Kind`); its index is a
+    :class:`DocumentIndex` (build, parts, from_parts, updated, nbytes: :class:`OneIndex`)."""
+
+    index_class: ClassVar[type[DocumentIndex]] = DocumentIndex
 
     name: str = "documents"
     schema: pa.Schema = DOCUMENTS_SCHEMA
@@ -75,22 +79,31 @@ class Documents:
             ]
         )
 
-    def build(self, table: pa.Table) -> DocumentIndex:
-        return DocumentIndex(table)
+    # -- query half ------------------------------------------------------------
+    def match(
+        self,
+        index: DocumentIndex,
+        query: Query,
+        warnings: list[str],
+        *,
+        max_edits: int,
+        name_threshold: float,
+    ) -> list[Candidate]:
+        """Listed documents for the query's document number (already validated:
+        the compact number), scored against its issuing country and type."""
+        number = query.get("document")
+        if not isinstance(number, str):
+            return []
+        return index.match(
+            number,
+            country=_text(query.get("country")),
+            document_type=_text(query.get("document_type")),
+            max_edits=max_edits,
+        )
 
-    def parts(self, index: DocumentIndex) -> IndexParts:
-        return {"documents": index.parts()}
 
-    def from_parts(self, table: pa.Table, parts: Mapping[str, Parts]) -> DocumentIndex:
-        return DocumentIndex.from_parts(table, *parts["documents"])
-
-    def updated(
-        self, index: DocumentIndex, table: pa.Table, keep: np.ndarray, new: pa.Table
-    ) -> DocumentIndex:
-        return index.updated(table, keep, new)
-
-    def nbytes(self, index: DocumentIndex) -> int:
-        return index.nbytes
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 KIND = Documents()

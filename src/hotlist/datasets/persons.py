@@ -17,9 +17,10 @@ import numpy as np
 import pyarrow as pa
 
 from hotlist import names
-from hotlist._documents import PersonDocumentIndex
-from hotlist._persons import PersonIndex
-from hotlist.datasets._kind import IndexParts, Parts
+from hotlist._documents import Candidate, PersonDocumentIndex
+from hotlist._errors import InvalidQuery
+from hotlist._persons import PersonIndex, PersonQuery
+from hotlist.datasets._kind import IndexParts, Parts, Query
 from hotlist.extracts import _convert as cv
 from hotlist.extracts._canonical import (
     closed_column,
@@ -143,6 +144,40 @@ class Persons:
 
     def nbytes(self, index: PersonsIndex) -> int:
         return index.names.nbytes + index.documents.nbytes
+
+    # -- query half ------------------------------------------------------------
+    def match(
+        self,
+        index: PersonsIndex,
+        query: Query,
+        warnings: list[str],
+        *,
+        max_edits: int,
+        name_threshold: float,
+    ) -> list[Candidate]:
+        """Wanted persons who list the query's document number, and wanted persons
+        by name (qualified by dob, nationality and sex) scoring at least
+        ``name_threshold``; the persons matcher's warnings (names held back as too
+        common) go to ``warnings``."""
+        out: list[Candidate] = []
+        number = query.get("document")
+        if isinstance(number, str) and index.documents.size:
+            out += index.documents.match(number)
+        name = query.get("name")
+        if isinstance(name, str):
+            normalised = names.normalize(name)
+            if not normalised:
+                raise InvalidQuery(f"name {name!r} has no letters that can be compared")
+            dob = query.get("dob")
+            nationality, sex = query.get("nationality"), query.get("sex")
+            asked = PersonQuery(
+                normalised,
+                dob if isinstance(dob, names.PartialDate) else None,
+                nationality if isinstance(nationality, str) else None,
+                sex if isinstance(sex, str) else None,
+            )
+            out += index.names.match(asked, threshold=name_threshold, warnings=warnings)
+        return out
 
 
 KIND = Persons()

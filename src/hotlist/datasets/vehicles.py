@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist._documents import Candidate
 from hotlist._vehicles import VehicleIndex
-from hotlist.datasets._kind import IndexParts, Parts
+from hotlist.datasets._kind import Query
+from hotlist.datasets._single import OneIndex
 from hotlist.extracts import _convert as cv
 from hotlist.extracts._canonical import country_column, key_check, record_text
 from hotlist.ids import plate, vin
@@ -25,8 +27,11 @@ __all__ = ["KIND", "Vehicles"]
 
 
 @dataclass(frozen=True)
-class Vehicles:
-    """The ``vehicles`` kind (see :class:`hotlist.datasets.Kind`)."""
+class Vehicles(OneIndex[VehicleIndex]):
+    """The ``vehicles`` kind (see :class:`hotlist.datasets.Kind`); its index is a
+    :class:`VehicleIndex` (build, parts, from_parts, updated, nbytes: :class:`OneIndex`)."""
+
+    index_class: ClassVar[type[VehicleIndex]] = VehicleIndex
 
     name: str = "vehicles"
     schema: pa.Schema = VEHICLES_SCHEMA
@@ -86,22 +91,38 @@ class Vehicles:
             [vin.compact(record_text(record, "vin")), plate.compact(record_text(record, "plate"))]
         )
 
-    def build(self, table: pa.Table) -> VehicleIndex:
-        return VehicleIndex(table)
-
-    def parts(self, index: VehicleIndex) -> IndexParts:
-        return {"vehicles": index.parts()}
-
-    def from_parts(self, table: pa.Table, parts: Mapping[str, Parts]) -> VehicleIndex:
-        return VehicleIndex.from_parts(table, *parts["vehicles"])
-
-    def updated(
-        self, index: VehicleIndex, table: pa.Table, keep: np.ndarray, new: pa.Table
-    ) -> VehicleIndex:
-        return index.updated(table, keep, new)
-
-    def nbytes(self, index: VehicleIndex) -> int:
-        return index.nbytes
+    # -- query half ------------------------------------------------------------
+    def match(
+        self,
+        index: VehicleIndex,
+        query: Query,
+        warnings: list[str],
+        *,
+        max_edits: int,
+        name_threshold: float,
+    ) -> list[Candidate]:
+        """Stolen vehicles for the query's VIN (full, shorter, or its last
+        characters; repaired and checked, with a warning for what was repaired or is
+        wrong) and for its plate (qualified by ``country``)."""
+        out: list[Candidate] = []
+        given = query.get("vin")
+        if isinstance(given, str):
+            # the same function the extract loader asks whether a listed VIN can be found
+            compact, corrections = vin.search_key(given)
+            warnings.extend(corrections)
+            if len(compact) == 17 and vin.check_digit_status(compact) == "invalid":
+                warnings.append(
+                    f"VIN check digit is wrong: position 9 is {compact[8]!r}, "
+                    f"expected {vin.check_digit(compact)!r}; searched tolerantly"
+                )
+            out += index.match_vin(compact, max_edits=max_edits, as_given=vin.compact(given))
+        number = query.get("plate")
+        if isinstance(number, str):
+            compact = plate.compact(number)
+            plate.validate(compact)
+            country = query.get("country")
+            out += index.match_plate(compact, country=country if isinstance(country, str) else None)
+        return out
 
 
 KIND = Vehicles()

@@ -1,0 +1,118 @@
+"""Which candidates become hits, in which order: one declaration of the ranking
+(:data:`RANKING`) that ``check()``'s :func:`select` and ``check_many``'s
+vectorised selection (hotlist._batch_pool) both sort by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from hotlist._decisions import action_for, severity_from_reasons
+from hotlist._documents import Candidate
+from hotlist.schema import Hit
+
+if TYPE_CHECKING:
+    from hotlist._state import State
+
+__all__ = [
+    "LEVELS",
+    "LEVEL_ORDER",
+    "RANKING",
+    "hits_of",
+    "omitted_note",
+    "record_of",
+    "select",
+    "select_counted",
+]
+
+def record_of(state: State, dataset: str, row: int) -> dict[str, Any]:
+    rec: dict[str, Any] = state.tables[dataset].slice(row, 1).to_pylist()[0]
+    return rec
+
+
+# Match levels, best first.
+LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
+LEVEL_ORDER = {name: i for i, name in enumerate(LEVELS)}
+
+# Hits best first: sorted by each of these in turn, True where larger comes first.
+# Alarms before possible hits (limit= must never cut an alarm below a possible hit
+# that scores higher), then score, then match level (LEVEL_ORDER), dataset name and
+# row, so the order is total and stable.  select() and check_many's vectorised
+# selection (hotlist._batch_pool) both build their sort keys from this.
+RANKING: tuple[tuple[str, bool], ...] = (
+    ("alarm", True),
+    ("score", True),
+    ("level", False),
+    ("dataset", False),
+    ("row", False),
+)
+
+
+def select(candidates: Iterable[Candidate], *, limit: int, min_score: float) -> list[Candidate]:
+    """The best candidate per record, at least ``min_score``, best first (:data:`RANKING`),
+    ``limit`` at most."""
+    return [c for c, _ in select_counted(candidates, limit=limit, min_score=min_score)[0]]
+
+
+def select_counted(
+    candidates: Iterable[Candidate], *, limit: int, min_score: float
+) -> tuple[list[tuple[Candidate, str]], int]:
+    """:func:`select`, each chosen candidate with its severity (decided once: its
+    matcher's own, else from its reasons), and how many records ``limit`` left out."""
+    best: dict[tuple[str, int], Candidate] = {}
+    for c in candidates:
+        if c.score < min_score:
+            continue
+        key = (c.dataset, c.row)
+        if key not in best or best[key].score < c.score:
+            best[key] = c
+    decided = [
+        (c, c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons))
+        for c in best.values()
+    ]
+    ranked = sorted(decided, key=_rank_key)
+    return ranked[:limit], max(0, len(ranked) - limit)
+
+
+def _rank_key(pair: tuple[Candidate, str]) -> tuple[Any, ...]:
+    c, severity = pair
+    numbers: dict[str, float] = {
+        "alarm": severity == "alarm",
+        "score": c.score,
+        "level": LEVEL_ORDER[c.match],
+        "row": c.row,
+    }
+    return tuple(
+        c.dataset if name == "dataset" else -numbers[name] if larger_first else numbers[name]
+        for name, larger_first in RANKING
+    )
+
+
+def omitted_note(omitted: int, limit: int) -> str:
+    """The warning of a query whose ``limit`` left hits out: a table of results
+    (check_many) has no other place to say that more records were found."""
+    return f"{omitted} more hit(s) left out by limit={limit}: raise limit= to see them"
+
+
+def hits_of(
+    state: State, candidates: list[Candidate], *, limit: int, min_score: float
+) -> tuple[list[Hit], int]:
+    """The hits (severity and action decided) and how many ``limit`` left out."""
+    hits = []
+    chosen, omitted = select_counted(candidates, limit=limit, min_score=min_score)
+    for c, severity in chosen:
+        record = record_of(state, c.dataset, c.row)
+        hits.append(
+            Hit(
+                dataset=c.dataset,
+                record_id=record["record_id"],
+                match=c.match,  # type: ignore[arg-type]
+                score=c.score,
+                reasons=list(c.reasons),
+                record=record,
+                severity=severity,  # type: ignore[arg-type]
+                action=action_for(c.dataset, record, severity),
+            )
+        )
+    return hits, omitted
