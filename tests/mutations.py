@@ -99,8 +99,8 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (
         "documents: another issuer scores like the asked one",
         "src/hotlist/_documents.py",
-        '        factor, value = w.country_differs, "differs"',
-        '        factor, value = 1.0, "differs"',
+        "    factor = w.issuer[value]",
+        '    factor = w.issuer["same"]',
     ),
     (
         "documents: no one-edit search",
@@ -123,8 +123,8 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (
         "plates: another country scores like the asked one",
         "src/hotlist/_vehicles.py",
-        '        factor, value = w.country_differs, "differs"',
-        '        factor, value = 1.0, "differs"',
+        "    factor = w.registration[value]",
+        '    factor = w.registration["same"]',
     ),
     (
         "KeyIndex.lookup fingerprint loses its top bit",

@@ -52,17 +52,17 @@ asked='DEU', in_bits=False)
     score = w.levels[level]
     why = [Reason("document number", level, score)]
     if asked_country is None:
-        factor, value = w.country_not_given, "not given"
+        value = "not given"
     elif asked_country == listed_country:
-        factor, value = 1.0, "same"
+        value = "same"
     elif not listed_country:  # loaded without an issuing country (see the load report)
-        factor, value = w.country_not_listed, "not listed"
+        value = "not listed"
     elif listed_country in w.unknown_issuers or asked_country in w.unknown_issuers:
-        factor, value = w.issuer_unknown, "unknown"
+        value = "unknown"
     else:
-        factor, value = w.country_differs, "differs"
-    if value != "same":
-        score *= factor
+        value = "differs"
+    factor = w.issuer[value]
+    score *= factor
     why.append(Reason("issuing country", value, factor, listed_country, asked_country or ""))
     if asked_type is not None and asked_type != listed_type:
         score *= w.type_differs

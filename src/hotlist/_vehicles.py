@@ -69,17 +69,17 @@ def plate_reasons(
     score = w.plate_levels[level]
     why = [Reason("plate", level, score)]
     if asked_country is None:
-        factor, value = w.country_not_given, "not given"
+        value = "not given"
     elif listed_country is None:
-        factor, value = w.country_not_listed, "not listed"
+        value = "not listed"
     elif asked_country == listed_country:
-        factor, value = 1.0, "same"
+        value = "same"
     else:
         # Another country's plate is a weak hit, never dropped: even an OCR look-alike
         # (0.85 x 0.6 = 0.51) stays above the default min_score of 0.5.
-        factor, value = w.country_differs, "differs"
-    if value != "same":
-        score *= factor
+        value = "differs"
+    factor = w.registration[value]
+    score *= factor
     listed = listed_country or ("unknown" if asked_country is None else "")
     why.append(Reason("registration country", value, factor, listed, asked_country or ""))
     return round(score, w.decimals), tuple(why)

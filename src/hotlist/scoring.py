@@ -121,10 +121,13 @@ class DocumentWeights:
     levels: Mapping[str, float] = field(
         default_factory=lambda: _frozen(exact=1.0, ocr=0.9, edit=0.75)
     )
-    country_not_given: float = 0.95
-    country_not_listed: float = 0.8
-    issuer_unknown: float = 0.8
-    country_differs: float = 0.6
+    # the issuing country's levels, as the reasons name them: the one asked, none
+    # asked, none listed, unknown on one side (unknown_issuers), another one
+    issuer: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"same": 1.0, "not given": 0.95, "not listed": 0.8, "unknown": 0.8, "differs": 0.6}
+        )
+    )
     type_differs: float = 0.95
     # Issuer codes that say "unknown / stateless" rather than naming a state.
     unknown_issuers: frozenset[str] = frozenset({"XXA", "XXB", "XXC", "XXX"})
@@ -146,9 +149,12 @@ class VehicleWeights:
     partial_base: float = 0.55
     partial_step: float = 0.05
     plate_levels: Mapping[str, float] = field(default_factory=lambda: _frozen(exact=1.0, ocr=0.85))
-    country_not_given: float = 0.9
-    country_not_listed: float = 0.8
-    country_differs: float = 0.6
+    # the registration country's levels: the one asked, none asked, none listed, another
+    registration: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"same": 1.0, "not given": 0.9, "not listed": 0.8, "differs": 0.6}
+        )
+    )
     decimals: int = 4
 
 

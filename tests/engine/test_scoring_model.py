@@ -216,7 +216,7 @@ def test_person_and_holder_weights_equal_the_old_constants() -> None:
     }  # fmt: skip
     assert Scoring() == SCORING  # one default, frozen
     with pytest.raises(AttributeError):
-        SCORING.documents.country_differs = 0.7  # type: ignore[misc]
+        SCORING.documents.type_differs = 0.7  # type: ignore[misc]
 
 
 def _tokens() -> list[str]:
