@@ -43,6 +43,10 @@ class SessionContext:
     post: str
     session: str
     fields: dict[str, str] = field(default_factory=dict)
+    # check entry templates by (data version, matcher, error class), filled by the writer
+    templates: dict[tuple[str, str, str | None], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def fragments(self) -> tuple[str, str, str]:
         """The context's keys as canonical JSON pieces, in the places they sort to:
@@ -83,39 +87,32 @@ CheckData = tuple[
     str | None,
 ]
 
-# Per (session context, data version, matcher, error): the check entry's text with
-# %-holes for alarm, fields, hits, id, latency, omitted, opts, q and t.
-_TEMPLATES: dict[tuple[tuple[str, str, str], str, str, str | None], str] = {}
 _FIELDS: dict[tuple[str, ...], str] = {}
 
 
-def _check_template(ctx: SessionContext, version: str, matcher: str, error: str | None) -> str:
+def _check_template(
+    ctx: SessionContext, version: str, matcher: str, error: str | None
+) -> tuple[str, ...]:
+    """The constant pieces of a check entry's line, between its 11 variable parts
+    (seq, prev, alarm, fields, hits, id, latency, omitted, opts, q, t); memoised
+    per session in ``ctx.templates``."""
     frags = ctx.fragments()
-    key = (frags, version, matcher, error)
-    got = _TEMPLATES.get(key)
-    if got is None:
-
-        def lit(text: str) -> str:
-            return text.replace("%", "%%")
-
-        got = (
-            '{"seq":%d,"prev":"%s","alarm":%s,'
-            + lit(f'"data_version":{dumps(version)},')
-            + ("" if error is None else lit(f'"error":{dumps(error)},'))
-            + '"fields":%s,"hits":%s,"id":"%s","kind":"check","latency_us":%s,'
-            + lit(f'"matcher":{dumps(matcher)},')
-            + '"omitted":%d,'
-            + lit(frags[0])
-            + ',"opts":%s,'
-            + lit(frags[1])
-            + ',"q":%s,'
-            + lit(frags[2])
-            + ',"t":"%s"}'
-        )
-        if len(_TEMPLATES) >= 1024:  # many sessions: keep the memo small
-            _TEMPLATES.clear()
-        _TEMPLATES[key] = got
-    return got
+    return (
+        '{"seq":',
+        ',"prev":"',
+        '","alarm":',
+        f',"data_version":{dumps(version)},'
+        + ("" if error is None else f'"error":{dumps(error)},')
+        + '"fields":',
+        ',"hits":',
+        ',"id":"',
+        '","kind":"check","latency_us":',
+        f',"matcher":{dumps(matcher)},"omitted":',
+        f',{frags[0]},"opts":',
+        f',{frags[1]},"q":',
+        f',{frags[2]},"t":"',
+        '"}',
+    )
 
 
 def check_line(  # noqa: PLR0917 - one caller, the writer
@@ -128,27 +125,29 @@ def check_line(  # noqa: PLR0917 - one caller, the writer
     keys = sorted(query)
     if "mrz" in query:
         q = hasher.query(query)
-        q_text = "{" + ",".join(f'"{k}":"{q[k]}"' for k in sorted(q)) + "}"
+        q_text = "{" + ",".join([f'"{k}":"{q[k]}"' for k in sorted(q)]) + "}"
     else:
-        q_text = "{" + ",".join(f'"{k}":"{hasher(k, query[k])}"' for k in keys) + "}"
+        q_text = "{" + ",".join([f'"{k}":"{hasher(k, query[k])}"' for k in keys]) + "}"
     key = tuple(keys)
     fields_text = _FIELDS.get(key)
     if fields_text is None:
         if len(_FIELDS) >= 4096:
             _FIELDS.clear()
         fields_text = _FIELDS[key] = dumps(keys)
-    return _check_template(ctx, version, matcher, error) % (
-        seq,
-        prev,
-        "true" if alarm else "false",
-        fields_text,
-        dumps(hits) if hits else "[]",
-        entry_id,
-        latency_text(latency_ns),
-        int(omitted),
-        dumps(jsonable(options)) if options else "{}",
-        q_text,
-        t,
+    pieces = ctx.templates.get((version, matcher, error))
+    if pieces is None:
+        pieces = ctx.templates[version, matcher, error] = _check_template(
+            ctx, version, matcher, error
+        )
+    p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11 = pieces
+    tenths = (latency_ns + 50) // 100  # latency_text, inline
+    latency = f"{tenths // 10}.{tenths % 10}" if 0 <= tenths < 10**15 else repr(tenths / 10)
+    alarm_text = "true" if alarm else "false"
+    hits_text = dumps(hits) if hits else "[]"
+    opts = dumps(jsonable(options)) if options else "{}"
+    return (
+        f"{p0}{seq}{p1}{prev}{p2}{alarm_text}{p3}{fields_text}{p4}{hits_text}{p5}{entry_id}"
+        f"{p6}{latency}{p7}{int(omitted)}{p8}{opts}{p9}{q_text}{p10}{t}{p11}"
     )
 
 

@@ -172,32 +172,36 @@ class KeyedHasher:
         self._cache: dict[tuple[str, object], str] = {}
 
     def _start(self, field: str) -> HASH:
-        got = self._prefixed.get(field)
-        if got is None:
-            got = self._inner.copy()
-            got.update(f"{field_group(field)}\x1f".encode())
-            self._prefixed[field] = got
+        got = self._inner.copy()
+        got.update(f"{field_group(field)}\x1f".encode())
+        self._prefixed[field] = got
         return got
 
-    def __call__(self, field: str, value: object) -> str:
-        if field in _FEW_VALUES:
-            got = self._cache.get((field, value))
-            if got is not None:
-                return got
-        if isinstance(value, str) and field in _COMPACT:  # the usual: a number, inline
-            text = value.upper()
-            if not (text.isascii() and text.isalnum()):
-                text = _NOT_ALNUM.sub("", text)
-        else:
-            text = normalise_value(field, value)
-        inner = self._start(field).copy()
+    def _digest(self, field: str, text: str) -> str:
+        """The keyed hash of a normalised value: HMAC(key, group + 0x1F + text), 32 hex."""
+        start = self._prefixed.get(field) or self._start(field)
+        inner = start.copy()
         inner.update(text.encode())
         outer = self._outer.copy()
         outer.update(inner.digest())
-        out: str = outer.hexdigest()[:HASH_HEX]
-        if field in _FEW_VALUES and len(self._cache) < 4096 and isinstance(value, str):
-            self._cache[(field, value)] = out
-        return out
+        return outer.hexdigest()[:HASH_HEX]
+
+    def __call__(self, field: str, value: object) -> str:
+        if isinstance(value, str):
+            if field in _COMPACT:  # the usual: a number, normalised inline
+                text = value.upper()
+                if not (text.isascii() and text.isalnum()):
+                    text = _NOT_ALNUM.sub("", text)
+                return self._digest(field, text)
+            if field in _FEW_VALUES:
+                key = (field, value)
+                got = self._cache.get(key)
+                if got is None:
+                    got = self._digest(field, normalise_value(field, value))
+                    if len(self._cache) < 4096:
+                        self._cache[key] = got
+                return got
+        return self._digest(field, normalise_value(field, value))
 
     def column(self, field: str, values: Sequence[object]) -> list[str | None]:
         """The keyed hash of every value of a ``check_many`` column (None where the
@@ -205,7 +209,7 @@ class KeyedHasher:
         each value, in one tight loop."""
         if field in _FEW_VALUES or field not in _COMPACT:
             return [None if is_missing(v) else self(field, v) for v in values]
-        start = self._start(field).copy
+        start = (self._prefixed.get(field) or self._start(field)).copy
         outer = self._outer.copy
         not_alnum = _NOT_ALNUM.sub
         out: list[str | None] = []

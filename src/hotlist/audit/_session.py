@@ -107,6 +107,28 @@ _SLOTS = tuple(s for s in CheckResult.__slots__ if not s.startswith("__"))
 _new = object.__new__
 
 
+def _copy_any_slots(out: CheckResult, result: CheckResult) -> None:
+    for slot in _SLOTS:
+        setattr(out, slot, getattr(result, slot))
+
+
+def _copy_known_slots(out: CheckResult, result: CheckResult) -> None:
+    """:func:`_copy_any_slots` unrolled, for the slots CheckResult has today."""
+    out.data_version = result.data_version
+    out.hits = result.hits
+    out.omitted = result.omitted
+    out.query = result.query
+    out.searched = result.searched
+    out.warnings = result.warnings
+
+
+_copy_slots = (
+    _copy_known_slots
+    if set(_SLOTS) == {"data_version", "hits", "omitted", "query", "searched", "warnings"}
+    else _copy_any_slots
+)
+
+
 @dataclass(frozen=True)
 class Receipt:
     """A signed statement that a check happened (``result.receipt()``).
@@ -269,8 +291,7 @@ class Session:
                 ),
             )
         out: AuditedResult = _new(AuditedResult)
-        for slot in _SLOTS:
-            setattr(out, slot, getattr(result, slot))
+        _copy_slots(out, result)
         out._entry = entry
         out._session = self
         if hits:
