@@ -148,13 +148,20 @@ def _csv_format(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) 
 
 
 def _text_shape(path: Path) -> tuple[bool, bool]:
-    """``(utf8, quoted)``: whether the file is UTF-8 text, and whether it holds a
-    quote character anywhere (one fast pass)."""
+    """``(utf8, quoted)``: whether the file is UTF-8 text, and whether a row after
+    the header holds a quote character (one fast pass; a quoted header is read
+    on its own and cannot join rows)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     quoted = False
+    header = True
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
-            quoted = quoted or b'"' in chunk
+            rows = chunk
+            if header:
+                end = chunk.find(b"\n")
+                header = end < 0
+                rows = b"" if header else chunk[end + 1 :]
+            quoted = quoted or b'"' in rows
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
