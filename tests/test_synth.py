@@ -11,7 +11,7 @@ from hotlist import synth
 from hotlist.extracts import load_datasets
 from hotlist.ids import vin as vin_ids
 from hotlist.schema import SCHEMAS
-from hotlist.synth._common import _lists
+from hotlist.synth._common import lists
 
 MAKERS = {"documents": synth.documents, "vehicles": synth.vehicles, "persons": synth.persons}
 
@@ -116,5 +116,5 @@ def test_cli(tmp_path: Path) -> None:
 
 
 def test_lists_helper_drops_nulls() -> None:
-    out = _lists([pa.array(["a", None, "c"]), pa.array([None, None, "d"])], 3)
+    out = lists([pa.array(["a", None, "c"]), pa.array([None, None, "d"])], 3)
     assert out.to_pylist() == [["a"], [], ["c", "d"]]

@@ -10,17 +10,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_EPOCH = date(1970, 1, 1)
+EPOCH = date(1970, 1, 1)
 
 
-def _day(y: int, m: int, d: int) -> int:
-    return (date(y, m, d) - _EPOCH).days
+def day(y: int, m: int, d: int) -> int:
+    return (date(y, m, d) - EPOCH).days
 
 
-_TODAY = _day(2025, 6, 30)  # the synthetic data's "now": fixed, so that a seed gives one table
+TODAY = day(2025, 6, 30)  # the synthetic data's "now": fixed, so that a seed gives one table
 
 # -- character classes of the patterns: lower case is a class, anything else literal --
-_CLASSES = {
+CLASSES = {
     "d": "0123456789",
     "l": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
@@ -35,19 +35,19 @@ _CLASSES = {
 
 
 # Document-number shapes by issuing country, with a rough share of SLTD-like volume.
-def _alphabet(cls: str) -> np.ndarray:
-    return np.frombuffer(_CLASSES[cls].encode(), dtype=np.uint8)
+def alphabet(cls: str) -> np.ndarray:
+    return np.frombuffer(CLASSES[cls].encode(), dtype=np.uint8)
 
 
-def _strings(rng: np.random.Generator, pattern: str, k: int) -> pa.Array:
+def strings(rng: np.random.Generator, pattern: str, k: int) -> pa.Array:
     """``k`` random strings of one pattern, vectorised (a k x len matrix of bytes)."""
     width = len(pattern.encode())
     mat = np.empty((k, width), dtype=np.uint8)
     pos = 0
     for ch in pattern:
-        if ch in _CLASSES:
-            alphabet = _alphabet(ch)
-            mat[:, pos] = alphabet[rng.integers(0, alphabet.size, size=k)]
+        if ch in CLASSES:
+            letters = alphabet(ch)
+            mat[:, pos] = letters[rng.integers(0, letters.size, size=k)]
             pos += 1
         else:
             for b in ch.encode():
@@ -60,31 +60,31 @@ def _strings(rng: np.random.Generator, pattern: str, k: int) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), k, [None, offsets, flat])
 
 
-def _by_group(rng: np.random.Generator, group: np.ndarray, patterns: Sequence[str]) -> pa.Array:
+def by_group(rng: np.random.Generator, group: np.ndarray, patterns: Sequence[str]) -> pa.Array:
     """One string per row from the pattern its group names, rows kept in order."""
     n = group.size
     order = np.argsort(group, kind="stable")
     counts = np.bincount(group, minlength=len(patterns))
-    parts = [_strings(rng, p, int(c)) for p, c in zip(patterns, counts, strict=True)]
+    parts = [strings(rng, p, int(c)) for p, c in zip(patterns, counts, strict=True)]
     joined = pa.concat_arrays(parts) if parts else pa.array([], pa.string())
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     return joined.take(pa.array(inverse))
 
 
-def _ids(prefix: str, n: int, width: int) -> pa.Array:
+def ids(prefix: str, n: int, width: int) -> pa.Array:
     digits = pc.utf8_lpad(
         pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), width=width, padding="0"
     )
     return pc.binary_join_element_wise(prefix, digits, "")
 
 
-def _choice(rng: np.random.Generator, weights: Sequence[float], n: int) -> np.ndarray:
+def choice(rng: np.random.Generator, weights: Sequence[float], n: int) -> np.ndarray:
     p = np.asarray(weights, dtype=np.float64)
     return rng.choice(p.size, size=n, p=p / p.sum())
 
 
-def _dict(
+def dictionary(
     indices: np.ndarray,
     values: Sequence[str],
     index_type: pa.DataType,
@@ -96,25 +96,25 @@ def _dict(
     )
 
 
-def _dates(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+def dates(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     return pa.array(days.astype(np.int32), type=pa.int32(), mask=mask).cast(pa.date32())
 
 
-def _maybe(rng: np.random.Generator, values: pa.Array, p: float) -> pa.Array:
+def maybe(rng: np.random.Generator, values: pa.Array, p: float) -> pa.Array:
     """``values`` with about ``1 - p`` of them null."""
     keep = rng.random(len(values)) < p
     return pc.if_else(pa.array(keep), values, pa.scalar(None, values.type))
 
 
-def _take(values: Sequence[str | None], idx: np.ndarray) -> pa.Array:
+def take(values: Sequence[str | None], idx: np.ndarray) -> pa.Array:
     return pa.array(list(values), pa.string()).take(pa.array(idx))
 
 
-def _join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
+def join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
     return pc.binary_join_element_wise(*parts, sep)
 
 
-def _lists(columns: Sequence[pa.Array], n: int) -> pa.Array:
+def lists(columns: Sequence[pa.Array], n: int) -> pa.Array:
     """list<string> per row from several string columns, nulls left out."""
     if not columns:
         return pa.ListArray.from_arrays(

@@ -10,11 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from hotlist.schema import (
-    DOCUMENTS_SCHEMA,
-    PERSONS_SCHEMA,
-    VEHICLES_SCHEMA,
-)
+from hotlist.schema import DOCUMENTS_SCHEMA, PERSONS_SCHEMA, VEHICLES_SCHEMA
 from hotlist.synth._documents import documents
 from hotlist.synth._persons import persons
 from hotlist.synth._vehicles import vehicles

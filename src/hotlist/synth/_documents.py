@@ -10,7 +10,7 @@ from hotlist.schema import (
     DOCUMENT_TYPES,
     DOCUMENTS_SCHEMA,
 )
-from hotlist.synth._common import _TODAY, _by_group, _choice, _dates, _day, _dict, _ids, _maybe
+from hotlist.synth import _common as rand
 
 _DOC_PATTERNS: list[tuple[str, str, float]] = [
     ("USA", "ddddddddd", 7.0),
@@ -68,34 +68,38 @@ _DOC_NOTES = [
 def documents(n: int, seed: int = 0) -> pa.Table:
     """``n`` lost, stolen, revoked... travel documents in the documents schema."""
     rng = np.random.default_rng([seed, 1])
-    pattern_idx = _choice(rng, [w for _, _, w in _DOC_PATTERNS], n)
-    numbers = _by_group(rng, pattern_idx, [p for _, p, _ in _DOC_PATTERNS])
+    pattern_idx = rand.choice(rng, [w for _, _, w in _DOC_PATTERNS], n)
+    numbers = rand.by_group(rng, pattern_idx, [p for _, p, _ in _DOC_PATTERNS])
     countries = sorted({c for c, _, _ in _DOC_PATTERNS})
     cpos = np.array([countries.index(c) for c, _, _ in _DOC_PATTERNS])
     issuing = cpos[pattern_idx]
-    dtype = _choice(rng, [_DOC_TYPE_P[t] for t in DOCUMENT_TYPES], n)
-    status = _choice(rng, [_STATUS_P[s] for s in DOCUMENT_STATUSES], n)
-    issued = rng.integers(_day(2012, 1, 1), _day(2025, 1, 1), size=n)
+    dtype = rand.choice(rng, [_DOC_TYPE_P[t] for t in DOCUMENT_TYPES], n)
+    status = rand.choice(rng, [_STATUS_P[s] for s in DOCUMENT_STATUSES], n)
+    issued = rng.integers(rand.day(2012, 1, 1), rand.day(2025, 1, 1), size=n)
     years = np.where(rng.random(n) < 0.75, 10, 5)
     expires = issued + years * 365 + years // 4
-    reported = issued + (rng.random(n) * (np.minimum(expires, _TODAY) - issued)).astype(np.int64)
-    reported = np.minimum(np.maximum(reported, issued + 1), _TODAY)
+    reported = issued + (rng.random(n) * (np.minimum(expires, rand.TODAY) - issued)).astype(
+        np.int64
+    )
+    reported = np.minimum(np.maximum(reported, issued + 1), rand.TODAY)
     blank = status == DOCUMENT_STATUSES.index("stolen_blank")
     abroad = rng.random(n) < 0.12
     reporting = np.where(abroad, rng.integers(0, len(countries), size=n), issuing)
     no_reporter = rng.random(n) < 0.02
     note_idx = rng.integers(0, len(_DOC_NOTES), size=n)
-    notes = _maybe(rng, pa.array(np.array(_DOC_NOTES, dtype=object)[note_idx], pa.string()), 0.03)
+    notes = rand.maybe(
+        rng, pa.array(np.array(_DOC_NOTES, dtype=object)[note_idx], pa.string()), 0.03
+    )
     arrays = [
-        _ids("D", n, 10),
+        rand.ids("D", n, 10),
         numbers,
-        _dict(issuing, countries, pa.int16()),
-        _dict(dtype, DOCUMENT_TYPES, pa.int8()),
-        _dict(status, DOCUMENT_STATUSES, pa.int8()),
-        _dates(reported),
-        _dict(reporting, countries, pa.int16(), mask=no_reporter),
-        _dates(issued, mask=blank),
-        _dates(expires, mask=blank),
+        rand.dictionary(issuing, countries, pa.int16()),
+        rand.dictionary(dtype, DOCUMENT_TYPES, pa.int8()),
+        rand.dictionary(status, DOCUMENT_STATUSES, pa.int8()),
+        rand.dates(reported),
+        rand.dictionary(reporting, countries, pa.int16(), mask=no_reporter),
+        rand.dates(issued, mask=blank),
+        rand.dates(expires, mask=blank),
         notes,
     ]
     return pa.Table.from_arrays(arrays, schema=DOCUMENTS_SCHEMA)

@@ -10,23 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names as _names
-from hotlist.schema import (
-    NOTICE_TYPES,
-    PERSONS_SCHEMA,
-    SEXES,
-)
-from hotlist.synth._common import (
-    _by_group,
-    _choice,
-    _dates,
-    _day,
-    _dict,
-    _ids,
-    _join,
-    _lists,
-    _maybe,
-    _take,
-)
+from hotlist.schema import NOTICE_TYPES, PERSONS_SCHEMA, SEXES
+from hotlist.synth import _common as rand
 from hotlist.synth._documents import _DOC_PATTERNS
 from hotlist.synth._tables import _CAUTIONS, _NAMES, _NOTICE_P, _OFFENCES
 
@@ -139,13 +124,13 @@ def _persons_of(c: _Culture, k: int, rng: np.random.Generator) -> dict[str, pa.A
     fi = rng.integers(0, len(c.family.orig), size=k)
 
     def family(attr: str) -> pa.Array:
-        m = _take(getattr(fam_m, attr), fi)
-        f = _take(getattr(fam_f, attr), fi)
+        m = rand.take(getattr(fam_m, attr), fi)
+        f = rand.take(getattr(fam_f, attr), fi)
         return pc.if_else(pa.array(female), f, m)
 
     def given(attr: str, gi_m: np.ndarray, gi_f: np.ndarray) -> pa.Array:
-        m = _take(getattr(c.male, attr), gi_m)
-        f = _take(getattr(c.female, attr), gi_f)
+        m = rand.take(getattr(c.male, attr), gi_m)
+        f = rand.take(getattr(c.female, attr), gi_f)
         return pc.if_else(pa.array(female), f, m)
 
     gm = rng.integers(0, len(c.male.orig), size=k)
@@ -158,35 +143,35 @@ def _persons_of(c: _Culture, k: int, rng: np.random.Generator) -> dict[str, pa.A
         gm2 = (gm + 1 + rng.integers(0, len(c.male.orig) - 1, size=k)) % len(c.male.orig)
         gf2 = (gf + 1 + rng.integers(0, len(c.female.orig) - 1, size=k)) % len(c.female.orig)
         o2, l2 = given("orig", gm2, gf2), given("latin", gm2, gf2)
-        giv_o = pc.if_else(second, _join(giv_o, o2, sep=" "), giv_o)
-        giv_l = pc.if_else(second, _join(giv_l, l2, sep=" "), giv_l)
+        giv_o = pc.if_else(second, rand.join(giv_o, o2, sep=" "), giv_o)
+        giv_l = pc.if_else(second, rand.join(giv_l, l2, sep=" "), giv_l)
         giv_v = pc.if_else(second, pa.scalar(None, pa.string()), giv_v)
     if c.name == "spanish":  # two family names, often
         both = pa.array(rng.random(k) < 0.5)
         fi2 = rng.integers(0, len(c.family.orig), size=k)
-        fam_o = pc.if_else(both, _join(fam_o, _take(c.family.orig, fi2), sep=" "), fam_o)
-        fam_l = pc.if_else(both, _join(fam_l, _take(c.family.latin, fi2), sep=" "), fam_l)
+        fam_o = pc.if_else(both, rand.join(fam_o, rand.take(c.family.orig, fi2), sep=" "), fam_o)
+        fam_l = pc.if_else(both, rand.join(fam_l, rand.take(c.family.latin, fi2), sep=" "), fam_l)
     latin_given = pc.utf8_title(giv_l)
-    latin_name = _join(fam_l, latin_given, sep=", ")
-    variant_name = _join(
+    latin_name = rand.join(fam_l, latin_given, sep=", ")
+    variant_name = rand.join(
         pc.coalesce(fam_v, fam_l), pc.utf8_title(pc.coalesce(giv_v, giv_l)), sep=", "
     )
     variant_name = pc.if_else(
         pc.equal(variant_name, latin_name), pa.scalar(None, pa.string()), variant_name
     )
     if c.script == "latin":
-        name = _join(pc.utf8_upper(fam_o), giv_o, sep=", ")
+        name = rand.join(pc.utf8_upper(fam_o), giv_o, sep=", ")
         family_name, given_names = pc.utf8_upper(fam_o), giv_o
         icao = pc.if_else(pc.equal(latin_name, name), pa.scalar(None, pa.string()), latin_name)
-        swapped = _maybe(rng, _join(latin_given, fam_l, sep=" "), 0.1)
+        swapped = rand.maybe(rng, rand.join(latin_given, fam_l, sep=" "), 0.1)
         aliases = [icao, variant_name, swapped]
     else:
         if c.script == "han":
-            orig_name = _join(fam_o, giv_o)
+            orig_name = rand.join(fam_o, giv_o)
             orig_family = fam_o
         else:
             orig_family = pc.utf8_upper(fam_o)
-            orig_name = _join(orig_family, giv_o, sep=", ")
+            orig_name = rand.join(orig_family, giv_o, sep=", ")
         in_original = pa.array(rng.random(k) < 0.6)
         name = pc.if_else(in_original, orig_name, latin_name)
         family_name = pc.if_else(in_original, orig_family, fam_l)
@@ -197,7 +182,7 @@ def _persons_of(c: _Culture, k: int, rng: np.random.Generator) -> dict[str, pa.A
         "name": name,
         "family_name": family_name,
         "given_names": given_names,
-        "aliases": _lists(aliases, k),
+        "aliases": rand.lists(aliases, k),
         "female": pa.array(female),
     }
 
@@ -205,7 +190,7 @@ def _persons_of(c: _Culture, k: int, rng: np.random.Generator) -> dict[str, pa.A
 def persons(n: int, seed: int = 0) -> pa.Table:
     """``n`` wanted persons: names in many cultures and scripts, aliases, partial DOBs."""
     rng = np.random.default_rng([seed, 3])
-    cult = _choice(rng, [c.weight for c in _CULTURE_LIST], n)
+    cult = rand.choice(rng, [c.weight for c in _CULTURE_LIST], n)
     order = np.argsort(cult, kind="stable")
     pieces: dict[str, list[pa.Array]] = {}
     nat_codes: list[np.ndarray] = []
@@ -215,7 +200,7 @@ def persons(n: int, seed: int = 0) -> pa.Table:
         for key, arr in part.items():
             pieces.setdefault(key, []).append(arr)
         codes = np.array(list(c.countries), dtype=object)
-        nat_codes.append(codes[_choice(rng, list(c.countries.values()), k)])
+        nat_codes.append(codes[rand.choice(rng, list(c.countries.values()), k)])
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     take = pa.array(inverse)
@@ -225,10 +210,10 @@ def persons(n: int, seed: int = 0) -> pa.Table:
     nat2 = np.array(all_codes, dtype=object)[rng.integers(0, len(all_codes), size=n)]
     second = (rng.random(n) < 0.12) & (nat2 != nat1)
     nat1_arr = pa.array(nat1, pa.string())
-    nationalities = _lists([nat1_arr, pa.array(nat2, pa.string(), mask=~second)], n)
+    nationalities = rand.lists([nat1_arr, pa.array(nat2, pa.string(), mask=~second)], n)
     # dates of birth: full, year-month, year only, or none
-    born = rng.integers(_day(1950, 1, 1), _day(2006, 12, 31), size=n)
-    full = pc.strftime(pc.cast(_dates(born), pa.timestamp("s")), format="%Y-%m-%d")
+    born = rng.integers(rand.day(1950, 1, 1), rand.day(2006, 12, 31), size=n)
+    full = pc.strftime(pc.cast(rand.dates(born), pa.timestamp("s")), format="%Y-%m-%d")
     form = rng.random(n)
     dob = pc.if_else(
         pa.array(form < 0.75),
@@ -240,7 +225,7 @@ def persons(n: int, seed: int = 0) -> pa.Table:
         ),
     )
     dob = pc.if_else(pa.array(form > 0.97), pa.scalar(None, pa.string()), dob)
-    born_ts = pc.cast(_dates(born), pa.timestamp("s"))
+    born_ts = pc.cast(rand.dates(born), pa.timestamp("s"))
     dob_year = pc.if_else(
         pc.is_valid(dob), pc.cast(pc.year(born_ts), pa.int16()), pa.scalar(None, pa.int16())
     )
@@ -251,7 +236,7 @@ def persons(n: int, seed: int = 0) -> pa.Table:
     female = np.asarray(col["female"].to_numpy(zero_copy_only=False), dtype=bool)
     sex_idx = np.where(female, SEXES.index("F"), SEXES.index("M"))
     no_sex = rng.random(n) < 0.01
-    notice = _choice(rng, [_NOTICE_P[t] for t in NOTICE_TYPES], n)
+    notice = rand.choice(rng, [_NOTICE_P[t] for t in NOTICE_TYPES], n)
     searched = np.isin(notice, [NOTICE_TYPES.index(t) for t in ("red", "diffusion", "warrant")])
     offences = pa.array(
         np.array(_OFFENCES, dtype=object)[rng.integers(0, len(_OFFENCES), size=n)],
@@ -268,14 +253,14 @@ def persons(n: int, seed: int = 0) -> pa.Table:
     shapes = {c: p for c, p, _ in _DOC_PATTERNS}
     keys = sorted(set(nat1.tolist()) | {"*"})
     group = np.searchsorted(keys, nat1) if n else np.array([], dtype=np.int64)
-    numbers = _by_group(rng, group, [shapes.get(k, "llddddddd") for k in keys])
+    numbers = rand.by_group(rng, group, [shapes.get(k, "llddddddd") for k in keys])
     has_doc = rng.random(n)
     doc1 = pc.if_else(pa.array(has_doc < 0.3), numbers, pa.scalar(None, pa.string()))
-    more = _by_group(rng, group, [shapes.get(k, "llddddddd") for k in keys])
+    more = rand.by_group(rng, group, [shapes.get(k, "llddddddd") for k in keys])
     doc2 = pc.if_else(pa.array(has_doc < 0.05), more, pa.scalar(None, pa.string()))
-    authority = _join("NCB ", nat1_arr)
+    authority = rand.join("NCB ", nat1_arr)
     arrays = [
-        _ids("P", n, 8),
+        rand.ids("P", n, 8),
         col["name"],
         col["family_name"],
         col["given_names"],
@@ -284,13 +269,13 @@ def persons(n: int, seed: int = 0) -> pa.Table:
         dob_year,
         dob_month,
         dob_day,
-        _dict(sex_idx, SEXES, pa.int8(), mask=no_sex),
+        rand.dictionary(sex_idx, SEXES, pa.int8(), mask=no_sex),
         nationalities,
-        _dict(notice, NOTICE_TYPES, pa.int8()),
+        rand.dictionary(notice, NOTICE_TYPES, pa.int8()),
         offences,
         caution,
-        _lists([doc1, doc2], n),
-        _maybe(rng, authority, 0.7),
+        rand.lists([doc1, doc2], n),
+        rand.maybe(rng, authority, 0.7),
     ]
     return pa.Table.from_arrays(arrays, schema=PERSONS_SCHEMA)
 

@@ -6,20 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist.schema import (
-    VEHICLES_SCHEMA,
-)
-from hotlist.synth._common import (
-    _TODAY,
-    _alphabet,
-    _by_group,
-    _choice,
-    _dates,
-    _day,
-    _dict,
-    _ids,
-    _maybe,
-)
+from hotlist.schema import VEHICLES_SCHEMA
+from hotlist.synth import _common as rand
 
 _WMIS: list[tuple[str, str, str, str]] = [
     ("1G1", "Chevrolet", "Malibu|Cruze|Impala|Camaro", "USA"),
@@ -164,7 +152,7 @@ def _vins(rng: np.random.Generator, wmi_idx: np.ndarray, year: np.ndarray) -> pa
     mat = np.empty((n, 17), dtype=np.uint8)
     wmis = np.frombuffer("".join(w[0] for w in _WMIS).encode(), dtype=np.uint8).reshape(-1, 3)
     mat[:, :3] = wmis[wmi_idx]
-    v = _alphabet("v")
+    v = rand.alphabet("v")
     mat[:, 3:8] = v[rng.integers(0, v.size, size=(n, 5))]
     european = np.array([w[0][0] in "STUVWXYZ" for w in _WMIS])[wmi_idx]
     vw_style = european & (rng.random(n) < 0.3)
@@ -186,12 +174,12 @@ def _vins(rng: np.random.Generator, wmi_idx: np.ndarray, year: np.ndarray) -> pa
 def vehicles(n: int, seed: int = 0) -> pa.Table:
     """``n`` stolen vehicles: VIN and/or plate, make, model, colour, year, date stolen."""
     rng = np.random.default_rng([seed, 2])
-    wmi_idx = _choice(rng, _WMI_WEIGHTS, n)
+    wmi_idx = rand.choice(rng, _WMI_WEIGHTS, n)
     year = rng.integers(2005, 2025, size=n)
     vins = _vins(rng, wmi_idx, year)
     plate_countries = list(_PLATE_COUNTRY_W)
     home = np.array([w[3] for w in _WMIS])[wmi_idx]
-    elsewhere = np.array(plate_countries)[_choice(rng, list(_PLATE_COUNTRY_W.values()), n)]
+    elsewhere = np.array(plate_countries)[rand.choice(rng, list(_PLATE_COUNTRY_W.values()), n)]
     country = np.where((rng.random(n) < 0.5) & np.isin(home, plate_countries), home, elsewhere)
     all_countries = sorted(set(_PLATES))
     cidx = np.searchsorted(all_countries, country)
@@ -199,7 +187,7 @@ def vehicles(n: int, seed: int = 0) -> pa.Table:
     first_shape = np.cumsum([0] + [len(_PLATES[c]) for c in all_countries])
     n_shapes = np.array([len(_PLATES[c]) for c in all_countries])
     shape_idx = first_shape[cidx] + (rng.random(n) * n_shapes[cidx]).astype(np.int64)
-    plates = _by_group(rng, shape_idx, [p for _, p in shapes])
+    plates = rand.by_group(rng, shape_idx, [p for _, p in shapes])
     kind = rng.random(n)  # 45 % both, 40 % VIN only, 15 % plate only
     has_vin = kind < 0.85
     has_plate = (kind < 0.45) | (kind >= 0.85)
@@ -214,9 +202,9 @@ def vehicles(n: int, seed: int = 0) -> pa.Table:
     model_idx = first_model[wmi_idx] + (rng.random(n) * n_models[wmi_idx]).astype(np.int64)
     model = pa.array(np.array(models_flat, dtype=object)[model_idx], pa.string())
     colour = pa.array(np.array(_COLOURS, dtype=object)[rng.integers(0, len(_COLOURS), n)])
-    start = np.maximum(_day(2015, 1, 1), (year - 1970) * 365 + (year - 1969) // 4)
-    stolen = start + (rng.random(n) * (_TODAY - start)).astype(np.int64)
-    notes = _maybe(
+    start = np.maximum(rand.day(2015, 1, 1), (year - 1970) * 365 + (year - 1969) // 4)
+    stolen = start + (rng.random(n) * (rand.TODAY - start)).astype(np.int64)
+    notes = rand.maybe(
         rng,
         pa.array(
             np.array(
@@ -234,15 +222,15 @@ def vehicles(n: int, seed: int = 0) -> pa.Table:
     )
     del makes
     arrays = [
-        _ids("V", n, 9),
+        rand.ids("V", n, 9),
         vins,
         plates,
-        _dict(cidx, all_countries, pa.int16(), mask=country_mask),
+        rand.dictionary(cidx, all_countries, pa.int16(), mask=country_mask),
         make,
-        _maybe(rng, model, 0.9),
-        _maybe(rng, colour, 0.8),
+        rand.maybe(rng, model, 0.9),
+        rand.maybe(rng, colour, 0.8),
         pa.array(year.astype(np.int16), pa.int16()),
-        _dates(stolen),
+        rand.dates(stolen),
         notes,
     ]
     return pa.Table.from_arrays(arrays, schema=VEHICLES_SCHEMA)
