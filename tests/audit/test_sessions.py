@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+import firearms_kind
 import hotlist
+from hotlist import fields
 from hotlist.audit import AuditLog, load_roles, verify
 from hotlist.schema import SCHEMAS
 
@@ -211,3 +213,40 @@ def test_check_many_with_renamed_columns_logs_each_row(log_dir: Path, secret: by
     assert checks[0]["hits"] == [["documents", "D1", "alarm"]] and checks[0]["alarm"]
     assert checks[1]["hits"] == [["vehicles", "V1", "alarm"]]
     assert "p1" not in "".join(p.read_text() for p in log_dir.glob("*.log"))
+
+
+def test_a_registered_kinds_fields_are_logged_hashed_never_in_clear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for table in ("_FIELDS", "_LIMITS"):  # the kind's fields stay out of other tests
+        monkeypatch.setattr(fields, table, dict(getattr(fields, table)))
+    firearms_kind.register()
+    try:
+        extract = tmp_path / "extract"
+        extract.mkdir()
+        (extract / "firearms.csv").write_text(
+            "record_id,serial,make,model,reporting_country,stolen_on\n"
+            "F1,AB12345,Glock,17,DEU,2024-03-01\n"
+        )
+        log = AuditLog(tmp_path / "audit", secret=b"s" * 32)
+        hl = hotlist.load(extract, audit=log, progress=False)
+        gate = hl.session(operator="o-1", role="analyst", purpose="p", post="P1")
+        r = gate.check(extra={"serial": "AB12345"}, limit=3)
+        assert r.hit
+        gate.check_many([{"serial": "AB12345"}, {"serial": "NOPE0001"}])
+        log.close()
+    finally:
+        firearms_kind.unregister()
+    text = b"".join(p.read_bytes() for p in (tmp_path / "audit").glob("audit-*.log"))
+    assert b"AB12345" not in text and b"NOPE0001" not in text
+    entries = [json.loads(x) for x in text.splitlines()]
+    checks = [e for e in entries if e["kind"] == "check"]
+    serial = log.keyed_hash("serial", "AB12345")
+    assert [e["q"].get("serial") for e in checks] == [
+        serial,
+        serial,
+        log.keyed_hash("serial", "NOPE0001"),
+    ]
+    assert checks[0]["opts"] == {"limit": 3} and checks[0]["fields"] == ["serial"]
+    assert checks[0]["hits"] and checks[0]["hits"][0][1] == "F1"
+    assert verify(tmp_path / "audit").ok
