@@ -5,12 +5,14 @@ number (a manifest's columns): each one that cannot be used is ignored with a
 warning, never an error that would hide the document check.  ``check()`` and
 ``check_many``'s vectorised path both read them with these functions.
 
-The weights by which they move a score are the HOLDER_* constants below (to move
-into the scoring configuration, hotlist.scoring).
+The weights by which they move a score are ``hotlist.scoring.SCORING.holder``; the
+reasons they add are structured (``hotlist.scoring.Reason``, features "holder DOB",
+"holder nationality", "holder sex").
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,7 @@ from hotlist._documents import Candidate
 from hotlist._errors import InvalidQuery
 from hotlist._normalise import normalise
 from hotlist.fields import clean
+from hotlist.scoring import SCORING, Reason, render_all
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -78,14 +81,8 @@ def holder_fields(
 
 # How the holder's fields move the score of a wanted person found through a listed
 # document (no name given): agreement lifts it as it lifts a name match
-# (hotlist._persons), disagreement lowers it a little; never below HOLDER_FLOOR,
-# since the number itself is listed on the person.
-HOLDER_DOB_LIFT = 0.3
-HOLDER_NATIONALITY_LIFT = 0.1
-HOLDER_DOB_DIFFERS = 0.9
-HOLDER_NATIONALITY_DIFFERS = 0.03
-HOLDER_SEX_DIFFERS = 0.05
-HOLDER_FLOOR = 0.5
+# (hotlist._persons), disagreement lowers it a little; never below the floor, since
+# the number itself is listed on the person (hotlist.scoring.HolderWeights).
 
 
 def qualify_holder(  # noqa: PLR0917 - internal, for _run_query and check_many
@@ -108,39 +105,56 @@ def qualify_holder(  # noqa: PLR0917 - internal, for _run_query and check_many
             )
         return candidates
     persons = state.persons
+    w = SCORING.holder
     out = []
     for c in candidates:
         if c.dataset != "persons":
             out.append(c)
             continue
-        score, reasons = c.score, list(c.reasons)
+        score, why = c.score, list(c.why)
         listed_dob = persons.dob_of(c.row)
         if dob is not None and listed_dob is not None:
-            dob_score, why = names.dob_similarity(dob, listed_dob)
-            if dob_score >= 0.99:
-                score += (1.0 - score) * HOLDER_DOB_LIFT
-            elif dob_score < 0.75:
-                score *= HOLDER_DOB_DIFFERS
-                why += f" (listed {listed_dob})"
-            reasons.append(f"holder: {why}")
+            dob_score, level = names.dob_similarity(dob, listed_dob)
+            if dob_score >= w.dob_same_from:
+                score += (1.0 - score) * w.dob_lift
+                why.append(Reason("holder DOB", level, w.dob_lift))
+            elif dob_score < w.dob_differs_under:
+                score *= w.dob_differs
+                why.append(Reason("holder DOB", level, w.dob_differs, str(listed_dob)))
+            else:
+                why.append(Reason("holder DOB", level, 0.0))
         listed_nationalities = persons.nationalities_of(c.row)
         if nationality is not None and listed_nationalities:
             if nationality in listed_nationalities:
-                score += (1.0 - score) * HOLDER_NATIONALITY_LIFT
-                reasons.append(f"holder: nationality {nationality}")
+                score += (1.0 - score) * w.nationality_lift
+                why.append(
+                    Reason("holder nationality", "listed", w.nationality_lift, "", nationality)
+                )
             else:
-                score -= HOLDER_NATIONALITY_DIFFERS
-                reasons.append(
-                    f"holder: nationality {nationality} not listed "
-                    f"({', '.join(listed_nationalities)})"
+                score -= w.nationality_differs
+                shown = ", ".join(listed_nationalities)
+                why.append(
+                    Reason(
+                        "holder nationality",
+                        "not listed",
+                        -w.nationality_differs,
+                        shown,
+                        nationality,
+                    )
                 )
         listed_sex = persons.sex_of(c.row)
         if sex is not None and listed_sex is not None and "X" not in (sex, listed_sex):
             if sex == listed_sex:
-                reasons.append(f"holder: sex {sex}")
+                why.append(Reason("holder sex", "same", 0.0, listed_sex, sex))
             else:
-                score -= HOLDER_SEX_DIFFERS
-                reasons.append(f"holder: sex differs (listed {listed_sex})")
-        score = round(min(1.0, max(HOLDER_FLOOR, score)), 4)
-        out.append(Candidate(c.dataset, c.row, c.match, score, tuple(reasons)))
+                score -= w.sex_differs
+                why.append(Reason("holder sex", "differs", -w.sex_differs, listed_sex, sex))
+        score = round(min(1.0, max(w.floor, score)), w.decimals)
+        added = render_all(why[len(c.why) :])
+        out.append(
+            # (a candidate made with reason strings only keeps no structured ones)
+            dataclasses.replace(
+                c, score=score, reasons=(*c.reasons, *added), why=tuple(why) if c.why else ()
+            )
+        )
     return out

@@ -46,7 +46,7 @@ Name pairs (:class:`NameWeights`, ``hotlist.names.similarity``)
     ``join_floor``, ``missing_factor`` for a missing middle name, the
     one-token cap, the order penalty, ``spaced`` for names whose letters agree).
     DOB pairs (``hotlist.names.dob_similarity``): ``dob`` gives each outcome.
-Holder (:class:`HolderWeights`, ``hotlist._query.qualify_holder``)
+Holder (:class:`HolderWeights`, ``hotlist._holder.qualify_holder``)
     A wanted person found through a listed document, qualified by the holder's
     fields given without a name: an equal DOB closes ``dob_lift`` of the gap to
     1, a DOB that differs multiplies by ``dob_differs``; a listed nationality
@@ -54,8 +54,10 @@ Holder (:class:`HolderWeights`, ``hotlist._query.qualify_holder``)
     that differs takes ``sex_differs`` off; never under ``floor``.
 
 A reason's ``contribution`` is the factor it multiplied the score by
-(documents, vehicles) or the bits it added (persons, ``in_bits``: written
-after the text, ``(+9.1)``).  ``listed`` and ``asked`` carry what the text shows.
+(documents, vehicles), the bits it added (persons, ``in_bits``: written after
+the text, ``(+9.1)``), or for the holder the weight applied (a lift closes that
+share of the gap to 1, a factor multiplies, a negative number is taken off).
+``listed`` and ``asked`` carry what the text shows.
 
 >>> render(Reason("document number", "ocr", 0.9))
 'document number equal after OCR look-alikes (0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B)'
@@ -358,6 +360,10 @@ _TEXT: Final = MappingProxyType(
         ("patronymic order", "differs"): "patronymic order differs",
         ("particle", "agrees"): "particle: {listed}",
         ("particle", "missing"): "particle missing: {listed}",
+        ("holder nationality", "listed"): "holder: nationality {asked}",
+        ("holder nationality", "not listed"): "holder: nationality {asked} not listed ({listed})",
+        ("holder sex", "same"): "holder: sex {asked}",
+        ("holder sex", "differs"): "holder: sex differs (listed {listed})",
     }
 )
 NAME_ROLES: Final = frozenset({"family name", "given name", "name"})
@@ -381,6 +387,8 @@ def render(reason: Reason) -> str:
         text = _name_text(reason)
     elif reason.feature == "DOB":
         text = reason.value
+    elif reason.feature == "holder DOB":  # the DOB level; the listed date when it differs
+        text = f"holder: {reason.value}" + (f" (listed {reason.listed})" if reason.listed else "")
     else:
         template = _TEXT[(reason.feature, reason.value)]
         extra: dict[str, str] = {}

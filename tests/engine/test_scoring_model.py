@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 import math
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pytest
@@ -28,6 +30,7 @@ from hotlist._decisions import (
     severity_of,
 )
 from hotlist._documents import Candidate, DocumentIndex, PersonDocumentIndex, document_score
+from hotlist._holder import qualify_holder
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist._vehicles import VehicleIndex, plate_score, vin_score
 from hotlist.ids import docnum, ocr, plate, vin
@@ -35,6 +38,9 @@ from hotlist.names._model import ALARM_BITS, MODEL, POSSIBLE
 from hotlist.names._phonetic import phonetic_key, variant
 from hotlist.names._tokensim import _gendered, _roman, _skeleton, _token_sim, _vowel_poor
 from hotlist.scoring import SCORING, Reason, Scoring, render, render_all
+
+if TYPE_CHECKING:
+    from hotlist._state import State
 
 # -- the scorers before the scoring model, verbatim ---------------------------------------
 
@@ -405,3 +411,70 @@ def test_letters_reason_renders_each_pair() -> None:
     assert ocr_letter_reason([("O", "Q"), ("I", "L")]).startswith(
         "letters read as other letters (listed O, asked Q, listed I, asked L): "
     )
+
+
+# -- the holder's fields on a person found through a listed document ---------------------
+
+
+def _old_qualify(
+    score: float,
+    reasons: list[str],
+    listed: tuple[names.PartialDate | None, tuple[str, ...], str | None],
+    asked: tuple[names.PartialDate | None, str | None, str | None],
+) -> tuple[float, tuple[str, ...]]:
+    """engine.qualify_holder's arithmetic and reasons before the scoring model."""
+    (listed_dob, listed_nat, listed_sex), (dob, nationality, sex) = listed, asked
+    if dob is not None and listed_dob is not None:
+        dob_score, why = names.dob_similarity(dob, listed_dob)
+        if dob_score >= 0.99:
+            score += (1.0 - score) * 0.3
+        elif dob_score < 0.75:
+            score *= 0.9
+            why += f" (listed {listed_dob})"
+        reasons.append(f"holder: {why}")
+    if nationality is not None and listed_nat:
+        if nationality in listed_nat:
+            score += (1.0 - score) * 0.1
+            reasons.append(f"holder: nationality {nationality}")
+        else:
+            score -= 0.03
+            reasons.append(
+                f"holder: nationality {nationality} not listed ({', '.join(listed_nat)})"
+            )
+    if sex is not None and listed_sex is not None and "X" not in (sex, listed_sex):
+        if sex == listed_sex:
+            reasons.append(f"holder: sex {sex}")
+        else:
+            score -= 0.05
+            reasons.append(f"holder: sex differs (listed {listed_sex})")
+    return round(min(1.0, max(0.5, score)), 4), tuple(reasons)
+
+
+def test_holder_qualification_equals_the_old_constants() -> None:
+    table = synth.persons(600, seed=9)
+    persons = PersonIndex(table)
+    docs = PersonDocumentIndex(table)
+    state = cast("State", SimpleNamespace(persons=persons))
+    rng = np.random.default_rng(9)
+    dobs = [None, names.PartialDate(1990, 1, 1), names.PartialDate(1974, 8, 12)]
+    checked = 0
+    for row in table.to_pylist():
+        for number in (row["document_numbers"] or [])[:1]:
+            base = docs.match(docnum.compact(number))
+            listed = names.PartialDate(row["dob_year"], row["dob_month"], row["dob_day"])
+            dob = [*dobs, listed if row["dob_year"] else None][int(rng.integers(0, 4))]
+            nat = [None, "DEU", *(row["nationalities"] or [])][int(rng.integers(0, 3))]
+            sex = [None, "M", "F", "X"][int(rng.integers(0, 4))]
+            got = qualify_holder(state, base, [], dob, nat, sex)
+            for before, after in zip(base, got, strict=True):
+                facts = (
+                    persons.dob_of(before.row),
+                    persons.nationalities_of(before.row),
+                    persons.sex_of(before.row),
+                )
+                want = _old_qualify(before.score, list(before.reasons), facts, (dob, nat, sex))
+                assert (after.score, after.reasons) == want
+                assert render_all(after.why) == after.reasons
+                assert severity_of("persons", after.match, after.score, after.why) == "possible"
+                checked += 1
+    assert checked > 100
