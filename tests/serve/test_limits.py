@@ -126,3 +126,36 @@ def test_a_reader_that_never_reads_is_cut_off(sample_snapshot: Path, keys: Keys)
 
     asyncio.run(asyncio.wait_for(app(_batch_scope(keys), receive, send), 60))
     assert 'hotlist_refused_total{reason="timeout"} 1.0' in app.metrics.render().decode()
+
+
+def test_a_body_that_never_arrives_is_408_and_the_next_request_is_answered(
+    sample_snapshot: Path, keys: Keys
+) -> None:
+    app = create_app(sample_snapshot, keys=keys.path, limits=Limits(request_seconds=0.2))
+    scope = {**_batch_scope(keys), "path": "/v1/check"}
+    body = json.dumps({"document": "X1234567"}).encode()
+
+    async def never() -> dict[str, Any]:
+        await asyncio.Event().wait()  # the client sent its headers and nothing more
+        return {}
+
+    async def at_once() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def run() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        stuck: list[dict[str, Any]] = []
+        fine: list[dict[str, Any]] = []
+
+        async def into(out: list[dict[str, Any]], message: dict[str, Any]) -> None:
+            out.append(message)
+
+        held = asyncio.ensure_future(app(dict(scope), never, lambda m: into(stuck, m)))
+        await app(dict(scope), at_once, lambda m: into(fine, m))  # not held up by the stuck one
+        await held
+        return stuck, fine
+
+    stuck, fine = asyncio.run(asyncio.wait_for(run(), 30))
+    assert fine[0]["status"] == 200
+    assert stuck[0]["status"] == 408
+    assert json.loads(stuck[1]["body"])["type"] == "urn:hotlist:problem:timeout"
+    assert 'hotlist_refused_total{reason="timeout"} 1.0' in app.metrics.render().decode()

@@ -41,6 +41,7 @@ from hotlist.serve._http import (
     ARROW,
     JSON,
     PROBLEM_JSON,
+    BodyReader,
     Problem,
     Receive,
     Scope,
@@ -50,7 +51,6 @@ from hotlist.serve._http import (
     header,
     invalid,
     problem_of,
-    read_body,
     respond,
 )
 from hotlist.serve._keys import ApiKey, KeyStore
@@ -149,6 +149,7 @@ class App:
             "/docs": ("GET", self._docs),
         }
         self._tasks: list[asyncio.Task[None]] = []
+        self.bodies = BodyReader(self.limits.request_seconds)
         self._batches = 0  # check-many requests in progress
         data.listeners.append(self._on_swap)
         if data.hl is not None:
@@ -324,7 +325,7 @@ class App:
     # -- endpoints -------------------------------------------------------------------
     async def _check(self, scope: Scope, receive: Receive, send: Send) -> None:
         caller = self._caller(scope)
-        body = await read_body(scope, receive, self.limits.max_body, self.limits.request_seconds)
+        body = await self.bodies.read(scope, receive, self.limits.max_body)
         try:
             obj = decode(body)
         except msgspec.DecodeError as exc:
@@ -356,7 +357,7 @@ class App:
         self._batches += 1
         try:
             limits = self.limits
-            body = await read_body(scope, receive, limits.max_batch_body, limits.request_seconds)
+            body = await self.bodies.read(scope, receive, limits.max_batch_body)
             ctype = (header(scope, b"content-type") or JSON).split(b";")[0].strip().lower()
             table = self.queries.table(ctype, body)
             hl = self._hotlist()  # one data version for the whole batch

@@ -139,5 +139,4 @@ async def stream(batch: Batch, send: Send, metrics: Metrics) -> None:
         log.warning("check-many: the client did not read the answer in time; cut off")
         metrics.refused["timeout"].inc()
         return
-    metrics.latency["batch"].observe(time.perf_counter() - started)
-    metrics.checks["batch"].inc(offset)
+    metrics.checked("batch", time.perf_counter() - started, offset)

@@ -20,17 +20,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import bisect
+from collections.abc import Callable, Iterator
 
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    exposition,
-    generate_latest,
+from prometheus_client import CollectorRegistry, Counter, Gauge, exposition, generate_latest
+from prometheus_client.metrics_core import (
+    CounterMetricFamily,
+    HistogramMetricFamily,
+    Metric,
 )
+from prometheus_client.registry import Collector
 
 __all__ = ["CONTENT_TYPE", "KINDS", "Metrics"]
 
@@ -54,29 +53,69 @@ BUCKETS = (
 )  # fmt: skip
 
 
+class _PerCheck(Collector):
+    """What every check counts (latency by kind, checks, hits, alarms), kept as plain
+    numbers and turned into metric families only when ``/metrics`` is read: a
+    prometheus_client child costs a lock and a microsecond or two per update, a
+    dict entry a tenth of that.  Updated and read on the event loop only."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, list[int]] = {}  # kind -> count per bucket (last: +Inf)
+        self.sums: dict[str, float] = {}
+        self.checks: dict[str, int] = {}
+        self.hits: dict[tuple[str, str], int] = {}
+        self.alarms: dict[str, int] = {}
+        for kind in KINDS:
+            self.add_kind(kind)
+
+    def add_kind(self, kind: str) -> None:
+        self.buckets[kind] = [0] * (len(BUCKETS) + 1)
+        self.sums[kind] = 0.0
+        self.checks[kind] = 0
+
+    def collect(self) -> Iterator[Metric]:
+        latency = HistogramMetricFamily(
+            "hotlist_check_seconds",
+            "Latency of one check request, by kind of query",
+            labels=["kind"],
+        )
+        for kind, counts in self.buckets.items():
+            running = 0
+            cumulative = []
+            for bound, n in zip((*map(str, BUCKETS), "+Inf"), counts, strict=True):
+                running += n
+                cumulative.append((bound, running))
+            latency.add_metric([kind], cumulative, self.sums[kind])
+        yield latency
+        checks = CounterMetricFamily(
+            "hotlist_checks", "Checks answered (check-many: one per row)", labels=["kind"]
+        )
+        for kind, n in self.checks.items():
+            checks.add_metric([kind], n)
+        yield checks
+        hits = CounterMetricFamily(
+            "hotlist_hits", "Hits returned, by dataset and severity", labels=["dataset", "severity"]
+        )
+        for (dataset, severity), n in self.hits.items():
+            hits.add_metric([dataset, severity], n)
+        yield hits
+        alarms = CounterMetricFamily(
+            "hotlist_alarms", "Hits at alarm severity, by dataset", labels=["dataset"]
+        )
+        for dataset, n in self.alarms.items():
+            alarms.add_metric([dataset], n)
+        yield alarms
+
+
 class Metrics:
-    """The service's metrics; children for the fixed labels are bound once."""
+    """The service's metrics: per-check counts in :class:`_PerCheck`, the rest as
+    prometheus_client metrics with the children for fixed labels bound once."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self._latency = Histogram(
-            "hotlist_check_seconds",
-            "Latency of one check request, by kind of query",
-            ["kind"],
-            buckets=BUCKETS,
-            registry=r,
-        )
-        self._checks = Counter(
-            "hotlist_checks", "Checks answered (check-many: one per row)", ["kind"], registry=r
-        )
-        self._hits = Counter(
-            "hotlist_hits", "Hits returned, by dataset and severity", ["dataset", "severity"],
-            registry=r,
-        )  # fmt: skip
-        self._alarms = Counter(
-            "hotlist_alarms", "Hits at alarm severity, by dataset", ["dataset"], registry=r
-        )
+        self._per_check = _PerCheck()
+        r.register(self._per_check)
         self._refused = Counter(
             "hotlist_refused", "Requests refused, by reason", ["reason"], registry=r
         )
@@ -91,37 +130,31 @@ class Metrics:
             "hotlist_last_reload_ok", "1 when the last reload succeeded", registry=r
         )
         self.last_reload_ok.set(1)
-        self.latency = {k: self._latency.labels(k) for k in KINDS}
-        self.checks = {k: self._checks.labels(k) for k in KINDS}
         self.refused = {k: self._refused.labels(k) for k in REFUSALS}
         for k in REFUSALS:
             self.refused[k].inc(0)
         for outcome in ("ok", "failed"):
             self._reloads.labels(outcome)
-        self._hit_children: dict[tuple[str, str], Any] = {}
-        self._alarm_children: dict[str, Any] = {}
         self._version = ""
 
-    def checked(self, kind: str, seconds: float) -> None:
-        """One check of ``kind`` answered in ``seconds`` (a registered kind gets its label)."""
-        latency = self.latency.get(kind)
-        if latency is None:
-            latency = self.latency[kind] = self._latency.labels(kind)
-            self.checks[kind] = self._checks.labels(kind)
-        latency.observe(seconds)
-        self.checks[kind].inc()
+    def checked(self, kind: str, seconds: float, count: int = 1) -> None:
+        """``count`` checks of ``kind`` answered in ``seconds`` (one request)."""
+        per = self._per_check
+        counts = per.buckets.get(kind)
+        if counts is None:  # a kind registered at run time
+            per.add_kind(kind)
+            counts = per.buckets[kind]
+        counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+        per.sums[kind] += seconds
+        per.checks[kind] += count
 
     def hit(self, dataset: str, severity: str) -> None:
+        hits = self._per_check.hits
         key = (dataset, severity)
-        child = self._hit_children.get(key)
-        if child is None:
-            child = self._hit_children[key] = self._hits.labels(dataset, severity)
-        child.inc()
+        hits[key] = hits.get(key, 0) + 1
         if severity == "alarm":
-            alarm = self._alarm_children.get(dataset)
-            if alarm is None:
-                alarm = self._alarm_children[dataset] = self._alarms.labels(dataset)
-            alarm.inc()
+            alarms = self._per_check.alarms
+            alarms[dataset] = alarms.get(dataset, 0) + 1
 
     def reload(self, ok: bool) -> None:
         self._reloads.labels("ok" if ok else "failed").inc()
