@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from hotlist._errors import IntegrityError
+from hotlist._signing import KeyArg
 from hotlist._snapshot import MANIFEST
 from hotlist._stream import schema_after_check, validate_columns
 from hotlist.engine import Hotlist
@@ -100,7 +101,7 @@ def worker_hotlist(
     *,
     expected_digest: str | None = None,
     verify: bool = False,
-    public_key: Any = None,
+    public_key: KeyArg | None = None,
 ) -> Hotlist:
     """The snapshot at ``path``, opened (memory-mapped) once per process.
 
@@ -146,7 +147,7 @@ class WorkerTask:
     columns: dict[str, str | None]
     options: dict[str, Any]
     verify: bool
-    public_key: Any
+    public_key: KeyArg | None
 
     @staticmethod
     def fields_for(
@@ -155,7 +156,7 @@ class WorkerTask:
         options: Mapping[str, Any],
         *,
         verify: bool,
-        public_key: Any,
+        public_key: KeyArg | None,
     ) -> dict[str, Any]:
         """The common fields, checked on the driver before any task runs: the
         mapping (:class:`hotlist.InvalidQuery` if it names no check() keyword) and

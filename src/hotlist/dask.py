@@ -34,14 +34,18 @@ import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from hotlist._errors import InvalidQuery
+from hotlist._signing import KeyArg
 from hotlist._stream import check_many_mapped, query_names, validate_columns
 from hotlist._workers import PARTITION_SHIFT, WorkerTask, empty_hotlist, log_event
 from hotlist.engine import Hotlist
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
 
 __all__ = ["INSTALL_HINT", "check_dataframe", "check_pandas"]
 
@@ -120,14 +124,14 @@ class _Task(WorkerTask):
 
 
 def check_dataframe(
-    ddf: Any,
+    ddf: dd.DataFrame,
     snapshot: str | os.PathLike[str],
     *,
     columns: Mapping[str, str | None] | None = None,
     verify: bool = False,
-    public_key: Any = None,
+    public_key: KeyArg | None = None,
     **options: Any,
-) -> Any:
+) -> dd.DataFrame:
     """Check every row of the Dask DataFrame ``ddf`` against the snapshot at
     ``snapshot`` (at that path on every worker); a new Dask DataFrame, lazily.
 
@@ -140,8 +144,7 @@ def check_dataframe(
         **WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
     )
     meta = check_pandas(empty_hotlist(), ddf._meta, task.columns, options)
-    return ddf.map_partitions(
-        task,
-        meta=meta,
-        align_dataframes=False,
-    ).clear_divisions()
+    # dask's map_partitions is untyped; the result is a Dask DataFrame like ddf
+    mapped = ddf.map_partitions(task, meta=meta, align_dataframes=False)  # type: ignore[no-untyped-call]
+    result: dd.DataFrame = mapped.clear_divisions()
+    return result

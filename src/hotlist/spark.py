@@ -45,12 +45,16 @@ import importlib.util
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from hotlist._signing import KeyArg
 from hotlist._stream import DEFAULT_BATCH_SIZE, check_table
 from hotlist._workers import PARTITION_SHIFT, WorkerTask, log_event, result_schema
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
 
 __all__ = ["INSTALL_HINT", "check_dataframe"]
 
@@ -87,15 +91,15 @@ class _Mapper(WorkerTask):
 
 
 def check_dataframe(
-    df: Any,
+    df: DataFrame,
     snapshot: str | os.PathLike[str],
     *,
     columns: Mapping[str, str | None] | None = None,
     verify: bool = False,
-    public_key: Any = None,
+    public_key: KeyArg | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     **options: Any,
-) -> Any:
+) -> DataFrame:
     """Check every row of the Spark DataFrame ``df`` against the snapshot at
     ``snapshot`` (a folder written by ``Hotlist.save`` / ``hotlist snapshot``, at
     that path on every worker node); a new DataFrame, lazily.
