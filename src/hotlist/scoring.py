@@ -70,7 +70,7 @@ share of the gap to 1, a factor multiplies, a negative number is taken off).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
 from typing import Final
 
@@ -79,6 +79,7 @@ from hotlist.ids import ocr
 __all__ = [
     "NAME_ROLES",
     "SCORING",
+    "SCORING_TEXT",
     "SPACES_DIFFER",
     "DocumentWeights",
     "HolderWeights",
@@ -88,6 +89,7 @@ __all__ = [
     "Reason",
     "Scoring",
     "VehicleWeights",
+    "canonical",
     "render",
     "render_all",
 ]
@@ -316,6 +318,28 @@ class Scoring:
 
 SCORING: Final = Scoring()
 """The default scoring model, read by every scorer."""
+
+
+def canonical(value: object) -> str:
+    """A scoring configuration (or any part of one) as text that is the same in
+    every process: fields in order, mappings in order, frozensets sorted.
+
+    >>> canonical(Level(0.9, None, "x"))
+    "Level(m=0.9, u=None, text='x')"
+    """
+    if isinstance(value, (frozenset, set)):
+        return "{" + ", ".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k!r}: {canonical(v)}" for k, v in value.items()) + "}"
+    if is_dataclass(value) and not isinstance(value, type):
+        parts = ", ".join(f"{f.name}={canonical(getattr(value, f.name))}" for f in fields(value))
+        return f"{type(value).__name__}({parts})"
+    return repr(value)
+
+
+SCORING_TEXT: Final = canonical(SCORING) + f" ocr={canonical(ocr.CLASSES)}"
+"""The default model and the OCR classes as text: what the audit log's
+``matcher_version`` digests, so that an entry says which weights decided it."""
 
 
 # -- rendering -------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
@@ -37,7 +40,16 @@ from hotlist.ids import docnum, ocr, plate, vin
 from hotlist.names._model import ALARM_BITS, MODEL, POSSIBLE
 from hotlist.names._phonetic import phonetic_key, variant
 from hotlist.names._tokensim import _gendered, _roman, _skeleton, _token_sim, _vowel_poor
-from hotlist.scoring import SCORING, Reason, Scoring, render, render_all
+from hotlist.scoring import (
+    SCORING,
+    SCORING_TEXT,
+    DocumentWeights,
+    Reason,
+    Scoring,
+    canonical,
+    render,
+    render_all,
+)
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -478,3 +490,24 @@ def test_holder_qualification_equals_the_old_constants() -> None:
                 assert severity_of("persons", after.match, after.score, after.why) == "possible"
                 checked += 1
     assert checked > 100
+
+
+def test_the_model_as_text_is_stable_and_follows_a_weight() -> None:
+    """The audit log's matcher_version digests SCORING_TEXT: the same in every
+    process (frozensets sorted), and different when any weight differs."""
+    code = "from hotlist.scoring import SCORING_TEXT; print(SCORING_TEXT)"
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert texts == {SCORING_TEXT}
+    other = Scoring(documents=DocumentWeights(type_differs=0.9))
+    assert canonical(other) != canonical(SCORING)
+    assert "unknown_issuers={'XXA', 'XXB', 'XXC', 'XXX'}" in SCORING_TEXT
+    assert SCORING_TEXT.endswith("ocr=('0ODQ', '1IL', '2Z', '5S', '6G', '8B')")
