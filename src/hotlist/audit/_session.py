@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -38,6 +38,8 @@ from hotlist.fields import field_names
 from hotlist.schema import CheckResult, Hit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hotlist._signing import KeyArg
     from hotlist.engine import Hotlist
 
@@ -55,6 +57,33 @@ _SCORING_MODULES = (
     "hotlist.names",
     "hotlist.names._model",
 )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _keywords_of(
+    method: Callable[Concatenate[Hotlist, _P], object],
+) -> Callable[[Callable[..., _R]], Callable[Concatenate[Session, _P], _R]]:
+    """For the type checker only: the session's method takes exactly the keywords of
+    the Hotlist's (so a misspelt keyword is caught), whatever it returns."""
+
+    def same(f: Callable[..., _R]) -> Callable[Concatenate[Session, _P], _R]:
+        return f
+
+    return same
+
+
+if TYPE_CHECKING:
+    _check_keywords = _keywords_of(Hotlist.check)
+    _check_many_keywords = _keywords_of(Hotlist.check_many)
+else:
+
+    def _check_keywords(f):
+        return f
+
+    _check_many_keywords = _check_keywords
 
 
 class AccessDenied(HotlistError):  # noqa: N818 - like InvalidQuery, a verdict
@@ -238,6 +267,7 @@ class Session:
             )
 
     # -- check -----------------------------------------------------------------------
+    @_check_keywords
     def check(self, **kwargs: Any) -> AuditedResult:
         """``Hotlist.check`` with the same keywords, audited and filtered to the role."""
         if "check" not in self.role.rights:
@@ -319,6 +349,7 @@ class Session:
             while len(self._recent) > 10_000:
                 self._recent.popitem(last=False)
 
+    @_check_many_keywords
     def check_many(self, queries: Any, **options: Any) -> pa.Table:
         """``Hotlist.check_many``, one audit entry per row (written in bulk)."""
         self._need("check")
