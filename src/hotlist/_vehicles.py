@@ -36,6 +36,7 @@ __all__ = [
     "vin_score",
 ]
 
+
 @lru_cache(maxsize=1024)
 def vin_reasons(level: str, suffix_len: int = 0) -> tuple[float, tuple[Reason, ...]]:
     """Score and structured reasons of a VIN candidate (:data:`hotlist.scoring.SCORING`,
