@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.table import Table
 
+from hotlist._commands import Commands, Flag, command, json_flag
 from hotlist._errors import InvalidQuery
 from hotlist._snapshot import is_snapshot
 from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches
@@ -140,67 +141,67 @@ def check_file(
     return stream
 
 
-def _flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("manifest", metavar="MANIFEST", help="manifest file or folder")
-    p.add_argument(
+FLAGS = (
+    Flag("manifest", metavar="MANIFEST", help="manifest file or folder"),
+    Flag(
         "--data",
         required=True,
         metavar="SNAPSHOT",
         help="snapshot folder (memory-mapped) or a folder of extracts",
-    )
-    p.add_argument(
+    ),
+    Flag(
         "--out",
         required=True,
         help="result file: .parquet, .arrow / .feather or .csv (written whole or not at all)",
-    )
-    p.add_argument(
+    ),
+    Flag(
         "--column",
         action="append",
         default=[],
         metavar="NAME=KEYWORD",
         help="map a manifest column to a check() keyword, e.g. --column doc_no=document "
         "(repeat for more)",
-    )
-    p.add_argument(
+    ),
+    Flag(
         "--hits-only",
         action="store_true",
         help="write only rows with a hit, an error or a warning (misses are counted)",
-    )
-    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="most hits per row")
-    p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="weakest hit written")
-    p.add_argument(
+    ),
+    Flag("--limit", type=int, default=DEFAULT_LIMIT, help="most hits per row"),
+    Flag("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="weakest hit written"),
+    Flag(
         "--max-edits",
         type=int,
         default=DEFAULT_MAX_EDITS,
         choices=(0, 1),
         help="edit tolerance for document numbers and VINs",
-    )
-    p.add_argument(
-        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows checked at a time"
-    )
-    p.add_argument(
+    ),
+    Flag("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows checked at a time"),
+    Flag(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show a progress bar (default: when stderr is a terminal)",
-    )
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ),
+    json_flag("the summary"),
+)
 
 
-def add_check_file_command(sub: Any) -> None:
+def add_check_file_command(sub: Commands) -> None:
     """The ``hotlist check-file`` subcommand, added to the CLI's subparsers."""
-    p = sub.add_parser(
+    command(
+        sub,
         "check-file",
-        help="screen a manifest file or folder of any size, streaming",
-        description="Check every row of MANIFEST (a Parquet, CSV, JSON Lines or Arrow file, "
+        _cmd_check_file,
+        "screen a manifest file or folder of any size, streaming",
+        "Check every row of MANIFEST (a Parquet, CSV, JSON Lines or Arrow file, "
         "or a folder of them) against the lists, a batch at a time, with a progress bar on "
         "a terminal and a summary at the end.  Columns named like check()'s keywords "
         "(document, country, mrz, vin, plate, name, dob...) are the query; --column maps "
         "others; every other column passes through to the output.  Exit status: 0 done; "
         "1 some input rows could not be read (listed in the summary); 2 nothing done.",
+        *FLAGS,
     )
-    _flags(p)
-    p.set_defaults(func=_cmd_check_file)
 
 
 def _cmd_check_file(args: argparse.Namespace) -> int:
