@@ -9,7 +9,7 @@ import pytest
 import hotlist
 from hotlist import _codegen, fields
 from hotlist._errors import InvalidQuery
-from hotlist._query import CHECK_FIELDS
+from hotlist._query import CHECK_FIELDS, DOCUMENT_ONLY, document_check
 
 
 def test_check_signature_block_is_generated_from_the_table() -> None:
@@ -73,3 +73,10 @@ def test_register_field_is_idempotent_and_refuses_a_clash() -> None:
     fields.register_field(spec)
     with pytest.raises(ValueError, match="already declared differently"):
         fields.register_field(fields.QueryField("document", "str | None", 1, (), "x"))
+
+
+def test_the_fast_path_takes_the_document_fields_of_the_table() -> None:
+    # the number and what qualifies it, in check()'s order, as document_check takes them
+    assert DOCUMENT_ONLY == ("document", "country", "document_type")
+    params = list(inspect.signature(document_check).parameters)
+    assert params[1 : 1 + len(DOCUMENT_ONLY)] == list(DOCUMENT_ONLY)

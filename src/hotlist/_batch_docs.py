@@ -25,6 +25,7 @@ from hotlist._documents import DocumentIndex, document_score
 from hotlist._errors import HotlistError, InvalidQuery
 from hotlist._holder import HOLDER_FIELDS, holder_text, holder_value, qualify_holder
 from hotlist._normalise import country_code, in_vocabulary
+from hotlist._query import DOCUMENT_ONLY
 from hotlist._ranking import LEVELS
 from hotlist.fields import clean, field
 from hotlist.ids import docnum
@@ -33,11 +34,12 @@ from hotlist.index import KeyIndex
 if TYPE_CHECKING:
     from hotlist._state import State
 
-__all__ = ["FAST_FIELDS", "FastDocuments", "documents_vectorised", "holder_not_used", "holder_rows"]
+__all__ = ["FastDocuments", "documents_vectorised", "holder_not_used", "holder_rows"]
 
-# The fields of a plain document check; with the holder's fields (which without a
-# name only qualify a wanted person found by the document) such rows stay here.
-FAST_FIELDS = frozenset({"document", "country", "document_type"})
+# The fields of a plain document check (hotlist._query.DOCUMENT_ONLY); with the
+# holder's fields (which without a name only qualify a wanted person found by the
+# document) such rows stay here.
+FAST_FIELDS = frozenset(DOCUMENT_ONLY)
 
 
 def _byte_tables() -> tuple[bytes, bytes, bytes, bytes]:

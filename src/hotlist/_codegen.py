@@ -18,6 +18,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from hotlist._query import DOCUMENT_ONLY
 from hotlist.fields import BUILTIN_NAMES, field
 
 __all__ = ["ENGINE", "check_block", "render", "up_to_date", "write"]
@@ -25,10 +26,6 @@ __all__ = ["ENGINE", "check_block", "render", "up_to_date", "write"]
 ENGINE = Path(__file__).with_name("engine.py")
 BEGIN = "    # BEGIN generated: query fields"
 END = "        # END generated"
-
-# The fields of the document-only fast path: a query giving only these runs
-# hotlist._query.document_check (no general dispatch).
-FAST_FIELDS = ("document", "country", "document_type")
 
 _OPTIONS = """\
 Options: ``limit`` (default 10) hits at most, best first; ``min_score``
@@ -94,12 +91,12 @@ def check_block() -> str:
         "            and extra is None",
         "            and document is not None",
     ]
-    out += [f"            and {n} is None" for n in BUILTIN_NAMES if n not in FAST_FIELDS]
+    out += [f"            and {n} is None" for n in BUILTIN_NAMES if n not in DOCUMENT_ONLY]
     out += [
         "        ):",
         "            # the border's commonest call, a document number alone",
         "            return document_check(",
-        "                state, document, country, document_type,"
+        f"                state, {', '.join(DOCUMENT_ONLY)},"
         " limit, min_score, max_edits, name_threshold",
         "            )",
         "        given = {",

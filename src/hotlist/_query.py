@@ -34,7 +34,7 @@ from hotlist._holder import (
 )
 from hotlist._normalise import country_code, in_vocabulary
 from hotlist._ranking import hits_of, omitted_note
-from hotlist.fields import BUILTIN_NAMES, clean, field_names, limits, qualifiers
+from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
 from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_MAX_EDITS",
     "DEFAULT_MIN_SCORE",
+    "DOCUMENT_ONLY",
     "answer",
     "check_options",
     "check_query",
@@ -63,6 +64,14 @@ DEFAULT_MAX_EDITS = 1
 # The query fields check() takes, with the longest value each accepts: derived
 # from the one table (hotlist.fields), in check()'s keyword order.
 CHECK_FIELDS: dict[str, int] = {f: limits()[f] for f in BUILTIN_NAMES}
+
+# A document check: the number and the fields that qualify it (the table's
+# QueryField.qualifies).  A query of these alone takes check()'s fast path
+# (document_check; its parameters, in this order) and check_many's vectorised one.
+DOCUMENT_ONLY: tuple[str, ...] = (
+    "document",
+    *(f for f in BUILTIN_NAMES if "document" in field(f).qualifies),
+)
 
 MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -88,9 +97,9 @@ def check_options(
 
 def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     state: State,
-    document: object,
-    country: object,
-    document_type: object,
+    document: str,
+    country: str | None,
+    document_type: str | None,
     limit: int,
     min_score: float,
     max_edits: int,
@@ -117,13 +126,19 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     text = clean("document", document)
     asked_country = None if country is None else clean("country", country)
     asked_type = None if document_type is None else clean("document_type", document_type)
-    candidates = _document_candidates(
-        state,
-        text,
-        None if asked_country is None else country_code("country", asked_country),
-        None if asked_type is None else in_vocabulary("document_type", "document_type", asked_type),
-        max_edits,
+    # the documents and persons kinds' match (hotlist.datasets) for this query: their
+    # index calls, without the dispatch
+    compact = docnum.validate(text)
+    candidates = state.documents.match(
+        compact,
+        country=None if asked_country is None else country_code("country", asked_country),
+        document_type=None
+        if asked_type is None
+        else in_vocabulary("document_type", "document_type", asked_type),
+        max_edits=max_edits,
     )
+    if state.person_documents.size:
+        candidates += state.person_documents.match(compact)
     searched, notes = state.coverage.document
     if not candidates:
         return CheckResult.make([], [*notes], query, state.data_version, searched=searched)
@@ -333,24 +348,3 @@ def _derive(
         if value is not None and key not in BUILTIN_NAMES:
             derived[key] = value  # a registered kind's field, as clean() read it
     return derived, parsed, (dob, nationality, sex) if holder and not named else None
-
-
-def _document_candidates(
-    state: State,
-    document: str | None,
-    country: str | None,
-    document_type: str | None,
-    max_edits: int,
-) -> list[Candidate]:
-    """Documents (and wanted persons listing the number) for one document number."""
-    if document is None:
-        return []
-    # the index calls of the documents and persons kinds' match (hotlist.datasets),
-    # without the dispatch: check()'s fast path
-    compact = docnum.validate(document)
-    out = state.documents.match(
-        compact, country=country, document_type=document_type, max_edits=max_edits
-    )
-    if state.person_documents.size:
-        out += state.person_documents.match(compact)
-    return out

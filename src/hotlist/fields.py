@@ -17,6 +17,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import overload
 
 from hotlist._errors import InvalidQuery
 
@@ -199,6 +200,12 @@ def _fail_control(name: str, value: str) -> None:
                 f"{name} contains a control character (U+{ord(ch):04X}) at position {i + 1}; "
                 "send the value as it is printed on the document"
             )
+
+
+@overload
+def clean(name: str, value: str | dt.date) -> str: ...
+@overload
+def clean(name: str, value: object) -> str | None: ...
 
 
 def clean(name: str, value: object) -> str | None:
