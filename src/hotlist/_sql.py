@@ -147,7 +147,8 @@ class SqlResult:
 
 
 class SqlBackend:
-    """Views ``documents``, ``vehicles``, ``persons`` over the engine's Arrow tables."""
+    """One view per dataset kind (``documents``, ``vehicles``, ``persons``...) over
+    the engine's Arrow tables, named as the tables are."""
 
     def __init__(self, tables: Mapping[str, pa.Table]) -> None:
         self._tables = dict(tables)
