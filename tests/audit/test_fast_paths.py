@@ -114,11 +114,12 @@ def bulk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("chunk", [1000, 4096, 1 << 16])
-def test_verify_reads_across_chunks_and_digit_counts(
-    bulk: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("chunk", "window"), [(1000, 4 << 20), (4096, 100_000), (1 << 16, 300)])
+def test_verify_reads_across_chunks_windows_and_digit_counts(
+    bulk: Path, chunk: int, window: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_verify, "_CHUNK", chunk)
+    monkeypatch.setattr(_verify, "_WINDOW", window)  # 300: shorter than a line
     report = verify(bulk)
     assert report.ok and report.entries == 12_002, report.summary()
 
@@ -128,6 +129,7 @@ def test_an_edit_deep_in_a_long_segment_is_named_exactly(
     bulk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: int, at: str
 ) -> None:
     monkeypatch.setattr(_verify, "_CHUNK", 1000)
+    monkeypatch.setattr(_verify, "_WINDOW", 1 << 20)
     folder = tmp_path / "audit"
     shutil.copytree(bulk, folder, ignore=shutil.ignore_patterns(".lock"))
     segment = folder / "audit-000001.log"
