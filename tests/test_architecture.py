@@ -257,3 +257,23 @@ def test_ruff_reports_imports_outside_top_level() -> None:
     for pattern, codes in lint.get("per-file-ignores", {}).items():
         if any("PLC0415".startswith(code) for code in codes):
             assert not pattern.startswith("src"), f"PLC0415 ignored for {pattern}"
+
+
+def test_no_module_imports_an_underscored_name_of_a_public_module() -> None:
+    """A public module's underscored names are its own: another module that needs one
+    shows that the name belongs in a private module of its own (or is public)."""
+    reached: list[str] = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level or node.module not in MODULES:
+                continue
+            if not _is_public(node.module):
+                continue
+            for alias in node.names:
+                name = alias.name
+                private = name.startswith("_") and not name.endswith("__")
+                if private and f"{node.module}.{name}" not in MODULES:
+                    reached.append(f"{module}: from {node.module} import {name}")
+    assert not reached, "underscored names of public modules imported elsewhere:\n" + "\n".join(
+        reached
+    )
