@@ -7,6 +7,26 @@ and signing loop over :func:`kinds`; adding a kind touches only its module.
 
 The built-in kinds live in ``hotlist.datasets.documents``, ``.vehicles`` and
 ``.persons`` and are registered on import of this package, in that order.
+
+Adding a kind (``tests/firearms_kind.py`` is a complete one, run through every
+step by ``tests/test_fourth_kind.py``): write one module with
+
+- a canonical Arrow ``schema`` (a non-null ``record_id`` first), the ``required``
+  columns, and the ``searchable`` columns an extract needs one of;
+- ``canonicalise``: the raw columns of one file to the canonical ones, with the
+  column builders of :mod:`hotlist.extracts._canonical` (rejecting through
+  ``issues.add`` the rows that cannot be searched), and ``row_key``;
+- its index: ``build``, ``parts`` / ``from_parts`` (what a snapshot stores; keys
+  are computed once, in the build, and read back), ``updated`` (a delta: keys for
+  the new rows only) and ``nbytes`` -- or an index class with those methods and
+  :class:`hotlist.datasets._single.OneIndex`;
+- its ``query_fields``, declared with :func:`hotlist.fields.register_field`, and
+  ``match``, which returns scored ``Candidate`` s with a severity;
+
+then ``register(KIND)``.  ``hotlist.load(folder)`` then reads ``<name>.*``,
+``check(extra={field: value})`` and ``check_many`` columns answer from it, and
+snapshots and deltas carry it.  A snapshot holding a kind opens only where that
+kind is registered (the manifest names it); one without it opens with it empty.
 """
 
 from __future__ import annotations
