@@ -79,7 +79,9 @@ def test_batch_rows_are_the_reference_bytes(
     ctx = SessionContext("o%", data.draw(st.sampled_from(["analyst", "@@q@@"])), "p", "h", "s")
     batch = BatchData(ctx, filled, rows, hits, alarms, errors, {"limit": 3}, 12345, "v%s", "m")
     fast: list[bytes] = []
-    head = batch_lines(HASHER, batch, "T", "b-1", 41, GENESIS, fast)
+    with pytest.MonkeyPatch.context() as patch:  # rows formatted a block at a time
+        patch.setattr(_entries, "_ROWS_AT_ONCE", data.draw(st.sampled_from([1, 2, 8192])))
+        head = batch_lines(HASHER, batch, "T", "b-1", 41, GENESIS, fast)
     template = _entries._row_template(batch, "T", "b-1")
     plain: list[bytes] = []
     assert _entries._batch_lines_plain(HASHER, batch, template, 41, GENESIS, plain) == head

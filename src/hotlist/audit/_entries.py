@@ -218,6 +218,7 @@ def jsonable(options: Mapping[str, object]) -> dict[str, Option]:
 
 
 _HOLE = re.compile(r'"@@(\w+)@@"')
+_ROWS_AT_ONCE = 8192  # rows formatted and chained together (their text stays in cache)
 # The holes of a batch row's template, in the order their keys sort to.
 _ROW_HOLES = ["alarm", "fields", "hits", "q", "row"]
 
@@ -320,30 +321,30 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
     # the usual row (no hit, no error) as text around its q and row number
     usual = (plain % ("false", "\0", "[]", "\0", "\0")).split("\0")
     hits, alarms, errors = data.hits, data.alarms, data.errors
-    rests: list[str] = []
-    add = rests.append
-    for i, (q_text, fields_text) in enumerate(zip(q_texts, fields_texts, strict=True)):
-        if i in hits or i in errors or i in alarms:
-            alarm = "true" if i in alarms else "false"
-            hit_text = dumps(hits[i]) if i in hits else "[]"
-            if i in errors:
-                add(with_error % (alarm, dumps(errors[i]), fields_text, hit_text, q_text, i))
-            else:
-                add(plain % (alarm, fields_text, hit_text, q_text, i))
-        else:
-            add(f"{usual[0]}{fields_text}{usual[1]}{q_text}{usual[2]}{i}{usual[3]}")
-    # every row's text is JSON: no raw newline in it, so one encode serves them all
-    encoded = "\n".join(rests).encode().split(b"\n") if rests else []
     sha256 = hashlib.sha256
     prev_b = prev.encode()
-    lines: list[bytes] = []
-    keep = lines.append
-    for rest in encoded:
-        seq += 1
-        line = b'{"seq":%d,"prev":"%b",%b' % (seq, prev_b, rest)
-        prev_b = sha256(line).hexdigest().encode()
-        keep(line)
-    if lines:
+    for a in range(0, data.rows, _ROWS_AT_ONCE):  # a block of rows at a time: in cache
+        rests: list[str] = []
+        add = rests.append
+        for i in range(a, min(a + _ROWS_AT_ONCE, data.rows)):
+            if i in hits or i in errors or i in alarms:
+                alarm = "true" if i in alarms else "false"
+                hit_text = dumps(hits[i]) if i in hits else "[]"
+                if i in errors:
+                    error = dumps(errors[i])
+                    add(with_error % (alarm, error, fields_texts[i], hit_text, q_texts[i], i))
+                else:
+                    add(plain % (alarm, fields_texts[i], hit_text, q_texts[i], i))
+            else:
+                add(f"{usual[0]}{fields_texts[i]}{usual[1]}{q_texts[i]}{usual[2]}{i}{usual[3]}")
+        # every row's text is JSON: no raw newline in it, so one encode serves them all
+        lines: list[bytes] = []
+        keep = lines.append
+        for rest in "\n".join(rests).encode().split(b"\n"):
+            seq += 1
+            line = b'{"seq":%d,"prev":"%b",%b' % (seq, prev_b, rest)
+            prev_b = sha256(line).hexdigest().encode()
+            keep(line)
         lines.append(b"")
         chunks.append(b"\n".join(lines))
     return seq, prev_b.decode(), data.rows
