@@ -26,6 +26,10 @@ nothing, even when it names the version it was first applied to.
 A record_id on more than one row of a delta is refused (each such row is
 reported): the order of two operations on one record is not something to guess.
 
+Every registered kind (:mod:`hotlist.datasets`) takes deltas the same way: its
+files are ``<kind>.*`` in the folder, or ``apply(extracts={kind: files})``, and
+the kind's ``updated`` makes its new index.
+
 Cost: the kept rows are filtered and the new rows appended with Arrow compute;
 documents and vehicles reuse the stored keys of kept rows and compute keys only
 for new rows, and their key indexes are merged, not rebuilt
