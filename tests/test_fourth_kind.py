@@ -158,8 +158,8 @@ def test_apply_upserts_and_deletes_records_of_the_kind(
 
 def test_the_builtin_kinds_agree_with_the_public_schema_names() -> None:
     assert tuple(k.name for k in datasets.BUILTIN) == DATASETS == datasets.names()[:3]
-    schemas: dict[str, pa.Schema] = dict(SCHEMAS)
-    required: dict[str, tuple[str, ...]] = dict(REQUIRED_COLUMNS)
+    schemas: dict[str, pa.Schema] = {str(k): v for k, v in SCHEMAS.items()}
+    required = {str(k): v for k, v in REQUIRED_COLUMNS.items()}
     for kind in datasets.BUILTIN:
         assert isinstance(kind, datasets.Kind)
         assert kind.schema.equals(schemas[kind.name])
