@@ -34,12 +34,10 @@ def installed(previous: State | None, state: State) -> None:
     counts = {name: t.num_rows for name, t in state.tables.items()}
     what = "loaded" if previous is None else "swapped in"
     logger.info(
-        "hotlist data version %s %s: documents=%d vehicles=%d persons=%d%s",
+        "hotlist data version %s %s: %s%s",
         state.data_version,
         what,
-        counts.get("documents", 0),
-        counts.get("vehicles", 0),
-        counts.get("persons", 0),
+        " ".join(f"{name}={n}" for name, n in counts.items()),
         "" if previous is None else f" (replacing {previous.data_version})",
         extra={
             "event": "load" if previous is None else "reload",
