@@ -434,6 +434,49 @@ def stacks(n: int) -> list[dict[str, Any]]:
     return results
 
 
+APP_CPU_BODIES = {
+    "document": b'{"document": "X1234567", "country": "FRA"}',
+    "vehicle": b'{"vin": "1M8GDM9AXKP042788"}',
+    "person": b'{"name": "Anna Maria Eriksson", "dob": "1974-12-08"}',
+}
+
+
+def app_cpu(calls: int, profile: bool) -> list[dict[str, Any]]:
+    """CPU time per in-process ``POST /v1/check`` through the service's own app (auth,
+    session, metrics, problem details; no socket), best and median of 5 rounds, on the
+    sample data: the service's per-request Python cost, steadier than wall time on a
+    busy machine.  With ``profile``, cProfile's top functions of one more round."""
+    import cProfile
+    import pstats
+
+    from hotlist.serve import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="hotlist-bench-app-"))
+    key = add_key(tmp / "keys.toml", "bench", role="frontline", purpose="bench", post="LAB", rate=0)
+    app = create_app(hotlist.sample_data_path(), keys=tmp / "keys.toml")
+    auth = [(b"authorization", f"Bearer {key}".encode())]
+    rows = []
+    for kind, body in APP_CPU_BODIES.items():
+        asyncio.run(_asgi_round_trips(app, body, auth, min(calls, 2000)))  # warm
+        rounds = []
+        for _ in range(5):
+            t0 = time.process_time()
+            asyncio.run(_asgi_round_trips(app, body, auth, calls))
+            rounds.append((time.process_time() - t0) / calls * 1e6)
+        rounds.sort()
+        rows.append(
+            {"kind": kind, "best_us": round(rounds[0], 1), "median_us": round(rounds[2], 1)}
+        )
+        print(f"{kind:9s} CPU per request: best {rounds[0]:6.1f} µs, median {rounds[2]:6.1f} µs")
+        if profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            asyncio.run(_asgi_round_trips(app, body, auth, calls))
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    return rows
+
+
 # -- report -------------------------------------------------------------------------
 def markdown(result: dict[str, Any]) -> str:
     lines = []
@@ -483,8 +526,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stacks", action="store_true", help="only the in-process stack comparison")
     p.add_argument("--stack-calls", type=int, default=20_000)
     p.add_argument("--smoke", action="store_true", help="tiny data, short cells: seconds")
+    p.add_argument(
+        "--app-cpu",
+        type=int,
+        metavar="CALLS",
+        help="only the service app's CPU per in-process request (CALLS a round), then exit",
+    )
+    p.add_argument("--profile", action="store_true", help="with --app-cpu: cProfile's top 25")
     p.add_argument("--out", type=Path, default=RESULTS / "service.json")
     args = p.parse_args(argv)
+    if args.app_cpu:
+        app_cpu(args.app_cpu, args.profile)
+        return 0
     if args.smoke:
         args.documents = args.vehicles = args.persons = "2000"
         args.queries, args.seconds, args.max_requests, args.stack_calls = 200, 0.3, 300, 200

@@ -21,10 +21,11 @@ import datetime as dt
 import functools
 import logging
 import math
+import operator
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict
+from typing import Any, NamedTuple
 
 import msgspec
 import pyarrow as pa
@@ -57,7 +58,7 @@ from hotlist.serve._keys import ApiKey, KeyStore
 from hotlist.serve._many import Batch, stream
 from hotlist.serve._metrics import CONTENT_TYPE, Metrics
 from hotlist.serve._openapi import build_openapi
-from hotlist.serve._queries import QueryReader, Value
+from hotlist.serve._queries import Keywords, QueryReader
 from hotlist.serve._session import Gate, is_audited, open_session, rights_of, role_rights
 
 __all__ = ["App", "RateLimiter", "result_dict"]
@@ -87,24 +88,24 @@ class RateLimiter:
         return 0.0
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
+    """Who asks: the key, and the operator (the key's name, or the client certificate's subject)."""
+
     key: ApiKey
     operator: str
 
 
 _RESULT_FIELDS = tuple(CheckResultModel.model_fields)
 _HIT_FIELDS = tuple(Hit.model_fields)
+_result_values = operator.attrgetter(*_RESULT_FIELDS)
+_hit_values = operator.attrgetter(*_HIT_FIELDS)
+_CHALLENGE = [(b"www-authenticate", b'Bearer realm="hotlist"')]
 
 
 def result_dict(result: CheckResult) -> dict[str, Any]:
     """A result as plain data in the shape of ``CheckResultModel`` (hits as the role sees them)."""
-    out: dict[str, Any] = {}
-    for name in _RESULT_FIELDS:
-        if name == "hits":
-            out["hits"] = [{f: getattr(h, f) for f in _HIT_FIELDS} for h in result.hits]
-        else:
-            out[name] = getattr(result, name)
+    out = dict(zip(_RESULT_FIELDS, _result_values(result), strict=True))
+    out["hits"] = [dict(zip(_HIT_FIELDS, _hit_values(h), strict=True)) for h in result.hits]
     return out
 
 
@@ -251,12 +252,11 @@ class App:
     # -- helpers ---------------------------------------------------------------------
     def _caller(self, scope: Scope) -> Caller:
         auth = header(scope, b"authorization")
-        challenge = [(b"www-authenticate", b'Bearer realm="hotlist"')]
         if auth is None:
             raise Problem(
                 401, "unauthenticated", "API key required",
                 "send the key as 'Authorization: Bearer KEY' (made by `hotlist keys add`)",
-                reason="unauthenticated", headers=challenge,
+                reason="unauthenticated", headers=_CHALLENGE,
             )  # fmt: skip
         scheme, _, token = auth.strip().partition(b" ")
         key = self.keys.lookup(token.strip()) if scheme.lower() == b"bearer" and token else None
@@ -264,7 +264,7 @@ class App:
             raise Problem(
                 401, "unauthenticated", "Unknown API key",
                 "the key is not in this service's keys file", reason="unauthenticated",
-                headers=challenge,
+                headers=_CHALLENGE,
             )  # fmt: skip
         wait = self.limiter.take(key)
         if wait:
@@ -485,7 +485,7 @@ def _matcher_version() -> str:
     return version
 
 
-def _check_table(gate: Gate, options: dict[str, Value], table: pa.Table) -> pa.Table:
+def _check_table(gate: Gate, options: Keywords, table: pa.Table) -> pa.Table:
     """One step of a check-many through the caller's session."""
     part = gate.check_many(table, **options)
     assert isinstance(part, pa.Table)

@@ -10,6 +10,7 @@ so an over-long or malformed value is a 422 with the library's message.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -19,13 +20,16 @@ from hotlist.fields import BUILTIN_NAMES, all_fields
 from hotlist.serve._http import ARROW, JSON, NDJSON, Problem, decode, invalid, too_large
 from hotlist.serve._openapi import OPTIONS, option_parser
 
-__all__ = ["QueryReader"]
+__all__ = ["Keywords", "QueryReader", "Value"]
 
 _JSON_TYPES = (JSON, b"text/json", b"*/*", b"")
 _NDJSON_TYPES = (NDJSON, b"application/jsonl", b"application/x-jsonlines")
 
 # A JSON value as msgspec decodes it.
 Value = str | int | float | bool | None | list[object] | dict[str, object]
+# check()'s keywords from a request: JSON values splatted into check() and
+# check_many(), whose types the library checks at run time (a TypeError is a 422).
+Keywords = dict[str, Any]
 
 
 def _metric_kind(name: str, kinds: tuple[str, ...]) -> str:
@@ -68,23 +72,23 @@ class QueryReader:
         self._bound(out)
         return out
 
-    def keywords(self, query: dict[str, Value]) -> dict[str, Value]:
+    def keywords(self, query: dict[str, Value]) -> Keywords:
         """check()'s keywords for a query: registered fields go in ``extra``."""
         if not self._registered or self._registered.isdisjoint(query):
             return query
         extra: dict[str, object] = {k: query[k] for k in self._registered if k in query}
-        out: dict[str, Value] = {k: v for k, v in query.items() if k not in extra}
+        out: Keywords = {k: v for k, v in query.items() if k not in extra}
         out["extra"] = extra
         return out
 
-    def _bound(self, options: dict[str, Value]) -> None:
+    def _bound(self, options: Keywords) -> None:
         limit = options.get("limit")
         if isinstance(limit, int) and limit > self.max_limit:
             raise invalid(f"limit is at most {self.max_limit} here, not {limit}")
 
-    def batch_options(self, query_string: bytes) -> dict[str, Value]:
+    def batch_options(self, query_string: bytes) -> Keywords:
         """check-many's options, from the query string (``?limit=3&min_score=0.8``)."""
-        out: dict[str, Value] = {}
+        out: Keywords = {}
         for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
             if name not in self.options:
                 raise invalid(f"unknown option {name!r}; options are {', '.join(OPTIONS)}")
