@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hotlist.audit import AuditLog, SessionContext, _entries, _verify, search, verify
 from hotlist.audit._entries import BatchData, batch_lines, latency_text, latency_us
 from hotlist.audit._format import GENESIS, KeyedHasher, dumps
-from hotlist.audit._session import _split
+from hotlist.audit._session import _options, _split
 
 HASHER = KeyedHasher(b"f" * 32)
 DATA = Path(__file__).parent / "data"
@@ -99,6 +99,8 @@ def test_extra_fields_are_query_values_never_options() -> None:
     )
     assert query == {"document": "A1", "serial": "S-1"}
     assert options == {"limit": 2}
+    given = {"document": "A1", "country": None, "name_threshold": None, "extra": {"s": "1"}}
+    assert _options(given, {"document": "A1", "s": "1"}) == {"name_threshold": None}
 
 
 def _bulk_log(folder: Path, rows: int) -> None:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["AccessDenied", "AuditedResult", "Receipt", "Session", "matcher_version"]
 
 OUTCOMES = ("confirmed", "false_positive")
-_NO_OPTIONS: dict[str, Any] = {}
+_NO_OPTIONS: dict[str, object] = {}
 _RECEIPT_PREFIX = b"hotlist-receipt\x00"
 _SCORING_MODULES = (
     "hotlist.scoring",
@@ -301,10 +301,10 @@ class Session:
         if log is not None:
             query = result.query
             options = _NO_OPTIONS
-            if len(kwargs) > len(query):  # options, or fields given as None
-                logged, options = _split(kwargs)
+            if len(kwargs) > len(query):  # options, extra=, or fields given as None
+                options = _options(kwargs, query)
                 if "extra" in kwargs:  # run-time fields: logged (hashed) as query fields
-                    query = {**logged, **query}
+                    query = {**_split(kwargs)[0], **query}
             entry = log.record(
                 "check",
                 (
@@ -507,6 +507,23 @@ class Session:
         signature = log.sign(unsigned.message())
         assert signature is not None
         return Receipt(statement, signature)
+
+
+def _options(kwargs: Mapping[str, object], query: Mapping[str, object]) -> dict[str, object]:
+    """The options of a check that answered ``query``: every keyword but the query's
+    fields, ``extra=`` and query fields given as None (the common case without
+    building the field table)."""
+    options: dict[str, object] = {}
+    names: tuple[str, ...] | None = None
+    for k, v in kwargs.items():
+        if k in query or k == "extra":
+            continue
+        if v is None:
+            names = names or field_names()
+            if k in names:
+                continue
+        options[k] = v
+    return options
 
 
 def _split(kwargs: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
