@@ -55,12 +55,14 @@ def check_many(
 
     ``queries``: an Arrow table or record batch, a pandas or polars DataFrame, a
     DuckDB relation, anything with ``__arrow_c_stream__``, or a list of dicts.
-    Columns named like ``check()``'s keywords (document, country, document_type,
-    mrz, vin, plate, name, family_name, given_names, dob, nationality, sex) are
-    the query; ``columns`` maps other names to keywords (``{"doc_no":
-    "document"}``; a keyword-named column mapped to ``None`` is only passed
-    through).  Every other column (``passenger_id``, ``flight``...) passes
-    through unchanged to each output row of its query.
+    Columns named like a query field of the one table (:mod:`hotlist.fields`:
+    ``check()``'s keywords document, country, document_type, mrz, vin, plate,
+    name, family_name, given_names, dob, nationality, sex, and the fields of
+    registered kinds, which ``check()`` takes as ``extra=``) are the query;
+    ``columns`` maps other names to fields (``{"doc_no": "document"}``; a
+    field-named column mapped to ``None`` is only passed through).  Every other
+    column (``passenger_id``, ``flight``...) passes through unchanged to each
+    output row of its query.
 
     Values: text as is; a whole number (an int column, or a float one that pandas
     made of ints with gaps) as its digits; a date, datetime or timestamp as an ISO
