@@ -181,3 +181,18 @@ def test_a_log_written_by_hotlist_0_1_still_verifies_and_grows(tmp_path: Path) -
     log.close()
     after = verify(folder)
     assert after.ok and after.entries == 14, after.summary()  # + open, check, checkpoint
+
+
+def test_a_cut_tail_read_a_window_at_a_time_is_a_truncated_last_entry(
+    bulk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_verify, "_WINDOW", 100_000)
+    folder = tmp_path / "audit"
+    shutil.copytree(bulk, folder, ignore=shutil.ignore_patterns(".lock"))
+    segment = folder / "audit-000001.log"
+    data = segment.read_bytes()
+    segment.write_bytes(data[:-40])
+    report = verify(folder)
+    lines = data.count(b"\n")
+    assert not report.ok and report.truncated
+    assert (report.problem_line, report.problem_seq) == (lines, lines)

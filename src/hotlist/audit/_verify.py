@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,6 +242,28 @@ def _prefixes(
     return ok, checks
 
 
+def _windows(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
+    """A segment's bytes about ``_WINDOW`` at a time, each block whole lines with their
+    newlines (the last block: whatever is left, maybe a partial line), and whether it
+    is the last.  Read a window at a time, the lines are split and hashed while in the
+    CPU's cache, and a segment of any size is verified in little memory."""
+    with path.open("rb") as f:
+        carry = b""
+        done = 0
+        while True:
+            chunk = f.read(_WINDOW)
+            done += len(chunk)
+            data = carry + chunk if carry else chunk
+            if not chunk or done >= size:
+                if data:
+                    yield data, True
+                return
+            end = data.rfind(b"\n") + 1
+            if end:
+                yield data[:end], False
+            carry = data[end:]
+
+
 class _Walk:
     """One walk of the chain, segment by segment; raises :class:`_Fail` at the first problem."""
 
@@ -311,43 +334,38 @@ class _Walk:
     def _segment(
         self, path: Path, expected: int, prev_b: bytes, last_in_log: bool
     ) -> tuple[int, bytes]:
-        data = path.read_bytes()
-        if not data:
+        size = path.stat().st_size
+        if not size:
             if last_in_log:
                 return expected, prev_b  # just rotated: the next entry goes here
             raise _Fail("an empty segment inside the log", expected, path, 1)
-        if not data.endswith(b"\n"):
-            raise _Fail(
-                "the last entry is truncated (a crash while writing?)"
-                if last_in_log
-                else "a segment ends without a newline: entries were cut or joined",
-                expected,
-                path,
-                data.count(b"\n") + 1,
-                truncated=last_in_log,
-            )
-        first, first_prev, pos = expected, prev_b, 0
-        while pos < len(data):  # a window of whole lines at a time: split and hashed in cache
-            end = data.rfind(b"\n", pos, pos + _WINDOW)
-            if end < 0:  # a line longer than the window
-                end = data.find(b"\n", pos + _WINDOW)
-            block = data[pos:end]
+        first, first_prev = expected, prev_b
+        for block, last_block in _windows(path, size):
+            if last_block and not block.endswith(b"\n"):
+                raise _Fail(
+                    "the last entry is truncated (a crash while writing?)"
+                    if last_in_log
+                    else "a segment ends without a newline: entries were cut or joined",
+                    expected + block.count(b"\n"),
+                    path,
+                    expected - first + block.count(b"\n") + 1,
+                    truncated=last_in_log,
+                )
             lines = block.split(b"\n")
+            lines.pop()  # after the last newline: nothing
             bad, head, others = _chain_links(block, lines, expected, prev_b)
             if bad is not None:
-                every = data.split(b"\n")[:-1]
+                every = path.read_bytes().split(b"\n")[:-1]
                 self._line_by_line(path, every, first, first_prev, last_in_log)
                 at = expected - first + bad
                 raise _Fail(
                     "the entry does not link to the one before it", first + at, path, at + 1
                 )
             for i in others:
-                at = expected - first + i
-                last_line = last_in_log and end == len(data) - 1 and i == len(lines) - 1
-                self._other(path, lines[i], at + 1, expected + i, last_line)
+                last_line = last_in_log and last_block and i == len(lines) - 1
+                self._other(path, lines[i], expected - first + i + 1, expected + i, last_line)
             expected += len(lines)
             prev_b = head
-            pos = end + 1
         if not last_in_log and self.last_cp_seq != expected - 1:
             raise _Fail(
                 "a closed segment does not end with its checkpoint "
