@@ -57,7 +57,13 @@ A reason's ``contribution`` is the factor it multiplied the score by
 (documents, vehicles), the bits it added (persons, ``in_bits``: written after
 the text, ``(+9.1)``), or for the holder the weight applied (a lift closes that
 share of the gap to 1, a factor multiplies, a negative number is taken off).
-``listed`` and ``asked`` carry what the text shows.
+``listed`` and ``asked`` carry what the text shows.  The severity of a hit
+(``hotlist._decisions``) is read from these records, not from their text.
+
+To change a weight, change its default here: scorers read :data:`SCORING` (a
+saved snapshot needs no rebuild; the audit log's ``matcher_version``, which
+digests :data:`SCORING_TEXT`, changes with it).  A changed OCR class changes the
+index keys too: rebuild snapshots from the extracts.
 
 >>> render(Reason("document number", "ocr", 0.9))
 'document number equal after OCR look-alikes (0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B)'
