@@ -63,7 +63,7 @@ DEFAULT_MAX_EDITS = 1
 
 # The query fields check() takes, with the longest value each accepts: derived
 # from the one table (hotlist.fields), in check()'s keyword order.
-CHECK_FIELDS: dict[str, int] = {f: limits()[f] for f in BUILTIN_NAMES}
+CHECK_FIELDS: dict[str, int] = {f: n for f, n in limits().items() if f in BUILTIN_NAMES}
 
 # A document check: the number and the fields that qualify it (the table's
 # QueryField.qualifies).  A query of these alone takes check()'s fast path
@@ -79,6 +79,8 @@ MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_
 def check_options(
     limit: int, min_score: float, max_edits: int, name_threshold: float | None
 ) -> None:
+    """check()'s and check_many's options, or :class:`hotlist.InvalidQuery` saying
+    which one is wrong."""
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
     if (
@@ -107,7 +109,8 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
 ) -> CheckResult:
     """``check()`` of a document number alone (with its qualifiers): the border's
     commonest call.  The steps of :func:`answer` for such a query (the same
-    boundary check, normalisers and :func:`_document_candidates`), without the
+    boundary check, normalisers and index lookups as the documents and persons
+    kinds' ``match``), without the
     general dispatch: nothing per call but the work itself."""
     query: dict[str, Any] = {"document": document}
     if country is not None:
@@ -231,7 +234,7 @@ def answer(
         and not any(k in query for k in PERSON_FIELDS)
         and any(k in query for k in ("document", "vin", "plate"))
     ):
-        # holder fields without a name never fail a check (see _holder_fields)
+        # holder fields without a name never fail a check (see _holder.holder_fields)
         cleaned = {
             k: holder_text(k, v, warnings) if k in HOLDER_FIELDS else clean(k, v)
             for k, v in query.items()
