@@ -9,7 +9,7 @@ mapping) between the markers in ``engine.py``::
     python -m hotlist._codegen          # rewrite the block
     python -m hotlist._codegen --check  # exit 1 when the block is out of date
 
-``tests/test_fields.py`` fails while the block differs from what the table gives.
+``tests/test_query_fields.py`` fails while the block differs from what the table gives.
 """
 
 from __future__ import annotations
