@@ -18,7 +18,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from hotlist._query import DOCUMENT_ONLY
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE, DOCUMENT_ONLY
 from hotlist.fields import BUILTIN_NAMES, field
 
 __all__ = ["ENGINE", "check_block", "render", "up_to_date", "write"]
@@ -27,9 +27,10 @@ ENGINE = Path(__file__).with_name("engine.py")
 BEGIN = "    # BEGIN generated: query fields"
 END = "        # END generated"
 
-_OPTIONS = """\
-Options: ``limit`` (default 10) hits at most, best first; ``min_score``
-(default 0.5) drops weaker hits; ``max_edits`` (default 1; 0 for exact
+_MAX_EDITS = DEFAULT_MAX_EDITS
+_OPTIONS = f"""\
+Options: ``limit`` (default {DEFAULT_LIMIT}) hits at most, best first; ``min_score``
+(default {DEFAULT_MIN_SCORE}) drops weaker hits; ``max_edits`` (default {_MAX_EDITS}; 0 for exact
 and OCR-equivalent keys only) is the edit tolerance for document
 numbers and VINs; ``name_threshold`` (default
 ``hotlist.names.MATCH_THRESHOLD``) is the least person score reported.
