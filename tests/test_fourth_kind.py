@@ -29,7 +29,7 @@ F5,CZ0042731,CZ,75,CZE,2024-07-15
 def firearms(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The kind registered for one test; the registry and the field table are
     restored afterwards, so no other test sees it."""
-    for table in ("_FIELDS", "_LIMITS"):
+    for table in ("_FIELDS", "_LIMITS", "_QUALIFIERS"):
         if hasattr(fields, table):
             monkeypatch.setattr(fields, table, dict(getattr(fields, table)))
     firearms_kind.register()
@@ -116,7 +116,7 @@ def test_a_snapshot_without_the_kind_opens_with_it_empty(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     snap = hotlist.load(hotlist.sample_data_path(), progress=False).save(tmp_path / "old")
-    for table in ("_FIELDS", "_LIMITS"):
+    for table in ("_FIELDS", "_LIMITS", "_QUALIFIERS"):
         if hasattr(fields, table):
             monkeypatch.setattr(fields, table, dict(getattr(fields, table)))
     firearms_kind.register()

@@ -80,3 +80,15 @@ def test_the_fast_path_takes_the_document_fields_of_the_table() -> None:
     assert DOCUMENT_ONLY == ("document", "country", "document_type")
     params = list(inspect.signature(document_check).parameters)
     assert params[1 : 1 + len(DOCUMENT_ONLY)] == list(DOCUMENT_ONLY)
+
+
+def test_a_registered_field_can_be_removed_a_builtin_cannot() -> None:
+    spec = fields.QueryField("tail_number", "str | None", 12, ("aircraft",), "x", qualifies=())
+    fields.register_field(spec)
+    try:
+        assert fields.limits()["tail_number"] == 12
+    finally:
+        fields.unregister_field("tail_number")
+    assert "tail_number" not in fields.field_names()
+    with pytest.raises(ValueError, match="built in"):
+        fields.unregister_field("document")

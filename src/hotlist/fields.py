@@ -31,6 +31,7 @@ __all__ = [
     "limits",
     "qualifiers",
     "register_field",
+    "unregister_field",
 ]
 
 
@@ -164,6 +165,16 @@ def register_field(spec: QueryField) -> None:
     _LIMITS[spec.name] = spec.max_length
     if spec.qualifies:
         _QUALIFIERS[spec.name] = spec.qualifies
+
+
+def unregister_field(name: str) -> None:
+    """Remove a registered field (tests register and remove their own); a built-in
+    field cannot be removed."""
+    if name in BUILTIN_NAMES:
+        raise ValueError(f"query field {name!r} is built in")
+    _FIELDS.pop(name, None)
+    _LIMITS.pop(name, None)
+    _QUALIFIERS.pop(name, None)
 
 
 def field(name: str) -> QueryField:
