@@ -32,7 +32,7 @@ from hotlist._holder import (
     holder_text,
     qualify_holder,
 )
-from hotlist._normalise import country_code, in_vocabulary
+from hotlist._normalise import country_code, in_vocabulary, normalise
 from hotlist._ranking import hits_of, omitted_note
 from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
 from hotlist.ids import country as country_ids
@@ -349,5 +349,6 @@ def _derive(
             derived[key] = value
     for key, value in q.items():
         if value is not None and key not in BUILTIN_NAMES:
-            derived[key] = value  # a registered kind's field, as clean() read it
+            # a registered kind's field, read by its declared normaliser
+            derived[key] = normalise(key, value)
     return derived, parsed, (dob, nationality, sex) if holder and not named else None
