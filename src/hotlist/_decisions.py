@@ -65,6 +65,7 @@ __all__ = [
     "SEVERITIES",
     "VEHICLE_ACTION",
     "action_for",
+    "candidate_severity",
     "corroborate",
     "dob_agreement",
     "document_severity",
@@ -373,9 +374,12 @@ _MRZ_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "
 _LISTED_ON_PERSON = "is listed on this wanted person"
 
 
-def _severity(c: Candidate) -> str:
+def candidate_severity(c: Candidate) -> Severity:
+    """A candidate's severity: its matcher's own, else from its structured reasons
+    (:func:`severity_of`), else from its reason strings (:func:`severity_from_reasons`,
+    for a candidate made with strings only)."""
     if c.severity:
-        return c.severity
+        return ALARM if c.severity == ALARM else POSSIBLE
     if c.why:
         return severity_of(c.dataset, c.match, c.score, c.why)
     return severity_from_reasons(c.dataset, c.match, c.score, c.reasons)
@@ -409,13 +413,13 @@ def corroborate(
         for c in candidates
         if c.dataset == "persons"
         and not any(_LISTED_ON_PERSON in r for r in c.reasons)
-        and _severity(c) == ALARM
+        and candidate_severity(c) == ALARM
     }
     expiry = mrz.date_of_expiry if mrz is not None else None
     mrz_type = _MRZ_TYPES.get(mrz.document_code[:1]) if mrz is not None else None
     out = list(candidates)
     for i, c in enumerate(out):
-        if _severity(c) == ALARM:
+        if candidate_severity(c) == ALARM:
             continue
         if c.dataset == "documents" and expiry is not None:
             listed_expiry = documents.column("expires_on")[c.row].as_py()

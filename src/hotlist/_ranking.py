@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from hotlist._decisions import action_for, severity_from_reasons
+from hotlist._decisions import action_for, candidate_severity
 from hotlist._documents import Candidate
 from hotlist.schema import Hit
 
@@ -67,10 +67,7 @@ def select_counted(
         key = (c.dataset, c.row)
         if key not in best or best[key].score < c.score:
             best[key] = c
-    decided = [
-        (c, c.severity or severity_from_reasons(c.dataset, c.match, c.score, c.reasons))
-        for c in best.values()
-    ]
+    decided: list[tuple[Candidate, str]] = [(c, candidate_severity(c)) for c in best.values()]
     ranked = sorted(decided, key=_rank_key)
     return ranked[:limit], max(0, len(ranked) - limit)
 
