@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from hotlist import names
 from hotlist._batch_docs import FastDocuments, documents_vectorised, holder_not_used, holder_rows
-from hotlist._batch_input import Input, QueryInput, bool_mask, chunked, read_input, to_table
+from hotlist._batch_input import Input, QueryInput, bool_mask, read_input, to_table
 from hotlist._batch_pool import RESULT_COLUMNS, TOLD, Pool, select_columns
 from hotlist._coverage import FIELD_LISTS
 from hotlist._decisions import batch_decisions
@@ -132,15 +132,10 @@ def check_many(
             if warned:
                 warnings.setdefault(i, []).extend(warned)
 
-    echoed = (
-        pa.Table.from_arrays([chunked(a) for _, a in got.echo], names=[c for c, _ in got.echo])
-        if got.echo
-        else pa.table({})
-    )
     searched = _searched(state, cols, n, errors, fast.rows, warnings)
     return _assemble(
         state,
-        echoed,
+        got.echo_table(),
         n,
         pool,
         warnings,

@@ -55,12 +55,7 @@ QueryInput: TypeAlias = (
 def to_table(queries: QueryInput, columns: Mapping[str, str | None] | None = None) -> pa.Table:
     """Any input :func:`check_many` takes as one Arrow table of the caller's columns
     (as they pass through to the output)."""
-    got = read_input(queries, columns)
-    if not got.echo:
-        return pa.table({})
-    return pa.Table.from_arrays(
-        [chunked(a) for _, a in got.echo], names=[name for name, _ in got.echo]
-    )
+    return read_input(queries, columns).echo_table()
 
 
 def chunked(data: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -85,6 +80,14 @@ class Input:
         # per row, warnings about how a value was read (a number as a document number)
         self.notes: dict[int, list[str]] = {}
         self.echo: list[tuple[str, pa.Array | pa.ChunkedArray]] = []
+
+    def echo_table(self) -> pa.Table:
+        """The caller's columns as they pass through, as one table."""
+        if not self.echo:
+            return pa.table({})
+        return pa.Table.from_arrays(
+            [chunked(a) for _, a in self.echo], names=[name for name, _ in self.echo]
+        )
 
 
 def read_input(queries: QueryInput, columns: Mapping[str, str | None] | None = None) -> Input:
