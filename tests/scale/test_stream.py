@@ -61,6 +61,17 @@ def test_iterable_of_batches_of_any_size(hl: hotlist.Hotlist, manifest: pa.Table
     assert got.equals(expected(hl, manifest))
 
 
+def test_progress_bar_with_a_known_and_an_unknown_total(
+    hl: hotlist.Hotlist, manifest: pa.Table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """progress=True shows a bar on stderr whether the row count is known (a table)
+    or not (a stream of batches), and the rows are the same as without it."""
+    want = expected(hl, manifest)
+    for source in (manifest, iter(manifest.to_batches(max_chunksize=50))):
+        assert streamed(hl, source, batch_size=64, progress=True).equals(want)
+        assert "checking" in capsys.readouterr().err
+
+
 def test_files_and_folders(hl: hotlist.Hotlist, manifest: pa.Table, tmp_path: Path) -> None:
     want = expected(hl, manifest)
     pq.write_table(manifest, tmp_path / "m.parquet", row_group_size=37)
