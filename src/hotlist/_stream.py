@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -44,11 +44,13 @@ from hotlist._progress import Steps
 from hotlist.fields import field_names
 
 if TYPE_CHECKING:
+    from hotlist._batch_input import ArrowStream, QueryInput
     from hotlist.engine import Hotlist
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "BadRow",
+    "BatchSource",
     "BatchStream",
     "check_batches",
     "check_many_mapped",
@@ -59,6 +61,12 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 100_000
+
+# What check_batches reads: a manifest file or folder, Arrow data, or a stream of batches.
+BatchSource: TypeAlias = (
+    "str | os.PathLike[str] | pa.Table | pa.RecordBatch | pa.RecordBatchReader | ArrowStream"
+    " | Iterable[pa.RecordBatch | pa.Table]"
+)
 
 
 # -- the per-batch step shared by check_batches, Spark and Dask ----------------------
@@ -93,7 +101,7 @@ def query_names(names: Iterable[str], columns: Mapping[str, str | None]) -> list
 
 def check_many_mapped(
     hl: Hotlist,
-    data: Any,
+    data: QueryInput,
     columns: Mapping[str, str | None] | None,
     options: Mapping[str, Any] | None,
 ) -> pa.Table:
@@ -155,14 +163,14 @@ def schema_after_check(
 
 
 def _source_batches(
-    source: Any, bad: list[BadRow], batch_size: int
-) -> tuple[Iterator[Any], int | None, list[Path], pa.Schema | None]:
+    source: BatchSource, bad: list[BadRow], batch_size: int
+) -> tuple[Iterator[pa.RecordBatch], int | None, list[Path], pa.Schema | None]:
     """(batches, total rows when known, files, input schema when known) for any
     source check_batches takes."""
     if isinstance(source, str | os.PathLike):
         files, fmt = files_of(Path(source))
 
-        def read() -> Iterator[Any]:
+        def read() -> Iterator[pa.RecordBatch]:
             for f in files:
                 yield from file_batches(f, fmt, bad.append, batch_size)
 
@@ -179,7 +187,7 @@ def _source_batches(
         return iter(reader), None, [], reader.schema
     if isinstance(source, Iterable) and not isinstance(source, bytes | Mapping):
 
-        def items() -> Iterator[Any]:
+        def items() -> Iterator[pa.RecordBatch]:
             for item in source:
                 if isinstance(item, pa.Table):
                     yield from item.to_batches(max_chunksize=batch_size)
@@ -199,9 +207,9 @@ def _source_batches(
     )
 
 
-def _rebatch(batches: Iterator[Any], size: int) -> Iterator[pa.Table]:
+def _rebatch(batches: Iterator[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
     """Tables of exactly ``size`` rows (the last one shorter) from batches of any size."""
-    pending: list[Any] = []
+    pending: list[pa.RecordBatch] = []
     held = 0
     yielded = False
     schema: pa.Schema | None = None
@@ -243,7 +251,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
     """
 
     hl: Hotlist
-    source: Any
+    source: BatchSource
     columns: dict[str, str | None]
     options: dict[str, Any]
     batch_size: int
@@ -279,7 +287,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
         assert self._it is not None
         return next(self._it)
 
-    def _run(self, batches: Iterator[Any]) -> Iterator[pa.RecordBatch]:
+    def _run(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         started = time.perf_counter()
         bar = Steps(self.total, enabled=self.progress, delay=0.0, title="checking", unit="rows")
         try:
@@ -325,7 +333,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
         }
 
 
-def _first_rows(query_index: Any) -> pa.Array:
+def _first_rows(query_index: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A mask of each query's first output row (a query's rows are adjacent)."""
     q = np.asarray(query_index.to_numpy())
     first = np.ones(len(q), dtype=bool)
@@ -335,7 +343,7 @@ def _first_rows(query_index: Any) -> pa.Array:
 
 def check_batches(
     hl: Hotlist,
-    source: Any,
+    source: BatchSource,
     *,
     columns: Mapping[str, str | None] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
