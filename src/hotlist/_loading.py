@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypedDict, cast
 
 import pyarrow as pa
 
@@ -29,9 +30,26 @@ from hotlist._signing import (
 from hotlist._state import State
 from hotlist.extracts import LoadReport, load_datasets
 
-__all__ = ["Paths", "file_digest", "load_state", "named_extracts", "restore_error_names"]
+__all__ = [
+    "BuiltinFiles",
+    "Paths",
+    "file_digest",
+    "load_state",
+    "named_extracts",
+    "restore_error_names",
+]
 
 Paths = str | Path | Sequence[str | Path] | None
+
+
+class BuiltinFiles(TypedDict, total=False):
+    """The files of the built-in kinds by keyword (``load(documents=...)``,
+    ``apply(vehicles=...)``, ``reload(persons=...)``); any registered kind's
+    go in ``extracts={kind: files}``."""
+
+    documents: Paths
+    vehicles: Paths
+    persons: Paths
 
 
 def file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:
@@ -47,10 +65,10 @@ def file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:
     return h.hexdigest()[:16], when
 
 
-def named_extracts(extracts: Mapping[str, Paths] | None, **builtin: Paths) -> dict[str, Paths]:
+def named_extracts(extracts: Mapping[str, Paths] | None, builtin: BuiltinFiles) -> dict[str, Paths]:
     """The files named per kind: the built-in keywords (``documents=``...) and
     ``extracts`` as one mapping."""
-    named: dict[str, Paths] = {n: paths for n, paths in builtin.items() if paths is not None}
+    named: dict[str, Paths] = {n: cast("Paths", p) for n, p in builtin.items() if p is not None}
     for name, paths in (extracts or {}).items():
         if name in named:
             raise InvalidQuery(f"{name}: files named twice (as {name}= and in extracts=)")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from hotlist import _oplog
 from hotlist._batch_input import QueryInput
 from hotlist._delta import DeltaReport, apply_delta
-from hotlist._loading import Paths, load_state, named_extracts
+from hotlist._loading import BuiltinFiles, Paths, load_state, named_extracts
 from hotlist._progress import checked_in_parts
 from hotlist._query import (
     CHECK_FIELDS,
@@ -412,13 +412,11 @@ class Hotlist:
         delta: str | Path | None = None,
         /,
         *,
-        documents: Paths = None,
-        vehicles: Paths = None,
-        persons: Paths = None,
         extracts: Mapping[str, Paths] | None = None,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
         base_version: str | None = None,
         public_key: KeyArg | None = None,
+        **files: Unpack[BuiltinFiles],
     ) -> DeltaReport:
         """Apply a delta and swap the new data version in; see :mod:`hotlist._delta`.
 
@@ -432,7 +430,7 @@ class Hotlist:
         nothing.  Checks keep answering from the old version until the new one
         is swapped in.  Returns a :class:`hotlist.DeltaReport`.
         """
-        named = named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons)
+        named = named_extracts(extracts, files)
         with self._lock:
             state, report = apply_delta(
                 self._state,
@@ -451,9 +449,6 @@ class Hotlist:
         source: str | Path | None = None,
         /,
         *,
-        documents: Paths = None,
-        vehicles: Paths = None,
-        persons: Paths = None,
         extracts: Mapping[str, Paths] | None = None,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
         strict: bool = False,
@@ -461,6 +456,7 @@ class Hotlist:
         public_key: KeyArg | None = None,
         data_time: dt.datetime | str | None = None,
         rollback: str = "warn",
+        **files: Unpack[BuiltinFiles],
     ) -> str:
         """Replace the data with a snapshot folder or with full extracts, hot.
 
@@ -477,7 +473,7 @@ class Hotlist:
         ``verify`` is as for :func:`hotlist.open`, ``data_time`` and
         ``extracts`` as for :func:`hotlist.load`.  Returns the new data version.
         """
-        named = named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons)
+        named = named_extracts(extracts, files)
         with self._lock:
             if source is not None and is_snapshot(source):
                 state = open_state(source, verify=verify, public_key=public_key)
@@ -523,9 +519,6 @@ def load(
     folder: str | Path | None = None,
     /,
     *,
-    documents: Paths = None,
-    vehicles: Paths = None,
-    persons: Paths = None,
     extracts: Mapping[str, Paths] | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     strict: bool = False,
@@ -535,6 +528,7 @@ def load(
     stale: str = "warn",
     data_time: dt.datetime | dt.date | str | None = None,
     audit: AuditLog | None = None,
+    **files: Unpack[BuiltinFiles],
 ) -> Hotlist:
     """Load extracts and build the indexes.
 
@@ -560,7 +554,7 @@ def load(
     """
     state = load_state(
         folder,
-        extracts=named_extracts(extracts, documents=documents, vehicles=vehicles, persons=persons),
+        extracts=named_extracts(extracts, files),
         mapping=mapping,
         strict=strict,
         public_key=public_key,
