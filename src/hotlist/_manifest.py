@@ -128,7 +128,8 @@ def _csv_parse(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) -
         if key not in seen:
             seen.add(key)
             reason = f"{row.actual_columns} fields where the header has {row.expected_columns}"
-            on_bad(BadRow(str(path), row.number, reason, row.text[:200]))
+            line = row.number if row.number is not None and row.number >= 0 else None
+            on_bad(BadRow(str(path), line, reason, row.text[:200]))
         return "skip"
 
     return pacsv.ParseOptions(delimiter=_delimiter(path), invalid_row_handler=invalid)
