@@ -14,14 +14,18 @@ import importlib.util
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist._batch import check_many
+
+if TYPE_CHECKING:
+    from hotlist._batch_input import QueryInput
+    from hotlist._state import State
 
 __all__ = ["Steps", "in_jupyter", "interactive"]
 
@@ -203,13 +207,13 @@ def _part(queries: Any, start: int, stop: int) -> Any:
 
 
 def checked_in_parts(
-    state: Any,
-    queries: Any,
+    state: State,
+    queries: QueryInput,
     *,
-    columns: Any = None,
+    columns: Mapping[str, str | None] | None = None,
     progress: bool | None = None,
     **options: Any,
-) -> Any:
+) -> pa.Table:
     """``check_many`` with a progress bar: a large pandas / polars / Arrow / list
     input is checked in parts of :data:`PART_ROWS` rows (``query_index`` still counts
     over the whole input) and the bar moves part by part.  Without a display, or
