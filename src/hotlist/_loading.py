@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import cast
 
 import pyarrow as pa
 
@@ -29,6 +29,7 @@ from hotlist._signing import (
 )
 from hotlist._state import State
 from hotlist.extracts import LoadReport, load_datasets
+from hotlist.extracts._load import BuiltinFiles
 
 __all__ = [
     "BuiltinFiles",
@@ -40,16 +41,6 @@ __all__ = [
 ]
 
 Paths = str | Path | Sequence[str | Path] | None
-
-
-class BuiltinFiles(TypedDict, total=False):
-    """The files of the built-in kinds by keyword (``load(documents=...)``,
-    ``apply(vehicles=...)``, ``reload(persons=...)``); any registered kind's
-    go in ``extracts={kind: files}``."""
-
-    documents: Paths
-    vehicles: Paths
-    persons: Paths
 
 
 def file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypedDict, Unpack, cast
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +23,7 @@ from ._formats import EXTENSIONS, read_raw
 from ._report import DatasetReport, LoadReport
 
 __all__ = [
+    "BuiltinFiles",
     "ExtractResult",
     "empty_table",
     "extract_paths",
@@ -34,6 +35,16 @@ __all__ = [
 
 PathLike: TypeAlias = str | os.PathLike[str]
 Paths: TypeAlias = PathLike | Sequence[PathLike] | None
+
+
+class BuiltinFiles(TypedDict, total=False):
+    """The files of the built-in kinds by keyword (``load(documents=...)``,
+    ``apply(vehicles=...)``, ``reload(persons=...)``, ``load_datasets(...)``);
+    any registered kind's go in ``extracts={kind: files}``."""
+
+    documents: Paths
+    vehicles: Paths
+    persons: Paths
 
 
 def _text_columns(kind: Kind) -> set[str]:
@@ -299,13 +310,17 @@ def mapping_for(mapping: Mapping[str, Any] | None, dataset: str) -> Mapping[str,
 
 
 def extract_paths(
-    extracts: Mapping[str, Paths] | None = None, **per_kind: Paths
+    extracts: Mapping[str, Paths] | None = None, builtin: BuiltinFiles | None = None
 ) -> dict[str, list[Path]]:
     """The files named per kind, as lists (every registered kind, empty when none):
     ``extracts`` maps kind names to files, and the built-in keywords
     (``documents=``...) are folded in; a kind named twice, or not registered, is
     refused."""
-    given = {name: _as_list(paths) for name, paths in per_kind.items() if paths is not None}
+    given = {
+        name: _as_list(cast("Paths", paths))
+        for name, paths in (builtin or {}).items()
+        if paths is not None
+    }
     for name, paths in (extracts or {}).items():
         if name in given:
             raise ExtractError(f"{name}: files named twice (keyword and extracts=)")
@@ -322,12 +337,10 @@ def extract_paths(
 def load_datasets(
     folder: PathLike | None = None,
     *,
-    documents: Paths = None,
-    vehicles: Paths = None,
-    persons: Paths = None,
     extracts: Mapping[str, Paths] | None = None,
     mapping: Mapping[str, Any] | None = None,
     strict: bool = False,
+    **builtin: Unpack[BuiltinFiles],
 ) -> tuple[dict[str, pa.Table], LoadReport]:
     """Load every dataset from a folder and/or from files, with a report of every row left out.
 
@@ -338,7 +351,7 @@ def load_datasets(
     the later row.  A dataset with no file gets an empty table.
     ``strict=True`` raises :class:`~hotlist.ExtractError` when any row is rejected.
     """
-    given = extract_paths(extracts, documents=documents, vehicles=vehicles, persons=persons)
+    given = extract_paths(extracts, builtin)
     report = LoadReport()
     if folder is not None:
         found = find_extracts(folder)
