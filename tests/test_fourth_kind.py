@@ -164,3 +164,20 @@ def test_the_builtin_kinds_agree_with_the_public_schema_names() -> None:
         assert isinstance(kind, datasets.Kind)
         assert kind.schema.equals(schemas[kind.name])
         assert kind.required == required[kind.name]
+
+
+def test_files_of_any_kind_are_named_in_one_mapping(
+    firearms: None, folder: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(hotlist.ExtractError, match="no dataset kind called 'guns'"):
+        hotlist.load(extracts={"guns": folder / "firearms.csv"}, progress=False)
+    with pytest.raises(hotlist.InvalidQuery, match="named twice"):
+        hotlist.load(documents="a.csv", extracts={"documents": "b.csv"}, progress=False)
+    hl = hotlist.load(hotlist.sample_data_path(), progress=False)
+    assert hl.stats()["firearms"] == 0
+    hl.reload(extracts={"firearms": folder / "firearms.csv"}, rollback="allow")
+    assert hl.stats()["firearms"] == 3 and hl.stats()["documents"] == 0
+    delta = tmp_path / "guns-delta.csv"
+    delta.write_text("record_id,op\nF1,delete\n")
+    assert hl.apply(extracts={"firearms": delta}).datasets["firearms"].deleted == 1
+    assert not hl.check(extra={"serial": "AB12345"}).hit
