@@ -22,10 +22,15 @@ Layout (format 1)::
       index/<part>.<array>.npy        the built index arrays (numpy .npy), e.g.
                                       index/documents.index.directory.npy
 
+The tables and parts are those of each dataset kind (:mod:`hotlist.datasets`):
+``<kind>.arrow``, and ``<part>.keys.arrow`` for each of the kind's
+``part_names`` (the persons kind has two).  A kind registered at run time adds
+its own files and its entry in ``counts``; such a snapshot opens only where the
+kind is registered, and a snapshot without it opens with it empty.
+
 Nothing else may be in the folder: a file that the manifest does not list, a
 listed path outside the folder, a symbolic link, a manifest with a missing key or
 a value of the wrong type all raise :class:`~hotlist.IntegrityError`.
-
 
 The byte checks before anything is mapped are in :mod:`hotlist._snapshot_verify`,
 the atomic writes in :mod:`hotlist._snapshot_save`.
