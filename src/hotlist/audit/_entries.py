@@ -319,10 +319,9 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
         return _batch_lines_plain(hasher, data, template, seq, prev, chunks)
     q_texts, fields_texts = _query_texts(hasher, data)
     # the usual row (no hit, no error) as text around its q and row number
-    usual = (plain % ("false", "\0", "[]", "\0", "\0")).split("\0")
+    u0, u1, u2, u3 = (plain % ("false", "\0", "[]", "\0", "\0")).split("\0")
     hits, alarms, errors = data.hits, data.alarms, data.errors
     sha256 = hashlib.sha256
-    prev_b = prev.encode()
     for a in range(0, data.rows, _ROWS_AT_ONCE):  # a block of rows at a time: in cache
         rests: list[str] = []
         add = rests.append
@@ -336,18 +335,17 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
                 else:
                     add(plain % (alarm, fields_texts[i], hit_text, q_texts[i], i))
             else:
-                add(f"{usual[0]}{fields_texts[i]}{usual[1]}{q_texts[i]}{usual[2]}{i}{usual[3]}")
-        # every row's text is JSON: no raw newline in it, so one encode serves them all
+                add(f"{u0}{fields_texts[i]}{u1}{q_texts[i]}{u2}{i}{u3}")
         lines: list[bytes] = []
         keep = lines.append
-        for rest in "\n".join(rests).encode().split(b"\n"):
+        for rest in rests:
             seq += 1
-            line = b'{"seq":%d,"prev":"%b",%b' % (seq, prev_b, rest)
-            prev_b = sha256(line).hexdigest().encode()
+            line = f'{{"seq":{seq},"prev":"{prev}",{rest}'.encode()
+            prev = sha256(line).hexdigest()
             keep(line)
         lines.append(b"")
         chunks.append(b"\n".join(lines))
-    return seq, prev_b.decode(), data.rows
+    return seq, prev, data.rows
 
 
 def _batch_lines_plain(  # noqa: PLR0917 - private, one caller
