@@ -242,26 +242,32 @@ def _prefixes(
     return ok, checks
 
 
-def _windows(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
-    """A segment's bytes about ``_WINDOW`` at a time, each block whole lines with their
-    newlines (the last block: whatever is left, maybe a partial line), and whether it
-    is the last.  Read a window at a time, the lines are split and hashed while in the
-    CPU's cache, and a segment of any size is verified in little memory."""
+def _windows(path: Path, size: int) -> Iterator[tuple[bytes, list[bytes], bool, bytes]]:
+    """A segment about ``_WINDOW`` bytes at a time: ``(block, its whole lines, last,
+    tail)``.  A block is read as is and its lines split from it; a partial line at
+    its end is read again at the start of the next block (the file is sought back,
+    nothing is copied), and in the last block it is ``tail`` (b"" when the segment
+    ends with a newline).  The lines are split and hashed while in the CPU's cache,
+    and a segment of any size is verified in little memory."""
     with path.open("rb") as f:
-        carry = b""
-        done = 0
-        while True:
-            chunk = f.read(_WINDOW)
-            done += len(chunk)
-            data = carry + chunk if carry else chunk
-            if not chunk or done >= size:
-                if data:
-                    yield data, True
+        pos = 0
+        while pos < size:
+            block = f.read(_WINDOW)
+            if not block:
                 return
-            end = data.rfind(b"\n") + 1
-            if end:
-                yield data[:end], False
-            carry = data[end:]
+            lines = block.split(b"\n")
+            while len(lines) == 1 and pos + len(block) < size:  # a line over the window
+                block += f.readline()
+                lines = block.split(b"\n")
+            tail = lines.pop()
+            pos += len(block)
+            if pos >= size:
+                yield block, lines, True, tail
+                return
+            if tail:
+                f.seek(-len(tail), os.SEEK_CUR)
+                pos -= len(tail)
+            yield block, lines, False, b""
 
 
 class _Walk:
@@ -340,19 +346,7 @@ class _Walk:
                 return expected, prev_b  # just rotated: the next entry goes here
             raise _Fail("an empty segment inside the log", expected, path, 1)
         first, first_prev = expected, prev_b
-        for block, last_block in _windows(path, size):
-            if last_block and not block.endswith(b"\n"):
-                raise _Fail(
-                    "the last entry is truncated (a crash while writing?)"
-                    if last_in_log
-                    else "a segment ends without a newline: entries were cut or joined",
-                    expected + block.count(b"\n"),
-                    path,
-                    expected - first + block.count(b"\n") + 1,
-                    truncated=last_in_log,
-                )
-            lines = block.split(b"\n")
-            lines.pop()  # after the last newline: nothing
+        for block, lines, last_block, tail in _windows(path, size):
             bad, head, others = _chain_links(block, lines, expected, prev_b)
             if bad is not None:
                 every = path.read_bytes().split(b"\n")[:-1]
@@ -362,10 +356,20 @@ class _Walk:
                     "the entry does not link to the one before it", first + at, path, at + 1
                 )
             for i in others:
-                last_line = last_in_log and last_block and i == len(lines) - 1
+                last_line = last_in_log and last_block and not tail and i == len(lines) - 1
                 self._other(path, lines[i], expected - first + i + 1, expected + i, last_line)
             expected += len(lines)
             prev_b = head
+            if tail:
+                raise _Fail(
+                    "the last entry is truncated (a crash while writing?)"
+                    if last_in_log
+                    else "a segment ends without a newline: entries were cut or joined",
+                    expected,
+                    path,
+                    expected - first + 1,
+                    truncated=last_in_log,
+                )
         if not last_in_log and self.last_cp_seq != expected - 1:
             raise _Fail(
                 "a closed segment does not end with its checkpoint "
