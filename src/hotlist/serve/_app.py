@@ -134,6 +134,7 @@ class App:
             max_limit=self.limits.max_limit, max_rows=self.limits.max_batch_rows
         )
         self._gates: dict[tuple[int, str, str], Gate] = {}
+        self._callers: dict[bytes, Caller] = {}  # by Authorization header (keys found only)
         self._gate_generation = -1
         self._openapi = encode(
             build_openapi(version=hotlist.__version__, max_rows=self.limits.max_batch_rows)
@@ -158,13 +159,10 @@ class App:
 
     # -- ASGI entry ------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await self._lifespan(receive, send)
+            return
         path: str = scope["path"]
         route = self._routes.get(path)
         try:
@@ -241,6 +239,7 @@ class App:
             return
         try:
             self.keys = KeyStore.read(self.keys.path)
+            self._callers.clear()
         except HotlistError as exc:
             log.error("keeping the old keys: %s", exc)
 
@@ -252,6 +251,22 @@ class App:
     # -- helpers ---------------------------------------------------------------------
     def _caller(self, scope: Scope) -> Caller:
         auth = header(scope, b"authorization")
+        caller = self._callers.get(auth) if auth is not None else None
+        if caller is None:
+            caller = self._authenticate(scope, auth)
+        key = caller.key
+        wait = self.limiter.take(key)
+        if wait:
+            raise Problem(
+                429, "rate-limited", "Too many requests",
+                f"key {key.name!r} may make {key.rate:g} requests a second (burst {key.burst})",
+                reason="rate_limited", headers=[(b"retry-after", str(math.ceil(wait)).encode())],
+            )  # fmt: skip
+        return caller
+
+    def _authenticate(self, scope: Scope, auth: bytes | None) -> Caller:
+        """The caller of a request not seen before: its key (401 without a known one) and
+        operator; remembered by the Authorization header when no certificate is asked."""
         if auth is None:
             raise Problem(
                 401, "unauthenticated", "API key required",
@@ -266,13 +281,6 @@ class App:
                 "the key is not in this service's keys file", reason="unauthenticated",
                 headers=_CHALLENGE,
             )  # fmt: skip
-        wait = self.limiter.take(key)
-        if wait:
-            raise Problem(
-                429, "rate-limited", "Too many requests",
-                f"key {key.name!r} may make {key.rate:g} requests a second (burst {key.burst})",
-                reason="rate_limited", headers=[(b"retry-after", str(math.ceil(wait)).encode())],
-            )  # fmt: skip
         operator = key.name
         if self.tls_operator:
             subject = scope.get("extensions", {}).get("tls", {}).get("client_cert_name")
@@ -283,7 +291,12 @@ class App:
                     reason="unauthenticated",
                 )  # fmt: skip
             operator = str(subject)
-        return Caller(key, operator)
+        caller = Caller(key, operator)
+        if not self.tls_operator:
+            if len(self._callers) > 10_000:
+                self._callers.clear()
+            self._callers[auth] = caller
+        return caller
 
     def _hotlist(self) -> Hotlist:
         hl = self.data.hl

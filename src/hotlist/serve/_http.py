@@ -172,20 +172,25 @@ class BodyReader:
 
     @staticmethod
     async def _chunks(receive: Receive, limit: int) -> bytes:
+        message = await receive()
+        chunk = message.get("body", b"")
+        if not message.get("more_body", False) and message["type"] == "http.request":
+            if len(chunk) > limit:
+                raise too_large(f"the body is over {limit:,} bytes, the most accepted here")
+            return bytes(chunk)  # the whole body in one message: the usual case
         chunks: list[bytes] = []
         size = 0
-        more = True
-        while more:
-            message = await receive()
+        while True:
             if message["type"] == "http.disconnect":
                 raise Problem(400, "disconnected", "Client went away", "", reason="invalid")
-            chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 raise too_large(f"the body is over {limit:,} bytes, the most accepted here")
             chunks.append(chunk)
-            more = message.get("more_body", False)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+            message = await receive()
+            chunk = message.get("body", b"")
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
