@@ -276,6 +276,10 @@ def _run_query(
     return out
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _derive(
     q: Mapping[str, str | None], warnings: list[str]
 ) -> tuple[dict[str, object], mrz_ids.MRZ | None, HolderValues | None]:
@@ -286,8 +290,9 @@ def _derive(
     Also the MRZ read, and the holder's (dob, nationality, sex) when they were given
     without a name (they then only qualify a wanted person found by the document)."""
     document = q.get("document")
-    country = country_code("country", q.get("country"))
-    document_type = in_vocabulary("document_type", "document_type", q.get("document_type"))
+    # each value by its field's declared normaliser (hotlist.fields, hotlist._normalise)
+    country = _text(normalise("country", q.get("country")))
+    document_type = _text(normalise("document_type", q.get("document_type")))
     name = q.get("name")
     family_name, given_names = q.get("family_name"), q.get("given_names")
     named = bool(name or family_name or given_names or q.get("mrz"))
@@ -298,9 +303,10 @@ def _derive(
         )
     if named:
         dob_text = q.get("dob")
-        nationality = country_code("nationality", q.get("nationality"))
-        sex = in_vocabulary("sex", "sex", q.get("sex"))
-        dob = names.parse_dob(dob_text) if dob_text else None
+        nationality = _text(normalise("nationality", q.get("nationality")))
+        sex = _text(normalise("sex", q.get("sex")))
+        read = normalise("dob", dob_text or None)
+        dob = read if isinstance(read, names.PartialDate) else None
     else:
         # Holder fields without a name (a manifest's columns) only qualify a wanted
         # person found through the document: one that cannot be used is ignored
