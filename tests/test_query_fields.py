@@ -92,3 +92,21 @@ def test_a_registered_field_can_be_removed_a_builtin_cannot() -> None:
     assert "tail_number" not in fields.field_names()
     with pytest.raises(ValueError, match="built in"):
         fields.unregister_field("document")
+
+
+def test_the_fast_path_reads_its_fields_as_the_table_declares() -> None:
+    # document_check calls country_code / in_vocabulary directly (no dispatch per call):
+    # the normalisers the table declares for those fields
+    assert fields.field("country").normaliser == "country"
+    assert fields.field("document_type").normaliser == "vocabulary"
+    hl = hotlist.Hotlist.from_tables()
+    for kwargs in ({"country": "Germany"}, {"document_type": "PASSPORT"}):
+        fast = hl.check(document="X1234567", **kwargs)
+        general = hl.check(document="X1234567", dob="1970", **kwargs)  # not the fast path
+        assert fast.query == {"document": "X1234567", **kwargs}
+        assert fast.searched == general.searched
+    with pytest.raises(InvalidQuery, match="not a known value of document_type") as fast_error:
+        hl.check(document="X1234567", document_type="boat")
+    with pytest.raises(InvalidQuery, match="not a known value of document_type") as general_error:
+        hl.check(document="X1234567", document_type="boat", dob="1970")
+    assert str(fast_error.value) == str(general_error.value)
