@@ -31,7 +31,8 @@ kind is registered (the manifest names it); one without it opens with it empty.
 
 from __future__ import annotations
 
-from hotlist.datasets._kind import Kind, get, kinds, names, register, unregister
+from hotlist._documents import Candidate
+from hotlist.datasets._kind import Kind, Query, get, kinds, names, register, unregister
 from hotlist.datasets.documents import KIND as DOCUMENTS
 from hotlist.datasets.persons import KIND as PERSONS
 from hotlist.datasets.vehicles import KIND as VEHICLES
@@ -41,7 +42,9 @@ __all__ = [
     "DOCUMENTS",
     "PERSONS",
     "VEHICLES",
+    "Candidate",
     "Kind",
+    "Query",
     "get",
     "kinds",
     "names",
