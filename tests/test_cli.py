@@ -4,9 +4,11 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+import firearms_kind
 from hotlist import CheckResult, Hotlist, cli, fields
 from hotlist.fields import QueryField
 
@@ -106,15 +108,14 @@ def test_sql_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.fixture
-def serial_field(monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryField]:
-    """A query field registered for this test only (the table is restored after)."""
-    monkeypatch.setattr(fields, "_FIELDS", dict(fields._FIELDS))
-    monkeypatch.setattr(fields, "_LIMITS", dict(fields._LIMITS))
+def serial_field() -> Iterator[QueryField]:
+    """A query field registered for this test only (and removed after)."""
     spec = QueryField(
         "serial_number", "str | None", 40, ("firearms",), "a firearm's serial number", "SERIAL"
     )
     fields.register_field(spec)
     yield spec
+    fields.unregister_field(spec.name)
 
 
 def test_a_registered_field_is_a_check_flag_that_reaches_the_check(
@@ -148,3 +149,32 @@ def test_check_flags_are_the_field_table() -> None:
     for spec in fields.all_fields():
         flag = check._option_string_actions["--" + spec.name.replace("_", "-")]
         assert (flag.dest, flag.help, flag.metavar) == (spec.name, spec.help, spec.metavar)
+
+
+@pytest.fixture
+def firearms(tmp_path: Path) -> Iterator[Path]:
+    """The test-only firearms kind (tests/firearms_kind.py) registered, and a folder of its
+    extract; removed after."""
+    firearms_kind.register()
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "firearms.csv").write_text(
+        "record_id,serial,make,model,reporting_country,stolen_on\n"
+        "F1,AB12345,Glock,17,DEU,2024-03-01\n"
+        "F5,CZ0042731,CZ,75,CZE,2024-07-15\n"
+    )
+    yield folder
+    firearms_kind.unregister()
+    for spec in firearms_kind.FIELDS:
+        fields.unregister_field(spec.name)
+
+
+def test_a_registered_kind_is_checked_from_the_command_line(
+    firearms: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["check", "--data", str(firearms), "--serial", "CZOO4273I", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert [(h["dataset"], h["record_id"], h["match"]) for h in hits] == [("firearms", "F5", "ocr")]
+    # the kind's own rule, said as a user error: a make alone only narrows a serial
+    assert cli.main(["check", "--data", str(firearms), "--make", "Glock"]) == 2
+    assert "serial" in capsys.readouterr().err

@@ -9,19 +9,19 @@ from pathlib import Path
 import pytest
 from serve_helpers import Keys, call_app
 
+import firearms_kind
 from hotlist import CheckResult, Hotlist, fields
 from hotlist.fields import QueryField
 from hotlist.serve import create_app
 
 
 @pytest.fixture
-def firearm_serial(monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryField]:
-    """A query field a test-only dataset kind registers (the table is restored after)."""
-    for table in ("_FIELDS", "_LIMITS"):
-        monkeypatch.setattr(fields, table, dict(getattr(fields, table)))
+def firearm_serial() -> Iterator[QueryField]:
+    """A query field a test-only dataset kind registers (and removes after)."""
     spec = QueryField("serial", "str | None", 40, ("firearms",), "a firearm's serial", "SERIAL")
     fields.register_field(spec)
     yield spec
+    fields.unregister_field(spec.name)
 
 
 def test_a_registered_field_is_in_the_schema_and_reaches_the_check(
@@ -71,3 +71,36 @@ def test_the_schema_is_the_field_table(sample_snapshot: Path, keys: Keys) -> Non
             "maxLength": spec.max_length,
             "description": spec.help,
         }
+
+
+def test_a_registered_kind_is_checked_through_the_service(tmp_path: Path, keys: Keys) -> None:
+    firearms_kind.register()
+    try:
+        folder = tmp_path / "extract"
+        folder.mkdir()
+        (folder / "firearms.csv").write_text(
+            "record_id,serial,make,model,reporting_country,stolen_on\n"
+            "F1,AB12345,Glock,17,DEU,2024-03-01\n"
+            "F5,CZ0042731,CZ,75,CZE,2024-07-15\n"
+        )
+        app = create_app(folder, keys=keys.path)
+        sent = json.dumps({"serial": "ab 12345", "make": "GLOCK"}).encode()
+        status, body = call_app(app, "POST", "/v1/check", sent, keys.tokens["gate"])
+        assert status == 200, body
+        result = json.loads(body)
+        assert [(h["dataset"], h["record_id"], h["match"]) for h in result["hits"]] == [
+            ("firearms", "F1", "exact")
+        ]
+        assert result["alarm"] is True
+        alone = json.dumps({"make": "GLOCK"}).encode()  # a make only narrows a serial
+        status, body = call_app(app, "POST", "/v1/check", alone, keys.tokens["gate"])
+        assert status == 422 and "serial" in json.loads(body)["detail"]
+        rows = json.dumps([{"serial": "CZOO4273I"}, {"serial": "NOSUCH999"}]).encode()
+        status, body = call_app(app, "POST", "/v1/check-many", rows, keys.tokens["gate"])
+        assert status == 200, body
+        lines = [json.loads(x) for x in body.splitlines()]
+        assert [(x["query_index"], x["record_id"]) for x in lines if x["record_id"]] == [(0, "F5")]
+    finally:
+        firearms_kind.unregister()
+        for spec in firearms_kind.FIELDS:
+            fields.unregister_field(spec.name)

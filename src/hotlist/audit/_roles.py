@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hotlist import datasets
 from hotlist._errors import InvalidQuery
 from hotlist.schema import DATASETS, SCHEMAS
 
@@ -51,7 +52,9 @@ class Role:
         keep = self._keep.get(dataset)
         if keep is None:
             allowed = self.fields.get(dataset, frozenset()) | {"record_id"}
-            keep = tuple(n for n in SCHEMAS[dataset].names if n in allowed)  # type: ignore[index]
+            # any registered kind's schema (a run-time kind's records show record_id only
+            # unless the role's fields name it)
+            keep = tuple(n for n in datasets.get(dataset).schema.names if n in allowed)
             self._keep[dataset] = keep
         return keep
 
