@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import firearms_kind
 from hotlist import CheckResult, Hotlist, cli, fields
 from hotlist.fields import QueryField
+from registered_kind import firearms_extract
 
 COMMANDS = ["demo", "check", "validate", "stats", "sql", "snapshot", "apply", "verify", "info"]
 COMMANDS += ["check-file"]  # tests/scale/test_stream.py runs it
@@ -153,20 +153,8 @@ def test_check_flags_are_the_field_table() -> None:
 
 @pytest.fixture
 def firearms(tmp_path: Path) -> Iterator[Path]:
-    """The test-only firearms kind (tests/firearms_kind.py) registered, and a folder of its
-    extract; removed after."""
-    firearms_kind.register()
-    folder = tmp_path / "extract"
-    folder.mkdir()
-    (folder / "firearms.csv").write_text(
-        "record_id,serial,make,model,reporting_country,stolen_on\n"
-        "F1,AB12345,Glock,17,DEU,2024-03-01\n"
-        "F5,CZ0042731,CZ,75,CZE,2024-07-15\n"
-    )
-    yield folder
-    firearms_kind.unregister()
-    for spec in firearms_kind.FIELDS:
-        fields.unregister_field(spec.name)
+    with firearms_extract(tmp_path / "extract") as folder:
+        yield folder
 
 
 def test_a_registered_kind_is_checked_from_the_command_line(

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from serve_helpers import Keys, call_app
 
-import firearms_kind
 from hotlist import CheckResult, Hotlist, fields
 from hotlist.fields import QueryField
 from hotlist.serve import create_app
+from registered_kind import firearms_extract
 
 
 @pytest.fixture
@@ -74,15 +74,7 @@ def test_the_schema_is_the_field_table(sample_snapshot: Path, keys: Keys) -> Non
 
 
 def test_a_registered_kind_is_checked_through_the_service(tmp_path: Path, keys: Keys) -> None:
-    firearms_kind.register()
-    try:
-        folder = tmp_path / "extract"
-        folder.mkdir()
-        (folder / "firearms.csv").write_text(
-            "record_id,serial,make,model,reporting_country,stolen_on\n"
-            "F1,AB12345,Glock,17,DEU,2024-03-01\n"
-            "F5,CZ0042731,CZ,75,CZE,2024-07-15\n"
-        )
+    with firearms_extract(tmp_path / "extract") as folder:
         app = create_app(folder, keys=keys.path)
         sent = json.dumps({"serial": "ab 12345", "make": "GLOCK"}).encode()
         status, body = call_app(app, "POST", "/v1/check", sent, keys.tokens["gate"])
@@ -98,9 +90,5 @@ def test_a_registered_kind_is_checked_through_the_service(tmp_path: Path, keys: 
         rows = json.dumps([{"serial": "CZOO4273I"}, {"serial": "NOSUCH999"}]).encode()
         status, body = call_app(app, "POST", "/v1/check-many", rows, keys.tokens["gate"])
         assert status == 200, body
-        lines = [json.loads(x) for x in body.splitlines()]
-        assert [(x["query_index"], x["record_id"]) for x in lines if x["record_id"]] == [(0, "F5")]
-    finally:
-        firearms_kind.unregister()
-        for spec in firearms_kind.FIELDS:
-            fields.unregister_field(spec.name)
+        found = [json.loads(x) for x in body.splitlines()]
+        assert [(x["query_index"], x["record_id"]) for x in found if x["record_id"]] == [(0, "F5")]

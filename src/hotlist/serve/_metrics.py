@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, exposition, generate_latest
 from prometheus_client.metrics_core import (
@@ -51,6 +51,15 @@ REFUSALS = (
 BUCKETS = (
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5, 10.0,
 )  # fmt: skip
+
+
+def _counter(
+    name: str, doc: str, labels: list[str], counts: Iterable[tuple[tuple[str, ...], int]]
+) -> CounterMetricFamily:
+    family = CounterMetricFamily(name, doc, labels=labels)
+    for values, n in counts:
+        family.add_metric(list(values), n)
+    return family
 
 
 class _PerCheck(Collector):
@@ -87,24 +96,20 @@ class _PerCheck(Collector):
                 cumulative.append((bound, running))
             latency.add_metric([kind], cumulative, self.sums[kind])
         yield latency
-        checks = CounterMetricFamily(
-            "hotlist_checks", "Checks answered (check-many: one per row)", labels=["kind"]
+        yield _counter(
+            "hotlist_checks",
+            "Checks answered (check-many: one per row)",
+            ["kind"],
+            (((k,), n) for k, n in self.checks.items()),
         )
-        for kind, n in self.checks.items():
-            checks.add_metric([kind], n)
-        yield checks
-        hits = CounterMetricFamily(
-            "hotlist_hits", "Hits returned, by dataset and severity", labels=["dataset", "severity"]
+        yield _counter(
+            "hotlist_hits",
+            "Hits returned, by dataset and severity",
+            ["dataset", "severity"],
+            self.hits.items(),
         )
-        for (dataset, severity), n in self.hits.items():
-            hits.add_metric([dataset, severity], n)
-        yield hits
-        alarms = CounterMetricFamily(
-            "hotlist_alarms", "Hits at alarm severity, by dataset", labels=["dataset"]
-        )
-        for dataset, n in self.alarms.items():
-            alarms.add_metric([dataset], n)
-        yield alarms
+        alarms = (((d,), n) for d, n in self.alarms.items())
+        yield _counter("hotlist_alarms", "Hits at alarm severity, by dataset", ["dataset"], alarms)
 
 
 class Metrics:
