@@ -67,15 +67,13 @@ from hotlist.extracts import DatasetReport, LoadReport, find_extracts, read_extr
 from hotlist.extracts._columns import key as column_key
 from hotlist.extracts._columns import resolve
 from hotlist.extracts._formats import read_raw
-from hotlist.extracts._load import mapping_for
+from hotlist.extracts._load import Paths, extract_paths, mapping_for
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
 
 DELTA_MANIFEST = "delta.json"
 UPSERT = frozenset({"upsert", "insert", "update"})
 DELETE = frozenset({"delete", "remove"})
-
-PathArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
 
 
 @dataclass
@@ -151,22 +149,11 @@ class _Changes:
     deletes: pa.Array
 
 
-def _as_list(paths: PathArg) -> list[Path]:
-    if paths is None:
-        return []
-    if isinstance(paths, (str, os.PathLike)):
-        return [Path(paths)]
-    return [Path(p) for p in paths]
-
-
 def _files(
-    folder: str | os.PathLike[str] | None, given: Mapping[str, PathArg]
+    folder: str | os.PathLike[str] | None, given: Mapping[str, Paths]
 ) -> tuple[dict[str, list[Path]], Path | None]:
     """The delta files per dataset, and the delta's ``delta.json`` if it has one."""
-    unknown = [name for name in given if name not in datasets.names()]
-    if unknown:
-        raise ExtractError(f"no dataset kind called {', '.join(map(repr, unknown))}")
-    files: dict[str, list[Path]] = {ds: _as_list(given.get(ds)) for ds in datasets.names()}
+    files = extract_paths(given)
     meta: Path | None = None
     if folder is not None:
         root = Path(folder)
@@ -398,7 +385,7 @@ def apply_delta(
     state: State,
     folder: str | os.PathLike[str] | None = None,
     *,
-    extracts: Mapping[str, PathArg] | None = None,
+    extracts: Mapping[str, Paths] | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     base_version: str | None = None,
     public_key: KeyArg | None = None,
