@@ -149,6 +149,20 @@ class _Changes:
     deletes: pa.Array
 
 
+@dataclass(frozen=True)
+class _Read:
+    """The delta as it is parsed: its files per kind (with a public key, the
+    verified private copies), the file each stands for (for names and modification
+    times), the bytes and path of its ``delta.json``, and how a sidecar
+    ``extract.json`` is read (None: plainly; else checked against its signature)."""
+
+    files: dict[str, list[Path]]
+    original: Mapping[str, str]
+    meta_bytes: bytes | None
+    meta_path: Path | None
+    read_sidecar: Callable[[Path], bytes] | None = None
+
+
 def _files(
     folder: str | os.PathLike[str] | None, given: Mapping[str, Paths]
 ) -> tuple[dict[str, list[Path]], Path | None]:
@@ -355,17 +369,16 @@ def _data_time(
     state: State,
     pairs: list[tuple[Path, Path]],
     meta: Mapping[str, Any],
-    meta_path: Path | None,
-    read_sidecar: Callable[[Path], bytes] | None,
+    read: _Read,
 ) -> tuple[dt.datetime, str, str | None]:
     """(data time, where it came from, a note) of the state after the delta: the
     delta's own data time (delta.json, else the files' metadata, else their
     modification times, said so), never earlier than the base's."""
     given = meta.get("data_time")
     if given is not None:
-        when, source = parse_time(given, str(meta_path)), DELTA_MANIFEST
+        when, source = parse_time(given, str(read.meta_path)), DELTA_MANIFEST
     else:
-        when, source = data_time_of(pairs, read_sidecar=read_sidecar)
+        when, source = data_time_of(pairs, read_sidecar=read.read_sidecar)
     if when < state.data_time:
         return (
             state.data_time,
@@ -397,35 +410,20 @@ def apply_delta(
     files, meta_path = _files(folder, extracts or {})
     if public_key is None:
         meta_bytes = None if meta_path is None else _read(meta_path)
-        return _apply(
-            state,
-            files,
-            original={str(p): str(p) for ps in files.values() for p in ps},
-            meta=_meta(meta_bytes, meta_path),
-            meta_bytes=meta_bytes,
-            meta_path=meta_path,
-            mapping=mapping,
-            base_version=base_version,
-            read_sidecar=None,
-            started=started,
-        )
+        original = {str(p): str(p) for ps in files.values() for p in ps}
+        read = _Read(files, original, meta_bytes, meta_path)
+        return _apply(state, read, mapping=mapping, base_version=base_version, started=started)
     # Every file, delta.json included, is read once and its signature checked on
     # those bytes; the delta is parsed from private copies of exactly those bytes.
     with VerifiedCopies() as copies:
         copied = {ds: [copies.add(p, public_key) for p in paths] for ds, paths in files.items()}
         meta_bytes = None if meta_path is None else verify_file(meta_path, public_key)
+        read = _Read(
+            copied, copies.original, meta_bytes, meta_path, lambda p: verify_file(p, public_key)
+        )
         try:
             new_state, report = _apply(
-                state,
-                copied,
-                original=copies.original,
-                meta=_meta(meta_bytes, meta_path),
-                meta_bytes=meta_bytes,
-                meta_path=meta_path,
-                mapping=mapping,
-                base_version=base_version,
-                read_sidecar=lambda p: verify_file(p, public_key),
-                started=started,
+                state, read, mapping=mapping, base_version=base_version, started=started
             )
         except HotlistError as exc:
             restore_error_names(exc, copies)
@@ -444,22 +442,18 @@ def _read(path: Path) -> bytes:
 
 def _apply(
     state: State,
-    files: dict[str, list[Path]],
+    read: _Read,
     /,
     *,
-    original: Mapping[str, str],
-    meta: Mapping[str, Any],
-    meta_bytes: bytes | None,
-    meta_path: Path | None,
     mapping: Mapping[str, Mapping[str, str]] | None,
     base_version: str | None,
-    read_sidecar: Callable[[Path], bytes] | None,
     started: float,
 ) -> tuple[State, DeltaReport]:
-    """apply_delta on files that can be read safely (``original`` maps each to the
-    file it stands for, for names and modification times)."""
+    """apply_delta on files that can be read safely (see :class:`_Read`)."""
+    meta = _meta(read.meta_bytes, read.meta_path)
+    files, original = read.files, read.original
     all_files = [p for ds in datasets.names() for p in files[ds]]
-    digest = _digest(files, mapping, meta_bytes)
+    digest = _digest(files, mapping, read.meta_bytes)
     named = base_version or meta.get("base_version")
     if digest in state.applied_deltas:
         return state, DeltaReport(
@@ -500,7 +494,7 @@ def _apply(
     report.data_version = version
     sources = (*state.sources, *(original[str(p)] for p in all_files))
     pairs = [(p, Path(original[str(p)])) for p in all_files]
-    when, when_source, when_note = _data_time(state, pairs, meta, meta_path, read_sidecar)
+    when, when_source, when_note = _data_time(state, pairs, meta, read)
     load_report = LoadReport(
         datasets={
             ds: DatasetReport(
