@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from hotlist._decisions import POSSIBLE, document_severity, letters_reason, ocr_letter_swaps
 from hotlist.ids import docnum
-from hotlist.index import KeyIndex
+from hotlist.index import KeyIndex, total_nbytes
 from hotlist.scoring import SCORING, Reason, render, render_all
 
 __all__ = [
@@ -190,12 +190,7 @@ class DocumentIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(
-            self.keys.nbytes
-            + self.index.nbytes
-            + self.country_codes.nbytes
-            + self.type_codes.nbytes
-        )
+        return total_nbytes(self.keys, self.index, self.country_codes, self.type_codes)
 
     def country_of(self, row: int) -> str:
         code = int(self.country_codes[row])
@@ -291,7 +286,7 @@ class PersonDocumentIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.index.nbytes + self.owner.nbytes)
+        return total_nbytes(self.keys, self.index, self.owner)
 
     @property
     def size(self) -> int:

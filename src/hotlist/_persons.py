@@ -51,7 +51,7 @@ from hotlist._person_keys import (
     part_keys,
     query_dob_keys,
 )
-from hotlist.index import TokenIndex
+from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
@@ -179,16 +179,8 @@ class PersonIndex(PersonBounds):
 
     @property
     def nbytes(self) -> int:
-        return int(
-            self.owner.nbytes
-            + self.is_alias.nbytes
-            + self.normalised.nbytes
-            + self.index.nbytes
-            + self.dob_year.nbytes
-            + self.dob_month.nbytes
-            + self.dob_day.nbytes
-            + self.sex_codes.nbytes
-        )
+        entries = total_nbytes(self.owner, self.is_alias, self.normalised, self.index)  # per name
+        return entries + total_nbytes(self.dob_year, self.dob_month, self.dob_day, self.sex_codes)
 
     def dob_of(self, row: int) -> names.PartialDate | None:
         year = int(self.dob_year[row])

@@ -25,7 +25,7 @@ from hotlist._documents import (
 )
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
-from hotlist.index import KeyIndex, SuffixIndex
+from hotlist.index import KeyIndex, SuffixIndex, total_nbytes
 from hotlist.scoring import SCORING, Reason, render_all
 
 __all__ = [
@@ -189,14 +189,8 @@ class VehicleIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(
-            self.vin_keys.nbytes
-            + self.vin_index.nbytes
-            + self.vin_suffix.nbytes
-            + self.plate_keys.nbytes
-            + self.plate_index.nbytes
-            + self.country_codes.nbytes
-        )
+        vins = total_nbytes(self.vin_keys, self.vin_index, self.vin_suffix)
+        return vins + total_nbytes(self.plate_keys, self.plate_index, self.country_codes)
 
     def country_of(self, row: int) -> str | None:
         code = int(self.country_codes[row])
