@@ -37,17 +37,8 @@ if TYPE_CHECKING:  # the extract loader imports the registry
     from hotlist._documents import Candidate
     from hotlist.extracts._convert import Issues
 
-__all__ = [
-    "IndexParts",
-    "Kind",
-    "Parts",
-    "Query",
-    "get",
-    "kinds",
-    "names",
-    "register",
-    "unregister",
-]
+# No __all__ here: the package (hotlist.datasets) re-exports the interface and the
+# registry with the one list of public names; Parts / IndexParts are for kind modules.
 
 # One saved index part: Arrow arrays (keys, written as ``<part>.keys.arrow``) and
 # numpy arrays (the built index, ``index/<part>.<name>.npy``).
