@@ -29,7 +29,14 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     HAS_UVLOOP = False
 
-__all__ = ["ServerOptions", "TLSHttpToolsProtocol", "read_secret", "run", "subject_name"]
+__all__ = [
+    "JoinedHttpToolsProtocol",
+    "ServerOptions",
+    "TLSHttpToolsProtocol",
+    "read_secret",
+    "run",
+    "subject_name",
+]
 
 log = logging.getLogger("hotlist.serve")
 
@@ -80,8 +87,52 @@ class ServerOptions:
     access_log: bool = False
 
 
-class TLSHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol that adds the ASGI TLS extension to every scope."""
+class _JoinedWrites:
+    """A transport whose writes in one turn of the event loop go out as one write.
+
+    uvicorn writes an answer's status line and headers, then its body, as two
+    ``transport.write`` calls: two ``send`` syscalls and two segments on the
+    wire (on loopback, two deliveries to the client) for a few hundred bytes.
+    Held until the end of the turn, they go as one.  Everything else is the
+    transport's own."""
+
+    __slots__ = ("_loop", "_pending", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class JoinedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with an answer's head and body written as one."""
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self.transport = _JoinedWrites(transport, self.loop)  # type: ignore[assignment]
+
+
+class TLSHttpToolsProtocol(JoinedHttpToolsProtocol):
+    """The protocol that also adds the ASGI TLS extension to every scope."""
 
     _tls: dict[str, Any] | None = None
 
@@ -116,7 +167,7 @@ def run(app: App, options: ServerOptions) -> None:
         app,
         host=options.host,
         port=options.port,
-        http=TLSHttpToolsProtocol if options.tls_cert else "httptools",
+        http=TLSHttpToolsProtocol if options.tls_cert else JoinedHttpToolsProtocol,
         loop=loop,
         lifespan="on",
         log_level=options.log_level,
