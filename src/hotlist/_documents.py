@@ -147,22 +147,22 @@ class Candidate:
 class DocumentIndex:
     """Exact, OCR and one-edit lookups over the ``documents`` table."""
 
-    def __init__(self, table: pa.Table) -> None:
-        keys = self.keys_of(table)
-        self._attach(table, keys, KeyIndex.build(keys))
+    def __init__(
+        self, table: pa.Table, keys: pa.Array | None = None, index: KeyIndex | None = None
+    ) -> None:
+        """The index over ``table``; its ``keys`` and key ``index`` computed, or
+        given (a snapshot's, read back; a delta's, merged)."""
+        self.numbers = _string_array(table.column("document_number"))
+        self.keys = self.keys_of(table) if keys is None else keys
+        self.index = KeyIndex.build(self.keys) if index is None else index
+        self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
+        self.type_codes, self.type_values = _decoded(table.column("document_type"))
 
     @staticmethod
     def keys_of(table: pa.Table) -> pa.Array:
         """The one key computation: each record's number compacted and folded to its
         OCR key (a build, and a delta's new rows; a snapshot stores the result)."""
         return number_keys(_string_array(table.column("document_number")))
-
-    def _attach(self, table: pa.Table, keys: pa.Array, index: KeyIndex) -> None:
-        self.numbers = _string_array(table.column("document_number"))
-        self.keys = keys
-        self.index = index
-        self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
-        self.type_codes, self.type_values = _decoded(table.column("document_type"))
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
@@ -173,20 +173,15 @@ class DocumentIndex:
     def from_parts(
         cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
     ) -> DocumentIndex:
-        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
-        no key is recomputed and nothing is sorted."""
-        self = cls.__new__(cls)
+        """The keys and their index as saved (see ``datasets._single.SelfSaving``)."""
         keys = _string_array(arrays["keys"])
-        self._attach(table, keys, KeyIndex.from_arrays(keys, unprefixed("index.", numpy)))
-        return self
+        return cls(table, keys, KeyIndex.from_arrays(keys, unprefixed("index.", numpy)))
 
     def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> DocumentIndex:
         """The index over ``table`` (this index's rows where ``keep``, then ``new``):
         keys computed for the new rows only, the key index merged, not rebuilt."""
         keys = kept_then(self.keys, keep, self.keys_of(new))
-        out = type(self).__new__(type(self))
-        out._attach(table, keys, self.index.merged(keep, keys))
-        return out
+        return type(self)(table, keys, self.index.merged(keep, keys))
 
     @property
     def nbytes(self) -> int:
@@ -245,10 +240,18 @@ class DocumentIndex:
 class PersonDocumentIndex:
     """Document numbers listed on wanted persons: a checked document finds its holder too."""
 
-    def __init__(self, persons: pa.Table) -> None:
-        numbers, owner = self.numbers_of(persons)
-        keys = number_keys(numbers)
-        self._attach(numbers, keys, owner, KeyIndex.build(keys))
+    def __init__(
+        self,
+        persons: pa.Table,
+        saved: tuple[pa.Array, pa.Array, np.ndarray, KeyIndex] | None = None,
+    ) -> None:
+        """The numbers listed in ``persons``, their keys, owners (the person's row)
+        and key index: computed, or ``saved`` (read back from a snapshot)."""
+        if saved is None:
+            numbers, owner = self.numbers_of(persons)
+            keys = number_keys(numbers)
+            saved = (numbers, keys, owner, KeyIndex.build(keys))
+        self.numbers, self.keys, self.owner, self.index = saved
 
     @staticmethod
     def numbers_of(persons: pa.Table) -> tuple[pa.Array, np.ndarray]:
@@ -258,14 +261,6 @@ class PersonDocumentIndex:
             return pa.array([], pa.string()), np.zeros(0, dtype=np.int32)
         owner = pa.compute.list_parent_indices(lists).to_numpy().astype(np.int32)
         return pa.compute.list_flatten(lists), owner
-
-    def _attach(
-        self, numbers: pa.Array, keys: pa.Array, owner: np.ndarray, index: KeyIndex
-    ) -> None:
-        self.numbers = numbers
-        self.keys = keys
-        self.owner = owner
-        self.index = index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table."""
@@ -278,11 +273,9 @@ class PersonDocumentIndex:
         cls, persons: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
     ) -> PersonDocumentIndex:
         """The index from saved :meth:`parts` (possibly memory-mapped), nothing recomputed."""
-        self = cls.__new__(cls)
         keys = _string_array(arrays["keys"])
         index = KeyIndex.from_arrays(keys, unprefixed("index.", numpy))
-        self._attach(_string_array(arrays["numbers"]), keys, numpy["owner"], index)
-        return self
+        return cls(persons, (_string_array(arrays["numbers"]), keys, numpy["owner"], index))
 
     @property
     def nbytes(self) -> int:

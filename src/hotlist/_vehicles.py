@@ -102,16 +102,26 @@ def plate_score(
 class VehicleIndex:
     """Lookups over the ``vehicles`` table."""
 
-    def __init__(self, table: pa.Table) -> None:
-        vin_keys, plate_keys = self.keys_of(table)
-        self._attach(
-            table,
-            vin_keys,
-            plate_keys,
-            KeyIndex.build(vin_keys),
-            SuffixIndex.build(vin_keys),
-            KeyIndex.build(plate_keys),
-        )
+    def __init__(
+        self,
+        table: pa.Table,
+        keys: tuple[pa.Array, pa.Array] | None = None,
+        indexes: tuple[KeyIndex, SuffixIndex, KeyIndex] | None = None,
+    ) -> None:
+        """The index over ``table``; its VIN and plate ``keys`` and their ``indexes``
+        (VIN keys, VIN suffixes, plate keys) computed, or given (a snapshot's, read
+        back; a delta's, merged)."""
+        self.vins = _string_array(table.column("vin"))
+        self.plates = _string_array(table.column("plate"))
+        self.vin_keys, self.plate_keys = self.keys_of(table) if keys is None else keys
+        if indexes is None:
+            indexes = (
+                KeyIndex.build(self.vin_keys),
+                SuffixIndex.build(self.vin_keys),
+                KeyIndex.build(self.plate_keys),
+            )
+        self.vin_index, self.vin_suffix, self.plate_index = indexes
+        self.country_codes, self.country_values = _decoded(table.column("registration_country"))
 
     @staticmethod
     def keys_of(table: pa.Table) -> tuple[pa.Array, pa.Array]:
@@ -123,24 +133,6 @@ class VehicleIndex:
             vin_ids.ocr_key_array(vin_ids.compact_array(vins)),
             plate_ids.ocr_key_array(plate_ids.compact_array(plates)),
         )
-
-    def _attach(  # noqa: PLR0917 - the parts of one index, private
-        self,
-        table: pa.Table,
-        vin_keys: pa.Array,
-        plate_keys: pa.Array,
-        vin_index: KeyIndex,
-        vin_suffix: SuffixIndex,
-        plate_index: KeyIndex,
-    ) -> None:
-        self.vins = _string_array(table.column("vin"))
-        self.vin_keys = vin_keys
-        self.vin_index = vin_index
-        self.vin_suffix = vin_suffix
-        self.plates = _string_array(table.column("plate"))
-        self.plate_keys = plate_keys
-        self.plate_index = plate_index
-        self.country_codes, self.country_values = _decoded(table.column("registration_country"))
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
@@ -154,20 +146,16 @@ class VehicleIndex:
     def from_parts(
         cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
     ) -> VehicleIndex:
-        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
-        no key is recomputed and nothing is sorted."""
-        self = cls.__new__(cls)
+        """VIN and plate keys, their key indexes and the VIN suffix index as saved
+        (see ``datasets._single.SelfSaving``)."""
         vin_keys = _string_array(arrays["vin_keys"])
         plate_keys = _string_array(arrays["plate_keys"])
-        self._attach(
-            table,
-            vin_keys,
-            plate_keys,
+        indexes = (
             KeyIndex.from_arrays(vin_keys, unprefixed("vin_index.", numpy)),
             SuffixIndex.from_arrays(vin_keys, unprefixed("vin_suffix.", numpy)),
             KeyIndex.from_arrays(plate_keys, unprefixed("plate_index.", numpy)),
         )
-        return self
+        return cls(table, (vin_keys, plate_keys), indexes)
 
     def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> VehicleIndex:
         """The index over ``table`` (this index's rows where ``keep``, then ``new``):
@@ -176,16 +164,12 @@ class VehicleIndex:
         new_vins, new_plates = self.keys_of(new)
         vin_keys = kept_then(self.vin_keys, keep, new_vins)
         plate_keys = kept_then(self.plate_keys, keep, new_plates)
-        out = type(self).__new__(type(self))
-        out._attach(
-            table,
-            vin_keys,
-            plate_keys,
+        indexes = (
             self.vin_index.merged(keep, vin_keys),
             SuffixIndex.build(vin_keys),
             self.plate_index.merged(keep, plate_keys),
         )
-        return out
+        return type(self)(table, (vin_keys, plate_keys), indexes)
 
     @property
     def nbytes(self) -> int:

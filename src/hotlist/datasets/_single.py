@@ -18,14 +18,24 @@ _I = TypeVar("_I", bound="SelfSaving")
 
 
 class SelfSaving(Protocol):
-    """An index that builds from a table and saves, opens and updates itself."""
+    """An index that builds from a table (``index_class(table)``) and saves, opens
+    and updates itself; its class also has ``from_parts(table, arrays, numpy)``:
+    the index over ``table`` from saved :meth:`parts` (possibly memory-mapped),
+    with no key recomputed and nothing sorted."""
 
-    def parts(self) -> Parts: ...
+    def parts(self) -> Parts:
+        """What ``from_parts`` rebuilds the index from, besides the table: Arrow
+        arrays (its keys) and numpy arrays (its built indexes)."""
+        ...
 
-    def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any: ...
+    def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> Any:
+        """The index over ``table``: this index's rows where ``keep``, then ``new``."""
+        ...
 
     @property
-    def nbytes(self) -> int: ...
+    def nbytes(self) -> int:
+        """Bytes the index holds."""
+        ...
 
 
 class OneIndex(Generic[_I]):
