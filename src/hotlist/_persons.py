@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -84,10 +85,32 @@ class PersonScore:
     why: tuple[Reason, ...] = ()  # the reasons, structured (hotlist.scoring.Reason)
 
 
+# One entry per listed name: owner row, is-alias flag, listed name, normalised name,
+# and the token index over the entries' keys.
+NameEntries: TypeAlias = tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, TokenIndex]
+
+
 class PersonIndex(PersonBounds):
     """Candidates by name and DOB-aware keys, scored by the person model."""
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, saved: NameEntries | None = None) -> None:
+        """The index over ``table``: one entry per listed name (primary and aliases),
+        built, or ``saved`` (read back from a snapshot: no name is normalised again
+        and no blocking key recomputed)."""
+        self.dob_year = _int_column(table, "dob_year")
+        self.dob_month = _int_column(table, "dob_month")
+        self.dob_day = _int_column(table, "dob_day")
+        entries = self._entries(table) if saved is None else saved
+        self.owner, self.is_alias, self.listed, self.normalised, self.index = entries
+        self.num_entries = len(self.normalised)
+        self.sex_codes, self.sex_values = _decoded(table.column("sex"))
+        self.nationalities = _string_array(table.column("nationalities"))
+        self._tf_cache: dict[str, float] = {}
+        self._tok_info: dict[str, tuple[str, str, str, str | None, float]] = {}
+
+    def _entries(self, table: pa.Table) -> NameEntries:
+        """The name entries of ``table``: owner row, alias flag, listed and normalised
+        name, and the token index over their keys (the DOB columns already read)."""
         n = table.num_rows
         primary = _string_array(table.column("name"))
         aliases = _string_array(table.column("aliases"))
@@ -98,14 +121,8 @@ class PersonIndex(PersonBounds):
             alias_names = pa.array([], pa.string())
             alias_owner = np.zeros(0, dtype=np.int32)
         listed = pa.concat_arrays([primary.cast(pa.string()), alias_names.cast(pa.string())])
-        self.owner = np.concatenate([np.arange(n, dtype=np.int32), alias_owner])
-        self.is_alias = np.concatenate(
-            [np.zeros(n, dtype=bool), np.ones(len(alias_owner), dtype=bool)]
-        )
-        self.listed = listed
-        self.dob_year = _int_column(table, "dob_year")
-        self.dob_month = _int_column(table, "dob_month")
-        self.dob_day = _int_column(table, "dob_day")
+        owner = np.concatenate([np.arange(n, dtype=np.int32), alias_owner])
+        is_alias = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(alias_owner), dtype=bool)])
         # Build-time Python work, once per listed name; nothing per record survives it.
         # Names repeat (aliases, namesakes): each distinct listed value is normalised
         # once, and each distinct normalised name gets its name keys and part keys
@@ -118,8 +135,7 @@ class PersonIndex(PersonBounds):
                 norm = seen[v] = names.normalize(v)
             normalised.append(norm)
         del seen
-        self.normalised = pa.array(normalised, pa.string())
-        owners = self.owner.tolist()
+        owners = owner.tolist()
         years, months, days = (a.tolist() for a in (self.dob_year, self.dob_month, self.dob_day))
         per_name: dict[str, tuple[list[str], list[str]]] = {}
         dobs: dict[int, names.PartialDate | None] = {}
@@ -140,12 +156,8 @@ class PersonIndex(PersonBounds):
                 )
             keys.append(known[0] + dob_keys_of(known[1], dob))
         del per_name, dobs
-        self.index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
-        self.num_entries = len(normalised)
-        self.sex_codes, self.sex_values = _decoded(table.column("sex"))
-        self.nationalities = _string_array(table.column("nationalities"))
-        self._tf_cache: dict[str, float] = {}
-        self._tok_info: dict[str, tuple[str, str, str, str | None, float]] = {}
+        index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
+        return owner, is_alias, listed, pa.array(normalised, pa.string()), index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
@@ -159,23 +171,10 @@ class PersonIndex(PersonBounds):
     def from_parts(
         cls, table: pa.Table, arrays: Mapping[str, pa.Array], numpy: Mapping[str, np.ndarray]
     ) -> PersonIndex:
-        """The index over ``table`` from saved :meth:`parts` (possibly memory-mapped):
-        no name is normalised again and no blocking key recomputed."""
-        self = cls.__new__(cls)
-        self.owner = numpy["owner"]
-        self.is_alias = numpy["is_alias"]
-        self.listed = _string_array(arrays["listed"])
-        self.normalised = _string_array(arrays["normalised"])
-        self.index = TokenIndex.from_arrays(unprefixed("index.", numpy))
-        self.num_entries = len(self.normalised)
-        self.dob_year = _int_column(table, "dob_year")
-        self.dob_month = _int_column(table, "dob_month")
-        self.dob_day = _int_column(table, "dob_day")
-        self.sex_codes, self.sex_values = _decoded(table.column("sex"))
-        self.nationalities = _string_array(table.column("nationalities"))
-        self._tf_cache = {}
-        self._tok_info = {}
-        return self
+        """The name entries and their token index as saved (see ``__init__``)."""
+        listed, normalised = _string_array(arrays["listed"]), _string_array(arrays["normalised"])
+        index = TokenIndex.from_arrays(unprefixed("index.", numpy))
+        return cls(table, (numpy["owner"], numpy["is_alias"], listed, normalised, index))
 
     @property
     def nbytes(self) -> int:
