@@ -21,7 +21,7 @@ from hotlist import datasets, fields
 from hotlist._documents import Candidate
 from hotlist._errors import InvalidQuery
 from hotlist.extracts import _convert as cv
-from hotlist.extracts._canonical import country_column, record_text
+from hotlist.extracts._canonical import RawColumns, record_text
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 
@@ -103,11 +103,9 @@ class Firearms:
     query_fields: tuple[str, ...] = ("serial", "make")
 
     # -- storage half --------------------------------------------------------------
-    def canonicalise(
-        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
-    ) -> dict[str, pa.Array]:
-        get = columns.get
-        serial = cv.text_column(get("serial"), n, "serial", issues)
+    def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:
+        serial = raw.text("serial")
+        issues = raw.issues
         issues.add(cv.is_null(serial), "serial", None, "no serial number: it cannot be searched")
         compact = docnum.compact_array(serial)
         short = ~cv.is_null(serial) & (
@@ -117,12 +115,10 @@ class Firearms:
         issues.add(short, "serial", serial, f"serial number shorter than {MIN_SERIAL} characters")
         return {
             "serial": serial,
-            "make": cv.text_column(get("make"), n, "make", issues),
-            "model": cv.text_column(get("model"), n, "model", issues),
-            "reporting_country": country_column(
-                get("reporting_country"), n, "reporting_country", issues
-            ),
-            "stolen_on": cv.date_column(get("stolen_on"), n, "stolen_on", issues),
+            "make": raw.text("make"),
+            "model": raw.text("model"),
+            "reporting_country": raw.country("reporting_country"),
+            "stolen_on": raw.date("stolen_on"),
         }
 
     def row_key(self, record: Mapping[str, object]) -> str:

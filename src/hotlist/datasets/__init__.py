@@ -13,9 +13,10 @@ step by ``tests/test_fourth_kind.py``): write one module with
 
 - a canonical Arrow ``schema`` (a non-null ``record_id`` first), the ``required``
   columns, and the ``searchable`` columns an extract needs one of;
-- ``canonicalise``: the raw columns of one file to the canonical ones, with the
-  column builders of :mod:`hotlist.extracts._canonical` (rejecting through
-  ``issues.add`` the rows that cannot be searched), and ``row_key``;
+- ``canonicalise``: the raw columns of one file to the canonical ones, read
+  through the ``RawColumns`` it is given (``raw.text("serial")``, ``raw.date``,
+  ``raw.country``... from :mod:`hotlist.extracts._canonical`; rejecting through
+  ``raw.issues.add`` the rows that cannot be searched), and ``row_key``;
 - its index: ``build``, ``parts`` / ``from_parts`` (what a snapshot stores; keys
   are computed once, in the build, and read back), ``updated`` (a delta: keys for
   the new rows only) and ``nbytes`` -- or an index class with those methods and

@@ -7,8 +7,9 @@ storage half (the registry work: load, state, snapshot, delta, stats)
                     ``record_id``, one missing is a note, not an error
     searchable      the columns a record is searched by: an extract needs at
                     least one of them (``searchable_text`` says so in the error)
-    canonicalise    raw columns -> every canonical column but ``record_id``,
-                    problems reported into the ``Issues`` given
+    canonicalise    the raw columns of one file (``RawColumns``: its column
+                    builders report problems) -> every canonical column but
+                    ``record_id``
     row_key         what one record is searched by, as one string (two rows
                     with one record_id and the same key add nothing)
     build           canonical table -> index
@@ -35,7 +36,7 @@ import pyarrow as pa
 
 if TYPE_CHECKING:  # the extract loader imports the registry
     from hotlist._documents import Candidate
-    from hotlist.extracts._convert import Issues
+    from hotlist.extracts._canonical import RawColumns
 
 # No __all__ here: the package (hotlist.datasets) re-exports the interface and the
 # registry with the one list of public names; Parts / IndexParts are for kind modules.
@@ -83,9 +84,7 @@ class Kind(Protocol):
     @property
     def part_names(self) -> tuple[str, ...]: ...
 
-    def canonicalise(
-        self, columns: Mapping[str, pa.Array], n: int, issues: Issues
-    ) -> dict[str, pa.Array]: ...
+    def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]: ...
 
     def row_key(self, record: Mapping[str, object]) -> str: ...
 

@@ -17,7 +17,7 @@ from hotlist._documents import Candidate, DocumentIndex
 from hotlist.datasets._kind import Query
 from hotlist.datasets._single import OneIndex
 from hotlist.extracts import _convert as cv
-from hotlist.extracts._canonical import closed_column, country_column, key_check, record_text
+from hotlist.extracts._canonical import RawColumns, key_check, record_text
 from hotlist.ids import docnum
 from hotlist.schema import DOCUMENTS_SCHEMA, REQUIRED_COLUMNS
 
@@ -39,36 +39,25 @@ class Documents(OneIndex[DocumentIndex]):
     part_names: tuple[str, ...] = ("documents",)
     query_fields: tuple[str, ...] = ("document", "country", "document_type", "mrz")
 
-    def canonicalise(
-        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
-    ) -> dict[str, pa.Array]:
-        get = columns.get
-        number = cv.text_column(get("document_number"), n, "document_number", issues)
-        issues.add(
+    def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:
+        number = raw.text("document_number")
+        raw.issues.add(
             cv.is_null(number),
             "document_number",
             None,
             "no document number: a document cannot be searched without one",
         )
-        key_check("document", number, "document_number", issues, reject=True)
+        key_check("document", number, "document_number", raw.issues, reject=True)
         return {
             "document_number": number,
-            "issuing_country": country_column(
-                get("issuing_country"), n, "issuing_country", issues, required=True
-            ),
-            "document_type": closed_column(
-                get("document_type"), n, "document_type", issues, required=True
-            ),
-            "status": closed_column(get("status"), n, "status", issues, required=True),
-            "reported_on": cv.date_column(
-                get("reported_on"), n, "reported_on", issues, required=True
-            ),
-            "reporting_country": country_column(
-                get("reporting_country"), n, "reporting_country", issues
-            ),
-            "issued_on": cv.date_column(get("issued_on"), n, "issued_on", issues),
-            "expires_on": cv.date_column(get("expires_on"), n, "expires_on", issues),
-            "notes": cv.text_column(get("notes"), n, "notes", issues),
+            "issuing_country": raw.country("issuing_country", required=True),
+            "document_type": raw.closed("document_type", required=True),
+            "status": raw.closed("status", required=True),
+            "reported_on": raw.date("reported_on", required=True),
+            "reporting_country": raw.country("reporting_country"),
+            "issued_on": raw.date("issued_on"),
+            "expires_on": raw.date("expires_on"),
+            "notes": raw.text("notes"),
         }
 
     def row_key(self, record: Mapping[str, object]) -> str:

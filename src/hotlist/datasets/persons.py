@@ -23,7 +23,7 @@ from hotlist._persons import PersonIndex, PersonQuery
 from hotlist.datasets._kind import IndexParts, Parts, Query
 from hotlist.extracts import _convert as cv
 from hotlist.extracts._canonical import (
-    closed_column,
+    RawColumns,
     country_unknown,
     key_check,
     list_key,
@@ -77,14 +77,11 @@ class Persons:
         "mrz",
     )
 
-    def canonicalise(
-        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
-    ) -> dict[str, pa.Array]:
-        get = columns.get
-        name = cv.text_column(get("name"), n, "name", issues)
-        family = cv.text_column(get("family_name"), n, "family_name", issues)
-        given = cv.text_column(get("given_names"), n, "given_names", issues)
-        name, family, given = name_parts(name, family, given)
+    def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:
+        issues = raw.issues
+        name, family, given = name_parts(
+            raw.text("name"), raw.text("family_name"), raw.text("given_names")
+        )
         issues.add(
             cv.is_null(name),
             "name",
@@ -93,31 +90,19 @@ class Persons:
         )
         key_check("name", name, "name", issues, reject=True)
         out = {"name": name, "family_name": family, "given_names": given}
-        aliases = cv.list_column(get("aliases"), n, "aliases", issues)
-        out["aliases"] = list_key("name", aliases, n, "aliases", issues)
-        dob, year, month, day = cv.partial_date_column(
-            get("date_of_birth"), n, "date_of_birth", issues, lenient=_dob_lenient
-        )
+        out["aliases"] = list_key("name", raw.texts("aliases"), raw.n, "aliases", issues)
+        dob, year, month, day = raw.partial_date("date_of_birth", lenient=_dob_lenient)
         out |= {"date_of_birth": dob, "dob_year": year, "dob_month": month, "dob_day": day}
-        out["sex"] = closed_column(get("sex"), n, "sex", issues, required=False)
-        out["nationalities"] = cv.list_column(
-            get("nationalities"),
-            n,
-            "nationalities",
-            issues,
-            normalise=country_lookup(),
-            unknown=country_unknown,
+        out["sex"] = raw.closed("sex")
+        out["nationalities"] = raw.texts(
+            "nationalities", normalise=country_lookup(), unknown=country_unknown
         )
-        out["notice_type"] = closed_column(
-            get("notice_type"), n, "notice_type", issues, required=True
-        )
-        for col in ("offences", "caution"):
-            out[col] = cv.text_column(get(col), n, col, issues)
-        numbers = cv.list_column(get("document_numbers"), n, "document_numbers", issues)
-        out["document_numbers"] = list_key("document", numbers, n, "document_numbers", issues)
-        out["issuing_authority"] = cv.text_column(
-            get("issuing_authority"), n, "issuing_authority", issues
-        )
+        out["notice_type"] = raw.closed("notice_type", required=True)
+        out["offences"] = raw.text("offences")
+        out["caution"] = raw.text("caution")
+        numbers = raw.texts("document_numbers")
+        out["document_numbers"] = list_key("document", numbers, raw.n, "document_numbers", issues)
+        out["issuing_authority"] = raw.text("issuing_authority")
         return out
 
     def row_key(self, record: Mapping[str, object]) -> str:

@@ -19,7 +19,7 @@ from hotlist._vehicles import VehicleIndex
 from hotlist.datasets._kind import Query
 from hotlist.datasets._single import OneIndex
 from hotlist.extracts import _convert as cv
-from hotlist.extracts._canonical import country_column, key_check, record_text
+from hotlist.extracts._canonical import RawColumns, key_check, record_text
 from hotlist.ids import plate, vin
 from hotlist.schema import REQUIRED_COLUMNS, VEHICLES_SCHEMA
 
@@ -41,12 +41,9 @@ class Vehicles(OneIndex[VehicleIndex]):
     part_names: tuple[str, ...] = ("vehicles",)
     query_fields: tuple[str, ...] = ("vin", "plate", "country")
 
-    def canonicalise(
-        self, columns: Mapping[str, pa.Array], n: int, issues: cv.Issues
-    ) -> dict[str, pa.Array]:
-        get = columns.get
-        vins = cv.text_column(get("vin"), n, "vin", issues)
-        plates = cv.text_column(get("plate"), n, "plate", issues)
+    def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:
+        issues = raw.issues
+        vins, plates = raw.text("vin"), raw.text("plate")
         vin_bad, vin_text = key_check("vin", vins, "vin", issues, reject=False)
         plate_bad, plate_text = key_check("plate", plates, "plate", issues, reject=False)
         vin_ok = ~cv.is_null(vins) & ~vin_bad
@@ -72,19 +69,17 @@ class Vehicles(OneIndex[VehicleIndex]):
             plates,
             lambda v: f"{plate_text(v)}; loaded without it (found by its VIN)",
         )
-        out = {
+        return {
             "vin": pc.if_else(pa.array(vin_bad & ~neither), cv.null_string(), vins),
             "plate": pc.if_else(pa.array(plate_bad & ~neither), cv.null_string(), plates),
-            "registration_country": country_column(
-                get("registration_country"), n, "registration_country", issues
-            ),
+            "registration_country": raw.country("registration_country"),
+            "make": raw.text("make"),
+            "model": raw.text("model"),
+            "colour": raw.text("colour"),
+            "year": raw.year("year"),
+            "stolen_on": raw.date("stolen_on"),
+            "notes": raw.text("notes"),
         }
-        for col in ("make", "model", "colour"):
-            out[col] = cv.text_column(get(col), n, col, issues)
-        out["year"] = cv.year_column(get("year"), n, "year", issues)
-        out["stolen_on"] = cv.date_column(get("stolen_on"), n, "stolen_on", issues)
-        out["notes"] = cv.text_column(get("notes"), n, "notes", issues)
-        return out
 
     def row_key(self, record: Mapping[str, object]) -> str:
         return "\x1f".join(

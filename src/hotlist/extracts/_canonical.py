@@ -8,6 +8,7 @@ builders below.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the kinds import this module's column builders
     from hotlist.datasets._kind import Kind
 
 __all__ = [
+    "RawColumns",
     "canonicalise",
     "closed_column",
     "country_column",
@@ -88,6 +90,69 @@ def closed_column(
         required=required,
         unknown=unknown,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RawColumns:
+    """What a kind's ``canonicalise`` reads: the columns of one file (under their
+    canonical names, as read), the number of rows and the problems found so far.
+    Each method builds one canonical column by name, reporting what it cannot read
+    into ``issues`` (a missing ``required`` value rejects the row)."""
+
+    columns: Mapping[str, pa.Array]
+    n: int
+    issues: cv.Issues
+
+    def text(self, column: str, *, required: bool = False) -> pa.Array:
+        """Text, trimmed."""
+        return cv.text_column(
+            self.columns.get(column), self.n, column, self.issues, required=required
+        )
+
+    def date(self, column: str, *, required: bool = False) -> pa.Array:
+        """A date (date32) from dates, timestamps or text."""
+        return cv.date_column(
+            self.columns.get(column), self.n, column, self.issues, required=required
+        )
+
+    def partial_date(
+        self,
+        column: str,
+        *,
+        lenient: Callable[[str], tuple[int | None, int | None, int | None] | None] | None = None,
+    ) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+        """A partial date as given, and its year, month and day."""
+        arr = self.columns.get(column)
+        return cv.partial_date_column(arr, self.n, column, self.issues, lenient=lenient)
+
+    def year(self, column: str) -> pa.Array:
+        """A year (int16)."""
+        return cv.year_column(self.columns.get(column), self.n, column, self.issues)
+
+    def country(self, column: str, *, required: bool = False) -> pa.Array:
+        """A country code (ISO 3166 alpha-3 or ICAO 9303), dictionary-encoded."""
+        return country_column(
+            self.columns.get(column), self.n, column, self.issues, required=required
+        )
+
+    def closed(self, column: str, *, required: bool = False) -> pa.Array:
+        """A value of the closed vocabulary named like the column, dictionary-encoded."""
+        return closed_column(
+            self.columns.get(column), self.n, column, self.issues, required=required
+        )
+
+    def texts(
+        self,
+        column: str,
+        *,
+        normalise: Callable[[str], str | None] | None = None,
+        unknown: cv.Reason | None = None,
+    ) -> pa.Array:
+        """A list of texts (list<string>), each entry trimmed, or ``normalise`` d."""
+        arr = self.columns.get(column)
+        return cv.list_column(
+            arr, self.n, column, self.issues, normalise=normalise, unknown=unknown
+        )
 
 
 def duplicate_mask(ids: pa.Array, usable: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
@@ -256,7 +321,7 @@ def canonicalise(
     refuse).  Any other problem is a warning and the value is left out.
     """
     out: dict[str, pa.Array] = {"record_id": record_ids(columns.get("record_id"), n, issues, label)}
-    out |= kind.canonicalise(columns, n, issues)
+    out |= kind.canonicalise(RawColumns(columns, n, issues))
     out["record_id"] = _duplicates(kind, out, ~issues.rejected(), issues, label)
     schema = kind.schema
     return pa.Table.from_arrays([out[f.name] for f in schema], schema=schema)
