@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Unpack
@@ -48,7 +48,7 @@ from hotlist._staleness import (
 )
 from hotlist._state import State
 from hotlist._stats import Stats, stats_of
-from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches
+from hotlist._stream import DEFAULT_BATCH_SIZE, BatchSource, BatchStream, check_batches
 from hotlist.audit import AuditLog, Role, Session
 from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult
@@ -263,7 +263,7 @@ class Hotlist:
 
     def check_batches(
         self,
-        source: str | Path | pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatch],
+        source: BatchSource,
         *,
         columns: Mapping[str, str | None] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
