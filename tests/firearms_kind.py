@@ -152,6 +152,16 @@ class Firearms:
     def nbytes(self, index: FirearmIndex) -> int:
         return index.nbytes
 
+    # -- what a hit asks of the officer (optional; without it a generic text) --------
+    action_columns: tuple[str, ...] = ("reporting_country",)
+
+    def action(self, record: Mapping[str, object], severity: str) -> str:
+        country = record.get("reporting_country") or "the reporting country"
+        seize = f"Stolen firearm: seize it, secure the carrier and confirm with {country}"
+        if severity == "alarm":
+            return seize
+        return f"Possible match: compare the make, model and serial; if they match: {seize}"
+
     # -- query half ----------------------------------------------------------------
     def match(
         self,

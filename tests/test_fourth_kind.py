@@ -14,6 +14,7 @@ import pytest
 import firearms_kind
 import hotlist
 from hotlist import datasets, fields
+from hotlist._decisions import OTHER_ACTION, set_kind_action, severity_from_reasons, severity_of
 from hotlist.schema import DATASETS, REQUIRED_COLUMNS, SCHEMAS
 
 FIREARMS_CSV = """record_id,serial,make,model,reporting_country,stolen_on
@@ -79,6 +80,13 @@ def test_check_finds_a_serial_exact_and_through_ocr_look_alikes(
     other_make = hl.check(extra={"serial": "XK998877", "make": "Colt"})
     assert other_make.hits[0].record_id == "F2" and not other_make.alarm
     assert not hl.check(extra={"serial": "QQ000000"}, max_edits=0).hit
+    # the kind's own action (firearms_kind.Firearms.action), not another kind's text
+    assert (
+        exact.hits[0].action == "Stolen firearm: seize it, secure the carrier and confirm with DEU"
+    )
+    assert other_make.hits[0].action.startswith(
+        "Possible match: compare the make, model and serial"
+    )
     with pytest.raises(hotlist.InvalidQuery):
         hl.check(extra={"make": "Glock"})  # make qualifies a serial
 
@@ -96,6 +104,9 @@ def test_check_many_answers_the_kinds_columns_as_check_does(firearms: None, fold
     for i, row in enumerate(queries.to_pylist()):
         single = hl.check(extra={k: v for k, v in row.items() if v is not None})
         assert out.column("hit")[i].as_py() == single.hit
+        if single.hit:
+            assert out.column("severity")[i].as_py() == single.hits[0].severity
+            assert out.column("action")[i].as_py() == single.hits[0].action
 
 
 def test_save_and_open_keep_the_kind(firearms: None, folder: Path, tmp_path: Path) -> None:
@@ -164,6 +175,19 @@ def test_the_builtin_kinds_agree_with_the_public_schema_names() -> None:
         assert isinstance(kind, datasets.Kind)
         assert kind.schema.equals(schemas[kind.name])
         assert kind.required == required[kind.name]
+
+
+def test_a_kind_without_an_action_gets_a_generic_one_and_severity_by_level(
+    firearms: None, folder: Path
+) -> None:
+    set_kind_action("firearms", None)  # as a kind that declares no action
+    hl = hotlist.load(folder, progress=False)
+    hit = hl.check(extra={"serial": "AB12345"}).hits[0]
+    assert hit.action == OTHER_ACTION
+    assert "Listed person" not in hit.action  # not the persons' text
+    for level, want in (("exact", "alarm"), ("ocr", "alarm"), ("edit", "possible")):
+        assert severity_from_reasons("firearms", level, 0.5, ()) == want
+        assert severity_of("firearms", level, 0.5, ()) == want
 
 
 def test_files_of_any_kind_are_named_in_one_mapping(

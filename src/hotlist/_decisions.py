@@ -36,14 +36,21 @@ The matchers set ``Candidate.severity`` with :func:`document_severity`,
 :func:`severity_from_reasons` derives the same answer from a candidate's level
 and reasons, for candidates that carry none.
 
+Any other kind (registered with :mod:`hotlist.datasets`) decides its candidates'
+severity in its ``match``; a candidate that carries none is an **alarm** at the
+exact and OCR levels and **possible** at any other (:func:`level_severity`).
+
 Actions: :func:`action_for` gives the instruction for a record from its
-dataset and status / notice type; a caution on the record comes first.
+dataset and status / notice type; a caution on the record comes first.  A
+registered kind with an ``action(record, severity)`` of its own gets that text
+(:func:`set_kind_action`, called by ``hotlist.datasets.register``); one without
+gets :data:`OTHER_ACTION`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -58,22 +65,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALARM",
+    "BUILTIN_KINDS",
     "DOCUMENT_ACTIONS",
+    "OTHER_ACTION",
     "PERSON_ACTIONS",
     "PERSON_ALARM_SCORE",
     "POSSIBLE",
     "SEVERITIES",
     "VEHICLE_ACTION",
+    "KindAction",
     "action_for",
     "candidate_severity",
     "corroborate",
     "dob_agreement",
     "document_severity",
     "letters_reason",
+    "level_severity",
     "ocr_letter_reason",
     "ocr_letter_swaps",
     "person_severity",
     "plate_severity",
+    "set_kind_action",
     "severity_from_reasons",
     "severity_of",
     "vin_severity",
@@ -219,6 +231,16 @@ def dob_agreement(reasons: Iterable[str]) -> DobAgreement:
     return None
 
 
+def level_severity(level: str) -> Severity:
+    """The severity of a registered kind's candidate that carries none: its match
+    level alone (exact or OCR-equivalent: alarm).
+
+    >>> level_severity("ocr"), level_severity("edit")
+    ('alarm', 'possible')
+    """
+    return ALARM if level in ("exact", "ocr") else POSSIBLE
+
+
 def person_severity(score: float, dob: DobAgreement) -> Severity:
     """Severity of a person matched by name.
 
@@ -265,6 +287,8 @@ def severity_from_reasons(
             same = any(r.startswith("registration country ") and r[21:].isupper() for r in reasons)
             return ALARM if level in ("exact", "ocr") and same else POSSIBLE
         return vin_severity(level)
+    if dataset not in BUILTIN_KINDS:
+        return level_severity(level)
     if any(_LISTED_ON_PERSON in r for r in reasons):
         return POSSIBLE
     if "alarm-level evidence" in reasons:  # the person matcher's own verdict
@@ -296,6 +320,8 @@ def severity_of(dataset: str, level: str, score: float, why: Iterable[Reason]) -
             same = ("registration country", "same") in seen
             return ALARM if level in ("exact", "ocr") and same else POSSIBLE
         return vin_severity(level)
+    if dataset not in BUILTIN_KINDS:
+        return level_severity(level)
     if any(r.feature == "listed document number" for r in why):
         return POSSIBLE
     if ("evidence", "alarm") in seen:  # the person matcher's own verdict
@@ -332,6 +358,35 @@ VEHICLE_ACTION = (
     "Stolen vehicle: do not release it; secure the vehicle, identify the driver and confirm "
     "with the registration country"
 )
+OTHER_ACTION = "Listed record: confirm with the authority that listed it before acting"
+# The record columns each built-in action reads (check_many fetches only these).
+_ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("status",),
+    "vehicles": (),
+    "persons": ("notice_type", "caution"),
+}
+BUILTIN_KINDS = frozenset(_ACTION_COLUMNS)
+
+# A registered kind's own action and the record columns it reads, by kind name.
+KindAction = Callable[[Mapping[str, Any], str], str]
+_KIND_ACTIONS: dict[str, tuple[KindAction, tuple[str, ...]]] = {}
+
+
+def set_kind_action(name: str, action: KindAction | None, columns: Iterable[str] = ()) -> None:
+    """Give the kind ``name`` its own action (``action(record, severity)`` -> the
+    instruction; ``record`` holds at least ``columns``); None takes it away.
+    ``hotlist.datasets.register`` and ``unregister`` call this."""
+    if action is None:
+        _KIND_ACTIONS.pop(name, None)
+    else:
+        _KIND_ACTIONS[name] = (action, tuple(columns))
+
+
+def _action_columns(dataset: str) -> tuple[str, ...]:
+    own = _KIND_ACTIONS.get(dataset)
+    return own[1] if own is not None else _ACTION_COLUMNS.get(dataset, ())
+
+
 _POSSIBLE_PREFIX = {
     "documents": "Possible match: compare the document (number, issuer, type) with the record; "
     "if it matches: ",
@@ -352,12 +407,17 @@ def action_for(dataset: str, record: Mapping[str, Any], severity: str) -> str:
     >>> action_for("persons", {"notice_type": "red", "caution": "armed"}, "alarm")[:16]
     'CAUTION: armed. '
     """
+    own = _KIND_ACTIONS.get(dataset)
+    if own is not None:
+        return own[0](record, severity)
     if dataset == "documents":
         base = DOCUMENT_ACTIONS.get(str(record.get("status")), DOCUMENT_ACTIONS["stolen"])
     elif dataset == "vehicles":
         base = VEHICLE_ACTION
-    else:
+    elif dataset == "persons":
         base = PERSON_ACTIONS.get(str(record.get("notice_type")), PERSON_ACTIONS["other"])
+    else:
+        base = OTHER_ACTION
     if severity != ALARM:
         base = _POSSIBLE_PREFIX.get(dataset, "Possible match; if it matches: ") + _lower_first(base)
     caution = record.get("caution") if dataset == "persons" else None
@@ -447,7 +507,6 @@ def batch_decisions(  # noqa: PLR0917 - one caller, check_many
     answers as ``check()``'s hits: ``told``, the severity a candidate's matcher
     decided (None: from its reasons), wins as in check().  Hits are rare, so this is a
     plain loop over them."""
-    needed = {"documents": ("status",), "vehicles": (), "persons": ("notice_type", "caution")}
     severities: list[str] = []
     actions: list[str] = []
     columns: dict[tuple[str, str], pa.ChunkedArray] = {}
@@ -458,7 +517,7 @@ def batch_decisions(  # noqa: PLR0917 - one caller, check_many
             name, levels[i], float(score[i]), reasons[i]
         )
         record: dict[str, Any] = {}
-        for col in needed.get(name, ()):
+        for col in _action_columns(name):
             column = columns.get((name, col))
             if column is None:
                 column = columns[(name, col)] = tables[name].column(col)

@@ -23,6 +23,10 @@ step by ``tests/test_fourth_kind.py``): write one module with
   :class:`hotlist.datasets._single.OneIndex`;
 - its ``query_fields``, declared with :func:`hotlist.fields.register_field`, and
   ``match``, which returns scored ``Candidate`` s with a severity;
+- optionally ``action(record, severity)``, what the officer does on a hit (and
+  ``action_columns``, the record columns it reads); a kind without one gets a
+  generic instruction, and a candidate without a severity is an alarm at the
+  exact and OCR levels, possible at any other;
 
 then ``register(KIND)``.  ``hotlist.load(folder)`` then reads ``<name>.*``,
 ``check(extra={field: value})`` and ``check_many`` columns answer from it, and

@@ -24,6 +24,13 @@ query half (hotlist._query calls it)
                     field of its own declares it with hotlist.fields.register_field
     match           (index, normalised query, warnings, max_edits,
                     name_threshold) -> candidates; see ``Query``
+
+optional (looked up by :func:`register`)
+    action          (record, severity) -> what the officer does on a hit, the whole
+                    text (a possible match's "compare first" included); without
+                    it a hit says ``hotlist._decisions.OTHER_ACTION``
+    action_columns  the record columns ``action`` reads (default: all of them;
+                    ``check_many`` fetches only these for its hits)
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 import pyarrow as pa
+
+from hotlist._decisions import set_kind_action
 
 if TYPE_CHECKING:  # the extract loader imports the registry
     from hotlist._documents import Candidate
@@ -117,14 +126,23 @@ _REGISTRY: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
-    """Add ``kind`` (by its name) to the registry; returns it (usable as a decorator)."""
+    """Add ``kind`` (by its name) to the registry, with its own ``action`` if it has
+    one; returns it (usable as a decorator)."""
     _REGISTRY[kind.name] = kind
+    action = getattr(kind, "action", None)
+    columns = getattr(kind, "action_columns", None)
+    set_kind_action(
+        kind.name,
+        action if callable(action) else None,
+        kind.schema.names if columns is None else columns,
+    )
     return kind
 
 
 def unregister(name: str) -> None:
     """Remove a kind (tests register and remove their own)."""
     _REGISTRY.pop(name, None)
+    set_kind_action(name, None)
 
 
 def kinds() -> tuple[Kind, ...]:
