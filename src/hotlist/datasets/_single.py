@@ -45,6 +45,11 @@ class OneIndex(Generic[_I]):
     name: str
     index_class: ClassVar[Any]
 
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        """One part, under the kind's name (what :meth:`parts` saves)."""
+        return (self.name,)
+
     def build(self, table: pa.Table) -> _I:
         index: _I = self.index_class(table)
         return index

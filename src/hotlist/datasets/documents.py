@@ -36,7 +36,6 @@ class Documents(OneIndex[DocumentIndex]):
     required: tuple[str, ...] = REQUIRED_COLUMNS["documents"]
     searchable: tuple[str, ...] = ("document_number",)
     searchable_text: str = "document_number"
-    part_names: tuple[str, ...] = ("documents",)
     query_fields: tuple[str, ...] = ("document", "country", "document_type", "mrz")
 
     def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:

@@ -38,7 +38,6 @@ class Vehicles(OneIndex[VehicleIndex]):
     required: tuple[str, ...] = REQUIRED_COLUMNS["vehicles"]
     searchable: tuple[str, ...] = ("vin", "plate")
     searchable_text: str = "vin or plate"
-    part_names: tuple[str, ...] = ("vehicles",)
     query_fields: tuple[str, ...] = ("vin", "plate", "country")
 
     def canonicalise(self, raw: RawColumns) -> dict[str, pa.Array]:
