@@ -7,6 +7,7 @@ full only the candidates that can reach the threshold; and the DOB levels' bits.
 from __future__ import annotations
 
 import math
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +26,11 @@ from hotlist.names._tokensim import _roman, _skeleton
 __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
+_DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
+
+# What the bound needs of a listed part (``PersonBounds._info``): its spelling-variant
+# form, phonetic key, consonant skeleton, pinyin key, log2 term frequency, folded form.
+_TokInfo: TypeAlias = tuple[str, str, str, str | None, float, str]
 
 
 def dob_level(query: names.PartialDate | None, listed: names.PartialDate | None) -> str | None:
@@ -54,7 +60,7 @@ class PersonBounds:
     dob_year: np.ndarray
     dob_month: np.ndarray
     dob_day: np.ndarray
-    _tok_info: dict[str, tuple[str, str, str, str | None, float]]
+    _tok_info: dict[str, _TokInfo]
 
     def tf(self, token: str) -> float:
         """The term frequency of a name part (:meth:`hotlist._persons.PersonIndex.tf`)."""
@@ -152,14 +158,14 @@ class PersonBounds:
                 qskel = {_skeleton(q) for q in long_q}
                 qroman = {_roman(q) for q in long_q} - {None}
                 for k in np.flatnonzero(~possible).tolist():
-                    _, key, skel, roman, _ = info[k]
+                    _, key, skel, roman, _, _ = info[k]
                     if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
                         possible[k] = True
             log_tf = np.array([x[4] for x in info])
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
             qset = {fold(q) for q in qtoks}
-            same = np.array([fold(t) in qset for t in toks])
+            same = np.array([x[5] in qset for x in info])
             has_initial = np.array([t[0] in initials for t in toks])
             value = np.where(
                 same,
@@ -178,9 +184,8 @@ class PersonBounds:
                 out[i] = initial_bits
         return out
 
-    def _info(self, token: str) -> tuple[str, str, str, str | None, float]:
-        """What the bound needs of a listed part, once: its spelling-variant form,
-        phonetic key, consonant skeleton, pinyin key and log2 term frequency."""
+    def _info(self, token: str) -> _TokInfo:
+        """What the bound needs of a listed part, once (``_TokInfo``)."""
         if len(self._tok_info) > 1 << 17:
             self._tok_info.clear()
         value = (
@@ -189,6 +194,7 @@ class PersonBounds:
             _skeleton(token),
             _roman(token),
             math.log2(self.tf(token)),
+            fold(token),
         )
         self._tok_info[token] = value
         return value
@@ -200,9 +206,7 @@ class PersonBounds:
         months = self.dob_month[owner].astype(np.int64)
         days = self.dob_day[owner].astype(np.int64)
         gap = np.abs(years - dob.year)
-        digits = sum(
-            ((years // 10**k) % 10 != (dob.year // 10**k) % 10).astype(np.int64) for k in range(4)
-        )
+        digits = _slips(years, dob.year, 4)
         same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
         near = max(
             dob_bits(lv, None)
@@ -217,9 +221,7 @@ class PersonBounds:
             qm, qd = dob.month, dob.day
             ymd = years * 10000 + months * 100 + days
             q = dob.year * 10000 + qm * 100 + qd
-            slips = sum(
-                ((ymd // 10**k) % 10 != (q // 10**k) % 10).astype(np.int64) for k in range(8)
-            )
+            slips = _slips(ymd, q, 8)
             same_rest = (months == qm) & (days == qd)
             level = np.full(len(owner), dob_bits("DOB differs", None))
             level = np.where(same_rest & (gap == 2), dob_bits("DOB two years off", None), level)
@@ -231,6 +233,14 @@ class PersonBounds:
             level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
             out = np.where(full, level, out)
         return np.where(years <= 0, 0.0, out)
+
+
+def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:
+    """How many of the last ``places`` decimal digits of each value differ from ``target``'s."""
+    place = _DIGIT[:places]
+    differ = (values[:, None] // place) % 10 != (target // place) % 10
+    counts: np.ndarray = differ.sum(axis=1)
+    return counts
 
 
 def _parse_tokens(normalised: str) -> tuple[str, ...]:

@@ -69,13 +69,6 @@ def _role(listed: _Name, j: int) -> str:
     return "family name" if r == "F" else "given name" if r == "G" else "name"
 
 
-def _letters(name: _Name) -> list[str]:
-    out = ["".join(name.toks)]
-    if name.comma:
-        out.extend("".join(name.toks[i] for i in order) for order in name.orders)
-    return out
-
-
 def compare(query: str, listed: str) -> list[NameLevel]:
     """The levels of a normalised query name against a normalised listed name
     (the listed name's parts in its own order, then the query's extra parts)."""
@@ -83,7 +76,8 @@ def compare(query: str, listed: str) -> list[NameLevel]:
     if not q.toks or not c.toks:
         return []
     out: list[NameLevel] = []
-    if q.toks == c.toks or set(_letters(q)) & set(_letters(c)):
+    # the letters without spaces, in each order the names can be read in (_Name.letters)
+    if q.toks == c.toks or not q.letters.isdisjoint(c.letters):
         spaced = SPACES_DIFFER if sorted(q.toks) != sorted(c.toks) else ""
         for j, tok in enumerate(c.toks):
             particle = tok in PARTICLES

@@ -86,6 +86,7 @@ def normalize(name: str) -> str:
     return _normalize_slow(name)
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(token: str) -> str:
     """Fold the ICAO umlaut digraphs of a normalised token: ``MUELLER`` -> ``MULLER``.
 
