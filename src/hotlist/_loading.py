@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -29,7 +29,7 @@ from hotlist._signing import (
 )
 from hotlist._state import State
 from hotlist.extracts import LoadReport, load_datasets
-from hotlist.extracts._load import BuiltinFiles
+from hotlist.extracts._load import BuiltinFiles, Paths
 
 __all__ = [
     "BuiltinFiles",
@@ -39,8 +39,6 @@ __all__ = [
     "named_extracts",
     "restore_error_names",
 ]
-
-Paths = str | Path | Sequence[str | Path] | None
 
 
 def file_digest(paths: Iterable[str]) -> tuple[str, dt.datetime]:
