@@ -14,7 +14,7 @@ bytes a record, which is how a 128 M-record list fits in memory.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,14 +42,23 @@ __all__ = [
     "VehicleRecord",
 ]
 
+# Each closed vocabulary once: a Literal type (for the record models and mypy) and
+# its values as a tuple (for the loaders and the CLI).
 Dataset = Literal["documents", "vehicles", "persons"]
-DATASETS: tuple[Dataset, ...] = ("documents", "vehicles", "persons")
+DATASETS: tuple[Dataset, ...] = get_args(Dataset)
 
-DOCUMENT_TYPES = ("passport", "id_card", "visa", "residence_permit", "travel_document", "other")
-DOCUMENT_STATUSES = ("stolen", "lost", "revoked", "invalidated", "stolen_blank")
-NOTICE_TYPES = ("red", "blue", "yellow", "diffusion", "warrant", "other")
-SEXES = ("M", "F", "X")
-MATCH_LEVELS = ("exact", "ocr", "edit", "partial", "fuzzy")
+DocumentType = Literal[
+    "passport", "id_card", "visa", "residence_permit", "travel_document", "other"
+]
+DocumentStatus = Literal["stolen", "lost", "revoked", "invalidated", "stolen_blank"]
+NoticeType = Literal["red", "blue", "yellow", "diffusion", "warrant", "other"]
+Sex = Literal["M", "F", "X"]
+MatchLevel = Literal["exact", "ocr", "edit", "partial", "fuzzy"]
+DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
+DOCUMENT_STATUSES: tuple[DocumentStatus, ...] = get_args(DocumentStatus)
+NOTICE_TYPES: tuple[NoticeType, ...] = get_args(NoticeType)
+SEXES: tuple[Sex, ...] = get_args(Sex)
+MATCH_LEVELS: tuple[MatchLevel, ...] = get_args(MatchLevel)
 
 _code = pa.dictionary(pa.int16(), pa.string())  # country codes: a few hundred values
 _vocab = pa.dictionary(pa.int8(), pa.string())  # closed vocabularies
@@ -137,10 +146,8 @@ class DocumentRecord(_Record):
     record_id: str
     document_number: str
     issuing_country: str = Field(min_length=3, max_length=3)
-    document_type: Literal[
-        "passport", "id_card", "visa", "residence_permit", "travel_document", "other"
-    ]
-    status: Literal["stolen", "lost", "revoked", "invalidated", "stolen_blank"]
+    document_type: DocumentType
+    status: DocumentStatus
     reported_on: date
     reporting_country: str | None = None
     issued_on: date | None = None
@@ -175,16 +182,13 @@ class PersonRecord(_Record):
     dob_year: int | None = None
     dob_month: int | None = None
     dob_day: int | None = None
-    sex: Literal["M", "F", "X"] | None = None
+    sex: Sex | None = None
     nationalities: list[str] = Field(default_factory=list)
-    notice_type: Literal["red", "blue", "yellow", "diffusion", "warrant", "other"]
+    notice_type: NoticeType
     offences: str | None = None
     caution: str | None = None
     document_numbers: list[str] = Field(default_factory=list)
     issuing_authority: str | None = None
-
-
-MatchLevel = Literal["exact", "ocr", "edit", "partial", "fuzzy"]
 
 
 class Hit(BaseModel):
