@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hotlist._decisions import action_for, candidate_severity
 from hotlist._documents import Candidate
+from hotlist._records import record_reader
 from hotlist.schema import Hit
 
 if TYPE_CHECKING:
@@ -26,9 +27,12 @@ __all__ = [
     "select_counted",
 ]
 
+
 def record_of(state: State, dataset: str, row: int) -> dict[str, Any]:
-    rec: dict[str, Any] = state.tables[dataset].slice(row, 1).to_pylist()[0]
-    return rec
+    """Row ``row`` of ``dataset`` as a plain dict (``Hit.record``): read through the
+    table's cached :class:`hotlist._records.RecordReader` (a few us; Arrow's
+    ``slice(row, 1).to_pylist()`` gives the same values in ~75 us)."""
+    return record_reader(state.tables[dataset])(row)
 
 
 # Match levels, best first.

@@ -1,0 +1,99 @@
+"""hotlist._records: a record read from the table's buffers is exactly Arrow's
+``table.slice(row, 1).to_pylist()[0]``, for every kind's schema (the three
+built-in ones and the test-only firearms kind), with nulls, several chunks and
+sliced arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from firearms_kind import SCHEMA as FIREARMS_SCHEMA
+from hotlist import synth
+from hotlist._records import _READERS, RecordReader, record_reader
+from hotlist.schema import DOCUMENTS_SCHEMA, PERSONS_SCHEMA, VEHICLES_SCHEMA
+
+SCHEMAS = {
+    "documents": DOCUMENTS_SCHEMA,
+    "vehicles": VEHICLES_SCHEMA,
+    "persons": PERSONS_SCHEMA,
+    "firearms": FIREARMS_SCHEMA,
+}
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+CODES = st.sampled_from(["DEU", "UTO", "passport", "stolen", "M", "red", "", "é"])
+
+
+def _values(kind: pa.DataType) -> st.SearchStrategy[object]:
+    if pa.types.is_dictionary(kind):
+        return CODES
+    if pa.types.is_string(kind):
+        return TEXT
+    if pa.types.is_date32(kind):
+        return st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    if pa.types.is_list(kind):
+        return st.lists(st.none() | TEXT, max_size=3)
+    if pa.types.is_integer(kind):
+        bits = kind.bit_width - 1
+        return st.integers(-(2**bits), 2**bits - 1)
+    raise AssertionError(f"no strategy for {kind}")
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pa.Table:
+    schema = draw(st.sampled_from(list(SCHEMAS.values())))
+    n = draw(st.integers(1, 12))
+    columns = {}
+    for f in schema:
+        values = st.none() | _values(f.type) if f.nullable else _values(f.type)
+        columns[f.name] = draw(st.lists(values, min_size=n, max_size=n))
+    table = pa.table(columns, schema=schema)
+    # several chunks (some empty), and arrays that are slices of larger ones
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=3)))
+    parts = [table.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
+    if draw(st.booleans()):
+        parts = [pa.concat_tables([p, p]).slice(len(p), len(p)) for p in parts]
+    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_a_record_is_arrows_row(table: pa.Table) -> None:
+    read = RecordReader(table)
+    for row in range(table.num_rows):
+        assert read(row) == table.slice(row, 1).to_pylist()[0]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [synth.documents(500, seed=3), synth.documents(500, seed=4).combine_chunks()],
+    ids=["documents", "combined"],
+)
+def test_synthetic_documents(table: pa.Table) -> None:
+    read = record_reader(table)
+    for row in range(table.num_rows):
+        record = read(row)
+        assert record == table.slice(row, 1).to_pylist()[0]
+        assert all(type(v) is dt.date for k, v in record.items() if k.endswith("_on") and v)
+
+
+def test_out_of_range_row() -> None:
+    read = RecordReader(synth.documents(3, seed=1))
+    with pytest.raises(IndexError):
+        read(3)
+    with pytest.raises(IndexError):
+        read(-1)
+
+
+def test_reader_cached_per_table_and_dropped_with_it() -> None:
+    table = synth.documents(10, seed=2)
+    assert record_reader(table) is record_reader(table)
+    key = id(table)
+    del table
+    gc.collect()
+    assert key not in _READERS
