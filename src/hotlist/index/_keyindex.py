@@ -59,6 +59,7 @@ _I64 = npt.NDArray[np.int64]
 _U32 = npt.NDArray[np.uint32]
 _U8 = npt.NDArray[np.uint8]
 _IP = npt.NDArray[np.intp]
+_Arrays = dict[str, npt.NDArray[Any]]  # what KeyIndex.arrays() gives and from_arrays() takes
 
 
 _crc32 = zlib.crc32
@@ -79,6 +80,15 @@ def _pack_positions(marks: npt.NDArray[np.bool_]) -> _U8:
     bits = marks.reshape(cap + 1, cap + 1, 256).transpose(1, 0, 2)  # [length, position]
     out: _U8 = np.packbits(bits, axis=2, bitorder="little")
     return out
+
+
+def _sizes(max_length: int, position_alphabet: _U8) -> _Arrays:
+    """The length entries of :meth:`KeyIndex.arrays`: what build and merge add to
+    the hash arrays, so that every index is made by :meth:`KeyIndex.from_arrays`."""
+    return {
+        "max_length": np.array([max_length], dtype=np.int64),
+        "position_alphabet": position_alphabet,
+    }
 
 
 def default_dir_bits(n: int) -> int:
@@ -216,15 +226,8 @@ class KeyIndex(OneEditSearch):
         lo, hi = int(col.offsets[0]), int(col.offsets[-1])
         present = np.bincount(col.data[lo:hi], minlength=256)
         alphabet = np.flatnonzero(present).astype(np.uint8)
-        return cls(
-            keys,
-            directory=directory,
-            fp=fp,
-            rows=rows,
-            alphabet=alphabet,
-            max_length=max_length,
-            position_alphabet=_pack_positions(marks),
-        )
+        hashed: _Arrays = {"directory": directory, "fp": fp, "rows": rows, "alphabet": alphabet}
+        return cls.from_arrays(keys, hashed | _sizes(max_length, _pack_positions(marks)))
 
     def merged(self, keep: npt.NDArray[np.bool_], keys: Any) -> KeyIndex:
         """The index over ``keys`` = this index's keys where ``keep``, then new
@@ -300,15 +303,9 @@ class KeyIndex(OneEditSearch):
         lo, hi = int(col.offsets[n_kept]), int(col.offsets[-1])
         present = np.bincount(col.data[lo:hi], minlength=256)
         present[self._alpha] += 1
-        return KeyIndex(
-            keys,
-            directory=out_dir,
-            fp=out_fp[:m],
-            rows=out_rows[:m],
-            alphabet=np.flatnonzero(present).astype(np.uint8),
-            max_length=self._maxlen,
-            position_alphabet=posal,
-        )
+        hashed: _Arrays = {"directory": out_dir, "fp": out_fp[:m], "rows": out_rows[:m]}
+        hashed["alphabet"] = np.flatnonzero(present).astype(np.uint8)
+        return KeyIndex.from_arrays(keys, hashed | _sizes(self._maxlen, posal))
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The index as plain numpy arrays (for ``np.save`` / memory mapping)."""
