@@ -26,6 +26,7 @@ from hotlist.names._tokensim import _roman, _skeleton
 __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
+_LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
 _DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
 
 # What the bound needs of a listed part (``PersonBounds._info``): its spelling-variant
@@ -127,6 +128,7 @@ class PersonBounds:
         if not parts:
             return out
         long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
+        particle_q = any(q in names.PARTICLES for q in qtoks)
         initials = {q[0] for q in qtoks if q and q not in names.PARTICLES}
         exact = MODEL.name["exact"]
         initial = MODEL.name["initial"]
@@ -170,13 +172,16 @@ class PersonBounds:
             value = np.where(
                 same,
                 math.log2(exact.m) - log_tf,
-                np.where(
-                    possible,
-                    math.log2(aligned_m) - log_tf,
-                    np.where(has_initial, initial_bits, 0.0),
-                ),
+                np.where(possible, math.log2(aligned_m) - log_tf, initial_bits),
             )
-            out[np.asarray(long_idx)] = np.maximum(value, 0.0)
+            # A part that none of the query's parts can be aligned with is left
+            # over: dropped, a dropped middle name or differs, each under 0 bits.
+            # Not where the query has a particle: one can be aligned with a part
+            # in ways the tests above do not look at (VAN / VANN, Y / YOLANDA).
+            left_over = 0.0 if particle_q else _left_over_bits()
+            out[np.asarray(long_idx)] = np.where(
+                same | possible | has_initial, np.maximum(value, 0.0), left_over
+            )
         for i, t in enumerate(parts):
             if t in names.PARTICLES:
                 out[i] = particle_bits
@@ -233,6 +238,13 @@ class PersonBounds:
             level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
             out = np.where(full, level, out)
         return np.where(years <= 0, 0.0, out)
+
+
+def _left_over_bits() -> float:
+    """The most bits a listed part left over by the alignment can add (its level
+    is one of these; near, the one positive left-over level, needs a query part
+    one edit away, which the bound counts as possible)."""
+    return max(bits(lv.m, lv.u or 1.0) for key, lv in MODEL.name.items() if key in _LEFT_OVER)
 
 
 def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:

@@ -250,6 +250,40 @@ def test_the_bound_never_falls_under_the_score(hl: hotlist.Hotlist) -> None:
                 assert bound[entry] >= index.score_pair(query, entry).bits - 1e-9, (variant, entry)
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_bound_never_falls_under_the_score_of_mangled_names(
+    hl: hotlist.Hotlist, data: st.DataObject
+) -> None:
+    """The bound (which spares hopeless candidates the full scoring) over every
+    listed name, for typos, joins, reorders and particles of the listed names."""
+    index = hl._state.persons
+    base = data.draw(st.sampled_from([n for _, n, *_ in LISTED] + ["SMITH, John", "VAN DER Y"]))
+    name = names.normalize(_mangle(names.normalize(base), data))
+    if not name:
+        return
+    dob = data.draw(
+        st.one_of(
+            st.none(),
+            st.builds(
+                names.PartialDate, st.integers(1938, 1995), st.integers(1, 12), st.integers(1, 28)
+            ),
+        )
+    )
+    query = PersonQuery(
+        name,
+        dob,
+        data.draw(st.sampled_from([None, "FRA"])),
+        data.draw(st.sampled_from([None, "M"])),
+    )
+    every = np.arange(index.num_entries)
+    bound = index.bound(query, every)
+    for entry in every.tolist():
+        assert bound[entry] >= index.score_pair(query, entry).bits - 1e-9, (query, entry)
+
+
 def test_candidates_are_not_lost_to_namesakes_born_in_the_same_year() -> None:
     rows = [
         {"record_id": f"N{i}", "name": "NGUYEN, Van Minh", "dob_year": 1983,
