@@ -26,6 +26,7 @@ from hotlist import _oplog
 from hotlist._batch_input import QueryInput
 from hotlist._delta import DeltaReport, apply_delta
 from hotlist._loading import BuiltinFiles, Paths, load_state, named_extracts
+from hotlist._options import CheckOptions
 from hotlist._progress import checked_in_parts
 from hotlist._query import (
     CHECK_FIELDS,
@@ -49,7 +50,7 @@ from hotlist._staleness import (
 from hotlist._state import State
 from hotlist._stats import Stats, stats_of
 from hotlist._stream import DEFAULT_BATCH_SIZE, BatchSource, BatchStream, check_batches
-from hotlist.audit import AuditLog, Role, Session
+from hotlist.audit import AuditLog, Session, SessionWho
 from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult
 
@@ -232,10 +233,7 @@ class Hotlist:
         *,
         columns: Mapping[str, str | None] | None = None,
         progress: bool | None = None,
-        limit: int = DEFAULT_LIMIT,
-        min_score: float = DEFAULT_MIN_SCORE,
-        max_edits: int = DEFAULT_MAX_EDITS,
-        name_threshold: float | None = None,
+        **options: Unpack[CheckOptions],
     ) -> pa.Table:
         """Check many queries at once: one ``check()`` per row, answered in bulk.
 
@@ -254,10 +252,7 @@ class Hotlist:
             queries,
             columns=columns,
             progress=progress,
-            limit=limit,
-            min_score=min_score,
-            max_edits=max_edits,
-            name_threshold=name_threshold,
+            **options,
         )
         return table if stale is None else _with_warning(table, stale)
 
@@ -268,10 +263,7 @@ class Hotlist:
         columns: Mapping[str, str | None] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: bool | None = False,
-        limit: int = DEFAULT_LIMIT,
-        min_score: float = DEFAULT_MIN_SCORE,
-        max_edits: int = DEFAULT_MAX_EDITS,
-        name_threshold: float | None = None,
+        **options: Unpack[CheckOptions],
     ) -> BatchStream:
         """Stream a manifest of any size: ``check_many``'s rows, a batch at a time.
 
@@ -288,28 +280,17 @@ class Hotlist:
             columns=columns,
             batch_size=batch_size,
             progress=progress,
-            limit=limit,
-            min_score=min_score,
-            max_edits=max_edits,
-            name_threshold=name_threshold,
+            **options,
         )
 
-    def session(
-        self,
-        *,
-        operator: str,
-        role: str | Role,
-        purpose: str,
-        post: str | None = None,
-        roles: str | Mapping[str, Any] | None = None,
-    ) -> Session:
+    def session(self, **who: Unpack[SessionWho]) -> Session:
         """A :class:`hotlist.audit.Session`: the same ``check`` / ``check_many``,
         stamped with who (``operator``, ``role``), where (``post``) and why
         (``purpose``, required), written to the audit log given at ``load`` /
         ``open`` (``audit=``), hits limited to the fields the role may see.
         ``roles``: a TOML file or mapping of roles (default: the packaged
         ``hotlist/audit/roles.toml``, or the file ``HOTLIST_ROLES`` names)."""
-        return Session(self, operator=operator, role=role, purpose=purpose, post=post, roles=roles)
+        return Session(self, **who)
 
     # -- analysts ----------------------------------------------------------------
     def sql(self, query: str, params: Any = None) -> SqlResult:

@@ -24,6 +24,7 @@ from hotlist.audit._session import (
     AuditedResult,
     Receipt,
     Session,
+    SessionWho,
     matcher_version,
 )
 from hotlist.audit._verify import SearchHit, VerifyReport, search, verify
@@ -41,6 +42,7 @@ __all__ = [
     "SearchHit",
     "Session",
     "SessionContext",
+    "SessionWho",
     "VerifyReport",
     "load_roles",
     "matcher_version",

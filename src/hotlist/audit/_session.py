@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NotRequired, ParamSpec, TypedDict, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -43,7 +43,14 @@ if TYPE_CHECKING:
     from hotlist._signing import KeyArg
     from hotlist.engine import Hotlist
 
-__all__ = ["AccessDenied", "AuditedResult", "Receipt", "Session", "matcher_version"]
+__all__ = [
+    "AccessDenied",
+    "AuditedResult",
+    "Receipt",
+    "Session",
+    "SessionWho",
+    "matcher_version",
+]
 
 OUTCOMES = ("confirmed", "false_positive")
 _NO_OPTIONS: dict[str, object] = {}
@@ -198,6 +205,17 @@ class Receipt:
     def from_json(cls, text: str) -> Receipt:
         data = json.loads(text)
         return cls(statement=data["statement"], signature=data["signature"])
+
+
+class SessionWho(TypedDict):
+    """Who checks, where and why: the keywords of ``Hotlist.session()`` and
+    :class:`Session` (``post`` and ``roles`` may be left out)."""
+
+    operator: str
+    role: str | Role
+    purpose: str
+    post: NotRequired[str | None]
+    roles: NotRequired[str | Mapping[str, Any] | None]
 
 
 class Session:
