@@ -358,11 +358,12 @@ class PersonIndex(PersonBounds):
         tf = self.tf
         # Namesakes list the same name: its levels are scored once per query.
         scored: dict[str, tuple[float, list[tuple[NameLevel, float]]]] = {}
+        level_memo: dict[tuple[str, str, bool], float] = {}
         for entry, value, person in zip(entries.tolist(), listed, owner.tolist(), strict=True):
             name = value or ""
             known = scored.get(name)
             if known is None:
-                known = scored[name] = name_bits(qname, name, tf)
+                known = scored[name] = name_bits(qname, name, tf, memo=level_memo)
             nb, levels = known
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)

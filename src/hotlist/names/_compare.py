@@ -25,7 +25,7 @@ the name (IVAN / IVANA).  Names whose letters agree and only the spaces differ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -51,11 +51,13 @@ _KIND_LEVEL = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class NameLevel:
+class NameLevel(NamedTuple):
     """One part's level: the listed part (or the query part, for ``extra``), its
     counterpart, its role in the listed name ("family name", "given name",
-    "name") and the level's key in ``MODEL.name`` / ``MODEL.particle``."""
+    "name") and the level's key in ``MODEL.name`` / ``MODEL.particle``.
+
+    A named tuple (immutable, as a frozen dataclass, but made about three times
+    faster: a person check makes a few thousand)."""
 
     level: str
     token: str
@@ -167,10 +169,27 @@ def level_bits(lv: NameLevel, tf: Callable[[str], float], model: PersonModel = M
 
 
 def name_bits(
-    query: str, listed: str, tf: Callable[[str], float], model: PersonModel = MODEL
+    query: str,
+    listed: str,
+    tf: Callable[[str], float],
+    model: PersonModel = MODEL,
+    memo: dict[tuple[str, str, bool], float] | None = None,
 ) -> tuple[float, list[tuple[NameLevel, float]]]:
-    """The summed bits of the name levels and each level with its bits."""
-    parts = [(lv, level_bits(lv, tf, model)) for lv in compare(query, listed)]
+    """The summed bits of the name levels and each level with its bits.
+
+    ``memo`` (the caller's, for one ``tf`` and ``model``) keeps each level's bits
+    by level, part and particle flag: a query scored against many listed names
+    meets the same parts at the same levels again and again."""
+    if memo is None:
+        parts = [(lv, level_bits(lv, tf, model)) for lv in compare(query, listed)]
+    else:
+        parts = []
+        for lv in compare(query, listed):
+            key = (lv.level, lv.token, lv.particle)
+            b = memo.get(key)
+            if b is None:
+                b = memo[key] = level_bits(lv, tf, model)
+            parts.append((lv, b))
     return sum(b for _, b in parts), parts
 
 
