@@ -218,6 +218,18 @@ class DocumentIndex:
         rows = self.index.within_one_edit(key) if max_edits >= 1 else self.index.lookup(key)
         if not len(rows):
             return []
+        return self.candidates(rows, compact, key, country, document_type)
+
+    def candidates(
+        self,
+        rows: np.ndarray,
+        compact: str,
+        key: str,
+        country: str | None,
+        document_type: str | None,
+    ) -> list[Candidate]:
+        """:meth:`match`'s candidates of the ``rows`` its search found for ``compact``
+        (``key``: its OCR key), scored (check()'s fast path searches itself)."""
         out = []
         for row in rows.tolist():
             level = self.level_of(row, compact, key)
@@ -252,6 +264,9 @@ class PersonDocumentIndex:
             keys = number_keys(numbers)
             saved = (numbers, keys, owner, KeyIndex.build(keys))
         self.numbers, self.keys, self.owner, self.index = saved
+        # How many listed document numbers there are (an attribute: check()'s fast
+        # path reads it on every call).
+        self.size = len(self.owner)
 
     @staticmethod
     def numbers_of(persons: pa.Table) -> tuple[pa.Array, np.ndarray]:
@@ -281,13 +296,10 @@ class PersonDocumentIndex:
     def nbytes(self) -> int:
         return total_nbytes(self.keys, self.index, self.owner)
 
-    @property
-    def size(self) -> int:
-        """How many listed document numbers there are."""
-        return len(self.owner)
-
-    def match(self, compact: str) -> list[Candidate]:
-        key = docnum.ocr_key(compact)
+    def match(self, compact: str, key: str | None = None) -> list[Candidate]:
+        """The wanted persons listing ``compact`` (``key``: its OCR key, when known)."""
+        if key is None:
+            key = docnum.ocr_key(compact)
         out: dict[int, Candidate] = {}
         for i in self.index.lookup(key).tolist():
             listed = self.numbers[i].as_py()

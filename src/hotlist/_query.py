@@ -73,6 +73,10 @@ DOCUMENT_ONLY: tuple[str, ...] = (
     *(f for f in BUILTIN_NAMES if "document" in field(f).qualifies),
 )
 
+# Longer document values take clean()'s and validate()'s own path (and their errors).
+_DOCUMENT_LIMIT = min(limits()["document"], 10 * docnum.MAX_LENGTH)
+_NO_EDITS = 0
+
 MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
 
@@ -112,42 +116,69 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     boundary check, normalisers and index lookups as the documents and persons
     kinds' ``match``), without the
     general dispatch: nothing per call but the work itself."""
+    if not (
+        limit is DEFAULT_LIMIT
+        and min_score is DEFAULT_MIN_SCORE
+        and (max_edits is DEFAULT_MAX_EDITS or max_edits is _NO_EDITS)
+        and name_threshold is None
+    ):
+        # identity, not equality: anything but check()'s defaults and max_edits=0
+        # (small ints are shared objects) is checked in full
+        check_options(limit, min_score, max_edits, name_threshold)
+    # A plain number (docnum.plain_keys) passes clean() and validate() whatever
+    # they are asked, so its keys are taken in one step.
+    plain = (
+        docnum.plain_keys(document)
+        if document.__class__ is str and len(document) <= _DOCUMENT_LIMIT
+        else None
+    )
+    if plain is not None and country is None and document_type is None:
+        compact, key = plain
+        query: dict[str, Any] = {"document": document}
+        issuer = kind = None
+    else:
+        compact, key, issuer, kind, query = _document_query(document, country, document_type, plain)
+    # the documents and persons kinds' match (hotlist.datasets) for this query: their
+    # index calls, without the dispatch
+    documents = state.documents
+    # within_one_edit includes the exact key, so one search serves both levels
+    rows = documents.index.within_one_edit(key) if max_edits else documents.index.lookup(key)
+    candidates = documents.candidates(rows, compact, key, issuer, kind) if len(rows) else []
+    persons = state.person_documents
+    if persons.size:
+        candidates += persons.match(compact, key)
+    searched, notes = state.coverage.document
+    if not candidates:
+        return CheckResult.make([], [*notes], query, state.data_version, 0, searched)
+    hits, omitted = hits_of(state, candidates, limit=limit, min_score=min_score)
+    told = [*notes, omitted_note(omitted, limit)] if omitted else [*notes]
+    return CheckResult.make(hits, told, query, state.data_version, omitted, searched)
+
+
+def _document_query(
+    document: str, country: str | None, document_type: str | None, plain: tuple[str, str] | None
+) -> tuple[str, str, str | None, str | None, dict[str, Any]]:
+    """:func:`document_check`'s query read as :func:`answer` reads it: every value
+    through :func:`hotlist.fields.clean` before any is normalised, in keyword order,
+    then the issuer and the type normalised, then the number's keys (``plain``:
+    already taken), so that a query with several bad values reports the same error
+    as the general path.  Also the query as the result shows it."""
     query: dict[str, Any] = {"document": document}
     if country is not None:
         query["country"] = country
     if document_type is not None:
         query["document_type"] = document_type
-    if not (
-        limit is DEFAULT_LIMIT
-        and min_score is DEFAULT_MIN_SCORE
-        and (max_edits.__class__ is int and 0 <= max_edits <= 1)
-        and name_threshold is None
-    ):
-        check_options(limit, min_score, max_edits, name_threshold)
-    # Every value is read before any is normalised, in keyword order, as in
-    # answer(): a query with several bad values reports the same error.
-    text = clean("document", document)
+    text = clean("document", document) if plain is None else ""
     asked_country = None if country is None else clean("country", country)
     asked_type = None if document_type is None else clean("document_type", document_type)
-    # the documents and persons kinds' match (hotlist.datasets) for this query: their
-    # index calls, without the dispatch
-    compact = docnum.validate(text)
-    candidates = state.documents.match(
-        compact,
-        country=None if asked_country is None else country_code("country", asked_country),
-        document_type=None
-        if asked_type is None
-        else in_vocabulary("document_type", "document_type", asked_type),
-        max_edits=max_edits,
+    issuer = None if asked_country is None else country_code("country", asked_country)
+    kind = (
+        None if asked_type is None else in_vocabulary("document_type", "document_type", asked_type)
     )
-    if state.person_documents.size:
-        candidates += state.person_documents.match(compact)
-    searched, notes = state.coverage.document
-    if not candidates:
-        return CheckResult.make([], [*notes], query, state.data_version, searched=searched)
-    hits, omitted = hits_of(state, candidates, limit=limit, min_score=min_score)
-    told = [*notes, omitted_note(omitted, limit)] if omitted else [*notes]
-    return CheckResult.make(hits, told, query, state.data_version, omitted, searched=searched)
+    if plain is None:  # validated after the qualifiers are normalised, as in _derive
+        compact = docnum.validate(text)
+        plain = compact, docnum.ocr_key(compact)
+    return *plain, issuer, kind, query
 
 
 def check_query(

@@ -273,17 +273,17 @@ class CheckResult:
         self.omitted = omitted
 
     @classmethod
-    def make(
+    def make(  # noqa: PLR0917 - check()'s fast path calls it positionally, for speed
         cls,
         hits: list[Hit],
         warnings: list[str],
         query: dict[str, Any],
         data_version: str,
         omitted: int = 0,
-        *,
         searched: tuple[str, ...] = (),
     ) -> CheckResult:
-        """Construct from trusted engine output: no defaults to resolve, no checks."""
+        """Construct from trusted engine output: no defaults to resolve, no checks
+        (``searched`` may be given by position: check()'s fast path does)."""
         self = _new(cls)
         self.hits = hits
         self.warnings = warnings

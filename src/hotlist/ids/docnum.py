@@ -47,6 +47,7 @@ __all__ = [
     "is_valid",
     "ocr_key",
     "ocr_key_array",
+    "plain_keys",
     "validate",
 ]
 
@@ -57,6 +58,8 @@ _OCR = KeyTable(SEPARATORS, TO_DIGIT)
 _compact_bytes = _COMPACT.byte_map
 _ocr_bytes = _OCR.byte_map
 _delete = _COMPACT.delete_bytes
+# the separators a printable value may hold (plain_keys)
+_plain_delete = bytes(c for c in _delete if chr(c).isprintable())
 
 
 def compact(number: str) -> str:
@@ -92,6 +95,28 @@ def validate(number: str) -> str:
     if value.isascii() and value.isalnum() and len(value) <= MAX_LENGTH:
         return value  # the common case, in a few hundred nanoseconds
     return alnum_key("document number", number, value, MAX_LENGTH)
+
+
+def plain_keys(number: str) -> tuple[str, str] | None:
+    """``(validate(number), ocr_key(validate(number)))`` in one step for the plain
+    case: printable ASCII that compacts to 1 to ``MAX_LENGTH`` letters and digits
+    (check()'s fast path; the caller has bounded ``len(number)``).  None otherwise:
+    then :func:`validate` gives the key or says what is wrong.  Surrounding spaces
+    are separators, so the stripped number has the same keys.
+
+    One translate keeps every control character and non-ASCII byte (only the
+    printable separators go), so ``bytes.isalnum`` (ASCII only) alone tells the
+    plain case.
+
+    >>> plain_keys(" l898 902-c3 "), plain_keys("L89#902"), plain_keys("--")
+    (('L898902C3', '1898902C3'), None, None)
+    >>> plain_keys("L898\\t902C3"), plain_keys("L898902Cé")
+    (None, None)
+    """
+    b = number.encode().translate(_compact_bytes, _plain_delete)
+    if b.isalnum() and len(b) <= MAX_LENGTH:
+        return b.decode(), b.translate(_ocr_bytes).decode()
+    return None
 
 
 def is_valid(number: str) -> bool:

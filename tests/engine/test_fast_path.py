@@ -1,0 +1,95 @@
+"""check()'s document fast path (hotlist._query.document_check) answers exactly as
+the general query pipeline (check_query: clean, normalise, every kind's match):
+the same result, or the same error, for any document text, qualifiers and options.
+And docnum.plain_keys, its one-step keys, is validate() + ocr_key() where it answers."""
+
+from __future__ import annotations
+
+import pytest
+from engine_tables import DOCUMENTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotlist
+from hotlist._errors import InvalidQuery
+from hotlist._query import check_query, document_check
+from hotlist.fields import clean
+from hotlist.ids import docnum
+from hotlist.schema import CheckResult
+
+LISTED = [n for _, n, *_ in DOCUMENTS] + ["L898902C3"]
+CHARS = "L898902C3C01X00T47ABOQIZS5 -./<\t\n\x00\u00a0\u00e9\uff11#l"
+NUMBERS = (
+    st.sampled_from(LISTED)
+    | st.text(st.sampled_from(CHARS), max_size=24)
+    | st.builds(
+        lambda n, i, c: n[:i] + c + n[i:],
+        st.sampled_from(LISTED),
+        st.integers(0, 9),
+        st.sampled_from(CHARS),
+    )
+    | st.text(max_size=8)
+)
+
+
+def _answer(run: object) -> CheckResult | str:
+    try:
+        return run()  # type: ignore[operator, no-any-return]
+    except InvalidQuery as exc:
+        return f"InvalidQuery: {exc}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    document=NUMBERS,
+    country=st.none() | st.sampled_from(["UTO", "DEU", "de", "Germany", "XXA", "nowhere", " "]),
+    document_type=st.none() | st.sampled_from(["passport", "id_card", "Passport", "bike"]),
+    limit=st.sampled_from([10, 1, 2, 0]),
+    min_score=st.sampled_from([0.5, 0.0, 0.95, 1.5]),
+    max_edits=st.sampled_from([1, 0, 2, True]),
+    name_threshold=st.sampled_from([None, 0.8]),
+)
+def test_fast_path_equals_the_general_pipeline(  # noqa: PLR0917 - hypothesis arguments
+    hl: hotlist.Hotlist,
+    document: str,
+    country: str | None,
+    document_type: str | None,
+    limit: int,
+    min_score: float,
+    max_edits: int,
+    name_threshold: float | None,
+) -> None:
+    state = hl._state
+    fast = _answer(
+        lambda: document_check(
+            state, document, country, document_type, limit, min_score, max_edits, name_threshold
+        )
+    )
+    general = _answer(
+        lambda: check_query(
+            state,
+            {"document": document, "country": country, "document_type": document_type},
+            None,
+            None,
+            limit=limit,
+            min_score=min_score,
+            max_edits=max_edits,
+            name_threshold=name_threshold,
+        )
+    )
+    assert fast == general
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from(CHARS), max_size=30) | st.text(max_size=30))
+def test_plain_keys_are_validate_and_ocr_key(number: str) -> None:
+    keys = docnum.plain_keys(number)
+    if keys is None:
+        return
+    compact = docnum.validate(clean("document", number))
+    assert keys == (compact, docnum.ocr_key(compact))
+
+
+@pytest.mark.parametrize("number", ["L898902C3", " l898 902-c3 ", "C01X00T47", "X5000001"])
+def test_plain_keys_answer_plain_numbers(number: str) -> None:
+    assert docnum.plain_keys(number) is not None
