@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from hotlist import names
 from hotlist._person_keys import PersonQuery, letter_keys
 from hotlist.index import TokenIndex
+from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL, bits
 from hotlist.names._phonetic import variant
 from hotlist.names._tokens import fold
@@ -73,8 +74,11 @@ class PersonBounds:
         Name: the listed names are split into parts with Arrow; each distinct
         part gets the most its level could give (:meth:`_part_bounds`), and a
         name's bound is the sum over its parts (``np.bincount``); left-over
-        parts (dropped, differs) only take bits away, so they count 0.  Names
-        whose letters equal the query's (only the spaces differ) get no bound.
+        parts (dropped, differs) only take bits away: a part that no query part
+        can be aligned with counts the best of their bits, and each query part
+        that the listed parts cannot all take is at least an extra part
+        (:func:`_unmatched_bits`).  Names whose letters equal the query's (only
+        the spaces differ), and junk past what the alignment looks at, get no bound.
         DOB: the best level the years allow (numpy over the candidates).
         Nationality and sex: their best level.
         """
@@ -91,10 +95,25 @@ class PersonBounds:
         split = pc.utf8_split_whitespace(plain)
         parent = pc.list_parent_indices(split).to_numpy()
         enc = pc.dictionary_encode(pc.list_flatten(split))
-        part = self._part_bounds(_parse_tokens(query.name), enc.dictionary.to_pylist())
-        ub = np.bincount(
-            parent, weights=part[enc.indices.to_numpy()] if len(part) else None, minlength=n
-        ).astype(np.float64)
+        parts = enc.dictionary.to_pylist()
+        part = self._part_bounds(_parse_tokens(query.name), parts)
+        indices = enc.indices.to_numpy()
+        weights = part[indices] if len(part) else None
+        ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
+        if len(part):
+            # query parts no listed part can take are left over: each costs at least
+            # ``_unmatched_bits`` (an extra part, or a listed part that differs);
+            # a listed name without parts is not compared at all (0 bits)
+            qname = _parse(query.name)
+            asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
+            taken = np.bincount(parent, weights=_takers(qname, parts, part)[indices], minlength=n)
+            count = np.diff(split.offsets.to_numpy())
+            left = np.where(count > 0, np.maximum(0.0, asked - taken), 0.0)
+            ub -= _unmatched_bits() * left
+            # the alignment looks at MAX_TOKENS parts of MAX_TOKEN_LENGTH letters:
+            # past that, the part bounds say nothing (junk, not names; no bound)
+            long = np.bincount(parent, weights=_too_long(parts)[indices], minlength=n) > 0
+            ub[(count > MAX_TOKENS) | long] = np.inf
         letters = [self.index.postings(f"#{k}") for k in letter_keys(query.name)]
         same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
@@ -245,6 +264,39 @@ def _left_over_bits() -> float:
     is one of these; near, the one positive left-over level, needs a query part
     one edit away, which the bound counts as possible)."""
     return max(bits(lv.m, lv.u or 1.0) for key, lv in MODEL.name.items() if key in _LEFT_OVER)
+
+
+def _unmatched_bits() -> float:
+    """The least a query part left over costs against the bound: it is an extra
+    part, or it differs from a listed part left over (whose bound is at least
+    the left-over levels' best)."""
+    extra, differs = MODEL.name["extra"], MODEL.name["differs"]
+    cost = min(
+        -bits(extra.m, extra.u or 1.0), _left_over_bits() - bits(differs.m, differs.u or 1.0)
+    )
+    return max(0.0, cost)
+
+
+def _takers(query: _Name, parts: list[str], bound: np.ndarray) -> np.ndarray:
+    """How many of the query's parts each listed part can take in the alignment:
+    none when no query part can be aligned with it (its bound is under 0), three
+    when a span of two or three query parts joined is close enough in length to
+    be joined with it (``hotlist.names._align._join``), else one."""
+    if not parts:
+        return np.zeros(0, dtype=np.float64)
+    size = np.array([len(t) for t in parts], dtype=np.int64)
+    spans = np.array([s[2] for s in query.spans], dtype=np.int64)
+    joinable = (
+        (np.abs(spans[None, :] - size[:, None]) <= (3 + size // 4)[:, None]).any(axis=1)
+        if len(spans)
+        else np.zeros(len(parts), dtype=bool)
+    )
+    out: np.ndarray = np.where(bound < 0.0, 0.0, np.where(joinable, 3.0, 1.0))
+    return out
+
+
+def _too_long(parts: list[str]) -> np.ndarray:
+    return np.array([len(t) > MAX_TOKEN_LENGTH for t in parts], dtype=np.float64)
 
 
 def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:
