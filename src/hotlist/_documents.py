@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from hotlist._decisions import POSSIBLE, document_severity, letters_reason, ocr_letter_swaps
+from hotlist._records import value_getter
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex, total_nbytes
 from hotlist.scoring import SCORING, Reason, render, render_all
@@ -153,6 +154,7 @@ class DocumentIndex:
         """The index over ``table``; its ``keys`` and key ``index`` computed, or
         given (a snapshot's, read back; a delta's, merged)."""
         self.numbers = _string_array(table.column("document_number"))
+        self.number_of = value_getter(self.numbers)  # a listed number by row, as str
         self.keys = self.keys_of(table) if keys is None else keys
         self.index = KeyIndex.build(self.keys) if index is None else index
         self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
@@ -196,8 +198,7 @@ class DocumentIndex:
         return self.type_values[code] or "" if code >= 0 else ""
 
     def level_of(self, row: int, compact: str, key: str) -> str:
-        listed = self.numbers[row].as_py()
-        listed_compact = docnum.compact(listed)
+        listed_compact = docnum.compact(self.number_of(row))
         if listed_compact == compact:
             return "exact"
         if docnum.ocr_key(listed_compact) == key:
@@ -239,7 +240,7 @@ class DocumentIndex:
             reasons = document_score(*asked)[1]
             swaps = None
             if level == "ocr":
-                swaps = ocr_letter_swaps(docnum.compact(self.numbers[row].as_py()), compact)
+                swaps = ocr_letter_swaps(docnum.compact(self.number_of(row)), compact)
                 if swaps:
                     letters = letters_reason(swaps)
                     why = (*why, letters)

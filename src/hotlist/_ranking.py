@@ -64,6 +64,10 @@ def select_counted(
 ) -> tuple[list[tuple[Candidate, str]], int]:
     """:func:`select`, each chosen candidate with its severity (decided once: its
     matcher's own, else from its reasons), and how many records ``limit`` left out."""
+    if limit >= 1 and isinstance(candidates, list) and len(candidates) == 1:
+        # the commonest hit: one candidate, nothing to rank
+        (c,) = candidates
+        return ([(c, candidate_severity(c))] if c.score >= min_score else []), 0
     best: dict[tuple[str, int], Candidate] = {}
     for c in candidates:
         if c.score < min_score:

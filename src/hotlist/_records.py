@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeAlias
 
 import pyarrow as pa
 
-__all__ = ["RecordReader", "record_reader"]
+__all__ = ["RecordReader", "record_reader", "value_getter"]
 
 Getter = Callable[[int], Any]
 Format = Literal["b", "B", "h", "H", "i", "I", "q", "Q", "d"]
@@ -112,7 +112,7 @@ def _getter(array: pa.Array) -> Getter:
         coff = codes.offset
 
         def decoded(row: int) -> Any:
-            return values[int(code_view[coff + row])]
+            return values[code_view[coff + row]]  # integer codes
 
         return _with_nulls(codes, decoded)
     fmt = _FORMATS.get(kind)
@@ -132,7 +132,11 @@ def _getter(array: pa.Array) -> Getter:
     return _with_nulls(array, number)
 
 
-def _column_getter(column: pa.ChunkedArray) -> Getter:
+def value_getter(column: pa.ChunkedArray | pa.Array) -> Getter:
+    """A getter of ``column``'s values by row, as ``column[row].as_py()`` gives them
+    (the same getters a :class:`RecordReader` uses, for one column)."""
+    if isinstance(column, pa.Array):
+        return _getter(column)
     chunks = column.chunks
     if len(chunks) == 1:
         return _getter(chunks[0])
@@ -159,7 +163,7 @@ class RecordReader:
 
     def __init__(self, table: pa.Table) -> None:
         self._getters = tuple(
-            (name, _column_getter(table.column(i))) for i, name in enumerate(table.column_names)
+            (name, value_getter(table.column(i))) for i, name in enumerate(table.column_names)
         )
         self.num_rows = table.num_rows
 
