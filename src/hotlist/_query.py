@@ -76,6 +76,10 @@ DOCUMENT_ONLY: tuple[str, ...] = (
 # Longer document values take clean()'s and validate()'s own path (and their errors).
 _DOCUMENT_LIMIT = min(limits()["document"], 10 * docnum.MAX_LENGTH)
 _NO_EDITS = 0
+# check()'s country= text -> its code, once read (clean() and country_code() are pure
+# and a border sees few distinct spellings); bounded, errors never kept.
+_ISSUERS: dict[str, str] = {}
+_MAX_ISSUERS = 4096
 
 MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -132,10 +136,20 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
         if document.__class__ is str and len(document) <= _DOCUMENT_LIMIT
         else None
     )
-    if plain is not None and country is None and document_type is None:
+    if (
+        plain is not None
+        and document_type is None
+        and (country is None or (country.__class__ is str and country in _ISSUERS))
+    ):
+        # the commonest calls: a plain number alone, or with a country already read
         compact, key = plain
-        query: dict[str, Any] = {"document": document}
-        issuer = kind = None
+        kind = None
+        if country is None:
+            query: dict[str, Any] = {"document": document}
+            issuer = None
+        else:
+            query = {"document": document, "country": country}
+            issuer = _ISSUERS[country]
     else:
         compact, key, issuer, kind, query = _document_query(document, country, document_type, plain)
     # the documents and persons kinds' match (hotlist.datasets) for this query: their
@@ -172,6 +186,8 @@ def _document_query(
     asked_country = None if country is None else clean("country", country)
     asked_type = None if document_type is None else clean("document_type", document_type)
     issuer = None if asked_country is None else country_code("country", asked_country)
+    if issuer is not None and country.__class__ is str and len(_ISSUERS) < _MAX_ISSUERS:
+        _ISSUERS[country] = issuer
     kind = (
         None if asked_type is None else in_vocabulary("document_type", "document_type", asked_type)
     )

@@ -5,6 +5,8 @@ And docnum.plain_keys, its one-step keys, is validate() + ocr_key() where it ans
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from engine_tables import DOCUMENTS
 from hypothesis import given, settings
@@ -39,32 +41,27 @@ def _answer(run: object) -> CheckResult | str:
         return f"InvalidQuery: {exc}"
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    document=NUMBERS,
-    country=st.none() | st.sampled_from(["UTO", "DEU", "de", "Germany", "XXA", "nowhere", " "]),
-    document_type=st.none() | st.sampled_from(["passport", "id_card", "Passport", "bike"]),
-    limit=st.sampled_from([10, 1, 2, 0]),
-    min_score=st.sampled_from([0.5, 0.0, 0.95, 1.5]),
-    max_edits=st.sampled_from([1, 0, 2, True]),
-    name_threshold=st.sampled_from([None, 0.8]),
+# document_check's arguments after the state, in its order: a value for each
+# of the number, country, document_type, limit, min_score, max_edits, name_threshold
+ARGUMENTS = st.tuples(
+    NUMBERS,
+    st.none() | st.sampled_from(["UTO", "DEU", "de", "Germany", "XXA", "nowhere", " "]),
+    st.none() | st.sampled_from(["passport", "id_card", "Passport", "bike"]),
+    st.sampled_from([10, 1, 2, 0]),
+    st.sampled_from([0.5, 0.0, 0.95, 1.5]),
+    st.sampled_from([1, 0, 2, True]),
+    st.sampled_from([None, 0.8]),
 )
-def test_fast_path_equals_the_general_pipeline(  # noqa: PLR0917 - hypothesis arguments
-    hl: hotlist.Hotlist,
-    document: str,
-    country: str | None,
-    document_type: str | None,
-    limit: int,
-    min_score: float,
-    max_edits: int,
-    name_threshold: float | None,
+
+
+@settings(max_examples=400, deadline=None)
+@given(ARGUMENTS)
+def test_fast_path_equals_the_general_pipeline(
+    hl: hotlist.Hotlist, arguments: tuple[Any, ...]
 ) -> None:
     state = hl._state
-    fast = _answer(
-        lambda: document_check(
-            state, document, country, document_type, limit, min_score, max_edits, name_threshold
-        )
-    )
+    document, country, document_type, limit, min_score, max_edits, threshold = arguments
+    fast = _answer(lambda: document_check(state, *arguments))
     general = _answer(
         lambda: check_query(
             state,
@@ -74,7 +71,7 @@ def test_fast_path_equals_the_general_pipeline(  # noqa: PLR0917 - hypothesis ar
             limit=limit,
             min_score=min_score,
             max_edits=max_edits,
-            name_threshold=name_threshold,
+            name_threshold=threshold,
         )
     )
     assert fast == general
