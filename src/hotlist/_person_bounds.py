@@ -82,13 +82,18 @@ class PersonBounds:
         DOB: the best level the years allow (numpy over the candidates).
         Nationality and sex: their best level.
         """
-        name_ub, rest_ub = self._bounds(query, entries)
+        name_ub, rest_ub, _ = self._bounds(query, entries)
         total: np.ndarray = name_ub + rest_ub
         return total
 
-    def _bounds(self, query: PersonQuery, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(
+        self, query: PersonQuery, entries: np.ndarray, *, same_too: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`bound` in two parts: the name's, and the rest's (DOB,
-        nationality, sex: the same for every name of a person)."""
+        nationality, sex: the same for every name of a person); with
+        ``same_too``, which names may be the query's exactly (every part but
+        the particles equal to a query part once folded: the only names whose
+        levels can all be exact or agree; else an empty array)."""
         n = len(entries)
         listed = self.normalised.take(pa.array(entries))
         plain = pc.replace_substring(listed, ",", "")
@@ -100,6 +105,12 @@ class PersonBounds:
         indices = enc.indices.to_numpy()
         weights = part[indices] if len(part) else None
         ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
+        maybe_same = np.zeros(0, dtype=bool)
+        if same_too:
+            qset = {fold(q) for q in _parse_tokens(query.name)}
+            other = [not (t in names.PARTICLES or fold(t) in qset) for t in parts]
+            others = np.asarray(other, dtype=np.float64)[indices] if parts else None
+            maybe_same = np.bincount(parent, weights=others, minlength=n) == 0
         if len(part):
             # query parts no listed part can take are left over: each costs at least
             # ``_unmatched_bits`` (an extra part, or a listed part that differs);
@@ -126,7 +137,7 @@ class PersonBounds:
         if query.sex:
             lv = MODEL.sex_same
             rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        return ub, rest
+        return ub, rest, maybe_same
 
     def _part_bounds(self, qtoks: tuple[str, ...], parts: list[str]) -> np.ndarray:
         """The most bits each listed part can add against the query's parts.

@@ -342,8 +342,20 @@ class PersonIndex(PersonBounds):
             return []
         entries = np.asarray(entries, dtype=np.int64)
         need = bits_for(threshold)
-        name_ub, rest_ub = self._bounds(query, entries)
+        prune = 1e-9 < threshold < 1 - 1e-9
+        k = self.namesakes(query.name)
+        namesake_bits = -math.log2(k) if k > 1 else 0.0
+        namesaked = prune and k > 1
+        name_ub, rest_ub, maybe_same = self._bounds(query, entries, same_too=namesaked)
         keep = name_ub + rest_ub >= need - 1e-9
+        if namesaked:
+            # A person none of whose names can reach the threshold with the
+            # namesakes' bits is pruned below whatever its names score; unless
+            # one of them may be exactly the queried name (held back, so said),
+            # its names are not scored at all.  The margin is far over rounding.
+            hopeless = name_ub + namesake_bits + rest_ub < need - 2e-6
+            alive = np.unique(self.owner[entries[keep & (~hopeless | maybe_same)]])
+            keep &= np.isin(self.owner[entries], alive)
         entries = entries[keep]
         owner = self.owner[entries]
         # The most the DOB, nationality and sex can add, per person (the same for
@@ -351,7 +363,6 @@ class PersonIndex(PersonBounds):
         # reach the threshold is not qualified in full (only where bits_for is
         # not clamped, and with a margin far over rounding).
         rest_of = dict(zip(owner.tolist(), rest_ub[keep].tolist(), strict=True))
-        prune = 1e-9 < threshold < 1 - 1e-9
         listed = self.normalised.take(pa.array(entries)).to_pylist()
         best: dict[int, tuple[float, int, list[tuple[NameLevel, float]]]] = {}
         qname = query.name
@@ -368,8 +379,6 @@ class PersonIndex(PersonBounds):
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)
         out = []
-        k = self.namesakes(query.name)
-        namesake_bits = -math.log2(k) if k > 1 else 0.0
         for person, (nb, entry, levels) in best.items():
             if prune and nb + namesake_bits + rest_of[person] < need - 1e-6:
                 if held_back is not None and _same_name(levels):
