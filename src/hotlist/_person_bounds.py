@@ -117,13 +117,15 @@ class PersonBounds:
             # a listed name without parts is not compared at all (0 bits)
             qname = _parse(query.name)
             asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
-            taken = np.bincount(parent, weights=_takers(qname, parts, part)[indices], minlength=n)
+            size = np.asarray(pc.utf8_length(enc.dictionary).to_numpy(), dtype=np.int64)
+            taken = np.bincount(parent, weights=_takers(qname, size, part)[indices], minlength=n)
             count = np.diff(split.offsets.to_numpy())
             left = np.where(count > 0, np.maximum(0.0, asked - taken), 0.0)
             ub -= _unmatched_bits() * left
             # the alignment looks at MAX_TOKENS parts of MAX_TOKEN_LENGTH letters:
             # past that, the part bounds say nothing (junk, not names; no bound)
-            long = np.bincount(parent, weights=_too_long(parts)[indices], minlength=n) > 0
+            too_long = (size > MAX_TOKEN_LENGTH).astype(np.float64)
+            long = np.bincount(parent, weights=too_long[indices], minlength=n) > 0
             ub[(count > MAX_TOKENS) | long] = np.inf
         letters = [self.index.postings(f"#{k}") for k in letter_keys(query.name)]
         same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
@@ -288,26 +290,20 @@ def _unmatched_bits() -> float:
     return max(0.0, cost)
 
 
-def _takers(query: _Name, parts: list[str], bound: np.ndarray) -> np.ndarray:
+def _takers(query: _Name, size: np.ndarray, bound: np.ndarray) -> np.ndarray:
     """How many of the query's parts each listed part can take in the alignment:
     none when no query part can be aligned with it (its bound is under 0), three
     when a span of two or three query parts joined is close enough in length to
-    be joined with it (``hotlist.names._align._join``), else one."""
-    if not parts:
-        return np.zeros(0, dtype=np.float64)
-    size = np.array([len(t) for t in parts], dtype=np.int64)
+    be joined with it (``hotlist.names._align._join``), else one.  ``size``: the
+    parts' lengths."""
     spans = np.array([s[2] for s in query.spans], dtype=np.int64)
     joinable = (
         (np.abs(spans[None, :] - size[:, None]) <= (3 + size // 4)[:, None]).any(axis=1)
         if len(spans)
-        else np.zeros(len(parts), dtype=bool)
+        else np.zeros(len(size), dtype=bool)
     )
     out: np.ndarray = np.where(bound < 0.0, 0.0, np.where(joinable, 3.0, 1.0))
     return out
-
-
-def _too_long(parts: list[str]) -> np.ndarray:
-    return np.array([len(t) > MAX_TOKEN_LENGTH for t in parts], dtype=np.float64)
 
 
 def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:
