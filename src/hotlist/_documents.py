@@ -301,8 +301,11 @@ class PersonDocumentIndex:
         """The wanted persons listing ``compact`` (``key``: its OCR key, when known)."""
         if key is None:
             key = docnum.ocr_key(compact)
+        rows = self.index.lookup(key)
+        if not len(rows):
+            return []  # the commonest answer: check()'s miss path asks on every call
         out: dict[int, Candidate] = {}
-        for i in self.index.lookup(key).tolist():
+        for i in rows.tolist():
             listed = self.numbers[i].as_py()
             exact = docnum.compact(listed) == compact
             person = int(self.owner[i])
