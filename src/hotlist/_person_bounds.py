@@ -149,7 +149,8 @@ class PersonBounds:
         the highest of their ``m`` at the part's term frequency (their ``u`` is
         at least that); an initial at most the initial level's bits (names
         whose letters equal the query's are not bounded at all); a part
-        that cannot be aligned nothing.  "Can be aligned" is a superset of what
+        that cannot be aligned the best left-over level's bits (under 0; 0 when
+        the query has a particle).  "Can be aligned" is a superset of what
         ``_token_sim`` and the joins accept, tested for all parts at once with
         rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
         spelling-variant form, one part found in the other (partial ratio at
