@@ -89,6 +89,14 @@ def check_options(
 ) -> None:
     """check()'s and check_many's options, or :class:`hotlist.InvalidQuery` saying
     which one is wrong."""
+    if (
+        limit is DEFAULT_LIMIT
+        and min_score is DEFAULT_MIN_SCORE
+        and max_edits.__class__ is int
+        and 0 <= max_edits <= 1
+        and name_threshold is None
+    ):
+        return  # the defaults (the common call): nothing to check
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
     if (
@@ -276,10 +284,11 @@ def answer(
             "(or family_name / given_names)"
         )
     warnings: list[str] = []
+    given = query.keys()
     if (
-        any(k in query for k in HOLDER_FIELDS)
-        and not any(k in query for k in PERSON_FIELDS)
-        and any(k in query for k in ("document", "vin", "plate"))
+        not given.isdisjoint(HOLDER_FIELDS)
+        and given.isdisjoint(PERSON_FIELDS)
+        and not given.isdisjoint(("document", "vin", "plate"))
     ):
         # holder fields without a name never fail a check (see _holder.holder_fields)
         cleaned = {
@@ -308,10 +317,12 @@ def _run_query(
     the query carries is asked to ``match`` (hotlist.datasets.Kind)."""
     derived, parsed, holder = _derive(q, warnings)
     out: list[Candidate] = []
+    quals = qualifiers()
     for kind in datasets.kinds():
         index = state.indexes.get(kind.name)
-        if index is None or derived.keys().isdisjoint(kind.query_fields):
-            continue
+        carried = derived.keys() & kind.query_fields
+        if index is None or not carried or carried <= quals.keys():
+            continue  # nothing it searches by (a qualifier alone narrows another kind's search)
         out += kind.match(
             index, derived, warnings, max_edits=max_edits, name_threshold=name_threshold
         )
@@ -343,7 +354,7 @@ def _derive(
     name = q.get("name")
     family_name, given_names = q.get("family_name"), q.get("given_names")
     named = bool(name or family_name or given_names or q.get("mrz"))
-    holder = any(k in q for k in HOLDER_FIELDS)
+    holder = not q.keys().isdisjoint(HOLDER_FIELDS)
     if holder and not named and not (document or q.get("vin") or q.get("plate")):
         raise InvalidQuery(
             "dob, nationality and sex qualify a person; give name= (or document=) too"
@@ -358,9 +369,10 @@ def _derive(
         # Holder fields without a name (a manifest's columns) only qualify a wanted
         # person found through the document: one that cannot be used is ignored
         # with a warning, never an error that would hide the document check.
-        dob, nationality, sex = holder_fields(q, warnings)
+        dob, nationality, sex = holder_fields(q, warnings) if holder else (None, None, None)
 
-    qualifier_rules({**q, "country": country, "document_type": document_type})
+    if not q.keys().isdisjoint(qualifiers()):
+        qualifier_rules({**q, "country": country, "document_type": document_type})
     if name and (family_name or given_names):
         raise InvalidQuery("give either name or family_name / given_names, not both")
 

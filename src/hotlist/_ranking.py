@@ -99,6 +99,8 @@ def hits_of(
     state: State, candidates: list[Candidate], *, limit: int, min_score: float
 ) -> tuple[list[Hit], int]:
     """The hits (severity and action decided) and how many ``limit`` left out."""
+    if not candidates:
+        return [], 0  # a miss, the commonest answer
     hits = []
     chosen, omitted = select_counted(candidates, limit=limit, min_score=min_score)
     for c, severity in chosen:

@@ -215,7 +215,6 @@ class Hotlist:
             "sex": sex,
         }
         # END generated
-        # END generated
         return check_query(
             state,
             given,

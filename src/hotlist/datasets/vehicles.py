@@ -112,8 +112,7 @@ class Vehicles(OneIndex[VehicleIndex]):
             out += index.match_vin(compact, max_edits=max_edits, as_given=vin.compact(given))
         number = query.get("plate")
         if isinstance(number, str):
-            compact = plate.compact(number)
-            plate.validate(compact)
+            compact = plate.validate(number)  # the compacted plate, or InvalidQuery
             country = query.get("country")
             out += index.match_plate(compact, country=country if isinstance(country, str) else None)
         return out
