@@ -148,21 +148,30 @@ class PersonBounds:
         other level that aligns it (variant, near, joined) at most the bits of
         the highest of their ``m`` at the part's term frequency (their ``u`` is
         at least that); an initial at most the initial level's bits (names
-        whose letters equal the query's are not bounded at all); a part
-        that cannot be aligned the best left-over level's bits (under 0; 0 when
-        the query has a particle).  "Can be aligned" is a superset of what
-        ``_token_sim`` and the joins accept, tested for all parts at once with
+        whose letters equal the query's are not bounded at all; a part that
+        starts with a query initial, at least that); a part that cannot be
+        aligned the best left-over level's bits (under 0; 0 when the query has
+        a particle).  "Can be aligned" is a superset of what ``_token_sim`` and
+        the joins accept, against the query's long parts, its particles and
+        the joins of its other short parts, tested for all parts at once with
         rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
-        spelling-variant form, one part found in the other (partial ratio at
-        least ``_JOIN_PARTIAL``: attached articles, joined or split parts), or
-        the same phonetic key, consonant skeleton or pinyin / Wade-Giles form.
+        spelling-variant form, one part found in the other as written or in
+        pinyin form (partial ratio at least ``_JOIN_PARTIAL``: attached
+        articles, joined or split parts), or the same phonetic key, consonant
+        skeleton or pinyin / Wade-Giles form.
         """
         out = np.zeros(len(parts), dtype=np.float64)
         if not parts:
             return out
         long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
+        # a listed part can be aligned with a query particle too (VAN / VANN), or
+        # joined with adjacent query parts none of which is a long name part
+        # (DE LA / DELA: the joins with one are found against it)
+        other_q = _other_targets(qtoks)
+        targets = long_q + other_q
         particle_q = any(q in names.PARTICLES for q in qtoks)
-        initials = {q[0] for q in qtoks if q and q not in names.PARTICLES}
+        # Y / YOLANDA: a one-letter particle is an initial too
+        initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
         exact = MODEL.name["exact"]
         initial = MODEL.name["initial"]
         initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
@@ -174,28 +183,51 @@ class PersonBounds:
             cache = self._tok_info
             info = [cache.get(t) or self._info(t) for t in toks]
             possible = np.zeros(len(toks), dtype=bool)
-            if long_q:
-                raw = process.cdist(toks, long_q, scorer=OSA.distance, score_cutoff=2, workers=1)
+            if targets:
+                raw = process.cdist(toks, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
                 var = process.cdist(
                     [x[0] for x in info],
-                    [variant(q) for q in long_q],
+                    [variant(q) for q in targets],
                     scorer=OSA.distance,
                     score_cutoff=2,
                     workers=1,
                 )
-                part = process.cdist(
-                    toks, long_q, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
+                part = (
+                    process.cdist(
+                        toks,
+                        targets,
+                        scorer=fuzz.partial_ratio,
+                        score_cutoff=_JOIN_PARTIAL,
+                        workers=1,
+                    )
+                    >= _JOIN_PARTIAL
                 )
-                possible = np.asarray(
-                    ((raw <= 2) | (var <= 2) | (part >= _JOIN_PARTIAL)).any(axis=1)
-                )
-                qkeys = {names.phonetic_key(q) for q in long_q}
-                qskel = {_skeleton(q) for q in long_q}
-                qroman = {_roman(q) for q in long_q} - {None}
+                if other_q:
+                    # found in a particle or a join of short parts only where the
+                    # lengths allow a join (``hotlist.names._align._join``)
+                    size = np.array([len(t) for t in toks], dtype=np.int64)[:, None]
+                    reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
+                    part[:, len(long_q) :] &= size <= reach + size // 4
+                possible = np.asarray(((raw <= 2) | (var <= 2) | part).any(axis=1))
+                qkeys = {names.phonetic_key(q) for q in targets}
+                qskel = {_skeleton(q) for q in targets}
+                qroman = {r for q in targets if (r := _roman(q)) is not None}
                 for k in np.flatnonzero(~possible).tolist():
                     _, key, skel, roman, _, _ = info[k]
                     if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
                         possible[k] = True
+                # HSIU YING / XIUYING: a part joined in its pinyin form
+                rest = [(k, r) for k in np.flatnonzero(~possible).tolist() if (r := info[k][3])]
+                if rest and qroman:
+                    found = process.cdist(
+                        [r for _, r in rest],
+                        sorted(qroman),
+                        scorer=fuzz.partial_ratio,
+                        score_cutoff=_JOIN_PARTIAL,
+                        workers=1,
+                    )
+                    hit = (found >= _JOIN_PARTIAL).any(axis=1)
+                    possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
             log_tf = np.array([x[4] for x in info])
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
@@ -207,10 +239,16 @@ class PersonBounds:
                 math.log2(exact.m) - log_tf,
                 np.where(possible, math.log2(aligned_m) - log_tf, initial_bits),
             )
+            # a common part that starts with a query initial may be aligned with
+            # it, at more bits than its other levels could give
+            one_letter = {q for q in qtoks if len(q) == 1}
+            if one_letter:
+                by_initial = np.array([t[0] in one_letter for t in toks])
+                value = np.where(by_initial, np.maximum(value, initial_bits), value)
             # A part that none of the query's parts can be aligned with is left
             # over: dropped, a dropped middle name or differs, each under 0 bits.
-            # Not where the query has a particle: one can be aligned with a part
-            # in ways the tests above do not look at (VAN / VANN, Y / YOLANDA).
+            # Not where the query has a particle (as before the tests above
+            # looked at particles: whether it can now be is not measured).
             left_over = 0.0 if particle_q else _left_over_bits()
             out[np.asarray(long_idx)] = np.where(
                 same | possible | has_initial, np.maximum(value, 0.0), left_over
@@ -218,7 +256,9 @@ class PersonBounds:
         for i, t in enumerate(parts):
             if t in names.PARTICLES:
                 out[i] = particle_bits
-            elif len(t) == 1 and (t in initials or any(q.startswith(t) for q in long_q)):
+            elif len(t) == 1 and (
+                t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1)
+            ):
                 out[i] = initial_bits
         return out
 
@@ -304,6 +344,18 @@ def _takers(query: _Name, size: np.ndarray, bound: np.ndarray) -> np.ndarray:
         else np.zeros(len(size), dtype=bool)
     )
     out: np.ndarray = np.where(bound < 0.0, 0.0, np.where(joinable, 3.0, 1.0))
+    return out
+
+
+def _other_targets(qtoks: tuple[str, ...]) -> list[str]:
+    """The query's particles of two letters or more, and the joins of two or three
+    adjacent parts none of which is a long name part (``_Name.spans``)."""
+    short = [len(q) == 1 or q in names.PARTICLES for q in qtoks]
+    out = [q for q in qtoks if len(q) > 1 and q in names.PARTICLES]
+    for span in (3, 2):
+        for start in range(len(qtoks) - span + 1):
+            if all(short[start : start + span]):
+                out.append("".join(qtoks[start : start + span]))
     return out
 
 
