@@ -32,7 +32,7 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
 
 def _extensions() -> list[Any]:
     try:
-        from Cython.Build import cythonize
+        from Cython.Build import cythonize  # noqa: PLC0415 - lazy optional import (Cython)
     except ImportError:
         print("hotlist: Cython missing, compiled kernel not built", file=sys.stderr)
         return []
