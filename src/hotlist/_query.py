@@ -92,11 +92,12 @@ def check_options(
     if (
         limit is DEFAULT_LIMIT
         and min_score is DEFAULT_MIN_SCORE
-        and max_edits.__class__ is int
-        and 0 <= max_edits <= 1
+        and (max_edits is DEFAULT_MAX_EDITS or max_edits is _NO_EDITS)
         and name_threshold is None
     ):
-        return  # the defaults (the common call): nothing to check
+        # the common call: check()'s defaults, or max_edits=0. Identity, not equality
+        # (small ints are shared objects): anything else is checked in full
+        return
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
     if (
@@ -128,15 +129,7 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     boundary check, normalisers and index lookups as the documents and persons
     kinds' ``match``), without the
     general dispatch: nothing per call but the work itself."""
-    if not (
-        limit is DEFAULT_LIMIT
-        and min_score is DEFAULT_MIN_SCORE
-        and (max_edits is DEFAULT_MAX_EDITS or max_edits is _NO_EDITS)
-        and name_threshold is None
-    ):
-        # identity, not equality: anything but check()'s defaults and max_edits=0
-        # (small ints are shared objects) is checked in full
-        check_options(limit, min_score, max_edits, name_threshold)
+    check_options(limit, min_score, max_edits, name_threshold)
     # A plain number (docnum.plain_keys) passes clean() and validate() whatever
     # they are asked, so its keys are taken in one step.
     plain = (
