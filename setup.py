@@ -1,4 +1,4 @@
-"""Build the optional compiled kernel (``hotlist.index._fast``).
+"""Build the optional compiled kernels (``KERNELS`` below).
 
 Everything else is in pyproject.toml.  The extension is optional: when Cython
 or a C compiler is missing, or the compile fails, the package still installs
@@ -30,18 +30,24 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
             print(f"hotlist: {ext.name} not built ({e}); using pure Python", file=sys.stderr)
 
 
+# Each compiled kernel: (module, source).  Every one is optional and has a
+# pure-Python fallback that the tests property-check it against.
+KERNELS = [
+    ("hotlist.index._fast", "src/hotlist/index/_fast.pyx"),
+]
+
+
 def _extensions() -> list[Any]:
     try:
         from Cython.Build import cythonize  # noqa: PLC0415 - lazy optional import (Cython)
     except ImportError:
         print("hotlist: Cython missing, compiled kernel not built", file=sys.stderr)
         return []
-    ext = Extension(
-        "hotlist.index._fast",
-        ["src/hotlist/index/_fast.pyx"],
-        extra_compile_args=["-O3"] if sys.platform != "win32" else [],
-    )
-    return list(cythonize([ext], language_level=3, quiet=True))
+    exts = [
+        Extension(name, [source], extra_compile_args=["-O3"] if sys.platform != "win32" else [])
+        for name, source in KERNELS
+    ]
+    return list(cythonize(exts, language_level=3, quiet=True))
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
