@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotlist.audit import AuditLog, SessionContext, _entries, _verify, search, verify
+from hotlist.audit import AuditLog, SessionContext, _chain, _entries, _verify, search, verify
 from hotlist.audit._entries import BatchData, batch_lines, latency_text, latency_us
 from hotlist.audit._format import GENESIS, KeyedHasher, dumps
 from hotlist.audit._session import _options, _split
@@ -122,7 +122,7 @@ def bulk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_verify_reads_across_chunks_windows_and_digit_counts(
     bulk: Path, chunk: int, window: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_verify, "_CHUNK", chunk)
+    monkeypatch.setattr(_chain, "_CHUNK", chunk)
     monkeypatch.setattr(_verify, "_WINDOW", window)  # 300: shorter than a line
     report = verify(bulk)
     assert report.ok and report.entries == 12_002, report.summary()
@@ -132,7 +132,7 @@ def test_verify_reads_across_chunks_windows_and_digit_counts(
 def test_an_edit_deep_in_a_long_segment_is_named_exactly(
     bulk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: int, at: str
 ) -> None:
-    monkeypatch.setattr(_verify, "_CHUNK", 1000)
+    monkeypatch.setattr(_chain, "_CHUNK", 1000)
     monkeypatch.setattr(_verify, "_WINDOW", 1 << 20)
     folder = tmp_path / "audit"
     shutil.copytree(bulk, folder, ignore=shutil.ignore_patterns(".lock"))
@@ -156,7 +156,7 @@ def test_an_edit_deep_in_a_long_segment_is_named_exactly(
 def test_the_links_agree_with_sha256_of_each_line(bulk: Path) -> None:
     data = (bulk / "audit-000001.log").read_bytes()
     lines = data.split(b"\n")[:-1]
-    bad, head, others = _verify._chain_links(data, lines, 1, GENESIS.encode())
+    bad, head, others = _chain._chain_links(data, lines, 1, GENESIS.encode())
     assert bad is None and head == hashlib.sha256(lines[-1]).hexdigest().encode()
     assert others == [0, len(lines) - 1]  # the open entry and the closing checkpoint
 

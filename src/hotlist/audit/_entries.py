@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotlist.audit._format import KeyedHasher, canonical_line, dumps, is_missing
+from hotlist.audit import _chain
+from hotlist.audit._format import KeyedHasher, canonical_line, dumps, is_missing, kernel_mode
 
 __all__ = [
     "BatchData",
@@ -219,6 +220,7 @@ def jsonable(options: Mapping[str, object]) -> dict[str, Option]:
 
 _HOLE = re.compile(r'"@@(\w+)@@"')
 _ROWS_AT_ONCE = 8192  # rows formatted and chained together (their text stays in cache)
+_KERNEL_ROWS = 65536  # rows a call of the compiled kernel formats and chains
 # The holes of a batch row's template, in the order their keys sort to.
 _ROW_HOLES = ["alarm", "fields", "hits", "q", "row"]
 
@@ -317,35 +319,122 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
     )
     if plain is None or with_error is None:
         return _batch_lines_plain(hasher, data, template, seq, prev, chunks)
-    q_texts, fields_texts = _query_texts(hasher, data)
-    # the usual row (no hit, no error) as text around its q and row number
+    # the usual row (no hit, no error) as text around its fields, q and row number
     u0, u1, u2, u3 = (plain % ("false", "\0", "[]", "\0", "\0")).split("\0")
     hits, alarms, errors = data.hits, data.alarms, data.errors
+
+    def rest(i: int, q_text: str, fields_text: str) -> str:
+        """Row ``i``'s line after its ``seq`` and ``prev``."""
+        if i in hits or i in errors or i in alarms:
+            alarm = "true" if i in alarms else "false"
+            hit_text = dumps(hits[i]) if i in hits else "[]"
+            if i in errors:
+                return with_error % (alarm, dumps(errors[i]), fields_text, hit_text, q_text, i)
+            return plain % (alarm, fields_text, hit_text, q_text, i)
+        return f"{u0}{fields_text}{u1}{q_text}{u2}{i}{u3}"
+
+    if _chain.COMPILED:
+        return _kernel_lines(hasher, data, (u0, u1, u2, u3), rest, seq, prev, chunks)
+    q_texts, fields_texts = _query_texts(hasher, data)
     sha256 = hashlib.sha256
     for a in range(0, data.rows, _ROWS_AT_ONCE):  # a block of rows at a time: in cache
         rests: list[str] = []
         add = rests.append
         for i in range(a, min(a + _ROWS_AT_ONCE, data.rows)):
             if i in hits or i in errors or i in alarms:
-                alarm = "true" if i in alarms else "false"
-                hit_text = dumps(hits[i]) if i in hits else "[]"
-                if i in errors:
-                    error = dumps(errors[i])
-                    add(with_error % (alarm, error, fields_texts[i], hit_text, q_texts[i], i))
-                else:
-                    add(plain % (alarm, fields_texts[i], hit_text, q_texts[i], i))
+                add(rest(i, q_texts[i], fields_texts[i]))
             else:
                 add(f"{u0}{fields_texts[i]}{u1}{q_texts[i]}{u2}{i}{u3}")
         lines: list[bytes] = []
         keep = lines.append
-        for rest in rests:
+        for text in rests:
             seq += 1
-            line = f'{{"seq":{seq},"prev":"{prev}",{rest}'.encode()
+            line = f'{{"seq":{seq},"prev":"{prev}",{text}'.encode()
             prev = sha256(line).hexdigest()
             keep(line)
         lines.append(b"")
         chunks.append(b"\n".join(lines))
     return seq, prev, data.rows
+
+
+def _kernel_lines(  # noqa: PLR0917 - one caller, batch_lines
+    hasher: KeyedHasher,
+    data: BatchData,
+    usual: tuple[str, str, str, str],
+    rest: Callable[[int, str, str], str],
+    seq: int,
+    prev: str,
+    chunks: list[bytes],
+) -> tuple[int, str, int]:
+    """:func:`batch_lines` through the compiled kernel: it hashes the values and
+    fills ``usual`` (the text of a row without hit or error, around its fields,
+    q and row number) for every row whose values are ASCII text of fields it
+    normalises, and chains every line; the other rows' text comes from ``rest``."""
+    u0, u1, u2, u3 = usual
+    names = sorted(data.columns)
+    modes = [kernel_mode(name) for name in names]
+    columns: list[list[object]] = []
+    pieces: list[bytes] = []
+    special: list[int] = []
+    if names and None not in modes:
+        columns = [_as_list(data.columns[name]) for name in names]
+        pieces = [
+            f'{u0}{dumps(names)}{u1}{{"{names[0]}":"'.encode(),
+            *[f'","{name}":"'.encode() for name in names[1:]],
+            f'"}}{u2}'.encode(),
+            u3.encode(),
+        ]
+        special = sorted(data.hits.keys() | data.errors.keys() | data.alarms)
+
+        def rest_of(i: int) -> bytes:
+            q_text, fields_text = _row_query(hasher, names, columns, i)
+            return rest(i, q_text, fields_text).encode()
+
+    else:  # names or an MRZ: the pure path's texts, chained by the kernel
+        q_texts, fields_texts = _query_texts(hasher, data)
+
+        def rest_of(i: int) -> bytes:
+            return rest(i, q_texts[i], fields_texts[i]).encode()
+
+    block = hasher.key_block()
+    prefixes = [hasher.prefix(name) for name in names] if columns else []
+    kernel_modes = [m for m in modes if m is not None] if columns else []
+    for a in range(0, data.rows, _KERNEL_ROWS):
+        lines, seq, prev = _chain.rows(
+            block,
+            prefixes,
+            kernel_modes,
+            columns,
+            pieces,
+            special,
+            rest_of,
+            a,
+            min(_KERNEL_ROWS, data.rows - a),
+            seq,
+            prev,
+        )
+        chunks.append(lines)
+    return seq, prev, data.rows
+
+
+def _as_list(values: Sequence[object]) -> list[object]:
+    return values if type(values) is list else list(values)
+
+
+def _row_query(
+    hasher: KeyedHasher, names: list[str], columns: list[list[object]], i: int
+) -> tuple[str, str]:
+    """Row ``i``'s ``q`` object and ``fields`` list as JSON (no MRZ among ``names``):
+    the texts :func:`_query_texts` gives it."""
+    present = [
+        name for name, column in zip(names, columns, strict=True) if not is_missing(column[i])
+    ]
+    q = ",".join(
+        f'"{name}":"{hasher(name, column[i])}"'
+        for name, column in zip(names, columns, strict=True)
+        if not is_missing(column[i])
+    )
+    return "{" + q + "}", dumps(present)
 
 
 def _batch_lines_plain(  # noqa: PLR0917 - private, one caller

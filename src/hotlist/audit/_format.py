@@ -41,6 +41,7 @@ __all__ = [
     "entry_hash",
     "field_group",
     "is_missing",
+    "kernel_mode",
     "key_id",
     "mrz_document",
     "normalise_value",
@@ -146,6 +147,17 @@ def normalise_value(field: str, value: object) -> str:
     return text.strip().upper()
 
 
+def kernel_mode(field: str) -> int | None:
+    """How the compiled kernel normalises an ASCII value of ``field`` the way
+    :func:`normalise_value` does: 0 (a number: letters upper-cased, digits, the
+    rest dropped), 1 (stripped and upper-cased); None when it does not (names, MRZ)."""
+    if field in _COMPACT:
+        return 0
+    if field in _NAMES or field == "mrz":
+        return None
+    return 1
+
+
 class KeyedHasher:
     """HMAC-SHA256 of query values with the deployment secret.
 
@@ -154,7 +166,7 @@ class KeyedHasher:
     ``hmac.new(key, msg, "sha256")``, tested) instead of OpenSSL's one-shot
     HMAC, which sets the key up again on every call."""
 
-    __slots__ = ("_cache", "_inner", "_outer", "_prefixed")
+    __slots__ = ("_block", "_cache", "_inner", "_outer", "_prefixed")
 
     def __init__(self, secret: bytes | str) -> None:
         key = secret.encode() if isinstance(secret, str) else bytes(secret)
@@ -164,6 +176,7 @@ class KeyedHasher:
                 "a short secret lets anyone brute-force the hashed document numbers"
             )
         block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+        self._block = block
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         # the inner state after "<field group>\x1f", per field
@@ -171,9 +184,19 @@ class KeyedHasher:
         # hashes of the few values of the qualifying fields (country, type, sex...)
         self._cache: dict[tuple[str, object], str] = {}
 
+    def key_block(self) -> bytes:
+        """The key as one 64-byte block (RFC 2104's K0), for the compiled kernel's
+        HMAC: as secret as the key itself."""
+        return self._block
+
+    @staticmethod
+    def prefix(field: str) -> bytes:
+        """What precedes a value of ``field`` in its keyed hash: its group and 0x1F."""
+        return f"{field_group(field)}\x1f".encode()
+
     def _start(self, field: str) -> HASH:
         got = self._inner.copy()
-        got.update(f"{field_group(field)}\x1f".encode())
+        got.update(self.prefix(field))
         self._prefixed[field] = got
         return got
 

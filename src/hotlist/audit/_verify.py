@@ -30,10 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
-
 from hotlist._signing import load_public_key
+from hotlist.audit._chain import links
 from hotlist.audit._files import CHECKPOINTS, segments
 from hotlist.audit._format import (
     GENESIS,
@@ -50,13 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SearchHit", "VerifyReport", "search", "verify"]
 
-_CHUNK = 1 << 16  # lines whose links are checked together (bounds the memory used)
 _WINDOW = 4 << 20  # bytes of a segment split and hashed at a time (stays in the CPU's cache)
-_SEQ = np.frombuffer(b'{"seq":', dtype=np.uint8)
-_PREV = np.frombuffer(b',"prev":"', dtype=np.uint8)
-_END = np.frombuffer(b'",', dtype=np.uint8)
-_ALARM = np.frombuffer(b'"alarm":', dtype=np.uint8)  # the first key of every check entry
-_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
 @dataclass
@@ -181,93 +173,32 @@ def _read_checkpoints(cp_path: Path) -> dict[int, tuple[bytes, int]]:
     return checkpoints
 
 
-def _chain_links(
-    data: bytes, lines: list[bytes], first_seq: int, prev: bytes
-) -> tuple[int | None, bytes, list[int]]:
-    """Whether each line of a segment starts with ``{"seq":N,"prev":"H",`` where N
-    counts up from ``first_seq`` and H is the SHA-256 of the line before (``prev``
-    for the first).  Returns the index of the first line that does not (None when
-    all do), the hash of the last line, and the indexes of the lines that are not
-    check entries (whose first key is not ``alarm``), to be read in full.
-
-    One SHA-256 a line in a tight loop; the prefixes of all lines are compared
-    at once (numpy) instead of formatting the expected prefix line by line."""
-    sha256 = hashlib.sha256
-    buf = np.frombuffer(data, dtype=np.uint8)
-    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    starts = np.zeros(len(lines), dtype=np.int64)
-    np.cumsum(lens[:-1] + 1, out=starts[1:])
-    others: list[int] = []
-    for a in range(0, len(lines), _CHUNK):
-        chunk = lines[a : a + _CHUNK]
-        digests = [sha256(line).hexdigest() for line in chunk]
-        hexes = np.frombuffer((prev.decode() + "".join(digests)).encode(), dtype=np.uint8)
-        ok, checks = _prefixes(
-            buf,
-            starts[a : a + len(chunk)],
-            lens[a : a + len(chunk)],
-            np.arange(first_seq + a, first_seq + a + len(chunk), dtype=np.int64),
-            hexes.reshape(len(chunk) + 1, 64)[:-1],
-        )
-        if not ok.all():
-            return a + int(np.argmin(ok)), b"", []
-        others.extend((a + np.flatnonzero(~checks)).tolist())
-        prev = digests[-1].encode()
-    return None, prev, others
-
-
-def _prefixes(
-    buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, seqs: np.ndarray, prevs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per line: does it start with its expected prefix; is its first key ``alarm``."""
-    ok = np.zeros(len(starts), dtype=bool)
-    checks = np.zeros(len(starts), dtype=bool)
-    digits = 1 + np.searchsorted(_POWERS, seqs, side="right")
-    for d in np.unique(digits).tolist():
-        rows = np.flatnonzero((digits == d) & (lens >= 82 + d))
-        if not len(rows):
-            continue
-        got = sliding_window_view(buf, 82 + d)[starts[rows]]
-        want = np.empty_like(got)
-        want[:, :7] = _SEQ
-        powers = 10 ** np.arange(d - 1, -1, -1, dtype=np.int64)
-        want[:, 7 : 7 + d] = (seqs[rows, None] // powers) % 10 + 48
-        want[:, 7 + d : 16 + d] = _PREV
-        want[:, 16 + d : 80 + d] = prevs[rows]
-        want[:, 80 + d :] = _END
-        ok[rows] = (got == want).all(axis=1)
-        long = rows[lens[rows] >= 82 + d + len(_ALARM)]
-        first_key = sliding_window_view(buf, len(_ALARM))[starts[long] + 82 + d]
-        checks[long] = (first_key == _ALARM).all(axis=1)
-    return ok, checks
-
-
-def _windows(path: Path, size: int) -> Iterator[tuple[bytes, list[bytes], bool, bytes]]:
-    """A segment about ``_WINDOW`` bytes at a time: ``(block, its whole lines, last,
-    tail)``.  A block is read as is and its lines split from it; a partial line at
-    its end is read again at the start of the next block (the file is sought back,
-    nothing is copied), and in the last block it is ``tail`` (b"" when the segment
-    ends with a newline).  The lines are split and hashed while in the CPU's cache,
-    and a segment of any size is verified in little memory."""
+def _windows(path: Path, size: int) -> Iterator[tuple[bytes, int, bool, bytes]]:
+    """A segment about ``_WINDOW`` bytes at a time: ``(block, end, last, tail)``,
+    the block's whole lines being ``block[:end]``.  A block is read as is; a
+    partial line at its end is read again at the start of the next block (the
+    file is sought back, nothing is copied), and in the last block it is ``tail``
+    (b"" when the segment ends with a newline).  The lines are checked while in
+    the CPU's cache, and a segment of any size is verified in little memory."""
     with path.open("rb") as f:
         pos = 0
         while pos < size:
             block = f.read(_WINDOW)
             if not block:
                 return
-            lines = block.split(b"\n")
-            while len(lines) == 1 and pos + len(block) < size:  # a line over the window
+            end = block.rfind(b"\n") + 1
+            while not end and pos + len(block) < size:  # a line over the window
                 block += f.readline()
-                lines = block.split(b"\n")
-            tail = lines.pop()
+                end = block.rfind(b"\n") + 1
+            tail = block[end:]
             pos += len(block)
             if pos >= size:
-                yield block, lines, True, tail
+                yield block, end, True, tail
                 return
             if tail:
                 f.seek(-len(tail), os.SEEK_CUR)
                 pos -= len(tail)
-            yield block, lines, False, b""
+            yield block, end, False, b""
 
 
 class _Walk:
@@ -346,8 +277,8 @@ class _Walk:
                 return expected, prev_b  # just rotated: the next entry goes here
             raise _Fail("an empty segment inside the log", expected, path, 1)
         first, first_prev = expected, prev_b
-        for block, lines, last_block, tail in _windows(path, size):
-            bad, head, others = _chain_links(block, lines, expected, prev_b)
+        for block, end, last_block, tail in _windows(path, size):
+            count, bad, head, others = links(block, end, expected, prev_b)
             if bad is not None:
                 every = path.read_bytes().split(b"\n")[:-1]
                 self._line_by_line(path, every, first, first_prev, last_in_log)
@@ -355,10 +286,10 @@ class _Walk:
                 raise _Fail(
                     "the entry does not link to the one before it", first + at, path, at + 1
                 )
-            for i in others:
-                last_line = last_in_log and last_block and not tail and i == len(lines) - 1
-                self._other(path, lines[i], expected - first + i + 1, expected + i, last_line)
-            expected += len(lines)
+            for i, line in others:
+                last_line = last_in_log and last_block and not tail and i == count - 1
+                self._other(path, line, expected - first + i + 1, expected + i, last_line)
+            expected += count
             prev_b = head
             if tail:
                 raise _Fail(
