@@ -6,8 +6,9 @@ full only the candidates that can reach the threshold; and the DOB levels' bits.
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import TypeAlias
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -29,11 +30,6 @@ __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
 _DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
-
-# What the bound needs of a listed part (``PersonBounds._info``): its spelling-variant
-# form, phonetic key, consonant skeleton, pinyin key, log2 term frequency, folded form.
-_TokInfo: TypeAlias = tuple[str, str, str, str | None, float, str]
-
 
 def dob_level(query: names.PartialDate | None, listed: names.PartialDate | None) -> str | None:
     """The DOB comparison level (a reason of :func:`hotlist.names.dob_similarity`),
@@ -62,11 +58,86 @@ class PersonBounds:
     dob_year: np.ndarray
     dob_month: np.ndarray
     dob_day: np.ndarray
-    _tok_info: dict[str, _TokInfo]
+    # each listed name's parts as ids into the distinct parts (``_parts_of``)
+    part_offsets: np.ndarray  # int64, one more than the names
+    part_ids: np.ndarray  # int32, the names' parts in order
+    part_text: pa.Array  # the distinct parts
+    part_size: np.ndarray  # int64, their lengths
+    part_particle: np.ndarray  # bool, whether each is a particle
+    # what the bound needs of a long part, filled the first time a query meets it
+    # (``_fill``): log2 term frequency (NaN: not yet), spelling-variant form, and
+    # the ids (``_codes``) of its phonetic key, skeleton, pinyin key (-1: none)
+    # and folded form
+    _part_log_tf: np.ndarray
+    _part_variant: np.ndarray
+    _part_roman: np.ndarray
+    _part_codes: np.ndarray
+    _codes: dict[str, int]
+    _next_code: Iterator[int]
 
     def tf(self, token: str) -> float:
         """The term frequency of a name part (:meth:`hotlist._persons.PersonIndex.tf`)."""
         raise NotImplementedError
+
+    def _parts_of(self, normalised: pa.Array) -> None:
+        """Each listed name's parts (the comma dropped, split at spaces) as ids
+        into one table of the distinct parts, with their lengths and particle
+        flags: what the bound reads of the candidates per query, made once
+        (Arrow, no Python per name)."""
+        split = pc.utf8_split_whitespace(pc.replace_substring(normalised, ",", ""))
+        count = np.asarray(pc.list_value_length(split).fill_null(0).to_numpy(), dtype=np.int64)
+        self.part_offsets = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(count)])
+        enc = pc.dictionary_encode(pc.list_flatten(split))
+        self.part_ids = np.asarray(enc.indices.to_numpy(), dtype=np.int32)
+        self.part_text = enc.dictionary
+        self.part_size = np.asarray(pc.utf8_length(enc.dictionary).to_numpy(), dtype=np.int64)
+        particles = pa.array(sorted(names.PARTICLES), pa.string())
+        self.part_particle = np.asarray(
+            pc.is_in(enc.dictionary, value_set=particles).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        n = len(enc.dictionary)
+        self._part_log_tf = np.full(n, np.nan)
+        self._part_variant = np.empty(n, dtype=object)
+        self._part_roman = np.empty(n, dtype=object)
+        self._part_codes = np.full((n, 4), -1, dtype=np.int32)
+        self._codes = {}
+        self._next_code = itertools.count()
+
+    def _code(self, text: str) -> int:
+        """The id of a text among the parts' forms (one id, one text; atomic)."""
+        code = self._codes.get(text)
+        if code is None:
+            code = self._codes.setdefault(text, next(self._next_code))
+        return code
+
+    def _fill(self, ids: np.ndarray, toks: list[str]) -> None:
+        """The per-part arrays of the long parts ``ids`` (texts ``toks``) not met yet."""
+        for k in np.flatnonzero(np.isnan(self._part_log_tf[ids])).tolist():
+            t, pid = toks[k], int(ids[k])
+            roman = _roman(t)
+            self._part_variant[pid] = variant(t)
+            self._part_roman[pid] = roman
+            self._part_codes[pid] = (
+                self._code(names.phonetic_key(t)),
+                self._code(_skeleton(t)),
+                -1 if roman is None else self._code(roman),
+                self._code(fold(t)),
+            )
+            self._part_log_tf[pid] = math.log2(self.tf(t))  # last: marks the part filled
+
+    def _gather_parts(
+        self, entries: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The parts of the names ``entries``: each part's candidate (position in
+        ``entries``), its index into the distinct parts among them, those
+        distinct parts' ids, and the number of parts of each candidate."""
+        starts = self.part_offsets[entries]
+        count = self.part_offsets[entries + 1] - starts
+        parent = np.repeat(np.arange(len(entries)), count)
+        first = np.cumsum(count) - count
+        pos = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(starts - first, count)
+        uniq, indices = np.unique(self.part_ids[pos], return_inverse=True)
+        return parent, indices, uniq, count
 
     def bound(self, query: PersonQuery, entries: np.ndarray) -> np.ndarray:
         """An upper bound of each entry's bits, computed for all entries at once.
@@ -95,21 +166,16 @@ class PersonBounds:
         the particles equal to a query part once folded: the only names whose
         levels can all be exact or agree; else an empty array)."""
         n = len(entries)
-        listed = self.normalised.take(pa.array(entries))
-        plain = pc.replace_substring(listed, ",", "")
-        split = pc.utf8_split_whitespace(plain)
-        parent = pc.list_parent_indices(split).to_numpy()
-        enc = pc.dictionary_encode(pc.list_flatten(split))
-        parts = enc.dictionary.to_pylist()
-        part = self._part_bounds(_parse_tokens(query.name), parts)
-        indices = enc.indices.to_numpy()
+        parent, indices, uniq, count = self._gather_parts(entries)
+        parts = self.part_text.take(pa.array(uniq)).to_pylist()
+        size = self.part_size[uniq]
+        qtoks = _parse_tokens(query.name)
+        part, agrees = self._part_bounds(qtoks, parts, uniq, size, self.part_particle[uniq])
         weights = part[indices] if len(part) else None
         ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
         maybe_same = np.zeros(0, dtype=bool)
         if same_too:
-            qset = {fold(q) for q in _parse_tokens(query.name)}
-            other = [not (t in names.PARTICLES or fold(t) in qset) for t in parts]
-            others = np.asarray(other, dtype=np.float64)[indices] if parts else None
+            others = (~agrees).astype(np.float64)[indices] if parts else None
             maybe_same = np.bincount(parent, weights=others, minlength=n) == 0
         if len(part):
             # query parts no listed part can take are left over: each costs at least
@@ -117,9 +183,7 @@ class PersonBounds:
             # a listed name without parts is not compared at all (0 bits)
             qname = _parse(query.name)
             asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
-            size = np.asarray(pc.utf8_length(enc.dictionary).to_numpy(), dtype=np.int64)
             taken = np.bincount(parent, weights=_takers(qname, size, part)[indices], minlength=n)
-            count = np.diff(split.offsets.to_numpy())
             left = np.where(count > 0, np.maximum(0.0, asked - taken), 0.0)
             ub -= _unmatched_bits() * left
             # the alignment looks at MAX_TOKENS parts of MAX_TOKEN_LENGTH letters:
@@ -141,8 +205,17 @@ class PersonBounds:
             rest += max(0.0, bits(lv.m, lv.u or 1.0))
         return ub, rest, maybe_same
 
-    def _part_bounds(self, qtoks: tuple[str, ...], parts: list[str]) -> np.ndarray:
-        """The most bits each listed part can add against the query's parts.
+    def _part_bounds(
+        self,
+        qtoks: tuple[str, ...],
+        parts: list[str],
+        ids: np.ndarray,
+        size: np.ndarray,
+        particle: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The most bits each listed part (``parts``, their ids, lengths and
+        particle flags) can add against the query's parts; and which parts are a
+        particle or equal to a query part once folded.
 
         A part equal to a query part gives at most the exact level's bits; any
         other level that aligns it (variant, near, joined) at most the bits of
@@ -161,8 +234,9 @@ class PersonBounds:
         skeleton or pinyin / Wade-Giles form.
         """
         out = np.zeros(len(parts), dtype=np.float64)
+        agrees = particle.copy()
         if not parts:
-            return out
+            return out, agrees
         long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
         # a listed part can be aligned with a query particle too (VAN / VANN), or
         # joined with adjacent query parts none of which is a long name part
@@ -172,67 +246,26 @@ class PersonBounds:
         particle_q = any(q in names.PARTICLES for q in qtoks)
         # Y / YOLANDA: a one-letter particle is an initial too
         initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
+        qset = {fold(q) for q in qtoks}
         exact = MODEL.name["exact"]
         initial = MODEL.name["initial"]
         initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
         particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
         aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
-        long_idx = [i for i, t in enumerate(parts) if len(t) > 1 and t not in names.PARTICLES]
-        if long_idx:
-            toks = [parts[i] for i in long_idx]
-            cache = self._tok_info
-            info = [cache.get(t) or self._info(t) for t in toks]
+        long_idx = np.flatnonzero((size > 1) & ~particle)
+        if len(long_idx):
+            lids = ids[long_idx]
+            toks = [parts[i] for i in long_idx.tolist()]
+            self._fill(lids, toks)
+            codes = self._part_codes[lids]
             possible = np.zeros(len(toks), dtype=bool)
             if targets:
-                raw = process.cdist(toks, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
-                var = process.cdist(
-                    [x[0] for x in info],
-                    [variant(q) for q in targets],
-                    scorer=OSA.distance,
-                    score_cutoff=2,
-                    workers=1,
-                )
-                part = (
-                    process.cdist(
-                        toks,
-                        targets,
-                        scorer=fuzz.partial_ratio,
-                        score_cutoff=_JOIN_PARTIAL,
-                        workers=1,
-                    )
-                    >= _JOIN_PARTIAL
-                )
-                if other_q:
-                    # found in a particle or a join of short parts only where the
-                    # lengths allow a join (``hotlist.names._align._join``)
-                    size = np.array([len(t) for t in toks], dtype=np.int64)[:, None]
-                    reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
-                    part[:, len(long_q) :] &= size <= reach + size // 4
-                possible = np.asarray(((raw <= 2) | (var <= 2) | part).any(axis=1))
-                qkeys = {names.phonetic_key(q) for q in targets}
-                qskel = {_skeleton(q) for q in targets}
-                qroman = {r for q in targets if (r := _roman(q)) is not None}
-                for k in np.flatnonzero(~possible).tolist():
-                    _, key, skel, roman, _, _ = info[k]
-                    if key in qkeys or skel in qskel or (roman is not None and roman in qroman):
-                        possible[k] = True
-                # HSIU YING / XIUYING: a part joined in its pinyin form
-                rest = [(k, r) for k in np.flatnonzero(~possible).tolist() if (r := info[k][3])]
-                if rest and qroman:
-                    found = process.cdist(
-                        [r for _, r in rest],
-                        sorted(qroman),
-                        scorer=fuzz.partial_ratio,
-                        score_cutoff=_JOIN_PARTIAL,
-                        workers=1,
-                    )
-                    hit = (found >= _JOIN_PARTIAL).any(axis=1)
-                    possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
-            log_tf = np.array([x[4] for x in info])
+                possible = self._alignable(toks, lids, codes, long_q, other_q)
+            log_tf = self._part_log_tf[lids]
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
-            qset = {fold(q) for q in qtoks}
-            same = np.array([x[5] in qset for x in info])
+            same = np.isin(codes[:, 3], [self._codes.get(q, -2) for q in qset])
+            agrees[long_idx] = same
             has_initial = np.array([t[0] in initials for t in toks])
             value = np.where(
                 same,
@@ -250,32 +283,75 @@ class PersonBounds:
             # Not where the query has a particle (as before the tests above
             # looked at particles: whether it can now be is not measured).
             left_over = 0.0 if particle_q else _left_over_bits()
-            out[np.asarray(long_idx)] = np.where(
+            out[long_idx] = np.where(
                 same | possible | has_initial, np.maximum(value, 0.0), left_over
             )
-        for i, t in enumerate(parts):
-            if t in names.PARTICLES:
-                out[i] = particle_bits
-            elif len(t) == 1 and (
-                t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1)
-            ):
+        out[particle] = particle_bits
+        for i in np.flatnonzero((size == 1) & ~particle).tolist():
+            t = parts[i]
+            agrees[i] = fold(t) in qset
+            if t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1):
                 out[i] = initial_bits
-        return out
+        return out, agrees
 
-    def _info(self, token: str) -> _TokInfo:
-        """What the bound needs of a listed part, once (``_TokInfo``)."""
-        if len(self._tok_info) > 1 << 17:
-            self._tok_info.clear()
-        value = (
-            variant(token),
-            names.phonetic_key(token),
-            _skeleton(token),
-            _roman(token),
-            math.log2(self.tf(token)),
-            fold(token),
+    def _alignable(
+        self,
+        toks: list[str],
+        ids: np.ndarray,
+        codes: np.ndarray,
+        long_q: list[str],
+        other_q: list[str],
+    ) -> np.ndarray:
+        """Which long listed parts (texts, ids, ``_part_codes``) can be aligned with
+        a query part, a query particle or a join of short query parts (``targets``)
+        at all (:meth:`_part_bounds` says how)."""
+        targets = long_q + other_q
+        raw = process.cdist(toks, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
+        var = process.cdist(
+            self._part_variant[ids].tolist(),
+            [variant(q) for q in targets],
+            scorer=OSA.distance,
+            score_cutoff=2,
+            workers=1,
         )
-        self._tok_info[token] = value
-        return value
+        part = (
+            process.cdist(
+                toks, targets, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
+            )
+            >= _JOIN_PARTIAL
+        )
+        if other_q:
+            # found in a particle or a join of short parts only where the
+            # lengths allow a join (``hotlist.names._align._join``)
+            size = self.part_size[ids][:, None]
+            reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
+            part[:, len(long_q) :] &= np.asarray(size <= reach + size // 4)
+        possible = np.asarray(((raw <= 2) | (var <= 2) | part).any(axis=1), dtype=bool)
+        known = self._codes.get
+        qkeys = [known(names.phonetic_key(q), -2) for q in targets]
+        qskel = [known(_skeleton(q), -2) for q in targets]
+        qroman = {r for q in targets if (r := _roman(q)) is not None}
+        possible |= np.isin(codes[:, 0], qkeys) | np.isin(codes[:, 1], qskel)
+        if qroman:
+            possible |= np.isin(codes[:, 2], [known(r, -2) for r in qroman])
+            # HSIU YING / XIUYING: a part joined in its pinyin form
+            romans = self._part_roman[ids]
+            rest = [
+                (k, r)
+                for k in np.flatnonzero(~possible & (codes[:, 2] >= 0)).tolist()
+                if (r := romans[k])
+            ]
+            if rest:
+                found = process.cdist(
+                    [r for _, r in rest],
+                    sorted(qroman),
+                    scorer=fuzz.partial_ratio,
+                    score_cutoff=_JOIN_PARTIAL,
+                    workers=1,
+                )
+                hit = (found >= _JOIN_PARTIAL).any(axis=1)
+                possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
+        return possible
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
         """The DOB bits of each candidate: exactly ``dob_level`` when both dates are

@@ -106,7 +106,7 @@ class PersonIndex(PersonBounds):
         self.sex_codes, self.sex_values = _decoded(table.column("sex"))
         self.nationalities = _string_array(table.column("nationalities"))
         self._tf_cache: dict[str, float] = {}
-        self._tok_info = {}
+        self._parts_of(self.normalised)
 
     def _entries(self, table: pa.Table) -> NameEntries:
         """The name entries of ``table``: owner row, alias flag, listed and normalised
