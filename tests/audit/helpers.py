@@ -8,10 +8,10 @@ from typing import Any
 import pyarrow as pa
 
 import hotlist
-from hotlist.schema import SCHEMAS
+from hotlist.schema import SCHEMAS, Dataset
 
 
-def table(dataset: str, rows: list[dict[str, Any]]) -> pa.Table:
+def table(dataset: Dataset, rows: list[dict[str, Any]]) -> pa.Table:
     schema = SCHEMAS[dataset]
     full = [{f.name: r.get(f.name) for f in schema} for r in rows]
     plain = pa.schema(
