@@ -44,6 +44,13 @@ cdef extern from "_sha256_impl.c" nogil:
     void hl_sha256_final(hl_sha256_ctx *ctx, uint8_t out[32])
     void hl_sha256(const uint8_t *data, size_t n, uint8_t out[32])
     void hl_hex(const uint8_t *data, size_t n, char *out)
+    void hl_blocks(uint32_t state[8], const uint8_t *data, size_t blocks)
+    void hl_block2(uint32_t sa[8], const uint8_t *da, uint32_t sb[8], const uint8_t *db)
+    void hl_digest(const uint32_t state[8], uint8_t out[32])
+    int hl_pad(const uint8_t *tail, size_t n, uint64_t total, uint8_t *out)
+    void hl_sha256_x2(const uint8_t *a, size_t la, uint8_t outa[32],
+                      const uint8_t *b, size_t lb, uint8_t outb[32])
+    const uint32_t HL_H0[8]
 
 
 cdef int _shani = hl_sha256_select(1)
@@ -74,6 +81,9 @@ def sha256_hex(data):
 cdef struct Keyed:
     hl_sha256_ctx inner  # after the 64-byte key block xor 0x36 and the field group prefix
     hl_sha256_ctx outer  # after the 64-byte key block xor 0x5c
+    uint32_t istate[8]  # the inner state after the key block alone
+    uint8_t prefix[56]  # the field group prefix (when shorter than 56 bytes)
+    size_t prefix_len
 
 
 cdef void _key_states(Keyed *k, const uint8_t *block, const uint8_t *prefix, size_t prefix_len) noexcept nogil:
@@ -83,6 +93,9 @@ cdef void _key_states(Keyed *k, const uint8_t *block, const uint8_t *prefix, siz
         pad[i] = block[i] ^ 0x36
     hl_sha256_init(&k.inner)
     hl_sha256_update(&k.inner, pad, 64)
+    memcpy(k.istate, k.inner.state, 32)
+    k.prefix_len = prefix_len if prefix_len < 56 else 56  # 56: no one-block form
+    memcpy(k.prefix, prefix, k.prefix_len)
     hl_sha256_update(&k.inner, prefix, prefix_len)
     for i in range(64):
         pad[i] = block[i] ^ 0x5C
@@ -132,6 +145,34 @@ cdef void _keyed(const Keyed *k, const uint8_t *text, size_t n, int mode, char *
     hl_hex(digest, 16, out32)
 
 
+cdef bint _one_block(const Keyed *k, const uint8_t *text, size_t n, int mode, uint8_t *blk) noexcept nogil:
+    """The inner hash's last block when the prefix and the normalised ``text``
+    (as in ``_keyed``) fit in one padded block: written to ``blk``; False when not."""
+    cdef size_t i, m = k.prefix_len, first = 0, last = n
+    cdef uint8_t ch
+    if m >= 56:
+        return False
+    memcpy(blk, k.prefix, m)
+    if mode == 1:
+        while first < last and _space(text[first]):
+            first += 1
+        while last > first and _space(text[last - 1]):
+            last -= 1
+    for i in range(first, last):
+        ch = text[i]
+        if mode != 2:
+            if ch >= 97 and ch <= 122:
+                ch -= 32
+            elif mode == 0 and not ((ch >= 65 and ch <= 90) or (ch >= 48 and ch <= 57)):
+                continue
+        if m == 55:
+            return False
+        blk[m] = ch
+        m += 1
+    hl_pad(blk, m, 64 + m, blk)
+    return True
+
+
 def keyed_hash(bytes block, bytes prefix, bytes text, int mode=2):
     """HMAC-SHA256 with the 64-byte key ``block`` of ``prefix + text`` (``text``
     ASCII, normalised by ``mode``, see ``_keyed``), 32 hex."""
@@ -168,6 +209,41 @@ cdef inline char *_put(char *p, const char *s, Py_ssize_t n) noexcept nogil:
     return p + n
 
 
+cdef Py_ssize_t _row_hashes(const Keyed *keys, Py_ssize_t k, const int *mode, const char **ptr,
+                            const Py_ssize_t *lens, char *out, uint32_t *state,
+                            const uint8_t *line, Py_ssize_t full) noexcept nogil:
+    """The keyed hashes (32 hex each, to ``out``) of a row's k values at ``ptr`` /
+    ``lens``.  Beside them, while it has full blocks left, the hash ``state`` of
+    ``line`` goes on a block at a time (two independent hashes in step keep the
+    SHA unit busy); returns how many of its ``full`` blocks were done."""
+    cdef Py_ssize_t j, done = 0
+    cdef uint8_t blk[64]
+    cdef uint8_t digest[32]
+    cdef uint32_t inner[8]
+    cdef uint32_t outer[8]
+    for j in range(k):
+        if not _one_block(&keys[j], <const uint8_t *>ptr[j], lens[j], mode[j], blk):
+            _keyed(&keys[j], <const uint8_t *>ptr[j], lens[j], mode[j], out + 32 * j)
+            continue
+        memcpy(inner, keys[j].istate, 32)
+        if done < full:
+            hl_block2(state, line + 64 * done, inner, blk)
+            done += 1
+        else:
+            hl_blocks(inner, blk, 1)
+        hl_digest(inner, digest)
+        hl_pad(digest, 32, 96, blk)
+        memcpy(outer, keys[j].outer.state, 32)
+        if done < full:
+            hl_block2(state, line + 64 * done, outer, blk)
+            done += 1
+        else:
+            hl_blocks(outer, blk, 1)
+        hl_digest(outer, digest)
+        hl_hex(digest, 16, out + 32 * j)
+    return done
+
+
 def rows(bytes block, list prefixes, list modes, list columns, list pieces, list special,
          rest_of, Py_ssize_t row0, Py_ssize_t n, int64_t seq, str prev):
     """The lines (each with its newline) of rows ``row0 .. row0 + n - 1`` of a
@@ -193,6 +269,12 @@ def rows(bytes block, list prefixes, list modes, list columns, list pieces, list
     cdef char *line
     cdef char hexprev[64]
     cdef uint8_t digest[32]
+    cdef uint8_t pad[128]
+    cdef uint32_t state[8]
+    cdef Py_ssize_t full, done
+    cdef char *cur = NULL
+    cdef char *nxt = NULL
+    cdef char *swap
     cdef int64_t s
     cdef bint usual
     cdef bytes prev_b = prev.encode("ascii")
@@ -211,8 +293,10 @@ def rows(bytes block, list prefixes, list modes, list columns, list pieces, list
     piece = <const char **>malloc((k + 2) * sizeof(char *))
     piece_len = <Py_ssize_t *>malloc((k + 2) * sizeof(Py_ssize_t))
     mode = <int *>malloc(max(k, 1) * sizeof(int))
+    cur = <char *>malloc(max(k, 1) * 32)
+    nxt = <char *>malloc(max(k, 1) * 32)
     try:
-        if not (keys and ptr and lens and piece and piece_len and mode):
+        if not (keys and ptr and lens and piece and piece_len and mode and cur and nxt):
             raise MemoryError()
         for j in range(k + 2 if k else 0):
             piece[j] = <bytes>pieces[j]
@@ -256,6 +340,8 @@ def rows(bytes block, list prefixes, list modes, list columns, list pieces, list
         result = PyBytes_FromStringAndSize(NULL, total)
         out = PyBytes_AS_STRING(result)
         with nogil:
+            if n and lens[0] >= 0:
+                _row_hashes(keys, k, mode, ptr, lens, cur, NULL, NULL, 0)
             p = out
             for i in range(n):
                 line = p
@@ -270,16 +356,28 @@ def rows(bytes block, list prefixes, list modes, list columns, list pieces, list
                 else:
                     for j in range(k):
                         p = _put(p, piece[j], piece_len[j])
-                        _keyed(&keys[j], <const uint8_t *>ptr[i * (k + 1) + j],
-                               lens[i * (k + 1) + j], mode[j], p)
-                        p += 32
+                        p = _put(p, cur + 32 * j, 32)
                     p = _put(p, piece[k], piece_len[k])
                     p = _put_int(p, row0 + i, _digits(row0 + i))
                     p = _put(p, piece[k + 1], piece_len[k + 1])
-                hl_sha256(<const uint8_t *>line, p - line, digest)
+                # the line's hash, the next row's keyed hashes computed beside it
+                memcpy(state, HL_H0, 32)
+                full = (p - line) // 64
+                done = 0
+                if i + 1 < n and lens[(i + 1) * (k + 1)] >= 0:
+                    done = _row_hashes(keys, k, mode, ptr + (i + 1) * (k + 1),
+                                       lens + (i + 1) * (k + 1), nxt, state,
+                                       <const uint8_t *>line, full)
+                hl_blocks(state, <const uint8_t *>line + 64 * done, full - done)
+                hl_blocks(state, pad, hl_pad(<const uint8_t *>line + 64 * full,
+                                             (p - line) % 64, p - line, pad))
+                hl_digest(state, digest)
                 hl_hex(digest, 32, hexprev)
                 p[0] = 10
                 p += 1
+                swap = cur
+                cur = nxt
+                nxt = swap
     finally:
         free(keys)
         free(ptr)
@@ -287,6 +385,8 @@ def rows(bytes block, list prefixes, list modes, list columns, list pieces, list
         free(piece)
         free(piece_len)
         free(mode)
+        free(cur)
+        free(nxt)
     return result, seq + n, hexprev[:64].decode("ascii")
 
 
@@ -302,6 +402,10 @@ def link_lines(const unsigned char[::1] data, Py_ssize_t end, int64_t first_seq,
     cdef const char *buf = <const char *>&data[0] if data.shape[0] else <const char *>""
     cdef const char *p
     cdef const char *nl
+    cdef const char *q
+    cdef const char *nl2
+    cdef uint8_t digest2[32]
+    cdef bint has_next = False
     cdef Py_ssize_t pos = 0, length, count = 0, bad = -1, n_other = 0, cap = 64
     cdef Py_ssize_t *other = <Py_ssize_t *>malloc(cap * 3 * sizeof(Py_ssize_t))
     cdef Py_ssize_t *grown
@@ -325,6 +429,19 @@ def link_lines(const unsigned char[::1] data, Py_ssize_t end, int64_t first_seq,
                 bad = count  # not a whole line: the caller passes whole lines only
                 break
             length = nl - p
+            # this line's hash and the next's together (two hashes in step)
+            if has_next:
+                memcpy(digest, digest2, 32)
+                has_next = False
+            else:
+                q = nl + 1
+                nl2 = <const char *>memchr(q, 10, end - (q - buf)) if q < buf + end else NULL
+                if nl2 != NULL:
+                    hl_sha256_x2(<const uint8_t *>p, length, digest,
+                                 <const uint8_t *>q, nl2 - q, digest2)
+                    has_next = True
+                else:
+                    hl_sha256(<const uint8_t *>p, length, digest)
             d = _digits(s)
             _put_int(digits, s, d)
             if (length < 82 + d or memcmp(p, b'{"seq":', 7) != 0 or memcmp(p + 7, digits, d) != 0
@@ -344,7 +461,6 @@ def link_lines(const unsigned char[::1] data, Py_ssize_t end, int64_t first_seq,
                 other[3 * n_other + 1] = pos
                 other[3 * n_other + 2] = pos + length
                 n_other += 1
-            hl_sha256(<const uint8_t *>p, length, digest)
             hl_hex(digest, 32, hexprev)
             count += 1
             s += 1

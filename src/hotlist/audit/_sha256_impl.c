@@ -131,6 +131,79 @@ hl_blocks_shani(uint32_t state[8], const uint8_t *data, size_t blocks)
     _mm_storeu_si128((__m128i *)&state[4], s1);
 }
 
+/* One block of each of two independent hashes, interleaved: SHA-NI's round
+ * instruction has a latency of several cycles and can start a new round every
+ * cycle or two, so two chains run in about the time of one. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+hl_block2_shani(uint32_t sa[8], const uint8_t *da, uint32_t sb[8], const uint8_t *db)
+{
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i ta = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sa[0]), 0xB1);
+    __m128i tb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sb[0]), 0xB1);
+    __m128i a1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sa[4]), 0x1B);
+    __m128i b1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&sb[4]), 0x1B);
+    __m128i a0 = _mm_alignr_epi8(ta, a1, 8);
+    __m128i b0 = _mm_alignr_epi8(tb, b1, 8);
+    a1 = _mm_blend_epi16(a1, ta, 0xF0);
+    b1 = _mm_blend_epi16(b1, tb, 0xF0);
+    const __m128i abef_a = a0, cdgh_a = a1, abef_b = b0, cdgh_b = b1;
+    __m128i xa0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 0)), mask);
+    __m128i xa1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 16)), mask);
+    __m128i xa2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 32)), mask);
+    __m128i xa3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(da + 48)), mask);
+    __m128i xb0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 0)), mask);
+    __m128i xb1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 16)), mask);
+    __m128i xb2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 32)), mask);
+    __m128i xb3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(db + 48)), mask);
+    __m128i ma, mb;
+#define HL_ROUNDS4X2(xa, xb, k)                                                       \
+    do {                                                                              \
+        const __m128i kk = _mm_loadu_si128((const __m128i *)&HL_K[4 * (k)]);          \
+        ma = _mm_add_epi32((xa), kk);                                                 \
+        mb = _mm_add_epi32((xb), kk);                                                 \
+        a1 = _mm_sha256rnds2_epu32(a1, a0, ma);                                       \
+        b1 = _mm_sha256rnds2_epu32(b1, b0, mb);                                       \
+        ma = _mm_shuffle_epi32(ma, 0x0E);                                             \
+        mb = _mm_shuffle_epi32(mb, 0x0E);                                             \
+        a0 = _mm_sha256rnds2_epu32(a0, a1, ma);                                       \
+        b0 = _mm_sha256rnds2_epu32(b0, b1, mb);                                       \
+    } while (0)
+#define HL_SCHEDULE(a, b, c, d) \
+    (a) = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32((a), (b)), _mm_alignr_epi8((d), (c), 4)), (d))
+    HL_ROUNDS4X2(xa0, xb0, 0);
+    HL_ROUNDS4X2(xa1, xb1, 1);
+    HL_ROUNDS4X2(xa2, xb2, 2);
+    HL_ROUNDS4X2(xa3, xb3, 3);
+    for (int k = 4; k < 16; k += 4) {
+        HL_SCHEDULE(xa0, xa1, xa2, xa3);
+        HL_SCHEDULE(xb0, xb1, xb2, xb3);
+        HL_ROUNDS4X2(xa0, xb0, k);
+        HL_SCHEDULE(xa1, xa2, xa3, xa0);
+        HL_SCHEDULE(xb1, xb2, xb3, xb0);
+        HL_ROUNDS4X2(xa1, xb1, k + 1);
+        HL_SCHEDULE(xa2, xa3, xa0, xa1);
+        HL_SCHEDULE(xb2, xb3, xb0, xb1);
+        HL_ROUNDS4X2(xa2, xb2, k + 2);
+        HL_SCHEDULE(xa3, xa0, xa1, xa2);
+        HL_SCHEDULE(xb3, xb0, xb1, xb2);
+        HL_ROUNDS4X2(xa3, xb3, k + 3);
+    }
+#undef HL_ROUNDS4X2
+#undef HL_SCHEDULE
+    a0 = _mm_add_epi32(a0, abef_a);
+    a1 = _mm_add_epi32(a1, cdgh_a);
+    b0 = _mm_add_epi32(b0, abef_b);
+    b1 = _mm_add_epi32(b1, cdgh_b);
+    ta = _mm_shuffle_epi32(a0, 0x1B);
+    tb = _mm_shuffle_epi32(b0, 0x1B);
+    a1 = _mm_shuffle_epi32(a1, 0xB1);
+    b1 = _mm_shuffle_epi32(b1, 0xB1);
+    _mm_storeu_si128((__m128i *)&sa[0], _mm_blend_epi16(ta, a1, 0xF0));
+    _mm_storeu_si128((__m128i *)&sa[4], _mm_alignr_epi8(a1, ta, 8));
+    _mm_storeu_si128((__m128i *)&sb[0], _mm_blend_epi16(tb, b1, 0xF0));
+    _mm_storeu_si128((__m128i *)&sb[4], _mm_alignr_epi8(b1, tb, 8));
+}
+
 static int hl_cpu_has_shani(void)
 {
     unsigned int a, b, c, d;
@@ -148,7 +221,16 @@ static int hl_cpu_has_shani(void)
 static int hl_cpu_has_shani(void) { return 0; }
 #endif
 
+typedef void (*hl_block2_fn)(uint32_t sa[8], const uint8_t *da, uint32_t sb[8], const uint8_t *db);
+
+static void hl_block2_portable(uint32_t sa[8], const uint8_t *da, uint32_t sb[8], const uint8_t *db)
+{
+    hl_blocks_portable(sa, da, 1);
+    hl_blocks_portable(sb, db, 1);
+}
+
 static hl_blocks_fn hl_blocks = hl_blocks_portable;
+static hl_block2_fn hl_block2 = hl_block2_portable;
 
 /* Select the block function: 1 = SHA-NI when the CPU has it, 0 = portable.
  * Returns whether SHA-NI is now used. */
@@ -157,11 +239,13 @@ static int hl_sha256_select(int want_shani)
 #if HL_HAVE_SHANI
     if (want_shani && hl_cpu_has_shani()) {
         hl_blocks = hl_blocks_shani;
+        hl_block2 = hl_block2_shani;
         return 1;
     }
 #endif
     (void)want_shani;
     hl_blocks = hl_blocks_portable;
+    hl_block2 = hl_block2_portable;
     return 0;
 }
 
@@ -207,6 +291,17 @@ static void hl_sha256_update(hl_sha256_ctx *ctx, const uint8_t *data, size_t len
     }
 }
 
+/* The big-endian bytes of a state. */
+static void hl_digest(const uint32_t state[8], uint8_t out[32])
+{
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(state[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(state[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(state[i] >> 8);
+        out[4 * i + 3] = (uint8_t)state[i];
+    }
+}
+
 static void hl_sha256_final(hl_sha256_ctx *ctx, uint8_t out[32])
 {
     uint64_t bits = ctx->total * 8;
@@ -222,12 +317,22 @@ static void hl_sha256_final(hl_sha256_ctx *ctx, uint8_t out[32])
     for (int i = 0; i < 8; i++)
         buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
     hl_blocks(ctx->state, buf, 1);
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(ctx->state[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(ctx->state[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(ctx->state[i] >> 8);
-        out[4 * i + 3] = (uint8_t)ctx->state[i];
-    }
+    hl_digest(ctx->state, out);
+}
+
+/* The last `n` (< 64) bytes of a message of `total` bytes, padded: one or two
+ * blocks written to `out`; returns how many. */
+static int hl_pad(const uint8_t *tail, size_t n, uint64_t total, uint8_t *out)
+{
+    int blocks = n < 56 ? 1 : 2;
+    uint64_t bits = total * 8;
+    if (out != tail)
+        memcpy(out, tail, n);
+    out[n] = 0x80;
+    memset(out + n + 1, 0, 64 * blocks - n - 1 - 8);
+    for (int i = 0; i < 8; i++)
+        out[64 * blocks - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    return blocks;
 }
 
 static void hl_sha256(const uint8_t *data, size_t len, uint8_t out[32])
@@ -247,4 +352,26 @@ static void hl_hex(const uint8_t *in, size_t n, char *out)
         out[2 * i] = HL_HEX[in[i] >> 4];
         out[2 * i + 1] = HL_HEX[in[i] & 15];
     }
+}
+
+/* The SHA-256 of two messages at once (two lanes of hl_block2). */
+static void hl_sha256_x2(const uint8_t *a, size_t la, uint8_t outa[32], const uint8_t *b, size_t lb,
+                         uint8_t outb[32])
+{
+    uint32_t sa[8], sb[8];
+    uint8_t pa[128], pb[128];
+    size_t na = la / 64, nb = lb / 64;
+    size_t ta = na + (size_t)hl_pad(a + 64 * na, la % 64, la, pa);
+    size_t tb = nb + (size_t)hl_pad(b + 64 * nb, lb % 64, lb, pb);
+    size_t t = 0;
+    memcpy(sa, HL_H0, sizeof HL_H0);
+    memcpy(sb, HL_H0, sizeof HL_H0);
+    for (; t < ta && t < tb; t++)
+        hl_block2(sa, t < na ? a + 64 * t : pa + 64 * (t - na), sb, t < nb ? b + 64 * t : pb + 64 * (t - nb));
+    for (; t < ta; t++)
+        hl_blocks(sa, t < na ? a + 64 * t : pa + 64 * (t - na), 1);
+    for (; t < tb; t++)
+        hl_blocks(sb, t < nb ? b + 64 * t : pb + 64 * (t - nb), 1);
+    hl_digest(sa, outa);
+    hl_digest(sb, outb);
 }
