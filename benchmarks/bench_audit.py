@@ -22,7 +22,8 @@ Figures:
 - ``verify`` entries/s over a log of ``--verify-entries`` entries.
 
 Timings are wall-clock on whatever machine runs this; on a shared machine they are
-noisy (the medians of several rounds are reported).
+noisy (the medians of several rounds are reported).  ``audit_kernel`` says whether the
+compiled hashing kernel was used (``HOTLIST_PURE=1`` measures the pure-Python path).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import pyarrow as pa
 
 import hotlist
 from hotlist import synth
+from hotlist.audit import _chain
 from hotlist.audit._entries import BatchData
 
 
@@ -128,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         "hotlist": hotlist.__version__,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "calibration_us": calibration,
+        # the compiled hashing kernel (hotlist.audit._hashkernel) and its SHA-256 path
+        "audit_kernel": {
+            "compiled": _chain.COMPILED,
+            "sha_ni": _chain.COMPILED and _chain.sha_ni(),
+        },
     }
 
     log = hotlist.AuditLog(folder / "group", secret=secret)
