@@ -68,6 +68,7 @@ from hotlist.extracts._columns import key as column_key
 from hotlist.extracts._columns import resolve
 from hotlist.extracts._formats import read_raw
 from hotlist.extracts._load import Paths, extract_paths, mapping_for
+from hotlist.index import kept_then
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
 
@@ -360,9 +361,7 @@ def _apply_dataset(
     appended = pa.Table.from_arrays(
         [up.column(f.name).cast(f.type) for f in old.schema], schema=old.schema
     )
-    table = pa.concat_tables([old.filter(pa.array(keep)), appended])
-    table = table.unify_dictionaries().combine_chunks()
-    return table, keep, appended
+    return kept_then(old, keep, appended), keep, appended
 
 
 def _data_time(

@@ -20,7 +20,7 @@ import pyarrow as pa
 from hotlist._decisions import POSSIBLE, document_severity, letters_reason, ocr_letter_swaps
 from hotlist._records import value_getter
 from hotlist.ids import docnum
-from hotlist.index import KeyIndex, total_nbytes
+from hotlist.index import KeyIndex, kept_then, total_nbytes
 from hotlist.scoring import SCORING, Reason, render, render_all
 
 __all__ = [
@@ -121,12 +121,6 @@ def number_keys(numbers: pa.Array) -> pa.Array:
     """Document numbers compacted and folded to their OCR keys: the key of a listed
     document and of a number listed on a wanted person."""
     return docnum.ocr_key_array(docnum.compact_array(numbers))
-
-
-def kept_then(old: pa.Array, keep: np.ndarray, new: pa.Array) -> pa.Array:
-    """``old``'s entries where ``keep``, then ``new``'s (a delta's kept and added rows)."""
-    kept = old.filter(pa.array(keep))
-    return pa.concat_arrays([kept, new.cast(kept.type)])
 
 
 @dataclass(frozen=True, slots=True)

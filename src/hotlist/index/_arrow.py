@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["Sized", "StringColumn", "as_string_array", "total_nbytes"]
+__all__ = ["Sized", "StringColumn", "as_string_array", "kept_then", "total_nbytes"]
 
 _U8 = npt.NDArray[np.uint8]
 _I64 = npt.NDArray[np.int64]
@@ -37,6 +37,45 @@ def total_nbytes(*parts: Sized) -> int:
     16
     """
     return sum(int(part.nbytes) for part in parts)
+
+
+#: Above this many runs of kept rows, :func:`kept_then` filters instead of slicing.
+_MAX_RUNS = 4096
+
+
+def _kept_runs(keep: npt.NDArray[np.bool_]) -> list[tuple[int, int]] | None:
+    """(start, length) of each run of True in ``keep``; None when there are more
+    than :data:`_MAX_RUNS` of them."""
+    edges = np.flatnonzero(np.diff(keep.view(np.int8), prepend=0, append=0))
+    if len(edges) > 2 * _MAX_RUNS:
+        return None
+    starts = edges[0::2].tolist()
+    return [(s, e - s) for s, e in zip(starts, edges[1::2].tolist(), strict=True)]
+
+
+def kept_then(old: Any, keep: npt.NDArray[np.bool_], new: Any) -> Any:
+    """``old``'s rows where ``keep``, then ``new``'s (a delta's kept and added rows),
+    as one single-chunk Arrow array, or table (its dictionaries unified).
+
+    One copy of the data: the kept runs are zero-copy slices (a delta deletes
+    few rows) that the concatenation copies once; a filter (a second copy)
+    only when the kept rows come in more than 4096 runs.
+
+    >>> import numpy as np
+    >>> keep = np.array([True, False, True])
+    >>> kept_then(pa.array(["a", "b", "c"]), keep, pa.array(["d"])).to_pylist()
+    ['a', 'c', 'd']
+    """
+    keep = np.asarray(keep, dtype=bool)
+    runs = _kept_runs(keep)
+    parts = (
+        [old.filter(pa.array(keep))]
+        if runs is None
+        else [old.slice(start, length) for start, length in runs]
+    )
+    if isinstance(old, pa.Table):
+        return pa.concat_tables([*parts, new]).unify_dictionaries().combine_chunks()
+    return pa.concat_arrays([*parts, new.cast(old.type)])
 
 
 def as_string_array(keys: Any) -> Any:

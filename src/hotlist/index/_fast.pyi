@@ -20,10 +20,12 @@ def merge_entries(
     fp: Any,
     rows: Any,
     deleted: Any,
+    blocks: Any,
     new_hash: Any,
     new_rows: Any,
     shift: int,
     out_dir: Any,
     out_fp: Any,
     out_rows: Any,
+    dropped: Any,
 ) -> int: ...

@@ -296,60 +296,84 @@ def merge_entries(
     const uint16_t[::1] fp,
     const uint32_t[::1] rows,
     const uint64_t[::1] deleted,
+    const uint64_t[::1] blocks,
     const uint32_t[::1] new_hash,
     const uint32_t[::1] new_rows,
     int shift,
     uint32_t[::1] out_dir,
     uint16_t[::1] out_fp,
     uint32_t[::1] out_rows,
+    uint32_t[::1] dropped,
 ):
     """One pass of a delta over a KeyIndex's (hash, row)-ordered entries.
 
     Old entries whose row is marked in the ``deleted`` bitmap are dropped, the
     others get their row renumbered (``row - deleted rows before it``).
-    ``deleted`` holds, per 64 rows, two words side by side -- the bitmap word
-    and the count of deleted rows before it -- so a renumbering reads one
-    cache line (the entries are in hash order: these reads are random).
-    The new entries
-    (``new_hash`` / ``new_rows`` sorted by hash then row; their rows come after
-    every kept row) are merged in at their place.  Needs a directory of >= 16
-    bits, so that slot and fingerprint together are the whole hash.  Returns
-    the number of entries written.
+    ``blocks`` holds, per 1024 rows, the deleted rows before the block, with
+    bit 63 set when the block itself has a deleted row: a row of a clean block
+    (most of them, for a small delta) is renumbered from this small,
+    cache-resident table; only a row of a marked block reads ``deleted``, which
+    holds per 64 rows two words side by side -- the bitmap word and the count
+    of deleted rows before it -- so that renumbering reads one cache line (the
+    entries are in hash order: these reads are random).
+
+    The new entries (``new_hash`` / ``new_rows`` sorted by hash then row; their
+    rows come after every kept row) go in at their place: each one's position
+    among the old entries is found in its slot (after the old entries of equal
+    fingerprint), and the old entries between two such positions are copied in
+    one flat loop (no per-slot loop: its unpredictable trip counts cost more
+    than the copy).  The positions of the dropped entries are written to
+    ``dropped`` (room for every deleted row), and a last pass over the slots
+    shifts the directory by the entries dropped and added before each slot.
+    Needs a directory of >= 16 bits, so that slot and fingerprint together are
+    the whole hash.  Returns the number of entries written.
     """
     cdef Py_ssize_t nslots = directory.shape[0] - 1
-    cdef Py_ssize_t s, i, e, j = 0, k = 0, nn = new_hash.shape[0]
-    cdef uint32_t r, w, f
-    cdef uint64_t word
+    cdef Py_ssize_t n_old = rows.shape[0], nn = new_hash.shape[0]
+    cdef Py_ssize_t s, i = 0, p, e, j = 0, k, nd = 0, dp = 0
+    cdef uint32_t r, w, f = 0, nh, x
+    cdef uint64_t word, blk
+    cdef uint64_t FLAG = (<uint64_t>1) << 63
     with nogil:
-        for s in range(nslots):
-            out_dir[s] = <uint32_t>j
-            i = directory[s]
-            e = directory[s + 1]
-            while i < e:
+        for k in range(nn + 1):
+            if k < nn:
+                nh = new_hash[k]
+                f = nh & 0xFFFF
+                s = nh >> shift
+                p = directory[s]
+                e = directory[s + 1]
+                while p < e and fp[p] <= f:
+                    p += 1
+            else:
+                p = n_old
+            while i < p:
                 r = rows[i]
-                w = (r >> 6) << 1
-                word = deleted[w]
-                if (word >> (r & 63)) & 1:
-                    i += 1
-                    continue
-                f = fp[i]
-                # new entries of this slot that sort before this one
-                while k < nn and (new_hash[k] >> shift) == <uint32_t>s and (new_hash[k] & 0xFFFF) < f:
-                    out_fp[j] = new_hash[k] & 0xFFFF
-                    out_rows[j] = new_rows[k]
-                    j += 1
-                    k += 1
-                out_fp[j] = <uint16_t>f
-                if word:
-                    out_rows[j] = r - <uint32_t>deleted[w + 1] - <uint32_t>__builtin_popcountll(word & ((<uint64_t>1 << (r & 63)) - 1))
+                blk = blocks[r >> 10]
+                if blk & FLAG:
+                    w = (r >> 6) << 1
+                    word = deleted[w]
+                    if (word >> (r & 63)) & 1:
+                        dropped[nd] = <uint32_t>i
+                        nd += 1
+                        i += 1
+                        continue
+                    r = r - <uint32_t>deleted[w + 1] - <uint32_t>__builtin_popcountll(word & ((<uint64_t>1 << (r & 63)) - 1))
                 else:
-                    out_rows[j] = r - <uint32_t>deleted[w + 1]
+                    r = r - <uint32_t>blk
+                out_fp[j] = fp[i]
+                out_rows[j] = r
                 j += 1
                 i += 1
-            while k < nn and (new_hash[k] >> shift) == <uint32_t>s:
-                out_fp[j] = new_hash[k] & 0xFFFF
+            if k < nn:
+                out_fp[j] = <uint16_t>f
                 out_rows[j] = new_rows[k]
                 j += 1
+        k = 0
+        for s in range(nslots + 1):
+            x = directory[s]
+            while dp < nd and dropped[dp] < x:
+                dp += 1
+            while k < nn and <Py_ssize_t>(new_hash[k] >> shift) < s:
                 k += 1
-        out_dir[nslots] = <uint32_t>j
+            out_dir[s] = <uint32_t>(x - dp + k)
     return j
