@@ -29,7 +29,9 @@ __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
+_BUCKETS = 27  # A-Z and one for every other byte (``_letters``)
 _DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
+
 
 def dob_level(query: names.PartialDate | None, listed: names.PartialDate | None) -> str | None:
     """The DOB comparison level (a reason of :func:`hotlist.names.dob_similarity`),
@@ -69,8 +71,11 @@ class PersonBounds:
     # the ids (``_codes``) of its phonetic key, skeleton, pinyin key (-1: none)
     # and folded form
     _part_log_tf: np.ndarray
+    _part_str: np.ndarray  # the part's text (None: not met yet, see ``_part_met``)
+    _part_met: np.ndarray
     _part_variant: np.ndarray
     _part_roman: np.ndarray
+    _part_letters: np.ndarray  # (parts, _BUCKETS) letter counts (``_letters``)
     _part_codes: np.ndarray
     _codes: dict[str, int]
     _next_code: Iterator[int]
@@ -97,11 +102,23 @@ class PersonBounds:
         )
         n = len(enc.dictionary)
         self._part_log_tf = np.full(n, np.nan)
+        self._part_str = np.empty(n, dtype=object)
+        self._part_met = np.zeros(n, dtype=bool)
         self._part_variant = np.empty(n, dtype=object)
         self._part_roman = np.empty(n, dtype=object)
+        self._part_letters = np.zeros((n, _BUCKETS), dtype=np.uint8)
         self._part_codes = np.full((n, 4), -1, dtype=np.int32)
         self._codes = {}
         self._next_code = itertools.count()
+
+    def _texts(self, ids: np.ndarray) -> list[str]:
+        """The texts of the parts ``ids``, kept as Python strings once met."""
+        new = ids[~self._part_met[ids]]
+        if len(new):
+            self._part_str[new] = self.part_text.take(pa.array(new)).to_pylist()
+            self._part_met[new] = True
+        texts: list[str] = self._part_str[ids].tolist()
+        return texts
 
     def _code(self, text: str) -> int:
         """The id of a text among the parts' forms (one id, one text; atomic)."""
@@ -117,6 +134,7 @@ class PersonBounds:
             roman = _roman(t)
             self._part_variant[pid] = variant(t)
             self._part_roman[pid] = roman
+            self._part_letters[pid] = _letters(t)
             self._part_codes[pid] = (
                 self._code(names.phonetic_key(t)),
                 self._code(_skeleton(t)),
@@ -167,7 +185,7 @@ class PersonBounds:
         levels can all be exact or agree; else an empty array)."""
         n = len(entries)
         parent, indices, uniq, count = self._gather_parts(entries)
-        parts = self.part_text.take(pa.array(uniq)).to_pylist()
+        parts = self._texts(uniq)
         size = self.part_size[uniq]
         qtoks = _parse_tokens(query.name)
         part, agrees = self._part_bounds(qtoks, parts, uniq, size, self.part_particle[uniq])
@@ -258,13 +276,15 @@ class PersonBounds:
             toks = [parts[i] for i in long_idx.tolist()]
             self._fill(lids, toks)
             codes = self._part_codes[lids]
-            possible = np.zeros(len(toks), dtype=bool)
-            if targets:
-                possible = self._alignable(toks, lids, codes, long_q, other_q)
-            log_tf = self._part_log_tf[lids]
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
-            same = np.isin(codes[:, 3], [self._codes.get(q, -2) for q in qset])
+            same = _among(codes[:, 3], [self._codes.get(q, -2) for q in qset])
+            possible = np.zeros(len(toks), dtype=bool)
+            if targets:
+                possible = self._alignable(
+                    toks, lids, codes, long_q=long_q, other_q=other_q, skip=same
+                )
+            log_tf = self._part_log_tf[lids]
             agrees[long_idx] = same
             has_initial = np.array([t[0] in initials for t in toks])
             value = np.where(
@@ -299,41 +319,62 @@ class PersonBounds:
         toks: list[str],
         ids: np.ndarray,
         codes: np.ndarray,
+        *,
         long_q: list[str],
         other_q: list[str],
+        skip: np.ndarray,
     ) -> np.ndarray:
         """Which long listed parts (texts, ids, ``_part_codes``) can be aligned with
         a query part, a query particle or a join of short query parts (``targets``)
-        at all (:meth:`_part_bounds` says how)."""
+        at all (:meth:`_part_bounds` says how); the parts in ``skip`` (equal to a
+        query part) only by their phonetic key, skeleton or pinyin form."""
         targets = long_q + other_q
-        raw = process.cdist(toks, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
-        var = process.cdist(
-            self._part_variant[ids].tolist(),
-            [variant(q) for q in targets],
-            scorer=OSA.distance,
-            score_cutoff=2,
-            workers=1,
-        )
-        part = (
-            process.cdist(
-                toks, targets, scorer=fuzz.partial_ratio, score_cutoff=_JOIN_PARTIAL, workers=1
-            )
-            >= _JOIN_PARTIAL
-        )
-        if other_q:
-            # found in a particle or a join of short parts only where the
-            # lengths allow a join (``hotlist.names._align._join``)
-            size = self.part_size[ids][:, None]
-            reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
-            part[:, len(long_q) :] &= np.asarray(size <= reach + size // 4)
-        possible = np.asarray(((raw <= 2) | (var <= 2) | part).any(axis=1), dtype=bool)
         known = self._codes.get
         qkeys = [known(names.phonetic_key(q), -2) for q in targets]
         qskel = [known(_skeleton(q), -2) for q in targets]
         qroman = {r for q in targets if (r := _roman(q)) is not None}
-        possible |= np.isin(codes[:, 0], qkeys) | np.isin(codes[:, 1], qskel)
+        possible: np.ndarray = _among(codes[:, 0], qkeys) | _among(codes[:, 1], qskel)
+        # the edit-distance tests, each on the parts no test before found (the
+        # answer is their "or"; the parts in ``skip`` need none)
+        todo = np.flatnonzero(~possible & ~skip)
+        if len(todo):
+            sub = [toks[k] for k in todo.tolist()]
+            raw = process.cdist(sub, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
+            var = process.cdist(
+                self._part_variant[ids[todo]].tolist(),
+                [variant(q) for q in targets],
+                scorer=OSA.distance,
+                score_cutoff=2,
+                workers=1,
+            )
+            possible[todo] = ((raw <= 2) | (var <= 2)).any(axis=1)
+            todo = todo[~possible[todo]]
+        if len(todo):
+            # partial ratio, the costly one, only where the letters the part and
+            # the target share allow it (``_shared_enough``)
+            sizes = self.part_size[ids[todo]]
+            near = _shared_enough(self._part_letters[ids[todo]], sizes, targets)
+            if other_q:
+                # found in a particle or a join of short parts only where the
+                # lengths allow a join (``hotlist.names._align._join``)
+                reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
+                size = sizes[:, None]
+                near[:, len(long_q) :] &= np.asarray(size <= reach + size // 4)
+            todo, near = todo[near.any(axis=1)], near[near.any(axis=1)]
+            if len(todo):
+                part = (
+                    process.cdist(
+                        [toks[k] for k in todo.tolist()],
+                        targets,
+                        scorer=fuzz.partial_ratio,
+                        score_cutoff=_JOIN_PARTIAL,
+                        workers=1,
+                    )
+                    >= _JOIN_PARTIAL
+                )
+                possible[todo] = (part & near).any(axis=1)
         if qroman:
-            possible |= np.isin(codes[:, 2], [known(r, -2) for r in qroman])
+            possible |= _among(codes[:, 2], [known(r, -2) for r in qroman])
             # HSIU YING / XIUYING: a part joined in its pinyin form
             romans = self._part_roman[ids]
             rest = [
@@ -432,6 +473,43 @@ def _other_targets(qtoks: tuple[str, ...]) -> list[str]:
         for start in range(len(qtoks) - span + 1):
             if all(short[start : start + span]):
                 out.append("".join(qtoks[start : start + span]))
+    return out
+
+
+def _letters(text: str) -> np.ndarray:
+    """How often each letter A-Z is in ``text`` (bytes of UTF-8), every other byte
+    counted in one bucket of its own (saturating at 255)."""
+    raw = np.frombuffer(text.encode(), dtype=np.uint8).astype(np.int64) - 65
+    raw[(raw < 0) | (raw > 25)] = _BUCKETS - 1
+    return np.minimum(np.bincount(raw, minlength=_BUCKETS), 255).astype(np.uint8)
+
+
+def _shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) -> np.ndarray:
+    """Per part (rows: ``_letters`` counts, lengths) and target, whether their
+    partial ratio can reach ``_JOIN_PARTIAL`` at all.
+
+    ``fuzz.partial_ratio`` is the best ``2 * L / (m + w)`` over windows of the
+    longer text of ``w <= m`` letters, ``m`` the shorter text's length and ``L``
+    the longest common subsequence of the shorter text and the window; ``L <=
+    w`` and ``L <= I``, the letters the two texts share (as multisets), so the
+    ratio is at most ``2 * I / (m + I)``, which reaches 60 only where ``7 * I >=
+    3 * m``.  Bucketing every byte that is not A-Z together (and counting the
+    bytes of a non-ASCII letter) only makes ``I`` larger: the test stays a
+    superset of the parts that pass."""
+    out = np.zeros((len(sizes), len(targets)), dtype=bool)
+    for j, t in enumerate(targets):
+        shared = np.minimum(letters, _letters(t)[None, :]).sum(axis=1, dtype=np.int64)
+        m = np.minimum(sizes, len(t))
+        out[:, j] = 7 * shared >= 3 * m
+    return out
+
+
+def _among(values: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """Whether each value is one of the few ``wanted`` (``np.isin`` for a short
+    list, without its sort)."""
+    out = np.zeros(len(values), dtype=bool)
+    for w in set(wanted):
+        out |= values == w
     return out
 
 
