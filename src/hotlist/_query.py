@@ -38,6 +38,7 @@ from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qua
 from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
+from hotlist.index._prefilter import document_miss_test
 from hotlist.schema import CheckResult
 
 if TYPE_CHECKING:
@@ -80,6 +81,10 @@ _NO_EDITS = 0
 # and a border sees few distinct spellings); bounded, errors never kept.
 _ISSUERS: dict[str, str] = {}
 _MAX_ISSUERS = 4096
+
+# The compiled miss test (None without the kernel): a plain number that no listed
+# document is within max_edits of and no wanted person lists, told in one call.
+_MISS = document_miss_test(docnum.plain_tables(), docnum.MAX_LENGTH, _DOCUMENT_LIMIT)
 
 MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -130,6 +135,21 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     kinds' ``match``), without the
     general dispatch: nothing per call but the work itself."""
     check_options(limit, min_score, max_edits, name_threshold)
+    if (
+        _MISS is not None
+        and document_type is None
+        and (country is None or (country.__class__ is str and country in _ISSUERS))
+        and _MISS(document, state.documents.index, state.person_documents.index, max_edits)
+    ):
+        # the commonest answer, a miss, told by the compiled test (the same keys,
+        # the pre-filter or the exact probe): nothing else to do but say so
+        searched, notes = state.coverage.document
+        query: dict[str, Any] = (
+            {"document": document}
+            if country is None
+            else {"document": document, "country": country}
+        )
+        return CheckResult.make([], [*notes], query, state.data_version, 0, searched)
     # A plain number (docnum.plain_keys) passes clean() and validate() whatever
     # they are asked, so its keys are taken in one step.
     plain = (
@@ -146,7 +166,7 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
         compact, key = plain
         kind = None
         if country is None:
-            query: dict[str, Any] = {"document": document}
+            query = {"document": document}
             issuer = None
         else:
             query = {"document": document, "country": country}

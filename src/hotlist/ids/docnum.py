@@ -48,6 +48,7 @@ __all__ = [
     "ocr_key",
     "ocr_key_array",
     "plain_keys",
+    "plain_tables",
     "validate",
 ]
 
@@ -117,6 +118,13 @@ def plain_keys(number: str) -> tuple[str, str] | None:
     if b.isalnum() and len(b) <= MAX_LENGTH:
         return b.decode(), b.translate(_ocr_bytes).decode()
     return None
+
+
+def plain_tables() -> tuple[bytes, bytes, bytes]:
+    """The tables :func:`plain_keys` translates with: the compact map, the OCR
+    map (256 bytes each) and the printable separators it deletes (for a
+    compiled copy of it: ``hotlist.index._prefilter``)."""
+    return _compact_bytes, _ocr_bytes, _plain_delete
 
 
 def is_valid(number: str) -> bool:

@@ -1,0 +1,167 @@
+"""The miss pre-filter of :class:`~hotlist.index.KeyIndex`: most misses skip the one-edit search.
+
+Claim: if ``OSA(q, k) <= 1`` then ``D(q)`` and ``D(k)`` meet, where ``D(s)`` is
+``s`` with each of its single-byte deletions.  Per edit kind: equal strings
+share themselves; a substitution at ``i`` -- both deleted at ``i``; ``k`` one
+longer (an insertion) -- ``k`` without the inserted byte is ``q``; one shorter
+-- symmetric; an adjacent transposition ``..ab..`` / ``..ba..`` -- deleting
+``a`` from one and the (moved) ``a`` from the other leaves ``..b..`` in both.
+That is exactly the one edit of the matcher (optimal string alignment
+distance <= 1 over the key bytes: ``KeyIndex.within_one_edit``), and it holds
+for the OCR keys the documents kind indexes because the query goes through
+the same OCR folding before the search (``hotlist.ids.docnum.ocr_key``).
+
+So a Bloom filter over ``D(k)`` of every indexed key, probed with the
+query's ``n + 1`` members of ``D(q)``, answers "no key within one edit" for
+most misses, and is never wrong when it says so (a Bloom filter has no false
+negatives); a "maybe" runs the search as before.  Layout: split-block Bloom
+filter, 256-bit blocks (8 words, one bit per word, Parquet's salts), so a
+probe reads one half cache line; the query's probes are all prefetched
+before any is tested.  A variant's hash is ``fmix64(crc32(v) | len(v) << 32)``.
+
+Sizing: :data:`BITS_PER_ITEM` bits per member of ``D(k)`` (``len(k) + 1``
+members per key, fewer when a key repeats a byte).  Deltas add their new
+keys' bits in place (sound for every index sharing the array: bits are only
+ever added, so an older index's "no" stays true); deleted keys leave stale
+bits, which only cost a needless search now and then.
+
+The compiled kernel (``hotlist.index._prefilter_kernel``) builds and probes
+it; this module holds the pure reference (the same bits from the variant
+strings and ``zlib.crc32``), which the tests hold the kernel equal to.
+Without the kernel no filter is built and every search runs.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "BITS_PER_ITEM",
+    "KERNEL",
+    "add_keys_py",
+    "deletion_variants",
+    "document_miss_test",
+    "filter_size",
+    "filter_words",
+    "maybe_near_py",
+    "variant_hash",
+]
+
+KERNEL: Any = None
+try:  # the compiled filter (built by ``pip install .``; optional)
+    from hotlist.index import _prefilter_kernel
+
+    KERNEL = _prefilter_kernel
+except ImportError:  # pragma: no cover - depends on the build
+    pass
+
+#: Filter bits per member of D(k).  With 8 bits set per member in a 256-bit
+#: block, 12 bits give ~0.5 % false "maybe" per probe (measured: see
+#: benchmarks/README.md), so a 9-byte query (10 probes) runs the search for
+#: ~4 % of misses.
+BITS_PER_ITEM = 12
+
+_M64 = (1 << 64) - 1
+_M32 = (1 << 32) - 1
+
+
+def filter_size(items: int, bits_per_item: int = BITS_PER_ITEM) -> int:
+    """Words (32-bit, a multiple of 8) of the filter for ``items`` members."""
+    return 8 * max(1, -(-items * bits_per_item // 256))
+
+
+def filter_words(items: int, bits_per_item: int = BITS_PER_ITEM) -> npt.NDArray[np.uint32]:
+    """A zeroed filter for ``items`` members."""
+    return np.zeros(filter_size(items, bits_per_item), dtype=np.uint32)
+
+
+def deletion_variants(key: bytes) -> list[bytes]:
+    """The key, then the key without byte ``i`` for each ``i`` (repeats kept:
+    a member's tag is its position in this list).
+
+    >>> deletion_variants(b"AAB")
+    [b'AAB', b'AB', b'AB', b'AA']
+    """
+    return [key] + [key[:i] + key[i + 1 :] for i in range(len(key))]
+
+
+def variant_hash(v: bytes) -> int:
+    """The 64-bit hash of one string: ``fmix64(crc32(v) | len(v) << 32)``."""
+    x = zlib.crc32(v) | (len(v) << 32)
+    x ^= x >> 33
+    x = (x * 0xFF51AFD7ED558CCD) & _M64
+    x ^= x >> 33
+    x = (x * 0xC4CEB9FE1A85EC53) & _M64
+    x ^= x >> 33
+    return x
+
+
+def _place(words: npt.NDArray[np.uint32], h: int, tag: int) -> tuple[int, list[int]]:
+    """Where member (string hash ``h``, ``tag``) lives: its block's first word
+    (by the string alone) and its bit in each of the block's 8 words."""
+    nblocks = len(words) // 8
+    block = ((h >> 32) * nblocks) >> 32
+    x = ((h & _M32) + (tag + 1) * 0x9E3779B9) & _M32
+    p = (x * 0x9E3779B97F4A7C15) & _M64
+    return block * 8, [(p >> (24 + 5 * i)) & 31 for i in range(8)]
+
+
+def _has(words: npt.NDArray[np.uint32], h: int, tag: int) -> bool:
+    at, bits = _place(words, h, tag)
+    return all((int(words[at + i]) >> b) & 1 for i, b in enumerate(bits))
+
+
+def add_keys_py(words: npt.NDArray[np.uint32], keys: Iterable[bytes]) -> None:
+    """Add every key's members: (key, tag 0) and (key without byte i, tag i + 1)
+    (the reference of the kernel's ``add_keys``)."""
+    for key in keys:
+        for tag, v in enumerate(deletion_variants(key)):
+            at, bits = _place(words, variant_hash(v), tag)
+            for i, b in enumerate(bits):
+                words[at + i] |= np.uint32(1 << b)
+
+
+def maybe_near_py(words: npt.NDArray[np.uint32], key: bytes) -> bool:
+    """False when no key added to ``words`` can be within one edit of ``key``:
+    none of the members a key within one edit would have added is there.
+
+    * a key equal to ``key``: (key, 0);
+    * one longer, byte inserted at ``j``: (key, j + 1) for j in 0 .. n;
+    * one shorter, ``key`` without byte ``i``: (that, 0);
+    * a substitution at ``i``: (key without byte i, i + 1);
+    * a transposition at ``i - 1``: (key without byte i, i).
+    """
+    hs = [variant_hash(v) for v in deletion_variants(key)]
+    n = len(key)
+    if any(_has(words, hs[0], j) for j in range(n + 2)):
+        return True
+    for i in range(1, n + 1):
+        tags = (0, i, i - 1) if i > 1 else (0, i)
+        if any(_has(words, hs[i], t) for t in tags):
+            return True
+    return False
+
+
+def document_miss_test(
+    tables: tuple[bytes, bytes, bytes], max_length: int, limit: int
+) -> Callable[[object, object, object, int], bool] | None:
+    """check()'s compiled miss test for a document number (``DocumentMiss.miss``
+    of the kernel, bound): ``test(document, documents_index, persons_index,
+    max_edits)`` is True when ``document`` is a plain number (``tables``:
+    :func:`hotlist.ids.docnum.plain_tables`; at most ``max_length`` letters
+    and digits, ``limit`` characters) that no listed document is within
+    ``max_edits`` of (by the pre-filter) and no wanted person lists; False
+    when the caller must search.  None without the kernel (or ``HOTLIST_PURE=1``).
+    """
+    if KERNEL is None or os.environ.get("HOTLIST_PURE"):
+        return None
+    test: Callable[[object, object, object, int], bool] = KERNEL.DocumentMiss(
+        *tables, max_length, limit
+    ).miss
+    return test

@@ -1,0 +1,439 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled miss pre-filter and miss probe (optional; see ``hotlist.index._prefilter``).
+
+The filter is a split-block Bloom filter (blocks of eight 32-bit words, one
+bit set per word) over every indexed key and each of its
+single-deletion variants.  Two strings within one edit (OSA distance <= 1:
+substitution, insertion, deletion, adjacent transposition) always share a
+member of ``{s} + {s with one byte deleted}``, so a query none of whose
+``n + 1`` such variants is in the filter has no key within one edit: the
+one-edit search can be skipped.  A variant's hash is ``fmix64(crc32 | len << 32)``
+(the CRC of each deletion found by the linear recurrence of
+``hotlist.index._oneedit``); the pure reference ``hotlist.index._prefilter``
+computes the same bits from the variant strings and ``zlib.crc32``.
+
+:class:`Probe` answers "maybe near" (the filter) and "contains" (the exact
+hash probe) over one :class:`~hotlist.index.KeyIndex`'s arrays, each
+probe's cache lines prefetched before any is read; :class:`DocumentMiss`
+runs check()'s whole miss test for a document number -- compact + OCR key
+(the translate tables of ``hotlist.ids.docnum``), the documents index
+(pre-filter or exact probe) and the persons' listed numbers (exact) -- in one
+call, so that a miss never builds a Python string.
+"""
+
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
+from libc.string cimport memcmp
+
+import numpy as np
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define HLP_PREFETCH(p) __builtin_prefetch((const void *)(p))
+    #else
+    #define HLP_PREFETCH(p) ((void)0)
+    #endif
+    #define HLP_IS_ASCII(o) PyUnicode_IS_ASCII(o)
+    #define HLP_DATA(o) ((const unsigned char *)PyUnicode_DATA(o))
+    """
+    void HLP_PREFETCH(const void *p) nogil
+    bint HLP_IS_ASCII(object o)
+    const uint8_t *HLP_DATA(object o)
+
+cdef enum:
+    ECAP = 64  # longest key whose deletion CRCs use the table recurrence (longer: direct)
+    BATCH = 1024  # members whose blocks add_keys prefetches together (> QMAX + 1)
+    QMAX = 256  # longest query key the probes take (longer: "maybe", the caller searches)
+
+cdef uint32_t CRC[256]
+cdef uint32_t E[ECAP + 1][256]
+
+
+cdef void _init() noexcept nogil:
+    cdef uint32_t c
+    cdef int i, k
+    for i in range(256):
+        c = <uint32_t>i
+        for k in range(8):
+            if c & 1:
+                c = (c >> 1) ^ 0xEDB88320u
+            else:
+                c = c >> 1
+        CRC[i] = c
+    for i in range(256):
+        E[0][i] = CRC[i]
+    for k in range(1, ECAP + 1):
+        for i in range(256):
+            E[k][i] = CRC[E[k - 1][i] & 0xFF] ^ (E[k - 1][i] >> 8)
+_init()
+
+
+cdef inline uint32_t _crc_raw(uint32_t c, const uint8_t *p, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        c = CRC[(c ^ p[i]) & 0xFF] ^ (c >> 8)
+    return c
+
+
+cdef inline uint32_t _crc32(const uint8_t *p, Py_ssize_t n) noexcept nogil:
+    return _crc_raw(0xFFFFFFFFu, p, n) ^ 0xFFFFFFFFu
+
+
+cdef inline uint64_t _fmix(uint32_t crc, Py_ssize_t n) noexcept nogil:
+    cdef uint64_t x = <uint64_t>crc | (<uint64_t>n << 32)
+    x ^= x >> 33
+    x *= 0xff51afd7ed558ccdULL
+    x ^= x >> 33
+    x *= 0xc4ceb9fe1a85ec53ULL
+    x ^= x >> 33
+    return x
+
+
+cdef inline Py_ssize_t _variants(const uint8_t *b, Py_ssize_t n, uint64_t *out) noexcept nogil:
+    """Hashes of ``b`` (``out[0]``) and of ``b`` without ``b[i]`` (``out[i + 1]``)."""
+    cdef Py_ssize_t i
+    cdef uint32_t dl, pre
+    out[0] = _fmix(_crc32(b, n), n)
+    if n == 0:
+        return 1
+    if n <= ECAP + 1:
+        dl = _crc32(b + 1, n - 1)  # b without b[0]
+        out[1] = _fmix(dl, n - 1)
+        for i in range(n - 1):
+            # from "b without b[i]" to "b without b[i+1]": position i holds b[i+1]
+            # then b[i], n - 2 - i bytes from the end
+            dl ^= E[n - 2 - i][b[i] ^ b[i + 1]]
+            out[i + 2] = _fmix(dl, n - 1)
+        return n + 1
+    pre = 0xFFFFFFFFu
+    for i in range(n):
+        out[i + 1] = _fmix(_crc_raw(pre, b + i + 1, n - i - 1) ^ 0xFFFFFFFFu, n - 1)
+        pre = CRC[(pre ^ b[i]) & 0xFF] ^ (pre >> 8)
+    return n + 1
+
+
+cdef inline uint32_t _block(uint64_t h, uint64_t nblocks) noexcept nogil:
+    return <uint32_t>(((h >> 32) * nblocks) >> 32)
+
+
+cdef inline uint64_t _pattern(uint64_t h, uint32_t tag) noexcept nogil:
+    """The bit pattern of member (string hash ``h``, ``tag``): bits 24 + 5 i ..
+    28 + 5 i say which bit of word i of the block is set."""
+    cdef uint32_t x = <uint32_t>h + (tag + 1) * 0x9E3779B9u
+    return <uint64_t>x * 0x9E3779B97F4A7C15ULL
+
+
+cdef inline void _set(uint32_t *w, uint64_t p) noexcept nogil:
+    cdef int i
+    for i in range(8):
+        w[i] |= (<uint32_t>1) << ((p >> (24 + 5 * i)) & 31)
+
+
+cdef inline uint32_t _test(const uint32_t *w, uint64_t p) noexcept nogil:
+    """1 when every bit of pattern ``p`` is set in block ``w`` (branch-free: a
+    miss runs ~40 of these, and early exits would mispredict)."""
+    return (
+        (w[0] >> ((p >> 24) & 31)) & (w[1] >> ((p >> 29) & 31))
+        & (w[2] >> ((p >> 34) & 31)) & (w[3] >> ((p >> 39) & 31))
+        & (w[4] >> ((p >> 44) & 31)) & (w[5] >> ((p >> 49) & 31))
+        & (w[6] >> ((p >> 54) & 31)) & (w[7] >> ((p >> 59) & 31))
+    ) & 1
+
+
+cdef inline void _add(uint32_t *words, uint64_t nblocks, const uint8_t *b, Py_ssize_t n, uint64_t *hs) noexcept nogil:
+    """Members of key ``b``: (b, tag 0) and (b without b[i], tag i + 1)."""
+    cdef Py_ssize_t i, k = _variants(b, n, hs)
+    for i in range(k):
+        _set(words + 8 * <uint64_t>_block(hs[i], nblocks), _pattern(hs[i], <uint32_t>i))
+
+
+cdef inline bint _maybe(const uint32_t *words, uint64_t nblocks, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+    """False when no member added can make a key within one edit of ``b``.
+
+    In the block of ``b``: tag 0 (equal) and tags 1 .. n + 1 (a key one longer
+    with a byte inserted at j: it without its byte j is ``b``, tag j + 1).  In the
+    block of ``b`` without ``b[i]``: tag 0 (a key one shorter), tag i + 1 (a
+    substitution at i) and tag i (a transposition at i - 1).
+    """
+    cdef uint64_t hs[QMAX + 1]
+    cdef const uint32_t *w[QMAX + 1]
+    cdef Py_ssize_t i, j
+    cdef uint32_t found = 0
+    if n > QMAX:
+        return True
+    _variants(b, n, hs)
+    for i in range(n + 1):
+        w[i] = words + 8 * <uint64_t>_block(hs[i], nblocks)
+        HLP_PREFETCH(w[i])
+    for j in range(n + 2):
+        found |= _test(w[0], _pattern(hs[0], <uint32_t>j))
+    for i in range(1, n + 1):
+        found |= _test(w[i], _pattern(hs[i], 0)) | _test(w[i], _pattern(hs[i], <uint32_t>i))
+        if i > 1:
+            found |= _test(w[i], _pattern(hs[i], <uint32_t>(i - 1)))
+    return found != 0
+
+
+cdef inline Py_ssize_t _off(const int32_t *o32, const int64_t *o64, Py_ssize_t r) noexcept nogil:
+    return o32[r] if o32 != NULL else <Py_ssize_t>o64[r]
+
+
+def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
+    """Set the filter bits (``words``: blocks of 8) of every key of ``rows``
+    (all rows when None) of the string column given by ``offsets`` / ``data``."""
+    cdef const int32_t[::1] o32v
+    cdef const int64_t[::1] o64v
+    cdef const int32_t *o32 = NULL
+    cdef const int64_t *o64 = NULL
+    cdef const int64_t[::1] rv
+    cdef const int64_t *rp = NULL
+    cdef Py_ssize_t nr, j, a, e, k, i, r, nb = 0
+    cdef uint32_t blk[BATCH]
+    cdef uint64_t pat[BATCH]
+    cdef uint64_t nblocks = words.shape[0] // 8
+    cdef uint64_t hs[QMAX + 1]
+    cdef uint32_t *w = &words[0]
+    cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+    if nblocks == 0:
+        raise ValueError("empty filter")
+    if offsets.dtype == np.int32:
+        o32v = offsets
+        o32 = &o32v[0]
+        nr = o32v.shape[0] - 1
+    else:
+        o64v = offsets
+        o64 = &o64v[0]
+        nr = o64v.shape[0] - 1
+    if rows is not None:
+        rv = rows
+        nr = rv.shape[0]
+        if nr:
+            rp = &rv[0]
+    with nogil:
+        # members are set a batch at a time: every block of the batch is
+        # prefetched before the first is written (random writes, one miss each)
+        for j in range(nr):
+            r = rp[j] if rp != NULL else j
+            a = _off(o32, o64, r)
+            e = _off(o32, o64, r + 1)
+            if e - a > QMAX:
+                _add_long(w, nblocks, d + a, e - a)
+                continue
+            if nb + e - a + 1 > BATCH:
+                _flush(w, blk, pat, nb)
+                nb = 0
+            k = _variants(d + a, e - a, hs)
+            for i in range(k):
+                blk[nb] = _block(hs[i], nblocks)
+                pat[nb] = _pattern(hs[i], <uint32_t>i)
+                HLP_PREFETCH(w + 8 * <uint64_t>blk[nb])
+                nb += 1
+        _flush(w, blk, pat, nb)
+
+
+cdef inline void _flush(uint32_t *w, const uint32_t *blk, const uint64_t *pat, Py_ssize_t nb) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(nb):
+        _set(w + 8 * <uint64_t>blk[i], pat[i])
+
+
+cdef void _add_long(uint32_t *w, uint64_t nblocks, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+    """One key longer than QMAX bytes (never probed as such: a query that long
+    is always "maybe"); its members all the same, for a filter that is exact
+    about what it holds."""
+    cdef Py_ssize_t i
+    cdef uint32_t pre = 0xFFFFFFFFu
+    cdef uint64_t h = _fmix(_crc32(b, n), n)
+    _set(w + 8 * <uint64_t>_block(h, nblocks), _pattern(h, 0))
+    for i in range(n):
+        h = _fmix(_crc_raw(pre, b + i + 1, n - i - 1) ^ 0xFFFFFFFFu, n - 1)
+        _set(w + 8 * <uint64_t>_block(h, nblocks), _pattern(h, <uint32_t>(i + 1)))
+        pre = CRC[(pre ^ b[i]) & 0xFF] ^ (pre >> 8)
+
+
+def maybe_near(const uint32_t[::1] words, bytes key):
+    """False when no key in the filter can be within one edit of ``key``."""
+    cdef const uint8_t *b = key
+    return _maybe(&words[0], words.shape[0] // 8, b, len(key))
+
+
+def variant_hashes(bytes key):
+    """The string hashes of ``key`` and of it without byte i, for each i (for
+    the tests: the pure reference computes the same from the strings)."""
+    cdef uint64_t hs[QMAX + 1]
+    cdef Py_ssize_t k
+    cdef const uint8_t *b = key
+    if len(key) > QMAX:
+        raise ValueError("key too long")
+    k = _variants(b, len(key), hs)
+    return [hs[i] for i in range(k)]
+
+
+cdef class Probe:
+    """The pre-filter and the exact hash probe over one KeyIndex's arrays."""
+
+    cdef object _keep
+    cdef const uint32_t *dir
+    cdef const uint16_t *fp
+    cdef const uint32_t *rows
+    cdef const int32_t *off32
+    cdef const int64_t *off64
+    cdef const uint8_t *data
+    cdef const uint32_t *words
+    cdef uint64_t nblocks
+    cdef int shift
+    cdef Py_ssize_t nrows
+
+    def __init__(self, directory, fp, rows, offsets, data, words, int shift):
+        cdef const uint32_t[::1] d_ = directory
+        cdef const uint16_t[::1] f_ = fp
+        cdef const uint32_t[::1] r_ = rows
+        cdef const uint8_t[::1] data_ = data
+        cdef const uint32_t[::1] w_
+        cdef const int32_t[::1] o32
+        cdef const int64_t[::1] o64
+        self._keep = (directory, fp, rows, offsets, data, words)
+        self.dir = &d_[0]
+        self.nrows = r_.shape[0]
+        self.fp = &f_[0] if f_.shape[0] else NULL
+        self.rows = &r_[0] if r_.shape[0] else NULL
+        self.data = &data_[0] if data_.shape[0] else NULL
+        self.off32 = NULL
+        self.off64 = NULL
+        if offsets.dtype == np.int32:
+            o32 = offsets
+            self.off32 = &o32[0]
+        else:
+            o64 = offsets
+            self.off64 = &o64[0]
+        self.words = NULL
+        self.nblocks = 0
+        if words is not None:
+            w_ = words
+            self.words = &w_[0]
+            self.nblocks = w_.shape[0] // 8
+        self.shift = shift
+
+    @property
+    def filtered(self):
+        """True when the pre-filter is there (else :meth:`near` always says maybe)."""
+        return self.words != NULL
+
+    cdef inline bint _near(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+        if self.words == NULL or self.nrows == 0:
+            return self.nrows != 0
+        return _maybe(self.words, self.nblocks, b, n)
+
+    cdef inline bint _contains(self, const uint8_t *b, Py_ssize_t n, uint32_t h) noexcept nogil:
+        cdef uint32_t t, lo, hi, f, r
+        cdef Py_ssize_t a, e
+        if self.nrows == 0:
+            return False
+        t = h >> self.shift
+        lo = self.dir[t]
+        hi = self.dir[t + 1]
+        f = h & 0xFFFF
+        while lo < hi:
+            if self.fp[lo] == f:
+                r = self.rows[lo]
+                a = _off(self.off32, self.off64, r)
+                e = _off(self.off32, self.off64, r + 1)
+                if e - a == n and memcmp(self.data + a, b, n) == 0:
+                    return True
+            lo += 1
+        return False
+
+    def near(self, bytes key):
+        """False when no indexed key is within one edit of ``key`` (True: maybe)."""
+        cdef const uint8_t *b = key
+        return self._near(b, len(key))
+
+    def contains(self, bytes key):
+        """True when some row has exactly this key."""
+        cdef const uint8_t *b = key
+        return self._contains(b, len(key), _crc32(b, len(key)))
+
+
+cdef class DocumentMiss:
+    """check()'s miss test for a document number, in one call (see :meth:`miss`)."""
+
+    cdef uint8_t cmap[256]
+    cdef uint8_t omap[256]
+    cdef uint8_t drop[256]
+    cdef Py_ssize_t maxlen
+    cdef Py_ssize_t limit
+
+    def __init__(self, bytes compact_map, bytes ocr_map, bytes delete, Py_ssize_t max_length, Py_ssize_t limit):
+        cdef int i
+        if len(compact_map) != 256 or len(ocr_map) != 256 or max_length > QMAX:
+            raise ValueError("translate tables of 256 bytes and a key of at most 256 bytes")
+        for i in range(256):
+            self.cmap[i] = compact_map[i]
+            self.omap[i] = ocr_map[i]
+            self.drop[i] = 0
+        for i in range(len(delete)):
+            self.drop[<uint8_t>delete[i]] = 1
+        self.maxlen = max_length
+        self.limit = limit
+
+    def key(self, document):
+        """The OCR key :meth:`miss` probes for ``document`` (None: not a plain number)."""
+        cdef uint8_t buf[QMAX]
+        cdef Py_ssize_t n = self._key(document, buf)
+        if n < 0:
+            return None
+        return (<char *>buf)[:n].decode("ascii")
+
+    cdef Py_ssize_t _key(self, object document, uint8_t *out):
+        """``docnum.plain_keys(document)[1]`` into ``out``; -1 when it is None."""
+        cdef const uint8_t *p
+        cdef Py_ssize_t n, i, k = 0
+        cdef uint8_t c
+        if type(document) is not str or not HLP_IS_ASCII(document):
+            return -1
+        n = PyUnicode_GET_LENGTH(document)
+        if n > self.limit:
+            return -1
+        p = HLP_DATA(document)
+        for i in range(n):
+            c = p[i]
+            if self.drop[c]:
+                continue
+            c = self.cmap[c]
+            if not ((c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)):
+                return -1
+            if k >= self.maxlen:
+                return -1
+            out[k] = self.omap[c]
+            k += 1
+        return k if k > 0 else -1
+
+    def miss(self, document, documents, persons, bint tolerant):
+        """True when ``document`` is a plain number (``docnum.plain_keys``) whose
+        OCR key no listed document is within the tolerance of (one edit when
+        ``tolerant``, by the pre-filter; else equal) and no wanted person lists
+        (equal); False when that cannot be told here (the caller searches).
+        ``documents`` and ``persons``: the two KeyIndexes (their probes are
+        made on first use)."""
+        cdef uint8_t buf[QMAX]
+        cdef Py_ssize_t n = self._key(document, buf)
+        cdef uint32_t h
+        cdef Probe dp, pp
+        if n < 0:
+            return False
+        dp = documents._probe
+        if dp is None:
+            dp = documents.probe()
+        pp = persons._probe
+        if pp is None:
+            pp = persons.probe()
+        h = _crc32(buf, n)
+        if pp.nrows:
+            HLP_PREFETCH(pp.dir + (h >> pp.shift))
+        if tolerant:
+            if dp._near(buf, n):
+                return False
+        elif dp._contains(buf, n, h):
+            return False
+        return not pp._contains(buf, n, h)
