@@ -40,6 +40,8 @@ import numpy.typing as npt
 from hotlist.index._arrow import StringColumn, as_string_array
 from hotlist.index._hashing import crc32_of_column
 from hotlist.index._oneedit import EMPTY_ROWS, OneEditSearch
+from hotlist.index._prefilter import KERNEL as _PREFILTER
+from hotlist.index._prefilter import filter_size, filter_words
 
 __all__ = ["COMPILED", "EMPTY_ROWS", "KeyIndex"]
 
@@ -53,7 +55,9 @@ except ImportError:  # pragma: no cover - depends on the build
     _merge_entries = None
 
 #: True when the compiled one-edit search is used (``HOTLIST_PURE=1`` turns it off).
-COMPILED: bool = _OneEdit is not None and not os.environ.get("HOTLIST_PURE")
+COMPILED: bool = (
+    _OneEdit is not None and _PREFILTER is not None and not os.environ.get("HOTLIST_PURE")
+)
 
 _I64 = npt.NDArray[np.int64]
 _U32 = npt.NDArray[np.uint32]
@@ -179,6 +183,7 @@ class KeyIndex(OneEditSearch):
         "_col",
         "_dir",
         "_dir_mv",
+        "_filter",
         "_fp",
         "_fp_mv",
         "_fp_sorted",
@@ -186,6 +191,7 @@ class KeyIndex(OneEditSearch):
         "_maxlen",
         "_plans",
         "_posal",
+        "_probe",
         "_rows",
         "_rows_mv",
         "_shift",
@@ -201,6 +207,7 @@ class KeyIndex(OneEditSearch):
         alphabet: npt.NDArray[np.uint8],
         max_length: int,
         position_alphabet: _U8 | None = None,
+        prefilter: _U32 | None = None,
     ) -> None:
         col = StringColumn.of(keys)
         nslots = len(directory) - 1
@@ -230,6 +237,11 @@ class KeyIndex(OneEditSearch):
         self._win: tuple[npt.NDArray[np.void], int, bool] | None = None  # see _windows
         self._plans: dict[int, tuple[_U32, _IP, bool, bool, bool]] = {}
         self._kernel: Any = None  # the compiled search, made on first use
+        # the miss pre-filter (hotlist.index._prefilter), made on first use or given
+        self._filter: _U32 | None = None
+        if prefilter is not None and len(prefilter) and len(prefilter) % 8 == 0:
+            self._filter = np.ascontiguousarray(prefilter, dtype=np.uint32)
+        self._probe: Any = None  # the compiled probe over the arrays and the filter
 
     # -- construction -------------------------------------------------------
 
@@ -340,6 +352,9 @@ class KeyIndex(OneEditSearch):
         present[self._alpha] += 1
         hashed: _Arrays = {"directory": out_dir, "fp": out_fp[:m], "rows": out_rows[:m]}
         hashed["alphabet"] = np.flatnonzero(present).astype(np.uint8)
+        grown = self._grown_filter(col, new)  # the miss pre-filter, new keys added
+        if grown is not None:
+            hashed["prefilter"] = grown
         return KeyIndex.from_arrays(keys, hashed | _sizes(max_length, posal))
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
@@ -353,6 +368,9 @@ class KeyIndex(OneEditSearch):
         }
         if self._posal is not None:
             out["position_alphabet"] = self._posal
+        if COMPILED and self.probe().filtered:
+            assert self._filter is not None
+            out["prefilter"] = self._filter
         return out
 
     @classmethod
@@ -371,6 +389,7 @@ class KeyIndex(OneEditSearch):
             alphabet=arrays["alphabet"],
             max_length=int(arrays["max_length"][0]),
             position_alphabet=arrays.get("position_alphabet"),
+            prefilter=arrays.get("prefilter"),
         )
 
     # -- facts --------------------------------------------------------------
@@ -393,6 +412,7 @@ class KeyIndex(OneEditSearch):
     def nbytes(self) -> int:
         """Bytes held by the index arrays (the key column itself not counted)."""
         extra = 0 if self._posal is None else self._posal.nbytes
+        extra += 0 if self._filter is None else self._filter.nbytes
         return int(
             self._dir.nbytes + self._fp.nbytes + self._rows.nbytes + self._alpha.nbytes + extra
         )
@@ -482,10 +502,16 @@ class KeyIndex(OneEditSearch):
         :meth:`within_one_edit_py`; the two are tested equal.
         """
         if COMPILED:
+            b = key.encode()
+            p = self._probe
+            if p is None:
+                p = self.probe()
+            if not p.near(b):  # the pre-filter: no key within one edit
+                return EMPTY_ROWS
             k = self._kernel
             if k is None:
                 k = self._make_kernel()
-            found = k.search(key.encode())
+            found = k.search(b)
             if not found:
                 return EMPTY_ROWS
             return np.array(found, dtype=np.int64)
@@ -507,6 +533,48 @@ class KeyIndex(OneEditSearch):
         )
         self._kernel = k  # one store: a racing thread at worst builds its own
         return k
+
+    def probe(self) -> Any:
+        """The compiled miss probe (``_prefilter_kernel.Probe``: the pre-filter and
+        the exact probe), the pre-filter built first when it is not there (once:
+        ~0.2 s per million keys).  Only when :data:`COMPILED`."""
+        p = self._probe
+        if p is None:
+            assert _PREFILTER is not None
+            if self._filter is None:
+                self._filter = self._built_filter()
+            col = self._col
+            p = _PREFILTER.Probe(
+                self._dir, self._fp, self._rows, col.offsets, col.data, self._filter, self._shift
+            )
+            self._probe = p  # one store: a racing thread at worst builds its own
+        return p
+
+    def _built_filter(self) -> _U32:
+        """The pre-filter over the indexed keys, sized by :func:`filter_words`."""
+        col = self._col
+        sel: _I64 | None = None if col.valid is None else np.flatnonzero(col.valid)
+        lens = col.lengths() if sel is None else col.lengths()[sel]
+        words = filter_words(int(lens.sum()) + len(lens))
+        assert _PREFILTER is not None
+        _PREFILTER.add_keys(words, col.offsets, col.data, sel)
+        return words
+
+    def _grown_filter(self, col: StringColumn, new: _I64) -> _U32 | None:
+        """A delta's filter: this index's, with the ``new`` rows' keys of ``col``
+        added -- in place (bits are only ever added, so this index's answers stay
+        right), or in a copy when it is read-only (memory-mapped).  None (built
+        again on first use) when there is none yet or the keys outgrew it."""
+        words = self._filter
+        if words is None or _PREFILTER is None:
+            return None
+        items = int(col.offsets[-1]) - int(col.offsets[0]) + len(col)  # an upper bound
+        if len(words) < filter_size(items) * 3 // 4:
+            return None
+        if not words.flags.writeable:
+            words = words.copy()
+        _PREFILTER.add_keys(words, col.offsets, col.data, new)
+        return words
 
 
 def _pairs_equal(col: StringColumn, rows: _I64, qcol: StringColumn, qidx: _I64) -> Any:
