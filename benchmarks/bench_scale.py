@@ -36,6 +36,7 @@ than the exact path (measured separately: ``--edit-rows``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -55,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_data
 import hotlist
 from hotlist import synth
+from hotlist._malloc import malloc_for_batches
 
 ROW_GROUP = 1_000_000
 
@@ -149,21 +151,114 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, out
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds of the process and its reaped children) from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    # after the name: state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based
+    ticks = sum(int(f) for f in fields[11:15])
+    return int(fields[1]), ticks / _TICK
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+def cpu_tree(workers: set[int] | None = None) -> dict[str, float]:
+    """CPU seconds used so far by this process and every process below it, by role:
+    ``driver`` (this process: the client, Dask's scheduler, Spark's Py4J side),
+    ``workers`` (the Python processes that run the checks: pids in ``workers``,
+    or Spark's ``pyspark.daemon`` / ``pyspark.worker`` processes), ``jvm`` (Spark's
+    Java process) and ``other`` (Dask's nannies...).  Each live process counts its
+    own time and that of its children that have exited, so the difference of two
+    calls is what the whole tree spent between them."""
+    me = os.getpid()
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            stat = _proc_stat(int(entry.name))
+            if stat is not None:
+                parent[int(entry.name)], cpu[int(entry.name)] = stat
+    below = {me}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parent.items():
+            if ppid in below and pid not in below:
+                below.add(pid)
+                grew = True
+    out = {"driver": 0.0, "workers": 0.0, "jvm": 0.0, "other": 0.0}
+    for pid in below:
+        if pid == me:
+            role = "driver"
+        elif workers is not None and pid in workers:
+            role = "workers"
+        else:
+            cmd = _cmdline(pid)
+            if "pyspark.daemon" in cmd or "pyspark.worker" in cmd:
+                role = "workers"
+            elif cmd.split(" ", 1)[0].endswith("java"):
+                role = "jvm"
+            else:
+                role = "other"
+        out[role] += cpu.get(pid, 0.0)
+    return out
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float], rows: int) -> dict[str, Any]:
+    """CPU seconds each role spent between two :func:`cpu_tree` calls, and per row."""
+    spent = {k: round(after[k] - before[k], 3) for k in after}
+    total = sum(spent.values())
+    return {
+        "cpu_s": spent,
+        "cpu_total_s": round(total, 3),
+        "cpu_us_per_row": round(total / rows * 1e6, 4),
+        "workers_cpu_us_per_row": round(spent["workers"] / rows * 1e6, 4),
+    }
+
+
 DOC_COLUMNS = {"doc_no": "document", "issuer": "country"}
 
 
 def run_plain(
-    hl: hotlist.Hotlist, path: Path, rows: int, options: dict[str, Any], columns: dict[str, str]
+    hl: hotlist.Hotlist,
+    path: Path,
+    rows: int,
+    options: dict[str, Any],
+    columns: dict[str, str],
+    *,
+    malloc: bool = False,
 ) -> dict[str, Any]:
-    """check_many on the first ``rows`` rows, read into memory first (not timed)."""
+    """check_many on the first ``rows`` rows, read into memory first (not timed);
+    with ``malloc``, inside ``malloc_for_batches()`` as the engines run it (which
+    leaves glibc's thresholds raised in this process: run it after the plain one)."""
     import pyarrow.dataset as ds
 
     table = ds.dataset(str(path), format="parquet").head(rows)
-    seconds, out = timed(lambda: hl.check_many(table, columns=columns, **options))
+    hl.check_many(table.slice(0, 1000), columns=columns, **options)  # warm the index pages
+    scope = malloc_for_batches() if malloc else contextlib.nullcontext()
+    cpu0 = time.process_time()
+    with scope:
+        seconds, out = timed(lambda: hl.check_many(table, columns=columns, **options))
+    cpu = time.process_time() - cpu0
     return {
         "rows": table.num_rows,
         "seconds": seconds,
         "rows_per_s": table.num_rows / seconds,
+        "cpu_s": round(cpu, 3),
+        "cpu_us_per_row": round(cpu / table.num_rows * 1e6, 4),
         "hits": int(pc.sum(out.column("hit")).as_py() or 0),
     }
 
@@ -189,15 +284,19 @@ def run_stream(
     if sample:
         thread.start()
     started = time.perf_counter()
+    cpu0 = time.process_time()
     hits = 0
     for batch in stream:
         hits += int(pc.sum(batch.column("hit")).as_py() or 0)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
     stop.set()
     out: dict[str, Any] = {
         "rows": stream.rows,
         "seconds": seconds,
         "rows_per_s": stream.rows / seconds,
+        "cpu_s": round(cpu, 3),
+        "cpu_us_per_row": round(cpu / max(stream.rows, 1) * 1e6, 4),
         "hits": hits,
         "rss_before_mb": round(before, 1),
         "rss_after_mb": round(rss_mb(), 1),
@@ -215,8 +314,41 @@ def run_stream(
     return out
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median CPU per row, and every run's figures beside it."""
+    ranked = sorted(runs, key=lambda r: r["cpu_us_per_row"])
+    best = dict(ranked[(len(ranked) - 1) // 2])
+    best["repeats"] = [
+        {k: r[k] for k in ("seconds", "cpu_us_per_row", "workers_cpu_us_per_row") if k in r}
+        for r in runs
+    ]
+    return best
+
+
+def _warm_runs(
+    job: Callable[[], tuple[int, int]], n: int, repeat: int, workers: Callable[[], set[int]]
+) -> dict[str, Any]:
+    """``job`` run ``repeat`` times (a fresh plan each time), timed by wall clock and by
+    the CPU the whole process tree spent (:func:`cpu_tree`); the median run."""
+    runs = []
+    for _ in range(repeat):
+        pids = workers()
+        before = cpu_tree(pids)
+        seconds, (hits, rows) = timed(job)
+        run = {"seconds": seconds, "rows_per_s": n / seconds, "hits": int(hits)}
+        run["output_rows"] = int(rows)
+        runs.append(run | cpu_spent(before, cpu_tree(pids), n))
+    return _median_run(runs)
+
+
 def run_dask(
-    snapshot: Path, path: Path, workers: int, options: dict[str, Any], columns: dict[str, str]
+    snapshot: Path,
+    path: Path,
+    workers: int,
+    options: dict[str, Any],
+    columns: dict[str, str],
+    *,
+    repeat: int = 3,
 ) -> dict[str, Any]:
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
@@ -231,25 +363,20 @@ def run_dask(
     client = Client(cluster)
     try:
         ddf = dd.read_parquet(str(path))
-        out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=columns, **options)
-        job = [out["hit"].sum(), out["query_index"].count()]
-        # first: workers import hotlist and open the snapshot; then warm (both cached).
-        # The warm run is another graph (a filter keeping every row), or Dask would
-        # hand back the results it still holds for the same keys.
-        first_s, _ = timed(lambda: client.compute(job, sync=True))
-        again = hotlist.dask.check_dataframe(
-            ddf[ddf["passenger_id"] >= -1], str(snapshot), columns=columns, **options
-        )
-        job = [again["hit"].sum(), again["query_index"].count()]
-        seconds, (hits, rows) = timed(lambda: client.compute(job, sync=True))
+
+        def job() -> tuple[int, int]:
+            # a new graph each time; its results are released once gathered
+            out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=columns, **options)
+            hits, rows = client.compute([out["hit"].sum(), out["query_index"].count()], sync=True)
+            return int(hits), int(rows)
+
+        # first: workers import hotlist and open the snapshot; then warm (both cached)
+        first_s, _ = timed(job)
         n = manifest_rows(path)
-        return {
+        pids = lambda: set(client.run(os.getpid).values())  # noqa: E731
+        return _warm_runs(job, n, repeat, pids) | {
             "rows": n,
-            "output_rows": int(rows),
-            "seconds": seconds,
-            "rows_per_s": n / seconds,
             "first_run_s": first_s,
-            "hits": int(hits),
             "startup_s": start_s,
             "partitions": ddf.npartitions,
         }
@@ -259,7 +386,14 @@ def run_dask(
 
 
 def run_spark(
-    snapshot: Path, path: Path, workers: int, options: dict[str, Any], columns: dict[str, str]
+    snapshot: Path,
+    path: Path,
+    workers: int,
+    options: dict[str, Any],
+    columns: dict[str, str],
+    *,
+    repeat: int = 3,
+    arrow_batch: int | None = None,
 ) -> dict[str, Any]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
@@ -267,44 +401,40 @@ def run_spark(
 
     import hotlist.spark
 
-    start_s, spark = timed(
-        lambda: (
-            SparkSession.builder.master(f"local[{workers}]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.memory", "4g")
-            # Arrow batches of 100 k rows, not 10 k: fewer check_many calls per partition
-            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000")
-            .getOrCreate()
-        )
+    builder = (
+        SparkSession.builder.master(f"local[{workers}]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", "4g")
     )
+    if arrow_batch:
+        builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(arrow_batch))
+    start_s, spark = timed(builder.getOrCreate)
     spark.sparkContext.setLogLevel("ERROR")
     try:
         first_s, _ = timed(lambda: spark.range(10).count())
         df = spark.read.parquet(str(path))
-        out = hotlist.spark.check_dataframe(df, str(snapshot), columns=columns, **options)
-        agg = out.agg(F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows"))
-        # first: Python workers import hotlist and open the snapshot; then warm (reused).
-        # The warm run is a new plan (a filter keeping every row): collecting the same
-        # DataFrame again would skip the stage whose shuffle output Spark still holds.
-        first_run_s, _ = timed(lambda: agg.collect()[0])
-        again = hotlist.spark.check_dataframe(
-            df.where(F.col("passenger_id") >= -1), str(snapshot), columns=columns, **options
-        )
-        agg = again.agg(F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows"))
-        seconds, row = timed(lambda: agg.collect()[0])
+
+        def job() -> tuple[int, int]:
+            # a new DataFrame each time: collecting the same one again would skip the
+            # stage whose shuffle output Spark still holds
+            out = hotlist.spark.check_dataframe(df, str(snapshot), columns=columns, **options)
+            row = out.agg(
+                F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows")
+            ).collect()[0]
+            return int(row["hits"] or 0), int(row["rows"])
+
+        # first: Python workers import hotlist and open the snapshot; then warm (reused)
+        first_run_s, _ = timed(job)
         n = manifest_rows(path)
-        return {
+        return _warm_runs(job, n, repeat, set) | {
             "rows": n,
-            "output_rows": int(row["rows"]),
-            "seconds": seconds,
-            "rows_per_s": n / seconds,
             "first_run_s": first_run_s,
-            "hits": int(row["hits"] or 0),
             "startup_s": start_s,
             "first_job_s": first_s,
             "partitions": df.rdd.getNumPartitions(),
+            "arrow_max_records_per_batch": arrow_batch or "default",
         }
     finally:
         spark.stop()
@@ -323,6 +453,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--engines", default="plain,stream,dask,spark")
     p.add_argument("--max-edits", type=int, default=0)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--repeat", type=int, default=3, help="warm runs per engine (median reported)")
+    p.add_argument(
+        "--spark-arrow-batch",
+        type=int,
+        default=0,
+        help="spark.sql.execution.arrow.maxRecordsPerBatch (0: Spark's default, 10,000)",
+    )
     p.add_argument("--out", default=str(bench_data.DATA_DIR / "scale-latest.json"))
     args = p.parse_args(argv)
     parse = bench_data.parse_scale
@@ -336,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["benchmarks/bench_scale.py", *(argv or sys.argv[1:])]),
         "options": options,
         "workers": args.workers,
+        "load_average_at_start": os.getloadavg(),
         "documents": n_docs,
         "persons": n_persons,
     }
@@ -364,22 +502,46 @@ def main(argv: list[str] | None = None) -> int:
         manifests.append(("names_manifest", name_path, name_rows, {}))
     for key, path, n, columns in manifests:
         runs: dict[str, Any] = {}
+        # names: person matching takes minutes a run; once each
+        repeat = args.repeat if key == "documents_manifest" else 1
         if "plain" in engines:
-            runs["plain"] = run_plain(hl, path, min(n, parse(args.plain_rows)), options, columns)
+            plain_rows = min(n, parse(args.plain_rows))
+            runs["plain"] = _median_run(
+                [run_plain(hl, path, plain_rows, options, columns) for _ in range(repeat)]
+            )
             print(key, "plain", runs["plain"], flush=True)
+        if "plain" in engines and key == "documents_manifest":
+            runs["plain_malloc"] = _median_run(
+                [
+                    run_plain(hl, path, plain_rows, options, columns, malloc=True)
+                    for _ in range(args.repeat)
+                ]
+            )
+            print(key, "plain in malloc_for_batches", runs["plain_malloc"], flush=True)
+        if "plain" in engines:
             edit_rows = parse(args.edit_rows)
             if edit_rows and key == "documents_manifest":
                 one_edit = {**options, "max_edits": 1}
                 runs["plain_max_edits_1"] = run_plain(hl, path, edit_rows, one_edit, columns)
                 print(key, "plain max_edits=1", runs["plain_max_edits_1"], flush=True)
-        if "stream" in engines:
-            runs["stream"] = run_stream(hl, path, options, columns)
+        if "stream" in engines and key == "documents_manifest":
+            runs["stream"] = _median_run(
+                [run_stream(hl, path, options, columns) for _ in range(args.repeat)]
+            )
             print(key, "stream", runs["stream"], flush=True)
         if "dask" in engines:
-            runs["dask"] = run_dask(snapshot, path, args.workers, options, columns)
+            runs["dask"] = run_dask(snapshot, path, args.workers, options, columns, repeat=repeat)
             print(key, "dask", runs["dask"], flush=True)
         if "spark" in engines:
-            runs["spark"] = run_spark(snapshot, path, args.workers, options, columns)
+            runs["spark"] = run_spark(
+                snapshot,
+                path,
+                args.workers,
+                options,
+                columns,
+                repeat=repeat,
+                arrow_batch=args.spark_arrow_batch or None,
+            )
             print(key, "spark", runs["spark"], flush=True)
         results[key] = {"rows": n, "runs": runs}
 
@@ -395,15 +557,26 @@ def main(argv: list[str] | None = None) -> int:
         block = results.get(key)
         if not block or "plain" not in block["runs"]:
             continue
-        plain = block["runs"]["plain"]["rows_per_s"]
+        # against the cheaper of check_many as called and inside malloc_for_batches()
+        plain = min(
+            (block["runs"][k] for k in ("plain", "plain_malloc") if k in block["runs"]),
+            key=lambda r: r["cpu_us_per_row"],
+        )
+        stream = block["runs"].get("stream")
         for name, run in block["runs"].items():
+            if name in ("dask", "spark", "stream"):
+                # CPU per row against plain check_many's: what a busy core loses
+                run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
+                run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
             if name in ("dask", "spark"):
+                if stream:
+                    run["overhead_vs_stream_cpu"] = (
+                        run["cpu_us_per_row"] / stream["cpu_us_per_row"] - 1
+                    )
                 per_core = run["rows_per_s"] / args.workers
-                run["rows_per_s_per_core"] = per_core
-                run["overhead_per_core"] = 1 - per_core / plain
-                run["estimate_100_cores_rows_per_s"] = per_core * 100
-            elif name == "stream":
-                run["overhead_per_core"] = 1 - run["rows_per_s"] / plain
+                run["rows_per_s_per_core_wall"] = per_core
+                run["overhead_per_core_wall"] = 1 - per_core / plain["rows_per_s"]
+                run["estimate_100_cores_rows_per_s"] = run["rows_per_cpu_s"] * 100
     Path(args.out).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     return 0

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist._errors import InvalidQuery
+from hotlist._malloc import malloc_for_batches
 from hotlist._manifest import BadRow, count_rows, file_batches, file_schema, files_of
 from hotlist._progress import Steps
 from hotlist.fields import field_names
@@ -56,6 +57,7 @@ __all__ = [
     "check_many_mapped",
     "check_table",
     "query_names",
+    "rebatch",
     "schema_after_check",
     "validate_columns",
 ]
@@ -207,7 +209,7 @@ def _source_batches(
     )
 
 
-def _rebatch(batches: Iterator[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
+def rebatch(batches: Iterator[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
     """Tables of exactly ``size`` rows (the last one shorter) from batches of any size."""
     pending: list[pa.RecordBatch] = []
     held = 0
@@ -291,10 +293,11 @@ class BatchStream(Iterator[pa.RecordBatch]):
         started = time.perf_counter()
         bar = Steps(self.total, enabled=self.progress, delay=0.0, title="checking", unit="rows")
         try:
-            for table in _rebatch(batches, self.batch_size):
-                result = check_table(
-                    self.hl, table, self.columns, self.options, offset=self.rows
-                ).combine_chunks()
+            for table in rebatch(batches, self.batch_size):
+                with malloc_for_batches():
+                    result = check_table(
+                        self.hl, table, self.columns, self.options, offset=self.rows
+                    ).combine_chunks()
                 self._count(table.num_rows, result)
                 self.seconds = time.perf_counter() - started
                 bar.advance(table.num_rows, f"checking, {self.hits:,} with hits")

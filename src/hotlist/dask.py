@@ -36,12 +36,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 
 from hotlist._errors import InvalidQuery
+from hotlist._malloc import malloc_for_batches
 from hotlist._signing import KeyArg
 from hotlist._stream import check_many_mapped, query_names, validate_columns
-from hotlist._workers import PARTITION_SHIFT, WorkerTask, empty_hotlist, log_event
+from hotlist._workers import (
+    PARTITION_SHIFT,
+    WorkerTask,
+    empty_hotlist,
+    log_event,
+)
 from hotlist.engine import Hotlist
 
 if TYPE_CHECKING:
@@ -97,7 +104,10 @@ def check_pandas(
         hl, frame[queries], {k: v for k, v in mapping.items() if k in queries}, options
     ).to_pandas(types_mapper=_arrow_lists)
     local = result["query_index"].to_numpy()
-    passed = frame.iloc[local].reset_index(drop=True)
+    if len(local) == len(frame) and (local == np.arange(len(frame))).all():
+        passed = frame  # one output row per input row: no copy of the pass-through columns
+    else:
+        passed = frame.iloc[local].reset_index(drop=True)
     out: dict[str, Any] = {"query_index": local + offset}
     for name in names:
         out[name] = result[name] if name in queries else passed[name]
@@ -118,7 +128,8 @@ class _Task(WorkerTask):
     def __call__(self, part: Any, partition_info: dict[str, Any] | None = None) -> Any:
         number = int(partition_info["number"]) if partition_info else 0
         offset = number << PARTITION_SHIFT
-        out = check_pandas(self.hotlist(), part, self.columns, self.options, offset=offset)
+        with malloc_for_batches():
+            out = check_pandas(self.hotlist(), part, self.columns, self.options, offset=offset)
         log_event("part", len(part))
         return out
 

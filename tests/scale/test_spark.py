@@ -131,6 +131,26 @@ def test_the_task_carries_no_hotlist(snapshot: Path) -> None:
     assert b"Hotlist" not in blob and b"_State" not in blob
 
 
+def test_the_mapper_joins_sparks_small_batches(snapshot: Path) -> None:
+    """Spark hands mapInArrow batches of maxRecordsPerBatch rows (10,000 by default);
+    the mapper checks batch_size rows at a time whatever their size, numbering rows
+    over the whole partition."""
+    import hotlist.spark
+    from hotlist._workers import WorkerTask, result_schema
+
+    manifest = manifest_table(390)
+    schema = result_schema(manifest.schema, MAPPING)
+    common = WorkerTask.fields_for(str(snapshot), MAPPING, {}, verify=False, public_key=None)
+    mapper = hotlist.spark._Mapper(**common, batch_size=100, schema=schema)
+    small = manifest.to_batches(max_chunksize=7)
+    out = list(mapper(iter(small)))
+    assert len(out) == 4  # 390 rows in batches of 7, checked 100 at a time
+    got = pa.Table.from_batches(out)
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    assert got.equals(want.cast(schema))
+    assert list(mapper(iter([]))) == []
+
+
 def test_readme_spark_example_runs_as_written(
     spark: object,
     tmp_path: Path,
