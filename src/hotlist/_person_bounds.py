@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -77,7 +78,9 @@ class PersonBounds:
     _part_roman: np.ndarray
     _part_letters: np.ndarray  # (parts, _BUCKETS) letter counts (``_letters``)
     _part_codes: np.ndarray
+    _part_first: np.ndarray  # the code point of its first letter
     _codes: dict[str, int]
+    _local: threading.local
     _next_code: Iterator[int]
 
     def tf(self, token: str) -> float:
@@ -110,6 +113,8 @@ class PersonBounds:
         self._part_codes = np.full((n, 4), -1, dtype=np.int32)
         self._codes = {}
         self._next_code = itertools.count()
+        self._part_first = np.zeros(n, dtype=np.int32)
+        self._local = threading.local()
 
     def _texts(self, ids: np.ndarray) -> list[str]:
         """The texts of the parts ``ids``, kept as Python strings once met."""
@@ -135,6 +140,7 @@ class PersonBounds:
             self._part_variant[pid] = variant(t)
             self._part_roman[pid] = roman
             self._part_letters[pid] = _letters(t)
+            self._part_first[pid] = ord(t[0])
             self._part_codes[pid] = (
                 self._code(names.phonetic_key(t)),
                 self._code(_skeleton(t)),
@@ -154,8 +160,23 @@ class PersonBounds:
         parent = np.repeat(np.arange(len(entries)), count)
         first = np.cumsum(count) - count
         pos = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(starts - first, count)
-        uniq, indices = np.unique(self.part_ids[pos], return_inverse=True)
+        ids = self.part_ids[pos]
+        # the distinct ids without a sort: a per-thread slot per part remembers
+        # the last position each id was written at, then its place among them
+        slot = self._slots()
+        at = np.arange(len(ids), dtype=np.int32)
+        slot[ids] = at
+        uniq = ids[slot[ids] == at]
+        slot[uniq] = np.arange(len(uniq), dtype=np.int32)
+        indices = slot[ids]
         return parent, indices, uniq, count
+
+    def _slots(self) -> np.ndarray:
+        """A per-thread int32 array of one slot per distinct part (``_gather_parts``)."""
+        slots: np.ndarray | None = getattr(self._local, "slots", None)
+        if slots is None:
+            slots = self._local.slots = np.zeros(len(self.part_size), dtype=np.int32)
+        return slots
 
     def bound(self, query: PersonQuery, entries: np.ndarray) -> np.ndarray:
         """An upper bound of each entry's bits, computed for all entries at once.
@@ -286,7 +307,8 @@ class PersonBounds:
                 )
             log_tf = self._part_log_tf[lids]
             agrees[long_idx] = same
-            has_initial = np.array([t[0] in initials for t in toks])
+            first = self._part_first[lids]
+            has_initial = _among(first, [ord(c) for c in initials])
             value = np.where(
                 same,
                 math.log2(exact.m) - log_tf,
@@ -296,7 +318,7 @@ class PersonBounds:
             # it, at more bits than its other levels could give
             one_letter = {q for q in qtoks if len(q) == 1}
             if one_letter:
-                by_initial = np.array([t[0] in one_letter for t in toks])
+                by_initial = _among(first, [ord(c) for c in one_letter])
                 value = np.where(by_initial, np.maximum(value, initial_bits), value)
             # A part that none of the query's parts can be aligned with is left
             # over: dropped, a dropped middle name or differs, each under 0 bits.
