@@ -95,6 +95,24 @@ def test_keyed_hashes_are_the_hashers(sha_ni: bool, key: bytes, field: str, text
 
 @FIXTURES
 @given(
+    key=st.binary(min_size=16, max_size=100),
+    field=st.sampled_from([*FIELDS, "document_type", "mrz.document", "serial"]),
+    value=values_st.filter(lambda v: v is not None),
+)
+@pytest.mark.usefixtures("sha_ni")
+def test_the_hasher_through_the_kernel_is_the_pure_one(
+    key: bytes, field: str, value: object
+) -> None:
+    fast = KeyedHasher(key)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_chain, "COMPILED", False)
+        pure = KeyedHasher(key)
+        expected = pure(field, value), pure.query({field: value})
+    assert (fast(field, value), fast.query({field: value})) == expected
+
+
+@FIXTURES
+@given(
     columns=st.lists(st.sampled_from(FIELDS), min_size=0, max_size=3, unique=True),
     rows=st.integers(0, 9),
     seq=st.sampled_from([0, 5, 9, 97, 998, 99_995, 10**12 - 3]),

@@ -16,10 +16,10 @@ import os
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["BUILT", "COMPILED", "links", "rows", "sha256_hex", "sha_ni"]
+__all__ = ["BUILT", "COMPILED", "Keyer", "links", "rows", "sha256_hex", "sha_ni"]
 
 try:  # the compiled kernel (optional; depends on the build)
-    from hotlist.audit._hashkernel import link_lines, rows, sha256_hex, sha_ni
+    from hotlist.audit._hashkernel import Keyer, link_lines, rows, sha256_hex, sha_ni
 
     BUILT = True
 except ImportError:  # pragma: no cover - depends on the build

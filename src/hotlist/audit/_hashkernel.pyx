@@ -186,6 +186,24 @@ def keyed_hash(bytes block, bytes prefix, bytes text, int mode=2):
     return out[:32].decode("ascii")
 
 
+cdef class Keyer:
+    """``keyed_hash`` with one key block and one prefix, their states computed once:
+    a call costs the two compressions of a short value."""
+
+    cdef Keyed k
+
+    def __init__(self, bytes block, bytes prefix):
+        if len(block) != 64:
+            raise ValueError("the key block is 64 bytes")
+        _key_states(&self.k, <const uint8_t *>PyBytes_AS_STRING(block),
+                    <const uint8_t *>PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix))
+
+    def __call__(self, bytes text):
+        cdef char out[32]
+        _keyed(&self.k, <const uint8_t *>PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text), 2, out)
+        return out[:32].decode("ascii")
+
+
 # -- the lines of check_many rows ----------------------------------------------------------
 
 cdef inline int _digits(int64_t v) noexcept nogil:
