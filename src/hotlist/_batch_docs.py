@@ -30,11 +30,18 @@ from hotlist._ranking import LEVELS
 from hotlist.fields import clean, field
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
+from hotlist.index._keyindex import COMPILED
 
 if TYPE_CHECKING:
     from hotlist._state import State
 
-__all__ = ["FastDocuments", "documents_vectorised", "holder_not_used", "holder_rows"]
+__all__ = [
+    "FastDocuments",
+    "documents_vectorised",
+    "holder_not_used",
+    "holder_rows",
+    "within_one_edit_many",
+]
 
 # The fields of a plain document check (hotlist._query.DOCUMENT_ONLY); with the
 # holder's fields (which without a name only qualify a wanted person found by the
@@ -306,15 +313,7 @@ def documents_vectorised(
                 pool.qualified.add(j)
             pool.add(j, wanted)
     if max_edits >= 1:
-        # The one-edit search is per key; everything around it is vectorised.
-        qs: list[int] = []
-        found: list[np.ndarray] = []
-        keys = fast.keys.to_pylist()
-        for j in np.flatnonzero(fast.rows).tolist():
-            near = d.index.within_one_edit(keys[j])
-            if len(near):
-                qs.append(j)
-                found.append(near)
+        qs, found = within_one_edit_many(d.index, fast.keys, np.flatnonzero(fast.rows))
         if found:
             sizes = np.array([len(f) for f in found])
             eq = np.repeat(np.array(qs, dtype=np.int64), sizes)
@@ -324,6 +323,37 @@ def documents_vectorised(
             eq, erow = eq[other], erow[other]
             level = np.full(len(eq), LEVELS.index("edit"))
             _add_documents(d, fast, pool, eq, erow, level=level)
+
+
+def within_one_edit_many(
+    index: KeyIndex, keys: pa.Array, rows: np.ndarray
+) -> tuple[list[int], list[np.ndarray]]:
+    """``index.within_one_edit`` of the key of each of ``rows`` of ``keys``: the rows
+    with a listed key within one edit, and for each its listed rows.
+
+    With the compiled kernel, the index's pre-filter (``KeyIndex.probe``) first
+    tells the queries no listed key can be near -- nearly all of a manifest --
+    from the key's bytes, read straight from the Arrow column (no ``str`` made);
+    only the others are searched.
+    """
+    qs: list[int] = []
+    found: list[np.ndarray] = []
+    if not len(rows):
+        return qs, found
+    asked = keys.take(pa.array(rows))
+    if COMPILED:
+        near = index.probe().near
+        texts = asked.cast(pa.binary()).to_pylist()
+        maybe = [j for j, b in enumerate(texts) if near(b)]
+        rows = rows[maybe]
+        asked = asked.take(pa.array(maybe, pa.int64()))
+    search = index.within_one_edit
+    for j, key in zip(rows.tolist(), asked.to_pylist(), strict=True):
+        near_rows = search(key)
+        if len(near_rows):
+            qs.append(j)
+            found.append(near_rows)
+    return qs, found
 
 
 def _lookup_many(
