@@ -38,7 +38,8 @@ from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qua
 from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
-from hotlist.index._prefilter import document_miss_test
+from hotlist.index import KeyIndex
+from hotlist.index._prefilter import document_miss
 from hotlist.schema import CheckResult
 
 if TYPE_CHECKING:
@@ -82,9 +83,32 @@ _NO_EDITS = 0
 _ISSUERS: dict[str, str] = {}
 _MAX_ISSUERS = 4096
 
-# The compiled miss test (None without the kernel): a plain number that no listed
-# document is within max_edits of and no wanted person lists, told in one call.
-_MISS = document_miss_test(docnum.plain_tables(), docnum.MAX_LENGTH, _DOCUMENT_LIMIT)
+
+def _miss_context(state: State) -> tuple[KeyIndex, KeyIndex, tuple[str, ...], tuple[str, ...], str]:
+    """What the compiled miss check reads of a state (once per state)."""
+    searched, notes = state.coverage.document
+    return (
+        state.documents.index,
+        state.person_documents.index,
+        searched,
+        notes,
+        state.data_version,
+    )
+
+
+# The compiled miss check (None without the kernel): document_check's answer for a
+# plain number with the default options (or max_edits=0), no type and a country
+# already read, that no listed document is within max_edits of (the pre-filter or
+# the exact probe) and no wanted person lists -- told and answered in one call.
+_KERNEL_MISS = document_miss(docnum.plain_tables(), docnum.MAX_LENGTH, _DOCUMENT_LIMIT)
+if _KERNEL_MISS is not None:
+    _KERNEL_MISS.configure(
+        CheckResult,
+        _ISSUERS,
+        _miss_context,
+        (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, _NO_EDITS),
+    )
+_FAST_MISS = None if _KERNEL_MISS is None else _KERNEL_MISS.check
 
 MRZ_DOCUMENT_TYPES = {"P": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa"}
 
@@ -134,22 +158,15 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
     boundary check, normalisers and index lookups as the documents and persons
     kinds' ``match``), without the
     general dispatch: nothing per call but the work itself."""
-    check_options(limit, min_score, max_edits, name_threshold)
-    if (
-        _MISS is not None
-        and document_type is None
-        and (country is None or (country.__class__ is str and country in _ISSUERS))
-        and _MISS(document, state.documents.index, state.person_documents.index, max_edits)
-    ):
-        # the commonest answer, a miss, told by the compiled test (the same keys,
-        # the pre-filter or the exact probe): nothing else to do but say so
-        searched, notes = state.coverage.document
-        query: dict[str, Any] = (
-            {"document": document}
-            if country is None
-            else {"document": document, "country": country}
+    if _FAST_MISS is not None:
+        # the commonest answer, a miss, told and answered by the compiled check
+        # (the same keys, the pre-filter or the exact probe, the same result)
+        result: CheckResult | None = _FAST_MISS(
+            state, document, country, document_type, limit, min_score, max_edits, name_threshold
         )
-        return CheckResult.make([], [*notes], query, state.data_version, 0, searched)
+        if result is not None:
+            return result
+    check_options(limit, min_score, max_edits, name_threshold)
     # A plain number (docnum.plain_keys) passes clean() and validate() whatever
     # they are asked, so its keys are taken in one step.
     plain = (
@@ -166,7 +183,7 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
         compact, key = plain
         kind = None
         if country is None:
-            query = {"document": document}
+            query: dict[str, Any] = {"document": document}
             issuer = None
         else:
             query = {"document": document, "country": country}

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hotlist
+from hotlist import _query
 from hotlist._errors import InvalidQuery
-from hotlist._query import check_query, document_check
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query, document_check
 from hotlist.fields import clean
 from hotlist.ids import docnum
 from hotlist.schema import CheckResult
@@ -47,8 +48,10 @@ ARGUMENTS = st.tuples(
     NUMBERS,
     st.none() | st.sampled_from(["UTO", "DEU", "de", "Germany", "XXA", "nowhere", " "]),
     st.none() | st.sampled_from(["passport", "id_card", "Passport", "bike"]),
-    st.sampled_from([10, 1, 2, 0]),
-    st.sampled_from([0.5, 0.0, 0.95, 1.5]),
+    st.sampled_from([DEFAULT_LIMIT, 1, 2, 0]),
+    # the default object itself (the compiled miss check compares by identity) and
+    # an equal float that is not it
+    st.sampled_from([DEFAULT_MIN_SCORE, 0.5 + 0.0 * len(CHARS), 0.0, 0.95, 1.5]),
     st.sampled_from([1, 0, 2, True]),
     st.sampled_from([None, 0.8]),
 )
@@ -75,6 +78,48 @@ def test_fast_path_equals_the_general_pipeline(
         )
     )
     assert fast == general
+    if isinstance(fast, CheckResult):
+        assert isinstance(general, CheckResult)
+        assert _slots(fast) == _slots(general)
+
+
+def _slots(result: CheckResult) -> dict[str, object]:
+    return {name: getattr(result, name) for name in CheckResult.__slots__}
+
+
+@pytest.mark.skipif(_query._FAST_MISS is None, reason="compiled kernel not built")
+@pytest.mark.parametrize("max_edits", [1, 0])
+@pytest.mark.parametrize("number", ["Q1234567", " q12-345 67 ", "L898902C4", "ZZ"])
+def test_compiled_miss_answers_as_the_general_pipeline(
+    hl: hotlist.Hotlist, number: str, max_edits: int
+) -> None:
+    """A miss with a country already read is answered by the compiled check (a
+    near miss, one edit from a listed number, is not: it is a hit), with the
+    same result, slot for slot, as the general pipeline."""
+    state = hl._state
+    hl.check(document="X", country="UTO")  # the country text is read once
+    assert _query._FAST_MISS is not None
+    fast = _query._FAST_MISS(
+        state, number, "UTO", None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, max_edits, None
+    )
+    general = check_query(
+        state,
+        {"document": number, "country": "UTO"},
+        None,
+        None,
+        limit=DEFAULT_LIMIT,
+        min_score=DEFAULT_MIN_SCORE,
+        max_edits=max_edits,
+        name_threshold=None,
+    )
+    if general.hits:
+        assert fast is None
+        return
+    if fast is not None:
+        assert _slots(fast) == _slots(general)
+    assert _slots(hl.check(document=number, country="UTO", max_edits=max_edits)) == _slots(general)
+    if number.strip() == "Q1234567":
+        assert fast is not None  # far from every listed number: told by the filter
 
 
 @settings(max_examples=1000, deadline=None)

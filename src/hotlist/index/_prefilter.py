@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -46,7 +46,7 @@ __all__ = [
     "KERNEL",
     "add_keys_py",
     "deletion_variants",
-    "document_miss_test",
+    "document_miss",
     "filter_size",
     "filter_words",
     "maybe_near_py",
@@ -148,20 +148,16 @@ def maybe_near_py(words: npt.NDArray[np.uint32], key: bytes) -> bool:
     return False
 
 
-def document_miss_test(
-    tables: tuple[bytes, bytes, bytes], max_length: int, limit: int
-) -> Callable[[object, object, object, int], bool] | None:
-    """check()'s compiled miss test for a document number (``DocumentMiss.miss``
-    of the kernel, bound): ``test(document, documents_index, persons_index,
-    max_edits)`` is True when ``document`` is a plain number (``tables``:
-    :func:`hotlist.ids.docnum.plain_tables`; at most ``max_length`` letters
-    and digits, ``limit`` characters) that no listed document is within
-    ``max_edits`` of (by the pre-filter) and no wanted person lists; False
-    when the caller must search.  None without the kernel (or ``HOTLIST_PURE=1``).
-    """
+def document_miss(tables: tuple[bytes, bytes, bytes], max_length: int, limit: int) -> Any:
+    """check()'s compiled miss test for a document number (the kernel's
+    ``DocumentMiss``; ``tables``: :func:`hotlist.ids.docnum.plain_tables`, a key
+    of at most ``max_length`` letters and digits, ``limit`` characters of text):
+    ``miss(document, documents_index, persons_index, max_edits)`` is True when
+    ``document`` is a plain number that no listed document is within
+    ``max_edits`` of (by the pre-filter) and no wanted person lists, False when
+    the caller must search; ``check(...)``, once configured, answers
+    ``document_check`` itself for such a miss.  None without the kernel (or
+    with ``HOTLIST_PURE=1``)."""
     if KERNEL is None or os.environ.get("HOTLIST_PURE"):
         return None
-    test: Callable[[object, object, object, int], bool] = KERNEL.DocumentMiss(
-        *tables, max_length, limit
-    ).miss
-    return test
+    return KERNEL.DocumentMiss(*tables, max_length, limit)

@@ -19,3 +19,17 @@ class DocumentMiss:
     ) -> None: ...
     def key(self, document: object) -> str | None: ...
     def miss(self, document: object, documents: object, persons: object, tolerant: int) -> bool: ...
+    def configure(
+        self, result_cls: type, issuers: dict[str, str], context: Any, defaults: tuple[Any, ...]
+    ) -> None: ...
+    def check(
+        self,
+        state: object,
+        document: object,
+        country: object,
+        document_type: object,
+        limit: object,
+        min_score: object,
+        max_edits: object,
+        name_threshold: object,
+    ) -> Any: ...

@@ -21,9 +21,13 @@ runs check()'s whole miss test for a document number -- compact + OCR key
 call, so that a miss never builds a Python string.
 """
 
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_GET_LENGTH
+from cpython.weakref cimport PyWeakref_GetObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
 from libc.string cimport memcmp
+
+import weakref
 
 import numpy as np
 
@@ -36,7 +40,30 @@ cdef extern from *:
     #endif
     #define HLP_IS_ASCII(o) PyUnicode_IS_ASCII(o)
     #define HLP_DATA(o) ((const unsigned char *)PyUnicode_DATA(o))
+    #include "structmember.h"
+    /* The offset of a __slots__ member (a member descriptor of an object
+       slot), or -1 when ``desc`` is anything else. */
+    static Py_ssize_t hlp_slot_offset(PyObject *desc) {
+        PyMemberDef *m;
+        if (!PyObject_TypeCheck(desc, &PyMemberDescr_Type)) return -1;
+        m = ((PyMemberDescrObject *)desc)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    /* A new instance of ``cls`` (as object.__new__ makes it), or NULL. */
+    static PyObject *hlp_alloc(PyObject *cls) {
+        return ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, 0);
+    }
+    /* Store a new reference to ``v`` in the slot at ``off`` (empty before). */
+    static void hlp_put(PyObject *o, Py_ssize_t off, PyObject *v) {
+        PyObject **p = (PyObject **)((char *)o + off);
+        Py_INCREF(v);
+        Py_XSETREF(*p, v);
+    }
     """
+    Py_ssize_t hlp_slot_offset(object desc)
+    object hlp_alloc(object cls)
+    void hlp_put(object o, Py_ssize_t off, object v)
     void HLP_PREFETCH(const void *p) nogil
     bint HLP_IS_ASCII(object o)
     const uint8_t *HLP_DATA(object o)
@@ -363,6 +390,15 @@ cdef class DocumentMiss:
     cdef uint8_t drop[256]
     cdef Py_ssize_t maxlen
     cdef Py_ssize_t limit
+    # check(): what configure() gave, and the context of the last state seen
+    cdef object result_cls, issuers, context, new
+    cdef object d_limit, d_min_score, d_edits, d_no_edits
+    cdef object state_ref
+    cdef PyObject *state_ptr
+    cdef Probe dp, pp
+    cdef object searched, notes, version
+    cdef Py_ssize_t off[6]  # hits, warnings, query, data_version, searched, omitted
+    cdef bint direct
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes delete, Py_ssize_t max_length, Py_ssize_t limit):
         cdef int i
@@ -437,3 +473,104 @@ cdef class DocumentMiss:
         elif dp._contains(buf, n, h):
             return False
         return not pp._contains(buf, n, h)
+
+    def configure(self, result_cls, dict issuers, context, defaults):
+        """Set up :meth:`check`: the result class (made with ``object.__new__``,
+        its six slots set), the dict of country texts already read (a country
+        not in it: None, the caller reads it), ``context(state)`` giving
+        ``(documents index, persons index, searched, notes, data_version)``
+        (asked once per state) and the default ``(limit, min_score, max_edits,
+        no_edits)`` objects (compared by identity, as check_options does)."""
+        self.result_cls = result_cls
+        self.issuers = issuers
+        self.context = context
+        self.new = object.__new__
+        self.d_limit, self.d_min_score, self.d_edits, self.d_no_edits = defaults
+        self.state_ref = None
+        self.state_ptr = NULL
+        # the six slots written in place when they are plain __slots__ members of a
+        # class that does not define its own __setattr__ or __new__
+        names = ("hits", "warnings", "query", "data_version", "searched", "omitted")
+        self.direct = (
+            result_cls.__setattr__ is object.__setattr__ and result_cls.__new__ is object.__new__
+        )
+        for i, name in enumerate(names):
+            self.off[i] = hlp_slot_offset(result_cls.__dict__.get(name))
+            self.direct = self.direct and self.off[i] >= 0
+
+    cdef bint _bind(self, object state) except -1:
+        """Make the context of ``state`` current (once per state: its probes, the
+        coverage and the data version); a weak reference tells a new state."""
+        cdef tuple ctx
+        if self.state_ptr == <PyObject *>state and self.state_ref is not None:
+            if PyWeakref_GetObject(self.state_ref) == <PyObject *>state:
+                return True
+        ctx = self.context(state)
+        documents, persons, searched, notes, version = ctx
+        self.dp = documents._probe if documents._probe is not None else documents.probe()
+        self.pp = persons._probe if persons._probe is not None else persons.probe()
+        self.searched, self.notes, self.version = searched, list(notes), version
+        try:
+            self.state_ref = weakref.ref(state)
+            self.state_ptr = <PyObject *>state
+        except TypeError:  # no weak reference: asked every time
+            self.state_ref = None
+            self.state_ptr = NULL
+        return True
+
+    def check(self, state, document, country, document_type, limit, min_score, max_edits, name_threshold):
+        """``document_check``'s answer when it is a miss told here (a plain number,
+        the default options or max_edits=0, no document type, a country already
+        read, nothing listed within the tolerance): a new result, as check()
+        gives it; None when the caller must do the work."""
+        cdef uint8_t buf[QMAX]
+        cdef Py_ssize_t n
+        cdef bint tolerant
+        cdef uint32_t h
+        if (
+            document_type is not None
+            or name_threshold is not None
+            or limit is not self.d_limit
+            or min_score is not self.d_min_score
+        ):
+            return None
+        if max_edits is self.d_edits:
+            tolerant = True
+        elif max_edits is self.d_no_edits:
+            tolerant = False
+        else:
+            return None
+        if country is not None and (type(country) is not str or country not in self.issuers):
+            return None
+        n = self._key(document, buf)
+        if n < 0:
+            return None
+        self._bind(state)
+        h = _crc32(buf, n)
+        if self.pp.nrows:
+            HLP_PREFETCH(self.pp.dir + (h >> self.pp.shift))
+        if tolerant:
+            if self.dp._near(buf, n):
+                return None
+        elif self.dp._contains(buf, n, h):
+            return None
+        if self.pp._contains(buf, n, h):
+            return None
+        query = {"document": document} if country is None else {"document": document, "country": country}
+        if not self.direct:
+            r = self.new(self.result_cls)
+            r.hits = []
+            r.warnings = list(self.notes)
+            r.query = query
+            r.data_version = self.version
+            r.searched = self.searched
+            r.omitted = 0
+            return r
+        o = hlp_alloc(self.result_cls)
+        hlp_put(o, self.off[0], [])
+        hlp_put(o, self.off[1], list(self.notes))
+        hlp_put(o, self.off[2], query)
+        hlp_put(o, self.off[3], self.version)
+        hlp_put(o, self.off[4], self.searched)
+        hlp_put(o, self.off[5], 0)
+        return o
