@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
-from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,6 +83,7 @@ DigitStatus = Literal["valid", "invalid", "absent"]
 _VALUES = {**{str(d): d for d in range(10)}, "<": 0}
 _VALUES.update({chr(ord("A") + i): 10 + i for i in range(26)})
 _ALLOWED = frozenset(_VALUES)
+_WEIGHTS = (7, 3, 1) * 30  # check digit weights, longer than any MRZ field
 _MAX_TEXT = 400  # generous: 90 characters, newlines, indentation
 
 _FIELD_NAMES = {
@@ -125,8 +125,9 @@ def check_digit(field: str) -> str:
     >>> check_digit("L898902C3"), check_digit("740812"), check_digit("<<<<<<")
     ('6', '2', '0')
     """
+    weights = _WEIGHTS if len(field) <= len(_WEIGHTS) else (7, 3, 1) * (len(field) // 3 + 1)
     try:
-        total = sum(_VALUES[c] * (7, 3, 1)[i % 3] for i, c in enumerate(field))
+        total = sum(map(int.__mul__, map(_VALUES.__getitem__, field), weights))
     except KeyError as exc:
         raise InvalidQuery(f"{field!r} contains {exc.args[0]!r}: not an MRZ character") from None
     return str(total % 10)
@@ -168,6 +169,8 @@ def _split(text: str) -> list[str]:
             f"MRZ has {len(lines)} lines of {lengths} characters;"
             " expected 3 lines of 30, or 2 lines of 36 or 44"
         )
+    if _ALLOWED.issuperset("".join(lines)):
+        return lines
     for row, line in enumerate(lines, 1):
         for col, c in enumerate(line, 1):
             if c not in _ALLOWED:
@@ -181,27 +184,30 @@ class _Reader:
     """Position-aware access to the lines, with OCR repairs recorded as warnings."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.lines = [list(line) for line in lines]
+        self.lines = list(lines)
         self.warnings: list[str] = []
 
-    def _repair(self, row: int, start: int, end: int, table: Mapping[str, str], what: str) -> str:
-        chars = self.lines[row]
-        for i in range(start, end):
-            new = table.get(chars[i])
-            if new is not None:
+    def _repair(self, row: int, start: int, end: int, table: dict[int, str], what: str) -> str:
+        line = self.lines[row]
+        text = line[start:end]
+        fixed = text.translate(table)
+        if fixed == text:  # the common case: nothing to repair
+            return text
+        for i, (old, new) in enumerate(zip(text, fixed, strict=True), start):
+            if old != new:
                 self.warnings.append(
-                    f"MRZ line {row + 1}, position {i + 1} ({what}): read {chars[i]!r} as {new!r}"
+                    f"MRZ line {row + 1}, position {i + 1} ({what}): read {old!r} as {new!r}"
                 )
-                chars[i] = new
-        return "".join(chars[start:end])
+        self.lines[row] = line[:start] + fixed + line[end:]
+        return fixed
 
     def letters(self, row: int, start: int, end: int, what: str) -> str:
         # where a letter must stand, a digit is read as its look-alike letter
-        return self._repair(row, start, end, TO_LETTER, what)
+        return self._repair(row, start, end, _TO_LETTER, what)
 
     def digits(self, row: int, start: int, end: int, what: str) -> str:
         # where a digit must stand, a letter is read as its look-alike digit
-        return self._repair(row, start, end, TO_DIGIT, what)
+        return self._repair(row, start, end, _TO_DIGIT, what)
 
     def dates_and_sex(self, at: int) -> tuple[str, str, str, str, str]:
         """Date of birth, its check digit, sex, date of expiry and its check digit:
@@ -215,7 +221,11 @@ class _Reader:
         )
 
     def raw(self, row: int, start: int, end: int) -> str:
-        return "".join(self.lines[row][start:end])
+        return self.lines[row][start:end]
+
+
+# the OCR repairs as str.translate tables
+_TO_LETTER, _TO_DIGIT = str.maketrans(dict(TO_LETTER)), str.maketrans(dict(TO_DIGIT))
 
 
 def _date(text: str, kind: str, warnings: list[str], today: _dt.date) -> _dt.date | None:
@@ -355,7 +365,7 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
         check_digits=digits,
         valid=all(s != "invalid" for s in digits.values()),
         warnings=warnings,
-        lines=tuple("".join(line) for line in r.lines),
+        lines=tuple(r.lines),
     )
 
 
