@@ -91,12 +91,12 @@ def compare(query: str, listed: str) -> list[NameLevel]:
         return out
     items, left_q, left_c = _align(q, c, None)
     for _, kind, lq, lc in sorted(items, key=lambda it: it[3][0]):
-        other = " ".join(q.toks[i] for i in lq)
+        other = q.toks[lq[0]] if len(lq) == 1 else " ".join([q.toks[i] for i in lq])
         for j in lc:
             tok = c.toks[j]
             if tok in PARTICLES:
                 out.append(NameLevel("agrees", tok, other, _role(c, j), True))
-            elif len(lq) == 1 and fold(tok) == fold(other):
+            elif len(lq) == 1 and (tok == other or fold(tok) == fold(other)):
                 # MUELLER / MULLER: the same name, as the ICAO transliteration of
                 # MÜLLER and as it is typed without the umlaut.  Exact, not a
                 # spelling variant: a variant's bits cannot carry a name without
@@ -127,25 +127,29 @@ def compare(query: str, listed: str) -> list[NameLevel]:
                 rest_q.remove(i)
                 break
     n_differ = min(len(rest_c), len(rest_q))
+    middle: set[int] | None = None
     for k, j in enumerate(rest_c):
         if k < n_differ:
             out.append(NameLevel("differs", c.toks[j], q.toks[rest_q[k]], _role(c, j)))
         else:
-            level = "dropped_middle" if _middle(c, j) else "dropped"
+            if middle is None:
+                middle = _middles(c)
+            level = "dropped_middle" if j in middle else "dropped"
             out.append(NameLevel(level, c.toks[j], "", _role(c, j)))
     for i in rest_q[n_differ:]:
         out.append(NameLevel("extra", q.toks[i], "", "name"))
     return out
 
 
-def _middle(c: _Name, j: int) -> bool:
-    """A middle name or patronymic: a given name after the first; without a comma,
-    a part between the first and the last full part."""
+def _middles(c: _Name) -> set[int]:
+    """The positions of the name's middle names and patronymics: the given names
+    after the first; without a comma, the parts between the first and the last
+    full part."""
     full = [i for i, t in enumerate(c.toks) if t not in PARTICLES and len(t) > 1]
     if c.comma:
         given = [i for i in full if c.roles[i] == "G"]
-        return bool(given) and j in given[1:]
-    return len(full) > 2 and j in full[1:-1]
+        return set(given[1:])
+    return set(full[1:-1]) if len(full) > 2 else set()
 
 
 def level_of(lv: NameLevel, model: PersonModel = MODEL) -> Level:
