@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from hotlist import names
 from hotlist._person_keys import PersonQuery, letter_keys
-from hotlist.index import TokenIndex
+from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL, bits
 from hotlist.names._phonetic import variant
@@ -115,6 +115,26 @@ class PersonBounds:
         self._next_code = itertools.count()
         self._part_first = np.zeros(n, dtype=np.int32)
         self._local = threading.local()
+
+    @property
+    def parts_nbytes(self) -> int:
+        """Bytes of the parts' arrays (the lazily filled ones at their full size;
+        the strings of the parts met so far not counted)."""
+        return total_nbytes(
+            self.part_offsets,
+            self.part_ids,
+            self.part_text,
+            self.part_size,
+            self.part_particle,
+            self._part_log_tf,
+            self._part_str,
+            self._part_met,
+            self._part_variant,
+            self._part_roman,
+            self._part_letters,
+            self._part_codes,
+            self._part_first,
+        )
 
     def _texts(self, ids: np.ndarray) -> list[str]:
         """The texts of the parts ``ids``, kept as Python strings once met."""

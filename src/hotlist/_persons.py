@@ -179,7 +179,8 @@ class PersonIndex(PersonBounds):
     @property
     def nbytes(self) -> int:
         entries = total_nbytes(self.owner, self.is_alias, self.normalised, self.index)  # per name
-        return entries + total_nbytes(self.dob_year, self.dob_month, self.dob_day, self.sex_codes)
+        persons = total_nbytes(self.dob_year, self.dob_month, self.dob_day, self.sex_codes)
+        return entries + persons + self.parts_nbytes
 
     def dob_of(self, row: int) -> names.PartialDate | None:
         year = int(self.dob_year[row])
