@@ -34,6 +34,7 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]
 # pure-Python fallback that the tests property-check it against.
 KERNELS = [
     ("hotlist.index._fast", "src/hotlist/index/_fast.pyx"),
+    ("hotlist.index._crc_kernel", "src/hotlist/index/_crc_kernel.pyx"),
     ("hotlist.index._prefilter_kernel", "src/hotlist/index/_prefilter_kernel.pyx"),
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
 ]

@@ -148,7 +148,8 @@ class KeyTable:
         # ASCII fast path: bytes.translate with a 256-byte table (about 150 ns a call).
         self.delete_bytes = bytes(ord(ch) for ch in separators if ord(ch) < 128)
         self.pattern = "[" + "".join(_re2_escape(ch) for ch in separators) + "]"
-        self._lut = np.frombuffer(self.byte_map, dtype=np.uint8)
+        self._dropped = np.zeros(256, dtype=bool)
+        self._dropped[list(self.delete_bytes)] = True
 
     def scalar(self, value: str) -> str:
         """The key of one value (the modules inline this body for speed)."""
@@ -185,7 +186,6 @@ class KeyTable:
             values = pa.array(values, type=pa.string())
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
             values = values.cast(pa.string())
-        values = pc.replace_substring_regex(values, pattern=self.pattern, replacement="")
         return self._map_bytes(values)
 
     @staticmethod
@@ -193,13 +193,30 @@ class KeyTable:
         return typ if pa.types.is_large_string(typ) else pa.string()
 
     def _map_bytes(self, values: Any) -> Any:
+        """Separators deleted and bytes mapped, over the data buffer at once (one
+        ``bytes.translate``); the offsets move only where a separator went."""
+        if values.offset:  # a slice: its own buffers first (validity bits from 0)
+            values = pa.concat_arrays([values])
         validity, offsets, data = values.buffers()
         if data is None or data.size == 0:
             return values
-        mapped = self._lut[np.frombuffer(data, dtype=np.uint8)]
-        cls = pa.LargeStringArray if pa.types.is_large_string(values.type) else pa.StringArray
+        large = pa.types.is_large_string(values.type)
+        width = np.int64 if large else np.int32
+        off = np.frombuffer(offsets, dtype=width)[: len(values) + 1].astype(np.int64)
+        lo, hi = int(off[0]), int(off[-1])
+        raw = memoryview(data)[lo:hi].tobytes()
+        mapped = raw.translate(self.byte_map, self.delete_bytes)
+        off -= lo
+        if len(mapped) != len(raw):  # each row's end moves down by the separators up to it
+            gone = np.flatnonzero(self._dropped[np.frombuffer(raw, dtype=np.uint8)])
+            off -= np.searchsorted(gone, off)
+        cls = pa.LargeStringArray if large else pa.StringArray
         return cls.from_buffers(
-            len(values), offsets, pa.py_buffer(mapped), validity, values.null_count, values.offset
+            len(values),
+            pa.py_buffer(off.astype(width)),
+            pa.py_buffer(mapped),
+            validity,
+            values.null_count,
         )
 
 

@@ -32,12 +32,24 @@ True
 
 from __future__ import annotations
 
+import os
 import zlib
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from hotlist.index._arrow import StringColumn
+
+_KERNEL: Any
+try:  # the compiled pass (built by ``pip install .``; optional)
+    from hotlist.index import _crc_kernel
+
+    _KERNEL = _crc_kernel.crc32_rows
+except ImportError:  # pragma: no cover - depends on the build
+    _KERNEL = None
+if os.environ.get("HOTLIST_PURE"):
+    _KERNEL = None
 
 __all__ = [
     "CRC_TABLE",
@@ -82,13 +94,19 @@ def crc32_of_column(
     them out.  Runs column-wise: the keys of a chunk are ordered by length,
     longest first, so at byte position ``j`` the keys still running are a
     prefix of that order and need no mask.  Cost: about 8 passes per byte
-    position over the keys, ~0.1 s per million 9-byte keys.
+    position over the keys, ~0.1 s per million 9-byte keys; the compiled form
+    (``_crc_kernel``, when built) one pass over the bytes, ~10x faster.
 
     ``marks``, when given, is a ``(cap + 1, (cap + 1) * 256)`` boolean array
     that the same pass fills in: ``marks[j, m * 256 + x]`` for every byte
     ``x`` at position ``j`` of a key of length ``m <= cap``, and
     ``marks[m, m * 256]`` for every such length (two more passes per byte).
     """
+    if _KERNEL is not None:  # the same, compiled: one pass over the key bytes
+        got = np.empty(len(col) if rows is None else len(rows), dtype=np.uint32)
+        picked = None if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
+        _KERNEL(col.offsets, col.data, picked, got, marks)
+        return got
     cap = -1 if marks is None else len(marks) - 1
     offsets = col.offsets
     data = col.data
