@@ -88,6 +88,28 @@ def test_every_one_edit_neighbour_passes() -> None:
     assert not kernel.maybe_near(words, b"QQQQQQQQ")  # a big, sparse filter says no
 
 
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), items=st.sampled_from([1, 8, 1000]), large=st.booleans())
+def test_near_exact_is_brute_force(data: st.DataObject, items: int, large: bool) -> None:
+    """The filter plus the exact probes of each passing test (what the compiled
+    miss check asks) says "near" exactly when brute force finds a key within one
+    edit; a tiny filter passes almost every test, so the probes decide."""
+    alphabet, keys = data.draw(key_lists(max_len=9))
+    ix = KeyIndex.build(arrow(keys, large))
+    col = StringColumn.of(ix.keys)
+    probe = kernel.Probe(
+        *(ix.arrays()[k] for k in ("directory", "fp", "rows")),
+        col.offsets,
+        col.data,
+        _compiled_filter(keys, items, large),
+        32 - (len(ix.arrays()["directory"]) - 1).bit_length() + 1,
+        ix.alphabet,
+    )
+    for q in data.draw(st.lists(query_for(alphabet, keys, max_len=10), min_size=1, max_size=12)):
+        assert probe.near_exact(q.encode()) == bool(rows_within_one(keys, q))
+        assert ix.probe().near_exact(q.encode()) == bool(rows_within_one(keys, q))
+
+
 def _index(keys: list[str | None]) -> KeyIndex:
     return KeyIndex.build(pa.array(keys, pa.string()), dir_bits=16)
 

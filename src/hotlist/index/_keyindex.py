@@ -545,7 +545,14 @@ class KeyIndex(OneEditSearch):
                 self._filter = self._built_filter()
             col = self._col
             p = _PREFILTER.Probe(
-                self._dir, self._fp, self._rows, col.offsets, col.data, self._filter, self._shift
+                self._dir,
+                self._fp,
+                self._rows,
+                col.offsets,
+                col.data,
+                self._filter,
+                self._shift,
+                self._alpha.tobytes(),
             )
             self._probe = p  # one store: a racing thread at worst builds its own
         return p

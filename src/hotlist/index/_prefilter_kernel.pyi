@@ -6,11 +6,20 @@ def variant_hashes(key: bytes) -> list[int]: ...
 
 class Probe:
     def __init__(
-        self, directory: Any, fp: Any, rows: Any, offsets: Any, data: Any, words: Any, shift: int
+        self,
+        directory: Any,
+        fp: Any,
+        rows: Any,
+        offsets: Any,
+        data: Any,
+        words: Any,
+        shift: int,
+        alphabet: bytes = b"",
     ) -> None: ...
     @property
     def filtered(self) -> bool: ...
     def near(self, key: bytes) -> bool: ...
+    def near_exact(self, key: bytes) -> bool: ...
     def contains(self, key: bytes) -> bool: ...
 
 class DocumentMiss:

@@ -25,7 +25,7 @@ from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from cpython.weakref cimport PyWeakref_GetObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memcpy
 
 import weakref
 
@@ -70,6 +70,7 @@ cdef extern from *:
 
 cdef enum:
     ECAP = 64  # longest key whose deletion CRCs use the table recurrence (longer: direct)
+    PREFETCH = 24  # members add_keys prefetches ahead of the one it sets
     BATCH = 1024  # members whose blocks add_keys prefetches together (> QMAX + 1)
     QMAX = 256  # longest query key the probes take (longer: "maybe", the caller searches)
 
@@ -238,8 +239,8 @@ def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
         if nr:
             rp = &rv[0]
     with nogil:
-        # members are set a batch at a time: every block of the batch is
-        # prefetched before the first is written (random writes, one miss each)
+        # members are set a batch at a time, each block prefetched a fixed
+        # distance ahead (random writes, one cache miss each)
         for j in range(nr):
             r = rp[j] if rp != NULL else j
             a = _off(o32, o64, r)
@@ -254,14 +255,18 @@ def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
             for i in range(k):
                 blk[nb] = _block(hs[i], nblocks)
                 pat[nb] = _pattern(hs[i], <uint32_t>i)
-                HLP_PREFETCH(w + 8 * <uint64_t>blk[nb])
                 nb += 1
         _flush(w, blk, pat, nb)
 
 
 cdef inline void _flush(uint32_t *w, const uint32_t *blk, const uint64_t *pat, Py_ssize_t nb) noexcept nogil:
+    """Set a batch of members, each block prefetched PREFETCH members ahead."""
     cdef Py_ssize_t i
+    for i in range(min(nb, PREFETCH)):
+        HLP_PREFETCH(w + 8 * <uint64_t>blk[i])
     for i in range(nb):
+        if i + PREFETCH < nb:
+            HLP_PREFETCH(w + 8 * <uint64_t>blk[i + PREFETCH])
         _set(w + 8 * <uint64_t>blk[i], pat[i])
 
 
@@ -311,8 +316,10 @@ cdef class Probe:
     cdef uint64_t nblocks
     cdef int shift
     cdef Py_ssize_t nrows
+    cdef uint8_t alpha[256]
+    cdef int nalpha
 
-    def __init__(self, directory, fp, rows, offsets, data, words, int shift):
+    def __init__(self, directory, fp, rows, offsets, data, words, int shift, bytes alphabet=b""):
         cdef const uint32_t[::1] d_ = directory
         cdef const uint16_t[::1] f_ = fp
         cdef const uint32_t[::1] r_ = rows
@@ -341,6 +348,9 @@ cdef class Probe:
             self.words = &w_[0]
             self.nblocks = w_.shape[0] // 8
         self.shift = shift
+        self.nalpha = len(alphabet)
+        for i in range(self.nalpha):
+            self.alpha[i] = alphabet[i]
 
     @property
     def filtered(self):
@@ -370,6 +380,76 @@ cdef class Probe:
                     return True
             lo += 1
         return False
+
+    cdef bint _any_at(self, uint8_t *t, Py_ssize_t m, Py_ssize_t pos, uint32_t base, Py_ssize_t k) noexcept nogil:
+        """Some key equals ``t`` (``m`` bytes) with any byte of the alphabet at
+        ``pos``; ``base``: the CRC of ``t`` with 0 there, ``k = m - 1 - pos``."""
+        cdef uint32_t hs[256]
+        cdef int c
+        for c in range(self.nalpha):
+            hs[c] = base ^ E[k][self.alpha[c]]
+            HLP_PREFETCH(self.dir + (hs[c] >> self.shift))
+        for c in range(self.nalpha):
+            t[pos] = self.alpha[c]
+            if self._contains(t, m, hs[c]):
+                return True
+        return False
+
+    cdef bint _near_exact(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+        """True when some key is within one edit of ``b``: the pre-filter's
+        tests, and for each test that passes the exact probes of the keys that
+        would have set it (a substitution or insertion at that place: every byte
+        of the alphabet; a deletion, a transposition or the key itself: one
+        probe) -- so a false "maybe" of the filter is told here, in a few probes.
+        Without a filter, or for a key over ECAP bytes: the filter alone."""
+        cdef uint64_t hs[ECAP + 2]
+        cdef const uint32_t *w[ECAP + 2]
+        cdef uint8_t t[ECAP + 2]
+        cdef Py_ssize_t i, j, p
+        cdef uint32_t c0
+        if self.words == NULL or self.nrows == 0 or n > ECAP:
+            return self._near(b, n)
+        _variants(b, n, hs)
+        w[0] = self.words
+        for i in range(n + 1):
+            w[i] = self.words + 8 * <uint64_t>_block(hs[i], self.nblocks)
+            HLP_PREFETCH(w[i])
+        c0 = _crc32(b, n)
+        if _test(w[0], _pattern(hs[0], 0)) and self._contains(b, n, c0):
+            return True  # the key itself
+        for j in range(n + 1):  # a key one longer, a byte inserted at j
+            if _test(w[0], _pattern(hs[0], <uint32_t>(j + 1))):
+                memcpy(t, b, j)
+                t[j] = 0
+                memcpy(t + j + 1, b + j, n - j)
+                if self._any_at(t, n + 1, j, _crc32(t, n + 1), n - j):
+                    return True
+        for i in range(1, n + 1):
+            p = i - 1  # w[i]: the block of b without byte p
+            if _test(w[i], _pattern(hs[i], 0)):  # a key one shorter
+                memcpy(t, b, p)
+                memcpy(t + p, b + p + 1, n - p - 1)
+                if self._contains(t, n - 1, _crc32(t, n - 1)):
+                    return True
+            if _test(w[i], _pattern(hs[i], <uint32_t>i)):  # a substitution at p
+                memcpy(t, b, n)
+                t[p] = 0
+                if self._any_at(t, n, p, c0 ^ E[n - 1 - p][b[p]], n - 1 - p):
+                    return True
+            if i > 1 and _test(w[i], _pattern(hs[i], <uint32_t>(i - 1))):
+                # a transposition of bytes p - 1 and p
+                memcpy(t, b, n)
+                t[p - 1] = b[p]
+                t[p] = b[p - 1]
+                if self._contains(t, n, _crc32(t, n)):
+                    return True
+        return False
+
+    def near_exact(self, bytes key):
+        """True when some indexed key is within one edit of ``key`` (exact, for a
+        key of at most 64 bytes; longer: :meth:`near`)."""
+        cdef const uint8_t *b = key
+        return self._near_exact(b, len(key))
 
     def near(self, bytes key):
         """False when no indexed key is within one edit of ``key`` (True: maybe)."""
@@ -468,7 +548,7 @@ cdef class DocumentMiss:
         if pp.nrows:
             HLP_PREFETCH(pp.dir + (h >> pp.shift))
         if tolerant:
-            if dp._near(buf, n):
+            if dp._near_exact(buf, n):
                 return False
         elif dp._contains(buf, n, h):
             return False
@@ -550,7 +630,7 @@ cdef class DocumentMiss:
         if self.pp.nrows:
             HLP_PREFETCH(self.pp.dir + (h >> self.pp.shift))
         if tolerant:
-            if self.dp._near(buf, n):
+            if self.dp._near_exact(buf, n):
                 return None
         elif self.dp._contains(buf, n, h):
             return None
