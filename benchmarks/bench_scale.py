@@ -451,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--edit-rows", default="20k", help="rows checked with max_edits=1 (plain)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--engines", default="plain,stream,dask,spark")
+    p.add_argument("--manifests", default="documents,names", help="which manifests to run")
     p.add_argument("--max-edits", type=int, default=0)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--repeat", type=int, default=3, help="warm runs per engine (median reported)")
@@ -500,7 +501,10 @@ def main(argv: list[str] | None = None) -> int:
             args.seed,
         )
         manifests.append(("names_manifest", name_path, name_rows, {}))
+    wanted = {f"{m}_manifest" for m in args.manifests.split(",")}
     for key, path, n, columns in manifests:
+        if key not in wanted:
+            continue
         runs: dict[str, Any] = {}
         # names: person matching takes minutes a run; once each
         repeat = args.repeat if key == "documents_manifest" else 1

@@ -59,6 +59,7 @@ __all__ = [
     "query_names",
     "rebatch",
     "schema_after_check",
+    "valid_batch_size",
     "validate_columns",
 ]
 
@@ -94,6 +95,13 @@ def validate_columns(columns: Mapping[str, str | None] | None) -> dict[str, str 
     return dict(columns)
 
 
+def valid_batch_size(batch_size: object) -> int:
+    """``batch_size`` if it is a whole number >= 1, else :class:`hotlist.InvalidQuery`."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidQuery(f"batch_size must be a whole number >= 1, not {batch_size!r}")
+    return batch_size
+
+
 def query_names(names: Iterable[str], columns: Mapping[str, str | None]) -> list[str]:
     """The columns of ``names`` that are queries (named like a check() keyword, or
     mapped to one), in order; the rest pass through."""
@@ -115,7 +123,7 @@ def check_many_mapped(
 
 def check_table(
     hl: Hotlist,
-    table: pa.Table | pa.RecordBatch,
+    table: QueryInput,
     columns: Mapping[str, str | None] | None = None,
     options: Mapping[str, Any] | None = None,
     *,
@@ -354,8 +362,7 @@ def check_batches(
     **options: Any,
 ) -> BatchStream:
     """See :meth:`hotlist.Hotlist.check_batches`."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InvalidQuery(f"batch_size must be a whole number >= 1, not {batch_size!r}")
+    valid_batch_size(batch_size)
     mapping = validate_columns(columns)
     # Options are checked now, not at the first batch of a long file.
     hl_options = dict(options)

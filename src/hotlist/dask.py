@@ -26,6 +26,16 @@ input's order; ``meta`` is computed up front, so nothing runs until you compute.
 partition (as in :mod:`hotlist.spark`); each partition's index is a fresh
 RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
 (``pd.ArrowDtype``).
+
+Cost: each partition is one ``check_many`` call (up to ``batch_size`` rows, a
+million by default), which costs about a millisecond on top of its cost per
+row, so partitions of 100,000 rows or more (``dd.read_parquet`` makes one per
+file or row group) keep it out of sight.  A
+partition is checked inside :func:`hotlist._malloc.malloc_for_batches`: Dask's
+nanny starts workers with ``MALLOC_TRIM_THRESHOLD_`` set, which made glibc
+hand every large temporary array out as fresh pages (as much CPU in the kernel
+as in the check); the worker's own setting is restored, and its free memory
+handed back, after each partition.
 """
 
 from __future__ import annotations
@@ -42,7 +52,12 @@ import pyarrow as pa
 from hotlist._errors import InvalidQuery
 from hotlist._malloc import malloc_for_batches
 from hotlist._signing import KeyArg
-from hotlist._stream import check_many_mapped, query_names, validate_columns
+from hotlist._stream import (
+    check_table,
+    query_names,
+    valid_batch_size,
+    validate_columns,
+)
 from hotlist._workers import (
     PARTITION_SHIFT,
     WorkerTask,
@@ -54,7 +69,10 @@ from hotlist.engine import Hotlist
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
-__all__ = ["INSTALL_HINT", "check_dataframe", "check_pandas"]
+__all__ = ["INSTALL_HINT", "PARTITION_BATCH_SIZE", "check_dataframe", "check_pandas"]
+
+# rows per check_many call within a partition
+PARTITION_BATCH_SIZE = 1_000_000
 
 INSTALL_HINT = "hotlist.dask needs dask: pip install 'hotlist[dask]'"
 
@@ -88,10 +106,12 @@ def check_pandas(
     options: Mapping[str, Any] | None = None,
     *,
     offset: int = 0,
+    batch_size: int = PARTITION_BATCH_SIZE,
 ) -> Any:
     """``check_many`` over one pandas DataFrame in ``check_many``'s layout: the
-    query columns go to ``check_many``, every other column is taken from
-    ``frame`` itself by ``query_index``, so it keeps its pandas dtype exactly
+    query columns go to ``check_many``, at most ``batch_size`` rows a call (so a
+    huge partition does not need a huge working set), every other column is taken
+    from ``frame`` itself by ``query_index``, so it keeps its pandas dtype exactly
     (the same in every partition and in ``meta``)."""
     mapping = validate_columns(columns)
     frame = frame.reset_index(drop=True)
@@ -100,9 +120,13 @@ def check_pandas(
         raise InvalidQuery("the DataFrame has repeated column names; rename them")
     frame.columns = names
     queries = query_names(names, mapping)
-    result = check_many_mapped(
-        hl, frame[queries], {k: v for k, v in mapping.items() if k in queries}, options
-    ).to_pandas(types_mapper=_arrow_lists)
+    asked = frame[queries]
+    mapped = {k: v for k, v in mapping.items() if k in queries}
+    parts = [
+        check_table(hl, asked.iloc[start : start + batch_size], mapped, options, offset=start)
+        for start in range(0, max(len(asked), 1), batch_size)
+    ]
+    result = pa.concat_tables(parts).to_pandas(types_mapper=_arrow_lists)
     local = result["query_index"].to_numpy()
     if len(local) == len(frame) and (local == np.arange(len(frame))).all():
         passed = frame  # one output row per input row: no copy of the pass-through columns
@@ -125,11 +149,20 @@ def check_pandas(
 class _Task(WorkerTask):
     """What each partition's task carries (pickled by reference: no Hotlist inside)."""
 
+    batch_size: int
+
     def __call__(self, part: Any, partition_info: dict[str, Any] | None = None) -> Any:
         number = int(partition_info["number"]) if partition_info else 0
         offset = number << PARTITION_SHIFT
         with malloc_for_batches():
-            out = check_pandas(self.hotlist(), part, self.columns, self.options, offset=offset)
+            out = check_pandas(
+                self.hotlist(),
+                part,
+                self.columns,
+                self.options,
+                offset=offset,
+                batch_size=self.batch_size,
+            )
         log_event("part", len(part))
         return out
 
@@ -141,18 +174,23 @@ def check_dataframe(
     columns: Mapping[str, str | None] | None = None,
     verify: bool = False,
     public_key: KeyArg | None = None,
+    batch_size: int = PARTITION_BATCH_SIZE,
     **options: Any,
 ) -> dd.DataFrame:
     """Check every row of the Dask DataFrame ``ddf`` against the snapshot at
     ``snapshot`` (at that path on every worker); a new Dask DataFrame, lazily.
 
     ``columns``, ``options``, ``verify`` and ``public_key`` as in
-    :func:`hotlist.spark.check_dataframe`.  A bad mapping, option or column type
-    raises :class:`hotlist.InvalidQuery` here, before anything is computed.
+    :func:`hotlist.spark.check_dataframe`; ``batch_size``: rows per ``check_many``
+    call within a partition (a million: checking 100,000 at a time was no
+    cheaper per row, and a bigger partition is still checked in bounded memory).
+    A bad mapping, option or column type raises :class:`hotlist.InvalidQuery`
+    here, before anything is computed.
     """
     _require_dask()
     task = _Task(
-        **WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
+        **WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key),
+        batch_size=valid_batch_size(batch_size),
     )
     meta = check_pandas(empty_hotlist(), ddf._meta, task.columns, options)
     # dask's map_partitions is untyped; the result is a Dask DataFrame like ddf

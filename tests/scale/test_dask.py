@@ -95,3 +95,21 @@ def test_dask_refuses_before_computing(client: object, snapshot: Path) -> None:
         hotlist.dask.check_dataframe(ddf, str(snapshot), columns={"doc_no": "passport"})
     with pytest.raises(hotlist.InvalidQuery, match="limit"):
         hotlist.dask.check_dataframe(ddf, str(snapshot), limit=0)
+
+
+def test_a_partition_is_checked_batch_size_rows_at_a_time(snapshot: Path) -> None:
+    """check_pandas over slices of a partition: the same frame as in one call,
+    query_index over the whole partition, pass-through dtypes kept."""
+    import hotlist.dask
+
+    hl = hotlist.open(snapshot)
+    frame = manifest_table(100).to_pandas()
+    whole = hotlist.dask.check_pandas(hl, frame, MAPPING, offset=5 << 33, batch_size=1000)
+    sliced = hotlist.dask.check_pandas(hl, frame, MAPPING, offset=5 << 33, batch_size=7)
+    assert list(sliced.dtypes) == list(whole.dtypes)
+    assert sliced.equals(whole)
+    assert sliced["query_index"].tolist()[-1] == (5 << 33) + 99
+    with pytest.raises(hotlist.InvalidQuery, match="batch_size"):
+        hotlist.dask.check_dataframe(
+            dd.from_pandas(frame, npartitions=1), str(snapshot), batch_size=0
+        )
