@@ -113,14 +113,8 @@ def _rewrite(folder: Path, lines: list[bytes], sizes: list[int]) -> None:
         at += n
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(op=st.sampled_from(["delete", "duplicate", "move"]), data=st.data())
-def test_any_line_deleted_duplicated_or_moved_is_detected(
-    pristine: Path, op: str, data: st.DataObject
-) -> None:
-    folder = _copy(pristine)
+def _tamper_lines(folder: Path, op: str, data: st.DataObject) -> int:
+    """Delete, duplicate or move one line of the log's segments; returns its index."""
     lines, sizes = _lines(folder)
     k = data.draw(st.integers(0, len(lines) - 1))
     if op == "delete":
@@ -132,6 +126,18 @@ def test_any_line_deleted_duplicated_or_moved_is_detected(
         line = lines.pop(k)
         lines.insert(j if j < k else j + 1, line)
     _rewrite(folder, lines, sizes)
+    return k
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(op=st.sampled_from(["delete", "duplicate", "move"]), data=st.data())
+def test_any_line_deleted_duplicated_or_moved_is_detected(
+    pristine: Path, op: str, data: st.DataObject
+) -> None:
+    folder = _copy(pristine)
+    k = _tamper_lines(folder, op, data)
     report = verify(folder)
     assert not report.ok, (op, k)
     assert report.problem

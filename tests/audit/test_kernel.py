@@ -27,7 +27,7 @@ from hotlist.audit import SessionContext, _chain, _entries, _verify, verify
 from hotlist.audit._entries import BatchData, batch_lines
 from hotlist.audit._format import GENESIS, KeyedHasher, kernel_mode
 
-from .test_audit_log import _copy, _files, _lines, _rewrite, _write_log
+from .test_audit_log import _copy, _files, _tamper_lines, _write_log
 
 kernel = pytest.importorskip("hotlist.audit._hashkernel")
 
@@ -206,17 +206,7 @@ def test_verify_names_the_same_first_problem(
             del raw[pos:]
         path.write_bytes(bytes(raw))
     elif op != "none":
-        lines, sizes = _lines(folder)
-        k = data.draw(st.integers(0, len(lines) - 1))
-        if op == "delete":
-            del lines[k]
-        elif op == "duplicate":
-            lines.insert(data.draw(st.integers(0, len(lines))), lines[k])
-        else:
-            j = data.draw(st.integers(0, len(lines) - 2))
-            line = lines.pop(k)
-            lines.insert(j if j < k else j + 1, line)
-        _rewrite(folder, lines, sizes)
+        _tamper_lines(folder, op, data)
     fast, pure = _both(folder, window)
     assert fast == pure
     assert fast["ok"] == (op == "none")
