@@ -15,6 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist.index._arrow import StringColumn, as_string_array
+from hotlist.index._hashing import crc32_of_column
+
 from . import _convert as cv
 from ._searchable import KeyKind, reason_for, unsearchable
 from ._vocab import VOCABULARIES, closest, country_lookup, vocabulary_value
@@ -160,12 +163,23 @@ def duplicate_mask(ids: pa.Array, usable: np.ndarray) -> tuple[np.ndarray, dict[
     each duplicated id, the 1-based row of its first occurrence.
 
     ``dictionary_encode`` numbers values in order of first appearance, so a row is
-    a first occurrence exactly when its code exceeds every code before it.
+    a first occurrence exactly when its code exceeds every code before it; it
+    runs only over the rows whose id's CRC-32 repeats (one compiled hash pass and
+    a sort of 32-bit hashes first: ~10x cheaper than hashing every id in Arrow).
     """
     where = np.nonzero(usable)[0]
     if where.size == 0:
         return np.zeros(len(ids), dtype=bool), {}
-    enc = pc.dictionary_encode(ids if where.size == len(ids) else ids.take(pa.array(where)))
+    # Equal ids have equal hashes: only the rows whose hash repeats (the duplicates
+    # and a few collisions) go through the Arrow hash table below.
+    asked = ids if where.size == len(ids) else ids.take(pa.array(where))
+    h = crc32_of_column(StringColumn.of(as_string_array(asked)))
+    hs = np.sort(h)
+    repeated = hs[1:][hs[1:] == hs[:-1]]
+    if not repeated.size:
+        return np.zeros(len(ids), dtype=bool), {}
+    where = where[np.isin(h, repeated)]
+    enc = pc.dictionary_encode(ids.take(pa.array(where)))
     if len(enc.dictionary) == where.size:
         return np.zeros(len(ids), dtype=bool), {}
     codes = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
