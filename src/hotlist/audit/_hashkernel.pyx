@@ -229,6 +229,17 @@ cdef inline char *_put(char *p, const char *s, Py_ssize_t n) noexcept nogil:
     return p + n
 
 
+cdef inline Py_ssize_t _beside(uint32_t *state, const uint8_t *line, Py_ssize_t done,
+                               Py_ssize_t full, uint32_t *other, const uint8_t *blk) noexcept nogil:
+    """One block ``blk`` of the hash ``other``, the line's next full block beside it
+    while it has one; returns how many of the line's blocks are done."""
+    if done < full:
+        hl_block2(state, line + 64 * done, other, blk)
+        return done + 1
+    hl_blocks(other, blk, 1)
+    return done
+
+
 cdef Py_ssize_t _row_hashes(const Keyed *keys, Py_ssize_t k, const int *mode, const char **ptr,
                             const Py_ssize_t *lens, char *out, uint32_t *state,
                             const uint8_t *line, Py_ssize_t full) noexcept nogil:
@@ -246,19 +257,11 @@ cdef Py_ssize_t _row_hashes(const Keyed *keys, Py_ssize_t k, const int *mode, co
             _keyed(&keys[j], <const uint8_t *>ptr[j], lens[j], mode[j], out + 32 * j)
             continue
         memcpy(inner, keys[j].istate, 32)
-        if done < full:
-            hl_block2(state, line + 64 * done, inner, blk)
-            done += 1
-        else:
-            hl_blocks(inner, blk, 1)
+        done = _beside(state, line, done, full, inner, blk)
         hl_digest(inner, digest)
         hl_pad(digest, 32, 96, blk)
         memcpy(outer, keys[j].outer.state, 32)
-        if done < full:
-            hl_block2(state, line + 64 * done, outer, blk)
-            done += 1
-        else:
-            hl_blocks(outer, blk, 1)
+        done = _beside(state, line, done, full, outer, blk)
         hl_digest(outer, digest)
         hl_hex(digest, 16, out + 32 * j)
     return done
