@@ -404,17 +404,28 @@ cdef class Probe:
         Without a filter, or for a key over ECAP bytes: the filter alone."""
         cdef uint64_t hs[ECAP + 2]
         cdef const uint32_t *w[ECAP + 2]
-        cdef uint8_t t[ECAP + 2]
-        cdef Py_ssize_t i, j, p
-        cdef uint32_t c0
-        if self.words == NULL or self.nrows == 0 or n > ECAP:
+        if not self._exact_ok(n):
             return self._near(b, n)
+        self._prefetch(b, n, hs, w)
+        return self._tests(b, n, hs, w)
+
+    cdef inline bint _exact_ok(self, Py_ssize_t n) noexcept nogil:
+        """Whether :meth:`_prefetch` + :meth:`_tests` answer for a key of ``n`` bytes."""
+        return self.words != NULL and self.nrows != 0 and n <= ECAP
+
+    cdef inline void _prefetch(self, const uint8_t *b, Py_ssize_t n, uint64_t *hs, const uint32_t **w) noexcept nogil:
+        """The hashes of ``b`` and its deletions, and their blocks, prefetched."""
+        cdef Py_ssize_t i
         _variants(b, n, hs)
-        w[0] = self.words
         for i in range(n + 1):
             w[i] = self.words + 8 * <uint64_t>_block(hs[i], self.nblocks)
             HLP_PREFETCH(w[i])
-        c0 = _crc32(b, n)
+
+    cdef bint _tests(self, const uint8_t *b, Py_ssize_t n, const uint64_t *hs, const uint32_t **w) noexcept nogil:
+        """:meth:`_near_exact` once :meth:`_prefetch` has run."""
+        cdef uint8_t t[ECAP + 2]
+        cdef Py_ssize_t i, j, p
+        cdef uint32_t c0 = _crc32(b, n)
         if _test(w[0], _pattern(hs[0], 0)) and self._contains(b, n, c0):
             return True  # the key itself
         for j in range(n + 1):  # a key one longer, a byte inserted at j
@@ -607,6 +618,9 @@ cdef class DocumentMiss:
         cdef Py_ssize_t n
         cdef bint tolerant
         cdef uint32_t h
+        cdef uint64_t hs[ECAP + 2]
+        cdef const uint32_t *w[ECAP + 2]
+        cdef Probe dp
         if (
             document_type is not None
             or name_threshold is not None
@@ -629,14 +643,22 @@ cdef class DocumentMiss:
         h = _crc32(buf, n)
         if self.pp.nrows:
             HLP_PREFETCH(self.pp.dir + (h >> self.pp.shift))
-        if tolerant:
-            if self.dp._near_exact(buf, n):
+        dp = self.dp
+        if tolerant and dp._exact_ok(n):
+            dp._prefetch(buf, n, hs, w)
+            # made while the filter's blocks come in (a miss is the commonest answer)
+            query = {"document": document} if country is None else {"document": document, "country": country}
+            if dp._tests(buf, n, hs, w):
                 return None
-        elif self.dp._contains(buf, n, h):
-            return None
+        else:
+            if tolerant:
+                if dp._near(buf, n):
+                    return None
+            elif dp._contains(buf, n, h):
+                return None
+            query = {"document": document} if country is None else {"document": document, "country": country}
         if self.pp._contains(buf, n, h):
             return None
-        query = {"document": document} if country is None else {"document": document, "country": country}
         if not self.direct:
             r = self.new(self.result_cls)
             r.hits = []
