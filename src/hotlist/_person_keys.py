@@ -4,14 +4,18 @@ keys a query looks up (:class:`hotlist._persons.PersonIndex` explains their use)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hotlist import names
+from hotlist.names._phonetic import _ARTICLES, MAX_KEYS
+from hotlist.names._tokens import PARTICLES, fold
 
 __all__ = [
     "PersonQuery",
     "dob_keys",
     "dob_keys_of",
+    "entry_keys",
     "letter_forms",
     "letter_keys",
     "name_keys",
@@ -53,6 +57,63 @@ def name_keys(normalised: str) -> list[str]:
             if j != i:
                 keys.append(f"{key}/{other[0]}")
     return list(dict.fromkeys(keys))
+
+
+def entry_keys(normalised: str, memo: dict[str, str]) -> tuple[list[str], list[str]]:
+    """``(name_keys(normalised), part_keys(normalised))`` in one pass over the
+    parts of a name already normalised, as a load makes them once per distinct
+    listed name; ``memo`` (the load's) keeps each part's phonetic key (the
+    joined pairs' keys, nearly all distinct, are not kept).
+
+    >>> entry_keys("SMITH, JOHN", {}) == (name_keys("SMITH, JOHN"), part_keys("SMITH, JOHN"))
+    True
+    """
+    plain = normalised.replace(",", "")
+    raw = plain.split()
+    toks = [fold(t) for t in raw]
+    # names.blocking_keys (the name is normalised: normalize() leaves it as it is)
+    keys: list[str] = []
+    full = [t for t in toks if len(t) > 1 and t not in PARTICLES]
+    for tok in full:
+        keys.append(_key(tok, memo))
+        if tok.startswith(_ARTICLES) and len(tok) >= 6:  # as _phonetic._keys_of
+            keys.append(_key(tok[2:], memo))
+    for left, right in itertools.pairwise(toks):
+        if len(left) > 1 and len(right) > 1 and right not in PARTICLES:
+            keys.append(names.phonetic_key(left + right))
+    if not full:
+        keys.extend(_key(t, memo) for t in toks)
+    out = list(dict.fromkeys(k for k in keys if k))[:MAX_KEYS]
+    # letter_keys
+    family, comma, given = normalised.partition(", ")
+    letters = plain.replace(" ", "")
+    if letters:
+        out.append(f"#{letters}")
+    if comma:
+        swapped = (given + family).replace(" ", "")
+        if swapped and swapped != letters:
+            out.append(f"#{swapped}")
+    # the composite keys, and part_keys
+    parts = [t for t in raw if t not in PARTICLES][:4]
+    pk: list[str] = []
+    for i, token in enumerate(parts):
+        if len(token) < 2:
+            continue
+        key = _key(token, memo)
+        if not key:
+            continue
+        pk.append(key)
+        for j, other in enumerate(parts):
+            if j != i:
+                out.append(f"{key}/{other[0]}")
+    return list(dict.fromkeys(out)), pk
+
+
+def _key(token: str, memo: dict[str, str]) -> str:
+    key = memo.get(token)
+    if key is None:
+        key = memo[token] = names.phonetic_key(token)
+    return key
 
 
 def letter_keys(normalised: str) -> list[str]:

@@ -47,9 +47,9 @@ from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
     dob_keys_of,
+    entry_keys,
     letter_keys,
     name_keys,
-    part_keys,
     query_dob_keys,
 )
 from hotlist.index import TokenIndex, total_nbytes
@@ -138,6 +138,7 @@ class PersonIndex(PersonBounds):
         owners = owner.tolist()
         years, months, days = (a.tolist() for a in (self.dob_year, self.dob_month, self.dob_day))
         per_name: dict[str, tuple[list[str], list[str]]] = {}
+        memo: dict[str, str] = {}  # each part's phonetic key
         dobs: dict[int, names.PartialDate | None] = {}
         keys: list[list[str]] = []
         for v, o in zip(normalised, owners, strict=True):
@@ -146,7 +147,7 @@ class PersonIndex(PersonBounds):
                 continue
             known = per_name.get(v)
             if known is None:
-                known = per_name[v] = (name_keys(v), part_keys(v))
+                known = per_name[v] = entry_keys(v, memo)
             dob = dobs.get(o, _NO_DOB)
             if dob is _NO_DOB:
                 dob = dobs[o] = (
@@ -155,7 +156,7 @@ class PersonIndex(PersonBounds):
                     else None
                 )
             keys.append(known[0] + dob_keys_of(known[1], dob))
-        del per_name, dobs
+        del per_name, dobs, memo
         index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
         return owner, is_alias, listed, pa.array(normalised, pa.string()), index
 

@@ -5,7 +5,9 @@
 - the candidates' parts gathered from the per-name part ids (``_gather_parts``)
   are the names' parts as Arrow splits them, each distinct part once;
 - the bound with its per-part arrays filled in any order (first met in one
-  query, then another) is the bound of a fresh index.
+  query, then another) is the bound of a fresh index;
+- the load's one-pass keys of a listed name (``entry_keys``) are its
+  ``name_keys`` and ``part_keys``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rapidfuzz import fuzz
 import hotlist
 from hotlist import names
 from hotlist._person_bounds import _JOIN_PARTIAL, _letters, _shared_enough
+from hotlist._person_keys import entry_keys, name_keys, part_keys
 from hotlist._persons import PersonQuery
 
 _TOKEN = st.text(alphabet="ABCDEHILMNORSUYÄ-'", min_size=1, max_size=14)
@@ -88,3 +91,21 @@ def test_the_bound_does_not_depend_on_which_queries_came_first(hl: hotlist.Hotli
     again = [fresh.bound(q, every) for q in reversed(queries)][::-1]
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+_PART = st.sampled_from(
+    ["AL", "ALHASSAN", "BIN", "J", "DE", "LA", "Y", "VAN", "MARIA", "ELIAS", "ULRICH", "LI", "X"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.one_of(_PART, _TOKEN), min_size=1, max_size=8),
+    comma=st.integers(0, 8),
+)
+def test_entry_keys_are_name_keys_and_part_keys(parts: list[str], comma: int) -> None:
+    text = " ".join(parts[:comma]) + ", " + " ".join(parts[comma:]) if comma else " ".join(parts)
+    name = names.normalize(text)
+    memo: dict[str, str] = {}
+    assert entry_keys(name, memo) == (name_keys(name), part_keys(name))
+    assert entry_keys(name, memo) == (name_keys(name), part_keys(name))  # with the memo filled
