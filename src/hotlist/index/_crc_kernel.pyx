@@ -83,3 +83,4 @@ def crc32_rows(offsets, const uint8_t[::1] data, rows, uint32_t[::1] out, marks=
                 for j in range(a, e):
                     c = CRC[(c ^ d[j]) & 0xFF] ^ (c >> 8)
             out[i] = c ^ 0xFFFFFFFFu
+
