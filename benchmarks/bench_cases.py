@@ -773,9 +773,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         for case, name in pairs:
             res = bench.run_latency(case, name)
             got.setdefault(f"{case}:{name}", []).append((res["p50_us"], res["p99_us"]))
+            # the misses and hits of a mix apart (their share, p50, p99), when told
+            for label, part in res.get("by_outcome", {}).items():
+                if part.get("n") and len(res["by_outcome"]) > 1:
+                    key = f"{case}:{name}[{label}]"
+                    got.setdefault(key, []).append((part["p50_us"], part["p99_us"]))
             print(
                 f"round {r + 1}  {case:<26} {name:<8} p50 {res['p50_us']:8.2f} µs  "
-                f"p99 {res['p99_us']:8.2f} µs",
+                f"p99 {res['p99_us']:8.2f} µs  "
+                + "  ".join(
+                    f"{k} {v['n'] / res['n']:.1%}: p50 {v['p50_us']:.2f} p99 {v['p99_us']:.2f}"
+                    for k, v in res.get("by_outcome", {}).items()
+                    if v.get("n")
+                ),
                 flush=True,
             )
     for key, v in got.items():

@@ -81,6 +81,7 @@ def latency(
         call(q)
     ts = np.empty(len(queries), dtype=np.int64)
     outcomes: dict[str, int] = {}
+    labels: list[str] = []
     deadline = pc() + int(budget_s * 1e9)
     done = 0
     for q in queries:
@@ -92,11 +93,15 @@ def latency(
         if classify is not None:
             label = classify(q, out)
             outcomes[label] = outcomes.get(label, 0) + 1
+            labels.append(label)
         if b > deadline:
             break
     result: dict[str, Any] = summarise(ts[:done])
     if classify is not None:
         result["outcomes"] = dict(sorted(outcomes.items()))
+        # the same percentiles per class (a miss and a hit take different paths)
+        kinds = np.array(labels)
+        result["by_outcome"] = {k: summarise(ts[:done][kinds == k]) for k in sorted(outcomes)}
     return result
 
 
