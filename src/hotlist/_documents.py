@@ -104,7 +104,11 @@ def _decoded(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str |
     codes = arr.indices.to_numpy(zero_copy_only=False)
     if arr.null_count:
         codes = np.where(arr.is_valid().to_numpy(zero_copy_only=False), codes, -1)
-    return codes.astype(np.int32, copy=False), arr.dictionary.to_pylist()
+    if codes.dtype.kind != "i":  # -1 needs a signed type
+        codes = codes.astype(np.int32)
+    # the dictionary's own index width (int8 / int16 in the canonical schemas), and
+    # without nulls a view of the table's indices, not a copy: ~5 bytes a record
+    return codes, arr.dictionary.to_pylist()
 
 
 def prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
