@@ -12,16 +12,12 @@ from libc.stdint cimport uint8_t, uint32_t, int32_t, int64_t
 
 import numpy as np
 
+from hotlist.index._hashing import CRC_TABLE
+
 cdef uint32_t CRC[256]
-cdef void _init() noexcept nogil:
-    cdef uint32_t c
-    cdef int i, k
-    for i in range(256):
-        c = <uint32_t>i
-        for k in range(8):
-            c = (c >> 1) ^ (0xEDB88320u if c & 1 else 0u)
-        CRC[i] = c
-_init()
+cdef Py_ssize_t _i
+for _i in range(256):  # zlib's table, as the numpy form uses it
+    CRC[_i] = CRC_TABLE[_i]
 
 
 def crc32_rows(offsets, const uint8_t[::1] data, rows, uint32_t[::1] out, marks=None):
@@ -83,4 +79,3 @@ def crc32_rows(offsets, const uint8_t[::1] data, rows, uint32_t[::1] out, marks=
                 for j in range(a, e):
                     c = CRC[(c ^ d[j]) & 0xFF] ^ (c >> 8)
             out[i] = c ^ 0xFFFFFFFFu
-

@@ -41,16 +41,6 @@ import numpy.typing as npt
 
 from hotlist.index._arrow import StringColumn
 
-_KERNEL: Any
-try:  # the compiled pass (built by ``pip install .``; optional)
-    from hotlist.index import _crc_kernel
-
-    _KERNEL = _crc_kernel.crc32_rows
-except ImportError:  # pragma: no cover - depends on the build
-    _KERNEL = None
-if os.environ.get("HOTLIST_PURE"):
-    _KERNEL = None
-
 __all__ = [
     "CRC_TABLE",
     "crc32_of_column",
@@ -75,6 +65,16 @@ def _crc_table() -> _U32:
 #: Reflected CRC-32 table (polynomial 0xEDB88320), as zlib uses.
 CRC_TABLE: _U32 = _crc_table()
 CRC_TABLE.flags.writeable = False
+
+_KERNEL: Any
+try:  # the compiled pass (built by ``pip install .``; optional; it reads CRC_TABLE)
+    from hotlist.index import _crc_kernel
+
+    _KERNEL = _crc_kernel.crc32_rows
+except ImportError:  # pragma: no cover - depends on the build
+    _KERNEL = None
+if os.environ.get("HOTLIST_PURE"):
+    _KERNEL = None
 
 
 def key_hash(key: bytes) -> int:
