@@ -20,6 +20,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hotlist import datasets, names
 from hotlist._decisions import corroborate
 from hotlist._documents import Candidate
@@ -38,9 +40,9 @@ from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qua
 from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
-from hotlist.index import KeyIndex
 from hotlist.index._prefilter import document_miss
 from hotlist.schema import CheckResult
+from hotlist.scoring import SCORING
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -84,17 +86,33 @@ _ISSUERS: dict[str, str] = {}
 _MAX_ISSUERS = 4096
 
 
-def _miss_context(state: State) -> tuple[KeyIndex, KeyIndex, tuple[str, ...], tuple[str, ...], str]:
-    """What the compiled miss check reads of a state (once per state)."""
+def _miss_context(state: State) -> tuple[Any, ...]:
+    """What the compiled miss check reads of a state (once per state): the two
+    key indexes, the coverage, the data version, and each listed document's
+    issuer code, the code of each issuer and whether it is a plain one (named,
+    not an unknown issuer: another issuer's one-edit neighbour scores below the
+    default min_score, see _WEAK)."""
     searched, notes = state.coverage.document
+    documents = state.documents
+    values = documents.country_values
+    plain = bytes(bool(v) and v not in _UNKNOWN for v in values)
     return (
-        state.documents.index,
+        documents.index,
         state.person_documents.index,
         searched,
         notes,
         state.data_version,
+        np.ascontiguousarray(documents.country_codes, dtype=np.int32),
+        {v: i for i, v in enumerate(values) if v},
+        np.frombuffer(plain, dtype=np.uint8),
     )
 
+
+_DOCS = SCORING.documents
+_UNKNOWN = _DOCS.unknown_issuers
+# A one-edit neighbour listed by another (plain) issuer is no hit at the default
+# min_score (0.75 x 0.6 = 0.45 < 0.5): the compiled check then still answers a miss.
+_WEAK = _DOCS.levels["edit"] * _DOCS.issuer["differs"] < DEFAULT_MIN_SCORE
 
 # The compiled miss check (None without the kernel): document_check's answer for a
 # plain number with the default options (or max_edits=0), no type and a country
@@ -107,6 +125,8 @@ if _KERNEL_MISS is not None:
         _ISSUERS,
         _miss_context,
         (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, _NO_EDITS),
+        _WEAK,
+        _UNKNOWN,
     )
 _FAST_MISS = None if _KERNEL_MISS is None else _KERNEL_MISS.check
 

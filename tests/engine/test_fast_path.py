@@ -83,6 +83,48 @@ def test_fast_path_equals_the_general_pipeline(
         assert _slots(fast) == _slots(general)
 
 
+@pytest.mark.skipif(_query._FAST_MISS is None, reason="compiled kernel not built")
+@pytest.mark.parametrize(
+    ("number", "country", "told"),
+    [
+        ("L898902C4", "DEU", True),  # one edit from UTO's: 0.75 x 0.6 < 0.5, no hit
+        ("L898902C4", "UTO", False),  # the same issuer: a hit, answered in full
+        ("L898902C4", "XXA", False),  # an unknown issuer asked: a hit
+        ("L898902C", "FRA", True),
+        ("C01X00T4", "DEU", False),  # DEU lists it too
+        ("C01X00T4", "FRA", True),  # DEU's and AUT's: both another issuer
+        ("X500000", "DEU", False),  # XXA's: an unknown issuer listed, a hit
+        ("L898902C3", "DEU", False),  # the number itself, another issuer: a hit (0.6)
+    ],
+)
+def test_compiled_miss_of_another_issuers_neighbour(
+    hl: hotlist.Hotlist, number: str, country: str, told: bool
+) -> None:
+    """A number one edit from a number listed only by other issuers is a miss at
+    the default min_score: the compiled check tells it (the same result as the
+    general pipeline); anything that scores as a hit is left to the pipeline."""
+    state = hl._state
+    hl.check(document="X", country=country)  # the country text is read once
+    assert _query._FAST_MISS is not None
+    fast = _query._FAST_MISS(
+        state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None
+    )
+    general = check_query(
+        state,
+        {"document": number, "country": country},
+        None,
+        None,
+        limit=DEFAULT_LIMIT,
+        min_score=DEFAULT_MIN_SCORE,
+        max_edits=1,
+        name_threshold=None,
+    )
+    assert (fast is not None) == told
+    if fast is not None:
+        assert not general.hits
+        assert _slots(fast) == _slots(general)
+
+
 def _slots(result: CheckResult) -> dict[str, object]:
     return {name: getattr(result, name) for name in CheckResult.__slots__}
 

@@ -29,7 +29,13 @@ class DocumentMiss:
     def key(self, document: object) -> str | None: ...
     def miss(self, document: object, documents: object, persons: object, tolerant: int) -> bool: ...
     def configure(
-        self, result_cls: type, issuers: dict[str, str], context: Any, defaults: tuple[Any, ...]
+        self,
+        result_cls: type,
+        issuers: dict[str, str],
+        context: Any,
+        defaults: tuple[Any, ...],
+        weak: bool = False,
+        unknown: frozenset[str] = ...,
     ) -> None: ...
     def check(
         self,

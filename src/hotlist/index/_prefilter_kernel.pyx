@@ -203,6 +203,15 @@ cdef inline bint _maybe(const uint32_t *words, uint64_t nblocks, const uint8_t *
     return found != 0
 
 
+cdef struct Issuer:
+    # what makes a one-edit neighbour too weak to be a hit (see DocumentMiss.check):
+    # its row's issuer code (codes[row], -1: none) is a plain listed country
+    # (plain[code]) other than the one asked (asked; -2: not listed at all)
+    const int32_t *codes
+    const uint8_t *plain
+    int32_t asked
+
+
 cdef inline Py_ssize_t _off(const int32_t *o32, const int64_t *o64, Py_ssize_t r) noexcept nogil:
     return o32[r] if o32 != NULL else <Py_ssize_t>o64[r]
 
@@ -363,10 +372,17 @@ cdef class Probe:
         return _maybe(self.words, self.nblocks, b, n)
 
     cdef inline bint _contains(self, const uint8_t *b, Py_ssize_t n, uint32_t h) noexcept nogil:
+        return self._find(b, n, h, NULL) != 0
+
+    cdef int _find(self, const uint8_t *b, Py_ssize_t n, uint32_t h, const Issuer *iss) noexcept nogil:
+        """The rows whose key is ``b``: 0 none, 1 only weak ones (``iss``: rows of
+        another plain issuer), 2 some other row (any row when ``iss`` is NULL)."""
         cdef uint32_t t, lo, hi, f, r
         cdef Py_ssize_t a, e
+        cdef int found = 0
+        cdef int32_t code
         if self.nrows == 0:
-            return False
+            return 0
         t = h >> self.shift
         lo = self.dir[t]
         hi = self.dir[t + 1]
@@ -377,23 +393,30 @@ cdef class Probe:
                 a = _off(self.off32, self.off64, r)
                 e = _off(self.off32, self.off64, r + 1)
                 if e - a == n and memcmp(self.data + a, b, n) == 0:
-                    return True
+                    if iss == NULL:
+                        return 2
+                    code = iss.codes[r]
+                    if code < 0 or not iss.plain[code] or code == iss.asked:
+                        return 2
+                    found = 1
             lo += 1
-        return False
+        return found
 
-    cdef bint _any_at(self, uint8_t *t, Py_ssize_t m, Py_ssize_t pos, uint32_t base, Py_ssize_t k) noexcept nogil:
-        """Some key equals ``t`` (``m`` bytes) with any byte of the alphabet at
-        ``pos``; ``base``: the CRC of ``t`` with 0 there, ``k = m - 1 - pos``."""
+    cdef int _any_at(self, uint8_t *t, Py_ssize_t m, Py_ssize_t pos, uint32_t base, Py_ssize_t k, const Issuer *iss) noexcept nogil:
+        """:meth:`_find` of ``t`` (``m`` bytes) with each byte of the alphabet at
+        ``pos``, the strongest; ``base``: the CRC of ``t`` with 0 there,
+        ``k = m - 1 - pos``."""
         cdef uint32_t hs[256]
-        cdef int c
+        cdef int c, got = 0
         for c in range(self.nalpha):
             hs[c] = base ^ E[k][self.alpha[c]]
             HLP_PREFETCH(self.dir + (hs[c] >> self.shift))
         for c in range(self.nalpha):
             t[pos] = self.alpha[c]
-            if self._contains(t, m, hs[c]):
-                return True
-        return False
+            got |= self._find(t, m, hs[c], iss)
+            if got & 2:
+                return 2
+        return got
 
     cdef bint _near_exact(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
         """True when some key is within one edit of ``b``: the pre-filter's
@@ -407,7 +430,7 @@ cdef class Probe:
         if not self._exact_ok(n):
             return self._near(b, n)
         self._prefetch(b, n, hs, w)
-        return self._tests(b, n, hs, w)
+        return self._tests(b, n, hs, w, NULL) != 0
 
     cdef inline bint _exact_ok(self, Py_ssize_t n) noexcept nogil:
         """Whether :meth:`_prefetch` + :meth:`_tests` answer for a key of ``n`` bytes."""
@@ -421,40 +444,46 @@ cdef class Probe:
             w[i] = self.words + 8 * <uint64_t>_block(hs[i], self.nblocks)
             HLP_PREFETCH(w[i])
 
-    cdef bint _tests(self, const uint8_t *b, Py_ssize_t n, const uint64_t *hs, const uint32_t **w) noexcept nogil:
-        """:meth:`_near_exact` once :meth:`_prefetch` has run."""
+    cdef int _tests(self, const uint8_t *b, Py_ssize_t n, const uint64_t *hs, const uint32_t **w, const Issuer *iss) noexcept nogil:
+        """:meth:`_near_exact` once :meth:`_prefetch` has run: 0 no key within one
+        edit, 1 only weak ones (``iss``: keys one edit away -- never ``b`` itself --
+        whose rows all have another plain issuer), 2 some other (any, ``iss`` NULL)."""
         cdef uint8_t t[ECAP + 2]
         cdef Py_ssize_t i, j, p
         cdef uint32_t c0 = _crc32(b, n)
-        if _test(w[0], _pattern(hs[0], 0)) and self._contains(b, n, c0):
-            return True  # the key itself
+        cdef int got = 0
+        if _test(w[0], _pattern(hs[0], 0)) and self._find(b, n, c0, NULL):
+            return 2  # the key itself: an exact or OCR match, whatever its issuer
         for j in range(n + 1):  # a key one longer, a byte inserted at j
             if _test(w[0], _pattern(hs[0], <uint32_t>(j + 1))):
                 memcpy(t, b, j)
                 t[j] = 0
                 memcpy(t + j + 1, b + j, n - j)
-                if self._any_at(t, n + 1, j, _crc32(t, n + 1), n - j):
-                    return True
+                got |= self._any_at(t, n + 1, j, _crc32(t, n + 1), n - j, iss)
+                if got & 2:
+                    return 2
         for i in range(1, n + 1):
             p = i - 1  # w[i]: the block of b without byte p
             if _test(w[i], _pattern(hs[i], 0)):  # a key one shorter
                 memcpy(t, b, p)
                 memcpy(t + p, b + p + 1, n - p - 1)
-                if self._contains(t, n - 1, _crc32(t, n - 1)):
-                    return True
+                got |= self._find(t, n - 1, _crc32(t, n - 1), iss)
             if _test(w[i], _pattern(hs[i], <uint32_t>i)):  # a substitution at p
                 memcpy(t, b, n)
                 t[p] = 0
-                if self._any_at(t, n, p, c0 ^ E[n - 1 - p][b[p]], n - 1 - p):
-                    return True
+                got |= self._any_at(t, n, p, c0 ^ E[n - 1 - p][b[p]], n - 1 - p, iss)
             if i > 1 and _test(w[i], _pattern(hs[i], <uint32_t>(i - 1))):
                 # a transposition of bytes p - 1 and p
                 memcpy(t, b, n)
                 t[p - 1] = b[p]
                 t[p] = b[p - 1]
-                if self._contains(t, n, _crc32(t, n)):
-                    return True
-        return False
+                if b[p] == b[p - 1]:  # equal bytes: the key itself
+                    got |= self._find(t, n, c0, NULL)
+                else:
+                    got |= self._find(t, n, _crc32(t, n), iss)
+            if got & 2:
+                return 2
+        return got
 
     def near_exact(self, bytes key):
         """True when some indexed key is within one edit of ``key`` (exact, for a
@@ -488,6 +517,10 @@ cdef class DocumentMiss:
     cdef PyObject *state_ptr
     cdef Probe dp, pp
     cdef object searched, notes, version
+    cdef bint weak
+    cdef object unknown, code_of, keep_codes
+    cdef const int32_t *codes
+    cdef const uint8_t *plain
     cdef Py_ssize_t off[6]  # hits, warnings, query, data_version, searched, omitted
     cdef bint direct
 
@@ -565,18 +598,25 @@ cdef class DocumentMiss:
             return False
         return not pp._contains(buf, n, h)
 
-    def configure(self, result_cls, dict issuers, context, defaults):
+    def configure(self, result_cls, dict issuers, context, defaults, bint weak=False, unknown=frozenset()):
         """Set up :meth:`check`: the result class (made with ``object.__new__``,
         its six slots set), the dict of country texts already read (a country
         not in it: None, the caller reads it), ``context(state)`` giving
         ``(documents index, persons index, searched, notes, data_version)``
         (asked once per state) and the default ``(limit, min_score, max_edits,
-        no_edits)`` objects (compared by identity, as check_options does)."""
+        no_edits)`` objects (compared by identity, as check_options does).
+        ``weak``: a one-edit neighbour whose rows all have another issuer, listed
+        and not in ``unknown`` (nor the asked one in it), scores below the default
+        min_score -- the context then also gives ``(codes, code_of, plain)``: each
+        row's issuer code (int32, -1 none), the code of each issuer, and per
+        code 1 for a plain issuer (named, not unknown)."""
         self.result_cls = result_cls
         self.issuers = issuers
         self.context = context
         self.new = object.__new__
         self.d_limit, self.d_min_score, self.d_edits, self.d_no_edits = defaults
+        self.weak = weak
+        self.unknown = unknown
         self.state_ref = None
         self.state_ptr = NULL
         # the six slots written in place when they are plain __slots__ members of a
@@ -596,8 +636,15 @@ cdef class DocumentMiss:
         if self.state_ptr == <PyObject *>state and self.state_ref is not None:
             if PyWeakref_GetObject(self.state_ref) == <PyObject *>state:
                 return True
+        cdef const int32_t[::1] codes
+        cdef const uint8_t[::1] plain
         ctx = self.context(state)
-        documents, persons, searched, notes, version = ctx
+        documents, persons, searched, notes, version = ctx[:5]
+        if self.weak:
+            codes, self.code_of, plain = ctx[5:]
+            self.keep_codes = (ctx[5], ctx[7])
+            self.codes = &codes[0] if codes.shape[0] else NULL
+            self.plain = &plain[0] if plain.shape[0] else NULL
         self.dp = documents._probe if documents._probe is not None else documents.probe()
         self.pp = persons._probe if persons._probe is not None else persons.probe()
         self.searched, self.notes, self.version = searched, list(notes), version
@@ -621,6 +668,8 @@ cdef class DocumentMiss:
         cdef uint64_t hs[ECAP + 2]
         cdef const uint32_t *w[ECAP + 2]
         cdef Probe dp
+        cdef Issuer iss
+        cdef const Issuer *ip = NULL
         if (
             document_type is not None
             or name_threshold is not None
@@ -648,7 +697,16 @@ cdef class DocumentMiss:
             dp._prefetch(buf, n, hs, w)
             # made while the filter's blocks come in (a miss is the commonest answer)
             query = {"document": document} if country is None else {"document": document, "country": country}
-            if dp._tests(buf, n, hs, w):
+            if self.weak and country is not None and self.issuers[country] not in self.unknown:
+                # a one-edit neighbour of another plain issuer scores below the
+                # default min_score: such neighbours alone are still a miss
+                iss.codes = self.codes
+                iss.plain = self.plain
+                iss.asked = self.code_of.get(self.issuers[country], -2)
+                ip = &iss
+            if ip != NULL and (ip.codes == NULL or ip.plain == NULL):
+                ip = NULL
+            if dp._tests(buf, n, hs, w, ip) == 2:
                 return None
         else:
             if tolerant:
