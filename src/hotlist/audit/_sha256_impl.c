@@ -234,8 +234,16 @@ static hl_block2_fn hl_block2 = hl_block2_portable;
 
 /* Select the block function: 1 = SHA-NI when the CPU has it, 0 = portable.
  * Returns whether SHA-NI is now used. */
+/* Each byte's two lowercase hex characters (filled by hl_sha256_select, at import). */
+static char HL_HEX2[512];
+
 static int hl_sha256_select(int want_shani)
 {
+    static const char digits[] = "0123456789abcdef";
+    for (int b = 0; b < 256; b++) {
+        HL_HEX2[2 * b] = digits[b >> 4];
+        HL_HEX2[2 * b + 1] = digits[b & 15];
+    }
 #if HL_HAVE_SHANI
     if (want_shani && hl_cpu_has_shani()) {
         hl_blocks = hl_blocks_shani;
@@ -343,15 +351,11 @@ static void hl_sha256(const uint8_t *data, size_t len, uint8_t out[32])
     hl_sha256_final(&ctx, out);
 }
 
-static const char HL_HEX[] = "0123456789abcdef";
-
 /* `n` bytes as 2n lowercase hex characters. */
 static void hl_hex(const uint8_t *in, size_t n, char *out)
 {
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = HL_HEX[in[i] >> 4];
-        out[2 * i + 1] = HL_HEX[in[i] & 15];
-    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(out + 2 * i, HL_HEX2 + 2 * in[i], 2);
 }
 
 /* The SHA-256 of two messages at once (two lanes of hl_block2). */
