@@ -153,21 +153,30 @@ class PersonBounds:
         return code
 
     def _fill(self, ids: np.ndarray, toks: list[str]) -> None:
-        """The per-part arrays of the long parts ``ids`` (texts ``toks``) not met yet."""
-        for k in np.flatnonzero(np.isnan(self._part_log_tf[ids])).tolist():
-            t, pid = toks[k], int(ids[k])
-            roman = _roman(t)
-            self._part_variant[pid] = variant(t)
-            self._part_roman[pid] = roman
-            self._part_letters[pid] = _letters(t)
-            self._part_first[pid] = ord(t[0])
-            self._part_codes[pid] = (
-                self._code(names.phonetic_key(t)),
-                self._code(_skeleton(t)),
-                -1 if roman is None else self._code(roman),
-                self._code(fold(t)),
+        """The per-part arrays of the long parts ``ids`` (texts ``toks``) not met yet
+        (Python per new part for its forms; the arrays written once, in bulk)."""
+        new = np.flatnonzero(np.isnan(self._part_log_tf[ids]))
+        if not len(new):
+            return
+        texts = [toks[k] for k in new.tolist()]
+        pids = ids[new]
+        romans = [_roman(t) for t in texts]
+        self._part_variant[pids] = [variant(t) for t in texts]
+        self._part_roman[pids] = romans
+        self._part_letters[pids] = _letters_of(texts)
+        self._part_first[pids] = [ord(t[0]) for t in texts]
+        code = self._code
+        self._part_codes[pids] = [
+            (
+                code(names.phonetic_key(t)),
+                code(_skeleton(t)),
+                -1 if r is None else code(r),
+                code(fold(t)),
             )
-            self._part_log_tf[pid] = math.log2(self.tf(t))  # last: marks the part filled
+            for t, r in zip(texts, romans, strict=True)
+        ]
+        # last: marks the parts filled
+        self._part_log_tf[pids] = [math.log2(self.tf(t)) for t in texts]
 
     def _gather_parts(
         self, entries: np.ndarray
@@ -521,9 +530,20 @@ def _other_targets(qtoks: tuple[str, ...]) -> list[str]:
 def _letters(text: str) -> np.ndarray:
     """How often each letter A-Z is in ``text`` (bytes of UTF-8), every other byte
     counted in one bucket of its own (saturating at 255)."""
-    raw = np.frombuffer(text.encode(), dtype=np.uint8).astype(np.int64) - 65
-    raw[(raw < 0) | (raw > 25)] = _BUCKETS - 1
-    return np.minimum(np.bincount(raw, minlength=_BUCKETS), 255).astype(np.uint8)
+    out: np.ndarray = _letters_of([text])[0]
+    return out
+
+
+def _letters_of(texts: list[str]) -> np.ndarray:
+    """:func:`_letters` of each of ``texts`` (rows), in one pass."""
+    raw = [t.encode() for t in texts]
+    sizes = np.fromiter((len(b) for b in raw), dtype=np.int64, count=len(raw))
+    flat = np.frombuffer(b"".join(raw), dtype=np.uint8).astype(np.int64) - 65
+    flat[(flat < 0) | (flat > 25)] = _BUCKETS - 1
+    row = np.repeat(np.arange(len(raw), dtype=np.int64), sizes)
+    counts = np.bincount(row * _BUCKETS + flat, minlength=len(raw) * _BUCKETS)
+    out: np.ndarray = np.minimum(counts, 255).astype(np.uint8).reshape(len(raw), _BUCKETS)
+    return out
 
 
 def _shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) -> np.ndarray:
