@@ -407,10 +407,18 @@ cdef class Probe:
         ``pos``, the strongest; ``base``: the CRC of ``t`` with 0 there,
         ``k = m - 1 - pos``."""
         cdef uint32_t hs[256]
+        cdef uint32_t lo
         cdef int c, got = 0
+        if self.nrows == 0:
+            return 0
+        # three passes, so that the ~36 probes' cache misses overlap: hash and
+        # prefetch each directory entry, then each slot's fingerprints, then look
         for c in range(self.nalpha):
             hs[c] = base ^ E[k][self.alpha[c]]
             HLP_PREFETCH(self.dir + (hs[c] >> self.shift))
+        for c in range(self.nalpha):
+            lo = self.dir[hs[c] >> self.shift]
+            HLP_PREFETCH(self.fp + lo)
         for c in range(self.nalpha):
             t[pos] = self.alpha[c]
             got |= self._find(t, m, hs[c], iss)
