@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ __all__ = [
     "BatchData",
     "CheckData",
     "SessionContext",
+    "batch_blocks",
     "batch_lines",
     "check_body",
     "check_line",
@@ -220,7 +221,7 @@ def jsonable(options: Mapping[str, object]) -> dict[str, Option]:
 
 _HOLE = re.compile(r'"@@(\w+)@@"')
 _ROWS_AT_ONCE = 8192  # rows formatted and chained together (their text stays in cache)
-_KERNEL_ROWS = 65536  # rows a call of the compiled kernel formats and chains
+_KERNEL_ROWS = 512  # rows a call of the kernel formats and chains (~220 kB: in the CPU's cache)
 # The holes of a batch row's template, in the order their keys sort to.
 _ROW_HOLES = ["alarm", "fields", "hits", "q", "row"]
 
@@ -296,7 +297,7 @@ def _mrz_hash(hasher: KeyedHasher, value: object) -> str | None:
     return hasher.query({"mrz": value}).get("mrz.document")
 
 
-def batch_lines(  # noqa: PLR0917 - one caller, the writer
+def batch_lines(  # noqa: PLR0917 - the reference form of batch_blocks
     hasher: KeyedHasher,
     data: BatchData,
     t: str,
@@ -306,7 +307,21 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
     chunks: list[bytes],
 ) -> tuple[int, str, int]:
     """Append one line per row of the batch to ``chunks``; returns the new chain
-    head ``(seq, prev)`` and the number of lines.
+    head ``(seq, prev)`` and the number of lines (:func:`batch_blocks`, gathered)."""
+    head = (b"", seq, prev)
+    for block in batch_blocks(hasher, data, t, batch_id, seq, prev):
+        chunks.append(block[0])
+        head = block
+    return head[1], head[2], data.rows
+
+
+def batch_blocks(  # noqa: PLR0917 - batch_lines' and the writer's
+    hasher: KeyedHasher, data: BatchData, t: str, batch_id: str, seq: int, prev: str
+) -> Iterator[tuple[bytes, int, str]]:
+    """The lines of the batch's rows, a block of rows at a time: ``(lines, seq,
+    prev)``, the block's lines (each with its newline) and the chain head after
+    them.  The writer writes each block as it comes, while it is in the CPU's
+    cache (about 0.5 us a row less than one write of the whole batch).
 
     The constant part of the rows is serialised once; each row fills the holes
     (alarm, error, fields, hits, q, row) of that template, which gives the same
@@ -318,7 +333,11 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
         dumps(dict(template, error="@@error@@"))[1:], ["alarm", "error", *_ROW_HOLES[1:]]
     )
     if plain is None or with_error is None:
-        return _batch_lines_plain(hasher, data, template, seq, prev, chunks)
+        chunks: list[bytes] = []
+        seq, prev, _ = _batch_lines_plain(hasher, data, template, seq, prev, chunks)
+        if chunks:
+            yield b"".join(chunks), seq, prev
+        return
     # the usual row (no hit, no error) as text around its fields, q and row number
     u0, u1, u2, u3 = (plain % ("false", "\0", "[]", "\0", "\0")).split("\0")
     hits, alarms, errors = data.hits, data.alarms, data.errors
@@ -334,7 +353,8 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
         return f"{u0}{fields_text}{u1}{q_text}{u2}{i}{u3}"
 
     if _chain.COMPILED:
-        return _kernel_lines(hasher, data, (u0, u1, u2, u3), rest, seq, prev, chunks)
+        yield from _kernel_blocks(hasher, data, (u0, u1, u2, u3), rest, seq, prev)
+        return
     q_texts, fields_texts = _query_texts(hasher, data)
     sha256 = hashlib.sha256
     for a in range(0, data.rows, _ROWS_AT_ONCE):  # a block of rows at a time: in cache
@@ -353,20 +373,18 @@ def batch_lines(  # noqa: PLR0917 - one caller, the writer
             prev = sha256(line).hexdigest()
             keep(line)
         lines.append(b"")
-        chunks.append(b"\n".join(lines))
-    return seq, prev, data.rows
+        yield b"\n".join(lines), seq, prev
 
 
-def _kernel_lines(  # noqa: PLR0917 - one caller, batch_lines
+def _kernel_blocks(  # noqa: PLR0917 - one caller, batch_blocks
     hasher: KeyedHasher,
     data: BatchData,
     usual: tuple[str, str, str, str],
     rest: Callable[[int, str, str], str],
     seq: int,
     prev: str,
-    chunks: list[bytes],
-) -> tuple[int, str, int]:
-    """:func:`batch_lines` through the compiled kernel: it hashes the values and
+) -> Iterator[tuple[bytes, int, str]]:
+    """:func:`batch_blocks` through the compiled kernel: it hashes the values and
     fills ``usual`` (the text of a row without hit or error, around its fields,
     q and row number) for every row whose values are ASCII text of fields it
     normalises, and chains every line; the other rows' text comes from ``rest``."""
@@ -413,8 +431,7 @@ def _kernel_lines(  # noqa: PLR0917 - one caller, batch_lines
             seq,
             prev,
         )
-        chunks.append(lines)
-    return seq, prev, data.rows
+        yield lines, seq, prev
 
 
 def _as_list(values: Sequence[object]) -> list[object]:

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hotlist._signing import load_private_key
-from hotlist.audit._entries import BatchData, CheckData, batch_lines, check_line
+from hotlist.audit._entries import BatchData, CheckData, batch_blocks, check_line
 from hotlist.audit._files import (
     CHECKPOINTS,
     AuditError,
@@ -323,6 +323,7 @@ class AuditLog:
 
     # -- internals ---------------------------------------------------------------------
     _stop = False
+    _unsynced = False  # written since the last fsync
 
     def _enqueue(self, kind: str, data: dict[str, object]) -> Pending:
         item = Pending(kind, data, time.time_ns(), self._ids, next(self._numbers))
@@ -458,15 +459,21 @@ class AuditLog:
             self._rotate()
 
     def _write(self, chunks: list[bytes]) -> None:
-        if not chunks:
-            return
+        """Write ``chunks`` and ``fsync`` (also what :meth:`_write_unsynced` wrote)."""
+        if chunks:
+            self._write_unsynced(chunks)
+        if self._unsynced:
+            os.fsync(self._fd)
+            self._unsynced = False
+
+    def _write_unsynced(self, chunks: list[bytes]) -> None:
         data = b"".join(chunks)
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)
             view = view[n:]
-        os.fsync(self._fd)
         self._segment_bytes += len(data)
+        self._unsynced = True
 
     def _append(self, chunks: list[bytes], body: dict[str, object]) -> tuple[int, str]:
         self._seq += 1
@@ -488,10 +495,14 @@ class AuditLog:
             item.seq, item.hash = self._seq, self._prev
         elif isinstance(data, BatchData):  # the rows of a check_many
             first = self._seq + 1
-            self._seq, self._prev, n = batch_lines(
-                self._hasher, data, t, item.id, self._seq, self._prev, chunks
-            )
-            self._since_checkpoint += n
+            blocks = batch_blocks(self._hasher, data, t, item.id, self._seq, self._prev)
+            for lines, seq, prev in blocks:
+                # written block by block while in the CPU's cache (fsync-ed with the rest)
+                chunks.append(lines)
+                self._write_unsynced(chunks)
+                chunks.clear()
+                self._seq, self._prev = seq, prev
+            self._since_checkpoint += data.rows
             item.seq, item.hash = first, self._prev
         else:
             item.seq, item.hash = self._append(
