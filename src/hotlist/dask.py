@@ -30,12 +30,12 @@ RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
 Cost: each partition is one ``check_many`` call (up to ``batch_size`` rows, a
 million by default), which costs about a millisecond on top of its cost per
 row, so partitions of 100,000 rows or more (``dd.read_parquet`` makes one per
-file or row group) keep it out of sight.  A
-partition is checked inside :func:`hotlist._malloc.malloc_for_batches`: Dask's
-nanny starts workers with ``MALLOC_TRIM_THRESHOLD_`` set, which made glibc
-hand every large temporary array out as fresh pages (as much CPU in the kernel
-as in the check); the worker's own setting is restored, and its free memory
-handed back, after each partition.
+file or row group) keep it out of sight.  A partition is checked inside
+:func:`hotlist._malloc.malloc_for_batches`: Dask's nanny starts workers with
+``MALLOC_TRIM_THRESHOLD_`` set, which made glibc hand every large temporary
+array out as fresh pages (as much CPU in the kernel as in the check); the
+worker's own setting is restored, and its free memory handed back, after each
+partition.
 """
 
 from __future__ import annotations
