@@ -231,8 +231,10 @@ def _distinct(arr: pa.Array) -> tuple[np.ndarray, list[str | None]]:
     else:
         enc = pc.dictionary_encode(clean_text(arr))
         dictionary, indices = enc.dictionary, enc.indices
-    idx = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.float64)
-    idx = np.where(np.isnan(idx), -1, idx).astype(np.int64)
+    # one int64 copy of the indices (nulls set to -1 after), not a float64 round trip
+    idx = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False)).astype(np.int64)
+    if indices.null_count:
+        idx[~np.asarray(indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)] = -1
     return idx, dictionary.to_pylist()
 
 
