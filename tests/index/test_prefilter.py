@@ -110,6 +110,18 @@ def test_near_exact_is_brute_force(data: st.DataObject, items: int, large: bool)
         assert ix.probe().near_exact(q.encode()) == bool(rows_within_one(keys, q))
 
 
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), large=st.booleans())
+def test_near_many_is_within_one_edit(data: st.DataObject, large: bool) -> None:
+    alphabet, keys = data.draw(key_lists(max_len=9))
+    ix = KeyIndex.build(arrow(keys, large))
+    queries = data.draw(st.lists(st.none() | query_for(alphabet, keys, max_len=10), max_size=12))
+    got = ix.near_many(arrow(queries, large)).tolist()
+    assert got == [q is not None and bool(rows_within_one(keys, q)) for q in queries]
+    sliced = arrow(["X", *queries], large).slice(1)  # offsets that do not start at 0
+    assert ix.near_many(sliced).tolist() == got
+
+
 def _index(keys: list[str | None]) -> KeyIndex:
     return KeyIndex.build(pa.array(keys, pa.string()), dir_bits=16)
 

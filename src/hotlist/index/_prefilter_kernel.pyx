@@ -499,6 +499,34 @@ cdef class Probe:
         cdef const uint8_t *b = key
         return self._near_exact(b, len(key))
 
+    def near_exact_many(self, offsets, const uint8_t[::1] data, uint8_t[::1] out):
+        """:meth:`near_exact` of every key of a string column (``offsets`` int32
+        or int64, ``data``), into ``out`` (1: some key within one edit -- or a
+        key over 64 bytes the filter lets through; 0: none).  Nulls are the
+        caller's to mask."""
+        cdef const int32_t[::1] o32v
+        cdef const int64_t[::1] o64v
+        cdef const int32_t *o32 = NULL
+        cdef const int64_t *o64 = NULL
+        cdef Py_ssize_t nr, j, a, e
+        cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+        cdef uint8_t empty = 0
+        if offsets.dtype == np.int32:
+            o32v = offsets
+            o32 = &o32v[0]
+            nr = o32v.shape[0] - 1
+        else:
+            o64v = offsets
+            o64 = &o64v[0]
+            nr = o64v.shape[0] - 1
+        if out.shape[0] < nr:
+            raise ValueError("out is shorter than the column")
+        with nogil:
+            for j in range(nr):
+                a = _off(o32, o64, j)
+                e = _off(o32, o64, j + 1)
+                out[j] = self._near_exact(d + a if d != NULL else &empty, e - a)
+
     def near(self, bytes key):
         """False when no indexed key is within one edit of ``key`` (True: maybe)."""
         cdef const uint8_t *b = key
