@@ -705,7 +705,7 @@ cdef class DocumentMiss:
         cdef const uint32_t *w[ECAP + 2]
         cdef Probe dp
         cdef Issuer iss
-        cdef const Issuer *ip = NULL
+        cdef int got
         if (
             document_type is not None
             or name_threshold is not None
@@ -733,17 +733,20 @@ cdef class DocumentMiss:
             dp._prefetch(buf, n, hs, w)
             # made while the filter's blocks come in (a miss is the commonest answer)
             query = {"document": document} if country is None else {"document": document, "country": country}
-            if self.weak and country is not None and self.issuers[country] not in self.unknown:
+            got = dp._tests(buf, n, hs, w, NULL)
+            if got:  # some key within one edit (the commonest miss has none)
+                if not self.weak or country is None or self.codes == NULL or self.plain == NULL:
+                    return None
+                asked = self.issuers[country]
+                if asked in self.unknown:
+                    return None
                 # a one-edit neighbour of another plain issuer scores below the
                 # default min_score: such neighbours alone are still a miss
                 iss.codes = self.codes
                 iss.plain = self.plain
-                iss.asked = self.code_of.get(self.issuers[country], -2)
-                ip = &iss
-            if ip != NULL and (ip.codes == NULL or ip.plain == NULL):
-                ip = NULL
-            if dp._tests(buf, n, hs, w, ip) == 2:
-                return None
+                iss.asked = self.code_of.get(asked, -2)
+                if dp._tests(buf, n, hs, w, &iss) == 2:
+                    return None
         else:
             if tolerant:
                 if dp._near(buf, n):
