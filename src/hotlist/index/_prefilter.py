@@ -11,19 +11,34 @@ distance <= 1 over the key bytes: ``KeyIndex.within_one_edit``), and it holds
 for the OCR keys the documents kind indexes because the query goes through
 the same OCR folding before the search (``hotlist.ids.docnum.ocr_key``).
 
-So a Bloom filter over ``D(k)`` of every indexed key, probed with the
-query's ``n + 1`` members of ``D(q)``, answers "no key within one edit" for
-most misses, and is never wrong when it says so (a Bloom filter has no false
-negatives); a "maybe" runs the search as before.  Layout: split-block Bloom
-filter, 256-bit blocks (8 words, one bit per word, Parquet's salts), so a
-probe reads one half cache line; the query's probes are all prefetched
-before any is tested.  A variant's hash is ``fmix64(crc32(v) | len(v) << 32)``.
+Untagged, that is too coarse on dense number formats: two strings that share
+a deletion at *different* positions (a shift, distance 2) pass too -- 15.6 %
+of the benchmark mix's misses at 1 M listed numbers with a perfect filter.
+So each member carries its position: a key ``k`` adds ``(k, tag 0)`` and
+``(k without byte i, tag i + 1)``, and a query ``q`` of ``n`` bytes tests only
+what a key one edit away would have added:
 
-Sizing: :data:`BITS_PER_ITEM` bits per member of ``D(k)`` (``len(k) + 1``
-members per key, fewer when a key repeats a byte).  Deltas add their new
-keys' bits in place (sound for every index sharing the array: bits are only
-ever added, so an older index's "no" stays true); deleted keys leave stale
-bits, which only cost a needless search now and then.
+* in the block of ``q``: tag 0 (equal) and tags ``j + 1`` for j in 0 .. n (a
+  key one longer, a byte inserted at ``j``);
+* in the block of ``q`` without byte ``i``: tag 0 (a key one shorter), tag
+  ``i + 1`` (a substitution at ``i``), tag ``i`` (a transposition at ``i - 1``).
+
+A member's block is chosen by its string alone and its bits by (string,
+tag), so the ``4n + 1`` tests read ``n + 1`` blocks, prefetched together.
+Layout: split-block Bloom filter, 256-bit blocks (8 words, one bit per
+word, the 8 bit positions from one 64-bit multiply), so a block is half a
+cache line.  A string's hash is ``fmix64(crc32(v) | len(v) << 32)``.  A
+Bloom filter has no false negatives, so "no test passes" means no key within
+one edit.  The kernel then checks each passing test by the exact probes of
+the keys that could have set it (a substitution or insertion there: every
+byte of the index's alphabet; otherwise one probe): the compiled answer is
+exact, and a false "maybe" costs a few probes instead of the search.
+
+Sizing: :data:`BITS_PER_ITEM` bits per member, ``len(k) + 1`` members per
+key: 14.7 bytes per key on the benchmark's document numbers.  Deltas add
+their new keys' bits in place (sound for every index sharing the array:
+bits are only ever added, so an older index's "no" stays true); deleted
+keys leave stale bits, which only cost a needless probe now and then.
 
 The compiled kernel (``hotlist.index._prefilter_kernel``) builds and probes
 it; this module holds the pure reference (the same bits from the variant
@@ -55,16 +70,16 @@ __all__ = [
 
 KERNEL: Any = None
 try:  # the compiled filter (built by ``pip install .``; optional)
-    from hotlist.index import _prefilter_kernel
+    import hotlist.index._prefilter_kernel as _prefilter_kernel  # noqa: PLR0402 - no cycle via the package
 
     KERNEL = _prefilter_kernel
 except ImportError:  # pragma: no cover - depends on the build
     pass
 
-#: Filter bits per member of D(k).  With 8 bits set per member in a 256-bit
-#: block, 12 bits give ~0.5 % false "maybe" per probe (measured: see
-#: benchmarks/README.md), so a 9-byte query (10 probes) runs the search for
-#: ~4 % of misses.
+#: Filter bits per member.  With 8 bits set per member in a 256-bit block, 12
+#: bits give ~0.5 % false "maybe" per test: a 9-byte query's 37 tests let ~18 %
+#: of the benchmark's misses through to the exact probes (~0.5 µs each) at 1 M
+#: keys; 16 bits: ~6 % for a third more memory.
 BITS_PER_ITEM = 12
 
 _M64 = (1 << 64) - 1

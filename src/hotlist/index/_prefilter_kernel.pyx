@@ -2,19 +2,18 @@
 """Compiled miss pre-filter and miss probe (optional; see ``hotlist.index._prefilter``).
 
 The filter is a split-block Bloom filter (blocks of eight 32-bit words, one
-bit set per word) over every indexed key and each of its
-single-deletion variants.  Two strings within one edit (OSA distance <= 1:
-substitution, insertion, deletion, adjacent transposition) always share a
-member of ``{s} + {s with one byte deleted}``, so a query none of whose
-``n + 1`` such variants is in the filter has no key within one edit: the
-one-edit search can be skipped.  A variant's hash is ``fmix64(crc32 | len << 32)``
-(the CRC of each deletion found by the linear recurrence of
-``hotlist.index._oneedit``); the pure reference ``hotlist.index._prefilter``
-computes the same bits from the variant strings and ``zlib.crc32``.
+bit set per word) over every indexed key and each of its single-deletion
+variants, each tagged with the position deleted; a query tests the ``4n + 1``
+members a key within one edit would have added, in ``n + 1`` blocks (the
+design, and why tags: ``hotlist.index._prefilter``).  A string's hash is
+``fmix64(crc32 | len << 32)`` (the CRC of each deletion by the linear
+recurrence of ``hotlist.index._oneedit``); the pure reference computes the
+same bits from the variant strings and ``zlib.crc32``.
 
-:class:`Probe` answers "maybe near" (the filter) and "contains" (the exact
-hash probe) over one :class:`~hotlist.index.KeyIndex`'s arrays, each
-probe's cache lines prefetched before any is read; :class:`DocumentMiss`
+:class:`Probe` answers "maybe near" (the filter), "near" exactly (the filter,
+then the exact probes of each passing test) and "contains" (the exact hash
+probe) over one :class:`~hotlist.index.KeyIndex`'s arrays, each probe's
+cache lines prefetched before any is read; :class:`DocumentMiss`
 runs check()'s whole miss test for a document number -- compact + OCR key
 (the translate tables of ``hotlist.ids.docnum``), the documents index
 (pre-filter or exact probe) and the persons' listed numbers (exact) -- in one
