@@ -68,9 +68,9 @@ CRC_TABLE.flags.writeable = False
 
 _KERNEL: Any
 try:  # the compiled pass (built by ``pip install .``; optional; it reads CRC_TABLE)
-    from hotlist.index import _crc_kernel
+    from hotlist.index._crc_kernel import crc32_rows as _crc32_rows
 
-    _KERNEL = _crc_kernel.crc32_rows
+    _KERNEL = _crc32_rows
 except ImportError:  # pragma: no cover - depends on the build
     _KERNEL = None
 if os.environ.get("HOTLIST_PURE"):

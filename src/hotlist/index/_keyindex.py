@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from hotlist.index._arrow import StringColumn, as_string_array
 from hotlist.index._hashing import crc32_of_column
+from hotlist.index._merge import deleted_rows, grown_positions
 from hotlist.index._oneedit import EMPTY_ROWS, OneEditSearch
 from hotlist.index._prefilter import KERNEL as _PREFILTER
 from hotlist.index._prefilter import filter_size, filter_words
@@ -93,48 +94,6 @@ def _sizes(max_length: int, position_alphabet: _U8) -> _Arrays:
         "max_length": np.array([max_length], dtype=np.int64),
         "position_alphabet": position_alphabet,
     }
-
-
-def _grown(position_alphabet: _U8, cap: int) -> _U8:
-    """A copy of ``position_alphabet`` (see :func:`_pack_positions`) for keys up
-    to ``cap`` long (a delta's new keys may be longer than any old one)."""
-    old = len(position_alphabet) - 1
-    if cap <= old:
-        return position_alphabet.copy()
-    out = np.zeros((cap + 1, cap + 1, 32), dtype=np.uint8)
-    out[: old + 1, : old + 1] = position_alphabet
-    return out
-
-
-#: Rows per entry of the coarse table :func:`_deleted_rows` makes (``merge_entries``
-#: reads it as ``row >> 10``).
-_BLOCK = 1024
-
-
-def _deleted_rows(
-    keep: npt.NDArray[np.bool_],
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """The rows a delta drops, as ``_fast.merge_entries`` reads them: per 64 rows
-    the bitmap word of dropped rows and the count of dropped rows before it (side
-    by side), and per 1024 rows the count of dropped rows before the block, with
-    bit 63 set when the block has a dropped row."""
-    words = (len(keep) + 63) // 64 + 1
-    bitmap = np.zeros(words, dtype=np.uint64)
-    packed = np.packbits(~keep, bitorder="little")
-    bitmap.view(np.uint8)[: len(packed)] = packed
-    counts = np.bitwise_count(bitmap).astype(np.uint64)
-    deleted = np.zeros((words, 2), dtype=np.uint64)
-    deleted[:, 0] = bitmap
-    np.cumsum(counts[:-1], out=deleted[1:, 1])
-    per = _BLOCK // 64
-    nblocks = (words + per - 1) // per
-    in_block = np.zeros(nblocks * per, dtype=np.uint64)
-    in_block[:words] = counts
-    in_block = in_block.reshape(nblocks, per).sum(axis=1, dtype=np.uint64)
-    blocks = np.zeros(nblocks, dtype=np.uint64)
-    np.cumsum(in_block[:-1], out=blocks[1:])
-    blocks[in_block > 0] |= np.uint64(1 << 63)
-    return deleted.reshape(-1), blocks
 
 
 def default_dir_bits(n: int) -> int:
@@ -322,7 +281,7 @@ class KeyIndex(OneEditSearch):
         if default_dir_bits(n_entries) > bits + 1:
             return KeyIndex.build(keys)
         max_length = max(self._maxlen, int(new_lens.max()) if len(new_lens) else 0)
-        posal = _grown(self._posal, min(max_length, _POS_CAP))
+        posal = grown_positions(self._posal, min(max_length, _POS_CAP))
         marks = np.zeros((len(posal), len(posal) * 256), dtype=bool)
         h = crc32_of_column(col, new, marks=marks)
         pairs = h.astype(np.uint64) << np.uint64(32)
@@ -330,7 +289,7 @@ class KeyIndex(OneEditSearch):
         pairs.sort()
         new_rows = pairs.astype(np.uint32)
         new_hash = (pairs >> np.uint64(32)).astype(np.uint32)
-        deleted, blocks = _deleted_rows(keep)
+        deleted, blocks = deleted_rows(keep)
         out_dir = np.empty(len(self._dir), dtype=np.uint32)
         out_fp = np.empty(n_entries, dtype=np.uint16)
         out_rows = np.empty(n_entries, dtype=np.uint32)
