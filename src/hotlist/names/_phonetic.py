@@ -38,10 +38,10 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from functools import lru_cache
 
 import jellyfish
 
+from hotlist.names._memo import cached
 from hotlist.names._tokens import PARTICLES, fold, normalize
 
 __all__ = ["MAX_KEYS", "blocking_keys", "phonetic_key", "variant"]
@@ -76,7 +76,7 @@ _VOWELS = frozenset("AEIOUY")
 _NON_I_VOWELS = frozenset("AEOU")
 
 
-@lru_cache(maxsize=65536)
+@cached(65536)
 def variant(token: str) -> str:
     """A spelling-variant form of one normalised token (not a key: vowels stay).
 
@@ -99,7 +99,7 @@ def variant(token: str) -> str:
     return _DOUBLE.sub(_RUN_LETTER, out)
 
 
-@lru_cache(maxsize=65536)
+@cached(65536)
 def phonetic_key(token: str) -> str:
     """The phonetic key of one token: Metaphone of its variant form, leading vowel as ``A``.
 

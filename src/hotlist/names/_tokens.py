@@ -27,8 +27,8 @@ True
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from hotlist.names._memo import cached
 from hotlist.names._translit import transliterate
 
 __all__ = ["PARTICLES", "fold", "loose", "normalize", "split_name", "tokens"]
@@ -59,7 +59,7 @@ _FOLD = re.compile("(?:AE|OE|UE)(?!E)|AA(?!A)")
 _FOLD_MAP = {"AE": "A", "OE": "O", "UE": "U", "AA": "A"}
 
 
-@lru_cache(maxsize=65536)
+@cached(65536)
 def _normalize_slow(name: str) -> str:
     text = _APOSTROPHES.sub("", transliterate(name))
     text = _NON_ALPHA.sub(" ", text)
@@ -86,7 +86,7 @@ def normalize(name: str) -> str:
     return _normalize_slow(name)
 
 
-@lru_cache(maxsize=1 << 17)
+@cached(1 << 17)
 def fold(token: str) -> str:
     """Fold the ICAO umlaut digraphs of a normalised token: ``MUELLER`` -> ``MULLER``.
 

@@ -7,10 +7,10 @@ Every number comes from ``hotlist.scoring.SCORING.names``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from hotlist.names._memo import cached, cached2
 from hotlist.names._phonetic import _RUN_LETTER, phonetic_key, variant
 from hotlist.scoring import SCORING
 
@@ -64,7 +64,7 @@ _ROMAN_RULES = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1 << 16)
+@cached(1 << 16)
 def _roman(token: str) -> str | None:
     if len(token) > 12 or not _SYLLABLES.fullmatch(token):
         return None
@@ -73,7 +73,7 @@ def _roman(token: str) -> str | None:
     return token
 
 
-@lru_cache(maxsize=1 << 16)
+@cached(1 << 16)
 def _undouble(token: str) -> str:
     return _DOUBLE.sub(_RUN_LETTER, token)
 
@@ -92,7 +92,7 @@ def _gendered(a: str, b: str) -> bool:
     return len(b) == len(a) + 1 and b.startswith(a) and b[-1] in "AE" and a[-1] not in _VOWELS
 
 
-@lru_cache(maxsize=1 << 16)
+@cached(1 << 16)
 def _skeleton(token: str) -> str:
     out = [c for c in variant(token) if c not in _VOWELS]
     if out and out[-1] == "H":
@@ -100,13 +100,13 @@ def _skeleton(token: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1 << 16)
+@cached(1 << 16)
 def _vowel_poor(token: str) -> bool:
     """Vowel-less forms, as Arabic script gives them (MHMD, AMR, KHALD)."""
     return len(token) >= 3 and sum(c in _VOWELS for c in token) * 4 < len(token)
 
 
-@lru_cache(maxsize=1 << 17)
+@cached2(1 << 17)
 def _token_sim(a: str, b: str) -> tuple[float, int]:
     """Score of two normalised tokens, and which kind of match it is."""
     if a == b:
