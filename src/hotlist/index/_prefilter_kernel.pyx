@@ -30,6 +30,8 @@ import weakref
 
 import numpy as np
 
+from hotlist.index._hashing import CRC_TABLE
+
 cdef extern from *:
     """
     #if defined(__GNUC__) || defined(__clang__)
@@ -78,21 +80,16 @@ cdef uint32_t E[ECAP + 1][256]
 
 
 cdef void _init() noexcept nogil:
-    cdef uint32_t c
+    """E[k][x]: the CRC change of XOR-ing byte x at k bytes from the end (CRC
+    is linear; see ``hotlist.index._hashing.edit_table``)."""
     cdef int i, k
-    for i in range(256):
-        c = <uint32_t>i
-        for k in range(8):
-            if c & 1:
-                c = (c >> 1) ^ 0xEDB88320u
-            else:
-                c = c >> 1
-        CRC[i] = c
     for i in range(256):
         E[0][i] = CRC[i]
     for k in range(1, ECAP + 1):
         for i in range(256):
             E[k][i] = CRC[E[k - 1][i] & 0xFF] ^ (E[k - 1][i] >> 8)
+for _i in range(256):  # the one CRC table (hotlist.index._hashing)
+    CRC[_i] = CRC_TABLE[_i]
 _init()
 
 
@@ -211,6 +208,22 @@ cdef struct Issuer:
     int32_t asked
 
 
+cdef Py_ssize_t _column(object offsets, const int32_t **o32, const int64_t **o64) except -1:
+    """Point ``o32`` or ``o64`` at a string column's offsets (int32 or int64;
+    the array outlives the call); the number of rows."""
+    cdef const int32_t[::1] a
+    cdef const int64_t[::1] b
+    o32[0] = NULL
+    o64[0] = NULL
+    if offsets.dtype == np.int32:
+        a = offsets
+        o32[0] = &a[0]
+        return a.shape[0] - 1
+    b = offsets
+    o64[0] = &b[0]
+    return b.shape[0] - 1
+
+
 cdef inline Py_ssize_t _off(const int32_t *o32, const int64_t *o64, Py_ssize_t r) noexcept nogil:
     return o32[r] if o32 != NULL else <Py_ssize_t>o64[r]
 
@@ -218,8 +231,6 @@ cdef inline Py_ssize_t _off(const int32_t *o32, const int64_t *o64, Py_ssize_t r
 def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
     """Set the filter bits (``words``: blocks of 8) of every key of ``rows``
     (all rows when None) of the string column given by ``offsets`` / ``data``."""
-    cdef const int32_t[::1] o32v
-    cdef const int64_t[::1] o64v
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
     cdef const int64_t[::1] rv
@@ -233,14 +244,7 @@ def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     if nblocks == 0:
         raise ValueError("empty filter")
-    if offsets.dtype == np.int32:
-        o32v = offsets
-        o32 = &o32v[0]
-        nr = o32v.shape[0] - 1
-    else:
-        o64v = offsets
-        o64 = &o64v[0]
-        nr = o64v.shape[0] - 1
+    nr = _column(offsets, &o32, &o64)
     if rows is not None:
         rv = rows
         nr = rv.shape[0]
@@ -333,22 +337,13 @@ cdef class Probe:
         cdef const uint32_t[::1] r_ = rows
         cdef const uint8_t[::1] data_ = data
         cdef const uint32_t[::1] w_
-        cdef const int32_t[::1] o32
-        cdef const int64_t[::1] o64
         self._keep = (directory, fp, rows, offsets, data, words)
         self.dir = &d_[0]
         self.nrows = r_.shape[0]
         self.fp = &f_[0] if f_.shape[0] else NULL
         self.rows = &r_[0] if r_.shape[0] else NULL
         self.data = &data_[0] if data_.shape[0] else NULL
-        self.off32 = NULL
-        self.off64 = NULL
-        if offsets.dtype == np.int32:
-            o32 = offsets
-            self.off32 = &o32[0]
-        else:
-            o64 = offsets
-            self.off64 = &o64[0]
+        _column(offsets, &self.off32, &self.off64)
         self.words = NULL
         self.nblocks = 0
         if words is not None:
@@ -503,21 +498,12 @@ cdef class Probe:
         or int64, ``data``), into ``out`` (1: some key within one edit -- or a
         key over 64 bytes the filter lets through; 0: none).  Nulls are the
         caller's to mask."""
-        cdef const int32_t[::1] o32v
-        cdef const int64_t[::1] o64v
         cdef const int32_t *o32 = NULL
         cdef const int64_t *o64 = NULL
         cdef Py_ssize_t nr, j, a, e
         cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
         cdef uint8_t empty = 0
-        if offsets.dtype == np.int32:
-            o32v = offsets
-            o32 = &o32v[0]
-            nr = o32v.shape[0] - 1
-        else:
-            o64v = offsets
-            o64 = &o64v[0]
-            nr = o64v.shape[0] - 1
+        nr = _column(offsets, &o32, &o64)
         if out.shape[0] < nr:
             raise ValueError("out is shorter than the column")
         with nogil:
