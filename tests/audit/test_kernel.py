@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotlist.audit import SessionContext, _chain, _entries, _verify, verify
+from hotlist.audit import AuditLog, SessionContext, _chain, _entries, _verify, verify
 from hotlist.audit._entries import BatchData, batch_lines
-from hotlist.audit._format import GENESIS, KeyedHasher, kernel_mode
+from hotlist.audit._format import GENESIS, KeyedHasher, kernel_mode, utc_text
 
 from .test_audit_log import _copy, _files, _tamper_lines, _write_log
 
@@ -165,6 +165,40 @@ def test_a_row_line_by_hand() -> None:
         HASHER("document", "AB1").encode(),
     )
     assert lines == line + b"\n" and seq == 1 and prev == hashlib.sha256(line).hexdigest()
+
+
+@pytest.mark.parametrize("kernel_on", [True, False], ids=["kernel", "pure"])
+def test_the_writer_writes_the_batch_lines_block_by_block(tmp_path: Path, kernel_on: bool) -> None:
+    rows = 1300  # three kernel blocks of 512 rows, the last one short
+    docs: list[object] = [f"D{n:06d}" if n % 97 else "Müller 1" for n in range(rows)]
+    data = BatchData(
+        SessionContext("o", "analyst", "p", "h", "s"),
+        {"document": docs},
+        rows,
+        {5: [["documents", "R5", "alarm"]]},
+        {5},
+        {7: "InvalidQuery"},
+        {},
+        1000,
+        "v",
+        "m",
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_chain, "COMPILED", kernel_on)
+        log = AuditLog(tmp_path / "audit", secret=b"s" * 32, sync="entry")
+        item = log.written(log.record("batch", data))
+        log.close()
+        lines = (tmp_path / "audit" / "audit-000001.log").read_bytes().split(b"\n")
+        before = lines[item.seq - 2]
+        expected: list[bytes] = []
+        head = batch_lines(
+            log.hasher, data, utc_text(item.t_ns), item.id, item.seq - 1,
+            hashlib.sha256(before).hexdigest(), expected,
+        )  # fmt: skip
+    written = b"".join(x + b"\n" for x in lines[item.seq - 1 : item.seq - 1 + rows])
+    assert written == b"".join(expected)
+    assert head == (item.seq + rows - 1, item.hash, rows)
+    assert verify(tmp_path / "audit").ok
 
 
 # -- verify: the same report, kernel or not, for any tampering ---------------------------
