@@ -46,11 +46,14 @@ def _extensions() -> list[Any]:
     except ImportError:
         print("hotlist: Cython missing, compiled kernel not built", file=sys.stderr)
         return []
-    exts = [
-        Extension(name, [source], extra_compile_args=["-O3"] if sys.platform != "win32" else [])
-        for name, source in KERNELS
-    ]
-    return list(cythonize(exts, language_level=3, quiet=True))
-
+    args = ["-O3"] if sys.platform != "win32" else []
+    built = []
+    for name, source in KERNELS:
+        ext = Extension(name, [source], extra_compile_args=args)
+        try:  # one kernel's Cython error must not stop the others
+            built.extend(cythonize([ext], language_level=3, quiet=True))
+        except Exception as e:
+            print(f"hotlist: {name} not translated ({e}); using pure Python", file=sys.stderr)
+    return built
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
