@@ -5,8 +5,9 @@ cyclic garbage collector walks on every full collection: with the name caches
 full (a few hundred thousand entries) a full collection took ~0.2 s, and the
 person check that happened to trigger it took that long.  A dict whose keys and
 values are strings, numbers, ``None`` or tuples of them is not tracked by the
-collector at all.  These caches are such dicts, emptied when they reach their
-size (the functions are pure: a miss only costs the call again).
+collector at all.  These caches are such dicts; when one reaches its size the
+older half of it is dropped (the functions are pure: a miss only costs the
+call again).
 
 >>> @cached(2)
 ... def twice(x: str) -> str:
@@ -19,6 +20,7 @@ size (the functions are pure: a miss only costs the call again).
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar, cast
 
@@ -50,7 +52,8 @@ class Cached2(Protocol[A_contra, B_contra, R_co]):
 
 
 def cached(maxsize: int) -> Callable[[Callable[[A], R]], Cached[A, R]]:
-    """Cache a pure function of one hashable argument in a dict of at most ``maxsize``."""
+    """Cache a pure function of one hashable argument in a dict of at most ``maxsize``
+    (at least 2)."""
 
     def decorate(fn: Callable[[A], R]) -> Cached[A, R]:
         cache: dict[A, R] = {}
@@ -60,7 +63,7 @@ def cached(maxsize: int) -> Callable[[Callable[[A], R]], Cached[A, R]]:
             value = get(arg, _MISSING)
             if value is _MISSING:
                 if len(cache) >= maxsize:
-                    cache.clear()
+                    _evict(cache)
                 value = cache[arg] = fn(arg)
             return cast(R, value)
 
@@ -81,13 +84,20 @@ def cached2(maxsize: int) -> Callable[[Callable[[A, B], R]], Cached2[A, B, R]]:
             value = get(key, _MISSING)
             if value is _MISSING:
                 if len(cache) >= maxsize:
-                    cache.clear()
+                    _evict(cache)
                 value = cache[key] = fn(a, b)
             return cast(R, value)
 
         return cast("Cached2[A, B, R]", _finish(wrapper, fn, cache))
 
     return decorate
+
+
+def _evict(cache: dict[A, R]) -> None:
+    """Drop the older half of a full cache (a dict keeps the order of insertion):
+    emptying it would make the next checks recompute everything at once."""
+    for key in list(itertools.islice(cache, len(cache) // 2)):
+        del cache[key]
 
 
 def _finish(wrapper: Callable[..., R], fn: Callable[..., R], cache: dict[A, R]) -> object:
