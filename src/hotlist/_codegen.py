@@ -19,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 from hotlist._query import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE, DOCUMENT_ONLY
+from hotlist._vehicle_fast import VEHICLE_ONLY
 from hotlist.fields import BUILTIN_NAMES, field
 
 __all__ = ["ENGINE", "check_block", "render", "up_to_date", "write"]
@@ -100,6 +101,20 @@ def check_block() -> str:
         f"                state, {', '.join(DOCUMENT_ONLY)},"
         " limit, min_score, max_edits, name_threshold",
         "            )",
+        "        if (",
+        "            stale is None",
+        "            and extra is None",
+    ]
+    out += [f"            and {n} is None" for n in BUILTIN_NAMES if n not in VEHICLE_ONLY]
+    out += [
+        "        ):",
+        "            # a VIN alone, or a plate (with its country): a miss answered at once",
+        "            missed = vehicle_miss(",
+        f"                state, {', '.join(VEHICLE_ONLY)},"
+        " limit, min_score, max_edits, name_threshold",
+        "            )",
+        "            if missed is not None:",
+        "                return missed",
         "        given = {",
     ]
     out += [f'            "{n}": {n},' for n in BUILTIN_NAMES]

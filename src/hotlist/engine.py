@@ -50,6 +50,7 @@ from hotlist._staleness import (
 from hotlist._state import State
 from hotlist._stats import Stats, stats_of
 from hotlist._stream import DEFAULT_BATCH_SIZE, BatchSource, BatchStream, check_batches
+from hotlist._vehicle_fast import vehicle_miss
 from hotlist.audit import AuditLog, Session, SessionWho
 from hotlist.extracts import LoadReport
 from hotlist.schema import CheckResult
@@ -200,6 +201,25 @@ class Hotlist:
             return document_check(
                 state, document, country, document_type, limit, min_score, max_edits, name_threshold
             )
+        if (
+            stale is None
+            and extra is None
+            and document is None
+            and document_type is None
+            and mrz is None
+            and name is None
+            and family_name is None
+            and given_names is None
+            and dob is None
+            and nationality is None
+            and sex is None
+        ):
+            # a VIN alone, or a plate (with its country): a miss answered at once
+            missed = vehicle_miss(
+                state, vin, plate, country, limit, min_score, max_edits, name_threshold
+            )
+            if missed is not None:
+                return missed
         given = {
             "document": document,
             "country": country,

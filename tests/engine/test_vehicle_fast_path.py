@@ -1,0 +1,194 @@
+"""check()'s vehicle fast path (hotlist._vehicle_fast.vehicle_miss) answers exactly
+as the general query pipeline (check_query) whenever it answers: a plain miss,
+slot for slot; for anything else (a hit, a warning, an error, other options) it
+gives None and check() runs the pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from engine_tables import DOCUMENTS, PERSONS, VEHICLES, documents_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotlist
+from hotlist._errors import InvalidQuery
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query
+from hotlist._vehicle_fast import vehicle_miss
+from hotlist.schema import CheckResult
+
+LISTED_VINS = [v for v in VEHICLES.column("vin").to_pylist() if v]
+LISTED_PLATES = [p for p in VEHICLES.column("plate").to_pylist() if p]
+VIN_CHARS = "1M8GDM9AXKP042788WVZJHIOQ0 -./<\t\n\x00\u00a0\u00e9\uff11#m"
+PLATE_CHARS = "AB12345CD-OI0 .\t\u00e9\u00c4#bx"
+
+
+def _edited(values: list[str], chars: str) -> st.SearchStrategy[str]:
+    """A listed value with one character inserted, replaced, dropped, or two swapped."""
+
+    def edit(v: str, i: int, c: str, how: int) -> str:
+        i %= len(v) + 1
+        if how == 0:
+            return v[:i] + c + v[i:]
+        if how == 1:
+            return v[:i] + c + v[i + 1 :]
+        if how == 2:
+            return v[:i] + v[i + 1 :]
+        return v[: i - 1] + v[i : i + 1] + v[i - 1 : i] + v[i + 1 :] if i else v
+
+    return st.builds(
+        edit, st.sampled_from(values), st.integers(0, 17), st.sampled_from(chars), st.integers(0, 3)
+    )
+
+
+VINS = (
+    st.sampled_from(LISTED_VINS)
+    | st.sampled_from(LISTED_VINS).map(str.lower)
+    | st.builds(lambda v, n: v[-n:], st.sampled_from(LISTED_VINS), st.integers(4, 16))
+    | _edited(LISTED_VINS, VIN_CHARS)
+    | st.text(st.sampled_from(VIN_CHARS), max_size=20)
+    | st.sampled_from(["", " ", "1M8GDM9A1KP042788", "1m8-gdm9axkp o42788", "X" * 300])
+    | st.text(max_size=8)
+)
+PLATES = (
+    st.sampled_from(LISTED_PLATES)
+    | st.sampled_from(LISTED_PLATES).map(str.lower)
+    | st.sampled_from(["D B AB 1234", "F AB-123-CD", "AB 123 CD", "", " ", "A" * 40])
+    | _edited(LISTED_PLATES, PLATE_CHARS)
+    | st.text(st.sampled_from(PLATE_CHARS), max_size=14)
+    | st.text(max_size=6)
+)
+COUNTRIES = st.none() | st.sampled_from(
+    ["FRA", "DEU", "de", "Germany", "usa", "nowhere", " ", "XXA"]
+)
+OPTIONS = st.tuples(
+    st.sampled_from([DEFAULT_LIMIT, 1, 0]),
+    st.sampled_from([DEFAULT_MIN_SCORE, 0.5 + 0.0 * len(VIN_CHARS), 0.9, 1.5]),
+    st.sampled_from([1, 0, 2, True]),
+    st.sampled_from([None, 0.8]),
+)
+
+
+def _answer(run: object) -> CheckResult | str:
+    try:
+        return run()  # type: ignore[operator, no-any-return]
+    except InvalidQuery as exc:
+        return f"InvalidQuery: {exc}"
+
+
+def _slots(result: CheckResult) -> dict[str, object]:
+    return {name: getattr(result, name) for name in CheckResult.__slots__}
+
+
+def _same(hl: hotlist.Hotlist, vin: Any, plate: Any, country: Any, options: Any) -> bool:
+    """Whether the fast path answered; asserts its answer is the pipeline's."""
+    state = hl._state
+    limit, min_score, max_edits, threshold = options
+    fast = vehicle_miss(state, vin, plate, country, limit, min_score, max_edits, threshold)
+    given_ = {"country": country, "vin": vin, "plate": plate}
+    general = _answer(
+        lambda: check_query(
+            state,
+            given_,
+            None,
+            None,
+            limit=limit,
+            min_score=min_score,
+            max_edits=max_edits,
+            name_threshold=threshold,
+        )
+    )
+    checked = _answer(
+        lambda: hl.check(
+            vin=vin,
+            plate=plate,
+            country=country,
+            limit=limit,
+            min_score=min_score,
+            max_edits=max_edits,
+            name_threshold=threshold,
+        )
+    )
+    assert checked == general
+    if isinstance(checked, CheckResult):
+        assert isinstance(general, CheckResult)
+        assert _slots(checked) == _slots(general)
+    if fast is None:
+        return False
+    assert isinstance(general, CheckResult), general
+    assert not general.hits
+    assert _slots(fast) == _slots(general)
+    assert list(fast.query) == list(general.query)
+    return True
+
+
+@settings(max_examples=500, deadline=None)
+@given(VINS, OPTIONS)
+def test_vin_fast_path_equals_the_general_pipeline(
+    hl: hotlist.Hotlist, vin: str, options: tuple[Any, ...]
+) -> None:
+    _same(hl, vin, None, None, options)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLATES, COUNTRIES, OPTIONS)
+def test_plate_fast_path_equals_the_general_pipeline(
+    hl: hotlist.Hotlist, plate: str, country: str | None, options: tuple[Any, ...]
+) -> None:
+    _same(hl, None, plate, country, options)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.none() | VINS, st.none() | PLATES, COUNTRIES)
+def test_mixed_queries_fall_back_or_agree(
+    hl: hotlist.Hotlist, vin: str | None, plate: str | None, country: str | None
+) -> None:
+    options = (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None)
+    answered = _same(hl, vin, plate, country, options)
+    if vin is not None and (plate is not None or country is not None):
+        assert not answered
+
+
+@pytest.mark.parametrize(
+    ("vin", "plate", "country", "answered"),
+    [
+        ("ZZZZZZ1JZXW999999", None, None, True),  # far from every listed VIN
+        ("WVWZZZ1JZXW000001", None, None, False),  # listed
+        ("WVWZZZ1JZXW000002", None, None, False),  # one edit: a hit
+        ("WVWZZZ1JZXW00000I", None, None, False),  # repaired: a warning
+        ("1M8GDM9A1KP042788", None, None, False),  # a wrong check digit: a warning
+        ("XW999999", None, None, True),  # a partial VIN nothing ends with
+        ("XW000001", None, None, False),  # a partial VIN listed
+        ("abc", None, None, False),  # too short: the pipeline's error
+        (None, "ZZ 999 ZZ", "FRA", True),
+        (None, "ZZ 999 ZZ", None, True),
+        (None, "AB-123-CD", "FRA", False),
+        (None, "AB-123-CD", "DEU", False),  # another country's plate: a weak hit
+        (None, "AB-I23-CD", "FRA", False),  # an OCR look-alike
+        (None, "ZZ 999 ZZ", "nowhere", False),  # the pipeline's error
+        (None, "!!", None, False),
+    ],
+)
+def test_vehicle_fast_path_answers_plain_misses(
+    hl: hotlist.Hotlist, vin: str | None, plate: str | None, country: str | None, answered: bool
+) -> None:
+    assert _same(hl, vin, plate, country, (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None)) == answered
+
+
+@pytest.mark.parametrize("with_table", [False, True])
+def test_no_listed_vehicle_agrees(with_table: bool) -> None:
+    """No vehicle list given, or an empty one: the same answer as the pipeline
+    (its warning that nothing was searched included)."""
+    tables: dict[str, Any] = {"documents": documents_table(DOCUMENTS), "persons": PERSONS}
+    if with_table:
+        tables["vehicles"] = VEHICLES.slice(0, 0)
+    hl = hotlist.Hotlist.from_tables(**tables)
+    options = (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None)
+    for vin, plate, country in [
+        ("ZZZZZZ1JZXW999999", None, None),
+        ("abc", None, None),
+        (None, "ZZ 999 ZZ", "FRA"),
+        (None, "!!", None),
+    ]:
+        _same(hl, vin, plate, country, options)
