@@ -25,6 +25,7 @@ from hotlist.datasets.vehicles import KIND
 from hotlist.fields import clean, qualifiers
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
+from hotlist.index._keyindex import COMPILED
 from hotlist.schema import CheckResult
 from hotlist.scoring import SCORING
 
@@ -36,7 +37,6 @@ VEHICLE_ONLY: tuple[str, ...] = ("vin", "plate", "country")
 _VIN_LIMIT = CHECK_FIELDS["vin"]
 _PLATE_LIMIT = CHECK_FIELDS["plate"]
 _PARTIAL_MAX = SCORING.vehicles.partial_max
-_NORTH_AMERICAN = frozenset("12345")
 _NO_EDITS = 0
 _VIN_FIELDS = frozenset(("vin",))
 _PLATE_FIELDS = frozenset(("plate",))
@@ -48,20 +48,34 @@ _ASKED = frozenset(("vin", "plate"))
 _COUNTRIES: dict[str, str | None] = {}
 _MAX_COUNTRIES = 4096
 
-# The registered kinds last seen, and whether the vehicles kind alone searches by
-# VIN or plate among them (a kind registered at run time may search by either).
-_seen: list[object] = [(), False]
 
+class _Context:
+    """What the fast path reads of one state, worked out once per state (and again
+    when the registered kinds change): the vehicle index, whether the vehicles kind
+    alone searches by VIN or plate (a kind registered at run time may search by
+    either), and the datasets searched and warnings of each query it answers."""
 
-def _vehicles_alone() -> bool:
-    kinds = datasets.kinds()
-    if kinds != _seen[0]:  # identity first: the same kinds compare equal at once
+    __slots__ = ("alone", "index", "kinds", "plate", "plate_country", "state", "version", "vin")
+
+    def __init__(self, state: State | None) -> None:
+        self.state = state
+        self.kinds = datasets.kinds()
+        index = None if state is None else state.indexes.get("vehicles")
         quals = qualifiers().keys()
-        alone = all(
-            k is KIND or _ASKED.isdisjoint(set(k.query_fields) - quals) for k in kinds
-        ) and any(k is KIND for k in kinds)
-        _seen[0], _seen[1] = kinds, alone
-    return _seen[1] is True
+        self.alone = (
+            isinstance(index, VehicleIndex)
+            and any(k is KIND for k in self.kinds)
+            and all(k is KIND or _ASKED.isdisjoint(set(k.query_fields) - quals) for k in self.kinds)
+        )
+        self.index = index if isinstance(index, VehicleIndex) else None
+        empty: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self.version = "" if state is None else state.data_version
+        self.vin = empty if state is None else state.coverage.of(_VIN_FIELDS)
+        self.plate = empty if state is None else state.coverage.of(_PLATE_FIELDS)
+        self.plate_country = empty if state is None else state.coverage.of(_PLATE_COUNTRY_FIELDS)
+
+
+_last = [_Context(None)]
 
 
 def _text(value: object, limit: int) -> str | None:
@@ -94,31 +108,36 @@ def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
         and name_threshold is None
     ):
         return None
-    index = state.indexes.get("vehicles")
-    if not isinstance(index, VehicleIndex) or not _vehicles_alone():
+    ctx = _last[0]
+    if ctx.state is not state or ctx.kinds != datasets.kinds():
+        ctx = _last[0] = _Context(state)
+    index = ctx.index
+    if index is None or not ctx.alone:
         return None
     if plate is None:
-        if vin is None or country is not None:
+        if vin is None or country is not None or _vin_listed(index, vin, max_edits):
             return None
-        if _vin_listed(index, vin, max_edits):
-            return None
-        searched, notes = state.coverage.of(_VIN_FIELDS)
-        return CheckResult.make([], [*notes], {"vin": vin}, state.data_version, 0, searched)
-    if vin is not None:
-        return None
-    if country is not None and (
-        country.__class__ is not str or (country not in _COUNTRIES and not _country_read(country))
+        searched, notes = ctx.vin
+        return CheckResult.make([], [*notes], {"vin": vin}, ctx.version, 0, searched)
+    if (
+        vin is not None
+        or (
+            country is not None
+            and (
+                country.__class__ is not str
+                or (country not in _COUNTRIES and not _country_read(country))
+            )
+        )
+        or _plate_listed(index, plate)
     ):
-        return None  # a country the pipeline refuses: its error
-    if _plate_listed(index, plate):
-        return None
+        return None  # a country the pipeline refuses (its error), or not a plain miss
     if country is None:
-        searched, notes = state.coverage.of(_PLATE_FIELDS)
+        searched, notes = ctx.plate
         query: dict[str, object] = {"plate": plate}
     else:
-        searched, notes = state.coverage.of(_PLATE_COUNTRY_FIELDS)
+        searched, notes = ctx.plate_country
         query = {"country": country, "plate": plate}
-    return CheckResult.make([], [*notes], query, state.data_version, 0, searched)
+    return CheckResult.make([], [*notes], query, ctx.version, 0, searched)
 
 
 def _country_read(country: str) -> bool:
@@ -139,22 +158,14 @@ def _vin_listed(index: VehicleIndex, vin: str, max_edits: int) -> bool:
     text = _text(vin, _VIN_LIMIT)
     if text is None:
         return True
-    try:
-        compact, corrections = vin_ids.search_key(text)
-    except InvalidQuery:
-        return True
-    if corrections:
-        return True
-    if (
-        len(compact) == 17
-        and compact[0] in _NORTH_AMERICAN
-        and vin_ids.check_digit_status(compact) == "invalid"
-    ):
-        return True
-    key = vin_ids.ocr_key(compact)
+    key = vin_ids.plain_key(text)
+    if key is None:
+        return True  # repaired, refused, a wrong check digit, or not plain: the pipeline
     if len(key) <= _PARTIAL_MAX:
         return len(index.vin_suffix.ending_with(key)) > 0
     if max_edits:
+        if COMPILED:  # exact for a key this short: the pre-filter, then its probes
+            return bool(index.vin_index.probe().near_exact(key.encode()))
         return len(index.vin_index.within_one_edit(key)) > 0
     return len(index.vin_index.lookup(key)) > 0
 
@@ -165,8 +176,7 @@ def _plate_listed(index: VehicleIndex, plate: str) -> bool:
     text = _text(plate, _PLATE_LIMIT)
     if text is None:
         return True
-    try:
-        compact = plate_ids.validate(text)
-    except InvalidQuery:
-        return True
-    return len(index.plate_index.lookup(plate_ids.ocr_key(compact))) > 0
+    keys = plate_ids.plain_keys(text)
+    if keys is None:
+        return True  # refused, a country sign, or not plain: the pipeline
+    return len(index.plate_index.lookup(keys[1])) > 0

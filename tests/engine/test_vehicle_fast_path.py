@@ -16,6 +16,8 @@ import hotlist
 from hotlist._errors import InvalidQuery
 from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query
 from hotlist._vehicle_fast import vehicle_miss
+from hotlist.ids import plate as plate_ids
+from hotlist.ids import vin as vin_ids
 from hotlist.schema import CheckResult
 
 LISTED_VINS = [v for v in VEHICLES.column("vin").to_pylist() if v]
@@ -192,3 +194,34 @@ def test_no_listed_vehicle_agrees(with_table: bool) -> None:
         (None, "!!", None),
     ]:
         _same(hl, vin, plate, country, options)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(VINS | st.text(st.sampled_from("0123456789ABCDEFGHJKLMNPRSTUVWXYZ -"), max_size=20))
+def test_plain_vin_key_is_search_key_without_warnings(vin: str) -> None:
+    key = vin_ids.plain_key(vin)
+    try:
+        compact, corrections = vin_ids.search_key(vin)
+    except InvalidQuery:
+        assert key is None
+        return
+    plain = (
+        not corrections
+        and set("0123456789ABCDEFGHJKLMNPRSTUVWXYZ").issuperset(compact)
+        and not (len(compact) == 17 and vin_ids.check_digit_status(compact) == "invalid")
+    )
+    if key is not None:
+        assert plain
+        assert key == compact == vin_ids.ocr_key(compact)
+    elif vin.isascii() and len(vin) <= 200:
+        assert not plain
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PLATES | st.text(st.sampled_from("FDIGBUK AB0123456789-."), max_size=16))
+def test_plain_plate_keys_are_validate_and_ocr_key(plate: str) -> None:
+    keys = plate_ids.plain_keys(plate)
+    if keys is None:
+        return
+    compact = plate_ids.validate(plate)
+    assert keys == (compact, plate_ids.ocr_key(compact))

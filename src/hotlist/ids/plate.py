@@ -62,6 +62,7 @@ __all__ = [
     "matches_format",
     "ocr_key",
     "ocr_key_array",
+    "plain_keys",
     "validate",
 ]
 
@@ -217,6 +218,25 @@ def compact_array(plates: Any) -> Any:
 def ocr_key_array(plates: Any) -> Any:
     """``ocr_key()`` over a pyarrow string array; nulls stay null."""
     return with_scalar(plates, lambda v: _OCR._ascii_array(_strip_sign_array(v)), ocr_key)
+
+
+def plain_keys(plate: str) -> tuple[str, str] | None:
+    """``validate(plate)`` and its ``ocr_key()`` in one step for a plain plate: ASCII,
+    no distinguishing sign to consider, letters and digits once compacted; None
+    for any other (ask ``validate()``: it may still accept it, or says why not).
+
+    >>> plain_keys("ab-123-cd"), plain_keys("F AB-123-CD"), plain_keys("A#1")
+    (('AB123CD', 'A8123C0'), None, None)
+    """
+    if not plate.isascii() or len(plate) > 10 * MAX_LENGTH:
+        return None
+    start = _PY_CANDIDATE.match(plate)
+    if start is not None and start.group(1).upper() in SIGNS:
+        return None
+    compact = plate.encode().translate(_COMPACT.byte_map, _COMPACT.delete_bytes)
+    if not compact or len(compact) > MAX_LENGTH or not compact.isalnum():
+        return None
+    return compact.decode(), compact.translate(_OCR.byte_map, _OCR.delete_bytes).decode()
 
 
 def validate(plate: str) -> str:

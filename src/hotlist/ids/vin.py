@@ -76,6 +76,7 @@ __all__ = [
     "kind",
     "ocr_key",
     "ocr_key_array",
+    "plain_key",
     "repair",
     "search_key",
     "validate",
@@ -96,8 +97,12 @@ _TRANSLITERATION = {
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# per position: each VIN character's transliteration times the position's weight
+_WEIGHED = tuple({c: v * w for c, v in _TRANSLITERATION.items()} for w in _WEIGHTS)
+_DIGITS = "0123456789X"
 _REPAIR_TABLE = str.maketrans(dict(VIN_REPAIRS))
 _FORBIDDEN = frozenset(VIN_FORBIDDEN)
+_NORTH_AMERICA = frozenset("12345")
 
 
 def compact(vin: str) -> str:
@@ -159,6 +164,31 @@ def search_key(vin: str) -> tuple[str, list[str]]:
     return value, corrections
 
 
+def plain_key(vin: str) -> str | None:
+    """The search key of a plain VIN, or of its last 6 to 16 characters: ASCII,
+    nothing to repair, VIN characters only once compacted, and (17 characters) no
+    wrong North-American check digit -- ``search_key(vin)`` with no message, and its
+    ``ocr_key()`` (the same text); None for any other (ask ``search_key()``).
+
+    >>> plain_key("1m8gdm9a-xkp042788"), plain_key("1M8GDM9A1KP042788"), plain_key("KP0427")
+    ('1M8GDM9AXKP042788', None, 'KP0427')
+    """
+    if not vin.isascii() or len(vin) > 200:
+        return None
+    value = vin.encode().translate(_COMPACT.byte_map, _COMPACT.delete_bytes).decode()
+    n = len(value)
+    if n < 6 or n > 17 or not _VIN_CHARS.issuperset(value):
+        return None
+    if n == 17 and value[0] in _NORTH_AMERICA and _digit_of(value) != value[8]:
+        return None
+    return value
+
+
+def _digit_of(value: str) -> str:
+    """The check digit of 17 VIN characters."""
+    return _DIGITS[sum(map(dict.__getitem__, _WEIGHED, value)) % 11]
+
+
 def _seventeen(vin: str) -> str:
     value, _ = repair(vin)
     if len(value) != 17:
@@ -174,14 +204,11 @@ def check_digit(vin: str) -> str:
 
     Raises ``InvalidQuery`` when ``vin`` is not 17 VIN characters after repair.
     """
-    value = _seventeen(vin)
-    total = sum(map(int.__mul__, map(_TRANSLITERATION.__getitem__, value), _WEIGHTS))
-    rest = total % 11
-    return "X" if rest == 10 else str(rest)
+    return _digit_of(_seventeen(vin))
 
 
 def _north_american(value: str) -> bool:
-    return value[:1] in ("1", "2", "3", "4", "5")
+    return value[:1] in _NORTH_AMERICA
 
 
 def check_digit_status(vin: str) -> CheckDigitStatus:
