@@ -17,7 +17,13 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 
-from hotlist._decisions import POSSIBLE, document_severity, letters_reason, ocr_letter_swaps
+from hotlist._decisions import (
+    POSSIBLE,
+    Severity,
+    document_severity,
+    letters_reason,
+    ocr_letter_swaps,
+)
 from hotlist._records import value_getter
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex, kept_then, total_nbytes
@@ -31,6 +37,7 @@ __all__ = [
     "document_score",
     "kept_then",
     "number_keys",
+    "scored_shape",
 ]
 
 
@@ -157,6 +164,9 @@ class DocumentIndex:
         self.index = KeyIndex.build(self.keys) if index is None else index
         self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
         self.type_codes, self.type_values = _decoded(table.column("document_type"))
+        # the codes as memoryviews (no copy): a Python int per row without numpy's scalar
+        self._country_view = np.ascontiguousarray(self.country_codes).data
+        self._type_view = np.ascontiguousarray(self.type_codes).data
 
     @staticmethod
     def keys_of(table: pa.Table) -> pa.Array:
@@ -228,24 +238,72 @@ class DocumentIndex:
         document_type: str | None,
     ) -> list[Candidate]:
         """:meth:`match`'s candidates of the ``rows`` its search found for ``compact``
-        (``key``: its OCR key), scored (check()'s fast path searches itself)."""
+        (``key``: its OCR key), scored (check()'s fast path searches itself).
+
+        Score, reasons and severity depend only on the candidate's shape (level,
+        issuers and types asked and listed): :func:`scored_shape` makes them once per
+        shape, so a candidate costs its level and two code reads."""
         out = []
+        number_of = self.number_of
+        country_codes = self._country_view
+        country_values = self.country_values
+        type_codes = self._type_view
+        type_values = self.type_values
         for row in rows.tolist():
-            level = self.level_of(row, compact, key)
-            listed_country = self.country_of(row)
-            asked = (level, country, listed_country, document_type, self.type_of(row))
-            score, why = document_reasons(*asked)
-            reasons = document_score(*asked)[1]
-            swaps = None
-            if level == "ocr":
-                swaps = ocr_letter_swaps(docnum.compact(self.number_of(row)), compact)
-                if swaps:
-                    letters = letters_reason(swaps)
-                    why = (*why, letters)
-                    reasons = (*reasons, render(letters))
-            severity = document_severity(level, country, listed_country, letters_only=bool(swaps))
+            listed_compact = _compact(number_of(row))
+            if listed_compact == compact:
+                level = "exact"
+            elif _ocr_key(listed_compact) == key:
+                level = "ocr"
+            else:
+                level = "edit"
+            code = country_codes[row]
+            listed_country = country_values[code] or "" if code >= 0 else ""
+            code = type_codes[row]
+            listed_type = type_values[code] or "" if code >= 0 else ""
+            swaps = ocr_letter_swaps(listed_compact, compact) if level == "ocr" else None
+            if swaps:
+                score, why = document_reasons(
+                    level, country, listed_country, document_type, listed_type
+                )
+                letters = letters_reason(swaps)
+                reasons = (
+                    *document_score(level, country, listed_country, document_type, listed_type)[1],
+                    render(letters),
+                )
+                why = (*why, letters)
+                severity = document_severity(level, country, listed_country, letters_only=True)
+            else:
+                score, reasons, severity, why = scored_shape(
+                    level, country, listed_country, document_type, listed_type
+                )
             out.append(Candidate("documents", row, level, score, reasons, severity, why))
         return out
+
+
+_compact = docnum.compact
+_ocr_key = docnum.ocr_key
+
+
+@lru_cache(maxsize=4096)
+def scored_shape(
+    level: str,
+    asked_country: str | None,
+    listed_country: str,
+    asked_type: str | None,
+    listed_type: str,
+) -> tuple[float, tuple[str, ...], Severity, tuple[Reason, ...]]:
+    """Score, rendered reasons, severity and structured reasons of a document
+    candidate of this shape, without letter swaps (:func:`document_reasons`,
+    :func:`document_score`, :func:`document_severity`), made once per shape.
+
+    >>> scored_shape("exact", "UTO", "UTO", None, "passport")[:3]
+    (1.0, ('document number exact', 'issuing country UTO'), 'alarm')
+    """
+    asked = (level, asked_country, listed_country, asked_type, listed_type)
+    score, why = document_reasons(*asked)
+    severity = document_severity(level, asked_country, listed_country)
+    return score, document_score(*asked)[1], severity, why
 
 
 class PersonDocumentIndex:
