@@ -29,6 +29,7 @@ reasons, the compiled kernel, the pure reference path and their measured costs).
 from __future__ import annotations
 
 import os
+import threading
 import zlib
 from bisect import bisect_left as _bisect_left
 from collections.abc import Mapping
@@ -41,8 +42,9 @@ from hotlist.index._arrow import StringColumn, as_string_array
 from hotlist.index._hashing import crc32_of_column
 from hotlist.index._merge import deleted_rows, grown_positions
 from hotlist.index._oneedit import EMPTY_ROWS, OneEditSearch
+from hotlist.index._pairs import expand, pairs_equal
 from hotlist.index._prefilter import KERNEL as _PREFILTER
-from hotlist.index._prefilter import filter_size, filter_words
+from hotlist.index._prefilter import built_filter, grown_filter
 
 __all__ = ["COMPILED", "EMPTY_ROWS", "KeyIndex"]
 
@@ -71,6 +73,13 @@ _crc32 = zlib.crc32
 
 #: Longest key length with a per-position alphabet (longer keys: the global one).
 _POS_CAP = 64
+
+#: Indexes of more indexed keys than this build their miss pre-filter in a
+#: background thread (~0.2 s CPU per million keys: seconds at 10 M), so the first
+#: check after a load never waits for it; smaller ones build it at once (< ~40 ms).
+BACKGROUND_KEYS = 200_000
+
+_START = threading.Lock()  # guards starting an index's one background build
 
 
 def _pack_positions(marks: npt.NDArray[np.bool_]) -> _U8:
@@ -101,17 +110,6 @@ def default_dir_bits(n: int) -> int:
     return min(31, max(8, n.bit_length() - 1))
 
 
-def _expand(lo: _U32, cnt: _U32) -> tuple[_I64, _I64]:
-    """Positions ``lo[i] .. lo[i] + cnt[i] - 1`` for every i, and their i."""
-    cnt64 = cnt.astype(np.int64)
-    owner = np.repeat(np.arange(len(cnt64)), cnt64)
-    csum = np.cumsum(cnt64)
-    pos = np.arange(int(csum[-1]) if len(csum) else 0, dtype=np.int64) + np.repeat(
-        lo.astype(np.int64) - (csum - cnt64), cnt64
-    )
-    return pos, owner
-
-
 class KeyIndex(OneEditSearch):
     """Exact and one-edit lookup of already-normalised string keys.
 
@@ -139,6 +137,7 @@ class KeyIndex(OneEditSearch):
 
     __slots__ = (
         "_alpha",
+        "_builder",
         "_col",
         "_dir",
         "_dir_mv",
@@ -148,6 +147,7 @@ class KeyIndex(OneEditSearch):
         "_fp_sorted",
         "_kernel",
         "_maxlen",
+        "_open_probe",
         "_plans",
         "_posal",
         "_probe",
@@ -201,6 +201,8 @@ class KeyIndex(OneEditSearch):
         if prefilter is not None and len(prefilter) and len(prefilter) % 8 == 0:
             self._filter = np.ascontiguousarray(prefilter, dtype=np.uint32)
         self._probe: Any = None  # the compiled probe over the arrays and the filter
+        self._open_probe: Any = None  # the probe without it, while it is being built
+        self._builder: threading.Thread | None = None  # the filter's background build
 
     # -- construction -------------------------------------------------------
 
@@ -313,7 +315,8 @@ class KeyIndex(OneEditSearch):
         present[self._alpha] += 1
         hashed: _Arrays = {"directory": out_dir, "fp": out_fp[:m], "rows": out_rows[:m]}
         hashed["alphabet"] = np.flatnonzero(present).astype(np.uint8)
-        grown = self._grown_filter(col, new)  # the miss pre-filter, new keys added
+        # the miss pre-filter with the new keys (None while it is built in the background)
+        grown = grown_filter(self._filter, col, new)
         if grown is not None:
             hashed["prefilter"] = grown
         return KeyIndex.from_arrays(keys, hashed | _sizes(max_length, posal))
@@ -329,6 +332,9 @@ class KeyIndex(OneEditSearch):
         }
         if self._posal is not None:
             out["position_alphabet"] = self._posal
+        builder = self._builder
+        if builder is not None:  # a snapshot saved right after a load keeps the filter
+            builder.join()
         if COMPILED and self.probe().filtered:
             assert self._filter is not None
             out["prefilter"] = self._filter
@@ -442,13 +448,13 @@ class KeyIndex(OneEditSearch):
         t = h >> np.uint32(self._shift)
         lo = self._dir[t]
         cnt = self._dir[t + 1] - lo
-        pos, owner = _expand(lo, cnt)
+        pos, owner = expand(lo, cnt)
         keep = self._fp[pos] == h.astype(np.uint16)[owner]
         pos = pos[keep]
         owner = owner[keep]
         rows = self._rows[pos].astype(np.int64)
         qidx = owner if qsel is None else qsel[owner]
-        ok = _pairs_equal(self._col, rows, qcol, qidx)
+        ok = pairs_equal(self._col, rows, qcol, qidx)
         return qidx[ok], rows[ok]
 
     # -- one edit -------------------------------------------------------------
@@ -483,12 +489,18 @@ class KeyIndex(OneEditSearch):
         edit of it (nulls: False) -- a batch's first pass: only the True ones
         need :meth:`within_one_edit`.  Exact when :data:`COMPILED` (the
         pre-filter and the probes of its passing tests, ~0.3-0.8 µs a key; a
-        key over 64 bytes may be a false True); else every key is True."""
+        key over 64 bytes may be a false True; while the filter is built in the
+        background, :meth:`within_one_edit` of each key); else every key is True."""
         qcol = StringColumn.of(keys)
         out = np.ones(len(qcol), dtype=bool)
         if COMPILED and len(qcol):
+            probe = self.probe()
+            if not probe.filtered:  # the filter is being built: the search tells
+                texts = qcol.array.to_pylist()
+                near = [t is not None and len(self.within_one_edit(t)) > 0 for t in texts]
+                return np.array(near, dtype=bool)
             flags = np.empty(len(qcol), dtype=np.uint8)
-            self.probe().near_exact_many(qcol.offsets, qcol.data, flags)
+            probe.near_exact_many(qcol.offsets, qcol.data, flags)
             out = flags.view(np.bool_)
         if qcol.valid is not None:
             out &= qcol.valid
@@ -513,74 +525,65 @@ class KeyIndex(OneEditSearch):
 
     def probe(self) -> Any:
         """The compiled miss probe (``_prefilter_kernel.Probe``: the pre-filter and
-        the exact probe), the pre-filter built first when it is not there (once:
-        ~0.2 s per million keys).  Only when :data:`COMPILED`."""
+        the exact probe).  When the pre-filter is not there it is built (once:
+        ~0.2 s CPU per million keys): at once for up to :data:`BACKGROUND_KEYS`
+        keys, else in a background thread, and until it is ready this gives the
+        probe without it (``filtered`` False: its ``near`` says "maybe" to every
+        key, so callers search -- the same answers, slower).  When the build
+        ends the filtered probe replaces it and ``filters_changed`` tells the
+        kernel's ``DocumentMiss`` to bind it.  Only when :data:`COMPILED`."""
         p = self._probe
-        if p is None:
-            assert _PREFILTER is not None
-            if self._filter is None:
-                self._filter = self._built_filter()
-            col = self._col
-            p = _PREFILTER.Probe(
-                self._dir,
-                self._fp,
-                self._rows,
-                col.offsets,
-                col.data,
-                self._filter,
-                self._shift,
-                self._alpha.tobytes(),
-            )
-            self._probe = p  # one store: a racing thread at worst builds its own
+        if p is not None:
+            return p
+        words = self._filter
+        if words is None:
+            if len(self._rows) > BACKGROUND_KEYS:
+                if self._builder is None:
+                    self._start_build()
+                p = self._probe  # the build may have ended already
+                return p if p is not None else self._unfiltered()
+            words = self._filter = built_filter(self._col)
+        p = self._probe = self._make_probe(words)  # one store: a race builds its own
         return p
 
-    def _built_filter(self) -> _U32:
-        """The pre-filter over the indexed keys, sized by :func:`filter_words`."""
-        col = self._col
-        sel: _I64 | None = None if col.valid is None else np.flatnonzero(col.valid)
-        lens = col.lengths() if sel is None else col.lengths()[sel]
-        words = filter_words(int(lens.sum()) + len(lens))
+    def _make_probe(self, words: _U32 | None) -> Any:
         assert _PREFILTER is not None
-        _PREFILTER.add_keys(words, col.offsets, col.data, sel)
-        return words
+        col = self._col
+        return _PREFILTER.Probe(
+            self._dir,
+            self._fp,
+            self._rows,
+            col.offsets,
+            col.data,
+            words,
+            self._shift,
+            self._alpha.tobytes(),
+        )
 
-    def _grown_filter(self, col: StringColumn, new: _I64) -> _U32 | None:
-        """A delta's filter: this index's, with the ``new`` rows' keys of ``col``
-        added -- in place (bits are only ever added, so this index's answers stay
-        right), or in a copy when it is read-only (memory-mapped).  None (built
-        again on first use) when there is none yet or the keys outgrew it."""
-        words = self._filter
-        if words is None or _PREFILTER is None:
-            return None
-        items = int(col.offsets[-1]) - int(col.offsets[0]) + len(col)  # an upper bound
-        if len(words) < filter_size(items) * 3 // 4:
-            return None
-        if not words.flags.writeable:
-            words = words.copy()
-        _PREFILTER.add_keys(words, col.offsets, col.data, new)
-        return words
+    def _unfiltered(self) -> Any:
+        """The probe without the pre-filter (made once, kept apart from ``_probe``)."""
+        p = self._open_probe
+        if p is None:
+            p = self._open_probe = self._make_probe(None)
+        return p
 
+    def _start_build(self) -> None:
+        """Start the pre-filter's background build, once per index."""
+        with _START:
+            if self._builder is not None:
+                return
+            t = threading.Thread(
+                target=self._build_in_background, name="hotlist-prefilter", daemon=True
+            )
+            t.start()  # under the lock: a thread seen in _builder is started (joinable)
+            self._builder = t
 
-def _pairs_equal(col: StringColumn, rows: _I64, qcol: StringColumn, qidx: _I64) -> Any:
-    """Vectorised ``key(rows[i]) == query(qidx[i])`` over the raw buffers."""
-    ok = np.zeros(len(rows), dtype=bool)
-    if not len(rows):
-        return ok
-    a0 = col.offsets[rows].astype(np.int64)
-    la = col.offsets[rows + 1].astype(np.int64) - a0
-    b0 = qcol.offsets[qidx].astype(np.int64)
-    lb = qcol.offsets[qidx + 1].astype(np.int64) - b0
-    same = np.flatnonzero(la == lb)
-    if not len(same):
-        return ok
-    a0 = a0[same]
-    b0 = b0[same]
-    ln = la[same]
-    good = np.ones(len(same), dtype=bool)
-    for j in range(int(ln.max())):
-        act = np.flatnonzero(ln > j)
-        if not len(act):
-            break
-        good[act] &= col.data[a0[act] + j] == qcol.data[b0[act] + j]
-    ok[same] = good
-    return ok
+    def _build_in_background(self) -> None:
+        """The background build: the filter (``add_keys`` releases the GIL), then
+        the filtered probe, one store each; then ``DocumentMiss`` is told."""
+        assert _PREFILTER is not None
+        words = built_filter(self._col)
+        self._filter = words
+        self._probe = self._make_probe(words)
+        self._open_probe = None
+        _PREFILTER.filters_changed()

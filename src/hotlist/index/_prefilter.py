@@ -56,14 +56,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from hotlist.index._arrow import StringColumn
+
 __all__ = [
     "BITS_PER_ITEM",
     "KERNEL",
     "add_keys_py",
+    "built_filter",
     "deletion_variants",
     "document_miss",
     "filter_size",
     "filter_words",
+    "grown_filter",
     "maybe_near_py",
     "variant_hash",
 ]
@@ -94,6 +98,36 @@ def filter_size(items: int, bits_per_item: int = BITS_PER_ITEM) -> int:
 def filter_words(items: int, bits_per_item: int = BITS_PER_ITEM) -> npt.NDArray[np.uint32]:
     """A zeroed filter for ``items`` members."""
     return np.zeros(filter_size(items, bits_per_item), dtype=np.uint32)
+
+
+def built_filter(col: StringColumn) -> npt.NDArray[np.uint32]:
+    """The filter (the kernel's) over the non-null keys of ``col``, sized by
+    :func:`filter_words`."""
+    sel = None if col.valid is None else np.flatnonzero(col.valid)
+    lens = col.lengths() if sel is None else col.lengths()[sel]
+    words = filter_words(int(lens.sum()) + len(lens))
+    assert KERNEL is not None
+    KERNEL.add_keys(words, col.offsets, col.data, sel)
+    return words
+
+
+def grown_filter(
+    words: npt.NDArray[np.uint32] | None, col: StringColumn, new: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint32] | None:
+    """A delta's filter: ``words`` (the old index's), with the ``new`` rows' keys
+    of ``col`` added -- in place (bits are only ever added, so the old index's
+    answers stay right), or in a copy when it is read-only (memory-mapped).
+    None (built again on first use) when there is none -- also while it is
+    being built in the background -- or the keys outgrew it."""
+    if words is None or KERNEL is None:
+        return None
+    items = int(col.offsets[-1]) - int(col.offsets[0]) + len(col)  # an upper bound
+    if len(words) < filter_size(items) * 3 // 4:
+        return None
+    if not words.flags.writeable:
+        words = words.copy()
+    KERNEL.add_keys(words, col.offsets, col.data, new)
+    return words
 
 
 def deletion_variants(key: bytes) -> list[bytes]:

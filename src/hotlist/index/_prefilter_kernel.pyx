@@ -296,6 +296,24 @@ cdef void _add_long(uint32_t *w, uint64_t nblocks, const uint8_t *b, Py_ssize_t 
         pre = CRC[(pre ^ b[i]) & 0xFF] ^ (pre >> 8)
 
 
+# Bumped by filters_changed() when a KeyIndex's filter, built in the background,
+# is in place: DocumentMiss binds a state's probes again when it moved.
+cdef unsigned int _generation = 0
+
+
+def filters_changed():
+    """Tell every :class:`DocumentMiss` that some index has a new probe (its
+    pre-filter, built in the background, is ready): each binds its state's
+    probes again on its next check."""
+    global _generation
+    _generation += 1
+
+
+def generation():
+    """How many times :func:`filters_changed` was called."""
+    return _generation
+
+
 def maybe_near(const uint32_t[::1] words, bytes key):
     """False when no key in the filter can be within one edit of ``key``."""
     cdef const uint8_t *b = key
@@ -536,6 +554,7 @@ cdef class DocumentMiss:
     cdef object d_limit, d_min_score, d_edits, d_no_edits
     cdef object state_ref
     cdef PyObject *state_ptr
+    cdef unsigned int gen  # the _generation the probes were bound at
     cdef Probe dp, pp
     cdef object searched, notes, version
     cdef bint weak
@@ -652,13 +671,19 @@ cdef class DocumentMiss:
 
     cdef bint _bind(self, object state) except -1:
         """Make the context of ``state`` current (once per state: its probes, the
-        coverage and the data version); a weak reference tells a new state."""
+        coverage and the data version); a weak reference tells a new state, and
+        :func:`filters_changed` a probe that gained its filter (bound again)."""
         cdef tuple ctx
-        if self.state_ptr == <PyObject *>state and self.state_ref is not None:
+        if (
+            self.state_ptr == <PyObject *>state
+            and self.state_ref is not None
+            and self.gen == _generation
+        ):
             if PyWeakref_GetObject(self.state_ref) == <PyObject *>state:
                 return True
         cdef const int32_t[::1] codes
         cdef const uint8_t[::1] plain
+        cdef unsigned int gen = _generation  # read first: a build ending now rebinds again
         ctx = self.context(state)
         documents, persons, searched, notes, version = ctx[:5]
         if self.weak:
@@ -669,6 +694,7 @@ cdef class DocumentMiss:
         self.dp = documents._probe if documents._probe is not None else documents.probe()
         self.pp = persons._probe if persons._probe is not None else persons.probe()
         self.searched, self.notes, self.version = searched, list(notes), version
+        self.gen = gen
         try:
             self.state_ref = weakref.ref(state)
             self.state_ptr = <PyObject *>state
