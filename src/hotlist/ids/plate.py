@@ -222,17 +222,18 @@ def ocr_key_array(plates: Any) -> Any:
 
 def plain_keys(plate: str) -> tuple[str, str] | None:
     """``validate(plate)`` and its ``ocr_key()`` in one step for a plain plate: ASCII,
-    no distinguishing sign to consider, letters and digits once compacted; None
-    for any other (ask ``validate()``: it may still accept it, or says why not).
+    letters and digits once compacted (a distinguishing sign dropped by the module
+    rule); None for any other (ask ``validate()``: it may still accept it, or says
+    why not).
 
     >>> plain_keys("ab-123-cd"), plain_keys("F AB-123-CD"), plain_keys("A#1")
-    (('AB123CD', 'A8123C0'), None, None)
+    (('AB123CD', 'A8123C0'), ('AB123CD', 'A8123C0'), None)
     """
     if not plate.isascii() or len(plate) > 10 * MAX_LENGTH:
         return None
     start = _PY_CANDIDATE.match(plate)
     if start is not None and start.group(1).upper() in SIGNS:
-        return None
+        plate = _strip_sign(plate)  # "B-HO 9737": the module rule (rarely a sign)
     compact = plate.encode().translate(_COMPACT.byte_map, _COMPACT.delete_bytes)
     if not compact or len(compact) > MAX_LENGTH or not compact.isalnum():
         return None
