@@ -78,17 +78,6 @@ class _Context:
 _last = [_Context(None)]
 
 
-def _text(value: object, limit: int) -> str | None:
-    """``clean()``'s answer for a value it accepts as it is read here, else None."""
-    if value.__class__ is not str:
-        return None
-    assert isinstance(value, str)
-    if len(value) > limit or not value.isprintable():
-        return None
-    value = value.strip()
-    return value or None
-
-
 def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
     state: State,
     vin: str | None,
@@ -155,10 +144,10 @@ def _country_read(country: str) -> bool:
 def _vin_listed(index: VehicleIndex, vin: str, max_edits: int) -> bool:
     """False only when ``Vehicles.match`` finds no candidate and warns of nothing
     for this VIN (and ``clean``/``search_key`` accept it)."""
-    text = _text(vin, _VIN_LIMIT)
-    if text is None:
-        return True
-    key = vin_ids.plain_key(text)
+    if vin.__class__ is not str or len(vin) > _VIN_LIMIT or not vin.isprintable():
+        return True  # clean() refuses it
+    # (clean() strips the text: printable spaces, which compacting drops anyway)
+    key = vin_ids.plain_key(vin)
     if key is None:
         return True  # repaired, refused, a wrong check digit, or not plain: the pipeline
     if len(key) <= _PARTIAL_MAX:
@@ -173,10 +162,9 @@ def _vin_listed(index: VehicleIndex, vin: str, max_edits: int) -> bool:
 def _plate_listed(index: VehicleIndex, plate: str) -> bool:
     """False only when ``Vehicles.match`` finds no candidate for this plate (and
     ``clean``/``validate`` accept it); the country only qualifies hits."""
-    text = _text(plate, _PLATE_LIMIT)
-    if text is None:
-        return True
-    keys = plate_ids.plain_keys(text)
+    if plate.__class__ is not str or len(plate) > _PLATE_LIMIT or not plate.isprintable():
+        return True  # clean() refuses it
+    keys = plate_ids.plain_keys(plate.strip())
     if keys is None:
         return True  # refused, a country sign, or not plain: the pipeline
     return len(index.plate_index.lookup(keys[1])) > 0
