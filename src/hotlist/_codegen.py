@@ -49,6 +49,24 @@ def _bullet(name: str) -> list[str]:
     )
 
 
+def _only(fields: tuple[str, ...], *more: str) -> list[str]:
+    """The test that a query gives none of the built-in fields but ``fields``."""
+    return [
+        "        if (",
+        "            stale is None",
+        "            and extra is None",
+        *more,
+        *(f"            and {n} is None" for n in BUILTIN_NAMES if n not in fields),
+        "        ):",
+    ]
+
+
+def _arguments(fields: tuple[str, ...]) -> str:
+    """A fast path's arguments: the state, ``fields``, then the options."""
+    options = "limit, min_score, max_edits, name_threshold"
+    return f"                state, {', '.join(fields)}, {options}"
+
+
 def check_block() -> str:
     """The generated part of ``engine.py``, markers included."""
     out = [
@@ -88,30 +106,15 @@ def check_block() -> str:
     out += [
         "        state = self._state",
         "        stale = self._stale_note(state) if state.stale_after < time.time() else None",
-        "        if (",
-        "            stale is None",
-        "            and extra is None",
-        "            and document is not None",
-    ]
-    out += [f"            and {n} is None" for n in BUILTIN_NAMES if n not in DOCUMENT_ONLY]
-    out += [
-        "        ):",
+        *_only(DOCUMENT_ONLY, "            and document is not None"),
         "            # the border's commonest call, a document number alone",
         "            return document_check(",
-        f"                state, {', '.join(DOCUMENT_ONLY)},"
-        " limit, min_score, max_edits, name_threshold",
+        _arguments(DOCUMENT_ONLY),
         "            )",
-        "        if (",
-        "            stale is None",
-        "            and extra is None",
-    ]
-    out += [f"            and {n} is None" for n in BUILTIN_NAMES if n not in VEHICLE_ONLY]
-    out += [
-        "        ):",
+        *_only(VEHICLE_ONLY),
         "            # a VIN alone, or a plate (with its country): a miss answered at once",
         "            missed = vehicle_miss(",
-        f"                state, {', '.join(VEHICLE_ONLY)},"
-        " limit, min_score, max_edits, name_threshold",
+        _arguments(VEHICLE_ONLY),
         "            )",
         "            if missed is not None:",
         "                return missed",
