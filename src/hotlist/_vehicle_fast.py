@@ -153,8 +153,11 @@ def _vin_listed(index: VehicleIndex, vin: str, max_edits: int) -> bool:
     if len(key) <= _PARTIAL_MAX:
         return len(index.vin_suffix.ending_with(key)) > 0
     if max_edits:
-        if COMPILED:  # exact for a key this short: the pre-filter, then its probes
-            return bool(index.vin_index.probe().near_exact(key.encode()))
+        if COMPILED:
+            probe = index.vin_index.probe()
+            if probe.filtered:  # exact for a key this short: the filter, then its probes
+                return bool(probe.near_exact(key.encode()))
+        # no kernel, or the filter is still being built in the background: the search
         return len(index.vin_index.within_one_edit(key)) > 0
     return len(index.vin_index.lookup(key)) > 0
 

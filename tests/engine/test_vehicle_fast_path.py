@@ -18,6 +18,7 @@ from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query
 from hotlist._vehicle_fast import vehicle_miss
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
+from hotlist.index import _keyindex
 from hotlist.schema import CheckResult
 
 LISTED_VINS = [v for v in VEHICLES.column("vin").to_pylist() if v]
@@ -225,3 +226,15 @@ def test_plain_plate_keys_are_validate_and_ocr_key(plate: str) -> None:
         return
     compact = plate_ids.validate(plate)
     assert keys == (compact, plate_ids.ocr_key(compact))
+
+
+def test_while_the_filter_is_built_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A VIN index whose pre-filter is (still) built in the background: the same
+    answers (the fast path then asks the one-edit search)."""
+    monkeypatch.setattr(_keyindex, "BACKGROUND_KEYS", 0)
+    hl = hotlist.Hotlist.from_tables(
+        documents=documents_table(DOCUMENTS), vehicles=VEHICLES, persons=PERSONS
+    )
+    options = (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None)
+    for vin in ["ZZZZZZ1JZXW999999", "WVWZZZ1JZXW000002", "WVWZZZ1JZXW000001", "XW999999"]:
+        _same(hl, vin, None, None, options)
