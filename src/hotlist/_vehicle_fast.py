@@ -47,6 +47,7 @@ _ASKED = frozenset(("vin", "plate"))
 # field's normaliser); bounded, errors never kept.
 _COUNTRIES: dict[str, str | None] = {}
 _MAX_COUNTRIES = 4096
+_kinds = datasets.kinds
 
 
 class _Context:
@@ -98,17 +99,18 @@ def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
     ):
         return None
     ctx = _last[0]
-    if ctx.state is not state or ctx.kinds != datasets.kinds():
+    if ctx.state is not state or ctx.kinds != _kinds():
         ctx = _last[0] = _Context(state)
     index = ctx.index
     if index is None or not ctx.alone:
         return None
+    query: dict[str, object]
     if plate is None:
         if vin is None or country is not None or _vin_listed(index, vin, max_edits):
             return None
         searched, notes = ctx.vin
-        return CheckResult.make([], [*notes], {"vin": vin}, ctx.version, 0, searched)
-    if (
+        query = {"vin": vin}
+    elif (
         vin is not None
         or (
             country is not None
@@ -120,9 +122,9 @@ def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
         or _plate_listed(index, plate)
     ):
         return None  # a country the pipeline refuses (its error), or not a plain miss
-    if country is None:
+    elif country is None:
         searched, notes = ctx.plate
-        query: dict[str, object] = {"plate": plate}
+        query = {"plate": plate}
     else:
         searched, notes = ctx.plate_country
         query = {"country": country, "plate": plate}
