@@ -69,6 +69,10 @@ class State:
     lineage: tuple[tuple[str, str], ...] = ()
     # Set when a reload went back to older data: every result then says so.
     rollback_note: str | None = None
+    # What a fast path works out once per state (hotlist._vehicle_fast), kept here
+    # so that it lives exactly as long as the state (a module-level cache would
+    # keep a replaced state's indexes alive).  Not part of the data.
+    fast: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     # The built-in kinds' indexes as attributes: the check path reads them on every
     # call, so each is looked up once per state (then a plain attribute read).

@@ -56,12 +56,11 @@ class _Context:
     alone searches by VIN or plate (a kind registered at run time may search by
     either), and the datasets searched and warnings of each query it answers."""
 
-    __slots__ = ("alone", "index", "kinds", "plate", "plate_country", "state", "version", "vin")
+    __slots__ = ("alone", "index", "kinds", "plate", "plate_country", "version", "vin")
 
-    def __init__(self, state: State | None) -> None:
-        self.state = state
+    def __init__(self, state: State) -> None:
         self.kinds = datasets.kinds()
-        index = None if state is None else state.indexes.get("vehicles")
+        index = state.indexes.get("vehicles")
         quals = qualifiers().keys()
         self.alone = (
             isinstance(index, VehicleIndex)
@@ -69,14 +68,10 @@ class _Context:
             and all(k is KIND or _ASKED.isdisjoint(set(k.query_fields) - quals) for k in self.kinds)
         )
         self.index = index if isinstance(index, VehicleIndex) else None
-        empty: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-        self.version = "" if state is None else state.data_version
-        self.vin = empty if state is None else state.coverage.of(_VIN_FIELDS)
-        self.plate = empty if state is None else state.coverage.of(_PLATE_FIELDS)
-        self.plate_country = empty if state is None else state.coverage.of(_PLATE_COUNTRY_FIELDS)
-
-
-_last = [_Context(None)]
+        self.version = state.data_version
+        self.vin = state.coverage.of(_VIN_FIELDS)
+        self.plate = state.coverage.of(_PLATE_FIELDS)
+        self.plate_country = state.coverage.of(_PLATE_COUNTRY_FIELDS)
 
 
 def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
@@ -98,9 +93,9 @@ def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
         and name_threshold is None
     ):
         return None
-    ctx = _last[0]
-    if ctx.state is not state or ctx.kinds != _kinds():
-        ctx = _last[0] = _Context(state)
+    ctx = state.fast.get("vehicles")
+    if not isinstance(ctx, _Context) or ctx.kinds != _kinds():
+        ctx = state.fast["vehicles"] = _Context(state)
     index = ctx.index
     if index is None or not ctx.alone:
         return None

@@ -5,6 +5,8 @@ gives None and check() runs the pipeline."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -238,3 +240,18 @@ def test_while_the_filter_is_built_in_the_background(monkeypatch: pytest.MonkeyP
     options = (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None)
     for vin in ["ZZZZZZ1JZXW999999", "WVWZZZ1JZXW000002", "WVWZZZ1JZXW000001", "XW999999"]:
         _same(hl, vin, None, None, options)
+
+
+def test_fast_path_keeps_no_replaced_state_alive() -> None:
+    """What the fast path works out lives on the state itself: once a Hotlist (or
+    a reload) lets a state go, nothing of the fast path holds it and its indexes."""
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS), vehicles=VEHICLES)
+    missing = "1HGCM82633A00435X"
+    result = hl.check(vin=missing)
+    assert not result.hit
+    gone = weakref.ref(hl._state)
+    index = weakref.ref(hl._state.indexes["vehicles"])
+    del hl, result
+    gc.collect()
+    assert gone() is None
+    assert index() is None
