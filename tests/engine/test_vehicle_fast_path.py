@@ -255,3 +255,16 @@ def test_fast_path_keeps_no_replaced_state_alive() -> None:
     gc.collect()
     assert gone() is None
     assert index() is None
+
+
+def test_document_fast_path_keeps_no_dropped_state_alive() -> None:
+    """The compiled document miss check binds a state's probes (which hold the
+    index arrays); when the state goes, so do they."""
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS), persons=PERSONS)
+    for _ in range(2):  # the first check may build the pre-filter, the second is bound
+        assert not hl.check(document="ZZ9999999", country="UTO").hit
+    keys = hl._state.indexes["documents"].index  # the KeyIndex the probes read
+    held = [weakref.ref(keys._dir), weakref.ref(keys._rows)]
+    del hl, keys
+    gc.collect()
+    assert [ref() for ref in held] == [None, None]

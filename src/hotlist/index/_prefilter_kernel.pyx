@@ -696,12 +696,27 @@ cdef class DocumentMiss:
         self.searched, self.notes, self.version = searched, list(notes), version
         self.gen = gen
         try:
-            self.state_ref = weakref.ref(state)
+            # released when the state goes, so that a replaced or dropped state's
+            # index arrays (the probes hold them) do not outlive it here
+            self.state_ref = weakref.ref(state, self._release)
             self.state_ptr = <PyObject *>state
         except TypeError:  # no weak reference: asked every time
             self.state_ref = None
             self.state_ptr = NULL
         return True
+
+    def _release(self, ref):
+        """The bound state is gone: drop what was bound to it (a state bound since
+        has its own reference, and keeps its context)."""
+        if ref is not self.state_ref:
+            return
+        self.dp = None
+        self.pp = None
+        self.keep_codes = None
+        self.code_of = None
+        self.codes = NULL
+        self.plain = NULL
+        self.state_ptr = NULL
 
     def check(self, state, document, country, document_type, limit, min_score, max_edits, name_threshold):
         """``document_check``'s answer when it is a miss told here (a plain number,
