@@ -20,7 +20,6 @@ call again).
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar, cast
 
@@ -95,9 +94,15 @@ def cached2(maxsize: int) -> Callable[[Callable[[A, B], R]], Cached2[A, B, R]]:
 
 def _evict(cache: dict[A, R]) -> None:
     """Drop the older half of a full cache (a dict keeps the order of insertion):
-    emptying it would make the next checks recompute everything at once."""
-    for key in list(itertools.islice(cache, len(cache) // 2)):
-        del cache[key]
+    emptying it would make the next checks recompute everything at once.
+
+    check() is thread-safe, so other threads may add to the cache or evict from
+    it meanwhile: the keys are copied in one step (``list(cache)`` runs without
+    letting another thread in; iterating the dict across bytecodes would not),
+    and a key another thread dropped already is no error."""
+    keys = list(cache)
+    for key in keys[: len(keys) // 2]:
+        cache.pop(key, None)
 
 
 def _finish(wrapper: Callable[..., R], fn: Callable[..., R], cache: dict[A, R]) -> object:
