@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist import _query
-from hotlist._errors import InvalidQuery
-from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query, document_check
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, document_check
 from hotlist.fields import clean
 from hotlist.ids import docnum
 from hotlist.schema import CheckResult
+from pipeline_answers import answer, general, slots
 
 LISTED = [n for _, n, *_ in DOCUMENTS] + ["L898902C3"]
 CHARS = "L898902C3C01X00T47ABOQIZS5 -./<\t\n\x00\u00a0\u00e9\uff11#l"
@@ -33,13 +33,6 @@ NUMBERS = (
     )
     | st.text(max_size=8)
 )
-
-
-def _answer(run: object) -> CheckResult | str:
-    try:
-        return run()  # type: ignore[operator, no-any-return]
-    except InvalidQuery as exc:
-        return f"InvalidQuery: {exc}"
 
 
 # document_check's arguments after the state, in its order: a value for each
@@ -64,23 +57,14 @@ def test_fast_path_equals_the_general_pipeline(
 ) -> None:
     state = hl._state
     document, country, document_type, limit, min_score, max_edits, threshold = arguments
-    fast = _answer(lambda: document_check(state, *arguments))
-    general = _answer(
-        lambda: check_query(
-            state,
-            {"document": document, "country": country, "document_type": document_type},
-            None,
-            None,
-            limit=limit,
-            min_score=min_score,
-            max_edits=max_edits,
-            name_threshold=threshold,
-        )
-    )
-    assert fast == general
+    fast = answer(lambda: document_check(state, *arguments))
+    asked = {"document": document, "country": country, "document_type": document_type}
+    options = {"limit": limit, "min_score": min_score, "max_edits": max_edits}
+    result = answer(lambda: general(state, asked, **options, name_threshold=threshold))
+    assert fast == result
     if isinstance(fast, CheckResult):
-        assert isinstance(general, CheckResult)
-        assert _slots(fast) == _slots(general)
+        assert isinstance(result, CheckResult)
+        assert slots(fast) == slots(result)
 
 
 @pytest.mark.skipif(_query._FAST_MISS is None, reason="compiled kernel not built")
@@ -109,24 +93,11 @@ def test_compiled_miss_of_another_issuers_neighbour(
     fast = _query._FAST_MISS(
         state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None
     )
-    general = check_query(
-        state,
-        {"document": number, "country": country},
-        None,
-        None,
-        limit=DEFAULT_LIMIT,
-        min_score=DEFAULT_MIN_SCORE,
-        max_edits=1,
-        name_threshold=None,
-    )
+    result = general(state, {"document": number, "country": country})
     assert (fast is not None) == told
     if fast is not None:
-        assert not general.hits
-        assert _slots(fast) == _slots(general)
-
-
-def _slots(result: CheckResult) -> dict[str, object]:
-    return {name: getattr(result, name) for name in CheckResult.__slots__}
+        assert not result.hits
+        assert slots(fast) == slots(result)
 
 
 @pytest.mark.skipif(_query._FAST_MISS is None, reason="compiled kernel not built")
@@ -144,22 +115,13 @@ def test_compiled_miss_answers_as_the_general_pipeline(
     fast = _query._FAST_MISS(
         state, number, "UTO", None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, max_edits, None
     )
-    general = check_query(
-        state,
-        {"document": number, "country": "UTO"},
-        None,
-        None,
-        limit=DEFAULT_LIMIT,
-        min_score=DEFAULT_MIN_SCORE,
-        max_edits=max_edits,
-        name_threshold=None,
-    )
-    if general.hits:
+    result = general(state, {"document": number, "country": "UTO"}, max_edits=max_edits)
+    if result.hits:
         assert fast is None
         return
     if fast is not None:
-        assert _slots(fast) == _slots(general)
-    assert _slots(hl.check(document=number, country="UTO", max_edits=max_edits)) == _slots(general)
+        assert slots(fast) == slots(result)
+    assert slots(hl.check(document=number, country="UTO", max_edits=max_edits)) == slots(result)
     if number.strip() == "Q1234567":
         assert fast is not None  # far from every listed number: told by the filter
 

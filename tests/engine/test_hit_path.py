@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 import hotlist
 from hotlist._decisions import document_severity, letters_reason, ocr_letter_swaps
 from hotlist._documents import Candidate, DocumentIndex, document_reasons, document_score
-from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query, document_check
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, document_check
 from hotlist.ids import docnum
 from hotlist.ids.ocr import slips
 from hotlist.scoring import render
+from pipeline_answers import general
 
 # numbers with look-alike letters (O/D/Q, I/L), digits that read as letters, the
 # same number under several issuers (an unknown one among them), one-edit neighbours
@@ -92,22 +93,14 @@ def test_hit_path_equals_the_general_pipeline(  # noqa: PLR0917 - hypothesis arg
 ) -> None:
     state = hl._state
     fast = document_check(state, number, country, document_type, limit, min_score, max_edits, None)
-    general = check_query(
-        state,
-        {"document": number, "country": country, "document_type": document_type},
-        None,
-        None,
-        limit=limit,
-        min_score=min_score,
-        max_edits=max_edits,
-        name_threshold=None,
-    )
-    assert fast == general
-    assert [h.model_dump() for h in fast.hits] == [h.model_dump() for h in general.hits]
+    asked = {"document": number, "country": country, "document_type": document_type}
+    result = general(state, asked, limit=limit, min_score=min_score, max_edits=max_edits)
+    assert fast == result
+    assert [h.model_dump() for h in fast.hits] == [h.model_dump() for h in result.hits]
     assert (fast.warnings, fast.omitted, fast.searched) == (
-        general.warnings,
-        general.omitted,
-        general.searched,
+        result.warnings,
+        result.omitted,
+        result.searched,
     )
     table = state.tables["documents"]
     for h in fast.hits:

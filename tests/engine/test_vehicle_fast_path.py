@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist._errors import InvalidQuery
-from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE
 from hotlist._vehicle_fast import vehicle_miss
 from hotlist.ids import plate as plate_ids
 from hotlist.ids import vin as vin_ids
 from hotlist.index import _keyindex
 from hotlist.schema import CheckResult
+from pipeline_answers import answer, general, slots
 
 LISTED_VINS = [v for v in VEHICLES.column("vin").to_pylist() if v]
 LISTED_PLATES = [p for p in VEHICLES.column("plate").to_pylist() if p]
@@ -75,36 +76,15 @@ OPTIONS = st.tuples(
 )
 
 
-def _answer(run: object) -> CheckResult | str:
-    try:
-        return run()  # type: ignore[operator, no-any-return]
-    except InvalidQuery as exc:
-        return f"InvalidQuery: {exc}"
-
-
-def _slots(result: CheckResult) -> dict[str, object]:
-    return {name: getattr(result, name) for name in CheckResult.__slots__}
-
-
 def _same(hl: hotlist.Hotlist, vin: Any, plate: Any, country: Any, options: Any) -> bool:
     """Whether the fast path answered; asserts its answer is the pipeline's."""
     state = hl._state
     limit, min_score, max_edits, threshold = options
     fast = vehicle_miss(state, vin, plate, country, limit, min_score, max_edits, threshold)
-    given_ = {"country": country, "vin": vin, "plate": plate}
-    general = _answer(
-        lambda: check_query(
-            state,
-            given_,
-            None,
-            None,
-            limit=limit,
-            min_score=min_score,
-            max_edits=max_edits,
-            name_threshold=threshold,
-        )
-    )
-    checked = _answer(
+    asked = {"country": country, "vin": vin, "plate": plate}
+    named = {"limit": limit, "min_score": min_score, "max_edits": max_edits}
+    result = answer(lambda: general(state, asked, **named, name_threshold=threshold))
+    checked = answer(
         lambda: hl.check(
             vin=vin,
             plate=plate,
@@ -115,16 +95,16 @@ def _same(hl: hotlist.Hotlist, vin: Any, plate: Any, country: Any, options: Any)
             name_threshold=threshold,
         )
     )
-    assert checked == general
+    assert checked == result
     if isinstance(checked, CheckResult):
-        assert isinstance(general, CheckResult)
-        assert _slots(checked) == _slots(general)
+        assert isinstance(result, CheckResult)
+        assert slots(checked) == slots(result)
     if fast is None:
         return False
-    assert isinstance(general, CheckResult), general
-    assert not general.hits
-    assert _slots(fast) == _slots(general)
-    assert list(fast.query) == list(general.query)
+    assert isinstance(result, CheckResult), result
+    assert not result.hits
+    assert slots(fast) == slots(result)
+    assert list(fast.query) == list(result.query)
     return True
 
 

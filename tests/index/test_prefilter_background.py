@@ -28,10 +28,11 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist import _query
-from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, check_query
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MIN_SCORE
 from hotlist.index import KeyIndex, _keyindex
 from hotlist.index._keyindex import COMPILED
-from hotlist.schema import DOCUMENTS_SCHEMA, CheckResult
+from hotlist.schema import DOCUMENTS_SCHEMA
+from pipeline_answers import general, slots
 
 kernel = pytest.importorskip("hotlist.index._prefilter_kernel", reason="compiled kernel not built")
 pytestmark = pytest.mark.skipif(not COMPILED, reason="HOTLIST_PURE: no filter")
@@ -154,23 +155,6 @@ def _queries(numbers: list[str], countries: list[str]) -> list[tuple[str, str | 
     return out
 
 
-def _slots(result: CheckResult) -> dict[str, object]:
-    return {name: getattr(result, name) for name in CheckResult.__slots__}
-
-
-def _general(hl: hotlist.Hotlist, document: str, country: str | None) -> CheckResult:
-    return check_query(
-        hl._state,
-        {"document": document, "country": country},
-        None,
-        None,
-        limit=DEFAULT_LIMIT,
-        min_score=DEFAULT_MIN_SCORE,
-        max_edits=1,
-        name_threshold=None,
-    )
-
-
 def test_check_after_load_before_and_after_the_build(tmp_path: Path) -> None:
     numbers, countries = _documents(tmp_path / "documents.parquet", 3000)
     queries = _queries(numbers, countries)
@@ -179,7 +163,9 @@ def test_check_after_load_before_and_after_the_build(tmp_path: Path) -> None:
         index = hl._state.documents.index
         before = [hl.check(document=d, country=c) for d, c in queries]
         assert not index.probe().filtered  # every check above ran without the filter
-        assert [_slots(r) for r in before] == [_slots(_general(hl, d, c)) for d, c in queries]
+        assert [slots(r) for r in before] == [
+            slots(general(hl._state, {"document": d, "country": c})) for d, c in queries
+        ]
         keys = index.keys.to_pylist()
         probes = [d for d, _ in queries]
         near = index.near_many(pa.array(probes)).tolist()
@@ -195,9 +181,9 @@ def test_check_after_load_before_and_after_the_build(tmp_path: Path) -> None:
         # DocumentMiss bound the state's probes before: it binds the filtered one now
         told = miss(*asked)
         assert told is not None
-        assert _slots(told) == _slots(hl.check(document="Q12345678", country="DEU"))
+        assert slots(told) == slots(hl.check(document="Q12345678", country="DEU"))
         after = [hl.check(document=d, country=c) for d, c in queries]
-        assert [_slots(r) for r in after] == [_slots(r) for r in before]
+        assert [slots(r) for r in after] == [slots(r) for r in before]
         assert index.near_many(pa.array(probes)).tolist() == near
         assert index.keys.to_pylist() == keys
 
