@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_tables import DOCUMENTS
+from engine_tables import DOCUMENTS, PERSONS, documents_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +139,15 @@ def test_plain_keys_are_validate_and_ocr_key(number: str) -> None:
 @pytest.mark.parametrize("number", ["L898902C3", " l898 902-c3 ", "C01X00T47", "X5000001"])
 def test_plain_keys_answer_plain_numbers(number: str) -> None:
     assert docnum.plain_keys(number) is not None
+
+
+@pytest.mark.skipif(_query._FAST_MISS is None, reason="compiled kernel not built")
+def test_compiled_miss_builds_no_filter_for_the_persons_numbers() -> None:
+    """The persons' listed document numbers are only ever looked up whole: the
+    compiled miss check asks them through the exact probe, and builds the
+    pre-filter for the documents alone."""
+    hl = hotlist.Hotlist.from_tables(documents=documents_table(DOCUMENTS), persons=PERSONS)
+    for _ in range(2):
+        assert not hl.check(document="ZZ9999999", country="UTO").hit
+    assert hl._state.documents.index._filter is not None
+    assert hl._state.person_documents.index._filter is None

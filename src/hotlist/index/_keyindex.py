@@ -560,6 +560,12 @@ class KeyIndex(OneEditSearch):
             self._alpha.tobytes(),
         )
 
+    def exact_probe(self) -> Any:
+        """The compiled exact probe (``contains``) for an index only ever asked for
+        whole keys (the persons' listed document numbers): no pre-filter is built
+        for it.  Only when :data:`COMPILED`."""
+        return self._unfiltered()
+
     def _unfiltered(self) -> Any:
         """The probe without the pre-filter (made once, kept apart from ``_probe``)."""
         p = self._open_probe

@@ -614,8 +614,8 @@ cdef class DocumentMiss:
         OCR key no listed document is within the tolerance of (one edit when
         ``tolerant``, by the pre-filter; else equal) and no wanted person lists
         (equal); False when that cannot be told here (the caller searches).
-        ``documents`` and ``persons``: the two KeyIndexes (their probes are
-        made on first use)."""
+        ``documents`` and ``persons``: the two KeyIndexes (the documents' probe
+        is made on first use, with its pre-filter; the persons' is exact only)."""
         cdef uint8_t buf[QMAX]
         cdef Py_ssize_t n = self._key(document, buf)
         cdef uint32_t h
@@ -625,9 +625,7 @@ cdef class DocumentMiss:
         dp = documents._probe
         if dp is None:
             dp = documents.probe()
-        pp = persons._probe
-        if pp is None:
-            pp = persons.probe()
+        pp = persons.exact_probe()  # whole numbers only: no pre-filter needed
         h = _crc32(buf, n)
         if pp.nrows:
             HLP_PREFETCH(pp.dir + (h >> pp.shift))
@@ -692,7 +690,7 @@ cdef class DocumentMiss:
             self.codes = &codes[0] if codes.shape[0] else NULL
             self.plain = &plain[0] if plain.shape[0] else NULL
         self.dp = documents._probe if documents._probe is not None else documents.probe()
-        self.pp = persons._probe if persons._probe is not None else persons.probe()
+        self.pp = persons.exact_probe()  # whole numbers only: no pre-filter needed
         self.searched, self.notes, self.version = searched, list(notes), version
         self.gen = gen
         try:
