@@ -30,6 +30,7 @@ from hotlist._ranking import LEVELS
 from hotlist.fields import clean, field
 from hotlist.ids import docnum
 from hotlist.index import KeyIndex
+from hotlist.index._arrow import StringColumn
 from hotlist.index._keyindex import COMPILED
 
 if TYPE_CHECKING:
@@ -331,22 +332,27 @@ def within_one_edit_many(
     """``index.within_one_edit`` of the key of each of ``rows`` of ``keys``: the rows
     with a listed key within one edit, and for each its listed rows.
 
-    With the compiled kernel, the index's pre-filter (``KeyIndex.probe``) first
-    tells the queries no listed key can be near -- nearly all of a manifest --
-    from the key's bytes, read straight from the Arrow column (no ``str`` made);
-    only the others are searched.
+    With the compiled kernel and the index's pre-filter built
+    (``KeyIndex.probe``), one GIL-free pass over the keys' bytes (read straight
+    from the Arrow column: no ``str`` made) tells exactly which keys have a
+    listed key within one edit (the filter, then the exact probes of its passing
+    tests: ``Probe.near_exact_many``) -- nearly none of a manifest; only those
+    are searched.  While the filter is still built in the background every key
+    is searched (the same answers).
     """
     qs: list[int] = []
     found: list[np.ndarray] = []
     if not len(rows):
         return qs, found
     asked = keys.take(pa.array(rows))
-    if COMPILED:
-        near = index.probe().near
-        texts = asked.cast(pa.binary()).to_pylist()
-        maybe = [j for j, b in enumerate(texts) if near(b)]
+    probe = index.probe() if COMPILED else None
+    if probe is not None and probe.filtered:
+        col = StringColumn.of(asked)
+        near = np.empty(len(asked), dtype=np.uint8)
+        probe.near_exact_many(col.offsets, col.data, near)
+        maybe = np.flatnonzero(near)
         rows = rows[maybe]
-        asked = asked.take(pa.array(maybe, pa.int64()))
+        asked = asked.take(pa.array(maybe))
     search = index.within_one_edit
     for j, key in zip(rows.tolist(), asked.to_pylist(), strict=True):
         near_rows = search(key)
