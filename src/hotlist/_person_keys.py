@@ -7,6 +7,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from hotlist import names
 from hotlist.names._phonetic import _ARTICLES, MAX_KEYS
 from hotlist.names._tokens import PARTICLES, fold
@@ -16,6 +20,7 @@ __all__ = [
     "dob_keys",
     "dob_keys_of",
     "entry_keys",
+    "index_keys",
     "letter_forms",
     "letter_keys",
     "name_keys",
@@ -59,61 +64,153 @@ def name_keys(normalised: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def entry_keys(normalised: str, memo: dict[str, str]) -> tuple[list[str], list[str]]:
+def index_keys(
+    normalised: pa.Array, years: np.ndarray, months: np.ndarray, days: np.ndarray
+) -> pa.ListArray:
+    """The keys of each listed name (``normalised``, one per entry, its owner's
+    date of birth in ``years`` / ``months`` / ``days``, 0: none), exactly
+    ``name_keys(v) + dob_keys(v, dob)`` of each entry, in that order (``[]``
+    for an empty name), made for a whole load at once: the name keys once per
+    distinct name (Python, with each distinct part's keys made once), the
+    DOB-aware keys with Arrow and numpy over the entries.
+    """
+    enc = pc.dictionary_encode(normalised.fill_null(""))
+    which = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
+    distinct: list[str] = enc.dictionary.to_pylist()
+    per_token: dict[str, tuple[str, ...]] = {}
+    joined: dict[str, str] = {}
+    name_lists: list[list[str]] = []
+    part_lists: list[list[str]] = []
+    for v in distinct:
+        if v:
+            nk, pk = entry_keys(v, per_token, joined)
+        else:
+            nk, pk = [], []
+        name_lists.append(nk)
+        part_lists.append(list(dict.fromkeys(pk)))
+    del per_token, joined
+    nk_flat, nk_off = _flat(name_lists)
+    pk_flat, pk_off = _flat(part_lists)
+    sigs = pa.array(["+".join(sorted(set(pk))) for pk in part_lists], pa.string())
+    has_parts = (np.diff(pk_off) > 0)[which]
+    year = np.asarray(years, dtype=np.int64)
+    dated = year > 0
+    full = dated & (np.asarray(months) > 0) & (np.asarray(days) > 0)
+    n = len(which)
+    # pieces per entry, in order: name keys, year keys, the two full-date keys, "no DOB"
+    n_name = np.diff(nk_off)[which]
+    n_year = np.where(dated & has_parts, np.diff(pk_off)[which], 0)
+    n_date = np.where(full & has_parts, 2, 0)
+    n_none = (~dated & has_parts).astype(np.int64)
+    total = n_name + n_year + n_date + n_none
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(total, out=offsets[1:])
+    start = offsets[:-1]
+    values: list[pa.Array] = []
+    dest: list[np.ndarray] = []
+    # name keys
+    pos, at = _ranges(nk_off[which], n_name)
+    values.append(nk_flat.take(pa.array(pos)))
+    dest.append(start[at] + (pos - nk_off[which][at]))
+    # year keys: each distinct part key with the birth year
+    pos, at = _ranges(pk_off[which], n_year)
+    year_text = pc.cast(pa.array(year[at]), pa.string())
+    values.append(pc.binary_join_element_wise(pk_flat.take(pa.array(pos)), year_text, "@"))
+    dest.append(start[at] + n_name[at] + (pos - pk_off[which][at]))
+    # full date: the sorted parts' keys with it, and the date alone
+    rows = np.flatnonzero(n_date)
+    ymd = year[rows] * 10000 + np.asarray(months, dtype=np.int64)[rows] * 100
+    ymd += np.asarray(days, dtype=np.int64)[rows]
+    date = pc.utf8_lpad(pc.cast(pa.array(ymd), pa.string()), 8, "0")
+    values.append(pc.binary_join_element_wise(sigs.take(pa.array(which[rows])), date, "@"))
+    dest.append(start[rows] + n_name[rows] + n_year[rows])
+    values.append(pc.binary_join_element_wise(pa.array([""] * len(rows), pa.string()), date, "@"))
+    dest.append(start[rows] + n_name[rows] + n_year[rows] + 1)
+    # no date of birth
+    rows = np.flatnonzero(n_none)
+    values.append(pc.binary_join_element_wise(sigs.take(pa.array(which[rows])), "-", "@"))
+    dest.append(start[rows] + n_name[rows])
+    order = np.empty(int(offsets[-1]), dtype=np.int64)
+    order[np.concatenate(dest)] = np.arange(len(order), dtype=np.int64)
+    flat = pa.concat_arrays([v.cast(pa.string()) for v in values]).take(pa.array(order))
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), flat)
+
+
+def _flat(lists: list[list[str]]) -> tuple[pa.Array, np.ndarray]:
+    """The strings of ``lists`` one after the other, and where each list starts."""
+    sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return pa.array(list(itertools.chain.from_iterable(lists)), pa.string()), offsets
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions ``starts[i] .. starts[i] + counts[i]`` of each ``i`` in turn,
+    and the ``i`` of each."""
+    at = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    first = np.cumsum(counts) - counts
+    pos = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - first, counts)
+    return pos, at
+
+
+def entry_keys(
+    normalised: str,
+    per_token: dict[str, tuple[str, ...]],
+    joined: dict[str, str] | None = None,
+) -> tuple[list[str], list[str]]:
     """``(name_keys(normalised), part_keys(normalised))`` in one pass over the
     parts of a name already normalised, as a load makes them once per distinct
-    listed name; ``memo`` (the load's) keeps each part's phonetic key (the
-    joined pairs' keys, nearly all distinct, are not kept).
+    listed name; ``per_token`` (the load's) keeps each part's folded form and
+    the phonetic keys of it, of it without an attached article ("" if none)
+    and of the part as written; ``joined`` each joined pair's key.
 
     >>> entry_keys("SMITH, JOHN", {}) == (name_keys("SMITH, JOHN"), part_keys("SMITH, JOHN"))
     True
     """
-    plain = normalised.replace(",", "")
-    raw = plain.split()
-    toks = [fold(t) for t in raw]
-    # names.blocking_keys (the name is normalised: normalize() leaves it as it is)
+    joined = {} if joined is None else joined
+    raw = normalised.replace(",", "").split()
+    info = []
+    for t in raw:
+        got = per_token.get(t)
+        if got is None:
+            f = fold(t)
+            art = names.phonetic_key(f[2:]) if f.startswith(_ARTICLES) and len(f) >= 6 else ""
+            got = per_token[t] = (f, names.phonetic_key(f), art, names.phonetic_key(t))
+        info.append(got)
     keys: list[str] = []
-    full = [t for t in toks if len(t) > 1 and t not in PARTICLES]
-    for tok in full:
-        keys.append(_key(tok, memo))
-        if tok.startswith(_ARTICLES) and len(tok) >= 6:  # as _phonetic._keys_of
-            keys.append(_key(tok[2:], memo))
-    for left, right in itertools.pairwise(toks):
+    has_full = False
+    for f, fkey, art, _ in info:
+        if len(f) > 1 and f not in PARTICLES:
+            has_full = True
+            keys.append(fkey)
+            if art:
+                keys.append(art)
+    for (left, *_), (right, *_) in itertools.pairwise(info):
         if len(left) > 1 and len(right) > 1 and right not in PARTICLES:
-            keys.append(names.phonetic_key(left + right))
-    if not full:
-        keys.extend(_key(t, memo) for t in toks)
+            both = left + right
+            key = joined.get(both)
+            if key is None:
+                key = joined[both] = names.phonetic_key(both)
+            keys.append(key)
+    if not has_full:
+        keys.extend(fkey for _, fkey, _, _ in info)
     out = list(dict.fromkeys(k for k in keys if k))[:MAX_KEYS]
-    # letter_keys
     family, comma, given = normalised.partition(", ")
-    letters = plain.replace(" ", "")
+    letters = "".join(raw)
     if letters:
         out.append(f"#{letters}")
     if comma:
         swapped = (given + family).replace(" ", "")
         if swapped and swapped != letters:
             out.append(f"#{swapped}")
-    # the composite keys, and part_keys
-    parts = [t for t in raw if t not in PARTICLES][:4]
+    parts = [(t, got[3]) for t, got in zip(raw, info, strict=True) if t not in PARTICLES][:4]
     pk: list[str] = []
-    for i, token in enumerate(parts):
-        if len(token) < 2:
-            continue
-        key = _key(token, memo)
-        if not key:
+    for i, (token, key) in enumerate(parts):
+        if len(token) < 2 or not key:
             continue
         pk.append(key)
-        for j, other in enumerate(parts):
-            if j != i:
-                out.append(f"{key}/{other[0]}")
+        out.extend(f"{key}/{other[0]}" for j, (other, _) in enumerate(parts) if j != i)
     return list(dict.fromkeys(out)), pk
-
-
-def _key(token: str, memo: dict[str, str]) -> str:
-    key = memo.get(token)
-    if key is None:
-        key = memo[token] = names.phonetic_key(token)
-    return key
 
 
 def letter_keys(normalised: str) -> list[str]:

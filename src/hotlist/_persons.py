@@ -46,8 +46,7 @@ from hotlist._person_bounds import PersonBounds, dob_bits, dob_level
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
-    dob_keys_of,
-    entry_keys,
+    index_keys,
     letter_keys,
     name_keys,
     query_dob_keys,
@@ -66,7 +65,6 @@ __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 CANDIDATE_LIMIT = 500
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
-_NO_DOB = names.PartialDate(0)  # a marker: no date looked up yet
 _DOB_AGREES = frozenset({"DOB exact", "DOB day/month swapped", "DOB one digit off"})
 _ALARM_EVIDENCE = Reason("evidence", "alarm", 0.0)  # the matcher's verdict, as a reason
 
@@ -123,42 +121,17 @@ class PersonIndex(PersonBounds):
         listed = pa.concat_arrays([primary.cast(pa.string()), alias_names.cast(pa.string())])
         owner = np.concatenate([np.arange(n, dtype=np.int32), alias_owner])
         is_alias = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(alias_owner), dtype=bool)])
-        # Build-time Python work, once per listed name; nothing per record survives it.
-        # Names repeat (aliases, namesakes): each distinct listed value is normalised
-        # once, and each distinct normalised name gets its name keys and part keys
-        # once; only the DOB-aware keys are made per entry.
-        seen: dict[str | None, str] = {None: "", "": ""}
-        normalised = []
-        for v in listed.to_pylist():
-            norm = seen.get(v)
-            if norm is None:
-                norm = seen[v] = names.normalize(v)
-            normalised.append(norm)
-        del seen
-        owners = owner.tolist()
-        years, months, days = (a.tolist() for a in (self.dob_year, self.dob_month, self.dob_day))
-        per_name: dict[str, tuple[list[str], list[str]]] = {}
-        memo: dict[str, str] = {}  # each part's phonetic key
-        dobs: dict[int, names.PartialDate | None] = {}
-        keys: list[list[str]] = []
-        for v, o in zip(normalised, owners, strict=True):
-            if not v:
-                keys.append([])
-                continue
-            known = per_name.get(v)
-            if known is None:
-                known = per_name[v] = entry_keys(v, memo)
-            dob = dobs.get(o, _NO_DOB)
-            if dob is _NO_DOB:
-                dob = dobs[o] = (
-                    names.PartialDate(years[o], months[o] or None, days[o] or None)
-                    if years[o] > 0
-                    else None
-                )
-            keys.append(known[0] + dob_keys_of(known[1], dob))
-        del per_name, dobs, memo
-        index = TokenIndex.build(pa.array(keys, pa.list_(pa.string())))
-        return owner, is_alias, listed, pa.array(normalised, pa.string()), index
+        # Build-time Python work, once per distinct listed value (normalised) and
+        # once per distinct normalised name (its name and part keys); the
+        # DOB-aware keys and the lists per entry are made with Arrow and numpy.
+        enc = pc.dictionary_encode(listed)
+        norm = [names.normalize(v) for v in enc.dictionary.to_pylist()]
+        normalised = pa.array(norm, pa.string()).take(enc.indices).fill_null("")
+        keys = index_keys(
+            normalised, *(a[owner] for a in (self.dob_year, self.dob_month, self.dob_day))
+        )
+        index = TokenIndex.build(keys)
+        return owner, is_alias, listed, normalised, index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
         """What :meth:`from_parts` rebuilds this index from, besides the table:
