@@ -103,18 +103,26 @@ def hits_of(
         return [], 0  # a miss, the commonest answer
     hits = []
     chosen, omitted = select_counted(candidates, limit=limit, min_score=min_score)
+    tables = state.tables
     for c, severity in chosen:
-        record = record_of(state, c.dataset, c.row)
+        # the record is read when Hit.record is first asked for; the id and the
+        # action read only their own columns
+        dataset = c.dataset
+        read = record_reader(tables[dataset])
+        row = c.row
+        view = read.view(row)
         hits.append(
-            Hit(
-                dataset=c.dataset,
-                record_id=record["record_id"],
-                match=c.match,  # type: ignore[arg-type]
-                score=c.score,
-                reasons=list(c.reasons),
-                record=record,
-                severity=severity,  # type: ignore[arg-type]
-                action=action_for(c.dataset, record, severity),
+            Hit.make(
+                dataset,
+                view["record_id"],
+                c.match,
+                c.score,
+                list(c.reasons),
+                None,
+                severity,
+                action_for(dataset, view, severity),
+                read,
+                row,
             )
         )
     return hits, omitted

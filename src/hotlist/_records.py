@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, TypeAlias
 
 import pyarrow as pa
 
-__all__ = ["RecordReader", "record_reader", "value_getter"]
+__all__ = ["RecordReader", "RowView", "record_reader", "value_getter"]
 
 Getter = Callable[[int], Any]
 Format = Literal["b", "B", "h", "H", "i", "I", "q", "Q", "d"]
@@ -159,12 +159,14 @@ def value_getter(column: pa.ChunkedArray | pa.Array) -> Getter:
 class RecordReader:
     """The records of one table by row (see the module docstring)."""
 
-    __slots__ = ("_getters", "num_rows")
+    __slots__ = ("_getters", "getter", "num_rows")
 
     def __init__(self, table: pa.Table) -> None:
         self._getters = tuple(
             (name, value_getter(table.column(i))) for i, name in enumerate(table.column_names)
         )
+        #: one column's getter by name (a value without the whole record)
+        self.getter: dict[str, Getter] = dict(self._getters)
         self.num_rows = table.num_rows
 
     def __call__(self, row: int) -> dict[str, Any]:
@@ -172,6 +174,45 @@ class RecordReader:
         if not 0 <= row < self.num_rows:
             raise IndexError(f"row {row} out of range for a table of {self.num_rows} rows")
         return {name: get(row) for name, get in self._getters}
+
+    def view(self, row: int) -> RowView:
+        """Row ``row`` as a read-only mapping that reads a column only when asked
+        (what decides a hit's action reads one or two of a record's columns)."""
+        if not 0 <= row < self.num_rows:
+            raise IndexError(f"row {row} out of range for a table of {self.num_rows} rows")
+        view = _new(RowView)
+        view._getter = self.getter
+        view._row = row
+        return view
+
+
+_new = object.__new__
+
+
+class RowView(Mapping[str, Any]):
+    """One row of a table as a mapping of column names to values, each read when
+    asked; equal to the row's record dict (:meth:`RecordReader.view`)."""
+
+    __slots__ = ("_getter", "_row")
+
+    _getter: dict[str, Getter]
+    _row: int
+
+    def __getitem__(self, name: str) -> Any:
+        return self._getter[name](self._row)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        get = self._getter.get(name)
+        return default if get is None else get(self._row)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._getter
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._getter)
+
+    def __len__(self) -> int:
+        return len(self._getter)
 
 
 _READERS: dict[int, tuple[weakref.ref[pa.Table], RecordReader]] = {}

@@ -13,11 +13,14 @@ bytes a record, which is how a 128 M-record list fits in memory.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 from hotlist._errors import HotlistError
 from hotlist._present import result_html, result_text
@@ -38,6 +41,7 @@ __all__ = [
     "CheckResultModel",
     "DocumentRecord",
     "Hit",
+    "HitModel",
     "PersonRecord",
     "VehicleRecord",
 ]
@@ -191,8 +195,8 @@ class PersonRecord(_Record):
     issuing_authority: str | None = None
 
 
-class Hit(BaseModel):
-    """One record that answers a query.
+class HitModel(BaseModel):
+    """The pydantic form of a :class:`Hit`: for validation, JSON and schemas.
 
     ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
     ``reasons`` are short phrases a person reads ("document number exact",
@@ -216,6 +220,211 @@ class Hit(BaseModel):
     action: str = ""
 
 
+_HIT_FIELDS = tuple(HitModel.model_fields)
+_new = object.__new__
+_set = object.__setattr__
+
+
+class _HitSlots:
+    """A :class:`Hit`'s storage, assignable: :meth:`Hit.make` fills one and makes it a
+    Hit (the same slots, so the class may change), which costs a third of setting
+    nine frozen attributes through ``object.__setattr__``."""
+
+    __slots__ = (
+        "_reader",
+        "_record",
+        "_row",
+        "action",
+        "dataset",
+        "match",
+        "reasons",
+        "record_id",
+        "score",
+        "severity",
+    )
+
+    _reader: Callable[[int], dict[str, Any]] | None
+    _record: dict[str, Any] | None
+    _row: int
+
+
+class Hit(_HitSlots):
+    """One record that answers a query.
+
+    ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
+    ``reasons`` are short phrases a person reads ("document number exact",
+    "DOB day/month swapped").  ``record`` is the whole record as a plain dict.
+    ``dataset`` names the kind the record belongs to: ``documents``, ``vehicles``,
+    ``persons``, or a kind registered with :mod:`hotlist.datasets`.
+    ``severity`` is what the hit asks of the officer: ``alarm`` (stop, hold,
+    confirm with the source) or ``possible`` (look closer); ``action`` a short
+    instruction, any caution first.
+
+    A frozen slotted class rather than a pydantic model, as :class:`CheckResult`:
+    a hit costs a few microseconds, and ``check()`` reads its record from the
+    table only when ``record`` is first asked for (``make(..., reader=, row=)``).
+    ``Hit(**fields)`` validates like :class:`HitModel`; :meth:`model` gives the
+    validated pydantic form, :meth:`model_dump` / :meth:`model_dump_json`
+    serialise through it.
+    """
+
+    __slots__ = ()
+
+    # The fields, as pydantic's ``model_fields`` names them (the service reads them).
+    model_fields: ClassVar[dict[str, FieldInfo]] = HitModel.model_fields
+
+    dataset: str
+    record_id: str
+    match: MatchLevel
+    score: float
+    reasons: list[str]
+    severity: Literal["alarm", "possible"]
+    action: str
+
+    def __init__(self, **fields: Any) -> None:
+        """A hit from its fields, validated as :class:`HitModel` validates them."""
+        valid = HitModel(**fields)
+        for name in _HIT_FIELDS:
+            _set(self, "_record" if name == "record" else name, getattr(valid, name))
+        _set(self, "_reader", None)
+        _set(self, "_row", 0)
+
+    @classmethod
+    def make(  # noqa: PLR0917 - the hit path calls it positionally, for speed
+        cls,
+        dataset: str,
+        record_id: str,
+        match: str,
+        score: float,
+        reasons: list[str],
+        record: dict[str, Any] | None,
+        severity: str,
+        action: str,
+        reader: Callable[[int], dict[str, Any]] | None = None,
+        row: int = 0,
+    ) -> Hit:
+        """Construct from trusted engine output, no checks; the fields in
+        :class:`HitModel`'s order.  ``record`` None: read as ``reader(row)`` when
+        ``record`` is first asked for (and ``reader`` then let go)."""
+        self: Any = _new(_HitSlots)
+        self.dataset = dataset
+        self.record_id = record_id
+        self.match = match
+        self.score = score
+        self.reasons = reasons
+        self.severity = severity
+        self.action = action
+        self._record = record
+        self._reader = reader
+        self._row = row
+        self.__class__ = cls
+        return self  # type: ignore[no-any-return]
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The whole record as a plain dict (read on first access, then kept)."""
+        record: dict[str, Any] | None = self._record
+        if record is None:
+            reader = self._reader
+            if reader is None:  # another thread read it meanwhile
+                return self._record or {}
+            record = reader(self._row)
+            _set(self, "_record", record)  # before the reader goes (see above)
+            _set(self, "_reader", None)
+        return record
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Hit is frozen: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Hit is frozen: cannot delete {name!r}")
+
+    def _values(self) -> tuple[Any, ...]:
+        """The fields' values, in :data:`HitModel` order."""
+        return (
+            self.dataset,
+            self.record_id,
+            self.match,
+            self.score,
+            self.reasons,
+            self.record,
+            self.severity,
+            self.action,
+        )
+
+    def _fields(self) -> dict[str, Any]:
+        return dict(zip(_HIT_FIELDS, self._values(), strict=True))
+
+    def model(self) -> HitModel:
+        """The validated pydantic model of this hit."""
+        return HitModel(**self._fields())
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Hit:
+        """A hit from a mapping (or a :class:`HitModel`), validated."""
+        valid = obj if isinstance(obj, HitModel) else HitModel.model_validate(obj)
+        return cls(**dict(valid))
+
+    @classmethod
+    def model_json_schema(cls, **kwargs: Any) -> dict[str, Any]:
+        """The JSON Schema of a hit (:class:`HitModel`'s)."""
+        return HitModel.model_json_schema(**kwargs)
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """A plain dict (pydantic ``model_dump`` of :meth:`model`)."""
+        return self.model().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """JSON text (pydantic ``model_dump_json`` of :meth:`model`)."""
+        return self.model().model_dump_json(**kwargs)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Hit:
+        """A copy with the fields in ``update`` replaced (not validated, as pydantic's)."""
+        fields = self._fields()
+        if deep:
+            fields = copy.deepcopy(fields)
+        if update:
+            unknown = set(update) - set(_HIT_FIELDS)
+            if unknown:
+                raise ValueError(f"Hit has no field(s) {sorted(unknown)}")
+            fields.update(update)
+        return type(self).make(*fields.values())
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """(field, value) pairs, as a pydantic model gives them (``dict(hit)``)."""
+        return iter(zip(_HIT_FIELDS, self._values(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_unpickled_hit, (type(self), *self._values()))
+
+    def __copy__(self) -> Hit:
+        return self.model_copy()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Hit:
+        return self.model_copy(deep=True)
+
+    def __repr__(self) -> str:
+        return f"Hit({self._shown(', ')})"
+
+    def __str__(self) -> str:
+        return self._shown(" ")
+
+    def _shown(self, sep: str) -> str:
+        return sep.join(f"{k}={v!r}" for k, v in zip(_HIT_FIELDS, self._values(), strict=True))
+
+
+def _unpickled_hit(cls: type[Hit], *values: Any) -> Hit:
+    """A pickled hit, back (its record read: pickle holds the values, not the table)."""
+    return cls.make(*values)
+
+
 class CheckResultModel(BaseModel):
     """The pydantic form of a :class:`CheckResult`: for validation, JSON and schemas."""
 
@@ -223,7 +432,7 @@ class CheckResultModel(BaseModel):
 
     hit: bool
     alarm: bool = False
-    hits: list[Hit] = Field(default_factory=list)
+    hits: list[HitModel] = Field(default_factory=list)
     omitted: int = 0
     warnings: list[str] = Field(default_factory=list)
     query: dict[str, Any] = Field(default_factory=dict)
@@ -231,9 +440,6 @@ class CheckResultModel(BaseModel):
     # The lists this query was searched in; a field whose list is empty or not
     # loaded is named in ``warnings`` ("not checked" is never "clear").
     searched: list[str] = Field(default_factory=list)
-
-
-_new = object.__new__
 
 
 class CheckResult:
@@ -316,7 +522,7 @@ class CheckResult:
         return CheckResultModel(
             hit=self.hit,
             alarm=self.alarm,
-            hits=self.hits,
+            hits=[h.model() for h in self.hits],
             omitted=self.omitted,
             warnings=self.warnings,
             query=self.query,
