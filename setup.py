@@ -36,6 +36,7 @@ KERNELS = [
     ("hotlist.index._fast", "src/hotlist/index/_fast.pyx"),
     ("hotlist.index._crc_kernel", "src/hotlist/index/_crc_kernel.pyx"),
     ("hotlist.index._prefilter_kernel", "src/hotlist/index/_prefilter_kernel.pyx"),
+    ("hotlist._vehicle_kernel", "src/hotlist/_vehicle_kernel.pyx"),
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
 ]
 

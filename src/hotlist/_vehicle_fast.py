@@ -15,6 +15,9 @@ pipeline, so every answer is the general pipeline's (property-tested in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from hotlist import datasets
 from hotlist._errors import InvalidQuery
 from hotlist._normalise import normalise
@@ -29,7 +32,15 @@ from hotlist.index._keyindex import COMPILED
 from hotlist.schema import CheckResult
 from hotlist.scoring import SCORING
 
-__all__ = ["VEHICLE_ONLY", "vehicle_miss"]
+_KERNEL: Any = None
+try:  # the compiled vehicle miss (built by ``pip install .``; optional)
+    from hotlist import _vehicle_kernel
+
+    _KERNEL = _vehicle_kernel if COMPILED else None
+except ImportError:  # pragma: no cover - depends on the build
+    pass
+
+__all__ = ["VEHICLE_ONLY", "vehicle_miss", "vehicle_miss_py"]
 
 # The query fields of a vehicle-only check (check()'s dispatch tests the others are None).
 VEHICLE_ONLY: tuple[str, ...] = ("vin", "plate", "country")
@@ -56,7 +67,7 @@ class _Context:
     alone searches by VIN or plate (a kind registered at run time may search by
     either), and the datasets searched and warnings of each query it answers."""
 
-    __slots__ = ("alone", "index", "kinds", "plate", "plate_country", "version", "vin")
+    __slots__ = ("alone", "compiled", "index", "kinds", "plate", "plate_country", "version", "vin")
 
     def __init__(self, state: State) -> None:
         self.kinds = datasets.kinds()
@@ -72,9 +83,24 @@ class _Context:
         self.vin = state.coverage.of(_VIN_FIELDS)
         self.plate = state.coverage.of(_PLATE_FIELDS)
         self.plate_country = state.coverage.of(_PLATE_COUNTRY_FIELDS)
+        # what the compiled check reads (VehicleMiss.configure), None: not for it
+        self.compiled = (
+            None
+            if _KERNEL is None or self.index is None or not self.alone
+            else (
+                self.kinds,
+                self.index.vin_index,
+                self.index.vin_index.exact_probe(),
+                self.index.plate_index.exact_probe(),
+                self.vin,
+                self.plate,
+                self.plate_country,
+                self.version,
+            )
+        )
 
 
-def vehicle_miss(  # noqa: PLR0917 - check()'s fast path, positional for speed
+def vehicle_miss_py(  # noqa: PLR0917 - check()'s fast path, positional for speed
     state: State,
     vin: str | None,
     plate: str | None,
@@ -168,3 +194,23 @@ def _plate_listed(index: VehicleIndex, plate: str) -> bool:
     if keys is None:
         return True  # refused, a country sign, or not plain: the pipeline
     return len(index.plate_index.lookup(keys[1])) > 0
+
+
+def _compiled() -> Callable[..., CheckResult | None] | None:
+    """The compiled check (``hotlist._vehicle_kernel.VehicleMiss.check``), which
+    asks :func:`vehicle_miss_py` what it does not tell itself; None without the
+    kernel (or with ``HOTLIST_PURE=1``)."""
+    if _KERNEL is None:
+        return None
+    plate_tables = {**plate_ids.plain_tables(), "limit": _PLATE_LIMIT}
+    vin_tables = {**vin_ids.plain_tables(), "partial_max": _PARTIAL_MAX, "limit": _VIN_LIMIT}
+    miss = _KERNEL.VehicleMiss(vin_tables, plate_tables)
+    defaults = (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, _NO_EDITS)
+    miss.configure(CheckResult, _Context, _kinds, _COUNTRIES, defaults, vehicle_miss_py)
+    check: Callable[..., CheckResult | None] = miss.check
+    return check
+
+
+#: check()'s vehicle fast path: the compiled check when there is one, else the
+#: Python fast path (the same answers: ``tests/engine/test_vehicle_fast_path.py``).
+vehicle_miss: Callable[..., CheckResult | None] = _compiled() or vehicle_miss_py

@@ -63,6 +63,7 @@ __all__ = [
     "ocr_key",
     "ocr_key_array",
     "plain_keys",
+    "plain_tables",
     "validate",
 ]
 
@@ -238,6 +239,22 @@ def plain_keys(plate: str) -> tuple[str, str] | None:
     if not compact or len(compact) > MAX_LENGTH or not compact.isalnum():
         return None
     return compact.decode(), compact.translate(_OCR.byte_map, _OCR.delete_bytes).decode()
+
+
+def plain_tables() -> dict[str, object]:
+    """What :func:`plain_keys` decides by, for a compiled copy of it
+    (``hotlist._vehicle_kernel``): the compacting byte map and the separators it
+    deletes, the OCR key's byte map, the separators of the distinguishing sign
+    rule's pattern and the signs, the longest plate and the longest text taken."""
+    return {
+        "byte_map": _COMPACT.byte_map,
+        "delete": _COMPACT.delete_bytes,
+        "ocr_map": _OCR.byte_map,
+        "separators": SEPARATORS,
+        "signs": tuple(SIGNS),
+        "max_length": MAX_LENGTH,
+        "text": 10 * MAX_LENGTH,
+    }
 
 
 def validate(plate: str) -> str:

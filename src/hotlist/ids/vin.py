@@ -77,6 +77,7 @@ __all__ = [
     "ocr_key",
     "ocr_key_array",
     "plain_key",
+    "plain_tables",
     "repair",
     "search_key",
     "validate",
@@ -103,6 +104,7 @@ _DIGITS = "0123456789X"
 _REPAIR_TABLE = str.maketrans(dict(VIN_REPAIRS))
 _FORBIDDEN = frozenset(VIN_FORBIDDEN)
 _NORTH_AMERICA = frozenset("12345")
+_PLAIN_MIN, _PLAIN_TEXT = 6, 200  # plain_key: the shortest key, the longest text
 
 
 def compact(vin: str) -> str:
@@ -173,15 +175,33 @@ def plain_key(vin: str) -> str | None:
     >>> plain_key("1m8gdm9a-xkp042788"), plain_key("1M8GDM9A1KP042788"), plain_key("KP0427")
     ('1M8GDM9AXKP042788', None, 'KP0427')
     """
-    if not vin.isascii() or len(vin) > 200:
+    if not vin.isascii() or len(vin) > _PLAIN_TEXT:
         return None
     value = vin.encode().translate(_COMPACT.byte_map, _COMPACT.delete_bytes).decode()
     n = len(value)
-    if n < 6 or n > 17 or not _VIN_CHARS.issuperset(value):
+    if n < _PLAIN_MIN or n > 17 or not _VIN_CHARS.issuperset(value):
         return None
     if n == 17 and value[0] in _NORTH_AMERICA and _digit_of(value) != value[8]:
         return None
     return value
+
+
+def plain_tables() -> dict[str, object]:
+    """What :func:`plain_key` decides by, for a compiled copy of it
+    (``hotlist._vehicle_kernel``): the compacting byte map and the separators it
+    deletes, the VIN characters, the first characters of North-American VINs,
+    per position each character's value times the weight, the check digits, the
+    shortest key and the longest text taken."""
+    return {
+        "byte_map": _COMPACT.byte_map,
+        "delete": _COMPACT.delete_bytes,
+        "chars": "".join(sorted(_VIN_CHARS)),
+        "north": "".join(sorted(_NORTH_AMERICA)),
+        "weighed": _WEIGHED,
+        "digits": _DIGITS,
+        "min": _PLAIN_MIN,
+        "text": _PLAIN_TEXT,
+    }
 
 
 def _digit_of(value: str) -> str:

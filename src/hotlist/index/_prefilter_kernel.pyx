@@ -32,43 +32,6 @@ import numpy as np
 
 from hotlist.index._hashing import CRC_TABLE
 
-cdef extern from *:
-    """
-    #if defined(__GNUC__) || defined(__clang__)
-    #define HLP_PREFETCH(p) __builtin_prefetch((const void *)(p))
-    #else
-    #define HLP_PREFETCH(p) ((void)0)
-    #endif
-    #define HLP_IS_ASCII(o) PyUnicode_IS_ASCII(o)
-    #define HLP_DATA(o) ((const unsigned char *)PyUnicode_DATA(o))
-    #include "structmember.h"
-    /* The offset of a __slots__ member (a member descriptor of an object
-       slot), or -1 when ``desc`` is anything else. */
-    static Py_ssize_t hlp_slot_offset(PyObject *desc) {
-        PyMemberDef *m;
-        if (!PyObject_TypeCheck(desc, &PyMemberDescr_Type)) return -1;
-        m = ((PyMemberDescrObject *)desc)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
-        return m->offset;
-    }
-    /* A new instance of ``cls`` (as object.__new__ makes it), or NULL. */
-    static PyObject *hlp_alloc(PyObject *cls) {
-        return ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, 0);
-    }
-    /* Store a new reference to ``v`` in the slot at ``off`` (empty before). */
-    static void hlp_put(PyObject *o, Py_ssize_t off, PyObject *v) {
-        PyObject **p = (PyObject **)((char *)o + off);
-        Py_INCREF(v);
-        Py_XSETREF(*p, v);
-    }
-    """
-    Py_ssize_t hlp_slot_offset(object desc)
-    object hlp_alloc(object cls)
-    void hlp_put(object o, Py_ssize_t off, object v)
-    void HLP_PREFETCH(const void *p) nogil
-    bint HLP_IS_ASCII(object o)
-    const uint8_t *HLP_DATA(object o)
-
 cdef enum:
     ECAP = 64  # longest key whose deletion CRCs use the table recurrence (longer: direct)
     PREFETCH = 24  # members add_keys prefetches ahead of the one it sets
@@ -199,15 +162,6 @@ cdef inline bint _maybe(const uint32_t *words, uint64_t nblocks, const uint8_t *
     return found != 0
 
 
-cdef struct Issuer:
-    # what makes a one-edit neighbour too weak to be a hit (see DocumentMiss.check):
-    # its row's issuer code (codes[row], -1: none) is a plain listed country
-    # (plain[code]) other than the one asked (asked; -2: not listed at all)
-    const int32_t *codes
-    const uint8_t *plain
-    int32_t asked
-
-
 cdef Py_ssize_t _column(object offsets, const int32_t **o32, const int64_t **o64) except -1:
     """Point ``o32`` or ``o64`` at a string column's offsets (int32 or int64;
     the array outlives the call); the number of rows."""
@@ -335,20 +289,6 @@ def variant_hashes(bytes key):
 cdef class Probe:
     """The pre-filter and the exact hash probe over one KeyIndex's arrays."""
 
-    cdef object _keep
-    cdef const uint32_t *dir
-    cdef const uint16_t *fp
-    cdef const uint32_t *rows
-    cdef const int32_t *off32
-    cdef const int64_t *off64
-    cdef const uint8_t *data
-    cdef const uint32_t *words
-    cdef uint64_t nblocks
-    cdef int shift
-    cdef Py_ssize_t nrows
-    cdef uint8_t alpha[256]
-    cdef int nalpha
-
     def __init__(self, directory, fp, rows, offsets, data, words, int shift, bytes alphabet=b""):
         cdef const uint32_t[::1] d_ = directory
         cdef const uint16_t[::1] f_ = fp
@@ -378,13 +318,17 @@ cdef class Probe:
         """True when the pre-filter is there (else :meth:`near` always says maybe)."""
         return self.words != NULL
 
-    cdef inline bint _near(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+    cdef bint _near(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
         if self.words == NULL or self.nrows == 0:
             return self.nrows != 0
         return _maybe(self.words, self.nblocks, b, n)
 
-    cdef inline bint _contains(self, const uint8_t *b, Py_ssize_t n, uint32_t h) noexcept nogil:
+    cdef bint _contains(self, const uint8_t *b, Py_ssize_t n, uint32_t h) noexcept nogil:
         return self._find(b, n, h, NULL) != 0
+
+    cdef bint _has(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
+        """Whether some row's key is ``b`` (its CRC worked out here)."""
+        return self._find(b, n, _crc32(b, n), NULL) != 0
 
     cdef int _find(self, const uint8_t *b, Py_ssize_t n, uint32_t h, const Issuer *iss) noexcept nogil:
         """The rows whose key is ``b``: 0 none, 1 only weak ones (``iss``: rows of
@@ -452,11 +396,11 @@ cdef class Probe:
         self._prefetch(b, n, hs, w)
         return self._tests(b, n, hs, w, NULL) != 0
 
-    cdef inline bint _exact_ok(self, Py_ssize_t n) noexcept nogil:
+    cdef bint _exact_ok(self, Py_ssize_t n) noexcept nogil:
         """Whether :meth:`_prefetch` + :meth:`_tests` answer for a key of ``n`` bytes."""
         return self.words != NULL and self.nrows != 0 and n <= ECAP
 
-    cdef inline void _prefetch(self, const uint8_t *b, Py_ssize_t n, uint64_t *hs, const uint32_t **w) noexcept nogil:
+    cdef void _prefetch(self, const uint8_t *b, Py_ssize_t n, uint64_t *hs, const uint32_t **w) noexcept nogil:
         """The hashes of ``b`` and its deletions, and their blocks, prefetched."""
         cdef Py_ssize_t i
         _variants(b, n, hs)
@@ -550,7 +494,8 @@ cdef class DocumentMiss:
     cdef Py_ssize_t maxlen
     cdef Py_ssize_t limit
     # check(): what configure() gave, and the context of the last state seen
-    cdef object result_cls, issuers, context, new
+    cdef object issuers, context
+    cdef Results results
     cdef object d_limit, d_min_score, d_edits, d_no_edits
     cdef object state_ref
     cdef PyObject *state_ptr
@@ -561,8 +506,6 @@ cdef class DocumentMiss:
     cdef object unknown, code_of, keep_codes
     cdef const int32_t *codes
     cdef const uint8_t *plain
-    cdef Py_ssize_t off[6]  # hits, warnings, query, data_version, searched, omitted
-    cdef bint direct
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes delete, Py_ssize_t max_length, Py_ssize_t limit):
         cdef int i
@@ -648,24 +591,14 @@ cdef class DocumentMiss:
         min_score -- the context then also gives ``(codes, code_of, plain)``: each
         row's issuer code (int32, -1 none), the code of each issuer, and per
         code 1 for a plain issuer (named, not unknown)."""
-        self.result_cls = result_cls
+        self.results = Results(result_cls)
         self.issuers = issuers
         self.context = context
-        self.new = object.__new__
         self.d_limit, self.d_min_score, self.d_edits, self.d_no_edits = defaults
         self.weak = weak
         self.unknown = unknown
         self.state_ref = None
         self.state_ptr = NULL
-        # the six slots written in place when they are plain __slots__ members of a
-        # class that does not define its own __setattr__ or __new__
-        names = ("hits", "warnings", "query", "data_version", "searched", "omitted")
-        self.direct = (
-            result_cls.__setattr__ is object.__setattr__ and result_cls.__new__ is object.__new__
-        )
-        for i, name in enumerate(names):
-            self.off[i] = hlp_slot_offset(result_cls.__dict__.get(name))
-            self.direct = self.direct and self.off[i] >= 0
 
     cdef bint _bind(self, object state) except -1:
         """Make the context of ``state`` current (once per state: its probes, the
@@ -780,20 +713,40 @@ cdef class DocumentMiss:
             query = {"document": document} if country is None else {"document": document, "country": country}
         if self.pp._contains(buf, n, h):
             return None
+        return self.results.miss(list(self.notes), query, self.version, self.searched)
+
+
+cdef class Results:
+    """Makes a miss's result: ``cls`` (CheckResult) made as ``object.__new__``
+    makes it, its six slots set -- written in place when they are plain
+    ``__slots__`` members of a class that defines neither ``__setattr__`` nor
+    ``__new__``, else set as attributes."""
+
+    def __init__(self, cls):
+        self.cls = cls
+        self.new = object.__new__
+        names = ("hits", "warnings", "query", "data_version", "searched", "omitted")
+        self.direct = cls.__setattr__ is object.__setattr__ and cls.__new__ is object.__new__
+        for i, name in enumerate(names):
+            self.off[i] = hlp_slot_offset(cls.__dict__.get(name))
+            self.direct = self.direct and self.off[i] >= 0
+
+    cdef object miss(self, list warnings, dict query, object version, object searched):
+        """A result with no hit: ``warnings``, ``query``, ``version``, ``searched``."""
         if not self.direct:
-            r = self.new(self.result_cls)
+            r = self.new(self.cls)
             r.hits = []
-            r.warnings = list(self.notes)
+            r.warnings = warnings
             r.query = query
-            r.data_version = self.version
-            r.searched = self.searched
+            r.data_version = version
+            r.searched = searched
             r.omitted = 0
             return r
-        o = hlp_alloc(self.result_cls)
+        o = hlp_alloc(self.cls)
         hlp_put(o, self.off[0], [])
-        hlp_put(o, self.off[1], list(self.notes))
+        hlp_put(o, self.off[1], warnings)
         hlp_put(o, self.off[2], query)
-        hlp_put(o, self.off[3], self.version)
-        hlp_put(o, self.off[4], self.searched)
+        hlp_put(o, self.off[3], version)
+        hlp_put(o, self.off[4], searched)
         hlp_put(o, self.off[5], 0)
         return o

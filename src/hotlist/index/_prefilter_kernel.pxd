@@ -1,0 +1,88 @@
+# cython: language_level=3
+"""The shared declarations of the compiled pre-filter and miss probe
+(``_prefilter_kernel.pyx``): :class:`Probe`, and the result writer the compiled
+miss checks share (this one's ``DocumentMiss``, ``hotlist._vehicle_kernel``)."""
+
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define HLP_PREFETCH(p) __builtin_prefetch((const void *)(p))
+    #else
+    #define HLP_PREFETCH(p) ((void)0)
+    #endif
+    #define HLP_IS_ASCII(o) PyUnicode_IS_ASCII(o)
+    #define HLP_DATA(o) ((const unsigned char *)PyUnicode_DATA(o))
+    #include "structmember.h"
+    /* The offset of a __slots__ member (a member descriptor of an object
+       slot), or -1 when ``desc`` is anything else. */
+    static inline Py_ssize_t hlp_slot_offset(PyObject *desc) {
+        PyMemberDef *m;
+        if (!PyObject_TypeCheck(desc, &PyMemberDescr_Type)) return -1;
+        m = ((PyMemberDescrObject *)desc)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    /* A new instance of ``cls`` (as object.__new__ makes it), or NULL. */
+    static inline PyObject *hlp_alloc(PyObject *cls) {
+        return ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, 0);
+    }
+    /* Store a new reference to ``v`` in the slot at ``off`` (empty before). */
+    static inline void hlp_put(PyObject *o, Py_ssize_t off, PyObject *v) {
+        PyObject **p = (PyObject **)((char *)o + off);
+        Py_INCREF(v);
+        Py_XSETREF(*p, v);
+    }
+    """
+    Py_ssize_t hlp_slot_offset(object desc)
+    object hlp_alloc(object cls)
+    void hlp_put(object o, Py_ssize_t off, object v)
+    void HLP_PREFETCH(const void *p) nogil
+    bint HLP_IS_ASCII(object o)
+    const uint8_t *HLP_DATA(object o)
+
+
+cdef struct Issuer:
+    # what makes a one-edit neighbour too weak to be a hit (see DocumentMiss.check):
+    # its row's issuer code (codes[row], -1: none) is a plain listed country
+    # (plain[code]) other than the one asked (asked; -2: not listed at all)
+    const int32_t *codes
+    const uint8_t *plain
+    int32_t asked
+
+
+cdef class Probe:
+    cdef object _keep
+    cdef const uint32_t *dir
+    cdef const uint16_t *fp
+    cdef const uint32_t *rows
+    cdef const int32_t *off32
+    cdef const int64_t *off64
+    cdef const uint8_t *data
+    cdef const uint32_t *words
+    cdef uint64_t nblocks
+    cdef int shift
+    cdef Py_ssize_t nrows
+    cdef uint8_t alpha[256]
+    cdef int nalpha
+
+    cdef bint _near(self, const uint8_t *b, Py_ssize_t n) noexcept nogil
+    cdef bint _contains(self, const uint8_t *b, Py_ssize_t n, uint32_t h) noexcept nogil
+    cdef bint _has(self, const uint8_t *b, Py_ssize_t n) noexcept nogil
+    cdef int _find(self, const uint8_t *b, Py_ssize_t n, uint32_t h, const Issuer *iss) noexcept nogil
+    cdef int _any_at(self, uint8_t *t, Py_ssize_t m, Py_ssize_t pos, uint32_t base, Py_ssize_t k, const Issuer *iss) noexcept nogil
+    cdef bint _near_exact(self, const uint8_t *b, Py_ssize_t n) noexcept nogil
+    cdef bint _exact_ok(self, Py_ssize_t n) noexcept nogil
+    cdef void _prefetch(self, const uint8_t *b, Py_ssize_t n, uint64_t *hs, const uint32_t **w) noexcept nogil
+    cdef int _tests(self, const uint8_t *b, Py_ssize_t n, const uint64_t *hs, const uint32_t **w, const Issuer *iss) noexcept nogil
+
+
+cdef class Results:
+    # a miss's CheckResult: its six slots written in place when they are plain
+    # __slots__ members of a class with object's __new__ and __setattr__
+    cdef object cls, new
+    cdef Py_ssize_t off[6]  # hits, warnings, query, data_version, searched, omitted
+    cdef bint direct
+
+    cdef object miss(self, list warnings, dict query, object version, object searched)
