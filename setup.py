@@ -38,6 +38,7 @@ KERNELS = [
     ("hotlist.index._prefilter_kernel", "src/hotlist/index/_prefilter_kernel.pyx"),
     ("hotlist._vehicle_kernel", "src/hotlist/_vehicle_kernel.pyx"),
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
+    ("hotlist.names._namekernel", "src/hotlist/names/_namekernel.pyx"),
 ]
 
 

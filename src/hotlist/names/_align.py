@@ -7,12 +7,19 @@ Every number comes from ``hotlist.scoring.SCORING.names``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from hotlist.names._memo import cached
+from hotlist.names._memo import Cached, cached
 from hotlist.names._tokens import PARTICLES, normalize
-from hotlist.names._tokensim import EXACT, INITIAL, JOINED, TOKEN_FLOOR, _token_sim
+from hotlist.names._tokensim import (
+    EXACT,
+    INITIAL,
+    JOINED,
+    KERNEL,
+    TOKEN_FLOOR,
+    _token_sim_py,
+)
 from hotlist.scoring import SCORING
 
 __all__ = ["MAX_TOKENS", "MAX_TOKEN_LENGTH", "SPACED"]
@@ -62,12 +69,9 @@ class _Name(NamedTuple):
 _NO_SPAN = 1 << 30
 
 
-# A parsed name (its frozensets) stays tracked by the garbage collector, which
-# walks every entry on each full collection (~30 ms at 65,536 entries); fewer
-# entries cost more at p99 (namesake-heavy checks score the same listed names
-# again: 200k devdata, 8,192 entries, p99 18 -> 24 ms CPU).
-@cached(1 << 16)
-def _parse(norm: str) -> _Name:
+def _parse_py(norm: str) -> _Name:
+    """A normalised name parsed (uncached; the pure-Python reference of the
+    compiled ``_namekernel.parse``, which ``_parse`` caches)."""
     family, comma, given = norm.partition(", ")
     if comma:
         ftoks, gtoks = family.split(), given.split()
@@ -135,16 +139,40 @@ def _parse(norm: str) -> _Name:
     )
 
 
+if KERNEL is not None:
+    KERNEL.configure_parse(
+        _Name,
+        _PATRONYMICS,
+        MAX_TOKENS,
+        MAX_TOKEN_LENGTH,
+        _NO_SPAN,
+        _W_NAME,
+        _W_INITIAL,
+        _W_PARTICLE,
+    )
+    KERNEL.configure(particles=PARTICLES)
+# A parsed name (its frozensets) stays tracked by the garbage collector, which
+# walks every entry on each full collection (~30 ms at 65,536 entries); fewer
+# entries cost more at p99 (namesake-heavy checks score the same listed names
+# again: 200k devdata, 8,192 entries, p99 18 -> 24 ms CPU).
+_parse: Cached[str, _Name] = cached(1 << 16)(_parse_py if KERNEL is None else KERNEL.parse)
+
+
 # an aligned group: score, kind, token positions in x, token positions in y
 _Item = tuple[float, int, tuple[int, ...], tuple[int, ...]]
 # token scores of x (rows) against y (columns), as ``_token_sim`` gives them
 _Rows = Sequence[Sequence[tuple[float, int]]]
 
 
-def _align(x: _Name, y: _Name, rows: _Rows | None) -> tuple[list[_Item], list[int], list[int]]:
+_Aligned = tuple[list[_Item], list[int], list[int]]
+_Scored = tuple[float, list[_Item], list[int], list[int], int]
+
+
+def _align_py(x: _Name, y: _Name, rows: _Rows | None) -> _Aligned:
     """Greedy best-first alignment; returns the items and the leftover positions.
 
     ``rows[i][j]`` is ``_token_sim(x.toks[i], y.toks[j])``, when the caller has them.
+    The pure-Python reference of the compiled ``_namekernel.align`` (``_align``).
     """
     items: list[_Item] = []
     left_x = list(range(len(x.toks)))
@@ -165,7 +193,7 @@ def _align(x: _Name, y: _Name, rows: _Rows | None) -> tuple[list[_Item], list[in
             for i in left_x:
                 a = xtoks[i]
                 for j in left_y:
-                    s, kind = _token_sim(a, ytoks[j])
+                    s, kind = _token_sim_py(a, ytoks[j])
                     if s >= TOKEN_FLOOR:
                         cands.append((-s, i, j, kind))
         else:
@@ -205,7 +233,7 @@ def _join(
             b = ytoks[j]
             if abs(size - len(b)) > 3 + len(b) // 4:  # cannot reach _JOIN_FLOOR
                 continue
-            s, _ = _token_sim(joined, b)
+            s, _ = _token_sim_py(joined, b)
             if s >= _JOIN_FLOOR and (best is None or s > best[0]):
                 best = (s, j)
         if best is not None:
@@ -252,11 +280,11 @@ def _spaced(x: _Name, y: _Name) -> bool:
     return not x.cut and not y.cut and not x.letters.isdisjoint(y.letters)
 
 
-def _score(
-    x: _Name, y: _Name, rows: _Rows | None = None
-) -> tuple[float, list[_Item], list[int], list[int], int]:
-    """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4 patronymic)."""
-    items, left_x, left_y = _align(x, y, rows)
+def _score_py(x: _Name, y: _Name, rows: _Rows | None = None) -> _Scored:
+    """The score, the alignment, the leftovers and flags (1 capped, 2 reordered, 4
+    patronymic, 8 spaced).  The pure-Python reference of the compiled
+    ``_namekernel.score`` (``_score``)."""
+    items, left_x, left_y = _align_py(x, y, rows)
     xw, yw = x.weights, y.weights
     num = matched = 0.0
     strong = loose_only = 0
@@ -305,3 +333,21 @@ def _prepare(a: str, b: str) -> tuple[_Name, _Name, bool, bool] | None:
     if flip:
         na, nb = nb, na
     return _parse(na), _parse(nb), flip, na == nb
+
+
+_align: Callable[[_Name, _Name, _Rows | None], _Aligned]
+_score: Callable[..., _Scored]  # (x, y, rows=None)
+if KERNEL is not None:
+    KERNEL.configure(
+        join_floor=_JOIN_FLOOR,
+        missing_factor=_MISSING_FACTOR,
+        one_token_cap=_ONE_TOKEN_CAP,
+        order_penalty=_ORDER_PENALTY,
+        spaced_score=SPACED,
+        w_particle=_W_PARTICLE,
+        parse=_parse,
+        patronymic_swapped=_patronymic_swapped,
+    )
+    _align, _score = KERNEL.align, KERNEL.score
+else:
+    _align, _score = _align_py, _score_py

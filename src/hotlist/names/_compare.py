@@ -30,10 +30,10 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA
 
 from hotlist.names import _tokensim as kinds
-from hotlist.names._align import _align, _Name, _parse, _patronymic_swapped
+from hotlist.names._align import _align_py, _Name, _parse, _patronymic_swapped
 from hotlist.names._model import MODEL, Level, PersonModel, bits
 from hotlist.names._tokens import PARTICLES, fold
-from hotlist.names._tokensim import _gendered
+from hotlist.names._tokensim import KERNEL, _gendered
 from hotlist.scoring import SPACES_DIFFER, Reason, render
 
 __all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]
@@ -71,9 +71,10 @@ def _role(listed: _Name, j: int) -> str:
     return "family name" if r == "F" else "given name" if r == "G" else "name"
 
 
-def compare(query: str, listed: str) -> list[NameLevel]:
+def _compare_py(query: str, listed: str) -> list[NameLevel]:
     """The levels of a normalised query name against a normalised listed name
-    (the listed name's parts in its own order, then the query's extra parts)."""
+    (the listed name's parts in its own order, then the query's extra parts).
+    The pure-Python reference of the compiled ``_namekernel.compare`` (``compare``)."""
     q, c = _parse(query), _parse(listed)
     if not q.toks or not c.toks:
         return []
@@ -89,7 +90,7 @@ def compare(query: str, listed: str) -> list[NameLevel]:
                 )
             )
         return out
-    items, left_q, left_c = _align(q, c, None)
+    items, left_q, left_c = _align_py(q, c, None)
     for _, kind, lq, lc in sorted(items, key=lambda it: it[3][0]):
         other = q.toks[lq[0]] if len(lq) == 1 else " ".join([q.toks[i] for i in lq])
         for j in lc:
@@ -152,6 +153,20 @@ def _middles(c: _Name) -> set[int]:
     return set(full[1:-1]) if len(full) > 2 else set()
 
 
+compare: Callable[[str, str], list[NameLevel]]
+if KERNEL is not None:
+    KERNEL.configure(
+        fold=fold,
+        particles=PARTICLES,
+        name_level=NameLevel,
+        kind_level=_KIND_LEVEL,
+        spaces_differ=SPACES_DIFFER,
+    )
+    compare = KERNEL.compare
+else:
+    compare = _compare_py
+
+
 def level_of(lv: NameLevel, model: PersonModel = MODEL) -> Level:
     if lv.particle:
         return model.particle[lv.level]
@@ -172,7 +187,7 @@ def level_bits(lv: NameLevel, tf: Callable[[str], float], model: PersonModel = M
     return bits(level.m, u)
 
 
-def name_bits(
+def _name_bits_py(
     query: str,
     listed: str,
     tf: Callable[[str], float],
@@ -183,7 +198,8 @@ def name_bits(
 
     ``memo`` (the caller's, for one ``tf`` and ``model``) keeps each level's bits
     by level, part and particle flag: a query scored against many listed names
-    meets the same parts at the same levels again and again."""
+    meets the same parts at the same levels again and again.  The pure-Python form
+    of the compiled ``_namekernel.name_bits`` (``name_bits``)."""
     if memo is None:
         parts = [(lv, level_bits(lv, tf, model)) for lv in compare(query, listed)]
     else:
@@ -209,3 +225,23 @@ def name_reason(lv: NameLevel, b: float) -> Reason:
 def describe(lv: NameLevel, b: float) -> str:
     """A reason a person reads: ``family name exact: KHAN (+9.1)``."""
     return render(name_reason(lv, b))
+
+
+def name_bits(
+    query: str,
+    listed: str,
+    tf: Callable[[str], float],
+    model: PersonModel = MODEL,
+    memo: dict[tuple[str, str, bool], float] | None = None,
+) -> tuple[float, list[tuple[NameLevel, float]]]:
+    """The summed bits of the name levels and each level with its bits.
+
+    ``memo`` (the caller's, for one ``tf`` and ``model``) keeps each level's bits
+    by level, part and particle flag: a query scored against many listed names
+    meets the same parts at the same levels again and again."""
+    if KERNEL is None:
+        return _name_bits_py(query, listed, tf, model, memo)
+    result: tuple[float, list[tuple[NameLevel, float]]] = KERNEL.name_bits(
+        query, listed, tf, model, memo, level_bits
+    )
+    return result

@@ -6,7 +6,10 @@ Every number comes from ``hotlist.scoring.SCORING.names``.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from types import ModuleType
 
 from rapidfuzz.distance import OSA
 
@@ -107,8 +110,9 @@ def _vowel_poor(token: str) -> bool:
 
 
 @cached2(1 << 17)
-def _token_sim(a: str, b: str) -> tuple[float, int]:
-    """Score of two normalised tokens, and which kind of match it is."""
+def _token_sim_py(a: str, b: str) -> tuple[float, int]:
+    """Score of two normalised tokens, and which kind of match it is (the pure-Python
+    reference of the compiled ``_namekernel.token_sim``)."""
     if a == b:
         return 1.0, EXACT
     la, lb = len(a), len(b)
@@ -151,3 +155,44 @@ def _token_sim(a: str, b: str) -> tuple[float, int]:
         if ra is not None and ra == _roman(b):
             best, kind = _ROMAN_SCORE, ROMAN
     return max(best, 0.0), kind
+
+
+KERNEL: ModuleType | None
+"""The compiled name-pair scoring (:mod:`hotlist.names._namekernel`), or None when
+it is not built or ``HOTLIST_PURE=1`` is set: then the pure-Python functions
+(``_token_sim_py``, ``_align._align_py``, ``_align._score_py``,
+``_compare._compare_py``), which are the reference the kernel is tested
+against, do the work."""
+try:
+    from hotlist.names import _namekernel
+except ImportError:  # not built: pure Python
+    KERNEL = None
+else:
+    KERNEL = None if os.environ.get("HOTLIST_PURE") else _namekernel
+
+_token_sim: Callable[[str, str], tuple[float, int]]
+if KERNEL is not None:
+    KERNEL.configure(
+        token_floor=TOKEN_FLOOR,
+        variant_score=_VARIANT,
+        article_score=_ARTICLE_SCORE,
+        initial_score=_INITIAL_SCORE,
+        gendered_score=_GENDERED,
+        skeleton_score=_SKELETON_SCORE,
+        roman_score=_ROMAN_SCORE,
+        typo_per_edit=_TYPO_PER_EDIT,
+        phonetic_base=_PHONETIC,
+        phonetic_least=_PHONETIC_LEAST,
+        phonetic_cap=_PHONETIC_CAP,
+        translit_from=_TRANSLIT_FROM,
+        variant=variant,
+        phonetic_key=phonetic_key,
+        roman=_roman,
+        skeleton=_skeleton,
+        vowel_poor=_vowel_poor,
+        undouble=_undouble,
+    )
+    _token_sim = KERNEL.token_sim
+    _token_sim.cache_clear = KERNEL.cache_clear  # type: ignore[attr-defined]
+else:
+    _token_sim = _token_sim_py
