@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import pickle
 from typing import Any
@@ -29,7 +30,7 @@ from test_records import tables
 import hotlist
 from hotlist import synth
 from hotlist._decisions import action_for
-from hotlist._documents import Candidate
+from hotlist._documents import Candidate, PersonDocumentIndex
 from hotlist._records import RecordReader
 from hotlist.ids import docnum
 from hotlist.schema import MATCH_LEVELS, CheckResultModel, Hit, HitModel
@@ -217,3 +218,34 @@ def test_candidate_make_is_the_constructor(  # noqa: PLR0917 - hypothesis gives 
 def test_compact_is_idempotent(text: str) -> None:
     once = docnum.compact(text)
     assert docnum.compact(once) == once
+
+
+@functools.cache
+def _person_documents() -> PersonDocumentIndex:
+    persons = synth.persons(3000, seed=11)
+    return hotlist.Hotlist.from_tables(persons=persons)._state.person_documents
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_listed_numbers_probed_before_the_lookup(data: st.DataObject) -> None:
+    """PersonDocumentIndex.match asks the compiled exact probe first (when built):
+    the same candidates as the lookup alone, for listed numbers, slips and others."""
+    index = _person_documents()
+    listed = [n for n in index.numbers.to_pylist() if n]
+    number = data.draw(
+        st.sampled_from(listed)
+        | st.sampled_from(listed).map(lambda n: n[:-1] + ("0" if n[-1] != "0" else "1"))
+        | st.sampled_from(listed).map(lambda n: n.lower().replace("0", "O"))
+        | st.text(st.sampled_from("0123456789ABCO<"), min_size=1, max_size=10)
+    )
+    compact = docnum.compact(number)
+    key = docnum.ocr_key(compact)
+    index._probe = None  # the probe, made on first use
+    probed = index.match(compact, key)
+    assert index.match(compact) == probed
+    index._probe = False  # the lookup alone
+    try:
+        assert index.match(compact, key) == probed
+    finally:
+        index._probe = None
