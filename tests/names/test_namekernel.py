@@ -25,6 +25,7 @@ from hotlist import names, synth
 from hotlist.names import _align, _compare, _tokensim
 from hotlist.names._align import _parse_py
 from hotlist.names._compare import _compare_py, _name_bits_py
+from hotlist.names._phonetic import variant
 from hotlist.names._tokens import PARTICLES, normalize
 
 KERNEL = _tokensim.KERNEL
@@ -215,6 +216,21 @@ def test_token_pairs(a: str, b: str) -> None:
         assert KERNEL.osa(a, b, cutoff) == OSA.distance(a, b, score_cutoff=cutoff)
     assert KERNEL.undouble(a) == _tokensim._undouble(a)
     assert KERNEL.vowel_poor(a) == _tokensim._vowel_poor(a)
+    assert KERNEL.variant(a) == variant(a)
+    assert KERNEL.syllables(a) == (_tokensim._SYLLABLES.fullmatch(a) is not None)
+
+
+SYLLABLE_TEXT = st.text(alphabet="ZHCSTIANGOUERBPMFDLKJQXYW", max_size=13)
+VARIANT_TEXT = st.text(alphabet="AEOUIYKSHCTZPQWDJ", max_size=16)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(SYLLABLE_TEXT, VARIANT_TEXT)
+def test_syllables_and_variant(s: str, v: str) -> None:
+    assert KERNEL is not None
+    assert KERNEL.syllables(s) == (_tokensim._SYLLABLES.fullmatch(s) is not None)
+    assert KERNEL.variant(v) == variant(v)
+    assert KERNEL.variant(s) == variant(s)
 
 
 @settings(max_examples=300, deadline=None)
@@ -225,6 +241,8 @@ def test_string_helpers_any_text(a: str, b: str) -> None:
         assert KERNEL.osa(a, b, cutoff) == OSA.distance(a, b, score_cutoff=cutoff)
     assert KERNEL.undouble(a) == _tokensim._undouble(a)
     assert KERNEL.vowel_poor(a) == _tokensim._vowel_poor(a)
+    assert KERNEL.variant(a) == variant(a)
+    assert KERNEL.syllables(a) == (_tokensim._SYLLABLES.fullmatch(a) is not None)
     if a and b:
         assert KERNEL.token_sim_uncached(a, b) == _tokensim._token_sim_py(a, b)
 
@@ -235,6 +253,7 @@ def test_long_strings_take_rapidfuzz() -> None:
     assert KERNEL.osa(a, b, 3) == OSA.distance(a, b, score_cutoff=3)
     assert KERNEL.osa(a, a + "X", 3) == 1
     assert KERNEL.undouble("A" * 300) == _tokensim._undouble("A" * 300)
+    assert KERNEL.variant("AE" * 150) == variant("AE" * 150)
 
 
 def test_caches_evict_and_clear() -> None:

@@ -145,7 +145,7 @@ cdef Tok _tok(str s):
         return <Tok>t
     cdef Tok n = Tok.__new__(Tok)
     n.s = s
-    n.var = _variant(s)
+    n.var = _variant_c(s)
     n.pkey = None
     n.skel = None
     n.roman = _UNSET
@@ -194,6 +194,145 @@ cdef bint _vowel_poor_c(str s):
     return v * 4 < n
 
 
+cdef tuple _variant_rules = ()
+
+
+def configure_variant(rules):
+    """The (old, new) rewrites of ``_phonetic.variant``, in its order."""
+    global _variant_rules
+    _variant_rules = tuple((str(a), str(b)) for a, b in rules)
+
+
+cdef Py_ssize_t _replace(Py_UCS4* buf, Py_ssize_t n, str old, str new) except -1:
+    """``str.replace(old, new)`` in place, for a ``new`` no longer than ``old``."""
+    cdef Py_ssize_t lo = len(old), ln = len(new), i = 0, k = 0, m
+    cdef Py_UCS4 o0 = PyUnicode_READ_CHAR(old, 0)
+    cdef bint hit
+    while i < n:
+        if buf[i] == o0 and i + lo <= n:
+            hit = True
+            for m in range(1, lo):
+                if buf[i + m] != PyUnicode_READ_CHAR(old, m):
+                    hit = False
+                    break
+            if hit:
+                for m in range(ln):
+                    buf[k + m] = PyUnicode_READ_CHAR(new, m)
+                k += ln
+                i += lo
+                continue
+        buf[k] = buf[i]
+        k += 1
+        i += 1
+    return k
+
+
+cdef str _variant_c(str s):
+    """``_phonetic.variant(s)``: umlaut digraphs folded to a fixed point, the rewrites,
+    O as U and E as I, runs of one letter A-Z as one letter."""
+    cdef Py_ssize_t n = len(s), i, k, rn
+    cdef Py_UCS4 c, d
+    cdef bint changed = True
+    if n > MAXLEN:
+        return _variant(s)
+    cdef Py_UCS4 buf[MAXLEN + 1]
+    for i in range(n):
+        buf[i] = PyUnicode_READ_CHAR(s, i)
+    while changed:  # _tokens.fold: (?:AE|OE|UE)(?!E) and AA(?!A), left to right
+        changed = False
+        i = 0
+        k = 0
+        while i < n:
+            c = buf[i]
+            if i + 1 < n:
+                d = buf[i + 1]
+                if (
+                    d == u"E"
+                    and (c == u"A" or c == u"O" or c == u"U")
+                    and not (i + 2 < n and buf[i + 2] == u"E")
+                ) or (c == u"A" and d == u"A" and not (i + 2 < n and buf[i + 2] == u"A")):
+                    buf[k] = c
+                    k += 1
+                    i += 2
+                    changed = True
+                    continue
+            buf[k] = c
+            k += 1
+            i += 1
+        n = k
+    for rule in _variant_rules:
+        n = _replace(buf, n, <str>(<tuple>rule)[0], <str>(<tuple>rule)[1])
+    for i in range(n):
+        if buf[i] == u"O":
+            buf[i] = u"U"
+        elif buf[i] == u"E":
+            buf[i] = u"I"
+    k = 0
+    for i in range(n):  # undouble
+        c = buf[i]
+        if k and c == buf[k - 1] and u"A" <= c <= u"Z":
+            continue
+        buf[k] = c
+        k += 1
+    return <str>PyUnicode_FromKindAndData(4, buf, k)
+
+
+def variant(str s):
+    """``_phonetic.variant`` in C (for the tests)."""
+    return _variant_c(s)
+
+
+# the pinyin / Wade-Giles syllables of ``_tokensim._SYLLABLE``: initials, finals
+cdef tuple _INITIALS2 = ("ZH", "CH", "SH", "HS", "TS", "TZ")
+cdef str _INITIALS1 = "BPMFDTNLGKHJQXRZCSYW"
+cdef tuple _FINALS = (
+    "IANG", "IONG", "IUNG", "UANG", "ENG", "ANG", "ONG", "UNG", "ING", "IAN", "IAO", "IEH",
+    "UAI", "UAN", "UEH", "AI", "AN", "AO", "EI", "EN", "ER", "IA", "IE", "IN", "IU", "OU",
+    "UA", "UE", "UI", "UN", "UO", "A", "E", "I", "O", "U",
+)
+
+
+cdef bint _at(str s, Py_ssize_t pos, str part):
+    cdef Py_ssize_t m, lp = len(part)
+    if pos + lp > len(s):
+        return False
+    for m in range(lp):
+        if PyUnicode_READ_CHAR(s, pos + m) != PyUnicode_READ_CHAR(part, m):
+            return False
+    return True
+
+
+cdef bint _syllables(str s, Py_ssize_t pos, int count) except -1:
+    """Whether ``s[pos:]`` is ``3 - count`` or fewer syllables (at least one in all):
+    ``_SYLLABLES.fullmatch``, which backtracks through every way to cut it."""
+    cdef Py_ssize_t n = len(s), p
+    cdef str ini, fin
+    cdef Py_UCS4 c
+    if pos == n:
+        return count >= 1
+    if count == 3:
+        return False
+    for ini in _INITIALS2:
+        if _at(s, pos, ini):
+            for fin in _FINALS:
+                if _at(s, pos + 2, fin) and _syllables(s, pos + 2 + len(fin), count + 1):
+                    return True
+    c = PyUnicode_READ_CHAR(s, pos)
+    if c < 128 and <str>chr(c) in _INITIALS1:
+        for fin in _FINALS:
+            if _at(s, pos + 1, fin) and _syllables(s, pos + 1 + len(fin), count + 1):
+                return True
+    for fin in _FINALS:
+        if _at(s, pos, fin) and _syllables(s, pos + len(fin), count + 1):
+            return True
+    return False
+
+
+def syllables(str s):
+    """``_tokensim._SYLLABLES.fullmatch(s) is not None`` in C (for the tests)."""
+    return _syllables(s, 0, 0)
+
+
 def undouble(str s):
     """``_tokensim._undouble`` in C (for the tests)."""
     return _undouble_c(s)
@@ -236,7 +375,8 @@ cdef inline bint _poor(Tok t) except -1:
 
 cdef inline object _rom(Tok t):
     if t.roman is _UNSET:
-        t.roman = _roman(t.s)
+        # ``_tokensim._roman``: None unless the token is one to three syllables
+        t.roman = _roman(t.s) if len(t.s) <= 12 and _syllables(t.s, 0, 0) else None
     return t.roman
 
 

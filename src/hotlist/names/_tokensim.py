@@ -14,7 +14,7 @@ from types import ModuleType
 from rapidfuzz.distance import OSA
 
 from hotlist.names._memo import cached, cached2
-from hotlist.names._phonetic import _RUN_LETTER, phonetic_key, variant
+from hotlist.names._phonetic import _RULES, _RUN_LETTER, phonetic_key, variant
 from hotlist.scoring import SCORING
 
 __all__ = [
@@ -192,6 +192,7 @@ if KERNEL is not None:
         vowel_poor=_vowel_poor,
         undouble=_undouble,
     )
+    KERNEL.configure_variant(_RULES)
     _token_sim = KERNEL.token_sim
     _token_sim.cache_clear = KERNEL.cache_clear  # type: ignore[attr-defined]
 else:
