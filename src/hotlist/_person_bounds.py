@@ -26,7 +26,7 @@ from hotlist.names._phonetic import variant
 from hotlist.names._tokens import fold
 from hotlist.names._tokensim import _roman, _skeleton
 
-__all__ = ["PersonBounds", "dob_bits", "dob_level"]
+__all__ = ["PersonBounds", "distinct_count", "dob_bits", "dob_level", "member"]
 
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
@@ -260,7 +260,7 @@ class PersonBounds:
             long = np.bincount(parent, weights=too_long[indices], minlength=n) > 0
             ub[(count > MAX_TOKENS) | long] = np.inf
         letters = [self.index.postings(f"#{k}") for k in letter_keys(query.name)]
-        same = np.isin(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
+        same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
         rest = np.zeros(n, dtype=np.float64)
         if query.dob is not None:
@@ -558,12 +558,40 @@ def _shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) -
     3 * m``.  Bucketing every byte that is not A-Z together (and counting the
     bytes of a non-ASCII letter) only makes ``I`` larger: the test stays a
     superset of the parts that pass."""
-    out = np.zeros((len(sizes), len(targets)), dtype=bool)
-    for j, t in enumerate(targets):
-        shared = np.minimum(letters, _letters(t)[None, :]).sum(axis=1, dtype=np.int64)
-        m = np.minimum(sizes, len(t))
-        out[:, j] = 7 * shared >= 3 * m
+    tl = _letters_of(targets)
+    shared = np.minimum(letters[:, None, :], tl[None, :, :]).sum(axis=2, dtype=np.int64)
+    m = np.minimum(sizes[:, None], np.array([len(t) for t in targets], dtype=np.int64)[None, :])
+    out: np.ndarray = 7 * shared >= 3 * m
     return out
+
+
+def member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin(values, pool)`` for integers, by a sort of ``pool`` and a binary
+    search (``np.isin`` picks a table over the values' whole range, about a
+    megabyte for a million persons, on every call).
+
+    >>> member(np.array([3, 1, 7]), np.array([7, 3, 3])).tolist()
+    [True, False, True]
+    """
+    if not len(pool) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    pool = np.sort(pool)
+    at = np.minimum(np.searchsorted(pool, values), len(pool) - 1)
+    out: np.ndarray = pool[at] == values
+    return out
+
+
+def distinct_count(values: np.ndarray) -> int:
+    """``len(np.unique(values))``, by a sort (``np.unique``'s hash path in numpy
+    2.4 is several times slower on a few thousand integers).
+
+    >>> distinct_count(np.array([5, 1, 5, 2]))
+    3
+    """
+    if not len(values):
+        return 0
+    s = np.sort(values)
+    return 1 + int(np.count_nonzero(s[1:] != s[:-1]))
 
 
 def _among(values: np.ndarray, wanted: list[int]) -> np.ndarray:

@@ -42,7 +42,7 @@ from hotlist._documents import (
     prefixed,
     unprefixed,
 )
-from hotlist._person_bounds import PersonBounds, dob_bits, dob_level
+from hotlist._person_bounds import PersonBounds, distinct_count, dob_bits, dob_level, member
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
@@ -198,7 +198,7 @@ class PersonIndex(PersonBounds):
         rows = [r for r in rows if len(r)]
         if not rows:
             return 1
-        return max(1, len(np.unique(self.owner[np.concatenate(rows)])))
+        return max(1, distinct_count(self.owner[np.concatenate(rows)]))
 
     def candidates(self, query: PersonQuery) -> np.ndarray:
         """The entries worth scoring: ranked by shared name and DOB-aware keys, capped."""
@@ -329,8 +329,8 @@ class PersonIndex(PersonBounds):
             # one of them may be exactly the queried name (held back, so said),
             # its names are not scored at all.  The margin is far over rounding.
             hopeless = name_ub + namesake_bits + rest_ub < need - 2e-6
-            alive = np.unique(self.owner[entries[keep & (~hopeless | maybe_same)]])
-            keep &= np.isin(self.owner[entries], alive)
+            owner = self.owner[entries]
+            keep &= member(owner, owner[keep & (~hopeless | maybe_same)])
         entries = entries[keep]
         owner = self.owner[entries]
         # The most the DOB, nationality and sex can add, per person (the same for

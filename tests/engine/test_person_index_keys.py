@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotlist import names, synth
+from hotlist._person_bounds import distinct_count, member
 from hotlist._person_keys import dob_keys, index_keys, name_keys
 from hotlist._persons import PersonIndex
 from hotlist.index import TokenIndex
@@ -69,3 +70,14 @@ def test_the_token_index_is_the_per_entry_loops() -> None:
     assert want.keys() == got.keys()
     for k, v in want.items():
         assert np.array_equal(v, got[k]), k
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 2_000_000), max_size=60),
+    st.lists(st.integers(0, 2_000_000), max_size=60),
+)
+def test_member_and_distinct_count_are_numpys(values: list[int], pool: list[int]) -> None:
+    v, p = np.array(values, dtype=np.int32), np.array(pool, dtype=np.int64)
+    assert member(v, p).tolist() == np.isin(v, p).tolist()
+    assert distinct_count(v) == len(np.unique(v))
