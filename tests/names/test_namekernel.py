@@ -14,6 +14,7 @@ Skipped when the kernel is not built (or ``HOTLIST_PURE=1``).
 from __future__ import annotations
 
 import csv
+import gc
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,18 @@ def test_the_fast_functions_are_the_kernel() -> None:
     assert _align._align is KERNEL.align
     assert _align._score is KERNEL.score
     assert _tokensim._token_sim is KERNEL.token_sim
+
+
+def test_parsed_names_are_not_walked_by_the_collector() -> None:
+    """A parsed name can be in no reference cycle: the kernel untracks it (and its
+    frozensets), and a full collection changes nothing of it."""
+    assert KERNEL is not None
+    name = KERNEL.parse("AL HASSAN, ABDUL RAHMAN BIN SAID")
+    assert not gc.is_tracked(name)
+    assert not gc.is_tracked(name.tokset)
+    assert not gc.is_tracked(name.letters)
+    gc.collect()
+    assert name == _parse_py("AL HASSAN, ABDUL RAHMAN BIN SAID")
+    assert _compare.compare("ABDULRAHMAN ALHASSAN", "AL HASSAN, ABDUL RAHMAN BIN SAID") == (
+        _compare_py("ABDULRAHMAN ALHASSAN", "AL HASSAN, ABDUL RAHMAN BIN SAID")
+    )

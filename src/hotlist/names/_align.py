@@ -151,10 +151,11 @@ if KERNEL is not None:
         _W_PARTICLE,
     )
     KERNEL.configure(particles=PARTICLES)
-# A parsed name (its frozensets) stays tracked by the garbage collector, which
-# walks every entry on each full collection (~30 ms at 65,536 entries); fewer
-# entries cost more at p99 (namesake-heavy checks score the same listed names
-# again: 200k devdata, 8,192 entries, p99 18 -> 24 ms CPU).
+# 65,536 parsed names: fewer cost more at p99 (namesake-heavy checks score the
+# same listed names again: 200k devdata, 8,192 entries, p99 18 -> 24 ms CPU).
+# The pure-Python parse's names (their frozensets) stay tracked by the garbage
+# collector, which walks every entry on each full collection (~30-60 ms when
+# full); the kernel's are untracked (they can be in no cycle): ~2 ms.
 _parse: Cached[str, _Name] = cached(1 << 16)(_parse_py if KERNEL is None else KERNEL.parse)
 
 
