@@ -196,7 +196,8 @@ class PersonRecord(_Record):
 
 
 class HitModel(BaseModel):
-    """The pydantic form of a :class:`Hit`: for validation, JSON and schemas.
+    """One record that answers a query (the pydantic form of a :class:`Hit`: for
+    validation, JSON and schemas).
 
     ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
     ``reasons`` are short phrases a person reads ("document number exact",
@@ -249,16 +250,10 @@ class _HitSlots:
 
 
 class Hit(_HitSlots):
-    """One record that answers a query.
-
-    ``score`` is in [0, 1]: 1.0 is an exact key match under the asked country;
-    ``reasons`` are short phrases a person reads ("document number exact",
-    "DOB day/month swapped").  ``record`` is the whole record as a plain dict.
-    ``dataset`` names the kind the record belongs to: ``documents``, ``vehicles``,
-    ``persons``, or a kind registered with :mod:`hotlist.datasets`.
-    ``severity`` is what the hit asks of the officer: ``alarm`` (stop, hold,
-    confirm with the source) or ``possible`` (look closer); ``action`` a short
-    instruction, any caution first.
+    """One record that answers a query: the fields of :class:`HitModel` (score,
+    reasons, the record as a plain dict...).  ``severity`` is what the hit asks
+    of the officer: ``alarm`` (stop, hold, confirm with the source) or
+    ``possible`` (look closer); ``action`` a short instruction, any caution first.
 
     A frozen slotted class rather than a pydantic model, as :class:`CheckResult`:
     a hit costs a few microseconds, and ``check()`` reads its record from the
