@@ -51,3 +51,35 @@ def test_compiled_crc_and_marks_equal_numpy(
     if shape is not None:
         assert got_marks is not None and want_marks is not None
         assert np.array_equal(got_marks, want_marks)
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), keys=_keys, large=st.booleans(), bits=st.integers(1, 12))
+def test_compiled_pairs_and_entries_equal_numpy(
+    data: st.DataObject, keys: list[str | None], large: bool, bits: int
+) -> None:
+    """hash_pairs ((crc << 32) | row) and split_entries (directory, fp, rows of the
+    sorted pairs) give the same arrays compiled and in numpy."""
+    col = StringColumn.of(pa.array(keys, pa.large_string() if large else pa.string()))
+    rows = None
+    if data.draw(st.booleans()) and keys:
+        picked = data.draw(st.lists(st.integers(0, len(keys) - 1), max_size=30))
+        rows = np.array(picked, dtype=np.int64)
+    got = hmod.hash_pairs(col, rows)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hmod, "_KERNEL", None)
+        mp.setattr(hmod, "_SPLIT", None)
+        want = hmod.hash_pairs(col, rows)
+        want.sort()
+        want_split = hmod.split_entries(want, bits)
+    assert got.dtype == np.uint64
+    picked_rows = range(len(keys)) if rows is None else rows.tolist()
+    assert [int(p) & 0xFFFFFFFF for p in got.tolist()] == list(picked_rows)
+    got.sort()
+    assert got.tolist() == want.tolist()
+    for g, w in zip(hmod.split_entries(got, bits), want_split, strict=True):
+        assert g.dtype == w.dtype
+        assert g.tolist() == w.tolist()
+    directory = want_split[0]
+    top = [int(p) >> (64 - bits) for p in want.tolist()]
+    assert directory.tolist() == [sum(t < s for t in top) for s in range(2**bits + 1)]

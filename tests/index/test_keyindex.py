@@ -105,6 +105,12 @@ def test_forced_collisions_everything_in_one_slot(monkeypatch: pytest.MonkeyPatc
         return np.zeros(len(col) if rows is None else len(rows), dtype=np.uint32)
 
     monkeypatch.setattr(kmod, "crc32_of_column", zero_crcs)
+    real_pairs = kmod.hash_pairs
+
+    def zero_pairs(col: StringColumn, rows: np.ndarray | None = None, **kw: Any) -> np.ndarray:
+        return real_pairs(col, rows, **kw) & np.uint64(0xFFFFFFFF)  # (0 << 32) | row
+
+    monkeypatch.setattr(kmod, "hash_pairs", zero_pairs)
     keys = ["AB", "BA", "AB", None, "ABC", "", "B"]
     for bits in (1, 16):
         ix = KeyIndex.build(pa.array(keys), dir_bits=bits)
@@ -249,3 +255,20 @@ def test_arrays_without_position_alphabet_still_load() -> None:
         KeyIndex.from_arrays(
             keys, {**ix.arrays(), "position_alphabet": ix.arrays()["position_alphabet"][:-1]}
         )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    keys=st.lists(
+        st.one_of(st.none(), st.text(alphabet="AB0\u00e9\x00", max_size=12)), max_size=30
+    ),
+    long_key=st.booleans(),
+)
+def test_alphabet_is_the_bytes_of_the_indexed_keys(keys: list[str | None], long_key: bool) -> None:
+    """The alphabet read off the CRC pass's position marks (plus keys over 64 bytes)
+    is exactly the set of bytes of the non-null keys."""
+    if long_key:
+        keys = [*keys, "Z" * 70 + "\u00fc"]
+    ix = KeyIndex.build(pa.array(keys, pa.string()))
+    want = sorted({b for k in keys if k is not None for b in k.encode()})
+    assert list(ix.alphabet) == want

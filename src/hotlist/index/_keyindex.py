@@ -39,7 +39,13 @@ import numpy as np
 import numpy.typing as npt
 
 from hotlist.index._arrow import StringColumn, as_string_array
-from hotlist.index._hashing import crc32_of_column
+from hotlist.index._hashing import (
+    crc32_of_column,
+    hash_pairs,
+    marked_alphabet,
+    pack_positions,
+    split_entries,
+)
 from hotlist.index._merge import deleted_rows, grown_positions
 from hotlist.index._oneedit import EMPTY_ROWS, OneEditSearch
 from hotlist.index._pairs import expand, pairs_equal
@@ -80,20 +86,6 @@ _POS_CAP = 64
 BACKGROUND_KEYS = 200_000
 
 _START = threading.Lock()  # guards starting an index's one background build
-
-
-def _pack_positions(marks: npt.NDArray[np.bool_]) -> _U8:
-    """The ``position_alphabet`` array from the ``marks`` that
-    :func:`crc32_of_column` fills in: ``P[m, i]`` is the set of bytes at
-    position ``i`` of the keys of length ``m`` (256 bits, packed little-endian
-    into 32 bytes), for ``i < m <= cap``; ``P[m, m]`` holds bit 0 when some key
-    has length ``m`` (the key "ends" there).  Shape ``(cap + 1, cap + 1, 32)``,
-    ``cap = min(max_length, _POS_CAP)``: 13 KiB for keys up to 20 bytes.
-    """
-    cap = len(marks) - 1
-    bits = marks.reshape(cap + 1, cap + 1, 256).transpose(1, 0, 2)  # [length, position]
-    out: _U8 = np.packbits(bits, axis=2, bitorder="little")
-    return out
 
 
 def _sizes(max_length: int, position_alphabet: _U8) -> _Arrays:
@@ -225,26 +217,16 @@ class KeyIndex(OneEditSearch):
         max_length = int(lens.max()) if len(lens) else 0
         cap = min(max_length, _POS_CAP)
         marks = np.zeros((cap + 1, (cap + 1) * 256), dtype=bool)
-        h = crc32_of_column(col, sel, marks=marks)
-        m = len(h)
-        bits = default_dir_bits(m) if dir_bits is None else int(dir_bits)
+        pairs = hash_pairs(col, sel, marks=marks)
+        bits = default_dir_bits(len(pairs)) if dir_bits is None else int(dir_bits)
         if not 1 <= bits <= 31:
             raise ValueError("dir_bits must be between 1 and 31")
-        pairs = h.astype(np.uint64) << np.uint64(32)
-        pairs |= np.arange(n, dtype=np.uint64) if sel is None else sel.astype(np.uint64)
         pairs.sort()
-        rows = pairs.astype(np.uint32)  # low 32 bits
-        hs = (pairs >> np.uint64(32)).astype(np.uint32)
+        directory, fp, rows = split_entries(pairs, bits)
         del pairs
-        fp = hs.astype(np.uint16)  # low 16 bits
-        counts = np.bincount(hs >> np.uint32(32 - bits), minlength=1 << bits)
-        directory = np.zeros((1 << bits) + 1, dtype=np.uint32)
-        np.cumsum(counts, out=directory[1:])
-        lo, hi = int(col.offsets[0]), int(col.offsets[-1])
-        present = np.bincount(col.data[lo:hi], minlength=256)
-        alphabet = np.flatnonzero(present).astype(np.uint8)
+        alphabet = marked_alphabet(marks, col, sel, lens)
         hashed: _Arrays = {"directory": directory, "fp": fp, "rows": rows, "alphabet": alphabet}
-        return cls.from_arrays(keys, hashed | _sizes(max_length, _pack_positions(marks)))
+        return cls.from_arrays(keys, hashed | _sizes(max_length, pack_positions(marks)))
 
     def merged(self, keep: npt.NDArray[np.bool_], keys: Any) -> KeyIndex:
         """The index over ``keys`` = this index's keys where ``keep``, then new
@@ -285,9 +267,7 @@ class KeyIndex(OneEditSearch):
         max_length = max(self._maxlen, int(new_lens.max()) if len(new_lens) else 0)
         posal = grown_positions(self._posal, min(max_length, _POS_CAP))
         marks = np.zeros((len(posal), len(posal) * 256), dtype=bool)
-        h = crc32_of_column(col, new, marks=marks)
-        pairs = h.astype(np.uint64) << np.uint64(32)
-        pairs |= new.astype(np.uint64)
+        pairs = hash_pairs(col, new, marks=marks)
         pairs.sort()
         new_rows = pairs.astype(np.uint32)
         new_hash = (pairs >> np.uint64(32)).astype(np.uint32)
@@ -309,12 +289,10 @@ class KeyIndex(OneEditSearch):
             out_rows,
             np.empty(n_old - n_kept, dtype=np.uint32),
         )
-        posal |= _pack_positions(marks)
-        lo, hi = int(col.offsets[n_kept]), int(col.offsets[-1])
-        present = np.bincount(col.data[lo:hi], minlength=256)
-        present[self._alpha] += 1
+        posal |= pack_positions(marks)
+        alphabet = np.union1d(self._alpha, marked_alphabet(marks, col, new, new_lens))
         hashed: _Arrays = {"directory": out_dir, "fp": out_fp[:m], "rows": out_rows[:m]}
-        hashed["alphabet"] = np.flatnonzero(present).astype(np.uint8)
+        hashed["alphabet"] = alphabet.astype(np.uint8)
         # the miss pre-filter with the new keys (None while it is built in the background)
         grown = grown_filter(self._filter, col, new)
         if grown is not None:

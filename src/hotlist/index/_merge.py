@@ -13,7 +13,7 @@ _U8 = npt.NDArray[np.uint8]
 
 
 def grown_positions(position_alphabet: _U8, cap: int) -> _U8:
-    """A copy of ``position_alphabet`` (see ``_keyindex._pack_positions``) for keys up
+    """A copy of ``position_alphabet`` (see ``_hashing.pack_positions``) for keys up
     to ``cap`` long (a delta's new keys may be longer than any old one)."""
     old = len(position_alphabet) - 1
     if cap <= old:
