@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist._errors import RowProblem
+from hotlist.index._arrow import StringColumn
+from hotlist.index._scan import needs_trim
 
 __all__ = [
     "Issues",
@@ -208,8 +210,12 @@ def _timestamp_text(arr: pa.Array) -> pa.Array:
 
 
 def clean_text(arr: pa.Array) -> pa.Array:
-    """Strings, trimmed, empty ones null."""
-    s = pc.utf8_trim_whitespace(_to_string(arr))
+    """Strings, trimmed, empty ones null (the column itself when no value needs
+    either: one compiled pass over its edges, no copy)."""
+    s = _to_string(arr)
+    if pa.types.is_string(s.type) and not needs_trim(StringColumn.of(s)):
+        return s
+    s = pc.utf8_trim_whitespace(s)
     return pc.if_else(pc.equal(s, ""), null_string(), s)
 
 

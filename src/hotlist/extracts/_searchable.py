@@ -26,6 +26,8 @@ from hotlist import names
 from hotlist._errors import InvalidQuery
 from hotlist.fields import clean, field
 from hotlist.ids import docnum, plate, vin
+from hotlist.index._arrow import StringColumn
+from hotlist.index._scan import ASCII_ALNUM, rows_within
 
 __all__ = ["KeyKind", "query_problem", "unsearchable"]
 
@@ -94,8 +96,8 @@ def _fast_ok(kind: KeyKind, values: pa.Array, limit: int) -> np.ndarray:
         return np.asarray(plain_name.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
     longest = {"document": docnum.MAX_LENGTH, "plate": plate.MAX_LENGTH, "vin": 17}[kind]
     shortest = 6 if kind == "vin" else 1
-    plain = pc.match_substring_regex(values, f"^[A-Za-z0-9]{{{shortest},{longest}}}$")
-    ok = np.asarray(plain.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    # ^[A-Za-z0-9]{shortest,longest}$ in one compiled pass (hotlist.index._scan)
+    ok = rows_within(StringColumn.of(values), ASCII_ALNUM, shortest, longest)
     rest = np.nonzero(~ok & np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False)))[0]
     if rest.size == 0:
         return ok

@@ -202,21 +202,21 @@ class KeyTable:
             return values
         large = pa.types.is_large_string(values.type)
         width = np.int64 if large else np.int32
-        off = np.frombuffer(offsets, dtype=width)[: len(values) + 1].astype(np.int64)
-        lo, hi = int(off[0]), int(off[-1])
+        view = np.frombuffer(offsets, dtype=width)[: len(values) + 1]
+        lo, hi = int(view[0]), int(view[-1])
         raw = memoryview(data)[lo:hi].tobytes()
         mapped = raw.translate(self.byte_map, self.delete_bytes)
-        off -= lo
-        if len(mapped) != len(raw):  # each row's end moves down by the separators up to it
-            gone = np.flatnonzero(self._dropped[np.frombuffer(raw, dtype=np.uint8)])
-            off -= np.searchsorted(gone, off)
+        if lo == 0 and len(mapped) == len(raw):
+            moved = offsets  # nothing deleted: the same offsets (shared, not copied)
+        else:
+            off = view.astype(np.int64) - lo
+            if len(mapped) != len(raw):  # each row's end moves down by the separators up to it
+                gone = np.flatnonzero(self._dropped[np.frombuffer(raw, dtype=np.uint8)])
+                off -= np.searchsorted(gone, off)
+            moved = pa.py_buffer(off.astype(width))
         cls = pa.LargeStringArray if large else pa.StringArray
         return cls.from_buffers(
-            len(values),
-            pa.py_buffer(off.astype(width)),
-            pa.py_buffer(mapped),
-            validity,
-            values.null_count,
+            len(values), moved, pa.py_buffer(mapped), validity, values.null_count
         )
 
 
