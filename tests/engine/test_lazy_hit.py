@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import json
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -249,3 +250,22 @@ def test_listed_numbers_probed_before_the_lookup(data: st.DataObject) -> None:
         assert index.match(compact, key) == probed
     finally:
         index._probe = None
+
+
+def test_threads_reading_one_lazy_record_agree() -> None:
+    """Threads asking one unread hit for its record all get the row (one of them
+    reads it; a thread that finds the reader gone takes the record it left)."""
+    table = synth.documents(50, seed=2)
+    read = RecordReader(table)
+    want = read(17)
+
+    def record_of(hit: Hit) -> dict[str, object]:
+        return hit.record
+
+    for _ in range(50):
+        rid = want["record_id"]
+        hit = Hit.make("documents", rid, "exact", 1.0, [], None, "alarm", "", read, 17)
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(record_of, [hit] * 32))
+        assert all(g == want for g in got)
+        assert hit.record is hit.record
