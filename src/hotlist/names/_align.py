@@ -11,15 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from hotlist.names._memo import Cached, cached
+from hotlist.names._phonetic import KERNEL
 from hotlist.names._tokens import PARTICLES, normalize
-from hotlist.names._tokensim import (
-    EXACT,
-    INITIAL,
-    JOINED,
-    KERNEL,
-    TOKEN_FLOOR,
-    _token_sim_py,
-)
+from hotlist.names._tokensim import EXACT, INITIAL, JOINED, TOKEN_FLOOR, _token_sim_py
 from hotlist.scoring import SCORING
 
 __all__ = ["MAX_TOKENS", "MAX_TOKEN_LENGTH", "SPACED"]

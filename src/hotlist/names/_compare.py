@@ -32,8 +32,9 @@ from rapidfuzz.distance import OSA
 from hotlist.names import _tokensim as kinds
 from hotlist.names._align import _align_py, _Name, _parse, _patronymic_swapped
 from hotlist.names._model import MODEL, Level, PersonModel, bits
+from hotlist.names._phonetic import KERNEL
 from hotlist.names._tokens import PARTICLES, fold
-from hotlist.names._tokensim import KERNEL, _gendered
+from hotlist.names._tokensim import _gendered
 from hotlist.scoring import SPACES_DIFFER, Reason, render
 
 __all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]

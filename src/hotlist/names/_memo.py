@@ -31,7 +31,6 @@ R = TypeVar("R")
 A_contra = TypeVar("A_contra", bound=Hashable, contravariant=True)
 B_contra = TypeVar("B_contra", bound=Hashable, contravariant=True)
 R_co = TypeVar("R_co", covariant=True)
-_MISSING: object = object()
 
 
 class Cached(Protocol[A_contra, R_co]):
@@ -56,15 +55,19 @@ def cached(maxsize: int) -> Callable[[Callable[[A], R]], Cached[A, R]]:
 
     def decorate(fn: Callable[[A], R]) -> Cached[A, R]:
         cache: dict[A, R] = {}
-        get = cache.get
 
+        # A hit is one subscript in a try block (free in Python 3.11), about 80 ns
+        # where ``cache.get`` with a sentinel and ``typing.cast`` took about 240:
+        # a person check makes a few hundred of these calls.
         def wrapper(arg: A, /) -> R:
-            value = get(arg, _MISSING)
-            if value is _MISSING:
-                if len(cache) >= maxsize:
-                    _evict(cache)
-                value = cache[arg] = fn(arg)
-            return cast(R, value)
+            try:
+                return cache[arg]
+            except KeyError:
+                pass
+            if len(cache) >= maxsize:
+                _evict(cache)
+            value = cache[arg] = fn(arg)
+            return value
 
         return cast("Cached[A, R]", _finish(wrapper, fn, cache))
 
@@ -76,16 +79,17 @@ def cached2(maxsize: int) -> Callable[[Callable[[A, B], R]], Cached2[A, B, R]]:
 
     def decorate(fn: Callable[[A, B], R]) -> Cached2[A, B, R]:
         cache: dict[tuple[A, B], R] = {}
-        get = cache.get
 
         def wrapper(a: A, b: B, /) -> R:
             key = (a, b)
-            value = get(key, _MISSING)
-            if value is _MISSING:
-                if len(cache) >= maxsize:
-                    _evict(cache)
-                value = cache[key] = fn(a, b)
-            return cast(R, value)
+            try:
+                return cache[key]
+            except KeyError:
+                pass
+            if len(cache) >= maxsize:
+                _evict(cache)
+            value = cache[key] = fn(a, b)
+            return value
 
         return cast("Cached2[A, B, R]", _finish(wrapper, fn, cache))
 

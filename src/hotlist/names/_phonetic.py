@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import itertools
 import operator
+import os
 import re
+from types import ModuleType
 
 import jellyfish
 
@@ -75,6 +77,21 @@ _LEADING_YE = re.compile("^[YJI]E")
 _VOWELS = frozenset("AEIOUY")
 _NON_I_VOWELS = frozenset("AEOU")
 
+KERNEL: ModuleType | None
+"""The compiled name-pair scoring (:mod:`hotlist.names._namekernel`), or None when
+it is not built or ``HOTLIST_PURE=1`` is set: then the pure-Python functions
+(``_variant_py``, ``_tokensim._token_sim_py``, ``_align._parse_py``,
+``_align._align_py``, ``_align._score_py``, ``_compare._compare_py``), which are
+the reference the kernel is tested against, do the work."""
+try:
+    from hotlist.names import _namekernel
+except ImportError:  # not built: pure Python
+    KERNEL = None
+else:
+    KERNEL = None if os.environ.get("HOTLIST_PURE") else _namekernel
+if KERNEL is not None:
+    KERNEL.configure_variant(_RULES)
+
 
 @cached(65536)
 def variant(token: str) -> str:
@@ -89,6 +106,14 @@ def variant(token: str) -> str:
     >>> variant("ALEKSANDR") == variant("ALEXANDR")
     True
     """
+    if KERNEL is not None:
+        form: str = KERNEL.variant(token)
+        return form
+    return _variant_py(token)
+
+
+def _variant_py(token: str) -> str:
+    """``variant`` in Python (uncached): the reference of the compiled one."""
     out = fold(token)
     for old, new in _RULES:
         if old in out:

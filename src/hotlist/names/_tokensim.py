@@ -6,15 +6,13 @@ Every number comes from ``hotlist.scoring.SCORING.names``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
-from types import ModuleType
 
 from rapidfuzz.distance import OSA
 
 from hotlist.names._memo import cached, cached2
-from hotlist.names._phonetic import _RULES, _RUN_LETTER, phonetic_key, variant
+from hotlist.names._phonetic import _RUN_LETTER, KERNEL, _variant_py, phonetic_key, variant
 from hotlist.scoring import SCORING
 
 __all__ = [
@@ -157,19 +155,6 @@ def _token_sim_py(a: str, b: str) -> tuple[float, int]:
     return max(best, 0.0), kind
 
 
-KERNEL: ModuleType | None
-"""The compiled name-pair scoring (:mod:`hotlist.names._namekernel`), or None when
-it is not built or ``HOTLIST_PURE=1`` is set: then the pure-Python functions
-(``_token_sim_py``, ``_align._align_py``, ``_align._score_py``,
-``_compare._compare_py``), which are the reference the kernel is tested
-against, do the work."""
-try:
-    from hotlist.names import _namekernel
-except ImportError:  # not built: pure Python
-    KERNEL = None
-else:
-    KERNEL = None if os.environ.get("HOTLIST_PURE") else _namekernel
-
 _token_sim: Callable[[str, str], tuple[float, int]]
 if KERNEL is not None:
     KERNEL.configure(
@@ -185,14 +170,13 @@ if KERNEL is not None:
         phonetic_least=_PHONETIC_LEAST,
         phonetic_cap=_PHONETIC_CAP,
         translit_from=_TRANSLIT_FROM,
-        variant=variant,
+        variant=_variant_py,  # strings over 255 letters
         phonetic_key=phonetic_key,
         roman=_roman,
         skeleton=_skeleton,
         vowel_poor=_vowel_poor,
         undouble=_undouble,
     )
-    KERNEL.configure_variant(_RULES)
     _token_sim = KERNEL.token_sim
     _token_sim.cache_clear = KERNEL.cache_clear  # type: ignore[attr-defined]
 else:
