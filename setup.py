@@ -37,6 +37,7 @@ KERNELS = [
     ("hotlist.index._crc_kernel", "src/hotlist/index/_crc_kernel.pyx"),
     ("hotlist.index._prefilter_kernel", "src/hotlist/index/_prefilter_kernel.pyx"),
     ("hotlist._vehicle_kernel", "src/hotlist/_vehicle_kernel.pyx"),
+    ("hotlist._check_kernel", "src/hotlist/_check_kernel.pyx"),
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
     ("hotlist.names._namekernel", "src/hotlist/names/_namekernel.pyx"),
 ]

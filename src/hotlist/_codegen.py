@@ -71,6 +71,7 @@ def check_block() -> str:
     """The generated part of ``engine.py``, markers included."""
     out = [
         f"{BEGIN} (python -m hotlist._codegen; edit hotlist/fields.py, not this)",
+        "    @compiled_entry",
         "    def check(",
         "        self,",
         "        *,",

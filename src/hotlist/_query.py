@@ -57,6 +57,7 @@ __all__ = [
     "check_options",
     "check_query",
     "document_check",
+    "document_search",
     "extra_fields",
     "qualifier_rules",
 ]
@@ -186,6 +187,23 @@ def document_check(  # noqa: PLR0917 - check()'s fast path, positional for speed
         )
         if result is not None:
             return result
+    return document_search(
+        state, document, country, document_type, limit, min_score, max_edits, name_threshold
+    )
+
+
+def document_search(  # noqa: PLR0917 - check()'s fast path, positional for speed
+    state: State,
+    document: str,
+    country: str | None,
+    document_type: str | None,
+    limit: int,
+    min_score: float,
+    max_edits: int,
+    name_threshold: float | None,
+) -> CheckResult:
+    """:func:`document_check` after the compiled miss check (which check()'s
+    compiled entry, ``hotlist._check_kernel``, asks itself first): the search."""
     check_options(limit, min_score, max_edits, name_threshold)
     # A plain number (docnum.plain_keys) passes clean() and validate() whatever
     # they are asked, so its keys are taken in one step.

@@ -34,7 +34,7 @@ from hotlist.scoring import SCORING
 
 _KERNEL: Any = None
 try:  # the compiled vehicle miss (built by ``pip install .``; optional)
-    from hotlist import _vehicle_kernel
+    import hotlist._vehicle_kernel as _vehicle_kernel  # noqa: PLR0402 - a module, not a name of hotlist
 
     _KERNEL = _vehicle_kernel if COMPILED else None
 except ImportError:  # pragma: no cover - depends on the build

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from hotlist import _oplog
 from hotlist._batch_input import QueryInput
+from hotlist._check_entry import compiled_entry
 from hotlist._delta import DeltaReport, apply_delta
 from hotlist._loading import BuiltinFiles, Paths, load_state, named_extracts
 from hotlist._options import CheckOptions
@@ -130,6 +131,7 @@ class Hotlist:
 
     # -- check -------------------------------------------------------------------
     # BEGIN generated: query fields (python -m hotlist._codegen; edit hotlist/fields.py, not this)
+    @compiled_entry
     def check(
         self,
         *,
