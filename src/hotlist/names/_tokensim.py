@@ -65,9 +65,18 @@ _ROMAN_RULES = (
 )  # fmt: skip
 
 
+def _syllabic_py(token: str) -> bool:
+    """Whether the token is one to three pinyin / Wade-Giles / Korean syllables."""
+    return _SYLLABLES.fullmatch(token) is not None
+
+
+# the kernel's backtracking search is the regex's fullmatch (property-tested)
+_syllabic: Callable[[str], bool] = _syllabic_py if KERNEL is None else KERNEL.syllables
+
+
 @cached(1 << 16)
 def _roman(token: str) -> str | None:
-    if len(token) > 12 or not _SYLLABLES.fullmatch(token):
+    if len(token) > 12 or not _syllabic(token):
         return None
     for old, new in _ROMAN_RULES:
         token = token.replace(old, new)
