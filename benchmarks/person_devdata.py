@@ -94,8 +94,23 @@ LOCALES: dict[str, tuple[str, float, bool, bool]] = {
     "zu_ZA": ("ZAF", 1, False, False),
     "az_AZ": ("AZE", 1, False, False),
 }
-ZIPF = 0.9
 POOL_DRAWS = 1500
+# Name-frequency skew.  Faker's pools are the *common* names of a locale (a few
+# dozen to a thousand, mostly unweighted), so drawing every person from them made
+# exact namesakes tens of times more common than in a real population, where a
+# long tail of rare names carries a large share of the people.  A part is drawn
+# from the pool (the head) with probability HEAD (per locale: family, given) and
+# then by rank with a Zipf law of exponent HEAD_ZIPF (the commonest family name
+# of a diverse locale then carries 1-3 % of its people, Nguyen about a fifth of
+# Vietnam's); otherwise it is a rare name (the tail), made by a character
+# Markov chain of order MARKOV_ORDER trained on the locale's pool (same script and
+# spelling habits, nearly always a name not in the pool).
+HEAD_ZIPF = 0.6
+HEAD_DEFAULT = (0.5, 0.8)
+HEAD = {"vi_VN": (0.95, 0.9), "zh_CN": (0.9, 0.5), "ja_JP": (0.7, 0.5), "ko_KR": (0.9, 0.5),
+        "ar_AA": (0.6, 0.9), "ar_SA": (0.6, 0.9), "fa_IR": (0.6, 0.9), "az_AZ": (0.7, 0.9),
+        "ha_NG": (0.5, 0.9), "tr_TR": (0.6, 0.8), "en_IN": (0.6, 0.7)}  # fmt: skip
+MARKOV_ORDER = 2
 
 # the corruption model (see the module docstring and hotlist.names._model)
 PART = {"exact": 0.86, "spelling": 0.05, "typo": 0.05, "initial": 0.01, "join": 0.01,
@@ -164,6 +179,7 @@ class Population:
         w = np.array([LOCALES[x][1] for x in locales], dtype=float)
         self.locales, self.locale_p = locales, w / w.sum()
         self.pools: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
+        self.tails: dict[tuple[str, str], _Markov] = {}
         for loc in locales:
             fake = Faker(loc)
             fake.seed_instance(seed)
@@ -171,8 +187,9 @@ class Population:
                 counts = collections.Counter(fn() for _ in range(POOL_DRAWS))
                 ranked = [v for v, _ in counts.most_common() if v and v.strip()]
                 ranks = np.arange(1, len(ranked) + 1, dtype=float)
-                p = 1.0 / ranks**ZIPF  # ranked by Faker's own (census) weights
-                self.pools[(loc, part)] = (ranked, p / p.sum())
+                p = 1.0 / ranks**HEAD_ZIPF  # ranked by Faker's own (census) weights
+                self.pools[(loc, part)] = (ranked, np.cumsum(p / p.sum()))
+                self.tails[(loc, part)] = _Markov(ranked)
 
     @staticmethod
     def _parts(fake: object, loc: str) -> dict[str, object]:
@@ -197,8 +214,15 @@ class Population:
         return out
 
     def draw(self, loc: str, part: str) -> str:
-        values, p = self.pools[(loc, part)]
-        return values[int(self.rng.choice(len(values), p=p))]
+        """A name part of the locale: a common one from the pool (the head), or a
+        rare one from the pool's Markov chain (the tail; see ``HEAD``)."""
+        values, cum = self.pools[(loc, part)]
+        head = HEAD.get(loc, HEAD_DEFAULT)[0 if part.startswith("family") else 1]
+        if part.startswith("patronymic") or self.rng.random() < head:
+            # patronymics are made from given names: the pool is all of them
+            i = int(np.searchsorted(cum, self.rng.random() * cum[-1], side="right"))
+            return values[min(i, len(values) - 1)]
+        return self.tails[(loc, part)].make(self.rng, set(values))
 
     def person(self, rid: str) -> Person:
         rng = self.rng
@@ -227,6 +251,39 @@ class Population:
             alt = [_spelling(t, rng) if rng.random() < 0.5 else t for t in latin]
             p.alias = f"{alt[0]}, {' '.join(alt[1:])}"
         return p
+
+
+class _Markov:
+    """A character Markov chain over a pool of names: rare names in the pool's
+    script and spelling habits (the population's long tail)."""
+
+    def __init__(self, pool: list[str]) -> None:
+        nxt: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        for v in pool:
+            padded = "^" * MARKOV_ORDER + v + "$"
+            for i in range(MARKOV_ORDER, len(padded)):
+                nxt[padded[i - MARKOV_ORDER : i]][padded[i]] += 1
+        self.table = {
+            k: (list(c), np.cumsum(np.fromiter(c.values(), dtype=float))) for k, c in nxt.items()
+        }
+        self.fallback = pool
+        # no longer than most names of the pool (a chain can run on)
+        self.longest = int(np.percentile([len(v) for v in pool], 90))
+
+    def make(self, rng: np.random.Generator, known: set[str]) -> str:
+        for _ in range(20):
+            out = "^" * MARKOV_ORDER
+            while len(out) < 60:
+                chars, cum = self.table[out[-MARKOV_ORDER:]]
+                c = chars[min(int(np.searchsorted(cum, rng.random() * cum[-1], side="right")),
+                              len(chars) - 1)]  # fmt: skip
+                if c == "$":
+                    break
+                out += c
+            name = out[MARKOV_ORDER:].strip()
+            if 3 <= len(name) <= self.longest and name not in known and not name.endswith("-"):
+                return name
+        return self.fallback[int(rng.integers(len(self.fallback)))]
 
 
 def _spelling(token: str, rng: np.random.Generator) -> str:

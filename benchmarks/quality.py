@@ -25,6 +25,7 @@ import argparse
 import collections
 import itertools
 import json
+import math
 import platform
 import subprocess
 import sys
@@ -147,7 +148,7 @@ def devdata(
       label on the summed bits (what ``--calibrate`` would put in the model).
     """
     import person_devdata
-    from hotlist.names._model import MODEL
+    from hotlist.names._model import MODEL, calibrated
 
     started = time.perf_counter()
     table, queries = person_devdata.generate(n, k_true, k_innocent, seed)
@@ -156,6 +157,11 @@ def devdata(
     hl = hotlist.Hotlist.from_tables(persons=table)
     build = time.perf_counter() - started
     true_best: list[float] = []
+    true_alarm: list[bool] = []
+    true_full_dob: list[bool] = []
+    other_alarms: list[int] = []
+    # per query, its hits as (bits, alarm-eligible DOB and names, is the query's person)
+    evidence: list[list[tuple[float, bool, bool]]] = []
     kinds: list[list[str]] = []
     other_hits: list[list[float]] = []
     innocent_best: list[float] = []
@@ -168,6 +174,9 @@ def devdata(
         r = hl.check(**q.query, limit=20, name_threshold=0.01, min_score=0.0)
         latency.append(time.perf_counter() - t)
         hits = [h for h in r.hits if h.dataset == "persons"]
+        evidence.append(
+            [(_bits(h.reasons), _eligible(h.reasons), h.record_id == q.expected) for h in hits]
+        )
         if q.expected is None:
             innocent_best.append(max((h.score for h in hits), default=0.0))
             innocent_alarm.append(
@@ -178,6 +187,13 @@ def devdata(
         else:
             mine = [h.score for h in hits if h.record_id == q.expected]
             true_best.append(max(mine, default=0.0))
+            true_alarm.append(
+                any(h.record_id == q.expected and h.severity == "alarm" for h in hits)
+            )
+            other_alarms.append(
+                sum(h.record_id != q.expected and h.severity == "alarm" for h in hits)
+            )
+            true_full_dob.append(len(q.query.get("dob", "")) == 10)
             other_hits.append([h.score for h in hits if h.record_id != q.expected])
             kinds.append(q.kinds)
             pairs += [(h.score, int(h.record_id == q.expected)) for h in hits]
@@ -199,11 +215,14 @@ def devdata(
             }
         )
     default = names.MATCH_THRESHOLD
-    by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
-    for ks, s in zip(kinds, true_best, strict=True):
+    by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    for ks, s, a in zip(kinds, true_best, true_alarm, strict=True):
         for k in set(ks):
             by_kind[k][0] += s >= default
-            by_kind[k][1] += 1
+            by_kind[k][1] += a
+            by_kind[k][2] += 1
+    ta = np.asarray(true_alarm)
+    full = np.asarray(true_full_dob)
     # calibration bins and a logistic fit of the label on the bits
     scores = np.asarray([p for p, _ in pairs])
     labels = np.asarray([y for _, y in pairs])
@@ -220,10 +239,23 @@ def devdata(
                     "observed_match_rate": round(float(labels[sel].mean()), 4),
                 }
             )
+    calibrated_bins = []
+    cal = np.asarray([calibrated(b) for b in pair_bits])
+    for lo, hi in itertools.pairwise(edges):
+        sel = (cal >= lo) & (cal < hi)
+        if sel.any():
+            calibrated_bins.append(
+                {
+                    "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})",
+                    "pairs": int(sel.sum()),
+                    "mean_predicted": round(float(cal[sel].mean()), 4),
+                    "observed_match_rate": round(float(labels[sel].mean()), 4),
+                }
+            )
     fit = _logistic(np.asarray(pair_bits), labels)
     best = [s for s in sweep if s["false_alarms_per_1000_innocents"] <= 0.2]
     if plot is not None:
-        _plot(plot, sweep, calibration)
+        _plot(plot, sweep, calibration, calibrated_bins)
     return {
         "data": f"person_devdata.generate({n}, {k_true}, {k_innocent}, seed={seed})",
         "generate_seconds": round(gen, 1),
@@ -232,12 +264,34 @@ def devdata(
         "true_queries": len(tb),
         "innocent_queries": len(ib),
         "at_default_threshold": next(s for s in sweep if s["threshold"] == default),
-        "best_recall_at_most_0.2_false_alarms_per_1000": best[0] if best else None,
-        "recall_by_variant_at_default": {
-            k: f"{v[0]}/{v[1]} = {v[0] / v[1]:.3f}" for k, v in sorted(by_kind.items())
+        "screening": {
+            "recall_any_hit_at_default": round(float((tb >= default).mean()), 4),
+            "recall_any_hit_at_default_full_dob_queries": round(
+                float((tb[full] >= default).mean()), 4
+            ),
+            "innocents_with_an_alarm_per_1000": round(1000 * float((ia > 0).mean()), 2),
+            "innocents_with_any_hit_at_default_per_1000": round(
+                1000 * float((ib >= default).mean()), 2
+            ),
         },
+        "linkage_at_alarm": {
+            "recall": round(float(ta.mean()), 4),
+            "other_persons_alarmed_per_query": round(float(np.mean(other_alarms)), 4),
+        },
+        "best_recall_at_most_0.2_false_alarms_per_1000": best[0] if best else None,
+        "best_recall_at_most_0.01_false_hits_per_query": max(
+            (s for s in sweep if s["false_hits_per_query"] <= 0.01),
+            key=lambda s: s["recall"],
+            default=None,
+        ),
+        "recall_by_variant_at_default": {
+            k: f"{v[0]}/{v[2]} = {v[0] / v[2]:.3f} (alarm {v[1] / v[2]:.3f})"
+            for k, v in sorted(by_kind.items())
+        },
+        "fit": _fit(evidence, [q.expected is not None for q in queries]),
         "sweep": sweep,
         "calibration": calibration,
+        "calibration_of_calibrated_probability": calibrated_bins,
         "logistic_fit_on_bits": {
             "prior_bits": round(fit[0], 2),
             "slope": round(fit[1], 3),
@@ -262,6 +316,60 @@ def _bits(reasons: list[str]) -> float:
             except ValueError:
                 continue
     return total
+
+
+# the DOB levels an alarm accepts (hotlist._persons._DOB_AGREES), as reasons
+_AGREES = ("DOB exact", "DOB day/month swapped", "DOB one digit off", "DOB year and month",
+           "DOB year only")  # fmt: skip
+
+
+def _eligible(reasons: list[str]) -> bool:
+    """Whether a hit's reasons allow an alarm: a DOB consistent with the listed
+    one and no name part that differs (its bits aside)."""
+    return any(r.startswith(_AGREES) for r in reasons) and not any(
+        r.split(": ")[0].endswith(" differs") for r in reasons if ": " in r
+    )
+
+
+def _fit(evidence: list[list[tuple[float, bool, bool]]], true: list[bool]) -> dict[str, float]:
+    """The model's report point and alarm rule read off this seed (run on the fit
+    seed, 7, the model's constants come from it; other seeds are held out).
+    ``evidence`` has each query's hits as (bits, alarm-eligible, the query's
+    person); ``true`` says which queries are of a listed person.
+
+    * ``report_bits``: the most summed bits at which 99 % of the true variants
+      are still reported, and the ``prior_bits`` that puts ``possible`` (0.85)
+      there with a slope of 1;
+    * the logistic fit of the label on the bits of every returned pair (the
+      calibration, ``hotlist.names._model.calibrated``) and ``alarm_bits``,
+      where its probability reaches ``alarm_probability`` (0.99);
+    * ``strongest_wrong_eligible_bits``: the most bits of an alarm-eligible hit
+      (a consistent DOB, no name part that differs) on a wrong person -- an
+      innocent's, or another person for a true query: the margin of the rule.
+    """
+    from hotlist.names._model import MODEL
+
+    true_bits = np.asarray(
+        [
+            max((b for b, _, mine in h if mine), default=-99.0)
+            for h, t in zip(evidence, true, strict=True)
+            if t
+        ]
+    )
+    wrong = [b for h in evidence for b, ok, mine in h if ok and not mine]
+    report = float(np.quantile(true_bits, 0.01)) if len(true_bits) else float("nan")
+    x = np.asarray([b for h in evidence for b, _, _ in h])
+    y = np.asarray([int(mine) for h in evidence for _, _, mine in h])
+    prior, slope = _logistic(x, y)
+    a = MODEL.alarm_probability
+    return {
+        "report_bits": round(report, 2),
+        "prior_bits_for_report_point": round(-(report - math.log2(0.85 / 0.15)), 2),
+        "logistic_prior_bits": round(prior, 2),
+        "logistic_slope": round(slope, 3),
+        "alarm_bits": round(math.log2(a / (1 - a)) / slope - prior, 2),
+        "strongest_wrong_eligible_bits": round(max(wrong, default=0.0), 2),
+    }
 
 
 def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -331,7 +439,12 @@ def _baseline(table: object, queries: list[object]) -> dict[str, object]:
     }
 
 
-def _plot(path: Path, sweep: list[dict[str, float]], calibration: list[dict[str, object]]) -> None:
+def _plot(
+    path: Path,
+    sweep: list[dict[str, float]],
+    calibration: list[dict[str, object]],
+    calibrated_bins: list[dict[str, object]],
+) -> None:
     try:
         import matplotlib
 
@@ -356,10 +469,15 @@ def _plot(path: Path, sweep: list[dict[str, float]], calibration: list[dict[str,
     left.set_ylabel("recall of true variants")
     left.axvline(0.2, color="grey", linestyle=":")
     left.set_title("screening: recall vs false alarms, by threshold")
-    pred = [float(c["mean_predicted"]) for c in calibration]  # type: ignore[arg-type]
-    obs = [float(c["observed_match_rate"]) for c in calibration]  # type: ignore[arg-type]
     right.plot([0, 1], [0, 1], color="grey", linestyle=":")
-    right.plot(pred, obs, marker="o")
+    for bins, label in (
+        (calibration, "score (report scale)"),
+        (calibrated_bins, "calibrated probability"),
+    ):
+        pred = [float(c["mean_predicted"]) for c in bins]  # type: ignore[arg-type]
+        obs = [float(c["observed_match_rate"]) for c in bins]  # type: ignore[arg-type]
+        right.plot(pred, obs, marker="o", label=label)
+    right.legend(fontsize=7)
     right.set_xlabel("predicted match probability")
     right.set_ylabel("observed match rate")
     right.set_title("calibration (returned pairs)")

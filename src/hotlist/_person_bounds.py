@@ -462,8 +462,9 @@ class PersonBounds:
         out = np.where(
             years == dob.year, same_year, np.where((gap <= 2) | (digits == 1), near, differs)
         )
-        if dob.month and dob.day:
-            full = (months > 0) & (days > 0)
+        # 1 January is a placeholder (names.placeholder): compared by the years alone
+        if dob.month and dob.day and (dob.month, dob.day) != (1, 1):
+            full = (months > 0) & (days > 0) & ((months != 1) | (days != 1))
             qm, qd = dob.month, dob.day
             ymd = years * 10000 + months * 100 + days
             q = dob.year * 10000 + qm * 100 + qd

@@ -42,7 +42,7 @@ from hotlist._documents import (
     prefixed,
     unprefixed,
 )
-from hotlist._person_bounds import PersonBounds, distinct_count, dob_bits, dob_level, member
+from hotlist._person_bounds import PersonBounds, distinct_count, dob_level, member
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
@@ -55,6 +55,7 @@ from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
+from hotlist.names._model import dob_bits as dob_evidence  # the listed date's precision too
 from hotlist.scoring import Reason, render, render_all
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
@@ -65,7 +66,17 @@ __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 CANDIDATE_LIMIT = 500
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
-_DOB_AGREES = frozenset({"DOB exact", "DOB day/month swapped", "DOB one digit off"})
+# the DOB levels consistent with the listed date (an alarm needs one; a partial
+# listed date that the query agrees with is consistent, its bits are fewer)
+_DOB_AGREES = frozenset(
+    {
+        "DOB exact",
+        "DOB day/month swapped",
+        "DOB one digit off",
+        "DOB year and month match",
+        "DOB year only",
+    }
+)
 _ALARM_EVIDENCE = Reason("evidence", "alarm", 0.0)  # the matcher's verdict, as a reason
 
 
@@ -268,8 +279,9 @@ class PersonIndex(PersonBounds):
             total += b
             if with_reasons:
                 why.append(Reason("namesakes", "listed", b, str(k), in_bits=True))
-        level = dob_level(query.dob, self.dob_of(person))
-        b = dob_bits(level, query.dob)
+        listed_dob = self.dob_of(person)
+        level = dob_level(query.dob, listed_dob)
+        b = dob_evidence(level, query.dob, listed_dob)
         total += b
         if with_reasons and level is not None:
             why.append(Reason("DOB", level, b, in_bits=True))

@@ -214,38 +214,81 @@ class PersonWeights:
     # term frequency of a one-letter part (an initial against an initial)
     initial_tf: float = 1.0 / 15
     patronymic_swapped: Level = Level(0.01, 0.5, "patronymic order differs")
+    # DOB levels between two full dates (and the two levels that only partial dates
+    # reach: year and month, year only).  m: the corruption model of
+    # hotlist.names._model; u: a random date of birth over 70 years lands there
+    # (D = 365.25 * 70 days; one digit off: about 30 valid dates of a date's
+    # neighbours differ in one digit, a year off or two: the same day and month).
     dob: MappingProxyType[str, Level] = field(
         default_factory=lambda: _levels(
             **{
-                "DOB exact": Level(0.85, 1.0 / (365.25 * 70), "DOB exact"),
+                "DOB exact": Level(0.92, 1.0 / (365.25 * 70), "DOB exact"),
                 "DOB day/month swapped": Level(0.02, 1.0 / (365.25 * 70), "DOB day/month swapped"),
-                "DOB one digit off": Level(0.04, 8.0 / (365.25 * 70), "DOB one digit off"),
-                "DOB year and month match": Level(0.02, 1.0 / (12 * 70), "DOB year and month"),
-                "DOB year only": Level(0.03, 1.0 / 70, "DOB year only"),
-                "DOB one year off": Level(0.02, 2.0 / 70, "DOB one year off"),
-                "DOB two years off": Level(0.005, 2.0 / 70, "DOB two years off"),
-                "DOB differs": Level(0.005, 0.9, "DOB differs"),
+                "DOB one digit off": Level(0.04, 30.0 / (365.25 * 70), "DOB one digit off"),
+                "DOB year and month match": Level(0.94, 1.0 / (12 * 70), "DOB year and month"),
+                "DOB year only": Level(0.96, 1.0 / 70, "DOB year only"),
+                "DOB one year off": Level(0.02, 2.0 / (365.25 * 70), "DOB one year off"),
+                "DOB two years off": Level(0.005, 2.0 / (365.25 * 70), "DOB two years off"),
+                "DOB differs": Level(0.02, 1.0, "DOB differs"),
+            }
+        )
+    )
+    # ... the levels a partial date (the less precise of the two) reaches as well:
+    # fewer digits agree, so a random date lands there more often (u), and a level
+    # never carries more bits than between full dates (the bound relies on it)
+    dob_partial: MappingProxyType[str, MappingProxyType[str, Level]] = field(
+        default_factory=lambda: MappingProxyType(
+            {
+                "year_month": _levels(
+                    **{
+                        "DOB one digit off": Level(0.03, 0.02, "DOB one digit off"),
+                        "DOB one year off": Level(0.02, 2.0 / (12 * 70), "DOB one year off"),
+                        "DOB two years off": Level(0.005, 2.0 / (12 * 70), "DOB two years off"),
+                        "DOB differs": Level(0.015, 0.97, "DOB differs"),
+                    }
+                ),
+                "year": _levels(
+                    **{
+                        "DOB one digit off": Level(0.015, 0.15, "DOB one digit off"),
+                        "DOB one year off": Level(0.02, 2.0 / 70, "DOB one year off"),
+                        "DOB two years off": Level(0.005, 2.0 / 70, "DOB two years off"),
+                        "DOB differs": Level(0.01, 0.77, "DOB differs"),
+                    }
+                ),
             }
         )
     )
     # a placeholder date (1 January) is far more common among non-matches
     dob_placeholder_u: float = 0.002
-    nationality_listed: Level = Level(0.9, 0.05, "nationality")
-    nationality_not_listed: Level = Level(0.08, 0.95, "nationality not listed")
-    sex_same: Level = Level(0.98, 0.5, "sex")
-    sex_differs: Level = Level(0.02, 0.5, "sex differs")
+    # nationality and sex are scored on pairs whose names already agree: u is how
+    # often two different people with agreeing names share them (namesakes mostly
+    # share a nationality, and a given name says the sex), not two random people's
+    # (0.05 and 0.5 counted the name's evidence twice: hotlist.names._model)
+    nationality_listed: Level = Level(0.9, 0.8, "nationality")
+    nationality_not_listed: Level = Level(0.08, 0.2, "nationality not listed")
+    sex_same: Level = Level(0.98, 0.9, "sex")
+    sex_differs: Level = Level(0.02, 0.1, "sex differs")
     # rarity (term frequencies): population prior, smoothed with the list
     tf_common: float = 0.003
     tf_other: float = 3e-4
     tf_pseudo: float = 20_000.0
-    # calibration (benchmarks/quality.py --calibrate)
-    prior_bits: float = -11.0
+    # the score's scale: the report point (``possible`` at the summed bits that
+    # report 99 % of the true variants of person_devdata seed 7: the "fit" of
+    # benchmarks/quality.py; hotlist.names._model says why not the calibration)
+    prior_bits: float = -10.3
     slope: float = 1.0
+    # the calibration: the logistic fit of the label on the summed bits of every
+    # returned pair, on the same seed (hotlist.names._model.calibrated)
+    calibrated_prior_bits: float = -16.88
+    calibrated_slope: float = 0.792
     # the gate: least probability reported (check()'s default name_threshold) ...
     possible: float = 0.85
-    # ... least summed bits of alarm-level evidence (with a DOB that agrees, no name
-    # part that differs; set on the development data, see hotlist.names._model) ...
-    alarm_bits: float = 22.0
+    # ... alarm-level evidence: a calibrated match probability of at least
+    # alarm_probability, with a DOB that agrees and no name part that differs;
+    # alarm_bits is that probability in bits (tests/names/test_model_quality.py
+    # checks that it is derived, not set) ...
+    alarm_probability: float = 0.99
+    alarm_bits: float = 25.25
     # ... and the least score that alarms, for a person hit that carries no verdict
     # of the matcher, when its DOB is consistent (hotlist._decisions.person_severity)
     alarm_score: float = 0.9

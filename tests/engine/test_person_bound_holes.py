@@ -67,6 +67,12 @@ CASES = [
 ]
 
 
+# Where the wanted persons reach: an initial and a family name without a date of
+# birth is weak evidence (0.29 for M MARTIN, 0.70 for Y GARCIA since nationality
+# is weighed given the names agree), so the cases are asked under the default.
+THRESHOLD = 0.2
+
+
 def _query(q: dict[str, str]) -> PersonQuery:
     return PersonQuery(names.normalize(q["name"]), None, q.get("nationality"), None)
 
@@ -88,7 +94,7 @@ def _scan(index: PersonIndex, query: PersonQuery) -> set[int]:
         person = int(index.owner[entry])
         p = index.score_pair(query, entry, with_reasons=False).probability
         best[person] = max(best.get(person, 0.0), p)
-    return {person for person, p in best.items() if p >= names.MATCH_THRESHOLD}
+    return {person for person, p in best.items() if p >= THRESHOLD}
 
 
 def _record_ids(persons: set[int]) -> set[str]:
@@ -105,7 +111,7 @@ def test_scoring_every_name_in_bulk_finds_what_scoring_each_finds(
     scan = _scan(index, query)
     assert wanted in _record_ids(scan)  # the case is one: the wanted person reaches it
     every = np.arange(index.num_entries)
-    bulk = {c.row for c in index.score_entries(query, every, threshold=names.MATCH_THRESHOLD)}
+    bulk = {c.row for c in index.score_entries(query, every, threshold=THRESHOLD)}
     assert bulk == scan, q
 
 
@@ -119,7 +125,9 @@ def test_check_finds_what_scoring_every_name_finds(
     assert wanted in ids
     found = {
         h.record_id
-        for h in hl.check(name=q["name"], nationality=q.get("nationality")).hits
+        for h in hl.check(
+            name=q["name"], nationality=q.get("nationality"), name_threshold=THRESHOLD, min_score=0
+        ).hits
         if h.dataset == "persons"
     }
     assert found >= ids, (q, ids - found)

@@ -165,6 +165,16 @@ def _reference(index: PersonIndex, query: PersonQuery, threshold: float) -> dict
         if query.dob is not None and listed_dob is not None:
             reason = names.dob_similarity(query.dob, listed_dob)[1]
             level = MODEL.dob[reason]
+            # a partial date, or a 1 January placeholder compared by its year, is
+            # weaker evidence: MODEL.dob_partial (P3, issue 11 quality)
+            q, li = query.dob, listed_dob
+            years_only = ("DOB year only", "DOB one year off", "DOB two years off", "DOB differs")
+            by_year = ((q.month, q.day) == (1, 1) or (li.month, li.day) == (1, 1)) and (
+                reason in years_only or (reason == "DOB one digit off" and q.year != li.year)
+            )
+            if q.day is None or li.day is None or by_year:
+                precision = "year_month" if q.month and li.month and not by_year else "year"
+                level = MODEL.dob_partial[precision].get(reason, level)
             u = level.u or 1.0
             if reason == "DOB exact" and query.dob.month == 1 and query.dob.day == 1:
                 u = max(u, MODEL.dob_placeholder_u)

@@ -25,7 +25,14 @@ from typing import NamedTuple
 from hotlist._errors import InvalidQuery
 from hotlist.scoring import SCORING
 
-__all__ = ["DOB_SCORES", "PartialDate", "dob_similarity", "parse_dob", "parse_dob_lenient"]
+__all__ = [
+    "DOB_SCORES",
+    "PartialDate",
+    "dob_similarity",
+    "parse_dob",
+    "parse_dob_lenient",
+    "placeholder",
+]
 
 MIN_YEAR = 1900
 """Earliest year of birth accepted: nobody on a hotlist today was born before it."""
@@ -168,12 +175,26 @@ def dob_similarity(
     ((0.6, 'DOB one year off'), (0.4, 'DOB two years off'))
     >>> dob_similarity("1974-08-12", "1981-03-02")
     (0.0, 'DOB differs')
+    >>> dob_similarity("1974-01-01", "1974-08-12")  # 1 January: a placeholder
+    (0.75, 'DOB year only')
+    >>> dob_similarity("1958-11", "1953-11-12")  # one slip over the digits both know
+    (0.8, 'DOB one digit off')
     """
     pa, pb = _coerce(a), _coerce(b)
     if pa is None or pb is None:
         return 0.0, "DOB unknown"
     reason = _dob_reason(pa, pb)
     return DOB_SCORES[reason], reason
+
+
+def placeholder(p: PartialDate) -> bool:
+    """Whether a full date is 1 January, which lists and forms write for a date of
+    birth whose day and month are unknown (a placeholder: the year may be all it says).
+
+    >>> placeholder(PartialDate(1974, 1, 1)), placeholder(PartialDate(1974, 1))
+    (True, False)
+    """
+    return p.month == 1 and p.day == 1
 
 
 def _dob_reason(pa: PartialDate, pb: PartialDate) -> str:
@@ -190,6 +211,10 @@ def _dob_reason(pa: PartialDate, pb: PartialDate) -> str:
         one_digit = sum(x != y for x, y in zip(da, db, strict=True)) == 1
         if one_digit and not (pa[1:] == pb[1:] and abs(pa.year - pb.year) == 1):
             return "DOB one digit off"
+        if placeholder(pa) or placeholder(pb):
+            # 1 January stands in for an unknown day and month: only the years say something
+            pa, pb = PartialDate(pa.year), PartialDate(pb.year)
+            full_a = full_b = False
     # partial on at least one side, or full dates not close by the rules above
     if pa.year == pb.year:
         if pa.month is None or pb.month is None:
@@ -211,4 +236,11 @@ def _dob_reason(pa: PartialDate, pb: PartialDate) -> str:
         return "DOB one year off"
     if gap == 2 and same_rest:
         return "DOB two years off"
+    if not (full_a and full_b):
+        # a partial date: one slip over the digits both sides know (1958-11 /
+        # 1953-11-12, 1958 / 1968); a slip in a full date's year is caught above
+        known = 4 if pa.month is None or pb.month is None else 6
+        da, db = _digits(pa)[:known], _digits(pb)[:known]
+        if sum(x != y for x, y in zip(da, db, strict=True)) == 1:
+            return "DOB one digit off"
     return "DOB differs"

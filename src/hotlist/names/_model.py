@@ -35,8 +35,20 @@ traveller: every candidate gets ``-log2(k)`` bits.
 
 DOB levels (``hotlist.names.dob_similarity``): exact / day-month swapped /
 one digit off / year and month / year only / one year off / two years off /
-differs / missing (no bits).  Nationality: listed / not listed / missing.
-Sex: same / differs / missing.
+differs / missing (no bits).  Their evidence depends on how precise the two
+dates are (:func:`dob_bits`): between full dates a year off keeps the day and
+month (two dates in 25,567: +8 bits), against a listed year it is one year
+in 35 (-0.5 bits); a listed year the query's date falls in is +6.1 bits, not
+the +1.1 of a full date's "year only" share.  1 January is a placeholder for an
+unknown day and month (:func:`hotlist.names.placeholder`): such a date is
+compared by its year.  Nationality: listed / not listed / missing.  Sex: same /
+differs / missing.  Both are weighed *given that the names agree* (they are
+only scored on candidates whose names do): namesakes mostly share a
+nationality (93 % of the pairs of listed persons with the same family name on
+the development list; real lists mix more, so u is 0.8) and a given name says
+the sex (u 0.9).  Scored as if independent of the name (u 0.05 and 0.5), a
+nationality added 4.2 bits to every namesake, the commonest cause of an
+innocent's high score.
 
 The corruption model (``m``), written down
 ------------------------------------------
@@ -48,30 +60,35 @@ substitution or adjacent transposition; OCR confusions) 5 %, as an initial
 a middle name or patronymic (a listed given name after the first, a part
 between the first and the last of a name without a comma) is dropped 30 %
 (Latin passports of Russian citizens carry no patronymic).
-A listed DOB arrives exact 85 %, with day
-and month swapped 2 %, one digit off 4 %, a year off 2 %, only the year (or
-year and month) 3 %, as a placeholder 01-01 / otherwise different 1 %, and is
-missing on the query the rest.  Nationality agrees 90 %; sex 98 %.
+A listed DOB arrives exact 85 %, with day and month swapped 2 %, one digit off
+4 %, a year off 2 %, only the year (or year and month) 3 %, as a placeholder
+01-01 1 %, and is missing on the query the rest; the DOB levels' ``m`` and
+``u`` at each precision are this model against dates of birth spread over 70
+years (simulated: dates drawn, corrupted as ``person_devdata`` does, levels
+counted; rounded; ``m`` of "differs" is
+raised to 0.02 for the errors of real lists the model does not draw).
+Nationality agrees 90 %; sex 98 %.
 
-Calibration
------------
-``PRIOR_BITS`` and ``SLOPE`` are fitted (logistic regression of the label on
-the summed bits) on candidate pairs of the development data, by
-``benchmarks/quality.py --calibrate``; the thresholds are then read off the
-calibrated probability: ``POSSIBLE`` is the least probability reported
-(``check()``'s default ``name_threshold``: ``hotlist.names.MATCH_THRESHOLD``),
-``ALARM_BITS`` the least summed evidence for an alarm-level person hit (with a
-date of birth that agrees and no name part that differs).
+The score and its calibration
+-----------------------------
+Two fits on seed 7 of the development data (20 k listed, 2,000 true variants,
+5,000 innocents; ``benchmarks/quality.py --seed 7`` prints both under "fit";
+other seeds are held out):
 
-On the development data the fitted calibration is ``prior_bits`` -21.2 and
-``slope`` 0.6 (10 k listed, 800 true variants, 2,000 innocents): the scores
-here are over-confident for that population, whose name pools (Faker's) make
-exact namesakes far more common than independent name parts predict.  The
-prior is NOT set from that fit: at -21.2 bits a distinctive full name with a
-conflicting DOB, a dropped patronymic without DOB and a missing given name with
-family name and DOB would all fall under the report threshold, which issue 11
-requires to be hits.  ``prior_bits`` -11 is the operating point those rules
-need; the fit is reported by ``quality.py`` so that the gap stays visible.
+* the *score* of a hit is ``probability(bits)`` with ``PRIOR_BITS`` set so that
+  ``POSSIBLE`` (0.85, ``check()``'s default ``name_threshold``) sits at the
+  summed bits that still report 99 % of the true variants (12.8 bits): the
+  report point.  It is a probability-shaped score, not a calibrated one: the
+  issue's rules (a distinctive full name with a conflicting DOB, a dropped
+  patronymic without DOB, a family name with its DOB are all hits) need hits
+  at evidence a calibrated probability puts far under 0.85;
+* the *calibration* (:func:`calibrated`) is the logistic fit of the label on the
+  summed bits of every returned pair: ``CALIBRATED_PRIOR_BITS`` -16.9,
+  ``CALIBRATED_SLOPE`` 0.79.  The slope under 1 says that the bits are
+  over-confident by a fifth: the name parts of one locale go together (a
+  Vietnamese given name is common among people named NGUYEN, rare in the whole
+  list), which independent term frequencies do not see.  An alarm needs a
+  calibrated probability of ``MODEL.alarm_probability`` (0.99): ``ALARM_BITS``.
 """
 
 from __future__ import annotations
@@ -79,6 +96,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from hotlist.names._dob import PartialDate, placeholder
 from hotlist.scoring import SCORING, Level
 from hotlist.scoring import PersonWeights as PersonModel
 
@@ -90,6 +108,8 @@ __all__ = [
     "Level",
     "PersonModel",
     "bits",
+    "calibrated",
+    "dob_bits",
     "probability",
 ]
 
@@ -101,21 +121,60 @@ POSSIBLE: Final = MODEL.possible
 ``name_threshold``; equal to ``hotlist.names.MATCH_THRESHOLD``)."""
 
 ALARM_BITS: Final = MODEL.alarm_bits
-"""Least summed bits for an alarm-level person hit, which also needs a date of
-birth that agrees (exact, swapped or one digit off) and no name part that
-differs.  Set on the development data (``benchmarks/quality.py``, 10 k listed,
-800 true variants, 2,000 innocents): at 17 bits 2 innocents in 1,000 alarmed
-(a differing family name outweighed by an exact DOB and nationality), at 22
-none of 2,000, while 76 % of true variants still alarm (the rest are possible
-hits)."""
+"""Least summed bits for an alarm-level person hit: where the calibrated match
+probability (:func:`calibrated`) reaches ``MODEL.alarm_probability`` (0.99).
+An alarm also needs a date of birth consistent with the listed one (exact,
+swapped, one digit off, or the listed year or year and month) and no name part
+that differs."""
 
 ALARM: Final = 1.0 / (1.0 + 2.0 ** -(MODEL.slope * (MODEL.prior_bits + ALARM_BITS)))
 """``ALARM_BITS`` as a match probability."""
 
 
+# the levels a date compared by its year alone can reach (a 1 January placeholder)
+_BY_YEARS = frozenset(
+    {"DOB year only", "DOB one year off", "DOB two years off", "DOB one digit off", "DOB differs"}
+)
+
+
 def bits(m: float, u: float) -> float:
     """The evidence of one level, ``log2(m / u)``, in bits."""
     return math.log2(m / max(u, 1e-12))
+
+
+def dob_bits(level: str | None, query: PartialDate | None, listed: PartialDate | None) -> float:
+    """The bits of a DOB level (``hotlist.names.dob_similarity``'s reason) between
+    the query's and the listed date: ``MODEL.dob`` between full dates,
+    ``MODEL.dob_partial`` where the less precise date is a year and month or a
+    year (fewer digits agree: weaker evidence), 0 without a level.  A query on
+    1 January (a placeholder) that equals the listed date is as common as
+    ``MODEL.dob_placeholder_u``.
+
+    >>> d = PartialDate
+    >>> round(dob_bits("DOB one year off", d(1980, 5, 5), d(1981, 5, 5)), 2)
+    8.0
+    >>> round(dob_bits("DOB one year off", d(1980, 5, 5), d(1981)), 2)
+    -0.51
+    >>> round(dob_bits("DOB year only", d(1980, 1, 1), d(1980, 5, 5)), 2)
+    6.07
+    """
+    if level is None or query is None or listed is None:
+        return 0.0
+    lv = MODEL.dob[level]
+    if query.day is None or listed.day is None:
+        precision = "year_month" if query.month and listed.month else "year"
+        lv = MODEL.dob_partial[precision].get(level, lv)
+    elif (
+        (placeholder(query) or placeholder(listed))
+        and level in _BY_YEARS
+        and (level != "DOB one digit off" or query.year != listed.year)
+    ):
+        # compared by the years alone (dob_similarity): a year's evidence
+        lv = MODEL.dob_partial["year"].get(level, lv)
+    u = lv.u or 1.0
+    if level == "DOB exact" and query.month == 1 and query.day == 1:
+        u = max(u, MODEL.dob_placeholder_u)
+    return bits(lv.m, u)
 
 
 def probability(total_bits: float, model: PersonModel = MODEL) -> float:
@@ -131,6 +190,17 @@ def probability(total_bits: float, model: PersonModel = MODEL) -> float:
         return 1.0 / (1.0 + math.pow(2.0, -x))
     e = math.pow(2.0, x)
     return e / (1.0 + e)
+
+
+def calibrated(total_bits: float, model: PersonModel = MODEL) -> float:
+    """The calibrated match probability of summed level bits (the logistic fit
+    on the development data; the score of a hit is :func:`probability`).
+
+    >>> round(calibrated(ALARM_BITS), 3)
+    0.99
+    """
+    x = model.calibrated_slope * (model.calibrated_prior_bits + total_bits)
+    return 1.0 / (1.0 + math.pow(2.0, -x)) if x >= 0 else 1.0 - 1.0 / (1.0 + math.pow(2.0, x))
 
 
 def bits_for(p: float, model: PersonModel = MODEL) -> float:
