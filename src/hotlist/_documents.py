@@ -101,6 +101,8 @@ def document_score(
 
 def _string_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 1:  # the table's own array: combine_chunks copies even one
+            return column.chunk(0)
         column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     return column
 

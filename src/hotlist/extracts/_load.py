@@ -395,7 +395,8 @@ def load_datasets(
                 warnings = sorted([*warnings, *dup_warnings], key=lambda p: p.row)
                 warnings = [w for w in warnings if w.row not in {p.row for p in dup_problems}]
             parts.append(table)
-            seen_ids.append(table.column("record_id").combine_chunks())
+            ids = table.column("record_id")  # the table's own array (no copy) when one chunk
+            seen_ids.append(ids.chunk(0) if ids.num_chunks == 1 else ids.combine_chunks())
             seen_at.append((result.file, rows))
             dr.files.append(result.file)
             dr.read += result.read
