@@ -113,3 +113,24 @@ def test_a_partition_is_checked_batch_size_rows_at_a_time(snapshot: Path) -> Non
         hotlist.dask.check_dataframe(
             dd.from_pandas(frame, npartitions=1), str(snapshot), batch_size=0
         )
+
+
+def test_a_worker_enters_malloc_for_batches_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The raised glibc thresholds are held for the worker's life, not given back after
+    each partition (which made every partition fault its pages in again)."""
+    from contextlib import contextmanager
+
+    import hotlist.dask
+
+    entered: list[int] = []
+
+    @contextmanager
+    def counted() -> Iterator[None]:
+        entered.append(1)
+        yield
+
+    monkeypatch.setattr(hotlist.dask, "malloc_for_batches", counted)
+    monkeypatch.setattr(hotlist.dask, "_HELD", [])
+    hotlist.dask._hold_malloc_raised()
+    hotlist.dask._hold_malloc_raised()
+    assert entered == [1]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from readme_examples import example, run_shell_example
 from scale_manifest import MAPPING, by_passenger, manifest_table
@@ -149,6 +150,93 @@ def test_the_mapper_joins_sparks_small_batches(snapshot: Path) -> None:
     want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
     assert got.equals(want.cast(schema))
     assert list(mapper(iter([]))) == []
+
+
+def test_spark_check_parquet_rows_equal_check_many(
+    spark: object, snapshot: Path, open_log: Path, tmp_path: Path
+) -> None:
+    """check_parquet: the workers read the files themselves; the same rows, schema and
+    numbering as check_dataframe, pieces of whole row groups, no new snapshot open."""
+    import pyarrow.parquet as pq
+
+    import hotlist.spark
+
+    manifest = manifest_table(390)
+    folder = tmp_path / "manifest"
+    (folder / "day=2").mkdir(parents=True)
+    pq.write_table(manifest.slice(0, 100), folder / "a.parquet")
+    # 200 rows in row groups of 50: with rows_per_task=120, two pieces of two groups
+    pq.write_table(manifest.slice(100, 200), folder / "day=2" / "b.parquet", row_group_size=50)
+    pq.write_table(manifest.slice(300), folder / "c.parquet")
+    (folder / "_SUCCESS").write_text("")
+    logged = len(open_log.read_text().splitlines()) if open_log.exists() else 0
+
+    out = hotlist.spark.check_parquet(
+        spark, folder, str(snapshot), columns=MAPPING, rows_per_task=120
+    )
+    got = out.toArrow()
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    assert got.schema.names == want.schema.names
+    assert [f.type for f in got.schema] == [f.type for f in want.schema]
+    assert by_passenger(got) == by_passenger(want)
+    assert got.column("error").null_count < got.num_rows
+    assert any(w for w in got.column("warnings").to_pylist())
+    # query_index: piece << 33 | row in the piece; pieces in path order: a, c, b's
+    # row groups 0-1, b's 2-3
+    firsts = {}
+    for pid, q in zip(
+        got.column("passenger_id").to_pylist(), got.column("query_index").to_pylist(), strict=True
+    ):
+        firsts.setdefault(q, pid)
+    starts = {q >> 33: pid for q, pid in firsts.items() if q & ((1 << 33) - 1) == 0}
+    assert starts == {0: 1000, 1: 1300, 2: 1100, 3: 1200}
+
+    # hits_only: the hit rows and the refused rows, as check_many gives them
+    kept = hotlist.spark.check_parquet(
+        spark, str(folder), str(snapshot), columns=MAPPING, hits_only=True
+    ).toArrow()
+    flagged = want.filter(pc.or_(want["hit"], pc.is_valid(want["error"])))
+    assert 0 < kept.num_rows < want.num_rows
+    assert by_passenger(kept) == by_passenger(flagged)
+
+    events = [line.split() for line in open_log.read_text().splitlines()]
+    opens = [pid for kind, pid, _ in events if kind == "open"]
+    assert len(opens) == len(set(opens)) >= 1
+    new = events[logged:]
+    assert sum(int(n) for kind, _, n in new if kind == "part") == 2 * manifest.num_rows
+    assert len([1 for kind, _, _ in new if kind == "part"]) == 4 + 3  # 3 files, default size
+
+
+def test_spark_check_parquet_refuses_on_the_driver(
+    spark: object, snapshot: Path, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    import hotlist.spark
+
+    (tmp_path / "m.csv").write_text("doc_no\nA1\n")
+    with pytest.raises(hotlist.InvalidQuery, match="Parquet"):
+        hotlist.spark.check_parquet(spark, tmp_path / "m.csv", str(snapshot))
+    pq.write_table(pa.table({"doc_no": ["A1", "B2"]}), tmp_path / "n.parquet")
+    with pytest.raises(hotlist.InvalidQuery, match="passport"):
+        hotlist.spark.check_parquet(
+            spark, tmp_path / "n.parquet", str(snapshot), columns={"doc_no": "passport"}
+        )
+    with pytest.raises(hotlist.InvalidQuery, match="max_edits"):
+        hotlist.spark.check_parquet(spark, tmp_path / "n.parquet", str(snapshot), max_edits=3)
+    with pytest.raises(hotlist.InvalidQuery, match="no such file"):
+        hotlist.spark.check_parquet(spark, tmp_path / "missing", str(snapshot))
+
+
+def test_check_parquet_reads_every_file_as_the_first() -> None:
+    import hotlist.spark
+    from hotlist.spark import _as_read_schema
+
+    schema = pa.schema([("doc_no", pa.string()), ("n", pa.int64())])
+    later = pa.table({"n": pa.array([1], pa.int32()), "doc_no": ["A1"]})
+    assert _as_read_schema(later, schema, "b.parquet").schema == schema
+    with pytest.raises(hotlist.InvalidQuery, match=r"b\.parquet"):
+        _as_read_schema(pa.table({"doc_no": ["A1"]}), schema, "b.parquet")
 
 
 def test_readme_spark_example_runs_as_written(
