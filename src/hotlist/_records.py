@@ -1,6 +1,8 @@
 """One record of a canonical table as a plain dict, by row, in a few microseconds.
 
-A hit carries its whole record (``Hit.record``).  ``table.slice(row, 1).to_pylist()[0]``
+A hit carries its whole record (``Hit.record``, read by the table's reader when
+first asked for; the hit's id and action read single columns through
+:meth:`RecordReader.view`).  ``table.slice(row, 1).to_pylist()[0]``
 builds it through Arrow's generic conversion: ~75 us for a ten-column document
 record, most of a hit's cost.  :func:`record_reader` reads the same values
 straight from the table's buffers instead: per column a getter made once per
