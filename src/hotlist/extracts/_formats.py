@@ -363,7 +363,11 @@ def _read_parquet(path: Path, select: Select) -> RawExtract:
         pf = pq.ParquetFile(str(path))
         names = list(pf.schema_arrow.names)
         wanted = list(select(names))
-        table = pf.read(columns=wanted, use_threads=True)
+        # One thread: the reader's temporaries are then freed on this thread's
+        # allocator heap (mimalloc), which hands the pages back as it goes on; an
+        # idle worker thread's heap keeps its freed pages resident (~6.6 B/record
+        # at 10 M documents).  Same CPU; the decode is not spread over cores.
+        table = pf.read(columns=wanted, use_threads=False)
         table.validate(full=True)  # damaged bytes stop here, before any kernel reads them
         return RawExtract(_single_chunks(table), "parquet", names=names)
     except ExtractError:
