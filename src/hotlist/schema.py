@@ -356,7 +356,9 @@ class Hit(_HitSlots):
 
     @classmethod
     def model_validate(cls, obj: Any) -> Hit:
-        """A hit from a mapping (or a :class:`HitModel`), validated."""
+        """A hit from a mapping, a :class:`HitModel` or a hit, validated."""
+        if isinstance(obj, Hit):
+            obj = obj._fields()
         valid = obj if isinstance(obj, HitModel) else HitModel.model_validate(obj)
         return cls(**dict(valid))
 

@@ -127,6 +127,7 @@ def test_hit_validates_like_the_model() -> None:
             HitModel(**{**good, **bad})
     hit = Hit.model_validate({**good, "reasons": ["r"], "record": {"a": 1}})
     assert hit.model() == HitModel(**{**good, "reasons": ["r"], "record": {"a": 1}})
+    assert Hit.model_validate(hit) == hit == Hit.model_validate(hit.model())
     assert Hit.model_json_schema() == HitModel.model_json_schema()
     assert tuple(Hit.model_fields) == tuple(HitModel.model_fields)
 
