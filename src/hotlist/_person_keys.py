@@ -169,32 +169,32 @@ def entry_keys(
     """
     joined = {} if joined is None else joined
     raw = normalised.replace(",", "").split()
-    info = []
-    for t in raw:
-        got = per_token.get(t)
-        if got is None:
-            f = fold(t)
-            art = names.phonetic_key(f[2:]) if f.startswith(_ARTICLES) and len(f) >= 6 else ""
-            got = per_token[t] = (f, names.phonetic_key(f), art, names.phonetic_key(t))
-        info.append(got)
+    info = [per_token.get(t) or _token_info(t, per_token) for t in raw]
+    # names.blocking_keys (the name is normalised: normalize() leaves it as it is)
     keys: list[str] = []
+    pairs: list[str] = []
     has_full = False
-    for f, fkey, art, _ in info:
-        if len(f) > 1 and f not in PARTICLES:
+    prev: tuple[str, ...] = ()
+    for x in info:
+        if x[1]:  # a full part (not a particle or an initial)
             has_full = True
-            keys.append(fkey)
-            if art:
-                keys.append(art)
-    for (left, *_), (right, *_) in itertools.pairwise(info):
-        if len(left) > 1 and len(right) > 1 and right not in PARTICLES:
-            both = left + right
-            key = joined.get(both)
-            if key is None:
-                key = joined[both] = names.phonetic_key(both)
-            keys.append(key)
+            keys.append(x[2])
+            if x[3]:
+                keys.append(x[3])
+            if prev and len(prev[0]) > 1:  # joined with the part before
+                both = prev[0] + x[0]
+                key = joined.get(both)
+                if key is None:
+                    key = joined[both] = names.phonetic_key(both)
+                pairs.append(key)
+        prev = x
+    keys += pairs
     if not has_full:
-        keys.extend(fkey for _, fkey, _, _ in info)
-    out = list(dict.fromkeys(k for k in keys if k))[:MAX_KEYS]
+        keys.extend(x[2] for x in info)
+    seen = dict.fromkeys(keys)
+    seen.pop("", None)
+    out = list(seen)[:MAX_KEYS]
+    # letter_keys
     family, comma, given = normalised.partition(", ")
     letters = "".join(raw)
     if letters:
@@ -203,14 +203,39 @@ def entry_keys(
         swapped = (given + family).replace(" ", "")
         if swapped and swapped != letters:
             out.append(f"#{swapped}")
-    parts = [(t, got[3]) for t, got in zip(raw, info, strict=True) if t not in PARTICLES][:4]
+    # the composite keys (each part's key with each other part's initial), part_keys
+    parts = [x for x in info if x[4]][:4]
     pk: list[str] = []
-    for i, (token, key) in enumerate(parts):
-        if len(token) < 2 or not key:
-            continue
-        pk.append(key)
-        out.extend(f"{key}/{other[0]}" for j, (other, _) in enumerate(parts) if j != i)
+    for i, x in enumerate(parts):
+        if x[5]:
+            pk.append(x[5])
+            out.extend(x[6] + y[7] for j, y in enumerate(parts) if j != i)
     return list(dict.fromkeys(out)), pk
+
+
+def _token_info(token: str, per_token: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """What :func:`entry_keys` needs of one part, made once per load: its folded
+    form, whether that is a full part ("1", else ""), the folded form's phonetic
+    key and that of it without an attached article (``_phonetic._keys_of``;
+    "" if none); whether the part as written is no particle ("1"), its
+    phonetic key if it has two letters or more (else ""), that key with a
+    slash, and its initial."""
+    f = fold(token)
+    full = "1" if len(f) > 1 and f not in PARTICLES else ""
+    art = names.phonetic_key(f[2:]) if f.startswith(_ARTICLES) and len(f) >= 6 else ""
+    key = names.phonetic_key(token) if len(token) > 1 else ""
+    out = (
+        f,
+        full,
+        names.phonetic_key(f),
+        art,
+        "" if token in PARTICLES else "1",
+        key,
+        f"{key}/",
+        token[0],
+    )
+    per_token[token] = out
+    return out
 
 
 def letter_keys(normalised: str) -> list[str]:
