@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hotlist._decisions import action_for, candidate_severity
 from hotlist._documents import Candidate
 from hotlist._records import record_reader
-from hotlist.schema import Hit
+from hotlist.schema import DATASETS, Hit
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -111,18 +111,22 @@ def hits_of(
         read = record_reader(tables[dataset])
         row = c.row
         view = read.view(row)
-        hits.append(
-            Hit.make(
-                dataset,
-                view["record_id"],
-                c.match,
-                c.score,
-                list(c.reasons),
-                None,
-                severity,
-                action_for(dataset, view, severity),
-                read,
-                row,
-            )
+        hit = Hit.make(
+            dataset,
+            view["record_id"],
+            c.match,
+            c.score,
+            list(c.reasons),
+            None,
+            severity,
+            action_for(dataset, view, severity),
+            read,
+            row,
         )
+        if dataset not in DATASETS:
+            # a registered kind's candidate is validated here, as every hit once
+            # was: a score out of [0, 1] or an unknown level fails the check, not
+            # the result's serialisation (the built-in kinds are the engine's own)
+            hit.model()
+        hits.append(hit)
     return hits, omitted

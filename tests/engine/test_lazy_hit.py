@@ -19,6 +19,7 @@ import functools
 import json
 import pickle
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from test_records import tables
 
+import firearms_kind
 import hotlist
 from hotlist import synth
 from hotlist._decisions import action_for
@@ -35,6 +37,7 @@ from hotlist._documents import Candidate, PersonDocumentIndex
 from hotlist._records import RecordReader
 from hotlist.ids import docnum
 from hotlist.schema import MATCH_LEVELS, CheckResultModel, Hit, HitModel
+from registered_kind import firearms_extract
 
 SEVERITIES = st.sampled_from(["alarm", "possible"])
 DATASETS = st.sampled_from(["documents", "vehicles", "persons", "firearms"])
@@ -270,3 +273,16 @@ def test_threads_reading_one_lazy_record_agree() -> None:
             got = list(pool.map(record_of, [hit] * 32))
         assert all(g == want for g in got)
         assert hit.record is hit.record
+
+
+def test_a_registered_kinds_invalid_candidate_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in kinds' hits are made without validation; a registered kind's are
+    validated in check(), as every hit was when Hit was a pydantic model."""
+    with firearms_extract(tmp_path / "extract") as folder:
+        hl = hotlist.load(folder, progress=False)
+        assert hl.check(extra={"serial": "AB12345"}).hits[0].match == "exact"
+        monkeypatch.setitem(firearms_kind.LEVEL_SCORE, "exact", 3.0)
+        with pytest.raises(ValidationError):
+            hl.check(extra={"serial": "AB12345"})
