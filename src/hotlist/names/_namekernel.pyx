@@ -118,8 +118,10 @@ def limits(Py_ssize_t tokens, Py_ssize_t pairs):
 
 def cache_clear():
     """Forget every token's forms and every token pair's score."""
+    global _npairs
     _toks.clear()
     _pairs.clear()
+    _npairs = 0
 
 
 cdef inline void _evict(dict cache):
@@ -550,16 +552,42 @@ cdef tuple _sim(str a, str b):
     return (best if best > 0.0 else 0.0, kind)
 
 
+cdef Py_ssize_t _npairs = 0
+
+
 cdef inline tuple _pair(str a, str b):
-    cdef tuple key = (a, b)
-    cdef object v = _pairs.get(key)
-    if v is not None:
-        return <tuple>v
+    # by first token, then by second: two lookups of a string key, no key tuple
+    # to build, hash and compare on every call
+    global _npairs
+    cdef object row = _pairs.get(a)
+    cdef object v
+    if row is not None:
+        v = (<dict>row).get(b)
+        if v is not None:
+            return <tuple>v
     cdef tuple r = _sim(a, b)
-    if len(_pairs) >= PAIR_MAX:
-        _evict(_pairs)
-    _pairs[key] = r
+    if _npairs >= PAIR_MAX:
+        _evict_pairs()
+        row = _pairs.get(a)
+    if row is None:
+        row = {}
+        _pairs[a] = row
+    (<dict>row)[b] = r
+    _npairs += 1
     return r
+
+
+cdef void _evict_pairs():
+    """Drop the first tokens met first until at most half the pairs are left."""
+    global _npairs
+    cdef list keys = list(_pairs)
+    cdef object key, row
+    for key in keys:
+        if _npairs <= PAIR_MAX // 2:
+            break
+        row = _pairs.pop(key, None)
+        if row is not None:
+            _npairs -= len(<dict>row)
 
 
 def token_sim(str a, str b):
