@@ -338,8 +338,10 @@ def _fit(evidence: list[list[tuple[float, bool, bool]]], true: list[bool]) -> di
     person); ``true`` says which queries are of a listed person.
 
     * ``report_bits``: the most summed bits at which 99 % of the true variants
-      are still reported, and the ``prior_bits`` that puts ``possible`` (0.85)
-      there with a slope of 1;
+      are still reported, less the sampling error of that share (the bits at the
+      share's one-sided 95 % bound, 99 % + 1.645 standard errors: a held-out set
+      should still reach 99 %), and the ``prior_bits`` that puts ``possible``
+      (0.85) there with a slope of 1;
     * the logistic fit of the label on the bits of every returned pair (the
       calibration, ``hotlist.names._model.calibrated``) and ``alarm_bits``,
       where its probability reaches ``alarm_probability`` (0.99);
@@ -357,7 +359,9 @@ def _fit(evidence: list[list[tuple[float, bool, bool]]], true: list[bool]) -> di
         ]
     )
     wrong = [b for h in evidence for b, ok, mine in h if ok and not mine]
-    report = float(np.quantile(true_bits, 0.01)) if len(true_bits) else float("nan")
+    n = max(1, len(true_bits))
+    share = 0.01 - 1.645 * math.sqrt(0.01 * 0.99 / n)
+    report = float(np.quantile(true_bits, share)) if len(true_bits) else float("nan")
     x = np.asarray([b for h in evidence for b, _, _ in h])
     y = np.asarray([int(mine) for h in evidence for _, _, mine in h])
     prior, slope = _logistic(x, y)

@@ -71,21 +71,22 @@ Nationality agrees 90 %; sex 98 %.
 
 The score and its calibration
 -----------------------------
-Two fits on seed 7 of the development data (20 k listed, 2,000 true variants,
-5,000 innocents; ``benchmarks/quality.py --seed 7`` prints both under "fit";
-other seeds are held out):
+Two fits on seed 7 of the development data (20 k listed, 5,000 true variants,
+12,500 innocents: ``benchmarks/quality.py --persons 20k --person-queries 5000
+--innocents 12500 --seed 7`` prints both under "fit"; other seeds are held out):
 
 * the *score* of a hit is ``probability(bits)`` with ``PRIOR_BITS`` set so that
   ``POSSIBLE`` (0.85, ``check()``'s default ``name_threshold``) sits at the
-  summed bits that still report 99 % of the true variants (12.8 bits): the
-  report point.  It is a probability-shaped score, not a calibrated one: the
-  issue's rules (a distinctive full name with a conflicting DOB, a dropped
-  patronymic without DOB, a family name with its DOB are all hits) need hits
-  at evidence a calibrated probability puts far under 0.85;
+  summed bits that still report 99 % of the true variants, less the sampling
+  error of that share (12.1 bits): the report point.  It is a
+  probability-shaped score, not a calibrated one: the issue's rules (a
+  distinctive full name with a conflicting DOB, a dropped patronymic without
+  DOB, a family name with its DOB are all hits) need hits at evidence a
+  calibrated probability puts far under 0.85;
 * the *calibration* (:func:`calibrated`) is the logistic fit of the label on the
-  summed bits of every returned pair: ``CALIBRATED_PRIOR_BITS`` -16.9,
-  ``CALIBRATED_SLOPE`` 0.79.  The slope under 1 says that the bits are
-  over-confident by a fifth: the name parts of one locale go together (a
+  summed bits of every returned pair: ``calibrated_prior_bits`` -16.7,
+  ``calibrated_slope`` 0.86.  The slope under 1 says that the bits are
+  over-confident by a seventh: the name parts of one locale go together (a
   Vietnamese given name is common among people named NGUYEN, rare in the whole
   list), which independent term frequencies do not see.  An alarm needs a
   calibrated probability of ``MODEL.alarm_probability`` (0.99): ``ALARM_BITS``.
