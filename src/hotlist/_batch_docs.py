@@ -344,15 +344,20 @@ def within_one_edit_many(
     found: list[np.ndarray] = []
     if not len(rows):
         return qs, found
-    asked = keys.take(pa.array(rows))
     probe = index.probe() if COMPILED else None
     if probe is not None and probe.filtered:
-        col = StringColumn.of(asked)
-        near = np.empty(len(asked), dtype=np.uint8)
+        # most of a manifest's rows are asked: the whole column, read in place
+        whole = 2 * len(rows) >= len(keys)
+        col = StringColumn.of(keys if whole else keys.take(pa.array(rows)))
+        near = np.empty(len(col.offsets) - 1, dtype=np.uint8)
         probe.near_exact_many(col.offsets, col.data, near)
-        maybe = np.flatnonzero(near)
-        rows = rows[maybe]
-        asked = asked.take(pa.array(maybe))
+        if whole:
+            asked_rows = np.zeros(len(keys), dtype=bool)
+            asked_rows[rows] = True
+            rows = np.flatnonzero(near.view(bool) & asked_rows)
+        else:
+            rows = rows[np.flatnonzero(near)]
+    asked = keys.take(pa.array(rows))
     search = index.within_one_edit
     for j, key in zip(rows.tolist(), asked.to_pylist(), strict=True):
         near_rows = search(key)

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from hotlist._batch_docs import within_one_edit_many
 from hotlist.index import KeyIndex
+from hotlist.index._arrow import StringColumn
+from hotlist.index._keyindex import COMPILED
 
 
 @settings(max_examples=150, deadline=None)
@@ -40,3 +42,20 @@ def test_within_one_edit_many_is_brute_force(
             expected[j] = near
     assert got == expected
     assert qs == sorted(qs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), ahead=st.integers(1, 16))
+def test_near_exact_many_pipelined_equals_one_by_one(data: st.DataObject, ahead: int) -> None:
+    """However many keys are prefetched ahead, each answer is ``near_exact``'s."""
+    if not COMPILED:
+        return
+    alphabet, keys = data.draw(key_lists(max_len=9))
+    ix = KeyIndex.build(arrow(keys))
+    queries = data.draw(
+        st.lists(query_for(alphabet, keys, max_len=10) | st.just("Q" * 70), max_size=40)
+    )
+    col = StringColumn.of(arrow(queries))
+    out = np.empty(len(queries), dtype=np.uint8)
+    ix.probe().near_exact_many(col.offsets, col.data, out, ahead)
+    assert out.tolist() == [int(ix.probe().near_exact(q.encode())) for q in queries]
