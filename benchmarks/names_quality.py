@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 import timeit
 from collections import defaultdict
 from pathlib import Path
@@ -83,16 +84,19 @@ def main() -> None:
     print(f"similarity on normalised names: {t * 1e6:.2f} us per call (warm caches)")
 
     def cold() -> None:
-        from hotlist.names import _phonetic, _similarity, _tokens
+        # every cache of the name modules, whatever their internals are now
+        import hotlist.names as pkg
 
-        for cached in (_similarity._token_sim, _similarity._parse, _similarity._query,
-                       _similarity._query_of, _similarity._roman, _similarity._skeleton,
-                       _similarity._vowel_poor, _similarity._undouble):  # fmt: skip
-            cached.cache_clear()
-        _similarity._last[0] = ""
-        _phonetic.variant.cache_clear()
-        _phonetic.phonetic_key.cache_clear()
-        _tokens._normalize_slow.cache_clear()
+        for mod in list(sys.modules.values()):
+            if not getattr(mod, "__name__", "").startswith(pkg.__name__):
+                continue
+            for value in list(vars(mod).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and not isinstance(value, type):
+                    clear()
+            last = getattr(mod, "_last", None)
+            if isinstance(last, list) and last:
+                last[0] = ""
         run()
 
     t = min(timeit.repeat(cold, number=1, repeat=5)) / n
