@@ -135,7 +135,7 @@ def unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.nd
 def number_keys(numbers: pa.Array) -> pa.Array:
     """Document numbers compacted and folded to their OCR keys: the key of a listed
     document and of a number listed on a wanted person."""
-    return docnum.ocr_key_array(docnum.compact_array(numbers))
+    return docnum.key_array(numbers)  # ocr_key_array(compact_array(numbers)), one pass
 
 
 @dataclass(frozen=True, slots=True)

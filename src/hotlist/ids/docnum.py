@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotlist.ids._keys import SEPARATORS, KeyTable, accepts, alnum_key, text_of
+from hotlist.ids._keys import SEPARATORS, KeyTable, accepts, alnum_key, text_of, with_scalar
 from hotlist.ids.ocr import TO_DIGIT
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "compact_array",
     "format",
     "is_valid",
+    "key_array",
     "ocr_key",
     "ocr_key_array",
     "plain_keys",
@@ -88,6 +89,20 @@ def compact_array(numbers: Any) -> Any:
 def ocr_key_array(numbers: Any) -> Any:
     """``ocr_key()`` over a pyarrow string array; nulls stay null."""
     return _OCR.array(numbers)
+
+
+def key_array(numbers: Any) -> Any:
+    """``ocr_key(compact(n))`` of every number of a pyarrow string array (the index
+    key of a listed document number) in one pass; nulls stay null.  An ASCII value
+    takes one translate: the OCR table deletes the same separators and folds both
+    cases alike, so ``ocr_key(compact(x)) == ocr_key(x)`` there; any other value
+    is computed by the scalar pair itself.
+
+    >>> import pyarrow as pa
+    >>> key_array(pa.array(["l898-902 c3", None, "AB.12/34"])).to_pylist()
+    ['1898902C3', None, 'A81234']
+    """
+    return with_scalar(numbers, _OCR._ascii_array, lambda value: ocr_key(compact(value)))
 
 
 def validate(number: str) -> str:
