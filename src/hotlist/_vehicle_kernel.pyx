@@ -17,7 +17,7 @@ gives None (the general pipeline); a hit gives None at once.
 from libc.stdint cimport uint8_t, int32_t
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 
-from hotlist.index._prefilter_kernel cimport HLP_DATA, HLP_IS_ASCII, Probe, Results
+from hotlist.index._prefilter_kernel cimport HLP_DATA, HLP_IS_ASCII, Probe, Results, plain_key
 
 cdef enum:
     VIN_LEN = 17  # a full VIN
@@ -169,8 +169,7 @@ cdef class VehicleMiss:
         within the field's limit that cannot start with a distinguishing sign;
         -1 for anything else."""
         cdef const uint8_t *p
-        cdef Py_ssize_t n, i, j, a, e, k = 0
-        cdef uint8_t c
+        cdef Py_ssize_t n, i, j, a, e
         if type(plate) is not str or not HLP_IS_ASCII(plate):
             return -1
         n = PyUnicode_GET_LENGTH(plate)
@@ -195,18 +194,7 @@ cdef class VehicleMiss:
             j += 1
         if 1 <= j - i <= 3 and j < e and self.psep[p[j]] and self.sign[_sign(p, i, j)]:
             return -1  # a distinguishing sign (the module rule may drop it)
-        for i in range(a, e):
-            c = p[i]
-            if self.pdrop[c]:
-                continue
-            c = self.pmap[c]
-            if not ((c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)):
-                return -1
-            if k >= self.plate_max:
-                return -1
-            out[k] = self.omap[c]
-            k += 1
-        return k if k > 0 else -1
+        return plain_key(p, a, e, self.pdrop, self.pmap, self.omap, self.plate_max, out)
 
     def check(self, state, vin, plate, country, limit, min_score, max_edits, name_threshold):
         """``vehicle_miss``'s answer: a new result for a plain miss, None for

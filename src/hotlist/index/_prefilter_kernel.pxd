@@ -86,3 +86,27 @@ cdef class Results:
     cdef bint direct
 
     cdef object miss(self, list warnings, dict query, object version, object searched)
+
+
+cdef inline Py_ssize_t plain_key(
+    const uint8_t *p, Py_ssize_t a, Py_ssize_t e, const uint8_t *drop, const uint8_t *cmap,
+    const uint8_t *omap, Py_ssize_t maxlen, uint8_t *out,
+) noexcept nogil:
+    """The key of ``p[a:e]`` into ``out``: separators (``drop``) deleted, each other
+    byte compacted (``cmap``) -- it must then be an ASCII letter or digit -- and
+    mapped to its OCR byte (``omap``), at most ``maxlen`` of them; -1 when a byte
+    is refused, the key is too long or empty."""
+    cdef Py_ssize_t i, k = 0
+    cdef uint8_t c
+    for i in range(a, e):
+        c = p[i]
+        if drop[c]:
+            continue
+        c = cmap[c]
+        if not ((c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)):
+            return -1
+        if k >= maxlen:
+            return -1
+        out[k] = omap[c]
+        k += 1
+    return k if k > 0 else -1

@@ -553,26 +553,14 @@ cdef class DocumentMiss:
     cdef Py_ssize_t _key(self, object document, uint8_t *out):
         """``docnum.plain_keys(document)[1]`` into ``out``; -1 when it is None."""
         cdef const uint8_t *p
-        cdef Py_ssize_t n, i, k = 0
-        cdef uint8_t c
+        cdef Py_ssize_t n
         if type(document) is not str or not HLP_IS_ASCII(document):
             return -1
         n = PyUnicode_GET_LENGTH(document)
         if n > self.limit:
             return -1
         p = HLP_DATA(document)
-        for i in range(n):
-            c = p[i]
-            if self.drop[c]:
-                continue
-            c = self.cmap[c]
-            if not ((c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122)):
-                return -1
-            if k >= self.maxlen:
-                return -1
-            out[k] = self.omap[c]
-            k += 1
-        return k if k > 0 else -1
+        return plain_key(p, 0, n, self.drop, self.cmap, self.omap, self.maxlen, out)
 
     def miss(self, document, documents, persons, bint tolerant):
         """True when ``document`` is a plain number (``docnum.plain_keys``) whose
