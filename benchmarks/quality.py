@@ -226,32 +226,8 @@ def devdata(
     # calibration bins and a logistic fit of the label on the bits
     scores = np.asarray([p for p, _ in pairs])
     labels = np.asarray([y for _, y in pairs])
-    edges = [0.0, 0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 0.99, 1.0001]
-    calibration = []
-    for lo, hi in itertools.pairwise(edges):
-        sel = (scores >= lo) & (scores < hi)
-        if sel.any():
-            calibration.append(
-                {
-                    "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})",
-                    "pairs": int(sel.sum()),
-                    "mean_predicted": round(float(scores[sel].mean()), 4),
-                    "observed_match_rate": round(float(labels[sel].mean()), 4),
-                }
-            )
-    calibrated_bins = []
-    cal = np.asarray([calibrated(b) for b in pair_bits])
-    for lo, hi in itertools.pairwise(edges):
-        sel = (cal >= lo) & (cal < hi)
-        if sel.any():
-            calibrated_bins.append(
-                {
-                    "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})",
-                    "pairs": int(sel.sum()),
-                    "mean_predicted": round(float(cal[sel].mean()), 4),
-                    "observed_match_rate": round(float(labels[sel].mean()), 4),
-                }
-            )
+    calibration = _bins(scores, labels)
+    calibrated_bins = _bins(np.asarray([calibrated(b) for b in pair_bits]), labels)
     fit = _logistic(np.asarray(pair_bits), labels)
     best = [s for s in sweep if s["false_alarms_per_1000_innocents"] <= 0.2]
     if plot is not None:
@@ -304,6 +280,25 @@ def devdata(
         },
         "baseline_rapidfuzz": _baseline(table, queries),
     }
+
+
+def _bins(predicted: np.ndarray, labels: np.ndarray) -> list[dict[str, object]]:
+    """Calibration bins: the pairs in each band of predicted probability, their
+    mean prediction and the share of them that are the query's person."""
+    edges = [0.0, 0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 0.99, 1.0001]
+    out: list[dict[str, object]] = []
+    for lo, hi in itertools.pairwise(edges):
+        sel = (predicted >= lo) & (predicted < hi)
+        if sel.any():
+            out.append(
+                {
+                    "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})",
+                    "pairs": int(sel.sum()),
+                    "mean_predicted": round(float(predicted[sel].mean()), 4),
+                    "observed_match_rate": round(float(labels[sel].mean()), 4),
+                }
+            )
+    return out
 
 
 def _bits(reasons: list[str]) -> float:
@@ -360,7 +355,7 @@ def _fit(evidence: list[list[tuple[float, bool, bool]]], true: list[bool]) -> di
     )
     wrong = [b for h in evidence for b, ok, mine in h if ok and not mine]
     n = max(1, len(true_bits))
-    share = 0.01 - 1.645 * math.sqrt(0.01 * 0.99 / n)
+    share = max(0.0, 0.01 - 1.645 * math.sqrt(0.01 * 0.99 / n))
     report = float(np.quantile(true_bits, share)) if len(true_bits) else float("nan")
     x = np.asarray([b for h in evidence for b, _, _ in h])
     y = np.asarray([int(mine) for h in evidence for _, _, mine in h])

@@ -8,7 +8,7 @@ import math
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
+from test_dob import partial  # full, year-month and year-only dates
 
 from hotlist.names import PartialDate, dob_similarity
 from hotlist.names._dob import placeholder
@@ -70,14 +70,6 @@ def test_nationality_and_sex_are_weak_given_agreeing_names() -> None:
     same = bits(MODEL.sex_same.m, MODEL.sex_same.u or 1.0)
     differs = bits(MODEL.sex_differs.m, MODEL.sex_differs.u or 1.0)
     assert 0 < same < 0.5 and differs < -2
-
-
-dates = st.dates().filter(lambda d: 1900 <= d.year <= 2020)
-partial = st.one_of(
-    dates.map(lambda d: D(d.year, d.month, d.day)),
-    dates.map(lambda d: D(d.year, d.month)),
-    dates.map(lambda d: D(d.year)),
-)
 
 
 @given(partial, partial)
