@@ -31,9 +31,11 @@ Persons (:class:`PersonWeights`, ``hotlist.names._model``, ``hotlist._persons``)
     for very common parts and ``tf_other`` for the rest with ``tf_pseudo``
     pseudo-names).  ``k`` listed namesakes give each ``-log2(k)`` bits.  The sum
     with ``prior_bits``, times ``slope``, is a probability through the logistic
-    curve.  The gate: a hit needs ``possible`` (0.85, ``check()``'s default
-    ``name_threshold``); alarm-level evidence needs ``alarm_bits`` with a DOB
-    that agrees and no name part that differs; a person hit without the
+    curve (the report scale; ``calibrated_*`` is the calibration, fitted on the
+    development data).  The gate: a hit needs ``possible`` (0.85, ``check()``'s
+    default ``name_threshold``); alarm-level evidence needs ``alarm_bits`` (a
+    calibrated probability of ``alarm_probability``) with a DOB that agrees and
+    no name part that differs; a person hit without the
     matcher's verdict alarms from ``alarm_score`` with a consistent DOB.  The
     levels, their ``m`` and ``u`` and the corruption model behind them are
     described in :mod:`hotlist.names._model`.
