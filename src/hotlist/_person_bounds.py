@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from hotlist import names
-from hotlist._person_keys import PersonQuery, letter_keys
+from hotlist._person_keys import PersonQuery, letter_keys, ranges
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL, bits
@@ -186,9 +186,7 @@ class PersonBounds:
         distinct parts' ids, and the number of parts of each candidate."""
         starts = self.part_offsets[entries]
         count = self.part_offsets[entries + 1] - starts
-        parent = np.repeat(np.arange(len(entries)), count)
-        first = np.cumsum(count) - count
-        pos = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(starts - first, count)
+        pos, parent = ranges(starts, count)
         ids = self.part_ids[pos]
         # the distinct ids without a sort: a per-thread slot per part remembers
         # the last position each id was written at, then its place among them
