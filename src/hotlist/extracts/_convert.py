@@ -237,8 +237,8 @@ def _distinct(arr: pa.Array) -> tuple[np.ndarray, list[str | None]]:
     else:
         enc = pc.dictionary_encode(clean_text(arr))
         dictionary, indices = enc.dictionary, enc.indices
-    # one int64 copy of the indices (nulls set to -1 after), not a float64 round trip
-    idx = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False)).astype(np.int64)
+    # one int32 copy of the indices (nulls set to -1 after), not a float64 round trip
+    idx = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False)).astype(np.int32)
     if indices.null_count:
         idx[~np.asarray(indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)] = -1
     return idx, dictionary.to_pylist()
@@ -277,14 +277,22 @@ def code_column(
             for m, v in zip(mapped, distinct, strict=True)
         ]
         + [-1],
-        dtype=np.int64,
+        dtype=np.int32,
     )
     out_idx = lut[idx]  # idx == -1 picks the trailing -1
     if required:
         issues.warn((idx == -1) | (out_idx == -1), column, None, MISSING)
     issues.warn(out_idx == -2, column, arr, unknown)
-    indices = pa.array(np.where(out_idx < 0, 0, out_idx), type=index_type, mask=out_idx < 0)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(codes, pa.string()))
+    absent = out_idx < 0
+    width = index_type.bit_width
+    if width not in (8, 16) or len(codes) >= 1 << (width - 1):
+        width = 32  # (too many codes for the index type: the cast below says so, as before)
+    narrow = {8: np.int8, 16: np.int16, 32: np.int32}[width]
+    if absent.any():
+        indices = pa.array(np.where(absent, 0, out_idx).astype(narrow), mask=absent)
+    else:  # the common case: every row has a known code (no mask, no where)
+        indices = pa.array(out_idx.astype(narrow))
+    return pa.DictionaryArray.from_arrays(indices.cast(index_type), pa.array(codes, pa.string()))
 
 
 def _fields(text: pa.Array, patterns: Sequence[str]) -> tuple[np.ndarray, ...]:
