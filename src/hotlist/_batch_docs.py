@@ -11,7 +11,10 @@ holds the two paths equal.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -348,9 +351,9 @@ def within_one_edit_many(
     if probe is not None and probe.filtered:
         # most of a manifest's rows are asked: the whole column, read in place
         whole = 2 * len(rows) >= len(keys)
-        col = StringColumn.of(keys if whole else keys.take(pa.array(rows)))
-        near = np.empty(len(col.offsets) - 1, dtype=np.uint8)
-        probe.near_exact_many(col.offsets, col.data, near)
+        near = _near_exact_many(
+            probe, StringColumn.of(keys if whole else keys.take(pa.array(rows)))
+        )
         if whole:
             asked_rows = np.zeros(len(keys), dtype=bool)
             asked_rows[rows] = True
@@ -365,6 +368,32 @@ def within_one_edit_many(
             qs.append(j)
             found.append(near_rows)
     return qs, found
+
+
+#: From this many keys on, the compiled pass runs in parts on up to
+#: :data:`_THREADS` threads (it holds no GIL).
+THREADED_FROM = 100_000
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _near_exact_many(probe: Any, col: StringColumn) -> np.ndarray:
+    """``probe.near_exact_many`` of every key of ``col`` (uint8 flags), a large
+    column split in consecutive parts run on threads at once."""
+    n = len(col.offsets) - 1
+    near = np.empty(n, dtype=np.uint8)
+    parts = min(_THREADS, n // THREADED_FROM)
+    if parts < 2:
+        probe.near_exact_many(col.offsets, col.data, near)
+        return near
+    bounds = [n * i // parts for i in range(parts + 1)]
+    with ThreadPoolExecutor(parts, thread_name_prefix="hotlist-near") as pool:
+        done = [
+            pool.submit(probe.near_exact_many, col.offsets[a : b + 1], col.data, near[a:b])
+            for a, b in itertools.pairwise(bounds)
+        ]
+        for d in done:
+            d.result()
+    return near
 
 
 def _lookup_many(

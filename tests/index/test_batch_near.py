@@ -10,10 +10,12 @@ and a row subset."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _index_refs import arrow, key_lists, query_for, rows_within_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotlist import _batch_docs
 from hotlist._batch_docs import within_one_edit_many
 from hotlist.index import KeyIndex
 from hotlist.index._arrow import StringColumn
@@ -21,10 +23,18 @@ from hotlist.index._keyindex import COMPILED
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.data(), large=st.booleans(), sliced=st.booleans())
+@given(data=st.data(), large=st.booleans(), sliced=st.booleans(), threaded=st.booleans())
 def test_within_one_edit_many_is_brute_force(
-    data: st.DataObject, large: bool, sliced: bool
+    data: st.DataObject, large: bool, sliced: bool, threaded: bool
 ) -> None:
+    """Also with the compiled pass split over threads (from 1 key on)."""
+    with pytest.MonkeyPatch.context() as mp:
+        if threaded:
+            mp.setattr(_batch_docs, "THREADED_FROM", 1)
+        _brute_force(data, large, sliced)
+
+
+def _brute_force(data: st.DataObject, large: bool, sliced: bool) -> None:
     alphabet, keys = data.draw(key_lists(max_len=9))
     ix = KeyIndex.build(arrow(keys, large))
     queries = data.draw(st.lists(st.none() | query_for(alphabet, keys, max_len=10), max_size=16))
