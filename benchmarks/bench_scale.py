@@ -22,8 +22,11 @@ What it does:
   process, on at most ``--plain-rows`` rows; as called, then inside
   ``malloc_for_batches()`` as the engines run it), ``check_batches`` over the
   Parquet file (one process), ``hotlist.dask.check_dataframe`` on a local
-  cluster of ``--workers`` processes and ``hotlist.spark.check_dataframe`` on
-  ``local[--workers]``, each reduced to counts (no output written);
+  cluster of ``--workers`` processes, and on ``local[--workers]`` (one session)
+  ``hotlist.spark.check_dataframe`` over ``spark.read.parquet``,
+  ``hotlist.spark.check_parquet`` (the Python workers read the files) and
+  ``check_parquet(..., hits_only=True)``, each reduced to counts (no output
+  written);
 * start-up: the Spark session and its first job, the Dask cluster; each engine
   runs its job once cold (``first_run_s``: workers import hotlist and open the
   snapshot) and then ``--repeat`` times warm, a new plan each time; the run with
@@ -401,6 +404,13 @@ def run_dask(
         cluster.close()
 
 
+SPARK_WAYS = {
+    "spark": "check_dataframe(spark.read.parquet(path))",
+    "spark_parquet": "check_parquet(spark, path)",
+    "spark_parquet_hits": "check_parquet(spark, path, hits_only=True)",
+}
+
+
 def run_spark(
     snapshot: Path,
     path: Path,
@@ -408,9 +418,12 @@ def run_spark(
     options: dict[str, Any],
     columns: dict[str, str],
     *,
+    ways: list[str],
     repeat: int = 3,
     arrow_batch: int | None = None,
-) -> dict[str, Any]:
+) -> dict[str, dict[str, Any]]:
+    """Each of ``ways`` (keys of SPARK_WAYS) in one Spark session: the first one's
+    first run is the cold one (Python workers import hotlist and open the snapshot)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F  # noqa: N812
@@ -428,32 +441,50 @@ def run_spark(
         builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(arrow_batch))
     start_s, spark = timed(builder.getOrCreate)
     spark.sparkContext.setLogLevel("ERROR")
+    out: dict[str, dict[str, Any]] = {}
     try:
         first_s, _ = timed(lambda: spark.range(10).count())
-        df = spark.read.parquet(str(path))
-
-        def job() -> tuple[int, int]:
-            # a new DataFrame each time: collecting the same one again would skip the
-            # stage whose shuffle output Spark still holds
-            out = hotlist.spark.check_dataframe(df, str(snapshot), columns=columns, **options)
-            row = out.agg(
-                F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows")
-            ).collect()[0]
-            return int(row["hits"] or 0), int(row["rows"])
-
-        # first: Python workers import hotlist and open the snapshot; then warm (reused)
-        first_run_s, _ = timed(job)
         n = manifest_rows(path)
-        return _warm_runs(job, n, repeat, set) | {
-            "rows": n,
-            "first_run_s": first_run_s,
-            "startup_s": start_s,
-            "first_job_s": first_s,
-            "partitions": df.rdd.getNumPartitions(),
-            "arrow_max_records_per_batch": arrow_batch or "default",
-        }
+        for way in ways:
+
+            def job(way: str = way) -> tuple[int, int]:
+                # a new DataFrame each time: collecting the same one again would skip the
+                # stage whose shuffle output Spark still holds
+                if way == "spark":
+                    df = spark.read.parquet(str(path))
+                    checked = hotlist.spark.check_dataframe(
+                        df, str(snapshot), columns=columns, **options
+                    )
+                else:
+                    checked = hotlist.spark.check_parquet(
+                        spark,
+                        path,
+                        str(snapshot),
+                        columns=columns,
+                        hits_only=way == "spark_parquet_hits",
+                        **options,
+                    )
+                row = checked.agg(
+                    F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows")
+                ).collect()[0]
+                return int(row["hits"] or 0), int(row["rows"])
+
+            # first: Python workers import hotlist and open the snapshot; then warm (reused)
+            first_run_s, _ = timed(job)
+            out[way] = _warm_runs(job, n, repeat, set) | {
+                "rows": n,
+                "how": SPARK_WAYS[way],
+                "first_run_s": first_run_s,
+                "startup_s": start_s,
+                "first_job_s": first_s,
+                "partitions": spark.read.parquet(str(path)).rdd.getNumPartitions()
+                if way == "spark"
+                else len(list(path.glob("*.parquet"))),
+                "arrow_max_records_per_batch": arrow_batch or "default",
+            }
     finally:
         spark.stop()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -466,7 +497,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--flat-rows", default="0", help="rows of the memory-flatness file (0: none)")
     p.add_argument("--edit-rows", default="20k", help="rows checked with max_edits=1 (plain)")
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--engines", default="plain,stream,dask,spark")
+    p.add_argument(
+        "--engines",
+        default="plain,stream,dask,spark,spark_parquet,spark_parquet_hits",
+        help="plain, stream, dask, spark (check_dataframe), spark_parquet (check_parquet), "
+        "spark_parquet_hits (check_parquet with hits_only=True)",
+    )
     p.add_argument("--manifests", default="documents,names", help="which manifests to run")
     p.add_argument("--max-edits", type=int, default=0)
     p.add_argument("--seed", type=int, default=7)
@@ -553,17 +589,21 @@ def main(argv: list[str] | None = None) -> int:
         if "dask" in engines:
             runs["dask"] = run_dask(snapshot, path, args.workers, options, columns, repeat=repeat)
             print(key, "dask", runs["dask"], flush=True)
-        if "spark" in engines:
-            runs["spark"] = run_spark(
+        ways = [e for e in engines if e in SPARK_WAYS]
+        if ways:
+            spark_runs = run_spark(
                 snapshot,
                 path,
                 args.workers,
                 options,
                 columns,
+                ways=ways,
                 repeat=repeat,
                 arrow_batch=args.spark_arrow_batch or None,
             )
-            print(key, "spark", runs["spark"], flush=True)
+            for way, run in spark_runs.items():
+                runs[way] = run
+                print(key, way, run, flush=True)
         results[key] = {"rows": n, "runs": runs}
 
     flat = parse(args.flat_rows)
@@ -585,11 +625,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         stream = block["runs"].get("stream")
         for name, run in block["runs"].items():
-            if name in ("dask", "spark", "stream"):
+            if name in {"stream", "dask", *SPARK_WAYS}:
                 # CPU per row against plain check_many's: what a busy core loses
                 run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
                 run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
-            if name in ("dask", "spark"):
+            if name == "dask" or name in SPARK_WAYS:
                 if stream:
                     run["overhead_vs_stream_cpu"] = (
                         run["cpu_us_per_row"] / stream["cpu_us_per_row"] - 1

@@ -26,7 +26,7 @@ from rich.table import Table
 from hotlist._commands import Commands, Flag, command, json_flag
 from hotlist._errors import InvalidQuery
 from hotlist._snapshot import is_snapshot
-from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches
+from hotlist._stream import DEFAULT_BATCH_SIZE, BatchStream, check_batches, flagged
 from hotlist.engine import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE, load
 from hotlist.engine import open as open_snapshot
 
@@ -101,15 +101,6 @@ def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=_csv_schema(batch.schema))
 
 
-def _flagged(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """The rows with a hit, an error or a warning."""
-    keep = pc.or_(
-        pc.or_(batch.column("hit"), pc.is_valid(batch.column("error"))),
-        pc.greater(pc.fill_null(pc.list_value_length(batch.column("warnings")), 0), 0),
-    )
-    return batch.filter(keep)
-
-
 def check_file(
     manifest: str,
     data: str,
@@ -133,7 +124,7 @@ def check_file(
     )
     try:
         for batch in stream:
-            writer.write(_flagged(batch) if hits_only else batch)
+            writer.write(flagged(batch) if hits_only else batch)
         writer.finish(stream.schema)
     except BaseException:
         writer.abandon()

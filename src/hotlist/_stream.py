@@ -56,6 +56,7 @@ __all__ = [
     "check_batches",
     "check_many_mapped",
     "check_table",
+    "flagged",
     "query_names",
     "rebatch",
     "schema_after_check",
@@ -139,6 +140,16 @@ def check_table(
         moved = pc.add(result.column(i), pa.scalar(offset, pa.int64()))
         result = result.set_column(i, result.schema.field(i), moved)
     return result
+
+
+def flagged(rows: pa.Table) -> pa.Table:
+    """The rows with a hit, an error or a warning (``hotlist check-file --hits-only``,
+    ``check_parquet(hits_only=True)``); a record batch works too."""
+    keep = pc.or_(
+        pc.or_(rows.column("hit"), pc.is_valid(rows.column("error"))),
+        pc.greater(pc.fill_null(pc.list_value_length(rows.column("warnings")), 0), 0),
+    )
+    return rows.filter(keep)
 
 
 _EMPTY: WeakKeyDictionary[type[Hotlist], Hotlist] = WeakKeyDictionary()

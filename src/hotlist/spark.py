@@ -11,6 +11,15 @@ Needs the extra: ``pip install 'hotlist[spark]'`` (pyspark; a Java 17+ runtime
 for Spark itself).  Works over Spark Connect too: it uses only the DataFrame API
 and ``mapInArrow``.
 
+When the manifest is a Parquet file or folder that every worker can read at the
+same path, ``check_parquet(spark, path, snapshot, ...)`` gives the same rows
+for a third of the CPU: Spark only schedules the pieces (row groups of each
+file), and the Python workers read them with pyarrow, so the rows do not pass
+through Spark's Parquet reader and its rows-to-Arrow conversion, which cost the
+JVM more than the check itself (``benchmarks/README.md``, "Scale-out").
+``hits_only=True`` keeps only the rows with a hit, an error or a warning (as
+``hotlist check-file --hits-only``), before they go back to the JVM.
+
 How the snapshot reaches the workers
 ------------------------------------
 Nothing of the hotlist travels with the tasks: each task carries the snapshot's
@@ -49,14 +58,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hotlist._errors import InvalidQuery
 from hotlist._malloc import malloc_for_batches
 from hotlist._manifest import files_of
 from hotlist._signing import KeyArg
-from hotlist._stream import DEFAULT_BATCH_SIZE, check_table, rebatch, valid_batch_size
+from hotlist._stream import (
+    DEFAULT_BATCH_SIZE,
+    check_table,
+    flagged,
+    rebatch,
+    valid_batch_size,
+)
 from hotlist._workers import (
     PARTITION_SHIFT,
     WorkerTask,
@@ -186,7 +200,7 @@ class _FileMapper(WorkerTask):
                 )
             done += table.num_rows
             if self.hits_only:
-                result = result.filter(pc.or_(result["hit"], pc.is_valid(result["error"])))
+                result = flagged(result)
             if not result.schema.equals(self.schema):
                 result = result.cast(self.schema)
             yield from result.to_batches()
@@ -248,7 +262,10 @@ def check_parquet(
     below it, names starting with ``.`` or ``_`` skipped, the first file's
     columns for all (partition folders such as ``day=1/`` are not made columns).
     ``query_index`` is the piece's number times 2**33 plus the row's place in it.
-    Other arguments as :func:`check_dataframe`.
+    ``hits_only=True``: only the rows with a hit, an error or a warning (as
+    ``hotlist check-file --hits-only``), dropped in the Python worker, so that the
+    JVM never converts the misses (most of its remaining cost).  Other arguments
+    as :func:`check_dataframe`.
     """
     _require_pyspark()
     from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
