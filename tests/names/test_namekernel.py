@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from hotlist import names, synth
-from hotlist.names import _align, _compare, _phonetic, _tokensim
+from hotlist.names import _align, _compare, _phonetic, _similarity, _tokens, _tokensim
 from hotlist.names._align import _parse_py
 from hotlist.names._compare import _compare_py, _name_bits_py
 from hotlist.names._phonetic import _variant_py
@@ -168,6 +168,11 @@ def _assert_same_pair(a: str, b: str) -> None:
 
 def _assert_same_similarity(a: str, b: str) -> None:
     """``similarity`` / ``explain`` with the kernel equal the pure functions' score."""
+    assert KERNEL is not None
+    assert KERNEL.pair_score(a, b) == _similarity._pair_score_py(a, b)
+    assert KERNEL.pair_score(b, a) == _similarity._pair_score_py(b, a)
+    for s in (a, b):
+        assert KERNEL.is_normal(s) == (_tokens._NORMAL.fullmatch(s) is not None)
     prepared = _align._prepare(a, b)
     if prepared is None or prepared[3] or prepared[0].toks == prepared[1].toks:
         return
@@ -219,6 +224,13 @@ def test_token_pairs(a: str, b: str) -> None:
     assert KERNEL.vowel_poor(a) == _tokensim._vowel_poor(a)
     assert KERNEL.variant(a) == _variant_py(a)
     assert KERNEL.syllables(a) == _tokensim._syllabic_py(a)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="AZ ,a-", max_size=9))
+def test_is_normal(s: str) -> None:
+    assert KERNEL is not None
+    assert KERNEL.is_normal(s) == (_tokens._NORMAL.fullmatch(s) is not None)
 
 
 SYLLABLE_TEXT = st.text(alphabet="ZHCSTIANGOUERBPMFDLKJQXYW", max_size=13)

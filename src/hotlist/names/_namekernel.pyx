@@ -859,12 +859,10 @@ cdef inline bint _spaced(tuple x, tuple y) except -1:
     return not x[7] and not y[7] and not x[14].isdisjoint(y[14])
 
 
-def score(x, y, rows=None):
-    """``_align._score_py(x, y, rows)``: the score, the items, the leftovers, the flags."""
-    cdef Item items[2 * MAXT]
-    cdef char lx[MAXT]
-    cdef char ly[MAXT]
-    cdef tuple X = <tuple>x, Y = <tuple>y
+cdef double _score_c(
+    tuple X, tuple Y, object rows, Item* items, char* lx, char* ly, int* n_out, int* flags_out
+) except? -1.0:
+    """``_align._score_py``'s score and flags; the items and leftovers in the arrays."""
     if not _fits(X, Y):
         raise ValueError("names of at most 16 tokens")
     cdef int n = _align_c(X, Y, rows, items, lx, ly), k, m
@@ -896,7 +894,6 @@ def score(x, y, rows=None):
     else:
         den = matched + MISSING_FACTOR * rest
     sc = num / den if den != 0.0 else 0.0
-    cdef object py_items = None
     if (strong < 2 or not loose_only) and (<Py_ssize_t>X[5] >= 2 or <Py_ssize_t>Y[5] >= 2):
         if ONE_TOKEN_CAP < sc:
             sc = ONE_TOKEN_CAP
@@ -905,12 +902,10 @@ def score(x, y, rows=None):
         if not _monotone(X, Y, items, n):
             sc -= ORDER_PENALTY
             flags |= 2
-        if X[8] and Y[8]:
-            py_items = _items_py(X, Y, items, n)
-            if _patronymic_swapped(x, y, py_items):
-                if ONE_TOKEN_CAP < sc:
-                    sc = ONE_TOKEN_CAP
-                flags |= 4
+        if X[8] and Y[8] and _patronymic_swapped(X, Y, _items_py(X, Y, items, n)):
+            if ONE_TOKEN_CAP < sc:
+                sc = ONE_TOKEN_CAP
+            flags |= 4
     if sc < SPACED_S and _spaced(X, Y):
         sc = SPACED_S
         flags = 8
@@ -918,9 +913,91 @@ def score(x, y, rows=None):
         sc = 0.0
     if not sc < 1.0:
         sc = 1.0
-    if py_items is None:
-        py_items = _items_py(X, Y, items, n)
-    return sc, py_items, _left_py(lx, nx), _left_py(ly, ny), flags
+    n_out[0] = n
+    flags_out[0] = flags
+    return sc
+
+
+def score(x, y, rows=None):
+    """``_align._score_py(x, y, rows)``: the score, the items, the leftovers, the flags."""
+    cdef Item items[2 * MAXT]
+    cdef char lx[MAXT]
+    cdef char ly[MAXT]
+    cdef int n = 0, flags = 0
+    cdef tuple X = <tuple>x, Y = <tuple>y
+    cdef double sc = _score_c(X, Y, rows, items, lx, ly, &n, &flags)
+    return (
+        sc,
+        _items_py(X, Y, items, n),
+        _left_py(lx, len(<tuple>X[0])),
+        _left_py(ly, len(<tuple>Y[0])),
+        flags,
+    )
+
+
+cdef object _normalize = None
+cdef double CUT_S = 0.99
+
+
+def configure_similarity(normalize, cut):
+    """``_tokens.normalize`` (for a name not already normal) and ``_align._CUT``."""
+    global _normalize, CUT_S
+    _normalize = normalize
+    CUT_S = cut
+
+
+cdef bint _is_normal(str s):
+    """``_tokens._NORMAL.fullmatch(s)``: words of A-Z joined by single spaces, at
+    most one of the joins ``", "``."""
+    cdef Py_ssize_t n = len(s), i = 0
+    cdef Py_UCS4 c
+    cdef bint comma = False, letter = False
+    if n == 0:
+        return False
+    while i < n:
+        c = PyUnicode_READ_CHAR(s, i)
+        if u"A" <= c <= u"Z":
+            letter = True
+            i += 1
+        elif c == u" " and letter and i + 1 < n:
+            letter = False
+            i += 1
+        elif c == u"," and letter and not comma and i + 2 < n and PyUnicode_READ_CHAR(s, i + 1) == u" ":
+            comma = True
+            letter = False
+            i += 2
+        else:
+            return False
+    return letter
+
+
+def is_normal(str s):
+    """``_tokens._NORMAL.fullmatch(s) is not None`` (for the tests)."""
+    return _is_normal(s)
+
+
+def pair_score(str a, str b):
+    """``_similarity.similarity(a, b)`` for a pair met once: the names normalised,
+    put in canonical order, parsed and scored (``_align._prepare`` and ``_score``)."""
+    cdef str na = a if _is_normal(a) else <str>_normalize(a)
+    cdef str nb = b if _is_normal(b) else <str>_normalize(b)
+    cdef str t
+    if not na or not nb:
+        return 0.0
+    if na > nb:
+        t = na
+        na = nb
+        nb = t
+    if na == nb:
+        return 1.0
+    cdef tuple X = <tuple>_parse(na), Y = <tuple>_parse(nb)
+    if <tuple>X[0] == <tuple>Y[0]:
+        return CUT_S if (X[7] or Y[7]) else 1.0
+    cdef Item items[2 * MAXT]
+    cdef char lx[MAXT]
+    cdef char ly[MAXT]
+    cdef int n = 0, flags = 0
+    return _score_c(X, Y, None, items, lx, ly, &n, &flags)
 
 
 # ---------------------------------------------------------------- comparison levels

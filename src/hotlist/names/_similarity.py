@@ -52,7 +52,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
@@ -69,8 +69,10 @@ from hotlist.names._align import (
     _parse,
     _prepare,
     _score,
+    _score_py,
     _spaced,
 )
+from hotlist.names._phonetic import KERNEL
 from hotlist.names._tokens import PARTICLES, normalize
 from hotlist.names._tokensim import (
     ARTICLE,
@@ -346,19 +348,32 @@ def similarity(a: str, b: str, *, score_cutoff: float | None = None) -> float:
         return 0.0 if q is None else q.score(normalize(b), score_cutoff)
     _last[0] = a
     # A query met once (as in a list of arbitrary pairs) would only pay for a memo.
+    score = _pair_score(a, b)
+    if score_cutoff is not None and score < score_cutoff:
+        return 0.0
+    return score
+
+
+def _pair_score_py(a: str, b: str) -> float:
+    """The score of a pair met once; the pure-Python reference of the compiled
+    ``_namekernel.pair_score`` (``_pair_score``)."""
     prepared = _prepare(a, b)
     if prepared is None:
         return 0.0
     x, y, _, same = prepared
     if same:
-        score = 1.0
-    elif x.toks == y.toks:
-        score = _CUT if x.cut or y.cut else 1.0
-    else:
-        score = _score(x, y)[0]
-    if score_cutoff is not None and score < score_cutoff:
-        return 0.0
-    return score
+        return 1.0
+    if x.toks == y.toks:
+        return _CUT if x.cut or y.cut else 1.0
+    return _score_py(x, y)[0]
+
+
+_pair_score: Callable[[str, str], float]
+if KERNEL is not None:
+    KERNEL.configure_similarity(normalize, _CUT)
+    _pair_score = KERNEL.pair_score
+else:
+    _pair_score = _pair_score_py
 
 
 _last = [""]  # the first argument of the call before (a race only costs the memo)
