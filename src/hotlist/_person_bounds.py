@@ -389,6 +389,9 @@ class PersonBounds:
         if len(todo):
             sub = [toks[k] for k in todo.tolist()]
             raw = process.cdist(sub, targets, scorer=OSA.distance, score_cutoff=2, workers=1)
+            possible[todo] = (raw <= 2).any(axis=1)
+            todo = todo[~possible[todo]]
+        if len(todo):
             var = process.cdist(
                 self._part_variant[ids[todo]].tolist(),
                 [variant(q) for q in targets],
@@ -396,7 +399,7 @@ class PersonBounds:
                 score_cutoff=2,
                 workers=1,
             )
-            possible[todo] = ((raw <= 2) | (var <= 2)).any(axis=1)
+            possible[todo] = (var <= 2).any(axis=1)
             todo = todo[~possible[todo]]
         if len(todo):
             # partial ratio, the costly one, only where the letters the part and
