@@ -24,6 +24,31 @@ for _i in range(256):  # zlib's table, as the numpy form uses it
     CRC[_i] = CRC_TABLE[_i]
 
 
+cdef Py_ssize_t _offsets_of(offsets, const int32_t **o32, const int64_t **o64) except -1:
+    """Point ``o32`` or ``o64`` at an Arrow offsets array (int32 or int64; the
+    caller keeps it alive) and return the number of rows."""
+    cdef const int32_t[::1] v32
+    cdef const int64_t[::1] v64
+    if offsets.dtype == np.int32:
+        v32 = offsets
+        o32[0] = &v32[0]
+        return v32.shape[0] - 1
+    v64 = offsets
+    o64[0] = &v64[0]
+    return v64.shape[0] - 1
+
+
+cdef inline void _span(
+    const int32_t *o32, const int64_t *o64, Py_ssize_t r, Py_ssize_t *a, Py_ssize_t *e
+) noexcept nogil:
+    if o32 != NULL:
+        a[0] = o32[r]
+        e[0] = o32[r + 1]
+    else:
+        a[0] = o64[r]
+        e[0] = o64[r + 1]
+
+
 cdef void _crc_pass(
     const int32_t *o32,
     const int64_t *o64,
@@ -42,12 +67,7 @@ cdef void _crc_pass(
     cdef uint32_t c
     for i in range(n):
         r = rp[i] if rp != NULL else i
-        if o32 != NULL:
-            a = o32[r]
-            e = o32[r + 1]
-        else:
-            a = o64[r]
-            e = o64[r + 1]
+        _span(o32, o64, r, &a, &e)
         c = 0xFFFFFFFFu
         m = e - a
         if mk != NULL and m <= cap:
@@ -72,8 +92,6 @@ def crc32_rows(offsets, const uint8_t[::1] data, rows, out, marks=None):
     ``marks`` (a C-contiguous bool array of shape ``(cap + 1, (cap + 1) * 256)``)
     also ``marks[j, m * 256 + x]`` for byte ``x`` at position ``j`` of a key of
     length ``m <= cap``, and ``marks[m, m * 256]`` for each such length."""
-    cdef const int32_t[::1] o32v
-    cdef const int64_t[::1] o64v
     cdef const int64_t[::1] rv
     cdef uint32_t[::1] out32v
     cdef uint64_t[::1] out64v
@@ -86,14 +104,7 @@ def crc32_rows(offsets, const uint8_t[::1] data, rows, out, marks=None):
     cdef uint8_t *mk = NULL
     cdef Py_ssize_t cap = -1, stride = 0, n, size
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
-    if offsets.dtype == np.int32:
-        o32v = offsets
-        o32 = &o32v[0]
-        n = o32v.shape[0] - 1
-    else:
-        o64v = offsets
-        o64 = &o64v[0]
-        n = o64v.shape[0] - 1
+    n = _offsets_of(offsets, &o32, &o64)
     if rows is not None:
         rv = rows
         n = rv.shape[0]
@@ -157,17 +168,6 @@ def split_entries(
             directory[last] = <uint32_t>n
 
 
-cdef inline void _span(
-    const int32_t *o32, const int64_t *o64, Py_ssize_t r, Py_ssize_t *a, Py_ssize_t *e
-) noexcept nogil:
-    if o32 != NULL:
-        a[0] = o32[r]
-        e[0] = o32[r + 1]
-    else:
-        a[0] = o64[r]
-        e[0] = o64[r + 1]
-
-
 def class_rows(
     offsets,
     const uint8_t[::1] data,
@@ -179,21 +179,12 @@ def class_rows(
     """``out[i]`` = 1 when row ``i`` is ``shortest`` to ``longest`` bytes long and
     every byte ``x`` of it has ``allowed[x]`` (a 256-entry table), else 0;
     validity is the caller's."""
-    cdef const int32_t[::1] o32v
-    cdef const int64_t[::1] o64v
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef Py_ssize_t n, i, j, a, e
     cdef uint8_t ok
-    if offsets.dtype == np.int32:
-        o32v = offsets
-        o32 = &o32v[0]
-        n = o32v.shape[0] - 1
-    else:
-        o64v = offsets
-        o64 = &o64v[0]
-        n = o64v.shape[0] - 1
+    n = _offsets_of(offsets, &o32, &o64)
     if allowed.shape[0] != 256 or out.shape[0] < n:
         raise ValueError("allowed needs 256 entries and out one per row")
     with nogil:
@@ -211,22 +202,13 @@ def edge_rows(offsets, const uint8_t[::1] data, const uint8_t[::1] allowed, vali
     """The first row (among the ``valid`` ones, a uint8 array, or every row when
     None) that is empty or whose first or last byte ``x`` lacks ``allowed[x]``;
     -1 when there is none."""
-    cdef const int32_t[::1] o32v
-    cdef const int64_t[::1] o64v
     cdef const uint8_t[::1] vv
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
     cdef const uint8_t *vp = NULL
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef Py_ssize_t n, i, a, e, found = -1
-    if offsets.dtype == np.int32:
-        o32v = offsets
-        o32 = &o32v[0]
-        n = o32v.shape[0] - 1
-    else:
-        o64v = offsets
-        o64 = &o64v[0]
-        n = o64v.shape[0] - 1
+    n = _offsets_of(offsets, &o32, &o64)
     if allowed.shape[0] != 256:
         raise ValueError("allowed needs 256 entries")
     if valid is not None:
