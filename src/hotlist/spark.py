@@ -81,6 +81,8 @@ from hotlist._workers import (
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+    from hotlist.engine import Hotlist
+
 __all__ = ["INSTALL_HINT", "ROWS_PER_TASK", "check_dataframe", "check_parquet"]
 
 # check_parquet: a file's row groups are split into tasks of about this many rows
@@ -185,7 +187,7 @@ class _FileMapper(WorkerTask):
             for number in batch.column(0).to_pylist():
                 yield from self._piece(hl, int(number))
 
-    def _piece(self, hl: Any, number: int) -> Iterator[pa.RecordBatch]:
+    def _piece(self, hl: Hotlist, number: int) -> Iterator[pa.RecordBatch]:
         path, groups = self.pieces[number]
         done = 0
         reader = pq.ParquetFile(path)
@@ -261,6 +263,8 @@ def check_parquet(
     ``check_batches`` reads one (``hotlist check-file``): every ``.parquet`` file
     below it, names starting with ``.`` or ``_`` skipped, the first file's
     columns for all (partition folders such as ``day=1/`` are not made columns).
+    The driver (over Spark Connect: the client) lists the files and reads their
+    footers, so it needs the folder at that path too.
     ``query_index`` is the piece's number times 2**33 plus the row's place in it.
     ``hits_only=True``: only the rows with a hit, an error or a warning (as
     ``hotlist check-file --hits-only``), dropped in the Python worker, so that the

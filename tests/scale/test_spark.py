@@ -70,6 +70,17 @@ def spark(open_log: Path) -> Iterator[object]:
             os.environ[k] = v
 
 
+def assert_rows_of_check_many(got: pa.Table, want: pa.Table) -> None:
+    """``got`` (from Spark) has check_many's schema, with the passed-through columns,
+    and its rows per passenger (Spark's order of partitions is its own), hits in
+    order; errors and warnings among them."""
+    assert got.schema.names == want.schema.names
+    assert [f.type for f in got.schema] == [f.type for f in want.schema]
+    assert by_passenger(got) == by_passenger(want)
+    assert got.column("error").null_count < got.num_rows
+    assert any(w for w in got.column("warnings").to_pylist())
+
+
 def test_spark_rows_equal_check_many_and_one_open_per_worker(
     spark: object, snapshot: Path, open_log: Path
 ) -> None:
@@ -81,13 +92,7 @@ def test_spark_rows_equal_check_many_and_one_open_per_worker(
     got = out.toArrow()
 
     want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
-    # the declared schema is check_many's, with the passed-through columns
-    assert got.schema.names == want.schema.names
-    assert [f.type for f in got.schema] == [f.type for f in want.schema]
-    # row for row per passenger (Spark's order of partitions is its own), hits in order
-    assert by_passenger(got) == by_passenger(want)
-    assert got.column("error").null_count < got.num_rows
-    assert any(w for w in got.column("warnings").to_pylist())
+    assert_rows_of_check_many(got, want)
 
     # query_index: one per input row, partition << 33 | row, as monotonically_increasing_id
     pairs = set(
@@ -176,11 +181,7 @@ def test_spark_check_parquet_rows_equal_check_many(
     )
     got = out.toArrow()
     want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
-    assert got.schema.names == want.schema.names
-    assert [f.type for f in got.schema] == [f.type for f in want.schema]
-    assert by_passenger(got) == by_passenger(want)
-    assert got.column("error").null_count < got.num_rows
-    assert any(w for w in got.column("warnings").to_pylist())
+    assert_rows_of_check_many(got, want)
     # query_index: piece << 33 | row in the piece; pieces in path order: a, c, b's
     # row groups 0-1, b's 2-3
     firsts = {}
