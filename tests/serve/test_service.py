@@ -271,7 +271,15 @@ def test_openapi_derives_from_the_query_fields(server: Server) -> None:
         assert query[spec.name]["maxLength"] == spec.max_length
         assert query[spec.name]["description"] == spec.help
     assert set(query) == set(field_names()) | {"limit", "min_score", "max_edits", "name_threshold"}
-    assert "CheckResult" in doc["components"]["schemas"]
+    schemas = doc["components"]["schemas"]
+    assert "CheckResult" in schemas
+    # The hit's component keeps its public name (its pydantic class is HitModel)
+    # and every reference in the document resolves to a component.
+    assert schemas["Hit"]["title"] == "Hit"
+    assert "HitModel" not in schemas
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(doc))
+    assert "Hit" in refs
+    assert set(refs) <= set(schemas)
     page = httpx.get(f"{server.url}/docs")
     assert page.status_code == 200
     assert "/openapi.json" in page.text

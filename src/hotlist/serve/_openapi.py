@@ -83,7 +83,24 @@ def _result_schemas() -> JSON:
     )
     defs: JSON = schema.pop("$defs", {})
     defs["CheckResult"] = schema
-    return defs
+    # A hit's pydantic form is the class HitModel (Hit itself is a slotted
+    # class); clients generated from the schema keep the component name "Hit".
+    hit = defs.pop("HitModel")
+    hit["title"] = "Hit"
+    defs["Hit"] = hit
+    renamed: JSON = _renamed(defs, "#/components/schemas/HitModel", "#/components/schemas/Hit")
+    return renamed
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    """``value`` with every ``$ref`` equal to ``old`` pointing at ``new``."""
+    if isinstance(value, dict):
+        return {
+            k: new if k == "$ref" and v == old else _renamed(v, old, new) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_renamed(v, old, new) for v in value]
+    return value
 
 
 PROBLEM: JSON = {
