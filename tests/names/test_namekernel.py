@@ -26,6 +26,7 @@ from hotlist import names, synth
 from hotlist.names import _align, _compare, _phonetic, _similarity, _tokens, _tokensim
 from hotlist.names._align import _parse_py
 from hotlist.names._compare import _compare_py, _name_bits_py
+from hotlist.names._model import MODEL
 from hotlist.names._phonetic import _variant_py
 from hotlist.names._tokens import PARTICLES, normalize
 
@@ -149,10 +150,10 @@ def _assert_same_pair(a: str, b: str) -> None:
     got = _compare.compare(q, c)
     assert got == want
     assert all(type(lv) is _compare.NameLevel for lv in got)
-    assert _compare.name_bits(q, c, _tf) == _name_bits_py(q, c, _tf)
+    assert _compare.name_bits(q, c, _tf) == _name_bits_py(q, c, _tf, MODEL, None)
     memo1: dict[tuple[str, str, bool], float] = {}
     memo2: dict[tuple[str, str, bool], float] = {}
-    assert _compare.name_bits(q, c, _tf, memo=memo1) == _name_bits_py(q, c, _tf, memo=memo2)
+    assert _compare.name_bits(q, c, _tf, memo=memo1) == _name_bits_py(q, c, _tf, MODEL, memo2)
     assert memo1 == memo2
     x, y = _align._parse(q), _align._parse(c)
     for u, v in ((x, y), (y, x)):

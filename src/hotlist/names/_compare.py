@@ -188,19 +188,14 @@ def level_bits(lv: NameLevel, tf: Callable[[str], float], model: PersonModel = M
     return bits(level.m, u)
 
 
-def _name_bits_py(
-    query: str,
-    listed: str,
-    tf: Callable[[str], float],
-    model: PersonModel = MODEL,
-    memo: dict[tuple[str, str, bool], float] | None = None,
-) -> tuple[float, list[tuple[NameLevel, float]]]:
-    """The summed bits of the name levels and each level with its bits.
+_Memo = dict[tuple[str, str, bool], float]
+_Bits = tuple[float, list[tuple[NameLevel, float]]]
 
-    ``memo`` (the caller's, for one ``tf`` and ``model``) keeps each level's bits
-    by level, part and particle flag: a query scored against many listed names
-    meets the same parts at the same levels again and again.  The pure-Python form
-    of the compiled ``_namekernel.name_bits`` (``name_bits``)."""
+
+def _name_bits_py(
+    query: str, listed: str, tf: Callable[[str], float], model: PersonModel, memo: _Memo | None
+) -> _Bits:
+    """``name_bits`` in Python: the reference of the compiled ``_namekernel.name_bits``."""
     if memo is None:
         parts = [(lv, level_bits(lv, tf, model)) for lv in compare(query, listed)]
     else:
@@ -233,8 +228,8 @@ def name_bits(
     listed: str,
     tf: Callable[[str], float],
     model: PersonModel = MODEL,
-    memo: dict[tuple[str, str, bool], float] | None = None,
-) -> tuple[float, list[tuple[NameLevel, float]]]:
+    memo: _Memo | None = None,
+) -> _Bits:
     """The summed bits of the name levels and each level with its bits.
 
     ``memo`` (the caller's, for one ``tf`` and ``model``) keeps each level's bits
@@ -242,7 +237,5 @@ def name_bits(
     meets the same parts at the same levels again and again."""
     if KERNEL is None:
         return _name_bits_py(query, listed, tf, model, memo)
-    result: tuple[float, list[tuple[NameLevel, float]]] = KERNEL.name_bits(
-        query, listed, tf, model, memo, level_bits
-    )
+    result: _Bits = KERNEL.name_bits(query, listed, tf, model, memo, level_bits)
     return result
