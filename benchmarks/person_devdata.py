@@ -9,13 +9,19 @@ The population
 --------------
 Names come from Faker's person providers in 30 locales (Latin, Cyrillic,
 Greek and Arabic scripts; Chinese and Japanese names in their romanised form),
-weighted by how much each region travels (``LOCALES``).  Per locale a pool of
-name parts is drawn from Faker (whose English lists are themselves weighted by
-census frequency) and parts are then drawn from the pool with a Zipf law by
-rank (``ZIPF``): the commonest family name of a locale is carried by a few per
-cent of its people, so a list of 100 k holds hundreds of namesakes of the
-commonest names, as real lists do.  Russian and Ukrainian names carry
-patronymics; a share of persons has a second given name.  Sex, nationality
+weighted by how much each region travels (``LOCALES``).  A name part is
+common or rare, as in a real population: with the locale's head share
+(``HEAD``) it is drawn from Faker's pool for the locale (its common names) by
+rank with a Zipf law (``HEAD_ZIPF``), so that the commonest family name of a
+diverse locale is carried by 1-3 % of its people and NGUYEN by about a fifth
+of Vietnam's; otherwise it is a rare name made by a character Markov chain
+trained on that pool (``_Markov``: the locale's script and spelling habits).
+Until this version every part came from the pool (tens to a thousand names,
+mostly unweighted, their rank a sampling accident) with a Zipf law of 0.9 that
+gave one name 10-30 % of a locale: exact namesakes were tens of times more
+common than in a real population, and most false hits were those namesakes.
+Russian and Ukrainian names carry patronymics (drawn from the pool); a share
+of persons has a second given name.  Sex, nationality
 (the locale's country) and a date of birth (1940-2006) come with each person.
 
 Listed persons are written as a wanted list writes them: ``FAMILY, Given
