@@ -84,7 +84,7 @@ it is not built or ``HOTLIST_PURE=1`` is set: then the pure-Python functions
 ``_align._align_py``, ``_align._score_py``, ``_compare._compare_py``), which are
 the reference the kernel is tested against, do the work."""
 try:
-    from hotlist.names import _namekernel
+    import hotlist.names._namekernel as _namekernel  # noqa: PLR0402 - no cycle via the package
 except ImportError:  # not built: pure Python
     KERNEL = None
 else:
