@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import firearms_kind
@@ -15,6 +18,7 @@ from hotlist.audit import AuditLog, load_roles, verify
 from hotlist.schema import SCHEMAS
 
 from .helpers import DOCUMENTS, PERSONS, VEHICLES, small_hotlist
+from .helpers import table as make_table
 
 FRONTLINE = load_roles()["frontline"]
 
@@ -250,3 +254,32 @@ def test_a_registered_kinds_fields_are_logged_hashed_never_in_clear(
     assert checks[0]["opts"] == {"limit": 3} and checks[0]["fields"] == ["serial"]
     assert checks[0]["hits"] and checks[0]["hits"][0][1] == "F1"
     assert verify(tmp_path / "audit").ok
+
+
+def test_a_session_keeps_no_older_data_version_alive(
+    log_dir: Path, secret: bytes, tmp_path: Path
+) -> None:
+    """A session remembers its last hits (for ``confirm``); a hit's record is read
+    from its table only when asked for, so a remembered hit must not keep the
+    columns of a data version the Hotlist has since left (a whole second list in
+    memory after every reload, at SLTD size)."""
+    many = [
+        {**DOCUMENTS[0], "record_id": f"R{i}", "document_number": f"Z{i:08d}"} for i in range(5_000)
+    ]
+    hl = hotlist.Hotlist.from_tables(documents=make_table("documents", DOCUMENTS + many))
+    del many
+    hl.audit = AuditLog(log_dir, secret=secret)
+    analyst = hl.session(operator="a-1", role="analyst", purpose="investigation")
+    r = analyst.check(document="X1234567", country="FRA")
+    assert r.hit
+    del r
+    pq.write_table(make_table("documents", DOCUMENTS), tmp_path / "documents.parquet")
+    gc.collect()
+    held = pa.total_allocated_bytes()
+    hl.reload(tmp_path)
+    gc.collect()
+    assert pa.total_allocated_bytes() < held // 4  # the 5,000-row version's columns are gone
+    # and a remembered hit still confirms, with its record
+    r = analyst.check(document="X1234567", country="FRA")
+    assert analyst.confirm(r.hits[0], outcome="confirmed")
+    assert r.hits[0].record["document_number"] == "X1234567"

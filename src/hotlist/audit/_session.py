@@ -362,6 +362,10 @@ class Session:
         return out
 
     def _remember(self, hit: Hit, entry: Pending) -> None:
+        # A hit reads its record from its table when first asked (schema.Hit):
+        # read it now, so that the 10,000 hits kept for confirm() never keep the
+        # columns of a data version the Hotlist has since left.
+        hit.record  # noqa: B018 - read for its effect: the hit lets go of its table
         with self._recent_lock:
             self._recent[id(hit)] = (hit, entry)
             while len(self._recent) > 10_000:
