@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from hotlist import names
+from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
@@ -26,7 +27,7 @@ from hotlist.names._phonetic import variant
 from hotlist.names._tokens import fold
 from hotlist.names._tokensim import _roman, _skeleton
 
-__all__ = ["PersonBounds", "distinct_count", "dob_bits", "dob_level", "member"]
+__all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
 _JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
@@ -326,7 +327,7 @@ class PersonBounds:
             codes = self._part_codes[lids]
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
-            same = _among(codes[:, 3], [self._codes.get(q, -2) for q in qset])
+            same = among(codes[:, 3], [self._codes.get(q, -2) for q in qset])
             possible = np.zeros(len(toks), dtype=bool)
             if targets:
                 possible = self._alignable(
@@ -335,7 +336,7 @@ class PersonBounds:
             log_tf = self._part_log_tf[lids]
             agrees[long_idx] = same
             first = self._part_first[lids]
-            has_initial = _among(first, [ord(c) for c in initials])
+            has_initial = among(first, [ord(c) for c in initials])
             value = np.where(
                 same,
                 math.log2(exact.m) - log_tf,
@@ -345,7 +346,7 @@ class PersonBounds:
             # it, at more bits than its other levels could give
             one_letter = {q for q in qtoks if len(q) == 1}
             if one_letter:
-                by_initial = _among(first, [ord(c) for c in one_letter])
+                by_initial = among(first, [ord(c) for c in one_letter])
                 value = np.where(by_initial, np.maximum(value, initial_bits), value)
             # A part that none of the query's parts can be aligned with is left
             # over: dropped, a dropped middle name or differs, each under 0 bits.
@@ -382,7 +383,7 @@ class PersonBounds:
         qkeys = [known(names.phonetic_key(q), -2) for q in targets]
         qskel = [known(_skeleton(q), -2) for q in targets]
         qroman = {r for q in targets if (r := _roman(q)) is not None}
-        possible: np.ndarray = _among(codes[:, 0], qkeys) | _among(codes[:, 1], qskel)
+        possible: np.ndarray = among(codes[:, 0], qkeys) | among(codes[:, 1], qskel)
         # the edit-distance tests, each on the parts no test before found (the
         # answer is their "or"; the parts in ``skip`` need none)
         todo = np.flatnonzero(~possible & ~skip)
@@ -426,7 +427,7 @@ class PersonBounds:
                 )
                 possible[todo] = (part & near).any(axis=1)
         if qroman:
-            possible |= _among(codes[:, 2], [known(r, -2) for r in qroman])
+            possible |= among(codes[:, 2], [known(r, -2) for r in qroman])
             # HSIU YING / XIUYING: a part joined in its pinyin form
             romans = self._part_roman[ids]
             rest = [
@@ -564,44 +565,6 @@ def _shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) -
     shared = np.minimum(letters[:, None, :], tl[None, :, :]).sum(axis=2, dtype=np.int64)
     m = np.minimum(sizes[:, None], np.array([len(t) for t in targets], dtype=np.int64)[None, :])
     out: np.ndarray = 7 * shared >= 3 * m
-    return out
-
-
-def member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """``np.isin(values, pool)`` for integers, by a sort of ``pool`` and a binary
-    search (``np.isin`` picks a table over the values' whole range, about a
-    megabyte for a million persons, on every call).
-
-    >>> member(np.array([3, 1, 7]), np.array([7, 3, 3])).tolist()
-    [True, False, True]
-    """
-    if not len(pool) or not len(values):
-        return np.zeros(len(values), dtype=bool)
-    pool = np.sort(pool)
-    at = np.minimum(np.searchsorted(pool, values), len(pool) - 1)
-    out: np.ndarray = pool[at] == values
-    return out
-
-
-def distinct_count(values: np.ndarray) -> int:
-    """``len(np.unique(values))``, by a sort (``np.unique``'s hash path in numpy
-    2.4 is several times slower on a few thousand integers).
-
-    >>> distinct_count(np.array([5, 1, 5, 2]))
-    3
-    """
-    if not len(values):
-        return 0
-    s = np.sort(values)
-    return 1 + int(np.count_nonzero(s[1:] != s[:-1]))
-
-
-def _among(values: np.ndarray, wanted: list[int]) -> np.ndarray:
-    """Whether each value is one of the few ``wanted`` (``np.isin`` for a short
-    list, without its sort)."""
-    out = np.zeros(len(values), dtype=bool)
-    for w in set(wanted):
-        out |= values == w
     return out
 
 

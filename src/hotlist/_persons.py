@@ -42,7 +42,8 @@ from hotlist._documents import (
     prefixed,
     unprefixed,
 )
-from hotlist._person_bounds import PersonBounds, distinct_count, dob_level, member
+from hotlist._intsets import distinct_count, member
+from hotlist._person_bounds import PersonBounds, dob_level
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,

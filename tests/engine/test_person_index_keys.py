@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotlist import names, synth
-from hotlist._person_bounds import distinct_count, member
+from hotlist._intsets import distinct_count, member
 from hotlist._person_keys import dob_keys, index_keys, name_keys
 from hotlist._persons import PersonIndex
 from hotlist.index import TokenIndex
