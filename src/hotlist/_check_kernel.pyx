@@ -6,10 +6,12 @@ keyword-only parameters, the same default objects), so a call binds its
 keywords in C instead of filling 17 parameters from ``__kwdefaults__``.  A
 document number alone (with its country / type) goes straight to the compiled
 document miss and then the document search, a VIN or a plate to the vehicle
-miss; everything else -- and every call on a state that can go stale -- to the
-Python ``check`` itself, with every argument as given, so every answer is
-that function's.
+miss; everything else -- and every call on a stale state -- to the Python
+``check`` itself, with every argument as given, so every answer is that
+function's.
 """
+
+from time import time as _time
 
 from hotlist._query import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE
 
@@ -49,8 +51,9 @@ def check(
     name_threshold=None,
 ):
     state = self._state
+    stale_after = state.stale_after
     if (
-        state.stale_after == _inf  # never stale: no clock to read
+        (stale_after == _inf or not stale_after < _time())  # not stale (check()'s own test)
         and extra is None
         and mrz is None
         and name is None

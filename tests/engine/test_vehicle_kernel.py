@@ -60,6 +60,7 @@ def _equal(hl: hotlist.Hotlist, counted: _Counted, query: tuple[Any, ...], optio
     expected = vf.vehicle_miss_py(state, vin, plate, country, *options)
     assert (got is None) == (expected is None)
     if got is not None:
+        assert expected is not None
         assert slots(got) == slots(expected)
         assert list(got.query) == list(expected.query)
     return counted.asked == asked
