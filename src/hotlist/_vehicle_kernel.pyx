@@ -17,7 +17,7 @@ gives None (the general pipeline); a hit gives None at once.
 from libc.stdint cimport uint8_t, int32_t
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 
-from hotlist.index._prefilter_kernel cimport HLP_DATA, HLP_IS_ASCII, Probe, Results, plain_key
+from hotlist.index._prefilter_kernel cimport HLP_DATA, HLP_IS_ASCII, Probe, Results, plain_key, tolerance
 
 cdef enum:
     VIN_LEN = 17  # a full VIN
@@ -203,16 +203,15 @@ cdef class VehicleMiss:
         cdef uint8_t buf[KEY_CAP]
         cdef Py_ssize_t n
         cdef bint tolerant
+        cdef int t
         cdef Probe probe
         cdef tuple c
         if limit is not self.d_limit or min_score is not self.d_min_score or name_threshold is not None:
             return None  # other options: the general pipeline (as the fast path says)
-        if max_edits is self.d_edits:
-            tolerant = True
-        elif max_edits is self.d_no_edits:
-            tolerant = False
-        else:
+        t = tolerance(max_edits, self.d_edits, self.d_no_edits)
+        if t < 0:
             return None
+        tolerant = t == 1
         fast = state.fast
         ctx = (<dict>fast).get("vehicles") if type(fast) is dict else None
         if type(ctx) is not self.ctx_cls or ctx.compiled is None:

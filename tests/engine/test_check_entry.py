@@ -59,13 +59,17 @@ def _same(hl: hotlist.Hotlist, fields: dict[str, Any]) -> None:
         assert list(got.query) == list(expected.query)
 
 
-@pytest.fixture(scope="module")
-def stale() -> hotlist.Hotlist:
+def _aged(max_age: dt.timedelta) -> hotlist.Hotlist:
     hl = hotlist.Hotlist.from_tables(
         documents=documents_table(DOCUMENTS), vehicles=VEHICLES, persons=PERSONS
     )
-    hl.set_max_age(dt.timedelta(seconds=0.0001))
+    hl.set_max_age(max_age)
     return hl
+
+
+@pytest.fixture(scope="module")
+def stale() -> hotlist.Hotlist:
+    return _aged(dt.timedelta(seconds=0.0001))
 
 
 def test_the_compiled_entry_is_in_place() -> None:
@@ -94,11 +98,7 @@ def test_entry_equals_the_python_check(hl: hotlist.Hotlist, fields: dict[str, An
 
 @pytest.fixture(scope="module")
 def aging() -> hotlist.Hotlist:
-    hl = hotlist.Hotlist.from_tables(
-        documents=documents_table(DOCUMENTS), vehicles=VEHICLES, persons=PERSONS
-    )
-    hl.set_max_age(dt.timedelta(days=36500))
-    return hl
+    return _aged(dt.timedelta(days=36500))
 
 
 @settings(max_examples=100, deadline=None)

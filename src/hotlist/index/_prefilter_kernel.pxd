@@ -110,3 +110,14 @@ cdef inline Py_ssize_t plain_key(
         out[k] = omap[c]
         k += 1
     return k if k > 0 else -1
+
+
+cdef inline int tolerance(object max_edits, object edits, object no_edits) noexcept:
+    """1 when ``max_edits`` is the default object ``edits``, 0 when it is
+    ``no_edits`` (max_edits=0), -1 for anything else (compared by identity, as
+    check_options does)."""
+    if max_edits is edits:
+        return 1
+    if max_edits is no_edits:
+        return 0
+    return -1

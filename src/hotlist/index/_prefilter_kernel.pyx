@@ -667,6 +667,7 @@ cdef class DocumentMiss:
         cdef uint8_t buf[QMAX]
         cdef Py_ssize_t n
         cdef bint tolerant
+        cdef int t
         cdef uint32_t h
         cdef uint64_t hs[ECAP + 2]
         cdef const uint32_t *w[ECAP + 2]
@@ -680,12 +681,10 @@ cdef class DocumentMiss:
             or min_score is not self.d_min_score
         ):
             return None
-        if max_edits is self.d_edits:
-            tolerant = True
-        elif max_edits is self.d_no_edits:
-            tolerant = False
-        else:
+        t = tolerance(max_edits, self.d_edits, self.d_no_edits)
+        if t < 0:
             return None
+        tolerant = t == 1
         if country is not None and (type(country) is not str or country not in self.issuers):
             return None
         n = self._key(document, buf)
