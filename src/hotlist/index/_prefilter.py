@@ -124,7 +124,9 @@ def huge_zeros(size: int) -> npt.NDArray[np.uint32]:
     if advice is None or size == 0:
         return np.zeros(size, dtype=np.uint32)
     nbytes = size * 4
-    buf = mmap.mmap(-1, nbytes + _HUGE_PAGE)
+    # private: a shared anonymous mapping is shmem, whose huge pages follow
+    # shmem_enabled (often "never"), so the advice would be ignored
+    buf = mmap.mmap(-1, nbytes + _HUGE_PAGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     with contextlib.suppress(OSError):  # refused: 4 KiB pages, the same answers
         buf.madvise(advice)
     raw = np.frombuffer(buf, dtype=np.uint8)
