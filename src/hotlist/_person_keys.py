@@ -290,10 +290,21 @@ def dob_keys_of(pk: list[str], dob: names.PartialDate | None) -> list[str]:
 def query_dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
     """The query's DOB-aware keys (none without a DOB): its own, the "no DOB" key
     (listed persons without a date are as good a candidate as those with the same
-    date), and the full-date key with day and month swapped (a common slip)."""
+    date), each part's key with the birth year one and two years off (between
+    full dates a year off is strong evidence: a namesake born a year earlier must
+    not be crowded out of the candidates when the name alone is too common to be
+    a key), and the full-date key with day and month swapped (a common slip).
+
+    >>> query_dob_keys("SMITH", names.PartialDate(1985, 3, 12))[:4]
+    ['SM0@1985', 'SM0@19850312', '@19850312', 'SM0@-']
+    >>> query_dob_keys("SMITH", names.PartialDate(1985, 3, 12))[4:]
+    ['SM0@1984', 'SM0@1986', 'SM0@1983', 'SM0@1987', 'SM0@19851203', '@19851203']
+    """
     if dob is None:
         return []
-    keys = dob_keys(normalised, dob) + dob_keys(normalised, None)
+    pk = part_keys(normalised)
+    keys = dob_keys_of(pk, dob) + dob_keys_of(pk, None)
+    keys += [f"{k}@{dob.year + off}" for off in (-1, 1, -2, 2) for k in pk]
     if dob.month and dob.day and dob.day <= 12 and dob.day != dob.month:
         swapped = names.PartialDate(dob.year, dob.day, dob.month)
         keys += [k for k in dob_keys(normalised, swapped) if k not in keys]

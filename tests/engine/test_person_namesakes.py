@@ -15,9 +15,12 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hotlist
+from hotlist import names
+from hotlist._persons import PersonQuery
 
 FAMILY, GIVEN = "NGUYEN", "Van Minh"
 TARGET_DOB = "1983-06-17"
@@ -128,3 +131,30 @@ def test_without_a_dob_the_namesakes_are_never_a_silent_miss(hl: hotlist.Hotlist
         assert any("exactly this name" in w and "date of birth" in w for w in r.warnings), (
             r.warnings
         )
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+@pytest.mark.parametrize(
+    ("name", "dob"),
+    [
+        ("GÓMEZ", "1963-05-08"),  # GÓMEZ, Carmen: born 1964-05-08
+        ("GÓMEZ", "1965-05-08"),
+        ("GÓMEZ", "1962-05-08"),
+        ("GÓMEZ", "1966-05-08"),
+    ],
+)
+def test_a_dob_years_off_finds_what_a_full_scan_finds(name: str, dob: str) -> None:
+    """Between full dates a year or two off is evidence for the person (a common
+    slip): the index must not lose a person the model reports because each
+    name key of the query is too common to be a candidate key (the bundled
+    sample's GÓMEZ and its sound-alikes) and the birth year asked is not the
+    listed one."""
+    hl = hotlist.load(SAMPLE, progress=False)
+    query = PersonQuery(names.normalize(name), names.parse_dob(dob), None, None)
+    index = hl._state.persons
+    scan = index.score_entries(query, np.arange(index.num_entries), threshold=names.MATCH_THRESHOLD)
+    ids = hl.tables["persons"].column("record_id").to_pylist()
+    scanned = {ids[c.row] for c in scan}
+    assert {h.record_id for h in hl.check(name=name, dob=dob).hits} == scanned
