@@ -328,6 +328,16 @@ class Hit(_HitSlots):
             _set(self, "_reader", None)
         return record
 
+    def __setstate__(self, state: Any) -> None:
+        """A hit pickled when :class:`Hit` was a pydantic model (hotlist before
+        the slotted Hit; its state is pydantic's, the fields in ``__dict__``):
+        result caches and queues survive an upgrade.  Hits pickled since are
+        rebuilt by :meth:`__reduce__` and never come here."""
+        fields = state.get("__dict__", state) if isinstance(state, dict) else None
+        if not isinstance(fields, dict):
+            raise TypeError(f"cannot unpickle a Hit from {type(state).__name__}")
+        Hit.__init__(self, **fields)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Hit is frozen: cannot set {name!r}")
 

@@ -286,3 +286,21 @@ def test_a_registered_kinds_invalid_candidate_fails_the_check(
         monkeypatch.setitem(firearms_kind.LEVEL_SCORE, "exact", 3.0)
         with pytest.raises(ValidationError):
             hl.check(extra={"serial": "AB12345"})
+
+
+def test_results_pickled_when_hit_was_a_pydantic_model_still_load() -> None:
+    """``data/result-c19f5bf.pickle`` was written by hotlist at c19f5bf, whose Hit
+    was a pydantic model (``check(document="L898902C3", country="UTO")`` on the
+    bundled sample): result caches and queues must survive the upgrade, with
+    every field, and the hits must be the ones this version gives."""
+    saved = pickle.loads((Path(__file__).parent / "data" / "result-c19f5bf.pickle").read_bytes())
+    old, hit = saved["result"], saved["hit"]
+    assert isinstance(hit, Hit) and isinstance(old.hits[0], Hit)
+    assert hit.record_id == "DEMO-D-0001" and hit.severity == "alarm"
+    assert hit.record["document_number"] == "L898902C3"
+    now = hotlist.load(Path(__file__).resolve().parents[2] / "sample_data")
+    fresh = now.check(document="L898902C3", country="UTO")
+    assert old.hits == fresh.hits
+    assert old.model_dump() == fresh.model_dump() | {"data_version": old.data_version}
+    with pytest.raises(AttributeError):
+        hit.score = 0.5  # type: ignore[misc]
