@@ -47,13 +47,16 @@ def same_parameters(compiled: Callable[..., Any], general: Callable[..., Any]) -
 
 def compiled_entry(general: F) -> F:
     """``general`` (the generated ``check``) or, with the kernel, the compiled
-    entry in front of it (its docstring and ``__wrapped__``, so that ``help``
-    and ``inspect.signature`` show ``general``'s)."""
+    entry in front of it (with its name, docstring, annotations and
+    ``__wrapped__``, so that ``help``, ``inspect.signature`` and
+    ``typing.get_type_hints`` show ``general``'s)."""
     if _KERNEL is None or not same_parameters(_KERNEL.check, general):
         return general
     _KERNEL.configure(general, _FAST_MISS, document_search, vehicle_miss)
     entry: Any = _KERNEL.check
-    entry.__doc__ = general.__doc__
+    # help(), inspect.signature, typing.get_type_hints and tracebacks read these
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+        setattr(entry, attr, getattr(general, attr))
     entry.__wrapped__ = general
     out: F = entry
     return out
