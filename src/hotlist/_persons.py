@@ -237,11 +237,17 @@ class PersonIndex(PersonBounds):
         if held and warnings is not None:
             n = len(held)
             some = f"{n}+" if len(entries) >= CANDIDATE_LIMIT else str(n)
-            why = (
-                "their dates of birth differ from the one given"
-                if query.dob is not None
-                else "the name alone is too common to tell them apart; give a date of birth"
-            )
+            if query.dob is None:
+                why = "the name alone is too common to tell them apart; give a date of birth"
+            elif any(dob_level(query.dob, self.dob_of(p)) in _DOB_AGREES for p in held):
+                # a short or common name (a particle alone: AL, BIN) whose date
+                # agrees is still too weak to be a hit: say so, not "differs"
+                why = (
+                    "the name is too short or too common to be a hit on its own, even with "
+                    "a date of birth that agrees; check them by hand or give more of the name"
+                )
+            else:
+                why = "their dates of birth differ from the one given"
             warnings.append(
                 f"{some} listed person(s) with exactly this name not reported as hits: {why}"
             )

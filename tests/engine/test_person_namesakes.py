@@ -158,3 +158,26 @@ def test_a_dob_years_off_finds_what_a_full_scan_finds(name: str, dob: str) -> No
     ids = hl.tables["persons"].column("record_id").to_pylist()
     scanned = {ids[c.row] for c in scan}
     assert {h.record_id for h in hl.check(name=name, dob=dob).hits} == scanned
+
+
+def test_a_held_back_name_says_why_truly(tmp_path: Path) -> None:
+    """A listed person whose whole name is one short part (AL, BIN) is too weak
+    a match to be a hit even when the date of birth agrees; the warning that
+    names the held-back person must say that, and say "differ" only when the
+    dates do."""
+    rows = [
+        {"record_id": "A1", "name": "Al", "date_of_birth": "1990-04-04", "notice_type": "red"},
+        {"record_id": "A2", "name": "Bin", "date_of_birth": "1990", "notice_type": "red"},
+    ]
+    path = tmp_path / "persons.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    hl = hotlist.load(persons=path, progress=False)
+    for name in ("Al", "Bin"):
+        agrees = hl.check(name=name, dob="1990")
+        if agrees.hits:
+            continue  # reported: nothing held back to explain
+        assert any("even with a date of birth that agrees" in w for w in agrees.warnings)
+        assert not any("differ" in w for w in agrees.warnings)
+        differs = hl.check(name=name, dob="1962-06-06")
+        assert not differs.hits
+        assert any("dates of birth differ" in w for w in differs.warnings)
