@@ -220,6 +220,28 @@ def _as_read_schema(table: pa.Table, schema: pa.Schema, path: str) -> pa.Table:
         ) from None
 
 
+def _one_schema(files: list[Path]) -> pa.Schema:
+    """The files' columns and types, which must be the same in every file (in
+    any order): a column that only a later file has would go unchecked, and a
+    later file's text read as the first one's integers would lose its leading
+    zeros; so, as ``check_batches``, a file that differs is refused, by name."""
+    first = pq.read_schema(files[0])
+    want = {f.name: f.type for f in first}
+    for path in files[1:]:
+        schema = pq.read_schema(path)
+        got = {f.name: f.type for f in schema}
+        if got != want:
+            extra = sorted(set(got) - set(want))
+            missing = sorted(set(want) - set(got))
+            typed = sorted(n for n in set(got) & set(want) if got[n] != want[n])
+            raise InvalidQuery(
+                f"check_parquet(): {path} has other columns or types than {files[0]} "
+                f"(only in it: {extra}; missing: {missing}; other types: {typed}): "
+                "write the manifest with one schema"
+            )
+    return first
+
+
 def _pieces(files: list[Path], rows_per_task: int) -> list[tuple[str, tuple[int, ...]]]:
     """Each file's row groups in runs of about ``rows_per_task`` rows (whole groups)."""
     out: list[tuple[str, tuple[int, ...]]] = []
@@ -280,7 +302,7 @@ def check_parquet(
     files, fmt = files_of(Path(path))
     if fmt != "parquet":
         raise InvalidQuery(f"check_parquet() reads Parquet files; {path} holds {fmt.upper()}")
-    read_schema = pq.read_schema(files[0])
+    read_schema = _one_schema(files)
     common = WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
     spark_schema = from_arrow_schema(result_schema(read_schema, common["columns"], options))
     pieces = _pieces(files, valid_batch_size(rows_per_task))

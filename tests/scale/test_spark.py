@@ -228,6 +228,17 @@ def test_spark_check_parquet_refuses_on_the_driver(
         hotlist.spark.check_parquet(spark, tmp_path / "n.parquet", str(snapshot), max_edits=3)
     with pytest.raises(hotlist.InvalidQuery, match="no such file"):
         hotlist.spark.check_parquet(spark, tmp_path / "missing", str(snapshot))
+    # a later file with a column the first has not (it would go unchecked), or
+    # another type (text read as integers loses leading zeros): refused, named
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pq.write_table(pa.table({"doc_no": ["A1"]}), folder / "a.parquet")
+    pq.write_table(pa.table({"doc_no": ["B2"], "vin": ["1M8GDM9AXKP042788"]}), folder / "b.parquet")
+    with pytest.raises(hotlist.InvalidQuery, match=r"b\.parquet has other columns.*\['vin'\]"):
+        hotlist.spark.check_parquet(spark, folder, str(snapshot), columns={"doc_no": "document"})
+    pq.write_table(pa.table({"doc_no": [12345]}), folder / "b.parquet")
+    with pytest.raises(hotlist.InvalidQuery, match=r"other types: \['doc_no'\]"):
+        hotlist.spark.check_parquet(spark, folder, str(snapshot), columns={"doc_no": "document"})
 
 
 def test_check_parquet_reads_every_file_as_the_first() -> None:
