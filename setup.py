@@ -59,4 +59,5 @@ def _extensions() -> list[Any]:
             print(f"hotlist: {name} not translated ({e}); using pure Python", file=sys.stderr)
     return built
 
+
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -120,6 +120,4 @@ def test_limit_never_hides_an_alarm() -> None:
     table = hl.check_many(
         [{"name": "Anna Maria Eriksson", "document": "L898902C3"}], limit=1
     ).to_pylist()
-    assert [(r["record_id"], r["severity"]) for r in table] == [
-        (cut.hits[0].record_id, "alarm")
-    ]
+    assert [(r["record_id"], r["severity"]) for r in table] == [(cut.hits[0].record_id, "alarm")]

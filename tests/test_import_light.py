@@ -11,10 +11,7 @@ HEAVY = ("pandas", "polars", "duckdb", "pyspark", "dask", "cryptography", "uvico
 
 
 def test_import_hotlist_loads_no_heavy_optional_module() -> None:
-    code = (
-        "import sys, hotlist; "
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys, hotlist; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )

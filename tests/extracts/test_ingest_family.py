@@ -360,7 +360,6 @@ def _found_person(hl: hotlist.Hotlist, rid: str, name: str) -> bool:
 # ---------------------------------------------------------------------------
 
 
-
 def _damaged(data: bytes, rng: random.Random, count: int) -> list[bytes]:
     """Same-size flips, inserted junk, truncations."""
     out = []

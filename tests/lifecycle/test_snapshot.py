@@ -59,13 +59,9 @@ def test_open_memory_maps_the_tables(snapshot: Path) -> None:
         table = opened.tables[name]
         ranges = _mapped_ranges(snapshot / f"{name}.arrow")
         assert ranges, f"{name}.arrow is not memory-mapped"
-        buffers = [
-            b for col in table.columns for chunk in col.chunks for b in chunk.buffers() if b
-        ]
+        buffers = [b for col in table.columns for chunk in col.chunks for b in chunk.buffers() if b]
         assert table.num_rows > 0 and buffers
-        outside = [
-            b.address for b in buffers if not any(s <= b.address < e for s, e in ranges)
-        ]
+        outside = [b.address for b in buffers if not any(s <= b.address < e for s, e in ranges)]
         assert not outside, f"{name}: {len(outside)} of {len(buffers)} buffers are not mapped"
 
 
