@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from name_corruption import corrupted
 from rapidfuzz.distance import OSA
 
 from hotlist import names, synth
@@ -28,7 +29,7 @@ from hotlist.names._align import _parse_py
 from hotlist.names._compare import _compare_py, _name_bits_py
 from hotlist.names._model import MODEL
 from hotlist.names._phonetic import _variant_py
-from hotlist.names._tokens import PARTICLES, normalize
+from hotlist.names._tokens import normalize
 
 KERNEL = _phonetic.KERNEL
 pytestmark = pytest.mark.skipif(KERNEL is None, reason="compiled name kernel not built")
@@ -77,48 +78,8 @@ POOL = _pool()
 TOKENS = sorted({t for n in POOL for t in normalize(n).replace(",", "").split()})
 
 
-@st.composite
-def _corrupted(draw: st.DrawFn) -> str:
-    toks = normalize(draw(st.sampled_from(POOL))).replace(",", "").split() or ["X"]
-    for _ in range(draw(st.integers(0, 4))):
-        k = draw(st.integers(0, len(toks) - 1))
-        tok = toks[k]
-        op = draw(
-            st.sampled_from(
-                ["typo", "transpose", "drop", "join", "split", "initial", "swap", "other",
-                 "particle", "double", "gender"]
-            )
-        )  # fmt: skip
-        if op == "typo" and len(tok) > 2:
-            i = draw(st.integers(1, len(tok) - 1))
-            toks[k] = tok[:i] + draw(st.sampled_from("AEIOUNRSTKHYZ")) + tok[i + 1 :]
-        elif op == "transpose" and len(tok) > 2:
-            i = draw(st.integers(0, len(tok) - 2))
-            toks[k] = tok[:i] + tok[i + 1] + tok[i] + tok[i + 2 :]
-        elif op == "drop" and len(toks) > 1:
-            del toks[k]
-        elif op == "join" and k + 1 < len(toks):
-            toks[k : k + 2] = [tok + toks[k + 1]]
-        elif op == "split" and len(tok) > 3:
-            i = draw(st.integers(1, len(tok) - 1))
-            toks[k : k + 1] = [tok[:i], tok[i:]]
-        elif op == "initial":
-            toks[k] = tok[0]
-        elif op == "swap" and len(toks) > 1:
-            toks.reverse()
-        elif op == "other":
-            toks[k] = draw(st.sampled_from(TOKENS))
-        elif op == "particle":
-            toks.insert(k, draw(st.sampled_from(sorted(PARTICLES))))
-        elif op == "double":
-            i = draw(st.integers(0, len(tok) - 1))
-            toks[k] = tok[: i + 1] + tok[i:]
-        elif op == "gender":
-            toks[k] = tok + draw(st.sampled_from(["A", "E", "O"]))
-    if draw(st.booleans()) and len(toks) > 1:
-        cut = draw(st.integers(1, len(toks) - 1))
-        return f"{' '.join(toks[:cut])}, {' '.join(toks[cut:])}"
-    return " ".join(toks)
+def _corrupted() -> st.SearchStrategy[str]:
+    return corrupted(POOL, TOKENS)
 
 
 NAMES = st.one_of(

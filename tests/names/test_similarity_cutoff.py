@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from name_corruption import corrupted
 
 from hotlist import names, synth
 from hotlist.names import MATCH_THRESHOLD, normalize, similarity, similarity_many
@@ -31,32 +32,15 @@ POOL = _pool()
 TOKENS = sorted({t for n in POOL for t in normalize(n).replace(",", "").split()})
 
 
-@st.composite
-def _corrupted(draw: st.DrawFn) -> str:
-    toks = normalize(draw(st.sampled_from(POOL))).replace(",", "").split() or ["X"]
-    for _ in range(draw(st.integers(0, 3))):
-        k = draw(st.integers(0, len(toks) - 1))
-        tok = toks[k]
-        op = draw(st.sampled_from(["typo", "drop", "join", "split", "initial", "swap", "other"]))
-        if op == "typo" and len(tok) > 2:
-            i = draw(st.integers(1, len(tok) - 1))
-            toks[k] = tok[:i] + draw(st.sampled_from("AEIOUNRSTKHY")) + tok[i + 1 :]
-        elif op == "drop" and len(toks) > 1:
-            del toks[k]
-        elif op == "join" and k + 1 < len(toks):
-            toks[k : k + 2] = [tok + toks[k + 1]]
-        elif op == "split" and len(tok) > 3:
-            i = draw(st.integers(1, len(tok) - 1))
-            toks[k : k + 1] = [tok[:i], tok[i:]]
-        elif op == "initial":
-            toks[k] = tok[0]
-        elif op == "swap" and len(toks) > 1:
-            toks.reverse()
-        elif op == "other":
-            toks[k] = draw(st.sampled_from(TOKENS))
-    if draw(st.booleans()) and len(toks) > 1:
-        return f"{toks[0]}, {' '.join(toks[1:])}"
-    return " ".join(toks)
+def _corrupted() -> st.SearchStrategy[str]:
+    return corrupted(
+        POOL,
+        TOKENS,
+        ops=["typo", "drop", "join", "split", "initial", "swap", "other"],
+        edits=3,
+        typo_letters="AEIOUNRSTKHY",
+        comma_anywhere=False,
+    )
 
 
 NAMES = st.one_of(st.sampled_from(POOL), _corrupted(), _corrupted(), st.text(max_size=30))
