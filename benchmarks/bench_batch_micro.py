@@ -5,7 +5,8 @@
 1 M documents from ``hotlist.synth.documents``; a manifest of random 9-character
 numbers (almost all misses) plus 0.01 % numbers sampled from the list, each with
 an issuing country.  Times ``check_many(q, max_edits=0)`` (best of ``--rounds``)
-and, on a small slice, the default ``max_edits=1``.  Prints checks per second.
+and, on ``--tolerant`` rows, the default ``max_edits=1`` once the miss
+pre-filter is built (each round, wall and CPU).  Prints checks per second.
 """
 
 from __future__ import annotations
@@ -62,12 +63,21 @@ def main() -> None:
         f"{args.queries / best / 1e6:.2f} M checks/s ({hits} hits, {out.num_rows:,} rows)"
     )
     small = q.slice(0, args.tolerant)
-    t0 = time.perf_counter()
-    hl.check_many(small)
-    dt = time.perf_counter() - t0
-    print(
-        f"one-edit: {args.tolerant:>9,} queries in {dt:.3f} s = {args.tolerant / dt:,.0f} checks/s"
-    )
+    # the one-edit pass reads the miss pre-filter, which the first tolerant
+    # check builds in a background thread: measure once it is there (a served
+    # list has it; a snapshot stores it)
+    hl.check_many(q.slice(0, 10))
+    keys = hl._state.indexes["documents"].index
+    if keys._builder is not None:
+        keys._builder.join()
+    for _ in range(args.rounds):
+        c0, t0 = time.process_time(), time.perf_counter()
+        hl.check_many(small)
+        cpu, dt = time.process_time() - c0, time.perf_counter() - t0
+        print(
+            f"one-edit: {args.tolerant:>9,} queries in {dt:.3f} s = {args.tolerant / dt:,.0f} "
+            f"checks/s wall, {args.tolerant / cpu:,.0f} per CPU-second"
+        )
 
 
 if __name__ == "__main__":
