@@ -1,6 +1,7 @@
 """check_many micro-benchmark: exact document checks per second on a miss-heavy manifest.
 
     .venv/bin/python benchmarks/bench_batch_micro.py [--documents 1000000] [--queries 1000000]
+        [--tolerant 2000] [--rounds 3] [--path benchmarks/data/documents-10000000-s7.parquet]
 
 1 M documents from ``hotlist.synth.documents``; a manifest of random 9-character
 numbers (almost all misses) plus 0.01 % numbers sampled from the list, each with
@@ -16,6 +17,7 @@ import time
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 import hotlist
 from hotlist import synth
@@ -45,9 +47,10 @@ def main() -> None:
     p.add_argument("--queries", type=int, default=1_000_000)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--tolerant", type=int, default=2_000, help="queries for max_edits=1")
+    p.add_argument("--path", help="a documents Parquet file instead of --documents synthetic ones")
     args = p.parse_args()
 
-    docs = synth.documents(args.documents, 1)
+    docs = pq.read_table(args.path) if args.path else synth.documents(args.documents, 1)
     hl = hotlist.Hotlist.from_tables(documents=docs)
     q = manifest(docs, args.queries)
     best = float("inf")
