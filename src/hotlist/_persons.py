@@ -229,11 +229,20 @@ class PersonIndex(PersonBounds):
         Listed persons with exactly the queried name that stay under it (a name
         too common to tell them apart without a date of birth, or another date
         of birth) are not reported as hits, but never silently: ``warnings``
-        gets a line saying how many there are and why.
+        gets a line saying how many there are and why.  When more listed names
+        share the query's keys than the candidate cap scores, ``warnings`` says
+        that too (one of those past the cap may have reached the threshold).
         """
         entries = self.candidates(query)
         held: list[int] = []
         out = self.score_entries(query, entries, threshold=threshold, held_back=held)
+        if len(entries) >= CANDIDATE_LIMIT and warnings is not None:
+            # the cap cut the candidates: a person past it may have scored too
+            warnings.append(
+                f"more than {CANDIDATE_LIMIT} listed names share this name's search keys and "
+                f"only the {CANDIDATE_LIMIT} most alike were scored: a listed person may be "
+                "missing from the hits; give the full name and the date of birth"
+            )
         if held and warnings is not None:
             n = len(held)
             some = f"{n}+" if len(entries) >= CANDIDATE_LIMIT else str(n)

@@ -181,3 +181,13 @@ def test_a_held_back_name_says_why_truly(tmp_path: Path) -> None:
         differs = hl.check(name=name, dob="1962-06-06")
         assert not differs.hits
         assert any("dates of birth differ" in w for w in differs.warnings)
+
+
+def test_a_capped_candidate_list_is_said(hl: hotlist.Hotlist) -> None:
+    """1,200 listed names share the query's keys, more than the candidate cap
+    scores: a person past the cap could have reached the threshold too, so the
+    result says the search was cut; a name few share says nothing of it."""
+    common = hl.check(name=f"{FAMILY}, {GIVEN}")
+    assert any("only the 500 most alike were scored" in w for w in common.warnings)
+    rare = hl.check(name="ZXQWV, Plorm")
+    assert not any("most alike were scored" in w for w in rare.warnings)
