@@ -28,6 +28,8 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import hashlib
+import inspect
 import json
 import os
 import resource
@@ -45,8 +47,10 @@ sys.path.insert(0, str(HERE))
 import bench_data  # noqa: E402
 import hotlist  # noqa: E402
 import person_devdata  # noqa: E402
-from hotlist import names  # noqa: E402
-from hotlist._persons import PersonQuery  # noqa: E402
+from hotlist import _person_bounds, _person_keys, _persons, names  # noqa: E402
+from hotlist._persons import PersonIndex, PersonQuery  # noqa: E402
+
+SRC = Path(hotlist.__file__).resolve().parent
 
 
 def _rss_mb() -> float:
@@ -65,6 +69,21 @@ def main() -> None:
     parser.add_argument(
         "--generate-only", action="store_true", help="make (and cache) the data, measure nothing"
     )
+    parser.add_argument(
+        "--scan-only",
+        action="store_true",
+        help="fill the full-scan cache for the --scan-queries sample, measure nothing else",
+    )
+    parser.add_argument(
+        "--rescan", action="store_true", help="full-scan again even where the cache has the query"
+    )
+    parser.add_argument(
+        "--scan-cache",
+        type=Path,
+        default=None,
+        help="use this full-scan cache file whatever the scoring fingerprint (a change known "
+        "not to move any hit); the stale-cache check still applies",
+    )
     args = parser.parse_args()
     n = bench_data.parse_scale(args.persons)
     t0 = time.perf_counter()
@@ -72,6 +91,19 @@ def main() -> None:
     gen = time.perf_counter() - t0
     if args.generate_only:
         print(f"{n} persons, {len(queries)} queries, {len(exact)} exact: {gen:.0f} s")
+        return
+    stem = f"person-devdata-{n}-q{args.queries}-i{args.innocents}-s{args.seed}"
+    if args.scan_only:
+        index = hotlist.Hotlist.from_tables(persons=table)._state.persons
+        cache = ScanCache(stem, names.MATCH_THRESHOLD, args.scan_cache)
+        picks = scan_picks(len(queries), args.scan_queries)
+        t = time.perf_counter()
+        for done, k in enumerate(picks, 1):
+            if args.rescan or cache.get(k, queries[k]) is None:
+                cache.scan(index, k, queries[k])
+            if done % 25 == 0:
+                print(f"{done}/{len(picks)} {time.perf_counter() - t:.0f} s", flush=True)
+        print(f"full-scan cache: {cache.path}")
         return
     rss0 = _rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -96,36 +128,11 @@ def main() -> None:
         got = [h.record_id for h in r.hits if h.dataset == "persons"]
         found += ids[i] in got
         first += got[:1] == [ids[i]]
-    # candidate recall against a full scan
-    every = np.arange(index.num_entries)
+    # candidate recall against a full scan (cached per query: see ScanCache)
     threshold = names.MATCH_THRESHOLD
-    scan_total = scan_found = 0
-    scan_seconds = 0.0
-    lost: collections.Counter[str] = collections.Counter()
-    examples: list[dict[str, object]] = []
-    # spread over the queries: drawn at random, namesake-heavy and innocent alike
-    picks = np.linspace(0, len(queries) - 1, min(args.scan_queries, len(queries))).astype(int)
-    for q in [queries[int(k)] for k in np.unique(picks)]:
-        dob = names.parse_dob(q.query["dob"]) if "dob" in q.query else None
-        pq = PersonQuery(
-            names.normalize(q.query["name"]), dob, q.query.get("nationality"), q.query.get("sex")
-        )
-        t = time.perf_counter()
-        scan = {c.row for c in index.score_entries(pq, every, threshold=threshold)}
-        scan_seconds += time.perf_counter() - t
-        ours = {c.row for c in index.match(pq, threshold=threshold)}
-        scan_total += len(scan)
-        scan_found += len(scan & ours)
-        if scan - ours:
-            lost[",".join(q.kinds)] += len(scan - ours)
-            examples.append(
-                {
-                    "query": q.query,
-                    "expected": q.expected,
-                    "lost": [ids[r] for r in sorted(scan - ours)],
-                    "candidates": len(index.candidates(pq)),
-                }
-            )
+    cache = ScanCache(stem, threshold, args.scan_cache)
+    picks = scan_picks(len(queries), args.scan_queries)
+    recall = candidate_recall(index, cache, queries, picks, ids, rescan=args.rescan)
     # a rapidfuzz scan of every listed name (what a user would otherwise write)
     from rapidfuzz import fuzz, process
 
@@ -169,20 +176,170 @@ def main() -> None:
         "check_many_rows_per_second": round(many),
         "check_many_rows_per_cpu_second": round(many_cpu),
         "exact_name_and_dob": {"queries": len(exact), "found": found, "ranked_first": first},
-        "candidate_recall_vs_full_scan": {
-            "queries": len(np.unique(picks)),
-            "found": scan_found,
-            "full_scan_found": scan_total,
-            "recall": round(scan_found / max(1, scan_total), 4),
-            "lost_by_kind": dict(lost),
-            "lost_examples": examples[:10],
-            "full_scan_seconds_per_query": round(scan_seconds / max(1, len(np.unique(picks))), 2),
-        },
+        "candidate_recall_vs_full_scan": recall,
     }
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
         args.out.write_text(text + "\n")
+
+
+def scan_picks(n_queries: int, k: int) -> list[int]:
+    """``k`` of the queries, spread over them (drawn at random, namesake-heavy and
+    innocent alike), in a shuffled order: a scan cut short is still a fair sample."""
+    picks = np.unique(np.linspace(0, n_queries - 1, min(k, n_queries)).astype(int))
+    return [int(x) for x in np.random.default_rng(0).permutation(picks)]
+
+
+def scoring_fingerprint() -> str:
+    """A hash of the code that decides which persons a full scan finds: the name
+    model and its kernels (``hotlist.names``), ``hotlist.scoring``, and the
+    person model's own functions (qualification, term frequencies, namesakes,
+    DOB levels).  Candidate generation (keys, caps, the token index) is not in
+    it: changing that re-runs only the index path.  The bound is not in it
+    either (it must not change a full scan's hits: its tests say so); the
+    stale-cache check in :func:`candidate_recall` catches a scan that did."""
+    h = hashlib.sha256()
+    files = sorted(
+        p for p in (SRC / "names").iterdir() if p.suffix in (".py", ".pyx", ".pxi", ".pxd")
+    )
+    for path in [*files, SRC / "scoring.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    parts = (
+        PersonIndex._qualify,
+        PersonIndex.tf,
+        PersonIndex.namesakes,
+        PersonIndex.score_pair,
+        PersonIndex.dob_of,
+        _persons._same_name,
+        _person_keys.letter_keys,
+        _person_keys.letter_forms,
+        _person_bounds.dob_level,
+        _person_bounds.dob_bits,
+    )
+    for obj in parts:
+        h.update(inspect.getsource(obj).encode() + b"\0")
+    h.update(repr(sorted(_persons._DOB_AGREES)).encode())
+    return h.hexdigest()[:16]
+
+
+class ScanCache:
+    """Each query's full-scan hits on disk (``benchmarks/data/``, git-ignored), one
+    JSON line a query, keyed by the data set, the threshold and
+    :func:`scoring_fingerprint`: a change in candidate generation re-runs only
+    the index path, a change in scoring starts a new file.  A line holds the
+    query's position, a hash of the query itself, the hits (row, probability)
+    and the scan's seconds; a scan cut short is resumed where it stopped."""
+
+    def __init__(self, stem: str, threshold: float, path: Path | None = None) -> None:
+        name = f"{stem}.fullscan-t{threshold:g}-{scoring_fingerprint()}.jsonl"
+        self.path = HERE / "data" / name if path is None else path.resolve()
+        self.hits: dict[tuple[int, str], list[tuple[int, float]]] = {}
+        self.seconds: dict[tuple[int, str], float] = {}
+        self.threshold = threshold
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:  # a line cut short by a killed run
+                    continue
+                key = (int(rec["i"]), str(rec["q"]))
+                self.hits[key] = [(int(r), float(p)) for r, p in rec["hits"]]
+                self.seconds[key] = float(rec["seconds"])
+
+    @staticmethod
+    def _qhash(q: person_devdata.Query) -> str:
+        return hashlib.sha256(json.dumps(q.query, sort_keys=True).encode()).hexdigest()[:12]
+
+    def get(self, k: int, q: person_devdata.Query) -> list[tuple[int, float]] | None:
+        return self.hits.get((k, self._qhash(q)))
+
+    def scan(self, index: PersonIndex, k: int, q: person_devdata.Query) -> list[tuple[int, float]]:
+        """Full-scan query ``k`` (every listed name and alias) and append it."""
+        every = np.arange(index.num_entries)
+        t = time.perf_counter()
+        found = index.score_entries(person_query(q), every, threshold=self.threshold)
+        seconds = time.perf_counter() - t
+        hits = sorted((int(c.row), float(c.score)) for c in found)
+        key = (k, self._qhash(q))
+        self.hits[key] = hits
+        self.seconds[key] = seconds
+        self.path.parent.mkdir(exist_ok=True)
+        with self.path.open("a") as f:
+            rec = {"i": k, "q": key[1], "hits": hits, "seconds": round(seconds, 3)}
+            f.write(json.dumps(rec) + "\n")
+        return hits
+
+
+def person_query(q: person_devdata.Query) -> PersonQuery:
+    dob = names.parse_dob(q.query["dob"]) if "dob" in q.query else None
+    return PersonQuery(
+        names.normalize(q.query["name"]), dob, q.query.get("nationality"), q.query.get("sex")
+    )
+
+
+def candidate_recall(
+    index: PersonIndex,
+    cache: ScanCache,
+    queries: list[person_devdata.Query],
+    picks: list[int],
+    ids: list[str],
+    *,
+    rescan: bool = False,
+) -> dict[str, object]:
+    """Persons the index path (``PersonIndex.match``) finds / persons a full scan
+    with the same model finds, over the queries ``picks`` (full scans from the
+    cache where it has them).  The index path scores a subset of the listed names
+    with the same model, so it can find no person the scan did not, nor score one
+    higher: a query where it does says the cache is stale (counted, and that
+    query scanned again)."""
+    threshold = cache.threshold
+    scan_total = scan_found = scanned = stale = capped = 0
+    lost: collections.Counter[str] = collections.Counter()
+    examples: list[dict[str, object]] = []
+    for k in picks:
+        q = queries[k]
+        pq = person_query(q)
+        warnings: list[str] = []
+        ours = {c.row: c.score for c in index.match(pq, threshold=threshold, warnings=warnings)}
+        hits = None if rescan else cache.get(k, q)
+        if hits is not None and any(
+            r not in dict(hits) or p > dict(hits)[r] + 1e-9 for r, p in ours.items()
+        ):
+            stale += 1
+            hits = None
+        if hits is None:
+            hits = cache.scan(index, k, q)
+            scanned += 1
+        scan = {r for r, _ in hits}
+        capped += any("listed names share" in w for w in warnings)
+        scan_total += len(scan)
+        scan_found += len(scan & set(ours))
+        if scan - set(ours):
+            lost[",".join(q.kinds)] += len(scan - set(ours))
+            examples.append(
+                {
+                    "query": q.query,
+                    "expected": q.expected,
+                    "lost": [ids[r] for r in sorted(scan - set(ours))],
+                    "candidates": len(index.candidates(pq)),
+                }
+            )
+    seconds = [cache.seconds[(k, cache._qhash(queries[k]))] for k in picks]
+    return {
+        "queries": len(picks),
+        "found": scan_found,
+        "full_scan_found": scan_total,
+        "recall": round(scan_found / max(1, scan_total), 4),
+        "queries_with_a_loss": len(examples),
+        "queries_warned_capped": capped,
+        "lost_by_kind": dict(lost),
+        "lost_examples": examples[:10],
+        "full_scans_run_now": scanned,
+        "stale_cache_queries": stale,
+        "full_scan_seconds_per_query": round(float(np.mean(seconds)) if seconds else 0.0, 2),
+        "full_scan_cache": str(cache.path.relative_to(HERE)),
+    }
 
 
 def devdata(
