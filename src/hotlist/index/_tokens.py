@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 from hotlist.index._arrow import StringColumn, total_nbytes
 from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
 
-__all__ = ["TokenIndex"]
+__all__ = ["TokenIndex", "top"]
 
 _I64 = npt.NDArray[np.int64]
 _F32 = npt.NDArray[np.float32]
@@ -222,6 +222,19 @@ class TokenIndex:
         """:meth:`candidates` with each row's score (sum of IDF weights)."""
         if limit <= 0:
             return EMPTY_ROWS, np.zeros(0, dtype=np.float32)
+        rows, scores = self.pool(keys, max_df=max_df)
+        return top(rows, scores, limit)
+
+    def pool(self, keys: Sequence[str], *, max_df: int | None = None) -> tuple[_I64, _F32]:
+        """Every row sharing a key with ``keys`` (the common ones skipped as in
+        :meth:`candidates`) and its score, in no particular order: for a caller
+        that ranks them by more than the keys before a cap (:func:`top`).
+
+        >>> ix = TokenIndex.build(pa.array([["ANNA", "ERIKSSON"], ["ANNA"], ["JOHN"]]))
+        >>> rows, scores = ix.pool(["ANNA", "ERIKSSON"])
+        >>> sorted(rows.tolist()), int(ix.pool(["NOBODY"])[0].size)
+        ([0, 1], 0)
+        """
         n = self._n_rows
         cap = max(1000, int(0.05 * n)) if max_df is None else int(max_df)
         offs = self._offsets
@@ -249,17 +262,7 @@ class TokenIndex:
         rows = fresh[0] if len(fresh) == 1 else np.concatenate(fresh)
         scores = scratch[rows]
         scratch[rows] = 0  # leave the scratch clean for the next call
-        if len(rows) > limit:
-            kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-            above = scores > kth
-            tie = np.flatnonzero(scores == kth)
-            need = limit - int(above.sum())
-            ties = tie[np.argsort(rows[tie], kind="stable")[:need]]
-            sel = np.concatenate([np.flatnonzero(above), ties])
-            rows = rows[sel]
-            scores = scores[sel]
-        order = np.lexsort((rows, -scores))
-        return rows[order].astype(np.int64), scores[order]
+        return rows.astype(np.int64), scores
 
     def _scratch(self) -> _F32:
         """A per-thread zeroed float32 array of n_rows scores (reused)."""
@@ -268,3 +271,24 @@ class TokenIndex:
             s = np.zeros(self._n_rows, dtype=np.float32)
             self._local.scores = s
         return s
+
+
+def top(rows: _I64, scores: npt.NDArray[Any], limit: int) -> tuple[_I64, npt.NDArray[Any]]:
+    """The ``limit`` rows of highest score, best first, ties by row number
+    (without sorting the rows past the cut).
+
+    >>> rows, scores = top(np.array([4, 2, 9, 7]), np.array([1.0, 3.0, 1.0, 2.0]), 3)
+    >>> rows.tolist(), scores.tolist()
+    ([2, 7, 4], [3.0, 2.0, 1.0])
+    """
+    if len(rows) > limit:
+        kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        above = scores > kth
+        tie = np.flatnonzero(scores == kth)
+        need = limit - int(above.sum())
+        ties = tie[np.argsort(rows[tie], kind="stable")[:need]]
+        sel = np.concatenate([np.flatnonzero(above), ties])
+        rows = rows[sel]
+        scores = scores[sel]
+    order = np.lexsort((rows, -scores))
+    return rows[order], scores[order]

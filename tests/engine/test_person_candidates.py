@@ -1,0 +1,241 @@
+"""Person candidates against a full scan with the same model.
+
+The blocking index scores only the listed names that share a key with the query,
+at most ``CANDIDATE_LIMIT`` of them.  When more share a key, the cut must not be
+made among namesakes by row order: a listed person whose name is written
+otherwise (its parts' keys not shared) but whose date of birth is exactly the
+query's, ranked by the keys alone below a crowd of similar names with other
+dates, was lost although it scores far over the threshold (at 1 M persons,
+"RIFA LALALMY" born 1961-09-30 for the listed "ALALMI, Rifal" born that day,
+588th of 3,734).  The pool is ranked by the keys and the DOB level's bits.
+
+Property (Hypothesis, small lists): whatever the list and the corruption of the
+query, when the cap does not cut, the index path finds every person a full scan
+finds over the threshold, with the same score or a lower one (it scores a
+subset of the names with the same model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from engine_tables import persons_table
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hotlist
+import hotlist._persons as persons_mod
+from hotlist import names
+from hotlist._person_bounds import dob_level
+from hotlist._persons import PersonIndex, PersonQuery
+from hotlist.names._model import dob_bits
+
+THRESHOLD = names.MATCH_THRESHOLD
+TARGET_DOB = dt.date(1961, 9, 30)
+OTHERS = ["AMAL", "NOUR", "HUDA", "MONA", "SALMA", "DINA", "LAILA", "SAMIRA", "YASMIN", "HALA"]
+SYLLABLES = [c + v for c in "BDFGKLMNPRSTVZ" for v in "AEIOU"]
+
+
+def _other_dob(rng: random.Random) -> str:
+    """A date of birth three years or more from the target's (no DOB level but
+    "differs" against it)."""
+    while True:
+        day = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(365 * 65))
+        if abs(day.year - TARGET_DOB.year) >= 3:
+            return day.isoformat()
+
+
+def _person(rid: str, family: str, given: str, dob: str | None) -> dict[str, object]:
+    y, m, d = (int(x) for x in dob.split("-")) if dob else (None, None, None)
+    return {
+        "record_id": rid,
+        "name": f"{family}, {given}",
+        "family_name": family,
+        "given_names": given,
+        "date_of_birth": dob,
+        "dob_year": y,
+        "dob_month": m,
+        "dob_day": d,
+        "sex": "F",
+        "nationalities": ["EGY"],
+        "notice_type": "red",
+    }
+
+
+def _crowded(crowd: int, noise: int) -> hotlist.Hotlist:
+    """``crowd`` listed persons whose names share every name key of "RIFA
+    LALALMY" (LALALMY, Rifa and two more given names: no namesake of it), born
+    on other days; ``noise`` others; and last, the wanted ALALMI, Rifal born on
+    the query's day."""
+    rng = random.Random(5)
+    rows = [
+        _person(
+            f"C{i}", "LALALMY", f"Rifa {OTHERS[i % 10]} {OTHERS[i // 10 % 10]}", _other_dob(rng)
+        )
+        for i in range(crowd)
+    ]
+    for i in range(noise):
+        family = "".join(rng.choice(SYLLABLES) for _ in range(3))
+        rows.append(_person(f"N{i}", family, rng.choice(SYLLABLES) * 2, _other_dob(rng)))
+    rows.append(_person("TARGET", "ALALMI", "Rifal", TARGET_DOB.isoformat()))
+    return hotlist.Hotlist.from_tables(persons=persons_table(rows))
+
+
+@pytest.fixture(scope="module")
+def crowded() -> hotlist.Hotlist:
+    return _crowded(45, 3000)
+
+
+def test_a_crowded_pool_is_cut_by_name_and_date_of_birth(
+    crowded: hotlist.Hotlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """46 listed names share the query's keys, the cap (lowered to 20 so that the
+    list stays small; the same at 500 with a larger crowd) takes 20: by the keys
+    alone, the 45 LALALMY, Rifa ... share more of them than ALALMI, Rifal, whom a
+    full scan finds at 1.0 (exact date of birth) and who sat 46th.  Fails
+    without the DOB term in the ranking."""
+    monkeypatch.setattr(persons_mod, "CANDIDATE_LIMIT", 20)
+    index: PersonIndex = crowded._state.persons
+    query = PersonQuery("RIFA LALALMY", names.PartialDate(1961, 9, 30), None, None)
+    every = np.arange(index.num_entries)
+    scan = {c.row for c in index.score_entries(query, every, threshold=THRESHOLD)}
+    target = index.num_entries - 1
+    assert scan == {target}
+    entries, pool = index._ranked(query)
+    assert pool == 46 and len(entries) == 20
+    assert target in entries.tolist()
+    result = crowded.check(name="RIFA LALALMY", dob="1961-09-30")
+    assert [h.record_id for h in result.hits] == ["TARGET"]
+    # the cut is said, with the true count (not "more than" at exactly the cap)
+    assert any(w.startswith("46 listed names share") for w in result.warnings)
+    assert any("only the 20 most alike were scored" in w for w in result.warnings)
+
+
+def test_no_cut_no_warning(crowded: hotlist.Hotlist) -> None:
+    """At the real cap the same 46 names are all scored: nothing was cut, nothing said."""
+    result = crowded.check(name="RIFA LALALMY", dob="1961-09-30")
+    assert [h.record_id for h in result.hits] == ["TARGET"]
+    assert not any("most alike were scored" in w for w in result.warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
+    st.one_of(
+        st.none(),
+        st.tuples(st.integers(1900, 2030), st.integers(0, 12), st.integers(0, 31)),
+    ),
+)
+def test_dob_rank_is_the_dob_levels_bits(
+    query: dt.date, listed: tuple[int, int, int] | None
+) -> None:
+    """Between two full dates (no 1 January placeholder), the ranking's DOB term
+    is exactly the bits of the level ``dob_similarity`` finds."""
+    q = names.PartialDate(query.year, query.month, query.day)
+    if listed is None:
+        ymd = 0
+        want = 0.0
+    else:
+        y, m, d = listed
+        if m == 0 or d == 0 or (m, d) == (1, 1) or (q.month, q.day) == (1, 1):
+            return  # partial and placeholder dates: by the years (a ranking term)
+        try:
+            dt.date(y, m, d)
+        except ValueError:
+            return
+        ymd = y * 10000 + m * 100 + d
+        lp = names.PartialDate(y, m, d)
+        want = dob_bits(dob_level(q, lp), q, lp)
+
+    class _Rows:
+        _entry_ymd = np.array([ymd], dtype=np.int32)
+
+    got = PersonIndex._dob_rank(_Rows(), q, np.array([0]))  # type: ignore[arg-type]
+    assert float(got[0]) == pytest.approx(want, abs=1e-5)
+
+
+# -- the property: no cut, nothing lost ---------------------------------------
+
+FAMILIES = ["GARCIA", "NGUYEN", "IVANOV", "KHAN", "MULLER", "DUBOIS", "ROSSI", "SILVA"]
+GIVEN = ["MARIA", "ANNA", "IMRAN", "SERGEI", "PIERRE", "VAN", "MINH", "JOSE", "LUCIA", "OMAR"]
+
+
+@st.composite
+def _lists(draw: st.DrawFn) -> list[tuple[str, str, dt.date | None]]:
+    """Small lists with namesakes: common parts, rare made-up parts, DOBs close
+    to each other (near levels) or missing."""
+    rare = st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=4).map("".join)
+    family = st.one_of(st.sampled_from(FAMILIES), rare)
+    given_ = st.lists(st.one_of(st.sampled_from(GIVEN), rare), min_size=1, max_size=3)
+    dob = st.one_of(st.none(), st.dates(dt.date(1958, 1, 1), dt.date(1964, 12, 31)))
+    people = st.tuples(family, given_.map(" ".join), dob)
+    return draw(st.lists(people, min_size=5, max_size=60))
+
+
+def _corrupt(rng: random.Random, name: str) -> str:
+    """One of the corruptions the model knows: a typo, a transposition, a part
+    dropped, the order changed, an initial, two parts joined."""
+    parts = name.replace(",", "").split()
+    kind = rng.randrange(7)
+    i = rng.randrange(len(parts))
+    p = parts[i]
+    if kind == 0 and len(p) > 2:
+        k = rng.randrange(len(p))
+        parts[i] = p[:k] + rng.choice("AEIOUNRST") + p[k + 1 :]
+    elif kind == 1 and len(p) > 2:
+        k = rng.randrange(len(p) - 1)
+        parts[i] = p[:k] + p[k + 1] + p[k] + p[k + 2 :]
+    elif kind == 2 and len(parts) > 2:
+        del parts[i]
+    elif kind == 3:
+        parts = parts[1:] + parts[:1]
+    elif kind == 4 and i > 0:
+        parts[i] = p[0]
+    elif kind == 5 and len(parts) > 1:
+        parts = [parts[0] + parts[1], *parts[2:]]
+    return " ".join(parts)
+
+
+def _near(rng: random.Random, dob: dt.date | None) -> names.PartialDate | None:
+    if dob is None or rng.random() < 0.2:
+        return None
+    kind = rng.randrange(4)
+    if kind == 1:
+        dob = dob.replace(year=dob.year + rng.choice((-1, 1))) if dob.day < 29 else dob
+    elif kind == 2 and dob.day <= 12:
+        dob = dob.replace(month=dob.day, day=dob.month)
+    elif kind == 3:
+        dob = dob + dt.timedelta(days=rng.choice((-1, 1)))
+    return names.PartialDate(dob.year, dob.month, dob.day)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lists(), st.integers(0, 2**32 - 1))
+def test_the_index_finds_what_a_full_scan_finds(
+    listed: list[tuple[str, str, dt.date | None]], seed: int
+) -> None:
+    rows = [
+        _person(f"R{i}", family, given_, dob.isoformat() if dob else None)
+        for i, (family, given_, dob) in enumerate(listed)
+    ]
+    hl = hotlist.Hotlist.from_tables(persons=persons_table(rows))
+    index: PersonIndex = hl._state.persons
+    every = np.arange(index.num_entries)
+    rng = random.Random(seed)
+    for _ in range(8):
+        family, given_, dob = listed[rng.randrange(len(listed))]
+        name = f"{family}, {given_}" if rng.random() < 0.5 else f"{given_} {family}"
+        if rng.random() < 0.7:
+            name = _corrupt(rng, name)
+        query = PersonQuery(names.normalize(name), _near(rng, dob), None, None)
+        entries, pool = index._ranked(query)
+        if pool > len(entries):
+            continue  # the cap cut (not at these sizes)
+        scan = {c.row: c.score for c in index.score_entries(query, every, threshold=THRESHOLD)}
+        ours = {c.row: c.score for c in index.match(query, threshold=THRESHOLD)}
+        assert set(scan) == set(ours), (name, query.dob)
+        for row, score in ours.items():
+            assert score == pytest.approx(scan[row], abs=1e-9)
