@@ -40,6 +40,7 @@ KERNELS = [
     ("hotlist._check_kernel", "src/hotlist/_check_kernel.pyx"),
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
     ("hotlist.names._namekernel", "src/hotlist/names/_namekernel.pyx"),
+    ("hotlist._bound_kernel", "src/hotlist/_bound_kernel.pyx"),
 ]
 
 

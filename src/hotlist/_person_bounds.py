@@ -314,11 +314,7 @@ class PersonBounds:
         # Y / YOLANDA: a one-letter particle is an initial too
         initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
         qset = {fold(q) for q in qtoks}
-        exact = MODEL.name["exact"]
-        initial = MODEL.name["initial"]
-        initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
-        particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
-        aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
+        initial_bits, particle_bits, exact_log, aligned_log = _part_level_bits()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
             lids = ids[long_idx]
@@ -339,8 +335,8 @@ class PersonBounds:
             has_initial = among(first, [ord(c) for c in initials])
             value = np.where(
                 same,
-                math.log2(exact.m) - log_tf,
-                np.where(possible, math.log2(aligned_m) - log_tf, initial_bits),
+                exact_log - log_tf,
+                np.where(possible, aligned_log - log_tf, initial_bits),
             )
             # a common part that starts with a query initial may be aligned with
             # it, at more bits than its other levels could give
@@ -427,25 +423,32 @@ class PersonBounds:
                 )
                 possible[todo] = (part & near).any(axis=1)
         if qroman:
-            possible |= among(codes[:, 2], [known(r, -2) for r in qroman])
-            # HSIU YING / XIUYING: a part joined in its pinyin form
-            romans = self._part_roman[ids]
-            rest = [
-                (k, r)
-                for k in np.flatnonzero(~possible & (codes[:, 2] >= 0)).tolist()
-                if (r := romans[k])
-            ]
-            if rest:
-                found = process.cdist(
-                    [r for _, r in rest],
-                    sorted(qroman),
-                    scorer=fuzz.partial_ratio,
-                    score_cutoff=_JOIN_PARTIAL,
-                    workers=1,
-                )
-                hit = (found >= _JOIN_PARTIAL).any(axis=1)
-                possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
+            self._roman_joins(possible, ids, codes, qroman)
         return possible
+
+    def _roman_joins(
+        self, possible: np.ndarray, ids: np.ndarray, codes: np.ndarray, qroman: set[str]
+    ) -> None:
+        """Marks in ``possible`` the long parts (ids, ``_part_codes``) whose pinyin
+        form is one of the query's (``qroman``), or joins one (HSIU YING /
+        XIUYING: a partial ratio of the pinyin forms)."""
+        possible |= among(codes[:, 2], [self._codes.get(r, -2) for r in qroman])
+        romans = self._part_roman[ids]
+        rest = [
+            (k, r)
+            for k in np.flatnonzero(~possible & (codes[:, 2] >= 0)).tolist()
+            if (r := romans[k])
+        ]
+        if rest:
+            found = process.cdist(
+                [r for _, r in rest],
+                sorted(qroman),
+                scorer=fuzz.partial_ratio,
+                score_cutoff=_JOIN_PARTIAL,
+                workers=1,
+            )
+            hit = (found >= _JOIN_PARTIAL).any(axis=1)
+            possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
         """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
@@ -482,6 +485,19 @@ class PersonBounds:
             level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
             out = np.where(full, level, out)
         return np.where(years <= 0, 0.0, out)
+
+
+def _part_level_bits() -> tuple[float, float, float, float]:
+    """The name levels' bits a listed part's bound is made of: an initial's
+    (at least), a particle's (at most), and ``log2`` of the exact level's ``m``
+    and of the highest ``m`` of the other levels that align a part (their
+    ``u`` is the part's term frequency)."""
+    exact = MODEL.name["exact"]
+    initial = MODEL.name["initial"]
+    initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
+    particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
+    aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
+    return initial_bits, particle_bits, math.log2(exact.m), math.log2(aligned_m)
 
 
 def _left_over_bits() -> float:

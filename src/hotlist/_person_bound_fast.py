@@ -1,0 +1,205 @@
+"""The person bound through the compiled kernel (``hotlist._bound_kernel``):
+:class:`KernelBounds` is :class:`hotlist._person_bounds.PersonBounds` with its
+per-query loops (gathering the candidates' parts, the tests of each distinct
+part, the sums per candidate, the DOB levels) in C, one call each.
+
+The numpy methods of ``PersonBounds`` stay the reference: without the kernel
+(not built, or ``HOTLIST_PURE=1``) they are what runs, and
+``tests/engine/test_person_bound_kernel.py`` property-tests that both give the
+same bounds, bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from hotlist import names
+from hotlist._intsets import member
+from hotlist._person_bounds import (
+    _JOIN_PARTIAL,
+    PersonBounds,
+    _left_over_bits,
+    _letters_of,
+    _other_targets,
+    _parse_tokens,
+    _part_level_bits,
+    _unmatched_bits,
+    dob_bits,
+)
+from hotlist._person_keys import PersonQuery, letter_keys
+from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
+from hotlist.names._model import MODEL, bits
+from hotlist.names._phonetic import variant
+from hotlist.names._tokens import fold
+from hotlist.names._tokensim import _roman, _skeleton
+
+__all__ = ["KERNEL", "KernelBounds"]
+
+KERNEL: ModuleType | None = None
+try:  # the compiled bound (built by ``pip install .``; optional)
+    import hotlist._bound_kernel as _bound_kernel  # noqa: PLR0402 - a module, not a name
+
+    KERNEL = None if os.environ.get("HOTLIST_PURE") else _bound_kernel
+except ImportError:  # pragma: no cover - depends on the build
+    pass
+
+_MAX_TARGETS = 64  # the kernel's limit on a query's targets (more: numpy)
+
+
+def _ints(values: list[int]) -> np.ndarray:
+    return np.asarray(values, dtype=np.int32)
+
+
+class KernelBounds(PersonBounds):
+    """``PersonBounds`` with the bound computed by the compiled kernel."""
+
+    kernel: ModuleType | None = KERNEL
+
+    def _bounds(
+        self, query: PersonQuery, entries: np.ndarray, *, same_too: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``PersonBounds._bounds`` (the reference), in C where the kernel is built."""
+        k = self.kernel
+        qtoks = _parse_tokens(query.name)
+        if k is None or len(qtoks) > _MAX_TARGETS // 4:
+            return super()._bounds(query, entries, same_too=same_too)
+        entries = np.ascontiguousarray(entries, dtype=np.int64)
+        n = len(entries)
+        parent, indices, uniq, count = k.gather(
+            self.part_offsets, self.part_ids, entries, self._slots()
+        )
+        parts = self._texts(uniq)
+        size = self.part_size[uniq]
+        part, agrees = self._kernel_part_bounds(k, qtoks, parts, uniq, size)
+        qname = _parse(query.name)
+        asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
+        spans = np.array([s[2] for s in qname.spans], dtype=np.int64)
+        ub, maybe_same = k.name_sums(
+            parent,
+            indices,
+            part,
+            agrees.view(np.uint8),
+            size,
+            count,
+            spans,
+            float(asked),
+            _unmatched_bits(),
+            MAX_TOKENS,
+            MAX_TOKEN_LENGTH,
+            same_too,
+        )
+        letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
+        same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
+        ub[same] = np.inf
+        rest = np.zeros(n, dtype=np.float64)
+        if query.dob is not None:
+            rest += self._kernel_dob_bound(k, query.dob, entries)
+        if query.nationality:
+            lv = MODEL.nationality_listed
+            rest += max(0.0, bits(lv.m, lv.u or 1.0))
+        if query.sex:
+            lv = MODEL.sex_same
+            rest += max(0.0, bits(lv.m, lv.u or 1.0))
+        return ub, rest, maybe_same
+
+    def _kernel_part_bounds(
+        self,
+        k: ModuleType,
+        qtoks: tuple[str, ...],
+        parts: list[str],
+        ids: np.ndarray,
+        size: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``PersonBounds._part_bounds`` with the long parts' tests and values in C."""
+        particle = self.part_particle[ids]
+        out = np.zeros(len(parts), dtype=np.float64)
+        agrees = particle.copy()
+        if not parts:
+            return out, agrees
+        long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
+        other_q = _other_targets(qtoks)
+        targets = long_q + other_q
+        particle_q = any(q in names.PARTICLES for q in qtoks)
+        initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
+        qset = {fold(q) for q in qtoks}
+        initial_bits, particle_bits, exact_log, aligned_log = _part_level_bits()
+        long_idx = np.flatnonzero((size > 1) & ~particle)
+        if len(long_idx):
+            lids = np.ascontiguousarray(ids[long_idx], dtype=np.int32)
+            toks = [parts[i] for i in long_idx.tolist()]
+            self._fill(lids, toks)
+            known = self._codes.get
+            qroman = sorted({r for q in targets if (r := _roman(q)) is not None})
+            same, possible = k.long_parts(
+                toks,
+                self._part_variant,
+                self._part_roman,
+                lids,
+                self.part_size,
+                self._part_letters,
+                self._part_codes,
+                _ints([known(q, -2) for q in qset]),
+                _ints([known(names.phonetic_key(q), -2) for q in targets]),
+                _ints([known(_skeleton(q), -2) for q in targets]),
+                targets,
+                [variant(q) for q in targets],
+                _letters_of(targets),
+                len(long_q),
+                _ints([known(r, -2) for r in qroman]),
+                qroman,
+                fuzz.partial_ratio,
+                _JOIN_PARTIAL,
+            )
+            out[long_idx] = k.long_values(
+                same,
+                possible.view(np.uint8),
+                lids,
+                self._part_first,
+                self._part_log_tf,
+                _ints([ord(c) for c in initials]),
+                _ints([ord(q) for q in qtoks if len(q) == 1]),
+                exact_log,
+                aligned_log,
+                initial_bits,
+                0.0 if particle_q else _left_over_bits(),
+            )
+            agrees[long_idx] = same.view(bool)
+        out[particle] = particle_bits
+        for i in np.flatnonzero((size == 1) & ~particle).tolist():
+            t = parts[i]
+            agrees[i] = fold(t) in qset
+            if t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1):
+                out[i] = initial_bits
+        return out, agrees
+
+    def _kernel_dob_bound(
+        self, k: ModuleType, dob: names.PartialDate, entries: np.ndarray
+    ) -> np.ndarray:
+        """``PersonBounds._dob_bound`` in C (the levels' bits computed here)."""
+        same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
+        near = max(
+            dob_bits(lv, None)
+            for lv in ("DOB one digit off", "DOB one year off", "DOB two years off")
+        )
+        out: np.ndarray = k.dob_bound(
+            self.dob_year,
+            self.dob_month,
+            self.dob_day,
+            np.ascontiguousarray(self.owner[entries], dtype=np.int32),
+            dob.year,
+            dob.month or 0,
+            dob.day or 0,
+            same_year,
+            near,
+            dob_bits("DOB differs", None),
+            dob_bits("DOB two years off", None),
+            dob_bits("DOB one year off", None),
+            dob_bits("DOB one digit off", None),
+            dob_bits("DOB day/month swapped", None),
+            dob_bits("DOB exact", dob),
+        )
+        return out
