@@ -54,8 +54,10 @@ from hotlist._person_keys import (
     query_dob_keys,
 )
 from hotlist.index import TokenIndex, total_nbytes
+from hotlist.index._tokens import top
 from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
+from hotlist.names._dob import placeholder
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._model import dob_bits as dob_evidence  # the listed date's precision too
 from hotlist.scoring import Reason, render, render_all
@@ -63,9 +65,12 @@ from hotlist.scoring import Reason, render, render_all
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
 # Candidates scored in full per query: the entries sharing the most / rarest keys
-# (the DOB-aware keys included).  Keys held by more than 1 % of the names (but at
-# least 50) are skipped when the query has rarer ones.
+# (the DOB-aware keys included), with their DOB's agreement (bits, as nats: the
+# keys' IDF weights are natural logs) when more share a key than the cap takes.
+# Keys held by more than 1 % of the names (but at least 50) are skipped when the
+# query has rarer ones.
 CANDIDATE_LIMIT = 500
+DOB_RANK_WEIGHT = math.log(2)
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
 # the DOB levels consistent with the listed date (an alarm needs one; a partial
@@ -118,6 +123,9 @@ class PersonIndex(KernelBounds):
         self.nationalities = _string_array(table.column("nationalities"))
         self._tf_cache: dict[str, float] = {}
         self._parts_of(self.normalised)
+        # each entry's person's date of birth as yyyymmdd (0: none; month, day 0 if unknown)
+        ymd = self.dob_year.astype(np.int32) * 10000 + self.dob_month.astype(np.int32) * 100
+        self._entry_ymd: np.ndarray = np.where(self.dob_year > 0, ymd + self.dob_day, 0)[self.owner]
 
     def _entries(self, table: pa.Table) -> NameEntries:
         """The name entries of ``table``: owner row, alias flag, listed and normalised
@@ -166,6 +174,7 @@ class PersonIndex(KernelBounds):
     @property
     def nbytes(self) -> int:
         entries = total_nbytes(self.owner, self.is_alias, self.normalised, self.index)  # per name
+        entries += int(self._entry_ymd.nbytes)
         persons = total_nbytes(self.dob_year, self.dob_month, self.dob_day, self.sex_codes)
         return entries + persons + self.parts_nbytes
 
@@ -214,13 +223,57 @@ class PersonIndex(KernelBounds):
         return max(1, distinct_count(self.owner[np.concatenate(rows)]))
 
     def candidates(self, query: PersonQuery) -> np.ndarray:
-        """The entries worth scoring: ranked by shared name and DOB-aware keys, capped."""
+        """The entries worth scoring: every entry sharing a name or DOB-aware key
+        with the query, ranked by those keys' summed rarity plus its date of
+        birth's agreement with the query's (:meth:`_dob_rank`), capped."""
+        return self._ranked(query)[0]
+
+    def _ranked(self, query: PersonQuery) -> tuple[np.ndarray, int]:
+        """:meth:`candidates`, and how many entries shared a key (the pool the
+        cap cut, when it is larger than ``CANDIDATE_LIMIT``).
+
+        The keys' IDF sum alone ranks namesakes by their names, which are all
+        alike: past the cap, the order among them was the row order, and a
+        namesake born a year or a digit off, or a name written otherwise (its
+        parts' keys not shared) with the exact date, was lost however well it
+        scored.  The DOB term (bits of the DOB level, as nats) is what a full
+        scan would weigh among them; it is computed only for an over-full pool.
+        """
         keys = name_keys(query.name)
         if not keys:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), 0
         keys += query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
-        return self.index.candidates(keys, limit=CANDIDATE_LIMIT, max_df=max_df)
+        rows, idf = self.index.pool(keys, max_df=max_df)
+        score: np.ndarray = idf
+        if len(rows) > CANDIDATE_LIMIT and query.dob is not None:
+            score = idf + np.float32(DOB_RANK_WEIGHT) * self._dob_rank(query.dob, rows)
+        return top(rows, score, CANDIDATE_LIMIT)[0], len(rows)
+
+    def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
+        """The DOB level's bits of each entry's person against ``dob`` (numpy over
+        the entries, a few table look-ups): the levels of two full dates exactly
+        as :func:`hotlist.names.dob_similarity` finds them (exact, day and month
+        swapped, one digit off, a year or two off), else by the years (a partial
+        date or a 1 January placeholder on either side); 0 without a listed date.
+        A ranking term, not a bound."""
+        ymd = self._entry_ymd[entries]
+        q = names.PartialDate(dob.year, dob.month, dob.day)
+        year = ymd // 10000
+        by_year = np.where(
+            year == dob.year,
+            dob_evidence("DOB year only", q, names.PartialDate(dob.year)),
+            np.where(np.abs(year - dob.year) <= 2, 0.0, dob_evidence("DOB differs", q, q)),
+        )
+        out = np.where(ymd > 0, by_year, 0.0)
+        if dob.month and dob.day and not placeholder(q):
+            values, level_bits = _full_date_levels(q)
+            at = np.minimum(np.searchsorted(values, ymd), len(values) - 1)
+            hit = values[at] == ymd
+            full = (ymd % 100 > 0) & (ymd // 100 % 100 > 0) & (ymd % 10000 != 101)
+            differs = dob_evidence("DOB differs", q, q)
+            out = np.where(hit, level_bits[at], np.where(full, differs, out))
+        return out.astype(np.float32)
 
     def match(
         self, query: PersonQuery, *, threshold: float, warnings: list[str] | None = None
@@ -234,19 +287,20 @@ class PersonIndex(KernelBounds):
         share the query's keys than the candidate cap scores, ``warnings`` says
         that too (one of those past the cap may have reached the threshold).
         """
-        entries = self.candidates(query)
+        entries, pool = self._ranked(query)
         held: list[int] = []
         out = self.score_entries(query, entries, threshold=threshold, held_back=held)
-        if len(entries) >= CANDIDATE_LIMIT and warnings is not None:
+        cut = pool > len(entries)
+        if cut and warnings is not None:
             # the cap cut the candidates: a person past it may have scored too
             warnings.append(
-                f"more than {CANDIDATE_LIMIT} listed names share this name's search keys and "
-                f"only the {CANDIDATE_LIMIT} most alike were scored: a listed person may be "
-                "missing from the hits; give the full name and the date of birth"
+                f"{pool:,} listed names share this name's search keys and only the "
+                f"{len(entries)} most alike were scored (by name and date of birth): a listed "
+                "person may be missing from the hits; give the full name and the date of birth"
             )
         if held and warnings is not None:
             n = len(held)
-            some = f"{n}+" if len(entries) >= CANDIDATE_LIMIT else str(n)
+            some = f"{n}+" if cut else str(n)
             if query.dob is None:
                 why = "the name alone is too common to tell them apart; give a date of birth"
             elif any(dob_level(query.dob, self.dob_of(p)) in _DOB_AGREES for p in held):
@@ -408,6 +462,28 @@ class PersonIndex(KernelBounds):
                 )
             )
         return out
+
+
+def _full_date_levels(q: names.PartialDate) -> tuple[np.ndarray, np.ndarray]:
+    """The full listed dates (yyyymmdd, ascending) whose DOB level against the
+    full date ``q`` is not "differs", and that level's bits: exact, day and
+    month swapped, one digit off, a year or two off (the year's last digit one
+    off with the same day and month is a year off, as ``dob_similarity`` says)."""
+    base = q.year * 10000 + (q.month or 0) * 100 + (q.day or 0)
+    # in the order dob_similarity tries them backwards: a later level wins
+    found = {base - 20000: "DOB two years off", base + 20000: "DOB two years off"}
+    digits = f"{base:08d}"
+    for i in range(8):
+        for d in "0123456789":
+            if d != digits[i]:
+                found[int(digits[:i] + d + digits[i + 1 :])] = "DOB one digit off"
+    found[base - 10000] = found[base + 10000] = "DOB one year off"
+    if q.day and q.day <= 12:
+        found[q.year * 10000 + q.day * 100 + (q.month or 0)] = "DOB day/month swapped"
+    found[base] = "DOB exact"
+    values = np.array(sorted(found), dtype=np.int32)
+    level_bits = np.array([dob_evidence(found[v], q, q) for v in values.tolist()])
+    return values, level_bits
 
 
 def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:
