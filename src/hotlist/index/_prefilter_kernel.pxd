@@ -121,3 +121,38 @@ cdef inline int tolerance(object max_edits, object edits, object no_edits) noexc
     if max_edits is no_edits:
         return 0
     return -1
+
+
+# A filter member's string hash, block, bit pattern and test: declared here so that
+# the compiled one-edit search (``hotlist.index._fast``) tests the same bits.
+
+cdef inline uint64_t _fmix(uint32_t crc, Py_ssize_t n) noexcept nogil:
+    cdef uint64_t x = <uint64_t>crc | (<uint64_t>n << 32)
+    x ^= x >> 33
+    x *= 0xff51afd7ed558ccdULL
+    x ^= x >> 33
+    x *= 0xc4ceb9fe1a85ec53ULL
+    x ^= x >> 33
+    return x
+
+
+cdef inline uint32_t _block(uint64_t h, uint64_t nblocks) noexcept nogil:
+    return <uint32_t>(((h >> 32) * nblocks) >> 32)
+
+
+cdef inline uint64_t _pattern(uint64_t h, uint32_t tag) noexcept nogil:
+    """The bit pattern of member (string hash ``h``, ``tag``): bits 24 + 5 i ..
+    28 + 5 i say which bit of word i of the block is set."""
+    cdef uint32_t x = <uint32_t>h + (tag + 1) * 0x9E3779B9u
+    return <uint64_t>x * 0x9E3779B97F4A7C15ULL
+
+
+cdef inline uint32_t _test(const uint32_t *w, uint64_t p) noexcept nogil:
+    """1 when every bit of pattern ``p`` is set in block ``w`` (branch-free: a
+    miss runs ~40 of these, and early exits would mispredict)."""
+    return (
+        (w[0] >> ((p >> 24) & 31)) & (w[1] >> ((p >> 29) & 31))
+        & (w[2] >> ((p >> 34) & 31)) & (w[3] >> ((p >> 39) & 31))
+        & (w[4] >> ((p >> 44) & 31)) & (w[5] >> ((p >> 49) & 31))
+        & (w[6] >> ((p >> 54) & 31)) & (w[7] >> ((p >> 59) & 31))
+    ) & 1

@@ -1,0 +1,121 @@
+"""The pre-filter-guided one-edit search (``OneEdit.search(key, probe)``) finds
+exactly the rows of the full search, the pure reference and brute force.
+
+The guided search enumerates only the edit places whose filter test passes and
+asks the filter again for each substitution or insertion variant before it
+probes the index; a filter never says "no" to a key it holds, so the rows are
+the same.  Held equal here for filters of the right size, overfull ones (many
+false "maybe"s), saturated ones (every test passes: the full search), keys up
+to and past the guided length (64 bytes) and indexes grown by deltas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _index_refs import arrow, key_lists, query_for, rows_within_one
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotlist.index._keyindex as kmod
+from hotlist.index import KeyIndex
+from hotlist.index import _prefilter as pf
+from hotlist.index._arrow import StringColumn
+
+fast = pytest.importorskip("hotlist.index._fast", reason="compiled kernel not built")
+kernel = pytest.importorskip("hotlist.index._prefilter_kernel", reason="compiled kernel not built")
+
+
+def _filter(ix: KeyIndex, items: int | None) -> np.ndarray:
+    """The filter of ``ix``'s keys: built as the index builds it (None), or sized
+    for ``items`` members (few: overfull), or every bit set (0)."""
+    if items is None:
+        return pf.built_filter(ix._col)
+    if items == 0:
+        return np.full(8, 0xFFFFFFFF, dtype=np.uint32)
+    col = StringColumn.of(ix.keys)
+    words = pf.filter_words(items)
+    rows = None if col.valid is None else np.flatnonzero(col.valid)
+    kernel.add_keys(words, col.offsets, col.data, rows)
+    return words
+
+
+def _searches(ix: KeyIndex, words: np.ndarray, q: str) -> tuple[list[int], list[int], list[int]]:
+    k = ix._make_kernel()
+    b = q.encode()
+    return k.search(b, ix._make_probe(words)), k.search(b), k.search(b, ix._make_probe(None))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    data=st.data(),
+    dir_bits=st.sampled_from([1, 16, None]),
+    large=st.booleans(),
+    pos_cap=st.sampled_from([0, 2, 64]),
+    items=st.sampled_from([None, None, 1, 5, 0]),
+)
+def test_guided_equals_full_pure_and_brute_force(
+    data: st.DataObject, dir_bits: int | None, large: bool, pos_cap: int, items: int | None
+) -> None:
+    alphabet, keys = data.draw(key_lists(max_len=9))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kmod, "_POS_CAP", pos_cap)
+        ix = KeyIndex.build(arrow(keys, large), dir_bits=dir_bits)
+    words = _filter(ix, items)
+    for q in data.draw(st.lists(query_for(alphabet, keys, max_len=10), min_size=1, max_size=8)):
+        guided, full, unfiltered = _searches(ix, words, q)
+        want = rows_within_one(keys, q)
+        assert guided == full == unfiltered == want
+        assert ix.within_one_edit_py(q).tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), n=st.integers(58, 70))
+def test_guided_at_and_past_its_longest_key(data: st.DataObject, n: int) -> None:
+    """Keys around GUIDED_MAX (64 bytes): the guided search up to it, the full one past."""
+    base = data.draw(st.text(alphabet="AB01", min_size=n, max_size=n))
+    keys: list[str | None] = [base, base[:-1], base + "A", base[:5] + "B" + base[6:], "A" * n]
+    ix = KeyIndex.build(arrow(keys, False))
+    words = _filter(ix, None)
+    for q in [base, base[:-1], base[1:], base + "0", base[:3] + "1" + base[4:], "B" * n]:
+        guided, full, _ = _searches(ix, words, q)
+        assert guided == full == rows_within_one(keys, q)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_guided_after_a_delta(data: st.DataObject) -> None:
+    """An index merged by a delta searches with its grown filter (deleted keys'
+    bits stay set: more "maybe"s, the same rows)."""
+    alphabet, keys = data.draw(key_lists(max_len=8))
+    old = KeyIndex.build(arrow(keys, False), dir_bits=16)
+    old._filter = pf.built_filter(old._col)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys)))
+    added = data.draw(st.lists(st.one_of(st.none(), st.text(alphabet=alphabet, max_size=8))))
+    now = [k for k, y in zip(keys, keep, strict=True) if y] + added
+    merged = old.merged(np.array(keep, dtype=bool), arrow(now, False))
+    words = merged._filter if merged._filter is not None else pf.built_filter(merged._col)
+    for q in data.draw(st.lists(query_for(alphabet, now, max_len=9), min_size=1, max_size=6)):
+        guided, full, _ = _searches(merged, words, q)
+        assert guided == full == rows_within_one(now, q)
+        assert merged.within_one_edit(q).tolist() == guided
+
+
+def test_guided_on_document_numbers() -> None:
+    """Fixed-format numbers (the position alphabet narrow), listed and edited."""
+    rng = np.random.default_rng(11)
+    letters = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
+    mat = letters[rng.integers(0, 36, (3000, 9))]
+    mat[:, 2:] = letters[26 + rng.integers(0, 10, (3000, 7))]
+    strs = [bytes(r).decode() for r in mat] + ["L898902C3"] * 5
+    keys: list[str | None] = list(strs)
+    ix = KeyIndex.build(arrow(keys, False))
+    words = _filter(ix, None)
+    queries = [*strs[:200], "L898902C", "L89890C3", "L898920C3", "L8989022C3"]
+    queries += [k[:4] + "7" + k[5:] for k in strs[:200]] + [k[:3] + k[4:] for k in strs[:100]]
+    found = 0
+    for q in queries:
+        guided, full, _ = _searches(ix, words, q)
+        assert guided == full == rows_within_one(keys, q)
+        found += bool(guided)
+    assert found > 200
