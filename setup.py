@@ -41,6 +41,7 @@ KERNELS = [
     ("hotlist.audit._hashkernel", "src/hotlist/audit/_hashkernel.pyx"),
     ("hotlist.names._namekernel", "src/hotlist/names/_namekernel.pyx"),
     ("hotlist._bound_kernel", "src/hotlist/_bound_kernel.pyx"),
+    ("hotlist._person_keykernel", "src/hotlist/_person_keykernel.pyx"),
 ]
 
 

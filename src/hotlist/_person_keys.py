@@ -5,14 +5,17 @@ keys a query looks up (:class:`hotlist._persons.PersonIndex` explains their use)
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
-from hotlist.names._phonetic import _ARTICLES, MAX_KEYS
+from hotlist.index._arrow import StringColumn
+from hotlist.names._phonetic import _ARTICLES, _RULES, MAX_KEYS
 from hotlist.names._tokens import PARTICLES, fold
 
 __all__ = [
@@ -28,6 +31,20 @@ __all__ = [
     "query_dob_keys",
     "ranges",
 ]
+
+
+KERNEL: ModuleType | None
+"""The compiled :func:`index_keys` (:mod:`hotlist._person_keykernel`), or None when
+it is not built or ``HOTLIST_PURE=1`` is set: then :func:`entry_keys` and the
+Arrow/numpy assembly below (its reference, property-tested equal) do the work."""
+try:
+    import hotlist._person_keykernel as _keykernel
+except ImportError:  # not built: pure Python
+    KERNEL = None
+else:
+    KERNEL = None if os.environ.get("HOTLIST_PURE") else _keykernel
+if KERNEL is not None:
+    KERNEL.configure(_RULES, sorted(PARTICLES), _ARTICLES, MAX_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +88,44 @@ def index_keys(
     """The keys of each listed name (``normalised``, one per entry, its owner's
     date of birth in ``years`` / ``months`` / ``days``, 0: none), exactly
     ``name_keys(v) + dob_keys(v, dob)`` of each entry, in that order (``[]``
-    for an empty name), made for a whole load at once: the name keys once per
-    distinct name (Python, with each distinct part's keys made once), the
+    for an empty name), made for a whole load at once: by the compiled kernel
+    (``KERNEL``: one C pass, each distinct token's keys made once), else the
+    name keys once per distinct name in Python (:func:`entry_keys`) and the
     DOB-aware keys with Arrow and numpy over the entries.
     """
     enc = pc.dictionary_encode(normalised.fill_null(""))
     which = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
+    if KERNEL is not None:
+        col = StringColumn.of(enc.dictionary)
+        dob = [np.ascontiguousarray(a, dtype=np.int64) for a in (years, months, days)]
+        out = KERNEL.entry_keys(col.data, col.offsets.astype(np.int64), which, *dob)
+        if out is not None:  # else a name not in the normalised form: the reference
+            return _list_array(*out)
+    return _index_keys_py(enc, which, years, months, days)
+
+
+def _list_array(data: np.ndarray, key_offsets: np.ndarray, list_offsets: np.ndarray) -> pa.Array:
+    """The list array of the kernel's flat keys (32-bit offsets while they fit)."""
+    big = len(data) >= 1 << 31
+    keys = (pa.LargeStringArray if big else pa.StringArray).from_buffers(
+        len(key_offsets) - 1,
+        pa.py_buffer(key_offsets if big else key_offsets.astype(np.int32)),
+        pa.py_buffer(data),
+    )
+    if len(keys) >= 1 << 31:
+        return pa.LargeListArray.from_arrays(pa.array(list_offsets), keys)
+    return pa.ListArray.from_arrays(pa.array(list_offsets.astype(np.int32)), keys)
+
+
+def _index_keys_py(
+    enc: pa.DictionaryArray,
+    which: np.ndarray,
+    years: np.ndarray,
+    months: np.ndarray,
+    days: np.ndarray,
+) -> pa.ListArray:
+    """:func:`index_keys` in Python (the names' keys) and Arrow / numpy (the rest):
+    the compiled one's reference."""
     distinct: list[str] = enc.dictionary.to_pylist()
     per_token: dict[str, tuple[str, ...]] = {}
     joined: dict[str, str] = {}
