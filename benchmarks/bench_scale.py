@@ -23,10 +23,11 @@ What it does:
   ``malloc_for_batches()`` as the engines run it), ``check_batches`` over the
   Parquet file (one process), ``hotlist.dask.check_dataframe`` on a local
   cluster of ``--workers`` processes, and on ``local[--workers]`` (one session)
-  ``hotlist.spark.check_dataframe`` over ``spark.read.parquet``,
-  ``hotlist.spark.check_parquet`` (the Python workers read the files) and
-  ``check_parquet(..., hits_only=True)``, each reduced to counts (no output
-  written);
+  ``hotlist.spark.check_dataframe`` over ``spark.read.parquet`` (and with
+  ``hits_only=True``), ``hotlist.spark.check_parquet`` (the Python workers read
+  the files) and ``check_parquet(..., hits_only=True)``, each reduced to counts
+  (no output written; Spark's session at its defaults, or with
+  ``hotlist.spark.ARROW_CONF`` under ``--spark-tuned``);
 * start-up: the Spark session and its first job, the Dask cluster; each engine
   runs its job once cold (``first_run_s``: workers import hotlist and open the
   snapshot) and then ``--repeat`` times warm, a new plan each time; the run with
@@ -406,6 +407,7 @@ def run_dask(
 
 SPARK_WAYS = {
     "spark": "check_dataframe(spark.read.parquet(path))",
+    "spark_hits": "check_dataframe(spark.read.parquet(path), hits_only=True)",
     "spark_parquet": "check_parquet(spark, path)",
     "spark_parquet_hits": "check_parquet(spark, path, hits_only=True)",
 }
@@ -421,9 +423,12 @@ def run_spark(
     ways: list[str],
     repeat: int = 3,
     arrow_batch: int | None = None,
+    tuned: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Each of ``ways`` (keys of SPARK_WAYS) in one Spark session: the first one's
-    first run is the cold one (Python workers import hotlist and open the snapshot)."""
+    first run is the cold one (Python workers import hotlist and open the snapshot).
+    ``tuned``: the session gets ``hotlist.spark.ARROW_CONF`` (100,000-row Arrow
+    batches, no per-row batch-size measure)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F  # noqa: N812
@@ -437,6 +442,8 @@ def run_spark(
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.memory", "4g")
     )
+    if tuned:
+        builder = builder.config(map=hotlist.spark.ARROW_CONF)
     if arrow_batch:
         builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(arrow_batch))
     start_s, spark = timed(builder.getOrCreate)
@@ -450,10 +457,14 @@ def run_spark(
             def job(way: str = way) -> tuple[int, int]:
                 # a new DataFrame each time: collecting the same one again would skip the
                 # stage whose shuffle output Spark still holds
-                if way == "spark":
+                if way in {"spark", "spark_hits"}:
                     df = spark.read.parquet(str(path))
                     checked = hotlist.spark.check_dataframe(
-                        df, str(snapshot), columns=columns, **options
+                        df,
+                        str(snapshot),
+                        columns=columns,
+                        hits_only=way == "spark_hits",
+                        **options,
                     )
                 else:
                     checked = hotlist.spark.check_parquet(
@@ -478,9 +489,14 @@ def run_spark(
                 "startup_s": start_s,
                 "first_job_s": first_s,
                 "partitions": spark.read.parquet(str(path)).rdd.getNumPartitions()
-                if way == "spark"
+                if way in {"spark", "spark_hits"}
                 else len(list(path.glob("*.parquet"))),
-                "arrow_max_records_per_batch": arrow_batch or "default",
+                "arrow_max_records_per_batch": spark.conf.get(
+                    "spark.sql.execution.arrow.maxRecordsPerBatch"
+                ),
+                "arrow_max_bytes_per_batch": spark.conf.get(
+                    "spark.sql.execution.arrow.maxBytesPerBatch"
+                ),
             }
     finally:
         spark.stop()
@@ -499,9 +515,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument(
         "--engines",
-        default="plain,stream,dask,spark,spark_parquet,spark_parquet_hits",
-        help="plain, stream, dask, spark (check_dataframe), spark_parquet (check_parquet), "
-        "spark_parquet_hits (check_parquet with hits_only=True)",
+        default="plain,stream,dask,spark,spark_hits,spark_parquet,spark_parquet_hits",
+        help="plain, stream, dask, spark (check_dataframe), spark_hits (check_dataframe with "
+        "hits_only=True), spark_parquet (check_parquet), spark_parquet_hits (check_parquet "
+        "with hits_only=True)",
     )
     p.add_argument("--manifests", default="documents,names", help="which manifests to run")
     p.add_argument("--max-edits", type=int, default=0)
@@ -511,7 +528,14 @@ def main(argv: list[str] | None = None) -> int:
         "--spark-arrow-batch",
         type=int,
         default=0,
-        help="spark.sql.execution.arrow.maxRecordsPerBatch (0: Spark's default, 10,000)",
+        help="spark.sql.execution.arrow.maxRecordsPerBatch (0: Spark's default, 10,000, or "
+        "ARROW_CONF's with --spark-tuned)",
+    )
+    p.add_argument(
+        "--spark-tuned",
+        action="store_true",
+        help="the Spark session gets hotlist.spark.ARROW_CONF (Arrow batches of 100,000 rows, "
+        "Spark's per-row batch-size measure off)",
     )
     p.add_argument("--out", default=str(bench_data.DATA_DIR / "scale-latest.json"))
     args = p.parse_args(argv)
@@ -600,6 +624,7 @@ def main(argv: list[str] | None = None) -> int:
                 ways=ways,
                 repeat=repeat,
                 arrow_batch=args.spark_arrow_batch or None,
+                tuned=args.spark_tuned,
             )
             for way, run in spark_runs.items():
                 runs[way] = run

@@ -17,8 +17,28 @@ for a third of the CPU: Spark only schedules the pieces (row groups of each
 file), and the Python workers read them with pyarrow, so the rows do not pass
 through Spark's Parquet reader and its rows-to-Arrow conversion, which cost the
 JVM more than the check itself (``benchmarks/README.md``, "Scale-out").
-``hits_only=True`` keeps only the rows with a hit, an error or a warning (as
-``hotlist check-file --hits-only``), before they go back to the JVM.
+``hits_only=True`` (both functions) keeps only the rows with a hit, an error or
+a warning (as ``hotlist check-file --hits-only``), dropped in the Python worker
+before the JVM converts them back to rows (a Spark filter on ``hit`` cannot
+reach into ``mapInArrow``: the JVM would convert every clean row first).
+
+Spark settings
+--------------
+Two of Spark's Arrow settings cost ``check_dataframe``'s JVM a third of its CPU
+at their defaults (``benchmarks/README.md``, "Scale-out"): it hands the Python
+workers batches of ``spark.sql.execution.arrow.maxRecordsPerBatch`` rows
+(10,000) and, under ``maxBytesPerBatch`` (64 MiB), measures the batch it is
+building after every row.  :data:`ARROW_CONF` sets batches of 100,000 rows (the
+size the worker checks at a time) and turns the per-row measure off (the value
+2147483647 is Spark's "no limit")::
+
+    spark = SparkSession.builder.config(map=hotlist.spark.ARROW_CONF).getOrCreate()
+    # or on a running session (also over Spark Connect)
+    for key, value in hotlist.spark.ARROW_CONF.items():
+        spark.conf.set(key, value)
+
+They apply to every Arrow exchange of the session (pandas and Arrow UDFs too);
+with very wide rows (kilobytes of pass-through text a row) pick fewer rows.
 
 How the snapshot reaches the workers
 ------------------------------------
@@ -83,10 +103,17 @@ if TYPE_CHECKING:
 
     from hotlist.engine import Hotlist
 
-__all__ = ["INSTALL_HINT", "ROWS_PER_TASK", "check_dataframe", "check_parquet"]
+__all__ = ["ARROW_CONF", "INSTALL_HINT", "ROWS_PER_TASK", "check_dataframe", "check_parquet"]
 
 # check_parquet: a file's row groups are split into tasks of about this many rows
 ROWS_PER_TASK = 1_000_000
+
+# Spark session settings for check_dataframe (see "Spark settings" above): Arrow
+# batches of 100,000 rows to the Python workers, the per-row batch-size measure off.
+ARROW_CONF: dict[str, str] = {
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
+    "spark.sql.execution.arrow.maxBytesPerBatch": "2147483647",
+}
 
 INSTALL_HINT = "hotlist.spark needs pyspark: pip install 'hotlist[spark]' (and a Java 17+ runtime)"
 
@@ -103,6 +130,7 @@ class _Mapper(WorkerTask):
 
     batch_size: int
     schema: pa.Schema
+    hits_only: bool = False
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext  # noqa: PLC0415 - lazy optional import (pyspark)
@@ -118,6 +146,8 @@ class _Mapper(WorkerTask):
             with malloc_for_batches():
                 result = check_table(hl, part, self.columns, self.options, offset=base + done)
             done += part.num_rows
+            if self.hits_only:
+                result = flagged(result)
             if not result.schema.equals(self.schema):
                 result = result.cast(self.schema)
             yield from result.to_batches()
@@ -132,6 +162,7 @@ def check_dataframe(
     verify: bool = False,
     public_key: KeyArg | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    hits_only: bool = False,
     **options: Any,
 ) -> DataFrame:
     """Check every row of the Spark DataFrame ``df`` against the snapshot at
@@ -153,6 +184,12 @@ def check_dataframe(
     about a millisecond per call on top of its cost per row (at 10,000 rows a
     call the Python worker spent 80 % more CPU).  Memory in each Python worker
     grows with it: a few hundred bytes a row while a batch is checked.
+    :data:`ARROW_CONF` has Spark send 100,000 rows a batch in the first place.
+
+    ``hits_only=True``: only the rows with a hit, an error or a warning (as
+    ``hotlist check-file --hits-only``), dropped in the Python worker before the
+    JVM converts them back to rows; the same as ``.where(...)`` on those three
+    columns, for less of the JVM's CPU.
     """
     _require_pyspark()
     from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
@@ -165,7 +202,9 @@ def check_dataframe(
     spark_schema = from_arrow_schema(result_schema(in_schema, common["columns"], options))
     # What Spark expects back for that schema (its own Arrow types, e.g. timestamps in UTC).
     expected = to_arrow_schema(spark_schema, timezone="UTC")
-    mapper = _Mapper(**common, batch_size=valid_batch_size(batch_size), schema=expected)
+    mapper = _Mapper(
+        **common, batch_size=valid_batch_size(batch_size), schema=expected, hits_only=hits_only
+    )
     return df.mapInArrow(mapper, spark_schema)
 
 

@@ -81,6 +81,12 @@ def assert_rows_of_check_many(got: pa.Table, want: pa.Table) -> None:
     assert any(w for w in got.column("warnings").to_pylist())
 
 
+def flagged_rows(want: pa.Table) -> pa.Table:
+    """check_many's rows with a hit, an error or a warning (what hits_only keeps)."""
+    warned = pc.greater(pc.list_value_length(want["warnings"]), 0)
+    return want.filter(pc.or_(pc.or_(want["hit"], pc.is_valid(want["error"])), warned))
+
+
 def test_spark_rows_equal_check_many_and_one_open_per_worker(
     spark: object, snapshot: Path, open_log: Path
 ) -> None:
@@ -113,6 +119,35 @@ def test_spark_rows_equal_check_many_and_one_open_per_worker(
     assert set(parts) <= set(opens)
     assert len(parts) == 6 > len(opens)
     assert sum(int(n) for kind, _, n in events if kind == "part") == manifest.num_rows
+
+
+def test_spark_hits_only_and_arrow_conf(spark: object, snapshot: Path) -> None:
+    """Under ARROW_CONF (Spark's Arrow batches of 100,000 rows, no per-row size
+    measure) the same rows; hits_only=True keeps check_many's flagged rows."""
+    import hotlist.spark
+
+    conf = spark.conf  # type: ignore[attr-defined]
+    saved = {key: conf.get(key, None) for key in hotlist.spark.ARROW_CONF}
+    manifest = manifest_table(390)
+    df = spark.createDataFrame(manifest).repartition(3)  # type: ignore[attr-defined]
+    try:
+        for key, value in hotlist.spark.ARROW_CONF.items():
+            conf.set(key, value)
+        got = hotlist.spark.check_dataframe(df, str(snapshot), columns=MAPPING).toArrow()
+        kept = hotlist.spark.check_dataframe(
+            df, str(snapshot), columns=MAPPING, hits_only=True
+        ).toArrow()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                conf.unset(key)
+            else:
+                conf.set(key, value)
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    assert_rows_of_check_many(got, want)
+    assert kept.schema == got.schema
+    assert 0 < kept.num_rows < got.num_rows
+    assert by_passenger(kept) == by_passenger(flagged_rows(want))
 
 
 def test_spark_refuses_on_the_driver(spark: object, snapshot: Path) -> None:
@@ -196,10 +231,8 @@ def test_spark_check_parquet_rows_equal_check_many(
     kept = hotlist.spark.check_parquet(
         spark, str(folder), str(snapshot), columns=MAPPING, hits_only=True
     ).toArrow()
-    warned = pc.greater(pc.list_value_length(want["warnings"]), 0)
-    flagged = want.filter(pc.or_(pc.or_(want["hit"], pc.is_valid(want["error"])), warned))
     assert 0 < kept.num_rows < want.num_rows
-    assert by_passenger(kept) == by_passenger(flagged)
+    assert by_passenger(kept) == by_passenger(flagged_rows(want))
 
     events = [line.split() for line in open_log.read_text().splitlines()]
     opens = [pid for kind, pid, _ in events if kind == "open"]
