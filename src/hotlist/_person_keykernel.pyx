@@ -927,3 +927,66 @@ def entry_keys(
             ok[kk] = at
     ol[n] = kk
     return out_data, out_koff, out_loff
+
+
+def normalize_ascii(const uint8_t[::1] data, const int64_t[::1] offsets):
+    """``names.normalize`` of each ASCII string ``data[offsets[i]:offsets[i + 1]]``:
+    ``(bytes uint8, offsets int64, ascii bool)``; a string with a byte over 127 is
+    left empty and marked False (``normalize`` transliterates it: Python's work)."""
+    cdef Py_ssize_t n = offsets.shape[0] - 1, i, j, k, start, fam_end
+    cdef int64_t total = offsets[n] - offsets[0] if n >= 0 else 0
+    out_data = np.empty(total + n + 1, dtype=np.uint8)  # the comma's space: one more byte
+    out_off = np.empty(n + 1, dtype=np.int64)
+    ascii = np.ones(n, dtype=np.bool_)
+    cdef uint8_t[::1] od = out_data
+    cdef int64_t[::1] oo = out_off
+    cdef uint8_t[::1] ok = ascii.view(np.uint8)
+    cdef uint8_t *o = &od[0]
+    cdef const uint8_t *s
+    cdef uint8_t c
+    cdef int64_t at = 0
+    cdef bint comma, sep, tokens_after
+    oo[0] = 0
+    for i in range(n):
+        s = &data[0] + offsets[i] if offsets[i + 1] > offsets[i] else NULL
+        k = offsets[i + 1] - offsets[i]
+        start = at
+        comma = False
+        sep = False  # a separator seen since the last letter written
+        fam_end = -1  # where the family part's letters end (comma seen)
+        tokens_after = False
+        for j in range(k):
+            c = s[j]
+            if c >= 128:
+                ok[i] = 0
+                break
+            if 97 <= c <= 122:
+                c -= 32
+            if 65 <= c <= 90:
+                if at > start and sep:
+                    o[at] = 32
+                    at += 1
+                o[at] = c
+                at += 1
+                sep = False
+                if comma:
+                    tokens_after = True
+            elif c == 39 or c == 96:  # apostrophes join
+                continue
+            elif c == 44 and not comma:  # the first comma: family part ends
+                comma = True
+                fam_end = at
+                sep = True
+            else:
+                sep = True
+        if not ok[i]:
+            at = start
+        elif comma and fam_end > start and tokens_after:
+            j = at
+            while j > fam_end:  # the comma goes before the space written there
+                o[j] = o[j - 1]
+                j -= 1
+            o[fam_end] = 44
+            at += 1
+        oo[i + 1] = at
+    return out_data[:at], out_off, ascii

@@ -17,6 +17,7 @@ from hotlist import names
 from hotlist.index._arrow import StringColumn
 from hotlist.names._phonetic import _ARTICLES, _RULES, MAX_KEYS
 from hotlist.names._tokens import PARTICLES, fold
+from hotlist.names._translit import transliterate
 
 __all__ = [
     "PersonQuery",
@@ -27,6 +28,7 @@ __all__ = [
     "letter_forms",
     "letter_keys",
     "name_keys",
+    "normalize_column",
     "part_keys",
     "query_dob_keys",
     "ranges",
@@ -80,6 +82,51 @@ def name_keys(normalised: str) -> list[str]:
             if j != i:
                 keys.append(f"{key}/{other[0]}")
     return list(dict.fromkeys(keys))
+
+
+def normalize_column(values: pa.Array) -> pa.Array:
+    """``names.normalize`` of each string of ``values`` (nulls stay null): the ASCII
+    ones in one compiled pass when ``KERNEL`` is there, the others (and all of
+    them without it) one by one in Python.
+
+    >>> normalize_column(pa.array(["  smith ,john-paul", "Müller", None])).to_pylist()
+    ['SMITH, JOHN PAUL', 'MUELLER', None]
+    """
+    values = values.cast(pa.string())
+    if KERNEL is None or not len(values):
+        return pa.array(
+            [None if v is None else names.normalize(v) for v in values.to_pylist()], pa.string()
+        )
+    col = StringColumn.of(values)
+    data, offsets, ascii_ = KERNEL.normalize_ascii(col.data, col.offsets.astype(np.int64))
+    big = len(data) >= 1 << 31
+    out = (pa.LargeStringArray if big else pa.StringArray).from_buffers(
+        len(values), pa.py_buffer(offsets if big else offsets.astype(np.int32)), pa.py_buffer(data)
+    )
+    if values.null_count:
+        out = pc.if_else(values.is_valid(), out, pa.nulls(len(values), pa.string()))
+    other = np.flatnonzero(~ascii_)
+    if len(other):
+        # the others transliterated piece by piece (between spaces: what the
+        # transliteration does is local to a piece), each distinct piece once,
+        # then normalised like the ASCII ones
+        pieces = pc.split_pattern(values.take(pa.array(other)), " ")
+        enc = pc.dictionary_encode(pc.list_flatten(pieces))
+        done = [transliterate(v) for v in enc.dictionary.to_pylist()]
+        lists = pa.ListArray.from_arrays(
+            pieces.offsets, pa.array(done, pa.string()).take(enc.indices)
+        )
+        text = StringColumn.of(pc.binary_join(lists, " "))
+        data, offsets, ascii_ = KERNEL.normalize_ascii(text.data, text.offsets.astype(np.int64))
+        if not ascii_.all():  # pragma: no cover - transliterate's output is ASCII
+            raise AssertionError("transliteration left a non-ASCII character")
+        mask = np.zeros(len(values), dtype=bool)
+        mask[other] = True
+        done_ = pa.StringArray.from_buffers(
+            len(other), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
+        )
+        out = pc.replace_with_mask(out, pa.array(mask), done_)
+    return out
 
 
 def index_keys(

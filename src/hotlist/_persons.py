@@ -51,6 +51,7 @@ from hotlist._person_keys import (
     index_keys,
     letter_keys,
     name_keys,
+    normalize_column,
     query_dob_keys,
 )
 from hotlist.index import TokenIndex, total_nbytes
@@ -142,12 +143,12 @@ class PersonIndex(KernelBounds):
         listed = pa.concat_arrays([primary.cast(pa.string()), alias_names.cast(pa.string())])
         owner = np.concatenate([np.arange(n, dtype=np.int32), alias_owner])
         is_alias = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(alias_owner), dtype=bool)])
-        # Build-time Python work, once per distinct listed value (normalised) and
-        # once per distinct normalised name (its name and part keys); the
-        # DOB-aware keys and the lists per entry are made with Arrow and numpy.
+        # Build-time work once per distinct listed value (normalised) and per
+        # distinct normalised name (its name and part keys), both compiled when
+        # hotlist._person_keykernel is built (_person_keys: normalize_column,
+        # index_keys); the DOB-aware keys and the lists per entry alongside.
         enc = pc.dictionary_encode(listed)
-        norm = [names.normalize(v) for v in enc.dictionary.to_pylist()]
-        normalised = pa.array(norm, pa.string()).take(enc.indices).fill_null("")
+        normalised = normalize_column(enc.dictionary).take(enc.indices).fill_null("")
         keys = index_keys(
             normalised, *(a[owner] for a in (self.dob_year, self.dob_month, self.dob_day))
         )
