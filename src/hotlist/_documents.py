@@ -276,7 +276,26 @@ class DocumentIndex:
         document_type: str | None,
     ) -> list[Candidate]:
         """:meth:`match`'s candidates of the ``rows`` its search found for ``compact``
-        (``key``: its OCR key), scored (check()'s fast path searches itself).
+        (``key``: its OCR key), scored (:meth:`scored`, each made a Candidate)."""
+        make = Candidate.make
+        return [
+            make("documents", row, level, score, reasons, severity, why)
+            for row, level, score, reasons, severity, why in self.scored(
+                rows.tolist(), compact, key, country, document_type
+            )
+        ]
+
+    def scored(
+        self,
+        rows: list[int],
+        compact: str,
+        key: str,
+        country: str | None,
+        document_type: str | None,
+    ) -> list[tuple[int, str, float, tuple[str, ...], Severity, tuple[Reason, ...]]]:
+        """Each of ``rows`` (found for ``compact``, ``key`` its OCR key) as
+        ``(row, level, score, reasons, severity, why)``: a :class:`Candidate`'s
+        fields, which check()'s hit path ranks without making the Candidate.
 
         Score, reasons and severity depend only on the candidate's shape (level,
         issuers and types asked and listed): :func:`scored_shape` makes them once per
@@ -287,8 +306,7 @@ class DocumentIndex:
         country_values = self.country_values
         type_codes = self._type_view
         type_values = self.type_values
-        make = Candidate.make
-        for row in rows.tolist():
+        for row in rows:
             listed = number_of(row)
             # ``compact`` (valid: upper-case ASCII letters and digits) is its own
             # compact form, so a listed number equal to it needs no compacting
@@ -319,7 +337,7 @@ class DocumentIndex:
                 score, reasons, severity, why = scored_shape(
                     level, country, listed_country, document_type, listed_type
                 )
-            out.append(make("documents", row, level, score, reasons, severity, why))
+            out.append((row, level, score, reasons, severity, why))
         return out
 
 

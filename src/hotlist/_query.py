@@ -35,7 +35,7 @@ from hotlist._holder import (
     qualify_holder,
 )
 from hotlist._normalise import country_code, in_vocabulary, normalise
-from hotlist._ranking import hits_of, omitted_note
+from hotlist._ranking import document_hits, hits_of, omitted_note
 from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
 from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
@@ -232,15 +232,19 @@ def document_search(  # noqa: PLR0917 - check()'s fast path, positional for spee
     # index calls, without the dispatch
     documents = state.documents
     # within_one_edit includes the exact key, so one search serves both levels
-    rows = documents.index.within_one_edit(key) if max_edits else documents.index.lookup(key)
-    candidates = documents.candidates(rows, compact, key, issuer, kind) if len(rows) else []
+    found = documents.index.within_one_edit(key) if max_edits else documents.index.lookup(key)
     persons = state.person_documents
-    if persons.size:
-        candidates += persons.match(compact, key)
+    held = persons.match(compact, key) if persons.size else None
     searched, notes = state.coverage.document
-    if not candidates:
+    if held:  # a wanted person lists the number: rank both kinds' candidates
+        candidates = documents.candidates(found, compact, key, issuer, kind) + held
+        hits, omitted = hits_of(state, candidates, limit=limit, min_score=min_score)
+    elif len(found):  # the documents' rows alone: ranked and made hits directly
+        hits, omitted = document_hits(
+            state, found.tolist(), compact, key, issuer, kind, limit, min_score
+        )
+    else:
         return CheckResult.make([], [*notes], query, state.data_version, 0, searched)
-    hits, omitted = hits_of(state, candidates, limit=limit, min_score=min_score)
     told = [*notes, omitted_note(omitted, limit)] if omitted else [*notes]
     return CheckResult.make(hits, told, query, state.data_version, omitted, searched)
 

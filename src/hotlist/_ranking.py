@@ -6,9 +6,10 @@ vectorised selection (hotlist._batch_pool) both sort by.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from hotlist._decisions import action_for, candidate_severity
+from hotlist._decisions import _KIND_ACTIONS, ALARM, POSSIBLE, action_for, candidate_severity
 from hotlist._documents import Candidate
 from hotlist._records import record_reader
 from hotlist.schema import DATASETS, Hit
@@ -20,6 +21,7 @@ __all__ = [
     "LEVELS",
     "LEVEL_ORDER",
     "RANKING",
+    "document_hits",
     "hits_of",
     "omitted_note",
     "record_of",
@@ -130,3 +132,70 @@ def hits_of(
             hit.model()
         hits.append(hit)
     return hits, omitted
+
+
+def document_hits(  # noqa: PLR0917 - check()'s hit path, positional for speed
+    state: State,
+    rows: list[int],
+    compact: str,
+    key: str,
+    country: str | None,
+    document_type: str | None,
+    limit: int,
+    min_score: float,
+) -> tuple[list[Hit], int]:
+    """``hits_of(state, state.documents.candidates(rows, ...))`` when the documents'
+    rows are all the candidates (check()'s document hit path): each row scored
+    (``DocumentIndex.scored``), ranked by :data:`RANKING` (one dataset, distinct
+    rows) and made a hit, without the Candidates; the action made once per
+    (status, severity).  tests/engine/test_hit_path.py holds it equal to the
+    general pipeline."""
+    read = record_reader(state.tables["documents"])
+    scored = state.documents.scored(rows, compact, key, country, document_type)
+    if len(scored) > 1 or limit < 1:
+        ranked = sorted(
+            (
+                (severity != ALARM, -score, LEVEL_ORDER[level], row)
+                for row, level, score, _, severity, _ in scored
+                if score >= min_score
+            ),
+        )
+        by_row = {s[0]: s for s in scored}
+        chosen = [by_row[r[3]] for r in ranked[:limit]]
+        omitted = max(0, len(ranked) - limit)
+    else:
+        chosen = [s for s in scored if s[2] >= min_score]
+        omitted = 0
+    record_id = read.getter["record_id"]
+    status = read.getter.get("status")
+    own = "documents" in _KIND_ACTIONS
+    hits = []
+    for row, level, score, reasons, severity, _ in chosen:
+        # candidate_severity: a document candidate's own severity is always set
+        decided = ALARM if severity == ALARM else POSSIBLE
+        action = (
+            action_for("documents", read.view(row), decided)
+            if own
+            else _document_action(None if status is None else status(row), decided)
+        )
+        hits.append(
+            Hit.make(
+                "documents",
+                record_id(row),
+                level,
+                score,
+                list(reasons),
+                None,
+                decided,
+                action,
+                read,
+                row,
+            )
+        )
+    return hits, omitted
+
+
+@lru_cache(maxsize=256)
+def _document_action(status: object, severity: str) -> str:
+    """A document hit's action (:func:`action_for` reads only the record's status)."""
+    return action_for("documents", {} if status is None else {"status": status}, severity)

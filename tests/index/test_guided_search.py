@@ -119,3 +119,31 @@ def test_guided_on_document_numbers() -> None:
         assert guided == full == rows_within_one(keys, q)
         found += bool(guided)
     assert found > 200
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.text(alphabet="ABC012", min_size=1, max_size=12),
+    extra=st.sampled_from("XY9"),
+    pos_cap=st.sampled_from([0, 64]),
+)
+def test_every_edit_at_every_place_is_found(base: str, extra: str, pos_cap: int) -> None:
+    """Every one-edit neighbour of a query listed (each insertion, deletion,
+    substitution and transposition at each place, plus the query itself and keys two
+    edits away): the guided search finds exactly brute force's rows, from the
+    query and from each neighbour."""
+    n = len(base)
+    near = {base}
+    near |= {base[:j] + extra + base[j:] for j in range(n + 1)}
+    near |= {base[:p] + base[p + 1 :] for p in range(n)}
+    near |= {base[:p] + extra + base[p + 1 :] for p in range(n)}
+    near |= {base[: p - 1] + base[p] + base[p - 1] + base[p + 1 :] for p in range(1, n)}
+    far = {extra * 2 + base, base[2:] + extra}
+    keys: list[str | None] = sorted(near | far)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kmod, "_POS_CAP", pos_cap)
+        ix = KeyIndex.build(arrow(keys, False))
+    words = _filter(ix, None)
+    for q in [base, *sorted(near)[:6]]:
+        guided, full, _ = _searches(ix, words, q)
+        assert guided == full == rows_within_one(keys, q)
