@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from hotlist import names
+from hotlist._batch_arrays import lists_at, repeat_rows, scatter, take_rows
 from hotlist._batch_docs import FastDocuments, documents_vectorised, holder_not_used, holder_rows
 from hotlist._batch_input import Input, QueryInput, bool_mask, read_input, to_table
 from hotlist._batch_pool import RESULT_COLUMNS, TOLD, Pool, select_columns
@@ -153,10 +154,11 @@ def _searched(  # noqa: PLR0917 - private, one caller
     errors: Mapping[int, str],
     fast_rows: np.ndarray,
     warnings: dict[int, list[str]],
-) -> pa.Array:
+) -> tuple[list[list[str]], np.ndarray]:
     """Per query the lists it was searched in (none for an error row), as check()'s
-    ``searched``; the not-checked warnings of the fast document rows are added to
-    ``warnings`` (the other rows got theirs from check()'s own path)."""
+    ``searched``: the distinct lists and each query's number among them; the
+    not-checked warnings of the fast document rows are added to ``warnings``
+    (the other rows got theirs from check()'s own path)."""
     coverage = state.coverage
     notes = coverage.document[1]
     if notes:
@@ -168,13 +170,16 @@ def _searched(  # noqa: PLR0917 - private, one caller
         code |= bool_mask(cols[f].is_valid()).astype(np.int64) << bit
     if errors:
         code[np.fromiter(errors, dtype=np.int64, count=len(errors))] = -1
-    distinct, inverse = np.unique(code, return_inverse=True)
+    # np.unique of the few small codes (-1 .. 2**len(fields) - 1) without a sort
+    seen = np.bincount(code + 1, minlength=1)
+    distinct = np.flatnonzero(seen) - 1
+    number = np.zeros(len(seen), dtype=np.int64)
+    number[distinct + 1] = np.arange(len(distinct))
     lists = [
         [] if c < 0 else list(coverage.of(f for bit, f in enumerate(fields) if c >> bit & 1)[0])
         for c in distinct.tolist()
     ]
-    typ = RESULT_COLUMNS.field("searched").type
-    return pa.array(lists, typ).take(pa.array(inverse.astype(np.int64)))
+    return lists, number[code + 1]
 
 
 def _assemble(  # noqa: PLR0917 - private, called once
@@ -187,7 +192,7 @@ def _assemble(  # noqa: PLR0917 - private, called once
     *,
     limit: int,
     min_score: float,
-    searched: pa.Array | None = None,
+    searched: tuple[list[list[str]], np.ndarray] | None = None,
 ) -> pa.Table:
     chosen = select_columns(pool, limit=limit, min_score=min_score)
     q, ds, row, level = chosen.q, chosen.ds, chosen.row, chosen.level
@@ -208,13 +213,14 @@ def _assemble(  # noqa: PLR0917 - private, called once
         echoed = table
     else:
         out_q = np.repeat(np.arange(n, dtype=np.int64), per_query)
-        echoed = table.take(pa.array(out_q)) if table.num_columns else table
-    spread = pa.array(src, mask=miss) if len(q) else None
+        echoed = repeat_rows(table, per_query) if table.num_columns else table
+    hit_rows = np.flatnonzero(~miss)
+    hit_of = pa.array(src[hit_rows])
 
     def hit_column(values: pa.Array, typ: pa.DataType) -> pa.Array:
-        if spread is None:
+        if not len(q):
             return pa.nulls(out_n, typ)
-        return values.take(spread)
+        return scatter(values.take(hit_of), hit_rows, out_n)
 
     record_ids = _record_ids(state, pool.datasets, ds, row)
     reasons_type = RESULT_COLUMNS.field("reasons").type
@@ -246,7 +252,7 @@ def _assemble(  # noqa: PLR0917 - private, called once
         "searched": (
             pa.nulls(out_n, RESULT_COLUMNS.field("searched").type)
             if searched is None
-            else searched.take(pa.array(out_q))
+            else lists_at(searched[0], searched[1][out_q], RESULT_COLUMNS.field("searched").type)
         ),
     }
     fields = [RESULT_COLUMNS.field("query_index")]
@@ -265,8 +271,8 @@ def _record_ids(state: State, datasets: list[str], ds: np.ndarray, row: np.ndarr
     for code, name in enumerate(datasets):
         pos = np.flatnonzero(ds == code)
         if len(pos):
-            ids = state.tables[name].column("record_id").take(pa.array(row[pos]))
-            parts.append(ids.combine_chunks().cast(pa.string()))
+            ids = take_rows(state.tables[name].column("record_id"), row[pos])
+            parts.append(ids.cast(pa.string()))
             where.append(pos)
     if not parts:
         return pa.array([], pa.string())

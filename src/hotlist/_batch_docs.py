@@ -15,7 +15,7 @@ import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -35,6 +35,14 @@ from hotlist.ids import docnum
 from hotlist.index import KeyIndex
 from hotlist.index._arrow import StringColumn
 from hotlist.index._keyindex import COMPILED
+
+_compiled_map_keys: Any
+try:  # the compiled byte pass of FastDocuments (optional; _map_keys_py otherwise)
+    from hotlist.index._crc_kernel import map_keys as _compiled_map_keys
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_map_keys = None
+if os.environ.get("HOTLIST_PURE"):
+    _compiled_map_keys = None
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -82,6 +90,9 @@ def _byte_tables() -> tuple[bytes, bytes, bytes, bytes]:
 _KEPT, _SEPARATOR, _BAD = 0, 1, 2
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _KIND, _COMPACT_BYTE, _OCR_BYTE, _SEPARATORS = _byte_tables()
+_KIND_ARRAY, _COMPACT_ARRAY, _OCR_ARRAY = (
+    np.frombuffer(t, dtype=np.uint8) for t in (_KIND, _COMPACT_BYTE, _OCR_BYTE)
+)
 
 
 class FastDocuments:
@@ -119,40 +130,81 @@ class FastDocuments:
             self.doc_type, self.type_values, usable = _codes(cols["document_type"], _doc_type)
             ok &= usable
 
-        # Byte translations of the UTF-8 data (C loops, no per-row work): separators
-        # and refused bytes are rare, so they are found by position.
         _, offsets_buf, data_buf = doc.buffers()
         offsets = np.frombuffer(offsets_buf, dtype=np.int32)[doc.offset : doc.offset + n + 1]
-        lo, hi = int(offsets[0]), int(offsets[-1])
-        data = b"" if data_buf is None else memoryview(data_buf)[lo:hi].tobytes()
-        rel = offsets - np.int32(lo)
-        kind = np.frombuffer(data.translate(_KIND), dtype=np.uint8)
-        odd = np.flatnonzero(kind)
-        row_of = np.searchsorted(rel, odd, side="right") - 1
-        odd_kind = kind[odd]
-        ok[row_of[odd_kind == _BAD]] = False
-        sep = odd[odd_kind == _SEPARATOR]
-        kept = np.diff(rel) - np.bincount(row_of[odd_kind == _SEPARATOR], minlength=n)
-        ok &= (kept >= 1) & (kept <= docnum.MAX_LENGTH)
-        ok &= np.diff(rel) <= field("document").max_length
-        self.rows = ok
-
-        nulls = n - int(np.count_nonzero(ok))
-        validity = None if not nulls else pa.py_buffer(np.packbits(ok, bitorder="little"))
-        # a separator moves every later byte one place down
-        new_offsets = rel - np.searchsorted(sep, rel).astype(np.int32) if len(sep) else rel
-        offsets_out = pa.py_buffer(np.ascontiguousarray(new_offsets, dtype=np.int32))
-        self.compact = pa.StringArray.from_buffers(
-            n,
-            offsets_out,
-            pa.py_buffer(data.translate(_COMPACT_BYTE, _SEPARATORS)),
-            validity,
-            nulls,
-        )
-        self.keys = pa.StringArray.from_buffers(
-            n, offsets_out, pa.py_buffer(data.translate(_OCR_BYTE, _SEPARATORS)), validity, nulls
+        mapped = _map_keys(offsets, data_buf)
+        self.rows = ok & mapped.ok
+        nulls = n - int(np.count_nonzero(self.rows))
+        validity = None if not nulls else pa.py_buffer(np.packbits(self.rows, bitorder="little"))
+        self.compact, self.keys = (
+            pa.StringArray.from_buffers(n, mapped.offsets, values, validity, nulls)
+            for values in (mapped.compact, mapped.keys)
         )
         return self
+
+
+class _Mapped(NamedTuple):
+    """A document column's bytes as ``docnum.compact`` and ``docnum.ocr_key`` make
+    them (separators dropped), their shared offsets, and per row whether every
+    byte is one check() keeps or drops and the length is one it takes."""
+
+    offsets: pa.Buffer
+    compact: pa.Buffer
+    keys: pa.Buffer
+    ok: np.ndarray
+
+
+def _map_keys(offsets: np.ndarray, data: pa.Buffer | None) -> _Mapped:
+    """:class:`_Mapped` of a string column (its int32 ``offsets``, one more than
+    its rows, and ``data`` buffer): compiled (``_crc_kernel.map_keys``, one
+    pass over the bytes), else :func:`_map_keys_py`."""
+    if _compiled_map_keys is None:
+        return _map_keys_py(offsets, data)
+    n = len(offsets) - 1
+    size = int(offsets[-1] - offsets[0])
+    out_offsets = np.empty(n + 1, dtype=np.int32)
+    compact = np.empty(size, dtype=np.uint8)
+    keys = np.empty(size, dtype=np.uint8)
+    ok = np.empty(n, dtype=np.uint8)
+    raw = np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
+    _compiled_map_keys(
+        offsets, raw, _KIND_ARRAY, _COMPACT_ARRAY, _OCR_ARRAY, 1, docnum.MAX_LENGTH,
+        field("document").max_length, out_offsets, compact, keys, ok,
+    )  # fmt: skip
+    size = int(out_offsets[-1])
+    return _Mapped(
+        pa.py_buffer(out_offsets),
+        pa.py_buffer(compact[:size]),
+        pa.py_buffer(keys[:size]),
+        ok.view(bool),
+    )
+
+
+def _map_keys_py(offsets: np.ndarray, data: pa.Buffer | None) -> _Mapped:
+    """:func:`_map_keys` in ``bytes.translate`` and numpy passes (the reference):
+    separators and refused bytes are rare, so they are found by position."""
+    n = len(offsets) - 1
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    data = b"" if data is None else memoryview(data)[lo:hi].tobytes()
+    rel = offsets - np.int32(lo)
+    kind = np.frombuffer(data.translate(_KIND), dtype=np.uint8)
+    odd = np.flatnonzero(kind)
+    row_of = np.searchsorted(rel, odd, side="right") - 1
+    odd_kind = kind[odd]
+    ok = np.ones(n, dtype=bool)
+    ok[row_of[odd_kind == _BAD]] = False
+    sep = odd[odd_kind == _SEPARATOR]
+    kept = np.diff(rel) - np.bincount(row_of[odd_kind == _SEPARATOR], minlength=n)
+    ok &= (kept >= 1) & (kept <= docnum.MAX_LENGTH)
+    ok &= np.diff(rel) <= field("document").max_length
+    # a separator moves every later byte one place down
+    new_offsets = rel - np.searchsorted(sep, rel).astype(np.int32) if len(sep) else rel
+    return _Mapped(
+        pa.py_buffer(np.ascontiguousarray(new_offsets, dtype=np.int32)),
+        pa.py_buffer(data.translate(_COMPACT_BYTE, _SEPARATORS)),
+        pa.py_buffer(data.translate(_OCR_BYTE, _SEPARATORS)),
+        ok,
+    )
 
 
 def _valid(col: pa.Array) -> np.ndarray:

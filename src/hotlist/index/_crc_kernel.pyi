@@ -6,3 +6,28 @@ def class_rows(
     offsets: Any, data: Any, allowed: Any, shortest: int, longest: int, out: Any
 ) -> None: ...
 def edge_rows(offsets: Any, data: Any, allowed: Any, valid: Any) -> int: ...
+def lookup_pairs(
+    offsets: Any,
+    data: Any,
+    valid: Any,
+    directory: Any,
+    fp: Any,
+    rows: Any,
+    shift: int,
+    key_offsets: Any,
+    key_data: Any,
+) -> tuple[Any, Any]: ...
+def map_keys(  # noqa: PLR0913
+    offsets: Any,
+    data: Any,
+    kind: Any,
+    first: Any,
+    second: Any,
+    shortest: int,
+    longest: int,
+    raw_longest: int,
+    out_offsets: Any,
+    out_first: Any,
+    out_second: Any,
+    ok: Any,
+) -> int: ...

@@ -13,6 +13,9 @@ forms when the extension is missing (tested equal).
 """
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
+from libc.string cimport memcmp
+
+from hotlist.index._columns cimport HLC_PREFETCH, column_offsets, offset_at
 
 import numpy as np
 
@@ -22,31 +25,6 @@ cdef uint32_t CRC[256]
 cdef Py_ssize_t _i
 for _i in range(256):  # zlib's table, as the numpy form uses it
     CRC[_i] = CRC_TABLE[_i]
-
-
-cdef Py_ssize_t _offsets_of(offsets, const int32_t **o32, const int64_t **o64) except -1:
-    """Point ``o32`` or ``o64`` at an Arrow offsets array (int32 or int64; the
-    caller keeps it alive) and return the number of rows."""
-    cdef const int32_t[::1] v32
-    cdef const int64_t[::1] v64
-    if offsets.dtype == np.int32:
-        v32 = offsets
-        o32[0] = &v32[0]
-        return v32.shape[0] - 1
-    v64 = offsets
-    o64[0] = &v64[0]
-    return v64.shape[0] - 1
-
-
-cdef inline void _span(
-    const int32_t *o32, const int64_t *o64, Py_ssize_t r, Py_ssize_t *a, Py_ssize_t *e
-) noexcept nogil:
-    if o32 != NULL:
-        a[0] = o32[r]
-        e[0] = o32[r + 1]
-    else:
-        a[0] = o64[r]
-        e[0] = o64[r + 1]
 
 
 cdef void _crc_pass(
@@ -67,7 +45,8 @@ cdef void _crc_pass(
     cdef uint32_t c
     for i in range(n):
         r = rp[i] if rp != NULL else i
-        _span(o32, o64, r, &a, &e)
+        a = offset_at(o32, o64, r)
+        e = offset_at(o32, o64, r + 1)
         c = 0xFFFFFFFFu
         m = e - a
         if mk != NULL and m <= cap:
@@ -104,7 +83,7 @@ def crc32_rows(offsets, const uint8_t[::1] data, rows, out, marks=None):
     cdef uint8_t *mk = NULL
     cdef Py_ssize_t cap = -1, stride = 0, n, size
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
-    n = _offsets_of(offsets, &o32, &o64)
+    n = column_offsets(offsets, &o32, &o64)
     if rows is not None:
         rv = rows
         n = rv.shape[0]
@@ -184,12 +163,13 @@ def class_rows(
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef Py_ssize_t n, i, j, a, e
     cdef uint8_t ok
-    n = _offsets_of(offsets, &o32, &o64)
+    n = column_offsets(offsets, &o32, &o64)
     if allowed.shape[0] != 256 or out.shape[0] < n:
         raise ValueError("allowed needs 256 entries and out one per row")
     with nogil:
         for i in range(n):
-            _span(o32, o64, i, &a, &e)
+            a = offset_at(o32, o64, i)
+            e = offset_at(o32, o64, i + 1)
             ok = shortest <= e - a <= longest
             j = a
             while ok and j < e:
@@ -208,7 +188,7 @@ def edge_rows(offsets, const uint8_t[::1] data, const uint8_t[::1] allowed, vali
     cdef const uint8_t *vp = NULL
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef Py_ssize_t n, i, a, e, found = -1
-    n = _offsets_of(offsets, &o32, &o64)
+    n = column_offsets(offsets, &o32, &o64)
     if allowed.shape[0] != 256:
         raise ValueError("allowed needs 256 entries")
     if valid is not None:
@@ -221,8 +201,219 @@ def edge_rows(offsets, const uint8_t[::1] data, const uint8_t[::1] allowed, vali
         for i in range(n):
             if vp != NULL and not vp[i]:
                 continue
-            _span(o32, o64, i, &a, &e)
+            a = offset_at(o32, o64, i)
+            e = offset_at(o32, o64, i + 1)
             if e <= a or not allowed[d[a]] or not allowed[d[e - 1]]:
                 found = i
                 break
     return found
+
+
+cdef enum:
+    RING = 32  # keys in flight in lookup_pairs' software pipeline
+    STEP = 16  # keys between a slot's directory prefetch and its entries' prefetch
+
+
+cdef struct Slot:
+    Py_ssize_t q  # the query row (-1: null, nothing to find)
+    uint32_t h
+    uint32_t lo
+    uint32_t hi
+
+
+cdef Py_ssize_t _lookup_pass(
+    const int32_t *qo32,
+    const int64_t *qo64,
+    const uint8_t *qd,
+    const uint8_t *qvalid,
+    Py_ssize_t start,
+    Py_ssize_t n,
+    const uint32_t *dirp,
+    const uint16_t *fp,
+    const uint32_t *rows,
+    int shift,
+    const int32_t *ko32,
+    const int64_t *ko64,
+    const uint8_t *kd,
+    int64_t *oq,
+    int64_t *orow,
+    Py_ssize_t cap,
+    Py_ssize_t *count,
+) noexcept nogil:
+    """Queries ``start`` ..: hash, probe, compare, appending the matching
+    (query, row) pairs to ``oq`` / ``orow`` from ``count[0]`` on; returns the
+    first query not done (``n`` when all are; earlier when ``cap`` pairs would
+    be passed).  A pipeline: query j is hashed and its directory entry
+    prefetched, query j - STEP's slot entries prefetched, query j - RING
+    compared, so the cache misses of several queries overlap."""
+    cdef Slot ring[RING]
+    cdef Slot *s
+    cdef Py_ssize_t j, i, a, e, ka, p, r, c = count[0]
+    cdef uint32_t h, f
+    for j in range(start, n + RING):
+        i = j - RING
+        if i >= start:  # compare query i (its entries were prefetched)
+            s = &ring[i % RING]
+            if s.q >= 0 and s.lo < s.hi:
+                if c + <Py_ssize_t>(s.hi - s.lo) > cap:
+                    count[0] = c
+                    return i
+                a = offset_at(qo32, qo64, i)
+                e = offset_at(qo32, qo64, i + 1)
+                f = s.h & 0xFFFF
+                for p in range(s.lo, s.hi):
+                    if fp[p] != f:
+                        continue
+                    r = rows[p]
+                    ka = offset_at(ko32, ko64, r)
+                    if (
+                        offset_at(ko32, ko64, r + 1) - ka == e - a
+                        and memcmp(kd + ka, qd + a, e - a) == 0
+                    ):
+                        oq[c] = i
+                        orow[c] = r
+                        c += 1
+        i = j - STEP
+        if start <= i < n:  # query i's slot: its directory entry is in cache by now
+            s = &ring[i % RING]
+            if s.q >= 0:
+                h = s.h >> shift
+                s.lo = dirp[h]
+                s.hi = dirp[h + 1]
+                if s.lo < s.hi:
+                    HLC_PREFETCH(fp + s.lo)
+        if j < n:  # hash query j, prefetch its directory entry
+            s = &ring[j % RING]
+            if qvalid != NULL and not qvalid[j]:
+                s.q = -1
+                continue
+            a = offset_at(qo32, qo64, j)
+            e = offset_at(qo32, qo64, j + 1)
+            h = 0xFFFFFFFFu
+            for p in range(a, e):
+                h = CRC[(h ^ qd[p]) & 0xFF] ^ (h >> 8)
+            s.q = j
+            s.h = h ^ 0xFFFFFFFFu
+            HLC_PREFETCH(dirp + (s.h >> shift))
+    count[0] = c
+    return n
+
+
+def lookup_pairs(
+    offsets,
+    const uint8_t[::1] data,
+    valid,
+    const uint32_t[::1] directory,
+    const uint16_t[::1] fp,
+    const uint32_t[::1] rows,
+    int shift,
+    key_offsets,
+    const uint8_t[::1] key_data,
+):
+    """The (query, row) pairs of a KeyIndex's exact lookup of every key of a
+    string column (``offsets`` int32 or int64, ``data``, ``valid`` a uint8 array
+    or None for no nulls): the index's ``directory`` / ``fp`` / ``rows`` and the
+    column its keys come from (``key_offsets``, ``key_data``); every candidate
+    whose 16-bit fingerprint agrees is compared byte for byte.  Two int64
+    arrays, ordered by query then row (the index's entries of one key are
+    ordered by row)."""
+    cdef const int32_t *qo32 = NULL
+    cdef const int64_t *qo64 = NULL
+    cdef const int32_t *ko32 = NULL
+    cdef const int64_t *ko64 = NULL
+    cdef const uint8_t[::1] vv
+    cdef const uint8_t *vp = NULL
+    cdef const uint8_t *qd = &data[0] if data.shape[0] else NULL
+    cdef const uint8_t *kd = &key_data[0] if key_data.shape[0] else NULL
+    cdef int64_t[::1] oq, orow
+    cdef const uint16_t *fpp = &fp[0] if fp.shape[0] else NULL
+    cdef const uint32_t *rp = &rows[0] if rows.shape[0] else NULL
+    cdef Py_ssize_t n, start = 0, count = 0, cap
+    n = column_offsets(offsets, &qo32, &qo64)
+    column_offsets(key_offsets, &ko32, &ko64)
+    if valid is not None:
+        vv = valid
+        if vv.shape[0] < n:
+            raise ValueError("valid needs one entry per row")
+        if n:
+            vp = &vv[0]
+    if directory.shape[0] < 2 or (<Py_ssize_t>1 << (32 - shift)) != directory.shape[0] - 1:
+        raise ValueError("directory length must be 2**(32 - shift) + 1")
+    if fp.shape[0] != rows.shape[0] or directory[directory.shape[0] - 1] != rows.shape[0]:
+        raise ValueError("directory, fp and rows do not agree")
+    cap = max(n // 8, 64)
+    q_out = np.empty(cap, dtype=np.int64)
+    r_out = np.empty(cap, dtype=np.int64)
+    while True:
+        oq = q_out
+        orow = r_out
+        with nogil:
+            start = _lookup_pass(
+                qo32, qo64, qd, vp, start, n, &directory[0], fpp, rp, shift, ko32, ko64, kd,
+                &oq[0], &orow[0], cap, &count,
+            )
+        if start >= n:
+            return q_out[:count], r_out[:count]
+        cap = 2 * cap + <Py_ssize_t>(directory[directory.shape[0] - 1])  # a slot's entries fit
+        q_out = np.resize(q_out, cap)
+        r_out = np.resize(r_out, cap)
+
+
+def map_keys(
+    offsets,
+    const uint8_t[::1] data,
+    const uint8_t[::1] kind,
+    const uint8_t[::1] first,
+    const uint8_t[::1] second,
+    Py_ssize_t shortest,
+    Py_ssize_t longest,
+    Py_ssize_t raw_longest,
+    int32_t[::1] out_offsets,
+    uint8_t[::1] out_first,
+    uint8_t[::1] out_second,
+    uint8_t[::1] ok,
+):
+    """Two byte translations of every key of a string column at once, dropping
+    the bytes ``x`` with ``kind[x] == 1``: ``out_first`` / ``out_second`` get
+    ``first[x]`` / ``second[x]`` of every other byte, ``out_offsets`` (one more
+    than the rows, from 0) their keys' offsets; ``ok[i]`` = 1 when key ``i`` has
+    no byte of kind 2, ``shortest`` to ``longest`` bytes kept and at most
+    ``raw_longest`` bytes in all (validity is the caller's).  The translations
+    of ``bytes.translate(first, deleted)`` over the whole data, in one pass."""
+    cdef const int32_t *o32 = NULL
+    cdef const int64_t *o64 = NULL
+    cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+    cdef Py_ssize_t n, i, p, a, e, w = 0, kept
+    cdef uint8_t x, k, bad
+    n = column_offsets(offsets, &o32, &o64)
+    if kind.shape[0] != 256 or first.shape[0] != 256 or second.shape[0] != 256:
+        raise ValueError("kind, first and second need 256 entries")
+    if out_offsets.shape[0] < n + 1 or ok.shape[0] < n:
+        raise ValueError("out_offsets needs n + 1 entries, ok n")
+    if n and (
+        out_first.shape[0] < offset_at(o32, o64, n) - offset_at(o32, o64, 0)
+        or out_second.shape[0] < out_first.shape[0]
+    ):
+        raise ValueError("out_first and out_second need room for every byte")
+    if n and offset_at(o32, o64, n) - offset_at(o32, o64, 0) > 0x7FFFFFFF:
+        raise ValueError("over 2 GiB of keys: int32 offsets cannot hold them")
+    with nogil:
+        out_offsets[0] = 0
+        for i in range(n):
+            a = offset_at(o32, o64, i)
+            e = offset_at(o32, o64, i + 1)
+            bad = 0
+            kept = w
+            for p in range(a, e):
+                x = d[p]
+                k = kind[x]
+                if k == 1:
+                    continue
+                bad |= k
+                out_first[w] = first[x]
+                out_second[w] = second[x]
+                w += 1
+            kept = w - kept
+            out_offsets[i + 1] = <int32_t>w
+            ok[i] = bad == 0 and shortest <= kept <= longest and e - a <= raw_longest
+    return w
