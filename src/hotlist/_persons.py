@@ -124,6 +124,8 @@ class PersonIndex(KernelBounds):
         self.nationalities = _string_array(table.column("nationalities"))
         self._tf_cache: dict[str, float] = {}
         self._parts_of(self.normalised)
+        if saved is None:  # built here: the common parts' bound arrays at once
+            self._fill_common()
         # each entry's person's date of birth as yyyymmdd (0: none; month, day 0 if unknown)
         ymd = self.dob_year.astype(np.int32) * 10000 + self.dob_month.astype(np.int32) * 100
         self._entry_ymd: np.ndarray = np.where(self.dob_year > 0, ymd + self.dob_day, 0)[self.owner]
@@ -338,7 +340,12 @@ class PersonIndex(KernelBounds):
         *,
         with_reasons: bool,
         namesakes: int | None = None,
+        rendered: dict[Reason, str] | None = None,
     ) -> PersonScore:
+        """The person model's score of a listed name's bits ``nb`` (its name
+        ``levels``) with the namesakes, DOB, nationality and sex; the reasons
+        only ``with_reasons`` (``rendered``: texts of reasons made before, kept
+        by ``score_entries`` for one query, whose hits share most of them)."""
         total = nb
         why: list[Reason] = []
         if with_reasons:
@@ -365,7 +372,8 @@ class PersonIndex(KernelBounds):
             value = "listed" if same else "not listed"
             shown = "" if same else ", ".join(listed_nat)
             total += b
-            why.append(Reason("nationality", value, b, shown, query.nationality, in_bits=True))
+            if with_reasons:
+                why.append(Reason("nationality", value, b, shown, query.nationality, in_bits=True))
         listed_sex = self.sex_of(person) if query.sex else None
         if query.sex and listed_sex and "X" not in (query.sex, listed_sex):
             same = query.sex == listed_sex
@@ -373,14 +381,23 @@ class PersonIndex(KernelBounds):
             b = bits(lv.m, lv.u or 1.0)
             total += b
             value = "same" if same else "differs"
-            why.append(Reason("sex", value, b, listed_sex, query.sex, in_bits=True))
+            if with_reasons:
+                why.append(Reason("sex", value, b, listed_sex, query.sex, in_bits=True))
         p = probability(total)
         alarm = (
             total >= ALARM_BITS
             and level in _DOB_AGREES
             and not any(lv.level == "differs" for lv, _ in levels)
         )
-        return PersonScore(total, p, render_all(why), alarm, level, tuple(why))
+        if rendered is None:
+            return PersonScore(total, p, render_all(why), alarm, level, tuple(why))
+        texts = []
+        for r in why:
+            text = rendered.get(r)
+            if text is None:
+                text = rendered[r] = render(r)
+            texts.append(text)
+        return PersonScore(total, p, tuple(texts), alarm, level, tuple(why))
 
     def score_entries(
         self,
@@ -429,6 +446,7 @@ class PersonIndex(KernelBounds):
         # Namesakes list the same name: its levels are scored once per query.
         scored: dict[str, tuple[float, list[tuple[NameLevel, float]]]] = {}
         level_memo: dict[tuple[str, str, bool], float] = {}
+        rendered: dict[Reason, str] = {}
         for entry, value, person in zip(entries.tolist(), listed, owner.tolist(), strict=True):
             name = value or ""
             known = scored.get(name)
@@ -448,7 +466,9 @@ class PersonIndex(KernelBounds):
                 if held_back is not None and _same_name(levels):
                     held_back.append(person)
                 continue
-            s = self._qualify(query, person, entry, nb, levels, with_reasons=True, namesakes=k)
+            s = self._qualify(
+                query, person, entry, nb, levels, with_reasons=True, namesakes=k, rendered=rendered
+            )
             same = (self.normalised[entry].as_py() or "").replace(",", "") == qname.replace(",", "")
             why = s.why + ((_ALARM_EVIDENCE,) if s.alarm else ())
             out.append(

@@ -232,7 +232,7 @@ def test_long_strings_take_rapidfuzz() -> None:
 
 
 def test_caches_evict_and_clear() -> None:
-    """A full cache drops its older half; clearing it changes no answer."""
+    """A full cache drops its oldest eighth; clearing it changes no answer."""
     assert KERNEL is not None
     q, c = "MOHAMMED ABDUL RAHMAN", "MUHAMMAD ABDULRAHMAN"
     want = _compare_py(q, c)

@@ -6,7 +6,7 @@ full (a few hundred thousand entries) a full collection took ~0.2 s, and the
 person check that happened to trigger it took that long.  A dict whose keys and
 values are strings, numbers, ``None`` or tuples of them is not tracked by the
 collector at all.  These caches are such dicts; when one reaches its size the
-older half of it is dropped (the functions are pure: a miss only costs the
+oldest eighth of it is dropped (the functions are pure: a miss only costs the
 call again).
 
 >>> @cached(2)
@@ -97,15 +97,17 @@ def cached2(maxsize: int) -> Callable[[Callable[[A, B], R]], Cached2[A, B, R]]:
 
 
 def _evict(cache: dict[A, R]) -> None:
-    """Drop the older half of a full cache (a dict keeps the order of insertion):
-    emptying it would make the next checks recompute everything at once.
+    """Drop the oldest eighth of a full cache (a dict keeps the order of
+    insertion): emptying it would make the next checks recompute everything at
+    once, and dropping half at once paused the check that filled it for
+    several ms (tens of ms with the parse cache).
 
     check() is thread-safe, so other threads may add to the cache or evict from
     it meanwhile: the keys are copied in one step (``list(cache)`` runs without
     letting another thread in; iterating the dict across bytecodes would not),
     and a key another thread dropped already is no error."""
     keys = list(cache)
-    for key in keys[: len(keys) // 2]:
+    for key in keys[: len(keys) // 8 + 1]:
         cache.pop(key, None)
 
 

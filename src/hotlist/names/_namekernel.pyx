@@ -125,11 +125,18 @@ def cache_clear():
 
 
 cdef inline void _evict(dict cache):
-    # the older half of a full cache, as ``hotlist.names._memo`` drops it
-    cdef list keys = list(cache)
-    cdef Py_ssize_t k
-    for k in range(len(keys) // 2):
-        cache.pop(keys[k], None)
+    # the oldest eighth of a full cache, as ``hotlist.names._memo`` drops it (half
+    # at once was a pause of several ms in the check that filled it)
+    cdef Py_ssize_t k = 0, n = len(cache) // 8 + 1
+    cdef list keys = []
+    cdef object key
+    for key in cache:
+        if k >= n:
+            break
+        keys.append(key)
+        k += 1
+    for key in keys:
+        cache.pop(key, None)
 
 
 @cython.no_gc  # strings only: no cycles, and a full collection need not walk them

@@ -419,13 +419,18 @@ cdef inline tuple _pair(str a, str b):
 
 
 cdef void _evict_pairs():
-    """Drop the first tokens met first until at most half the pairs are left."""
+    """Drop the first tokens met first until at most seven eighths of the pairs
+    are left (a small step: dropping half at once paused a check for ms)."""
     global _npairs
-    cdef list keys = list(_pairs)
+    cdef Py_ssize_t goal = PAIR_MAX - PAIR_MAX // 8, left = _npairs
+    cdef list keys = []
     cdef object key, row
-    for key in keys:
-        if _npairs <= PAIR_MAX // 2:
+    for key, row in _pairs.items():
+        if left <= goal:
             break
+        keys.append(key)
+        left -= len(<dict>row)
+    for key in keys:
         row = _pairs.pop(key, None)
         if row is not None:
             _npairs -= len(<dict>row)
