@@ -25,6 +25,7 @@ weight is ``hotlist.scoring.SCORING.persons``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,12 +67,17 @@ from hotlist.scoring import Reason, render, render_all
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 
 # Candidates scored in full per query: the entries sharing the most / rarest keys
-# (the DOB-aware keys included), with their DOB's agreement (bits, as nats: the
-# keys' IDF weights are natural logs) when more share a key than the cap takes.
-# Keys held by more than 1 % of the names (but at least 50) are skipped when the
-# query has rarer ones.
+# (the DOB-aware keys included) and, when more share a key than the cap takes,
+# whose date of birth agrees best: the DOB level's bits weigh DOB_RANK_WEIGHT nats
+# each in the ranking (the keys' IDF weights are natural logs, and a name part
+# is counted about four or five times among a name's keys -- its phonetic key,
+# its composites with the other parts' initials, joined pairs, the letters run
+# together -- so about 3 nats of keys per bit of name evidence; measured at 1 M
+# persons: recall against a full scan the same for weights 2 to 4, lower at 0.7
+# and at 8).  Keys held by more than 1 % of the names (but at least 50) are
+# skipped when the query has rarer ones.
 CANDIDATE_LIMIT = 500
-DOB_RANK_WEIGHT = math.log(2)
+DOB_RANK_WEIGHT = 3.0
 CANDIDATE_DF_SHARE = 0.01
 CANDIDATE_MIN_DF_CAP = 50
 # the DOB levels consistent with the listed date (an alarm needs one; a partial
@@ -126,9 +132,13 @@ class PersonIndex(KernelBounds):
         self._parts_of(self.normalised)
         if saved is None:  # built here: the common parts' bound arrays at once
             self._fill_common()
-        # each entry's person's date of birth as yyyymmdd (0: none; month, day 0 if unknown)
-        ymd = self.dob_year.astype(np.int32) * 10000 + self.dob_month.astype(np.int32) * 100
-        self._entry_ymd: np.ndarray = np.where(self.dob_year > 0, ymd + self.dob_day, 0)[self.owner]
+        # each entry's person's date of birth as yyyymmdd, negative where it is
+        # compared by the years alone (no day, or 1 January); 0: none
+        month, day = self.dob_month.astype(np.int32), self.dob_day.astype(np.int32)
+        ymd = self.dob_year.astype(np.int32) * 10000 + month * 100 + day
+        by_years = (day == 0) | ((month == 1) & (day == 1))
+        ymd = np.where(self.dob_year > 0, np.where(by_years, -ymd, ymd), 0)
+        self._entry_ymd: np.ndarray = ymd[self.owner]
 
     def _entries(self, table: pa.Table) -> NameEntries:
         """The name entries of ``table``: owner row, alias flag, listed and normalised
@@ -255,28 +265,23 @@ class PersonIndex(KernelBounds):
 
     def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
         """The DOB level's bits of each entry's person against ``dob`` (numpy over
-        the entries, a few table look-ups): the levels of two full dates exactly
+        the entries, one table look-up): the levels of two full dates exactly
         as :func:`hotlist.names.dob_similarity` finds them (exact, day and month
-        swapped, one digit off, a year or two off), else by the years (a partial
-        date or a 1 January placeholder on either side); 0 without a listed date.
-        A ranking term, not a bound."""
+        swapped, one digit off, a year or two off, else differs), by the years
+        where either date is partial or a 1 January placeholder; 0 without a
+        listed date.  A ranking term, not a bound."""
         ymd = self._entry_ymd[entries]
         q = names.PartialDate(dob.year, dob.month, dob.day)
-        year = ymd // 10000
-        by_year = np.where(
-            year == dob.year,
-            dob_evidence("DOB year only", q, names.PartialDate(dob.year)),
-            np.where(np.abs(year - dob.year) <= 2, 0.0, dob_evidence("DOB differs", q, q)),
-        )
-        out = np.where(ymd > 0, by_year, 0.0)
-        if dob.month and dob.day and not placeholder(q):
-            values, level_bits = _full_date_levels(q)
-            at = np.minimum(np.searchsorted(values, ymd), len(values) - 1)
-            hit = values[at] == ymd
-            full = (ymd % 100 > 0) & (ymd // 100 % 100 > 0) & (ymd % 10000 != 101)
-            differs = dob_evidence("DOB differs", q, q)
-            out = np.where(hit, level_bits[at], np.where(full, differs, out))
-        return out.astype(np.float32)
+        if not (dob.month and dob.day) or placeholder(q):
+            return _by_year(q, np.abs(ymd))
+        values, level_bits = _full_date_levels(q)
+        at = np.searchsorted(values, ymd)
+        np.minimum(at, len(values) - 1, out=at)
+        out = np.where(values[at] == ymd, level_bits[at], np.float32(_differs_bits(q)))
+        odd = np.flatnonzero(ymd < 0)  # by the years, as above
+        if len(odd):
+            out[odd] = _by_year(q, -ymd[odd])
+        return out
 
     def match(
         self, query: PersonQuery, *, threshold: float, warnings: list[str] | None = None
@@ -485,25 +490,48 @@ class PersonIndex(KernelBounds):
         return out
 
 
+def _by_year(q: names.PartialDate, ymd: np.ndarray) -> np.ndarray:
+    """The DOB ranking term by the years alone (``PersonIndex._dob_rank``): the
+    "year only" level's bits in the same year, 0 a year or two off or without a
+    listed date, else the bits of "differs"."""
+    year = ymd // 10000
+    same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
+    near = np.where(np.abs(year - q.year) <= 2, np.float32(0.0), np.float32(_differs_bits(q)))
+    out: np.ndarray = np.where(year == q.year, np.float32(same), near)
+    out[ymd <= 0] = 0.0
+    return out
+
+
+def _differs_bits(q: names.PartialDate) -> float:
+    return dob_evidence("DOB differs", q, q)
+
+
+@functools.lru_cache(maxsize=4096)
 def _full_date_levels(q: names.PartialDate) -> tuple[np.ndarray, np.ndarray]:
-    """The full listed dates (yyyymmdd, ascending) whose DOB level against the
-    full date ``q`` is not "differs", and that level's bits: exact, day and
-    month swapped, one digit off, a year or two off (the year's last digit one
-    off with the same day and month is a year off, as ``dob_similarity`` says)."""
+    """The listed dates (yyyymmdd, ascending) whose DOB level against the full
+    date ``q`` is not "differs", with that level's bits: the full dates exact,
+    day and month swapped, one digit off, a year or two off (the year's last
+    digit one off with the same day and month is a year off, as
+    ``dob_similarity`` says), and 0 (no listed date, 0 bits).  Kept per date
+    (read-only arrays: a query date seen again costs nothing)."""
     base = q.year * 10000 + (q.month or 0) * 100 + (q.day or 0)
     # in the order dob_similarity tries them backwards: a later level wins
     found = {base - 20000: "DOB two years off", base + 20000: "DOB two years off"}
     digits = f"{base:08d}"
     for i in range(8):
         for d in "0123456789":
-            if d != digits[i]:
-                found[int(digits[:i] + d + digits[i + 1 :])] = "DOB one digit off"
+            v = int(digits[:i] + d + digits[i + 1 :])
+            if d != digits[i] and v % 100 and v // 100 % 100:  # a full date (day, month)
+                found[v] = "DOB one digit off"
     found[base - 10000] = found[base + 10000] = "DOB one year off"
     if q.day and q.day <= 12:
         found[q.year * 10000 + q.day * 100 + (q.month or 0)] = "DOB day/month swapped"
     found[base] = "DOB exact"
+    found[0] = ""
+    bits_of = {lv: dob_evidence(lv, q, q) if lv else 0.0 for lv in set(found.values())}
     values = np.array(sorted(found), dtype=np.int32)
-    level_bits = np.array([dob_evidence(found[v], q, q) for v in values.tolist()])
+    level_bits = np.array([bits_of[found[v]] for v in values.tolist()], dtype=np.float32)
+    values.flags.writeable = level_bits.flags.writeable = False
     return values, level_bits
 
 
