@@ -26,6 +26,8 @@ from cpython.weakref cimport PyWeakref_GetObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
 from libc.string cimport memcmp, memcpy
 
+from hotlist.index._columns cimport column_offsets, offset_at
+
 import weakref
 
 import numpy as np
@@ -136,26 +138,6 @@ cdef inline bint _maybe(const uint32_t *words, uint64_t nblocks, const uint8_t *
     return found != 0
 
 
-cdef Py_ssize_t _column(object offsets, const int32_t **o32, const int64_t **o64) except -1:
-    """Point ``o32`` or ``o64`` at a string column's offsets (int32 or int64;
-    the array outlives the call); the number of rows."""
-    cdef const int32_t[::1] a
-    cdef const int64_t[::1] b
-    o32[0] = NULL
-    o64[0] = NULL
-    if offsets.dtype == np.int32:
-        a = offsets
-        o32[0] = &a[0]
-        return a.shape[0] - 1
-    b = offsets
-    o64[0] = &b[0]
-    return b.shape[0] - 1
-
-
-cdef inline Py_ssize_t _off(const int32_t *o32, const int64_t *o64, Py_ssize_t r) noexcept nogil:
-    return o32[r] if o32 != NULL else <Py_ssize_t>o64[r]
-
-
 def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
     """Set the filter bits (``words``: blocks of 8) of every key of ``rows``
     (all rows when None) of the string column given by ``offsets`` / ``data``."""
@@ -172,7 +154,7 @@ def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     if nblocks == 0:
         raise ValueError("empty filter")
-    nr = _column(offsets, &o32, &o64)
+    nr = column_offsets(offsets, &o32, &o64)
     if rows is not None:
         rv = rows
         nr = rv.shape[0]
@@ -183,8 +165,8 @@ def add_keys(uint32_t[::1] words, offsets, const uint8_t[::1] data, rows=None):
         # distance ahead (random writes, one cache miss each)
         for j in range(nr):
             r = rp[j] if rp != NULL else j
-            a = _off(o32, o64, r)
-            e = _off(o32, o64, r + 1)
+            a = offset_at(o32, o64, r)
+            e = offset_at(o32, o64, r + 1)
             if e - a > QMAX:
                 _add_long(w, nblocks, d + a, e - a)
                 continue
@@ -275,7 +257,7 @@ cdef class Probe:
         self.fp = &f_[0] if f_.shape[0] else NULL
         self.rows = &r_[0] if r_.shape[0] else NULL
         self.data = &data_[0] if data_.shape[0] else NULL
-        _column(offsets, &self.off32, &self.off64)
+        column_offsets(offsets, &self.off32, &self.off64)
         self.words = NULL
         self.nblocks = 0
         if words is not None:
@@ -320,8 +302,8 @@ cdef class Probe:
         while lo < hi:
             if self.fp[lo] == f:
                 r = self.rows[lo]
-                a = _off(self.off32, self.off64, r)
-                e = _off(self.off32, self.off64, r + 1)
+                a = offset_at(self.off32, self.off64, r)
+                e = offset_at(self.off32, self.off64, r + 1)
                 if e - a == n and memcmp(self.data + a, b, n) == 0:
                     if iss == NULL:
                         return 2
@@ -445,7 +427,7 @@ cdef class Probe:
         # overlap (one key alone waits for its n + 1 blocks)
         cdef uint64_t hs[AHEAD][ECAP + 2]
         cdef const uint32_t *w[AHEAD][ECAP + 2]
-        nr = _column(offsets, &o32, &o64)
+        nr = column_offsets(offsets, &o32, &o64)
         if out.shape[0] < nr:
             raise ValueError("out is shorter than the column")
         if d == NULL:
@@ -456,15 +438,15 @@ cdef class Probe:
             for j in range(nr + ahead):
                 if j >= ahead:  # key s's slot is key j's: tested before it is reused
                     s = j - ahead
-                    a = _off(o32, o64, s)
-                    e = _off(o32, o64, s + 1)
+                    a = offset_at(o32, o64, s)
+                    e = offset_at(o32, o64, s + 1)
                     if self._exact_ok(e - a):
                         out[s] = self._tests(d + a, e - a, hs[s % ahead], w[s % ahead], NULL) != 0
                     else:
                         out[s] = self._near(d + a, e - a)
                 if j < nr:
-                    a = _off(o32, o64, j)
-                    e = _off(o32, o64, j + 1)
+                    a = offset_at(o32, o64, j)
+                    e = offset_at(o32, o64, j + 1)
                     if self._exact_ok(e - a):
                         self._prefetch(d + a, e - a, hs[j % ahead], w[j % ahead])
 
