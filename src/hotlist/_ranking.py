@@ -151,6 +151,8 @@ def document_hits(  # noqa: PLR0917 - check()'s hit path, positional for speed
     (status, severity).  tests/engine/test_hit_path.py holds it equal to the
     general pipeline."""
     read = record_reader(state.tables["documents"])
+    # every column the hit reads below, its cache lines asked for at once
+    read.prefetcher(_DOCUMENT_HIT_COLUMNS)(rows)
     scored = state.documents.scored(rows, compact, key, country, document_type)
     if len(scored) > 1 or limit < 1:
         ranked = sorted(
@@ -193,6 +195,16 @@ def document_hits(  # noqa: PLR0917 - check()'s hit path, positional for speed
             )
         )
     return hits, omitted
+
+
+# what DocumentIndex.scored and a document hit read of a row
+_DOCUMENT_HIT_COLUMNS = (
+    "document_number",
+    "issuing_country",
+    "document_type",
+    "record_id",
+    "status",
+)
 
 
 @lru_cache(maxsize=256)

@@ -22,9 +22,19 @@ import datetime as dt
 import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+import numpy as np
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from hotlist.index._fast import RowPrefetch
+
+_RowPrefetch: type[RowPrefetch] | None
+try:  # the compiled prefetch of a row's cache lines (optional: a hint, no answer)
+    from hotlist.index._fast import RowPrefetch as _RowPrefetch
+except ImportError:  # pragma: no cover - depends on the build
+    _RowPrefetch = None
 
 __all__ = ["RecordReader", "RowView", "record_reader", "value_getter"]
 
@@ -161,7 +171,7 @@ def value_getter(column: pa.ChunkedArray | pa.Array) -> Getter:
 class RecordReader:
     """The records of one table by row (see the module docstring)."""
 
-    __slots__ = ("_getters", "getter", "num_rows")
+    __slots__ = ("_columns", "_getters", "_prefetchers", "getter", "num_rows")
 
     def __init__(self, table: pa.Table) -> None:
         self._getters = tuple(
@@ -170,6 +180,19 @@ class RecordReader:
         #: one column's getter by name (a value without the whole record)
         self.getter: dict[str, Getter] = dict(self._getters)
         self.num_rows = table.num_rows
+        self._columns = dict(zip(table.column_names, table.columns, strict=True))
+        self._prefetchers: dict[tuple[str, ...], Callable[[list[int]], None]] = {}
+
+    def prefetcher(self, names: tuple[str, ...]) -> Callable[[list[int]], None]:
+        """A call that prefetches the cache lines reading ``rows`` of the columns
+        ``names`` will touch (the compiled ``RowPrefetch``: every line requested
+        at once, so that the misses overlap); it reads and returns nothing, and
+        does nothing without the kernel or for columns it cannot see into."""
+        got = self._prefetchers.get(names)
+        if got is None:
+            got = _prefetcher([self._columns[n] for n in names if n in self._columns])
+            self._prefetchers[names] = got  # one store: a race builds its own
+        return got
 
     def __call__(self, row: int) -> dict[str, Any]:
         """Row ``row`` as ``table.slice(row, 1).to_pylist()[0]`` gives it."""
@@ -186,6 +209,41 @@ class RecordReader:
         view._getter = self.getter
         view._row = row
         return view
+
+
+def _nothing(rows: list[int]) -> None:
+    """The prefetcher without the kernel: a hint not given."""
+
+
+def _prefetcher(columns: list[pa.ChunkedArray]) -> Callable[[list[int]], None]:
+    """:meth:`RecordReader.prefetcher` of these columns: for each single-chunk
+    column, its values (fixed width), codes (dictionary) or offsets and bytes
+    (strings) as numpy views of the Arrow buffers (no copy)."""
+    if _RowPrefetch is None:
+        return _nothing
+    fixed: list[np.ndarray] = []
+    strings: list[tuple[np.ndarray, np.ndarray]] = []
+    for column in columns:
+        if column.num_chunks != 1 or len(column) == 0:
+            continue
+        array = column.chunk(0)
+        kind = array.type
+        n, off = len(array), array.offset
+        if pa.types.is_dictionary(kind):
+            array = array.indices
+            kind, off = array.type, array.offset
+        if kind in (pa.string(), pa.large_string()):
+            buffers = array.buffers()
+            wide = np.int64 if kind == pa.large_string() else np.int32
+            offsets = np.frombuffer(buffers[1], dtype=wide)[off : off + n + 1]
+            data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else None
+            strings.append((offsets, np.zeros(0, np.uint8) if data is None else data))
+        elif kind in _FORMATS and array.buffers()[1] is not None:
+            values = np.frombuffer(array.buffers()[1], dtype=np.dtype(_FORMATS[kind]))
+            fixed.append(values[off : off + n])
+    if not fixed and not strings:
+        return _nothing
+    return _RowPrefetch(fixed[:16], strings[:16])
 
 
 _new = object.__new__

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -97,3 +98,31 @@ def test_reader_cached_per_table_and_dropped_with_it() -> None:
     del table
     gc.collect()
     assert key not in _READERS
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables(), st.data())
+def test_prefetch_is_a_hint_for_any_table(table: pa.Table, data: st.DataObject) -> None:
+    """RecordReader.prefetcher: for any column subset of any kind's table (chunked,
+    sliced, nulls, every column type), a call with any rows -- out of range,
+    negative, more than it prefetches -- returns None and changes no record."""
+    read = RecordReader(table)
+    names = tuple(data.draw(st.lists(st.sampled_from([*table.column_names, "nope"]))))
+    rows = data.draw(st.lists(st.integers(-3, table.num_rows + 3), max_size=20))
+    prefetch = read.prefetcher(names)
+    assert read.prefetcher(names) is prefetch  # made once per column set
+    assert prefetch(rows) is None
+    for row in range(table.num_rows):
+        assert read(row) == table.slice(row, 1).to_pylist()[0]
+
+
+def test_prefetch_compiled_sees_single_chunk_columns() -> None:
+    fast = pytest.importorskip("hotlist.index._fast", reason="compiled kernel not built")
+    table = synth.documents(50, seed=2).combine_chunks()
+    prefetch = RecordReader(table).prefetcher(("document_number", "issuing_country", "status"))
+    assert isinstance(prefetch, fast.RowPrefetch)
+    prefetch(list(range(50)))
+    with pytest.raises(ValueError, match="1-D contiguous"):
+        fast.RowPrefetch([np.zeros((2, 2))], [])
+    with pytest.raises(ValueError, match="offsets"):
+        fast.RowPrefetch([], [(np.zeros(3, np.float64), np.zeros(1, np.uint8))])

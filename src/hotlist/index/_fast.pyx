@@ -118,6 +118,7 @@ cdef class OneEdit:
     cdef Py_ssize_t nrows
     cdef uint8_t alpha[256]
     cdef int nalpha
+    cdef Py_ssize_t widest  # the most bytes _bytes_at can give for one place
     cdef uint32_t *E  # (maxlen + 3) x 256
 
     def __cinit__(self):
@@ -163,6 +164,7 @@ cdef class OneEdit:
             self.cap = p_.shape[0] - 1
         self.maxlen = max_length
         self.shift = shift
+        self.widest = max(self.nalpha, self._widest_place())
         self.E = <uint32_t *> malloc((max_length + 3) * 256 * sizeof(uint32_t))
         if self.E == NULL:
             raise MemoryError()
@@ -175,6 +177,20 @@ cdef class OneEdit:
     def __dealloc__(self):
         if self.E != NULL:
             free(self.E)
+
+    cdef Py_ssize_t _widest_place(self) noexcept nogil:
+        """The most bytes the position alphabet holds for one (length, place)."""
+        cdef Py_ssize_t x, j, c, most = 0
+        cdef const uint8_t *bits
+        if self.posal == NULL:
+            return 0
+        for x in range((self.cap + 1) * (self.cap + 1)):
+            bits = self.posal + x * 32
+            c = 0
+            for j in range(32):
+                c += __builtin_popcountll(bits[j])
+            most = max(most, c)
+        return most
 
     cdef inline bint _has_length(self, Py_ssize_t m) noexcept nogil:
         if m < 0 or m > self.maxlen:
@@ -239,7 +255,8 @@ cdef class OneEdit:
         ins = self._has_length(n + 1)
         dels = n > 0 and self._has_length(n - 1)
         guided = probe is not None and probe.words != NULL and 0 < n <= GUIDED_MAX
-        cap_v = (n * 256 if subs else 0) + ((n + 1) * 256 if ins else 0) + 2 * n + 2
+        # every byte of a place at most once (_bytes_at gives at most ``widest``)
+        cap_v = (n * self.widest if subs else 0) + ((n + 1) * self.widest if ins else 0) + 2 * n + 2
         hs = <uint32_t *> malloc(cap_v * (4 * sizeof(uint32_t) + sizeof(uint64_t)))
         if hs == NULL:
             raise MemoryError()
@@ -491,3 +508,87 @@ def merge_entries(
                 k += 1
             out_dir[s] = <uint32_t>(x - dp + k)
     return j
+
+
+cdef enum:
+    PF_COLUMNS = 16  # most columns a RowPrefetch takes
+    PF_ROWS = 16  # most rows of a call it prefetches (a hit has one or a few)
+
+
+cdef class RowPrefetch:
+    """Prefetches the cache lines that reading some rows of a few columns will
+    touch: a fixed-width entry (a value, a dictionary code), a string's two
+    offsets, then (once the offsets are read) the string's first bytes -- all
+    rows' and columns' lines requested together, so that their cache misses
+    overlap instead of each waiting its turn when Python reads the values one
+    by one.  A hint only: it reads nothing for the caller and changes nothing."""
+
+    cdef object _keep
+    cdef int nfixed, nstr
+    cdef const uint8_t *fixed[PF_COLUMNS]
+    cdef Py_ssize_t fsize[PF_COLUMNS]
+    cdef Py_ssize_t flen[PF_COLUMNS]
+    cdef const uint8_t *offs[PF_COLUMNS]
+    cdef bint wide[PF_COLUMNS]
+    cdef Py_ssize_t slen[PF_COLUMNS]
+    cdef const uint8_t *sdata[PF_COLUMNS]
+
+    def __init__(self, fixed, strings):
+        """``fixed``: 1-D contiguous numpy arrays, row ``r``'s entry at ``r``;
+        ``strings``: ``(offsets, data)`` numpy pairs (offsets int32 or int64, row
+        ``r`` from ``offsets[r]`` to ``offsets[r + 1]``); at most 16 of each."""
+        cdef const uint8_t[::1] v
+        cdef int k
+        if len(fixed) > PF_COLUMNS or len(strings) > PF_COLUMNS:
+            raise ValueError("at most 16 columns of each kind")
+        self._keep = (tuple(fixed), tuple(strings))
+        self.nfixed = 0
+        for a in fixed:
+            if a.ndim != 1 or not a.flags.c_contiguous or len(a) == 0:
+                raise ValueError("a fixed column is a non-empty 1-D contiguous array")
+            k = self.nfixed
+            v = a.view(np.uint8)
+            self.fixed[k] = &v[0]
+            self.fsize[k] = a.itemsize
+            self.flen[k] = len(a)
+            self.nfixed += 1
+        self.nstr = 0
+        for o, d in strings:
+            if o.dtype not in (np.int32, np.int64) or o.ndim != 1 or not o.flags.c_contiguous or len(o) < 2:
+                raise ValueError("offsets are a 1-D contiguous int32 or int64 array of >= 2")
+            k = self.nstr
+            v = o.view(np.uint8)
+            self.offs[k] = &v[0]
+            self.wide[k] = o.dtype == np.int64
+            self.slen[k] = len(o) - 1
+            self.sdata[k] = NULL
+            if len(d):
+                v = d.view(np.uint8)
+                self.sdata[k] = &v[0]
+            self.nstr += 1
+
+    def __call__(self, list rows):
+        """Prefetch what reading ``rows`` (row numbers; the first 16) will touch."""
+        cdef Py_ssize_t n = min(len(rows), PF_ROWS), i, r
+        cdef Py_ssize_t rs[PF_ROWS]
+        cdef int k
+        cdef int64_t a
+        for i in range(n):
+            rs[i] = rows[i]
+        for i in range(n):
+            r = rs[i]
+            for k in range(self.nfixed):
+                if 0 <= r < self.flen[k]:
+                    HL_PREFETCH(self.fixed[k] + r * self.fsize[k])
+            for k in range(self.nstr):
+                if 0 <= r < self.slen[k]:
+                    HL_PREFETCH(self.offs[k] + r * (8 if self.wide[k] else 4))
+        for i in range(n):
+            r = rs[i]
+            for k in range(self.nstr):
+                if 0 <= r < self.slen[k] and self.sdata[k] != NULL:
+                    if self.wide[k]:
+                        a = (<const int64_t *>self.offs[k])[r]
+                    else:
+                        a = (<const int32_t *>self.offs[k])[r]
+                    HL_PREFETCH(self.sdata[k] + a)
