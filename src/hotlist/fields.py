@@ -14,7 +14,7 @@ the CLI and the service, and by ``check(extra={...})``.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import overload
@@ -203,14 +203,21 @@ def qualifiers() -> dict[str, tuple[str, ...]]:
     return _QUALIFIERS
 
 
+# Unicode's control characters (category Cc: exactly U+0000-U+001F and
+# U+007F-U+009F), and the same without CR and LF for a field of several lines (an
+# MRZ, which is never printable for its newlines): one regex search instead of a
+# category lookup per character (tests/test_fields_control.py holds them equal).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]").search
+_CONTROL_BUT_LINES = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]").search
+
+
 def _fail_control(name: str, value: str) -> None:
-    multiline = _FIELDS[name].multiline
-    for i, ch in enumerate(value):
-        if unicodedata.category(ch) == "Cc" and not (multiline and ch in "\r\n"):
-            raise InvalidQuery(
-                f"{name} contains a control character (U+{ord(ch):04X}) at position {i + 1}; "
-                "send the value as it is printed on the document"
-            )
+    found = (_CONTROL_BUT_LINES if _FIELDS[name].multiline else _CONTROL)(value)
+    if found is not None:
+        raise InvalidQuery(
+            f"{name} contains a control character (U+{ord(found.group()):04X}) at position "
+            f"{found.start() + 1}; send the value as it is printed on the document"
+        )
 
 
 @overload
