@@ -37,7 +37,6 @@ from hotlist._holder import (
 from hotlist._normalise import country_code, in_vocabulary, normalise
 from hotlist._ranking import document_hits, hits_of, omitted_note
 from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
-from hotlist.ids import country as country_ids
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
 from hotlist.index._prefilter import document_miss
@@ -456,7 +455,8 @@ def _derive(
         parsed = mrz_ids.parse(text)
         warnings.extend(parsed.warnings)
         document = parsed.document_number
-        country = country or country_ids.lookup(parsed.issuing_country)
+        # the MRZ's countries as parse() read them (hotlist.ids.country.lookup)
+        country = country or parsed.issuing_country_code
         document_type = document_type or MRZ_DOCUMENT_TYPES.get(parsed.document_code[:1])
         if not (name or family_name or given_names):
             family_name = parsed.family_name or None
@@ -464,7 +464,7 @@ def _derive(
         if dob is None and parsed.date_of_birth is not None:
             b = parsed.date_of_birth
             dob = names.PartialDate(b.year, b.month, b.day)
-        nationality = nationality or country_ids.lookup(parsed.nationality)
+        nationality = nationality or parsed.nationality_code
         sex = sex or (parsed.sex if parsed.sex in ("M", "F") else None)
     if family_name or given_names:
         name = f"{family_name or ''}, {given_names or ''}".strip(", ")
