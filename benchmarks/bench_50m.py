@@ -47,6 +47,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bench_measure import rss_bytes
+
 DATA = Path(os.environ.get("HOTLIST_BENCH_DATA", Path(__file__).resolve().parent / "data"))
 TARGET_RECORDS = 128_000_000
 TARGET_BYTES = 24 * 2**30
@@ -126,17 +128,6 @@ def build(n: int, seed: int, chunk: int, misses: int, hits: int) -> tuple[Path, 
 
 
 # -- step 2: the measurement, in a fresh process ---------------------------------------
-def _rss() -> dict[str, int]:
-    out = {"rss": 0, "hwm": 0}
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                out["rss"] = int(line.split()[1]) * 1024
-            elif line.startswith("VmHWM:"):
-                out["hwm"] = int(line.split()[1]) * 1024
-    return out
-
-
 def _percentiles(ns: list[int]) -> dict[str, float]:
     if not ns:
         return {"n": 0}
@@ -154,15 +145,15 @@ def child(path: Path, qpath: Path, batch: int) -> dict[str, object]:
 
     queries = pq.read_table(qpath).to_pylist()
     gc.collect()
-    base = _rss()["rss"]
+    base = rss_bytes()["rss"]
     c0, t0 = time.process_time(), time.perf_counter()
     hl = hotlist.load(documents=str(path), progress=False)
     load_cpu, load_wall = time.process_time() - c0, time.perf_counter() - t0
     n = int(hl.stats()["documents"])
-    after_load = _rss()["rss"] - base
+    after_load = rss_bytes()["rss"] - base
     first = queries[0]
     hl.check(document=first["document"], country=first["country"])
-    after_first = _rss()["rss"] - base
+    after_first = rss_bytes()["rss"] - base
     # the miss pre-filter is built in the background: a served list has it
     keys = hl._state.indexes["documents"].index
     t1 = time.perf_counter()
@@ -170,8 +161,8 @@ def child(path: Path, qpath: Path, batch: int) -> dict[str, object]:
         keys._builder.join()
     filter_wait = time.perf_counter() - t1
     gc.collect()
-    after_filter = _rss()["rss"] - base
-    load_peak = _rss()["hwm"] - base
+    after_filter = rss_bytes()["rss"] - base
+    load_peak = rss_bytes()["hwm"] - base
     # the default call, one query at a time, after 200 untimed ones of each kind
     check = hl.check
     clock = time.perf_counter_ns
@@ -227,7 +218,7 @@ def child(path: Path, qpath: Path, batch: int) -> dict[str, object]:
         }
     out["peak_bytes"] = load_peak
     out["peak_per_record"] = round(load_peak / n, 1)
-    out["peak_per_record_after_checks"] = round((_rss()["hwm"] - base) / n, 1)
+    out["peak_per_record_after_checks"] = round((rss_bytes()["hwm"] - base) / n, 1)
     return out
 
 

@@ -37,12 +37,14 @@ from hotlist.index._arrow import StringColumn
 from hotlist.index._keyindex import COMPILED
 
 _compiled_map_keys: Any
-try:  # the compiled byte pass of FastDocuments (optional; _map_keys_py otherwise)
+_compiled_short_codes: Any
+try:  # FastDocuments' compiled passes (optional; _map_keys_py / Arrow otherwise)
     from hotlist.index._crc_kernel import map_keys as _compiled_map_keys
+    from hotlist.index._crc_kernel import short_codes as _compiled_short_codes
 except ImportError:  # pragma: no cover - depends on the build
-    _compiled_map_keys = None
+    _compiled_map_keys = _compiled_short_codes = None
 if os.environ.get("HOTLIST_PURE"):
-    _compiled_map_keys = None
+    _compiled_map_keys = _compiled_short_codes = None
 
 if TYPE_CHECKING:
     from hotlist._state import State
@@ -228,12 +230,13 @@ def _codes(
     """Per row the code of its canonical value (-1 when absent), the canonical values,
     and whether check() accepts the row's value.  ``normalise`` is check()'s own
     validation of one raw value, run once per distinct value."""
-    encoded = col.dictionary_encode()
+    distinct, idx = _dictionary(col)
     values: list[str] = []
     seen: dict[str, int] = {}
-    code_of = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int32)
-    good = np.ones(len(encoded.dictionary) + 1, dtype=bool)
-    for j, raw in enumerate(encoded.dictionary.to_pylist()):
+    # one more entry for a null row (idx -1): no code, nothing to refuse
+    code_of = np.full(len(distinct) + 1, -1, dtype=np.int32)
+    good = np.ones(len(distinct) + 1, dtype=bool)
+    for j, raw in enumerate(distinct):
         try:
             canon = normalise(raw)
         except HotlistError:
@@ -243,8 +246,23 @@ def _codes(
             continue
         code_of[j] = seen.setdefault(canon, len(seen))
     values = list(seen)
-    idx = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
     return code_of[idx], values, good[idx]
+
+
+def _dictionary(col: pa.Array) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a string column in order of first appearance, and
+    per row its number among them (-1 for null): ``dictionary_encode``, or the
+    compiled ``_crc_kernel.short_codes`` (~5x faster) when every value is short."""
+    if _compiled_short_codes is not None and pa.types.is_string(col.type):
+        sc = StringColumn.of(col)
+        idx = np.empty(len(col), dtype=np.int32)
+        valid = None if sc.valid is None else sc.valid.view(np.uint8)
+        found = _compiled_short_codes(sc.offsets, sc.data, valid, idx)
+        if found is not None:
+            return [v.decode() for v in found], idx
+    encoded = col.dictionary_encode()
+    idx = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return encoded.dictionary.to_pylist(), idx
 
 
 def holder_rows(

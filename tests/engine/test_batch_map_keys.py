@@ -59,3 +59,34 @@ def test_every_byte_value() -> None:
     assert np.frombuffer(got.offsets, np.int32).tolist() == (
         np.frombuffer(want.offsets, np.int32).tolist()
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.sampled_from(["DEU", "FRA", "", "d", "GBR "]), st.text(max_size=9)),
+        min_size=1,
+        max_size=40,
+    ),
+    skip=st.integers(0, 2),
+)
+def test_compiled_dictionary_equals_arrow(values: list[str | None], skip: int) -> None:
+    """_batch_docs._dictionary (compiled for short values) == dictionary_encode."""
+    arr = pa.array(values, pa.string()).slice(min(skip, len(values) - 1))
+    distinct, idx = bmod._dictionary(arr)
+    encoded = arr.dictionary_encode()
+    assert distinct == encoded.dictionary.to_pylist()
+    assert idx.tolist() == encoded.indices.fill_null(-1).to_pylist()
+    short = all(v is None or len(v.encode()) <= 7 for v in arr.to_pylist())
+    out = np.empty(len(arr), dtype=np.int32)
+    col = bmod.StringColumn.of(arr)
+    valid = None if col.valid is None else col.valid.view(np.uint8)
+    got = bmod._compiled_short_codes(col.offsets, col.data, valid, out)
+    assert (got is not None) == short
+
+
+def test_many_distinct_values_go_to_arrow() -> None:
+    arr = pa.array([f"{i:05d}" for i in range(5000)] * 2)
+    distinct, idx = bmod._dictionary(arr)
+    assert distinct == [f"{i:05d}" for i in range(5000)]
+    assert idx.tolist() == list(range(5000)) * 2

@@ -417,3 +417,73 @@ def map_keys(
             out_offsets[i + 1] = <int32_t>w
             ok[i] = bad == 0 and shortest <= kept <= longest and e - a <= raw_longest
     return w
+
+
+cdef enum:
+    CODE_SLOTS = 8192  # short_codes' hash table (at most half full)
+    CODE_MAX = 4096  # the most distinct values short_codes takes
+
+
+def short_codes(offsets, const uint8_t[::1] data, valid, int32_t[::1] out):
+    """Dictionary codes of a column of short strings (at most 7 bytes, as
+    country and document type texts are): ``out[i]`` = the number of row i's
+    value among the distinct values in order of first appearance (-1 for a
+    null row), and that list of values (bytes) -- what
+    ``Array.dictionary_encode`` gives, in one pass with a small hash table.
+    None (``out`` unspecified) when a value is longer or there are more than
+    4096 distinct values: the caller encodes with Arrow instead."""
+    cdef const int32_t *o32 = NULL
+    cdef const int64_t *o64 = NULL
+    cdef const uint8_t[::1] vv
+    cdef const uint8_t *vp = NULL
+    cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+    cdef uint64_t keys[CODE_SLOTS]
+    cdef int32_t ids[CODE_SLOTS]
+    cdef int64_t firsts[CODE_MAX]
+    cdef Py_ssize_t n, i, j, a, e, m, distinct = 0, failed = 0
+    cdef uint64_t k, slot
+    n = column_offsets(offsets, &o32, &o64)
+    if out.shape[0] < n:
+        raise ValueError("out needs one entry per row")
+    if valid is not None:
+        vv = valid
+        if vv.shape[0] < n:
+            raise ValueError("valid needs one entry per row")
+        if n:
+            vp = &vv[0]
+    with nogil:
+        for j in range(CODE_SLOTS):
+            ids[j] = -1
+        for i in range(n):
+            if vp != NULL and not vp[i]:
+                out[i] = -1
+                continue
+            a = offset_at(o32, o64, i)
+            e = offset_at(o32, o64, i + 1)
+            m = e - a
+            if m > 7:
+                failed = 1
+                break
+            k = (<uint64_t>m) << 56
+            for j in range(m):
+                k |= (<uint64_t>d[a + j]) << (8 * j)
+            slot = (k * 0x9E3779B97F4A7C15ULL) >> 51  # 13 bits
+            while ids[slot] >= 0 and keys[slot] != k:
+                slot = (slot + 1) & (CODE_SLOTS - 1)
+            if ids[slot] < 0:
+                if distinct == CODE_MAX:
+                    failed = 1
+                    break
+                keys[slot] = k
+                ids[slot] = <int32_t>distinct
+                firsts[distinct] = i
+                distinct += 1
+            out[i] = ids[slot]
+    if failed:
+        return None
+    values = []
+    for j in range(distinct):
+        a = offset_at(o32, o64, firsts[j])
+        e = offset_at(o32, o64, firsts[j] + 1)
+        values.append(bytes(data[a:e]))
+    return values
