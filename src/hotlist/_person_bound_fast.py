@@ -11,6 +11,7 @@ same bounds, bit for bit.
 
 from __future__ import annotations
 
+import functools
 import os
 from types import ModuleType
 
@@ -54,6 +55,34 @@ def _ints(values: list[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int32)
 
 
+@functools.cache
+def _part_constants() -> tuple[float, float, float, float, float, float]:
+    """The model's bits the part bounds are made of (``_part_level_bits``, then
+    ``_left_over_bits`` and ``_unmatched_bits``), computed once."""
+    return (*_part_level_bits(), _left_over_bits(), _unmatched_bits())
+
+
+@functools.cache
+def _dob_constants(placeholder: bool) -> tuple[float, ...]:
+    """The DOB levels' bits ``_dob_bound`` picks from, computed once: they depend
+    on the asked date only through whether it is 1 January (``dob_bits``)."""
+    dob = names.PartialDate(2000, 1, 1) if placeholder else None
+    same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
+    near = max(
+        dob_bits(lv, None) for lv in ("DOB one digit off", "DOB one year off", "DOB two years off")
+    )
+    return (
+        same_year,
+        near,
+        dob_bits("DOB differs", None),
+        dob_bits("DOB two years off", None),
+        dob_bits("DOB one year off", None),
+        dob_bits("DOB one digit off", None),
+        dob_bits("DOB day/month swapped", None),
+        dob_bits("DOB exact", dob),
+    )
+
+
 class KernelBounds(PersonBounds):
     """``PersonBounds`` with the bound computed by the compiled kernel."""
 
@@ -87,7 +116,7 @@ class KernelBounds(PersonBounds):
             count,
             spans,
             float(asked),
-            _unmatched_bits(),
+            _part_constants()[5],
             MAX_TOKENS,
             MAX_TOKEN_LENGTH,
             same_too,
@@ -126,7 +155,7 @@ class KernelBounds(PersonBounds):
         particle_q = any(q in names.PARTICLES for q in qtoks)
         initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
         qset = {fold(q) for q in qtoks}
-        initial_bits, particle_bits, exact_log, aligned_log = _part_level_bits()
+        initial_bits, particle_bits, exact_log, aligned_log, left_over, _ = _part_constants()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
             lids = np.ascontiguousarray(ids[long_idx], dtype=np.int32)
@@ -165,7 +194,7 @@ class KernelBounds(PersonBounds):
                 exact_log,
                 aligned_log,
                 initial_bits,
-                0.0 if particle_q else _left_over_bits(),
+                0.0 if particle_q else left_over,
             )
             agrees[long_idx] = same.view(bool)
         out[particle] = particle_bits
@@ -179,12 +208,7 @@ class KernelBounds(PersonBounds):
     def _kernel_dob_bound(
         self, k: ModuleType, dob: names.PartialDate, entries: np.ndarray
     ) -> np.ndarray:
-        """``PersonBounds._dob_bound`` in C (the levels' bits computed here)."""
-        same_year = max(dob_bits(lv, dob) for lv in MODEL.dob)
-        near = max(
-            dob_bits(lv, None)
-            for lv in ("DOB one digit off", "DOB one year off", "DOB two years off")
-        )
+        """``PersonBounds._dob_bound`` in C (the levels' bits from ``_dob_constants``)."""
         out: np.ndarray = k.dob_bound(
             self.dob_year,
             self.dob_month,
@@ -193,13 +217,6 @@ class KernelBounds(PersonBounds):
             dob.year,
             dob.month or 0,
             dob.day or 0,
-            same_year,
-            near,
-            dob_bits("DOB differs", None),
-            dob_bits("DOB two years off", None),
-            dob_bits("DOB one year off", None),
-            dob_bits("DOB one digit off", None),
-            dob_bits("DOB day/month swapped", None),
-            dob_bits("DOB exact", dob),
+            *_dob_constants(dob.month == 1 and dob.day == 1),
         )
         return out
