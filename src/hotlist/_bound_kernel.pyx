@@ -497,6 +497,18 @@ def name_sums(
     return ub_a, same_a
 
 
+cdef inline long long _slips(long long a, long long b, int places) noexcept nogil:
+    # how many of the last ``places`` decimal digits of a and b differ (both > 0)
+    cdef long long out = 0
+    cdef int p
+    for p in range(places):
+        if a % 10 != b % 10:
+            out += 1
+        a = a // 10
+        b = b // 10
+    return out
+
+
 def dob_bound(
     const short[::1] year,
     const short[::1] month,
@@ -535,14 +547,7 @@ def dob_bound(
             m = month[o]
             d = day[o]
             gap = y - qy if y >= qy else qy - y
-            digits = 0
-            a = y
-            b = qy
-            for p in range(4):
-                if a % 10 != b % 10:
-                    digits += 1
-                a = a // 10
-                b = b // 10
+            digits = _slips(y, qy, 4)
             if y == qy:
                 out_v = same_year
             elif gap <= 2 or digits == 1:
@@ -551,14 +556,7 @@ def dob_bound(
                 out_v = differs
             if full_q and m > 0 and d > 0 and (m != 1 or d != 1):
                 ymd = y * 10000 + m * 100 + d
-                slips = 0
-                a = ymd
-                b = q
-                for p in range(8):
-                    if a % 10 != b % 10:
-                        slips += 1
-                    a = a // 10
-                    b = b // 10
+                slips = _slips(ymd, q, 8)
                 same_rest = m == qm and d == qd
                 level = differs
                 if same_rest and gap == 2:

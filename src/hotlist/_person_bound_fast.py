@@ -33,7 +33,7 @@ from hotlist._person_bounds import (
 )
 from hotlist._person_keys import PersonQuery, letter_keys
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
-from hotlist.names._model import MODEL, bits
+from hotlist.names._model import MODEL
 from hotlist.names._phonetic import variant
 from hotlist.names._tokens import fold
 from hotlist.names._tokensim import _roman, _skeleton
@@ -124,16 +124,8 @@ class KernelBounds(PersonBounds):
         letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
-        rest = np.zeros(n, dtype=np.float64)
-        if query.dob is not None:
-            rest += self._kernel_dob_bound(k, query.dob, entries)
-        if query.nationality:
-            lv = MODEL.nationality_listed
-            rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        if query.sex:
-            lv = MODEL.sex_same
-            rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        return ub, rest, maybe_same
+        dob = None if query.dob is None else self._kernel_dob_bound(k, query.dob, entries)
+        return ub, self._rest_bound(query, n, dob), maybe_same
 
     def _kernel_part_bounds(
         self,

@@ -273,16 +273,23 @@ class PersonBounds:
         letters = [self.index.postings(f"#{k}") for k in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
+        dob = None if query.dob is None else self._dob_bound(query.dob, self.owner[entries])
+        return ub, self._rest_bound(query, n, dob), maybe_same
+
+    @staticmethod
+    def _rest_bound(query: PersonQuery, n: int, dob: np.ndarray | None) -> np.ndarray:
+        """The most the DOB (its bits per candidate, ``dob``), nationality and sex
+        can add."""
         rest = np.zeros(n, dtype=np.float64)
-        if query.dob is not None:
-            rest += self._dob_bound(query.dob, self.owner[entries])
+        if dob is not None:
+            rest += dob
         if query.nationality:
             lv = MODEL.nationality_listed
             rest += max(0.0, bits(lv.m, lv.u or 1.0))
         if query.sex:
             lv = MODEL.sex_same
             rest += max(0.0, bits(lv.m, lv.u or 1.0))
-        return ub, rest, maybe_same
+        return rest
 
     def _part_bounds(
         self,
