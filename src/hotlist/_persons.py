@@ -219,7 +219,7 @@ class PersonIndex(KernelBounds):
         key = names.phonetic_key(token)
         df = self.index.df(key) if key else 0
         value = (df + MODEL.tf_pseudo * prior) / (self.num_entries + MODEL.tf_pseudo)
-        if len(self._tf_cache) > 1 << 16:
+        if len(self._tf_cache) > 1 << 18:  # over the parts a load fills (_fill_common)
             self._tf_cache.clear()
         self._tf_cache[token] = value
         return value
