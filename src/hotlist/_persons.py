@@ -49,11 +49,11 @@ from hotlist._person_bounds import dob_level
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
-    index_keys,
     letter_keys,
     name_keys,
     normalize_column,
     query_dob_keys,
+    token_index,
 )
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.index._tokens import top
@@ -132,13 +132,10 @@ class PersonIndex(KernelBounds):
         self._parts_of(self.normalised)
         if saved is None:  # built here: the common parts' bound arrays at once
             self._fill_common()
-        # each entry's person's date of birth as yyyymmdd, negative where it is
-        # compared by the years alone (no day, or 1 January); 0: none
-        month, day = self.dob_month.astype(np.int32), self.dob_day.astype(np.int32)
-        ymd = self.dob_year.astype(np.int32) * 10000 + month * 100 + day
-        by_years = (day == 0) | ((month == 1) & (day == 1))
-        ymd = np.where(self.dob_year > 0, np.where(by_years, -ymd, ymd), 0)
-        self._entry_ymd: np.ndarray = ymd[self.owner]
+        # each entry's person's date of birth for the DOB ranking term (``_bcd_dates``)
+        self._entry_dob: np.ndarray = _bcd_dates(self.dob_year, self.dob_month, self.dob_day)[
+            self.owner
+        ]
 
     def _entries(self, table: pa.Table) -> NameEntries:
         """The name entries of ``table``: owner row, alias flag, listed and normalised
@@ -161,10 +158,9 @@ class PersonIndex(KernelBounds):
         # index_keys); the DOB-aware keys and the lists per entry alongside.
         enc = pc.dictionary_encode(listed)
         normalised = normalize_column(enc.dictionary).take(enc.indices).fill_null("")
-        keys = index_keys(
+        index = token_index(
             normalised, *(a[owner] for a in (self.dob_year, self.dob_month, self.dob_day))
         )
-        index = TokenIndex.build(keys)
         return owner, is_alias, listed, normalised, index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:
@@ -187,7 +183,7 @@ class PersonIndex(KernelBounds):
     @property
     def nbytes(self) -> int:
         entries = total_nbytes(self.owner, self.is_alias, self.normalised, self.index)  # per name
-        entries += int(self._entry_ymd.nbytes)
+        entries += int(self._entry_dob.nbytes)
         persons = total_nbytes(self.dob_year, self.dob_month, self.dob_day, self.sex_codes)
         return entries + persons + self.parts_nbytes
 
@@ -265,22 +261,38 @@ class PersonIndex(KernelBounds):
 
     def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
         """The DOB level's bits of each entry's person against ``dob`` (numpy over
-        the entries, one table look-up): the levels of two full dates exactly
-        as :func:`hotlist.names.dob_similarity` finds them (exact, day and month
+        the entries): the levels of two full dates exactly as
+        :func:`hotlist.names.dob_similarity` finds them (exact, day and month
         swapped, one digit off, a year or two off, else differs), by the years
-        where either date is partial or a 1 January placeholder; 0 without a
-        listed date.  A ranking term, not a bound."""
-        ymd = self._entry_ymd[entries]
+        where either date is partial or a 1 January placeholder (:func:`_by_year`);
+        0 without a listed date.  A ranking term, not a bound.
+
+        The dates are compared digit by digit (BCD, a nibble a digit: one XOR and
+        a population count of the nibbles that differ), and only the few entries
+        that may be near (a digit or none off, the same day and month, the day
+        and month swapped, a date by the years) are looked up in full."""
+        b = self._entry_dob[entries]
         q = names.PartialDate(dob.year, dob.month, dob.day)
         if not (dob.month and dob.day) or placeholder(q):
-            return _by_year(q, np.abs(ymd))
-        values, level_bits = _full_date_levels(q)
-        at = np.searchsorted(values, ymd)
-        np.minimum(at, len(values) - 1, out=at)
-        out = np.where(values[at] == ymd, level_bits[at], np.float32(_differs_bits(q)))
-        odd = np.flatnonzero(ymd < 0)  # by the years, as above
-        if len(odd):
-            out[odd] = _by_year(q, -ymd[odd])
+            return _by_year(q, b)
+        qb = _bcd(q.year * 10000 + q.month * 100 + q.day)  # type: ignore[operator]
+        x = b ^ qb
+        differ = np.bitwise_count((x | (x >> 1) | (x >> 2) | (x >> 3)) & _NIBBLE_LOW)
+        near = (differ <= 1) | ((x & 0xFFFF) == 0)
+        if q.day <= 12:  # type: ignore[operator]
+            near |= b == _bcd(q.year * 10000 + q.day * 100 + q.month)  # type: ignore[operator]
+        odd = (b & 0xFFFF) == 0xFFFF  # by the years, or no date
+        out = np.full(len(b), _differs_bits(q), dtype=np.float32)
+        sel = np.flatnonzero(near & ~odd)
+        if len(sel):
+            values, level_bits = _full_date_levels(q)
+            ymd = _decimal(b[sel])
+            at = np.searchsorted(values, ymd)
+            np.minimum(at, len(values) - 1, out=at)
+            out[sel] = np.where(values[at] == ymd, level_bits[at], out[sel])
+        sel = np.flatnonzero(odd)
+        if len(sel):
+            out[sel] = _by_year(q, b[sel])
         return out
 
     def match(
@@ -490,15 +502,58 @@ class PersonIndex(KernelBounds):
         return out
 
 
-def _by_year(q: names.PartialDate, ymd: np.ndarray) -> np.ndarray:
-    """The DOB ranking term by the years alone (``PersonIndex._dob_rank``): the
-    "year only" level's bits in the same year, 0 a year or two off or without a
-    listed date, else the bits of "differs"."""
-    year = ymd // 10000
+_NIBBLE_LOW = np.uint32(0x11111111)
+_NO_DATE = np.uint32(0xFFFFFFFF)
+
+
+def _bcd(ymd: int) -> np.uint32:
+    """A date's yyyymmdd digits, a nibble a digit."""
+    return np.uint32(int(f"{ymd:08d}", 16))
+
+
+def _bcd_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Dates of birth for the DOB ranking term: a full date's yyyymmdd digits a
+    nibble each (BCD); where a date is compared by the years alone (no day, or
+    1 January) its year's digits with 0xFFFF for the month and day; none: all
+    ones (``_NO_DATE``).
+
+    >>> [hex(v) for v in _bcd_dates(np.array([1985, 1985, 1985, 0]),
+    ...     np.array([3, 3, 1, 0]), np.array([12, 0, 1, 0]))]
+    ['0x19850312', '0x1985ffff', '0x1985ffff', '0xffffffff']
+    """
+    y, m, d = (np.asarray(a, dtype=np.uint32) for a in (year, month, day))
+    out = np.zeros(len(y), dtype=np.uint32)
+    for shift, digit in enumerate([d % 10, d // 10, m % 10, m // 10, y % 10, y // 10 % 10]):
+        out |= digit << np.uint32(4 * shift)
+    out |= (y // 100 % 10) << np.uint32(24)
+    out |= (y // 1000 % 10) << np.uint32(28)
+    by_years = (d == 0) | ((m == 1) & (d == 1))
+    out[by_years] |= np.uint32(0xFFFF)
+    out[np.asarray(year) <= 0] = _NO_DATE
+    return out
+
+
+def _decimal(bcd: np.ndarray) -> np.ndarray:
+    """The yyyymmdd numbers of BCD dates (``_bcd_dates``)."""
+    out = np.zeros(len(bcd), dtype=np.int64)
+    for shift in range(28, -4, -4):
+        out = out * 10 + ((bcd >> np.uint32(shift)) & np.uint32(0xF))
+    return out
+
+
+def _by_year(q: names.PartialDate, dates: np.ndarray) -> np.ndarray:
+    """The DOB ranking term by the years alone (``PersonIndex._dob_rank``) of the
+    BCD dates ``dates``: the "year only" level's bits in the same year, 0 a
+    year or two off or without a listed date, else the bits of "differs"."""
+    year = dates >> np.uint32(16)
+    near = np.zeros(len(dates), dtype=bool)
+    for off in (-2, -1, 1, 2):
+        if 0 <= q.year + off <= 9999:
+            near |= year == np.uint32(int(f"{q.year + off:04d}", 16))
     same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
-    near = np.where(np.abs(year - q.year) <= 2, np.float32(0.0), np.float32(_differs_bits(q)))
-    out: np.ndarray = np.where(year == q.year, np.float32(same), near)
-    out[ymd <= 0] = 0.0
+    out: np.ndarray = np.where(near, np.float32(0.0), np.float32(_differs_bits(q)))
+    out[year == np.uint32(int(f"{q.year:04d}", 16))] = same
+    out[dates == _NO_DATE] = 0.0
     return out
 
 
@@ -512,7 +567,7 @@ def _full_date_levels(q: names.PartialDate) -> tuple[np.ndarray, np.ndarray]:
     date ``q`` is not "differs", with that level's bits: the full dates exact,
     day and month swapped, one digit off, a year or two off (the year's last
     digit one off with the same day and month is a year off, as
-    ``dob_similarity`` says), and 0 (no listed date, 0 bits).  Kept per date
+    ``dob_similarity`` says).  Kept per date
     (read-only arrays: a query date seen again costs nothing)."""
     base = q.year * 10000 + (q.month or 0) * 100 + (q.day or 0)
     # in the order dob_similarity tries them backwards: a later level wins
@@ -527,8 +582,7 @@ def _full_date_levels(q: names.PartialDate) -> tuple[np.ndarray, np.ndarray]:
     if q.day and q.day <= 12:
         found[q.year * 10000 + q.day * 100 + (q.month or 0)] = "DOB day/month swapped"
     found[base] = "DOB exact"
-    found[0] = ""
-    bits_of = {lv: dob_evidence(lv, q, q) if lv else 0.0 for lv in set(found.values())}
+    bits_of = {lv: dob_evidence(lv, q, q) for lv in set(found.values())}
     values = np.array(sorted(found), dtype=np.int32)
     level_bits = np.array([bits_of[found[v]] for v in values.tolist()], dtype=np.float32)
     values.flags.writeable = level_bits.flags.writeable = False

@@ -121,40 +121,84 @@ def test_no_cut_no_warning(crowded: hotlist.Hotlist) -> None:
     assert not any("most alike were scored" in w for w in result.warnings)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)),
-    st.one_of(
-        st.none(),
-        st.tuples(st.integers(1900, 2030), st.integers(0, 12), st.integers(0, 31)),
-    ),
-)
-def test_dob_rank_is_the_dob_levels_bits(
-    query: dt.date, listed: tuple[int, int, int] | None
-) -> None:
-    """Between two full dates (no 1 January placeholder), the ranking's DOB term
-    is exactly the bits of the level ``dob_similarity`` finds."""
-    q = names.PartialDate(query.year, query.month, query.day)
+def _rank_reference(q: names.PartialDate, listed: names.PartialDate | None) -> float:
+    """The DOB ranking term, plainly: 0 without a listed date; between two full
+    dates (no 1 January placeholder) the bits of the level ``dob_similarity``
+    finds; else by the years: the "year only" level's bits in the same year, 0
+    a year or two off, the bits of "differs" further."""
     if listed is None:
-        ymd = 0
-        want = 0.0
-    else:
-        y, m, d = listed
-        if m == 0 or d == 0 or (m, d) == (1, 1) or (q.month, q.day) == (1, 1):
-            return  # partial and placeholder dates: by the years (a ranking term)
-        try:
-            dt.date(y, m, d)
-        except ValueError:
-            return
-        ymd = y * 10000 + m * 100 + d
-        lp = names.PartialDate(y, m, d)
-        want = dob_bits(dob_level(q, lp), q, lp)
+        return 0.0
+
+    def by_years(p: names.PartialDate) -> bool:
+        return p.day is None or (p.month, p.day) == (1, 1)
+
+    if not by_years(q) and not by_years(listed):
+        return dob_bits(dob_level(q, listed), q, listed)
+    if listed.year == q.year:
+        return dob_bits("DOB year only", q, names.PartialDate(q.year))
+    return 0.0 if abs(listed.year - q.year) <= 2 else dob_bits("DOB differs", q, q)
+
+
+_YEARS = st.integers(1900, 2030)
+_LISTED = st.one_of(
+    st.none(),
+    st.tuples(_YEARS, st.integers(0, 12), st.integers(0, 31)),
+    st.tuples(_YEARS, st.just(1), st.just(1)),
+)
+
+
+@st.composite
+def _near_dates(draw: st.DrawFn) -> tuple[dt.date, list[tuple[int, int, int] | None]]:
+    """A query date and listed dates, many of them near it (a digit off, a year
+    or two off, day and month swapped, the same year)."""
+    q = draw(st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)))
+    listed: list[tuple[int, int, int] | None] = draw(st.lists(_LISTED, max_size=20))
+    ymd = f"{q.year:04d}{q.month:02d}{q.day:02d}"
+    for i in draw(st.lists(st.integers(0, 7), max_size=10)):
+        d = draw(st.sampled_from("0123456789"))
+        v = ymd[:i] + d + ymd[i + 1 :]
+        listed.append((int(v[:4]), int(v[4:6]), int(v[6:])))
+    for off in draw(st.lists(st.integers(-3, 3), max_size=4)):
+        listed.append((q.year + off, q.month, q.day))
+    listed += [(q.year, q.day, q.month), (q.year, q.month, 0), (q.year, 0, 0)]
+    return q, listed
+
+
+@settings(max_examples=300, deadline=None)
+@given(_near_dates(), st.booleans())
+def test_dob_rank_is_the_reference(
+    dates: tuple[dt.date, list[tuple[int, int, int] | None]], partial_query: bool
+) -> None:
+    """The ranking's DOB term (digits compared in BCD, the near ones looked up)
+    equals the plain reference over full, partial, 1 January and missing dates:
+    between two full dates it is the bits of the DOB level itself."""
+    query, listed = dates
+    q = names.PartialDate(query.year, query.month, query.day)
+    if partial_query:
+        q = names.PartialDate(query.year, query.month)
+    rows: list[tuple[int, int, int]] = []
+    want = []
+    for v in listed:
+        if v is not None:
+            y, m, d = v
+            try:
+                dt.date(y, m or 1, d or 1)
+            except ValueError:
+                continue
+            if m == 0 and d:
+                continue  # no month but a day: not a date a list gives
+        rows.append(v or (0, 0, 0))
+        lp = None if v is None else names.PartialDate(v[0], v[1] or None, v[2] or None)
+        want.append(_rank_reference(q, lp))
+    if not rows:
+        return
+    y, m, d = (np.array(c, dtype=np.int16) for c in zip(*rows, strict=True))
 
     class _Rows:
-        _entry_ymd = np.array([ymd], dtype=np.int32)
+        _entry_dob = persons_mod._bcd_dates(y, m, d)
 
-    got = PersonIndex._dob_rank(_Rows(), q, np.array([0]))  # type: ignore[arg-type]
-    assert float(got[0]) == pytest.approx(want, abs=1e-5)
+    got = PersonIndex._dob_rank(_Rows(), q, np.arange(len(rows)))  # type: ignore[arg-type]
+    assert got.tolist() == pytest.approx(want, abs=1e-5)
 
 
 # -- the property: no cut, nothing lost ---------------------------------------
