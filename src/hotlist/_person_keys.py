@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hotlist import names
+from hotlist.index import TokenIndex
 from hotlist.index._arrow import StringColumn
 from hotlist.names._phonetic import _ARTICLES, _RULES, MAX_KEYS
 from hotlist.names._tokens import PARTICLES, fold
@@ -32,6 +33,7 @@ __all__ = [
     "part_keys",
     "query_dob_keys",
     "ranges",
+    "token_index",
 ]
 
 
@@ -99,10 +101,7 @@ def normalize_column(values: pa.Array) -> pa.Array:
         )
     col = StringColumn.of(values)
     data, offsets, ascii_ = KERNEL.normalize_ascii(col.data, col.offsets.astype(np.int64))
-    big = len(data) >= 1 << 31
-    out = (pa.LargeStringArray if big else pa.StringArray).from_buffers(
-        len(values), pa.py_buffer(offsets if big else offsets.astype(np.int32)), pa.py_buffer(data)
-    )
+    out = _strings(data, offsets)
     if values.null_count:
         out = pc.if_else(values.is_valid(), out, pa.nulls(len(values), pa.string()))
     other = np.flatnonzero(~ascii_)
@@ -122,10 +121,7 @@ def normalize_column(values: pa.Array) -> pa.Array:
             raise AssertionError("transliteration left a non-ASCII character")
         mask = np.zeros(len(values), dtype=bool)
         mask[other] = True
-        done_ = pa.StringArray.from_buffers(
-            len(other), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
-        )
-        out = pc.replace_with_mask(out, pa.array(mask), done_)
+        out = pc.replace_with_mask(out, pa.array(mask), _strings(data, offsets))
     return out
 
 
@@ -135,44 +131,14 @@ def index_keys(
     """The keys of each listed name (``normalised``, one per entry, its owner's
     date of birth in ``years`` / ``months`` / ``days``, 0: none), exactly
     ``name_keys(v) + dob_keys(v, dob)`` of each entry, in that order (``[]``
-    for an empty name), made for a whole load at once: by the compiled kernel
-    (``KERNEL``: one C pass, each distinct token's keys made once), else the
-    name keys once per distinct name in Python (:func:`entry_keys`) and the
-    DOB-aware keys with Arrow and numpy over the entries.
+    for an empty name), made for a whole load at once: the name keys once per
+    distinct name (Python, with each distinct part's keys made once), the
+    DOB-aware keys with Arrow and numpy over the entries.  The reference of the
+    compiled :func:`token_index`, which numbers these keys without making the
+    lists.
     """
     enc = pc.dictionary_encode(normalised.fill_null(""))
     which = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
-    if KERNEL is not None:
-        col = StringColumn.of(enc.dictionary)
-        dob = [np.ascontiguousarray(a, dtype=np.int64) for a in (years, months, days)]
-        out = KERNEL.entry_keys(col.data, col.offsets.astype(np.int64), which, *dob)
-        if out is not None:  # else a name not in the normalised form: the reference
-            return _list_array(*out)
-    return _index_keys_py(enc, which, years, months, days)
-
-
-def _list_array(data: np.ndarray, key_offsets: np.ndarray, list_offsets: np.ndarray) -> pa.Array:
-    """The list array of the kernel's flat keys (32-bit offsets while they fit)."""
-    big = len(data) >= 1 << 31
-    keys = (pa.LargeStringArray if big else pa.StringArray).from_buffers(
-        len(key_offsets) - 1,
-        pa.py_buffer(key_offsets if big else key_offsets.astype(np.int32)),
-        pa.py_buffer(data),
-    )
-    if len(keys) >= 1 << 31:
-        return pa.LargeListArray.from_arrays(pa.array(list_offsets), keys)
-    return pa.ListArray.from_arrays(pa.array(list_offsets.astype(np.int32)), keys)
-
-
-def _index_keys_py(
-    enc: pa.DictionaryArray,
-    which: np.ndarray,
-    years: np.ndarray,
-    months: np.ndarray,
-    days: np.ndarray,
-) -> pa.ListArray:
-    """:func:`index_keys` in Python (the names' keys) and Arrow / numpy (the rest):
-    the compiled one's reference."""
     distinct: list[str] = enc.dictionary.to_pylist()
     per_token: dict[str, tuple[str, ...]] = {}
     joined: dict[str, str] = {}
@@ -231,6 +197,36 @@ def _index_keys_py(
     order[np.concatenate(dest)] = np.arange(len(order), dtype=np.int64)
     flat = pa.concat_arrays([v.cast(pa.string()) for v in values]).take(pa.array(order))
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), flat)
+
+
+def token_index(
+    normalised: pa.Array, years: np.ndarray, months: np.ndarray, days: np.ndarray
+) -> TokenIndex:
+    """``TokenIndex.build(index_keys(normalised, years, months, days))`` (one row per
+    entry), the compiled way when ``KERNEL`` is there: the keys numbered as they
+    are made, in the order the list array's dictionary encoding would number them
+    (the same vocabulary, postings and offsets), without making the list array."""
+    if KERNEL is not None:
+        enc = pc.dictionary_encode(normalised.fill_null(""))
+        col = StringColumn.of(enc.dictionary)
+        which = np.asarray(enc.indices.to_numpy(), dtype=np.int64)
+        dob = [np.ascontiguousarray(a, dtype=np.int64) for a in (years, months, days)]
+        out = KERNEL.entry_key_pairs(col.data, col.offsets.astype(np.int64), which, *dob)
+        if out is not None:
+            data, offsets, pairs = out
+            return TokenIndex.from_pairs(_strings(data, offsets), pairs, len(normalised))
+    return TokenIndex.build(index_keys(normalised, years, months, days))
+
+
+def _strings(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
+    """The string array of a kernel's bytes and int64 offsets (32-bit offsets while they fit)."""
+    if len(data) >= 1 << 31:
+        return pa.LargeStringArray.from_buffers(
+            len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+    return pa.StringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
+    )
 
 
 def _flat(lists: list[list[str]]) -> tuple[pa.Array, np.ndarray]:

@@ -49,11 +49,11 @@ from hotlist._person_bounds import dob_level
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
-    index_keys,
     letter_keys,
     name_keys,
     normalize_column,
     query_dob_keys,
+    token_index,
 )
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.index._tokens import top
@@ -158,10 +158,9 @@ class PersonIndex(KernelBounds):
         # index_keys); the DOB-aware keys and the lists per entry alongside.
         enc = pc.dictionary_encode(listed)
         normalised = normalize_column(enc.dictionary).take(enc.indices).fill_null("")
-        keys = index_keys(
+        index = token_index(
             normalised, *(a[owner] for a in (self.dob_year, self.dob_month, self.dob_day))
         )
-        index = TokenIndex.build(keys)
         return owner, is_alias, listed, normalised, index
 
     def parts(self) -> tuple[dict[str, pa.Array], dict[str, np.ndarray]]:

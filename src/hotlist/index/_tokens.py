@@ -127,14 +127,24 @@ class TokenIndex:
         if not isinstance(enc, pa.DictionaryArray):  # pragma: no cover - defensive
             raise TypeError("dictionary encoding failed")
         idx = enc.indices.to_numpy().astype(np.uint64)
+        return cls.from_pairs(vocab_keys, (idx << np.uint64(32)) | owner.astype(np.uint64), total)
+
+    @classmethod
+    def from_pairs(
+        cls, vocab_keys: pa.Array, pairs: npt.NDArray[np.uint64], n_rows: int
+    ) -> TokenIndex:
+        """The index of ``(key number << 32) | row`` pairs (any order, repeats
+        allowed; sorted in place), key numbers into ``vocab_keys`` (distinct):
+        what :meth:`build` makes of its list array, for a caller that numbered
+        the keys itself."""
         # sorted and deduplicated (np.unique's hash path in numpy >= 2.3 is ~50x slower)
-        pairs = np.sort((idx << np.uint64(32)) | owner.astype(np.uint64))
+        pairs.sort()
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         postings = pairs.astype(np.uint32)
         counts = np.bincount((pairs >> np.uint64(32)).astype(np.int64), minlength=len(vocab_keys))
         offsets = np.zeros(len(vocab_keys) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        return cls(KeyIndex.build(vocab_keys), offsets, postings, total)
+        return cls(KeyIndex.build(vocab_keys), offsets, postings, n_rows)
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The index as plain numpy arrays (for ``np.save`` / memory mapping)."""
