@@ -6,14 +6,15 @@ extrapolation to SLTD's ~128 M records on a 24 GB machine.
 
 Not part of the test suite (minutes of CPU, ~6 GB of memory at 50 M).  Steps:
 
-1. The data, cached in ``benchmarks/data/`` (``documents-<n>-s<seed>.parquet``,
-   ~0.7 GB at 50 M, and a small ``.queries.parquet`` beside it): ``n``
+1. The data, cached in ``benchmarks/data/`` (``documents-<n>-s<seed>-chunked.parquet``,
+   ~0.65 GB at 50 M, and a small ``.queries.parquet`` beside it): ``n``
    synthetic documents from ``hotlist.synth.documents`` -- national number
    formats, issuers, types, statuses, dates -- written ``--chunk`` rows at a
    time (each chunk its own seed, record ids numbered through), so the
    generator never holds the whole table.  The query set: ``--misses`` fresh
    numbers in the same formats that no listed (country, number) has, and
-   ``--hits`` listed ones sampled from every chunk.
+   ``--hits`` listed ones drawn from every row group.  ``--path`` measures
+   another documents file instead (its query file is made beside it).
 2. A fresh process (``--child``) loads the file with ``hotlist.load`` and
    reports: load CPU and wall seconds and rows per CPU-second; RSS per record
    after the load, after the first check, and once the miss pre-filter's
@@ -64,22 +65,17 @@ def _keys(numbers: pa.ChunkedArray | pa.Array, countries: pa.ChunkedArray | pa.A
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
-def build(n: int, seed: int, chunk: int, misses: int, hits: int) -> tuple[Path, Path]:
-    """The documents file and its query file (made once, then reused)."""
+def build(n: int, seed: int, chunk: int) -> Path:
+    """The documents file (made once, then reused), a chunk at a time.  Named
+    ``documents-<n>-s<seed>-chunked.parquet``: its rows are not those of
+    ``bench_data.table("documents", n, seed)`` (one seed per chunk)."""
     from hotlist import synth
     from hotlist.schema import DOCUMENTS_SCHEMA
 
-    path = DATA / f"documents-{n}-s{seed}.parquet"
-    qpath = path.with_suffix(".queries.parquet")
-    if path.exists() and qpath.exists():
-        return path, qpath
+    path = DATA / f"documents-{n}-s{seed}-chunked.parquet"
+    if path.exists():
+        return path
     DATA.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng([seed, 50])
-    fresh = synth.documents(int(misses * 1.3) + 100, seed + 1_000_003)
-    asked = _keys(fresh.column("document_number"), fresh.column("issuing_country"))
-    unseen = np.ones(len(asked), dtype=bool)
-    hit_numbers: list[str] = []
-    hit_countries: list[str] = []
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     t0 = time.perf_counter()
     with pq.ParquetWriter(tmp, DOCUMENTS_SCHEMA, compression="zstd") as out:
@@ -97,22 +93,42 @@ def build(n: int, seed: int, chunk: int, misses: int, hits: int) -> tuple[Path, 
                 ),
                 "",
             )
-            t = t.set_column(0, DOCUMENTS_SCHEMA.field("record_id"), ids)
-            out.write_table(t)
-            listed = _keys(t.column("document_number"), t.column("issuing_country"))
-            unseen &= ~np.asarray(pc.is_in(asked, value_set=listed).to_numpy(zero_copy_only=False))
-            take = max(1, hits * m // n)
-            rows = pa.array(rng.choice(m, size=min(take, m), replace=False))
-            hit_numbers += t.column("document_number").take(rows).to_pylist()
-            hit_countries += (
-                pc.cast(t.column("issuing_country"), pa.string()).take(rows).to_pylist()
-            )
+            out.write_table(t.set_column(0, DOCUMENTS_SCHEMA.field("record_id"), ids))
             done += m
             part += 1
-            del t, listed
+            del t
             gc.collect()
             print(f"  {done:,} documents written ({time.perf_counter() - t0:.0f} s)", flush=True)
     tmp.replace(path)
+    return path
+
+
+def queries_for(path: Path, seed: int, misses: int, hits: int) -> Path:
+    """``<stem>.queries.parquet`` beside ``path`` (made once): ``misses`` fresh
+    numbers in the same national formats that no listed (country, number)
+    has, and ``hits`` listed ones drawn from every part of the file.  The file
+    is read a row group at a time."""
+    from hotlist import synth
+
+    qpath = path.with_name(f"{path.stem}.queries.parquet")
+    if qpath.exists():
+        return qpath
+    rng = np.random.default_rng([seed, 50])
+    fresh = synth.documents(int(misses * 1.3) + 100, seed + 1_000_003)
+    asked = _keys(fresh.column("document_number"), fresh.column("issuing_country"))
+    unseen = np.ones(len(asked), dtype=bool)
+    hit_numbers: list[str] = []
+    hit_countries: list[str] = []
+    f = pq.ParquetFile(path)
+    n = f.metadata.num_rows
+    for g in range(f.num_row_groups):
+        t = f.read_row_group(g, columns=["document_number", "issuing_country"])
+        listed = _keys(t.column("document_number"), t.column("issuing_country"))
+        unseen &= ~np.asarray(pc.is_in(asked, value_set=listed).to_numpy(zero_copy_only=False))
+        m = t.num_rows
+        rows = pa.array(rng.choice(m, size=min(max(1, hits * m // n), m), replace=False))
+        hit_numbers += t.column("document_number").take(rows).to_pylist()
+        hit_countries += pc.cast(t.column("issuing_country"), pa.string()).take(rows).to_pylist()
     keep = pa.array(np.flatnonzero(unseen)[:misses])
     miss_numbers = fresh.column("document_number").take(keep).to_pylist()
     miss_countries = pc.cast(fresh.column("issuing_country"), pa.string()).take(keep).to_pylist()
@@ -124,7 +140,7 @@ def build(n: int, seed: int, chunk: int, misses: int, hits: int) -> tuple[Path, 
         }
     )
     pq.write_table(queries, qpath)
-    return path, qpath
+    return qpath
 
 
 # -- step 2: the measurement, in a fresh process ---------------------------------------
@@ -278,6 +294,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1_000_000, help="check_many rows (0: skip)")
     ap.add_argument("--json", help="write the result here too")
     ap.add_argument(
+        "--path", help="measure this documents Parquet file instead (e.g. the cached 10 M one)"
+    )
+    ap.add_argument(
         "--build-only", action="store_true", help="make the data files, measure nothing"
     )
     ap.add_argument("--child", nargs=2, metavar=("PATH", "QUERIES"), help=argparse.SUPPRESS)
@@ -287,7 +306,8 @@ def main() -> None:
         return
 
     t0 = time.perf_counter()
-    path, qpath = build(args.documents, args.seed, args.chunk, args.misses, args.hits)
+    path = Path(args.path) if args.path else build(args.documents, args.seed, args.chunk)
+    qpath = queries_for(path, args.seed, args.misses, args.hits)
     print(f"data: {path} ({path.stat().st_size / 2**20:.0f} MiB; {time.perf_counter() - t0:.0f} s)")
     if args.build_only:
         return
