@@ -322,8 +322,7 @@ cdef class OneEdit:
             w = self._inserted(b, n)
             for i in range(n + 1):
                 if i > 0:
-                    # move the zero byte one place right: XOR b[i-1] at n-i+1 and n-i from the end
-                    w ^= E[(n - i + 1) * 256 + b[i - 1]] ^ E[(n - i) * 256 + b[i - 1]]
+                    w = self._moved(w, b, n, i)
                 cnt = self._bytes_at(n + 1, i, buf)
                 for j in range(cnt):
                     hs[nv] = w ^ E[(n - i) * 256 + buf[j]]
@@ -338,6 +337,11 @@ cdef class OneEdit:
                     hs[nv] = dl
                     nv += 1
         return nv
+
+    cdef inline uint32_t _moved(self, uint32_t w, const uint8_t *b, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+        """From the CRC of ``b`` with a zero byte at ``i - 1`` to that with it at
+        ``i``: XOR ``b[i-1]`` at n-i+1 and n-i bytes from the end."""
+        return w ^ self.E[(n - i + 1) * 256 + b[i - 1]] ^ self.E[(n - i) * 256 + b[i - 1]]
 
     cdef inline uint32_t _inserted(self, const uint8_t *b, Py_ssize_t n) noexcept nogil:
         """The CRC of ``b`` with a zero byte before it."""
@@ -387,7 +391,7 @@ cdef class OneEdit:
             w = self._inserted(b, n)
             for j in range(n + 1):
                 if j > 0:
-                    w ^= E[(n - j + 1) * 256 + b[j - 1]] ^ E[(n - j) * 256 + b[j - 1]]
+                    w = self._moved(w, b, n, j)
                 if _test(wb[0], _pattern(hb[0], <uint32_t>(j + 1))):
                     cnt = self._bytes_at(n + 1, j, buf)
                     for k in range(cnt):
