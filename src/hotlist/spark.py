@@ -13,7 +13,7 @@ and ``mapInArrow``.
 
 When the manifest is a Parquet file or folder that every worker can read at the
 same path, ``check_parquet(spark, path, snapshot, ...)`` gives the same rows
-for a third of the CPU: Spark only schedules the pieces (row groups of each
+for about 40 % less CPU: Spark only schedules the pieces (row groups of each
 file), and the Python workers read them with pyarrow, so the rows do not pass
 through Spark's Parquet reader and its rows-to-Arrow conversion, which cost the
 JVM more than the check itself (``benchmarks/README.md``, "Scale-out").
