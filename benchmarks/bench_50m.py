@@ -144,6 +144,19 @@ def queries_for(path: Path, seed: int, misses: int, hits: int) -> Path:
 
 
 # -- step 2: the measurement, in a fresh process ---------------------------------------
+def _huge_pages() -> int:
+    """Bytes of this process's anonymous memory in transparent huge pages (the
+    pre-filter asks for them; a fragmented machine may not give them)."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("AnonHugePages:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return -1
+
+
 def _percentiles(ns: list[int]) -> dict[str, float]:
     if not ns:
         return {"n": 0}
@@ -212,6 +225,7 @@ def child(path: Path, qpath: Path, batch: int) -> dict[str, object]:
             "after_filter": round(after_filter / n, 1),
         },
         "stats_bytes_per_record": hl.stats()["bytes_per_record"]["documents"],
+        "anon_huge_pages_bytes": _huge_pages(),
         "check_default": {k: _percentiles(v) for k, v in times.items()},
     }
     if batch:
@@ -264,7 +278,7 @@ def summary(res: dict[str, Any]) -> None:
     print(
         f"RSS per record: {per['after_load']} B after load, {per['after_first_check']} B after "
         f"the first check, {per['after_filter']} B with the pre-filter; peak "
-        f"{res['peak_per_record']} B"
+        f"{res['peak_per_record']} B; {res['anon_huge_pages_bytes'] / 2**20:.0f} MiB in huge pages"
     )
     print(
         f"default check: miss p50 {d['miss']['p50_us']} us, p99 {d['miss']['p99_us']} us "
