@@ -323,16 +323,9 @@ class DocumentIndex:
             listed_type = type_values[code] or "" if code >= 0 else ""
             swaps = ocr_letter_swaps(listed_compact, compact) if level == "ocr" else None
             if swaps:
-                score, why = document_reasons(
-                    level, country, listed_country, document_type, listed_type
+                score, reasons, severity, why = _letters_shape(
+                    level, country, listed_country, document_type, listed_type, swaps
                 )
-                letters = letters_reason(swaps)
-                reasons = (
-                    *document_score(level, country, listed_country, document_type, listed_type)[1],
-                    render(letters),
-                )
-                why = (*why, letters)
-                severity = document_severity(level, country, listed_country, letters_only=True)
             else:
                 score, reasons, severity, why = scored_shape(
                     level, country, listed_country, document_type, listed_type
@@ -364,6 +357,26 @@ def scored_shape(
     score, why = document_reasons(*asked)
     severity = document_severity(level, asked_country, listed_country)
     return score, document_score(*asked)[1], severity, why
+
+
+@lru_cache(maxsize=1024)
+def _letters_shape(  # noqa: PLR0917 - a cache key, positional
+    level: str,
+    asked_country: str | None,
+    listed_country: str,
+    asked_type: str | None,
+    listed_type: str,
+    swaps: tuple[tuple[str, str], ...],
+) -> tuple[float, tuple[str, ...], Severity, tuple[Reason, ...]]:
+    """:func:`scored_shape` of an ``ocr`` candidate whose differences are all
+    look-alike letters (``swaps``, :func:`ocr_letter_swaps`): the letters' reason
+    added, and only possible (:func:`document_severity`), made once per shape."""
+    asked = (level, asked_country, listed_country, asked_type, listed_type)
+    score, why = document_reasons(*asked)
+    letters = letters_reason(swaps)
+    reasons = (*document_score(*asked)[1], render(letters))
+    severity = document_severity(level, asked_country, listed_country, letters_only=True)
+    return score, reasons, severity, (*why, letters)
 
 
 class PersonDocumentIndex:
