@@ -51,6 +51,15 @@ stays as :meth:`KeyIndex.within_one_edit_py`, the reference the kernel is
 property-tested against (``tests/index/test_fast.py``), and is used when the
 extension is missing or ``HOTLIST_PURE=1`` is set.
 
+Guided by the miss pre-filter: once the index's filter is built
+(``hotlist.index._prefilter``), the kernel enumerates only the edit places
+whose filter test passes and asks the filter for each substitution or
+insertion variant's own member before probing -- the same rows (the filter
+never says no to a key it holds; ``tests/index/test_guided_search.py``), at
+10 M keys 3 µs p50 instead of 10 for a one-edit variant of a listed number,
+8 instead of 10 for a listed number itself (its own substitution places all
+pass the filter).
+
 Pure path cost: ~13 numpy calls plus ~4n Python steps: ~40-45 µs mean
 for a 9-byte number at 1 M and 10 M keys measured alone, p50 ~85-110 µs /
 p99 ~300-380 µs on the shared, busy 2-core VM it was measured on (p99 there
