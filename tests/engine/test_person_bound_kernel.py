@@ -154,7 +154,7 @@ def _query(data: st.DataObject) -> PersonQuery:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_the_kernel_bounds_are_the_reference_bounds(
@@ -175,7 +175,7 @@ def test_the_kernel_bounds_are_the_reference_bounds(
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_the_kernel_finds_the_same_hits(index: PersonIndex, data: st.DataObject) -> None:
