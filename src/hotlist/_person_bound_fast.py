@@ -21,17 +21,14 @@ from rapidfuzz import fuzz
 from hotlist import names
 from hotlist._intsets import member
 from hotlist._person_bounds import (
-    _JOIN_PARTIAL,
     PersonBounds,
     _left_over_bits,
-    _letters_of,
-    _other_targets,
-    _parse_tokens,
     _part_level_bits,
     _unmatched_bits,
     dob_bits,
 )
 from hotlist._person_keys import PersonQuery, letter_keys
+from hotlist._person_targets import JOIN_PARTIAL, letters_of, parse_tokens, query_side
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
 from hotlist.names._model import MODEL
 from hotlist.names._phonetic import variant
@@ -93,7 +90,7 @@ class KernelBounds(PersonBounds):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``PersonBounds._bounds`` (the reference), in C where the kernel is built."""
         k = self.kernel
-        qtoks = _parse_tokens(query.name)
+        qtoks = parse_tokens(query.name)
         if k is None or len(qtoks) > _MAX_TARGETS // 4:
             return super()._bounds(query, entries, same_too=same_too)
         entries = np.ascontiguousarray(entries, dtype=np.int64)
@@ -141,12 +138,7 @@ class KernelBounds(PersonBounds):
         agrees = particle.copy()
         if not parts:
             return out, agrees
-        long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
-        other_q = _other_targets(qtoks)
-        targets = long_q + other_q
-        particle_q = any(q in names.PARTICLES for q in qtoks)
-        initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
-        qset = {fold(q) for q in qtoks}
+        long_q, _, targets, particle_q, initials, qset = query_side(qtoks)
         initial_bits, particle_bits, exact_log, aligned_log, left_over, _ = _part_constants()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
@@ -168,12 +160,12 @@ class KernelBounds(PersonBounds):
                 _ints([known(_skeleton(q), -2) for q in targets]),
                 targets,
                 [variant(q) for q in targets],
-                _letters_of(targets),
+                letters_of(targets),
                 len(long_q),
                 _ints([known(r, -2) for r in qroman]),
                 qroman,
                 fuzz.partial_ratio,
-                _JOIN_PARTIAL,
+                JOIN_PARTIAL,
             )
             out[long_idx] = k.long_values(
                 same,

@@ -20,6 +20,14 @@ from rapidfuzz.distance import OSA
 from hotlist import names
 from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
+from hotlist._person_targets import (
+    BUCKETS,
+    JOIN_PARTIAL,
+    letters_of,
+    parse_tokens,
+    query_side,
+    shared_enough,
+)
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL, bits
@@ -29,9 +37,7 @@ from hotlist.names._tokensim import _roman, _skeleton
 
 __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
-_JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
-_BUCKETS = 27  # A-Z and one for every other byte (``_letters``)
 _DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
 
 
@@ -77,7 +83,7 @@ class PersonBounds:
     _part_met: np.ndarray
     _part_variant: np.ndarray
     _part_roman: np.ndarray
-    _part_letters: np.ndarray  # (parts, _BUCKETS) letter counts (``_letters``)
+    _part_letters: np.ndarray  # (parts, BUCKETS) letter counts (``letters``)
     _part_codes: np.ndarray
     _part_first: np.ndarray  # the code point of its first letter
     _codes: dict[str, int]
@@ -110,7 +116,7 @@ class PersonBounds:
         self._part_met = np.zeros(n, dtype=bool)
         self._part_variant = np.empty(n, dtype=object)
         self._part_roman = np.empty(n, dtype=object)
-        self._part_letters = np.zeros((n, _BUCKETS), dtype=np.uint8)
+        self._part_letters = np.zeros((n, BUCKETS), dtype=np.uint8)
         self._part_codes = np.full((n, 4), -1, dtype=np.int32)
         self._codes = {}
         self._next_code = itertools.count()
@@ -164,7 +170,7 @@ class PersonBounds:
         romans = [_roman(t) for t in texts]
         self._part_variant[pids] = [variant(t) for t in texts]
         self._part_roman[pids] = romans
-        self._part_letters[pids] = _letters_of(texts)
+        self._part_letters[pids] = letters_of(texts)
         self._part_first[pids] = [ord(t[0]) for t in texts]
         code = self._code
         self._part_codes[pids] = [
@@ -248,7 +254,7 @@ class PersonBounds:
         parent, indices, uniq, count = self._gather_parts(entries)
         parts = self._texts(uniq)
         size = self.part_size[uniq]
-        qtoks = _parse_tokens(query.name)
+        qtoks = parse_tokens(query.name)
         part, agrees = self._part_bounds(qtoks, parts, uniq, size, self.part_particle[uniq])
         weights = part[indices] if len(part) else None
         ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
@@ -315,7 +321,7 @@ class PersonBounds:
         the joins of its other short parts, tested for all parts at once with
         rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
         spelling-variant form, one part found in the other as written or in
-        pinyin form (partial ratio at least ``_JOIN_PARTIAL``: attached
+        pinyin form (partial ratio at least ``JOIN_PARTIAL``: attached
         articles, joined or split parts), or the same phonetic key, consonant
         skeleton or pinyin / Wade-Giles form.
         """
@@ -323,16 +329,7 @@ class PersonBounds:
         agrees = particle.copy()
         if not parts:
             return out, agrees
-        long_q = [q for q in qtoks if len(q) > 1 and q not in names.PARTICLES]
-        # a listed part can be aligned with a query particle too (VAN / VANN), or
-        # joined with adjacent query parts none of which is a long name part
-        # (DE LA / DELA: the joins with one are found against it)
-        other_q = _other_targets(qtoks)
-        targets = long_q + other_q
-        particle_q = any(q in names.PARTICLES for q in qtoks)
-        # Y / YOLANDA: a one-letter particle is an initial too
-        initials = {q[0] for q in qtoks if q and (len(q) == 1 or q not in names.PARTICLES)}
-        qset = {fold(q) for q in qtoks}
+        long_q, other_q, targets, particle_q, initials, qset = query_side(qtoks)
         initial_bits, particle_bits, exact_log, aligned_log = _part_level_bits()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
@@ -419,9 +416,9 @@ class PersonBounds:
             todo = todo[~possible[todo]]
         if len(todo):
             # partial ratio, the costly one, only where the letters the part and
-            # the target share allow it (``_shared_enough``)
+            # the target share allow it (``shared_enough``)
             sizes = self.part_size[ids[todo]]
-            near = _shared_enough(self._part_letters[ids[todo]], sizes, targets)
+            near = shared_enough(self._part_letters[ids[todo]], sizes, targets)
             if other_q:
                 # found in a particle or a join of short parts only where the
                 # lengths allow a join (``hotlist.names._align._join``)
@@ -435,10 +432,10 @@ class PersonBounds:
                         [toks[k] for k in todo.tolist()],
                         targets,
                         scorer=fuzz.partial_ratio,
-                        score_cutoff=_JOIN_PARTIAL,
+                        score_cutoff=JOIN_PARTIAL,
                         workers=1,
                     )
-                    >= _JOIN_PARTIAL
+                    >= JOIN_PARTIAL
                 )
                 possible[todo] = (part & near).any(axis=1)
         if qroman:
@@ -463,10 +460,10 @@ class PersonBounds:
                 [r for _, r in rest],
                 sorted(qroman),
                 scorer=fuzz.partial_ratio,
-                score_cutoff=_JOIN_PARTIAL,
+                score_cutoff=JOIN_PARTIAL,
                 workers=1,
             )
-            hit = (found >= _JOIN_PARTIAL).any(axis=1)
+            hit = (found >= JOIN_PARTIAL).any(axis=1)
             possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
@@ -553,63 +550,9 @@ def _takers(query: _Name, size: np.ndarray, bound: np.ndarray) -> np.ndarray:
     return out
 
 
-def _other_targets(qtoks: tuple[str, ...]) -> list[str]:
-    """The query's particles of two letters or more, and the joins of two or three
-    adjacent parts none of which is a long name part (``_Name.spans``)."""
-    short = [len(q) == 1 or q in names.PARTICLES for q in qtoks]
-    out = [q for q in qtoks if len(q) > 1 and q in names.PARTICLES]
-    for span in (3, 2):
-        for start in range(len(qtoks) - span + 1):
-            if all(short[start : start + span]):
-                out.append("".join(qtoks[start : start + span]))
-    return out
-
-
-def _letters(text: str) -> np.ndarray:
-    """How often each letter A-Z is in ``text`` (bytes of UTF-8), every other byte
-    counted in one bucket of its own (saturating at 255)."""
-    out: np.ndarray = _letters_of([text])[0]
-    return out
-
-
-def _letters_of(texts: list[str]) -> np.ndarray:
-    """:func:`_letters` of each of ``texts`` (rows), in one pass."""
-    raw = [t.encode() for t in texts]
-    sizes = np.fromiter((len(b) for b in raw), dtype=np.int64, count=len(raw))
-    flat = np.frombuffer(b"".join(raw), dtype=np.uint8).astype(np.int64) - 65
-    flat[(flat < 0) | (flat > 25)] = _BUCKETS - 1
-    row = np.repeat(np.arange(len(raw), dtype=np.int64), sizes)
-    counts = np.bincount(row * _BUCKETS + flat, minlength=len(raw) * _BUCKETS)
-    out: np.ndarray = np.minimum(counts, 255).astype(np.uint8).reshape(len(raw), _BUCKETS)
-    return out
-
-
-def _shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) -> np.ndarray:
-    """Per part (rows: ``_letters`` counts, lengths) and target, whether their
-    partial ratio can reach ``_JOIN_PARTIAL`` at all.
-
-    ``fuzz.partial_ratio`` is the best ``2 * L / (m + w)`` over windows of the
-    longer text of ``w <= m`` letters, ``m`` the shorter text's length and ``L``
-    the longest common subsequence of the shorter text and the window; ``L <=
-    w`` and ``L <= I``, the letters the two texts share (as multisets), so the
-    ratio is at most ``2 * I / (m + I)``, which reaches 60 only where ``7 * I >=
-    3 * m``.  Bucketing every byte that is not A-Z together (and counting the
-    bytes of a non-ASCII letter) only makes ``I`` larger: the test stays a
-    superset of the parts that pass."""
-    tl = _letters_of(targets)
-    shared = np.minimum(letters[:, None, :], tl[None, :, :]).sum(axis=2, dtype=np.int64)
-    m = np.minimum(sizes[:, None], np.array([len(t) for t in targets], dtype=np.int64)[None, :])
-    out: np.ndarray = 7 * shared >= 3 * m
-    return out
-
-
 def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:
     """How many of the last ``places`` decimal digits of each value differ from ``target``'s."""
     place = _DIGIT[:places]
     differ = (values[:, None] // place) % 10 != (target // place) % 10
     counts: np.ndarray = differ.sum(axis=1)
     return counts
-
-
-def _parse_tokens(normalised: str) -> tuple[str, ...]:
-    return tuple(normalised.replace(",", "").split())

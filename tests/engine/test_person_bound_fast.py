@@ -1,7 +1,7 @@
 """The fast pieces of the person bound against slow references.
 
-- the letter test that spares the partial ratio (``_shared_enough``) never
-  refuses a pair whose partial ratio reaches ``_JOIN_PARTIAL``;
+- the letter test that spares the partial ratio (``shared_enough``) never
+  refuses a pair whose partial ratio reaches ``JOIN_PARTIAL``;
 - the candidates' parts gathered from the per-name part ids (``_gather_parts``)
   are the names' parts as Arrow splits them, each distinct part once;
 - the bound with its per-part arrays filled in any order (first met in one
@@ -21,8 +21,8 @@ from rapidfuzz import fuzz
 
 import hotlist
 from hotlist import names
-from hotlist._person_bounds import _JOIN_PARTIAL, _letters, _shared_enough
 from hotlist._person_keys import entry_keys, name_keys, part_keys
+from hotlist._person_targets import JOIN_PARTIAL, letters, shared_enough
 from hotlist._persons import PersonQuery
 
 _TOKEN = st.text(alphabet="ABCDEHILMNORSUYÄ-'", min_size=1, max_size=14)
@@ -46,11 +46,11 @@ LISTED = [
 def test_the_letter_test_never_refuses_a_partial_ratio_that_passes(
     part: str, targets: list[str]
 ) -> None:
-    letters = _letters(part)[None, :]
+    counts = letters(part)[None, :]
     sizes = np.array([len(part)], dtype=np.int64)
-    allowed = _shared_enough(letters, sizes, targets)[0]
+    allowed = shared_enough(counts, sizes, targets)[0]
     for j, t in enumerate(targets):
-        if fuzz.partial_ratio(part, t, score_cutoff=_JOIN_PARTIAL) >= _JOIN_PARTIAL:
+        if fuzz.partial_ratio(part, t, score_cutoff=JOIN_PARTIAL) >= JOIN_PARTIAL:
             assert allowed[j], (part, t)
 
 

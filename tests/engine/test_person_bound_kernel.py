@@ -19,7 +19,8 @@ from rapidfuzz.distance import OSA
 import hotlist
 from hotlist import names
 from hotlist._person_bound_fast import KERNEL
-from hotlist._person_bounds import _JOIN_PARTIAL, PersonBounds
+from hotlist._person_bounds import PersonBounds
+from hotlist._person_targets import JOIN_PARTIAL
 from hotlist._persons import PersonIndex, PersonQuery
 
 pytestmark = pytest.mark.skipif(KERNEL is None, reason="compiled bound not built (or HOTLIST_PURE)")
@@ -206,8 +207,8 @@ def test_the_bit_parallel_osa_is_rapidfuzz_osa(a: str, b: str) -> None:
 @given(a=_TOKEN, b=_TOKEN)
 def test_the_window_test_asks_every_partial_ratio_that_passes(a: str, b: str) -> None:
     assert KERNEL is not None
-    expected = fuzz.partial_ratio(a, b, score_cutoff=_JOIN_PARTIAL) >= _JOIN_PARTIAL
-    assert KERNEL.partial_reaches(a, b, fuzz.partial_ratio, _JOIN_PARTIAL) == expected
+    expected = fuzz.partial_ratio(a, b, score_cutoff=JOIN_PARTIAL) >= JOIN_PARTIAL
+    assert KERNEL.partial_reaches(a, b, fuzz.partial_ratio, JOIN_PARTIAL) == expected
     long_a = a * 5  # over 64 letters: rapidfuzz alone
-    expected = fuzz.partial_ratio(long_a, b, score_cutoff=_JOIN_PARTIAL) >= _JOIN_PARTIAL
-    assert KERNEL.partial_reaches(long_a, b, fuzz.partial_ratio, _JOIN_PARTIAL) == expected
+    expected = fuzz.partial_ratio(long_a, b, score_cutoff=JOIN_PARTIAL) >= JOIN_PARTIAL
+    assert KERNEL.partial_reaches(long_a, b, fuzz.partial_ratio, JOIN_PARTIAL) == expected
