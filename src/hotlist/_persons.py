@@ -155,7 +155,7 @@ class PersonIndex(KernelBounds):
         # Build-time work once per distinct listed value (normalised) and per
         # distinct normalised name (its name and part keys), both compiled when
         # hotlist._person_keykernel is built (_person_keys: normalize_column,
-        # index_keys); the DOB-aware keys and the lists per entry alongside.
+        # token_index); the DOB-aware keys alongside, numbered as they are made.
         enc = pc.dictionary_encode(listed)
         normalised = normalize_column(enc.dictionary).take(enc.indices).fill_null("")
         index = token_index(
