@@ -24,6 +24,7 @@ from hotlist._person_bounds import (
     PersonBounds,
     _left_over_bits,
     _part_level_bits,
+    _short_parts,
     _unmatched_bits,
     dob_bits,
 )
@@ -32,7 +33,6 @@ from hotlist._person_targets import JOIN_PARTIAL, letters_of, parse_tokens, quer
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
 from hotlist.names._model import MODEL
 from hotlist.names._phonetic import variant
-from hotlist.names._tokens import fold
 from hotlist.names._tokensim import _roman, _skeleton
 
 __all__ = ["KERNEL", "KernelBounds"]
@@ -181,12 +181,7 @@ class KernelBounds(PersonBounds):
                 0.0 if particle_q else left_over,
             )
             agrees[long_idx] = same.view(bool)
-        out[particle] = particle_bits
-        for i in np.flatnonzero((size == 1) & ~particle).tolist():
-            t = parts[i]
-            agrees[i] = fold(t) in qset
-            if t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1):
-                out[i] = initial_bits
+        _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
         return out, agrees
 
     def _kernel_dob_bound(

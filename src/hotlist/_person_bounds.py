@@ -368,12 +368,7 @@ class PersonBounds:
             out[long_idx] = np.where(
                 same | possible | has_initial, np.maximum(value, 0.0), left_over
             )
-        out[particle] = particle_bits
-        for i in np.flatnonzero((size == 1) & ~particle).tolist():
-            t = parts[i]
-            agrees[i] = fold(t) in qset
-            if t in initials or any(q.startswith(t) for q in qtoks if len(q) > 1):
-                out[i] = initial_bits
+        _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
         return out, agrees
 
     def _alignable(
@@ -501,6 +496,29 @@ class PersonBounds:
             level = np.where(ymd == q, dob_bits("DOB exact", dob), level)
             out = np.where(full, level, out)
         return np.where(years <= 0, 0.0, out)
+
+
+def _short_parts(  # noqa: PLR0917 - private, the two part bounds' shared tail
+    out: np.ndarray,
+    agrees: np.ndarray,
+    parts: list[str],
+    size: np.ndarray,
+    particle: np.ndarray,
+    qtoks: tuple[str, ...],
+    particle_bits: float,
+    initial_bits: float,
+) -> None:
+    """The bounds (``out``) and agreement (``agrees``) of the particles and the
+    one-letter parts among ``parts``, in place: a particle at most the
+    particles' best bits; an initial the initial level's when it is a query
+    initial or starts a long query part."""
+    side = query_side(qtoks)
+    out[particle] = particle_bits
+    for i in np.flatnonzero((size == 1) & ~particle).tolist():
+        t = parts[i]
+        agrees[i] = fold(t) in side.qset
+        if t in side.initials or any(q.startswith(t) for q in qtoks if len(q) > 1):
+            out[i] = initial_bits
 
 
 def _part_level_bits() -> tuple[float, float, float, float]:
