@@ -434,18 +434,8 @@ class KeyIndex(OneEditSearch):
             return self.lookup_many_py(keys)
         qcol = StringColumn.of(keys)
         valid = None if qcol.valid is None else qcol.valid.view(np.uint8)
-        col = self._col
-        pairs: tuple[_I64, _I64] = _compiled_lookup(
-            qcol.offsets,
-            qcol.data,
-            valid,
-            self._dir,
-            self._fp,
-            self._rows,
-            self._shift,
-            col.offsets,
-            col.data,
-        )
+        index = (self._dir, self._fp, self._rows, self._shift, self._col.offsets, self._col.data)
+        pairs: tuple[_I64, _I64] = _compiled_lookup(qcol.offsets, qcol.data, valid, *index)
         return pairs
 
     def lookup_many_py(self, keys: Any) -> tuple[_I64, _I64]:
