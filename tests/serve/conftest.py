@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,15 @@ from serve_helpers import Keys, Server, serve
 import hotlist
 
 pytest.importorskip("uvicorn", reason="the service extra is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _thawed_heap() -> Iterator[None]:
+    """A service made in this process (create_app) freezes the heap at each load
+    (hotlist.serve._data.settle_heap): thaw it after the test, so the rest of the
+    run collects its garbage as usual."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

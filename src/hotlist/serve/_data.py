@@ -17,6 +17,7 @@ Reloads come from ``SIGHUP``, ``POST /v1/reload`` or a watched folder: with
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import threading
@@ -32,7 +33,7 @@ from hotlist._snapshot import MANIFEST, is_snapshot
 from hotlist.audit import AuditLog
 from hotlist.engine import Hotlist
 
-__all__ = ["DataHolder", "ReloadOutcome", "newest_snapshot"]
+__all__ = ["DataHolder", "ReloadOutcome", "newest_snapshot", "settle_heap"]
 
 log = logging.getLogger("hotlist.serve")
 
@@ -49,6 +50,22 @@ class ReloadOutcome:
     error: str | None = None
     integrity: bool = False  # the failure was a checksum or signature
     seconds: float = 0.0
+
+
+def settle_heap() -> None:
+    """Move the loaded data's Python objects out of the collector's way.
+
+    A loaded Hotlist holds millions of long-lived objects (name caches, key
+    tables); every full collection walks them all, which at 1 M persons stalled
+    a check now and then by 30-80 ms (about 9 in 1,700 checks).  After a swap,
+    the previous version's garbage is collected once (``unfreeze`` first, so a
+    version frozen by the last swap can go), then the heap is frozen: later
+    collections skip it.  The service owns its process, so it may do this; an
+    application embedding hotlist can make the same three calls after a load.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def newest_snapshot(folder: Path) -> Path | None:
@@ -179,6 +196,7 @@ class DataHolder:
             if error is None and self.hl is not None:
                 for listener in self.listeners:
                     listener(self.hl)
+                settle_heap()
             self.last = outcome
             return outcome
 
