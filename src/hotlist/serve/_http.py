@@ -46,7 +46,17 @@ NDJSON = b"application/x-ndjson"
 ARROW = b"application/vnd.apache.arrow.stream"
 
 encode = msgspec.json.Encoder().encode
-decode = msgspec.json.decode
+_decode = msgspec.json.decode
+
+
+def decode(data: bytes) -> Any:
+    """A JSON body or line as msgspec decodes it.  JSON nested deeper than the
+    decoder recurses (``[[[[...``) is malformed JSON too (msgspec raises
+    RecursionError there, which would have answered 500, not 400)."""
+    try:
+        return _decode(data)
+    except RecursionError:
+        raise msgspec.DecodeError("JSON is nested too deeply") from None
 
 
 class Problem(Exception):  # noqa: N818 - it is an RFC 9457 problem, not an error of ours
