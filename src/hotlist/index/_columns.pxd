@@ -4,7 +4,7 @@ a ``string`` (int32) or ``large_string`` (int64) column, one key's byte span,
 and a cache-line prefetch.  Inline only (no module of its own): each kernel that
 cimports it compiles its own copy."""
 
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t
 
 cdef extern from *:
     """
@@ -38,3 +38,18 @@ cdef inline Py_ssize_t column_offsets(
 cdef inline Py_ssize_t offset_at(const int32_t *o32, const int64_t *o64, Py_ssize_t r) noexcept nogil:
     """Offset ``r`` of the column (``o32`` when it is set, else ``o64``)."""
     return o32[r] if o32 != NULL else <Py_ssize_t>o64[r]
+
+
+cdef inline int row_flags(object flags, Py_ssize_t n, const uint8_t **out) except -1:
+    """Point ``out`` at a uint8 array of at least ``n`` per-row flags (which
+    outlives the call), or NULL when ``flags`` is None (every row set)."""
+    cdef const uint8_t[::1] v
+    out[0] = NULL
+    if flags is None:
+        return 0
+    v = flags
+    if v.shape[0] < n:
+        raise ValueError("one flag per row needed")
+    if n:
+        out[0] = &v[0]
+    return 0

@@ -15,7 +15,7 @@ forms when the extension is missing (tested equal).
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 from libc.string cimport memcmp
 
-from hotlist.index._columns cimport HLC_PREFETCH, column_offsets, offset_at
+from hotlist.index._columns cimport HLC_PREFETCH, column_offsets, offset_at, row_flags
 
 import numpy as np
 
@@ -182,7 +182,6 @@ def edge_rows(offsets, const uint8_t[::1] data, const uint8_t[::1] allowed, vali
     """The first row (among the ``valid`` ones, a uint8 array, or every row when
     None) that is empty or whose first or last byte ``x`` lacks ``allowed[x]``;
     -1 when there is none."""
-    cdef const uint8_t[::1] vv
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
     cdef const uint8_t *vp = NULL
@@ -191,12 +190,7 @@ def edge_rows(offsets, const uint8_t[::1] data, const uint8_t[::1] allowed, vali
     n = column_offsets(offsets, &o32, &o64)
     if allowed.shape[0] != 256:
         raise ValueError("allowed needs 256 entries")
-    if valid is not None:
-        vv = valid
-        if vv.shape[0] < n:
-            raise ValueError("valid needs one entry per row")
-        if n:
-            vp = &vv[0]
+    row_flags(valid, n, &vp)
     with nogil:
         for i in range(n):
             if vp != NULL and not vp[i]:
@@ -321,7 +315,6 @@ def lookup_pairs(
     cdef const int64_t *qo64 = NULL
     cdef const int32_t *ko32 = NULL
     cdef const int64_t *ko64 = NULL
-    cdef const uint8_t[::1] vv
     cdef const uint8_t *vp = NULL
     cdef const uint8_t *qd = &data[0] if data.shape[0] else NULL
     cdef const uint8_t *kd = &key_data[0] if key_data.shape[0] else NULL
@@ -331,12 +324,7 @@ def lookup_pairs(
     cdef Py_ssize_t n, start = 0, count = 0, cap
     n = column_offsets(offsets, &qo32, &qo64)
     column_offsets(key_offsets, &ko32, &ko64)
-    if valid is not None:
-        vv = valid
-        if vv.shape[0] < n:
-            raise ValueError("valid needs one entry per row")
-        if n:
-            vp = &vv[0]
+    row_flags(valid, n, &vp)
     if directory.shape[0] < 2 or (<Py_ssize_t>1 << (32 - shift)) != directory.shape[0] - 1:
         raise ValueError("directory length must be 2**(32 - shift) + 1")
     if fp.shape[0] != rows.shape[0] or directory[directory.shape[0] - 1] != rows.shape[0]:
@@ -434,7 +422,6 @@ def short_codes(offsets, const uint8_t[::1] data, valid, int32_t[::1] out):
     4096 distinct values: the caller encodes with Arrow instead."""
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
-    cdef const uint8_t[::1] vv
     cdef const uint8_t *vp = NULL
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef uint64_t keys[CODE_SLOTS]
@@ -445,12 +432,7 @@ def short_codes(offsets, const uint8_t[::1] data, valid, int32_t[::1] out):
     n = column_offsets(offsets, &o32, &o64)
     if out.shape[0] < n:
         raise ValueError("out needs one entry per row")
-    if valid is not None:
-        vv = valid
-        if vv.shape[0] < n:
-            raise ValueError("valid needs one entry per row")
-        if n:
-            vp = &vv[0]
+    row_flags(valid, n, &vp)
     with nogil:
         for j in range(CODE_SLOTS):
             ids[j] = -1
