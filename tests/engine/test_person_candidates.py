@@ -283,3 +283,37 @@ def test_the_index_finds_what_a_full_scan_finds(
         assert set(scan) == set(ours), (name, query.dob)
         for row, score in ours.items():
             assert score == pytest.approx(scan[row], abs=1e-9)
+
+
+# -- an exactly listed name with its date of birth is always found ------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.dates(dt.date(1960, 1, 1), dt.date(1962, 12, 31)), min_size=30, max_size=80),
+    st.integers(0, 2**32 - 1),
+)
+def test_an_exact_name_and_dob_is_found_past_any_crowd(dates: list[dt.date], seed: int) -> None:
+    """Namesakes born within three years of each other (near dates: a digit, a
+    year, day and month swapped), with others sharing two of the name's three
+    parts, far more than the cap (lowered to 10): the exact listed name with its
+    exact date of birth is found, every time, for any of them whose date no
+    other shares."""
+    rng = random.Random(seed)
+    rows = [_person(f"R{i}", "SILVA", "Ana Paula", d.isoformat()) for i, d in enumerate(dates)]
+    rows += [
+        _person(f"X{i}", "SILVA", f"Ana {rng.choice(OTHERS)}", d.isoformat())
+        for i, d in enumerate(dates)
+    ]
+    hl = hotlist.Hotlist.from_tables(persons=persons_table(rows))
+    unique = [i for i, d in enumerate(dates) if dates.count(d) == 1]
+    if not unique:
+        return
+    pick = rng.choice(unique)
+    old = persons_mod.CANDIDATE_LIMIT
+    persons_mod.CANDIDATE_LIMIT = 10
+    try:
+        result = hl.check(name="SILVA, Ana Paula", dob=dates[pick].isoformat())
+    finally:
+        persons_mod.CANDIDATE_LIMIT = old
+    assert f"R{pick}" in [h.record_id for h in result.hits]
