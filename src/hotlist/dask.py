@@ -35,7 +35,10 @@ file or row group) keep it out of sight.  A partition is checked inside
 ``MALLOC_TRIM_THRESHOLD_`` set, which made glibc hand every large temporary
 array out as fresh pages (as much CPU in the kernel as in the check); the
 worker's own setting is restored, and its free memory handed back, after each
-partition.
+partition.  For name manifests, a cluster started with
+``distributed.worker.profile.enabled: false`` spent 10-20 % less worker CPU
+(Dask's profiler walks every task thread's stack each 10 ms, and person matching's
+stacks are deep; ``benchmarks/README.md``, "Scale-out").
 """
 
 from __future__ import annotations
