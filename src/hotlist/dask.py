@@ -33,9 +33,10 @@ row, so partitions of 100,000 rows or more (``dd.read_parquet`` makes one per
 file or row group) keep it out of sight.  A partition is checked inside
 :func:`hotlist._malloc.malloc_for_batches`: Dask's nanny starts workers with
 ``MALLOC_TRIM_THRESHOLD_`` set, which made glibc hand every large temporary
-array out as fresh pages (as much CPU in the kernel as in the check); the
-worker's own setting is restored, and its free memory handed back, after each
-partition.  For name manifests, a cluster started with
+array out as fresh pages (as much CPU in the kernel as in the check); a worker
+enters it on its first partition and stays in it (leaving it after each partition
+handed the free heap back, and the next partition faulted every page in again).
+For name manifests, a cluster started with
 ``distributed.worker.profile.enabled: false`` spent 10-20 % less worker CPU
 (Dask's profiler walks every task thread's stack each 10 ms, and person matching's
 stacks are deep; ``benchmarks/README.md``, "Scale-out").
