@@ -104,7 +104,11 @@ def normalize_column(values: pa.Array) -> pa.Array:
     out = _strings(data, offsets)
     if values.null_count:
         out = pc.if_else(values.is_valid(), out, pa.nulls(len(values), pa.string()))
-    other = np.flatnonzero(~ascii_)
+    other = ~ascii_
+    if values.null_count:
+        # a null's slot may hold any bytes: it stays null, whatever they are
+        other &= np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    other = np.flatnonzero(other)
     if len(other):
         # the others transliterated piece by piece (between spaces: what the
         # transliteration does is local to a piece), each distinct piece once,

@@ -316,8 +316,10 @@ class PersonIndex(KernelBounds):
             # the cap cut the candidates: a person past it may have scored too
             warnings.append(
                 f"{pool:,} listed names share this name's search keys and only the "
-                f"{len(entries)} most alike were scored (by name and date of birth): a listed "
-                "person may be missing from the hits; give the full name and the date of birth"
+                f"{len(entries)} most alike were scored "
+                f"({'by name and date of birth' if query.dob is not None else 'by name'}): "
+                "a listed person may be missing from the hits; give the full name and the "
+                "date of birth"
             )
         if held and warnings is not None:
             n = len(held)
