@@ -17,7 +17,7 @@ def lookup_pairs(
     key_offsets: Any,
     key_data: Any,
 ) -> tuple[Any, Any]: ...
-def map_keys(  # noqa: PLR0913
+def map_keys(
     offsets: Any,
     data: Any,
     kind: Any,
