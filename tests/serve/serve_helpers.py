@@ -108,9 +108,11 @@ def call_app(
     path: str,
     body: bytes = b"",
     token: str | None = None,
+    *,
+    content_type: bytes = b"application/json",
 ) -> tuple[int, bytes]:
     """One request through the ASGI app in this process: (status, body)."""
-    headers = [(b"content-type", b"application/json")]
+    headers = [(b"content-type", content_type)]
     if token is not None:
         headers.append((b"authorization", f"Bearer {token}".encode()))
     scope = {
