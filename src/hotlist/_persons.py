@@ -239,8 +239,10 @@ class PersonIndex(KernelBounds):
         return self._ranked(query)[0]
 
     def _ranked(self, query: PersonQuery) -> tuple[np.ndarray, int]:
-        """:meth:`candidates`, and how many entries shared a key (the pool the
-        cap cut, when it is larger than ``CANDIDATE_LIMIT``).
+        """:meth:`candidates`, and how many entries share a key at least: the
+        pool the cap cut, or a common key's postings when that key was too
+        common to search with the others and too many to add (those entries
+        were never looked at, so the search was cut as surely as by the cap).
 
         The keys' IDF sum alone ranks namesakes by their names, which are all
         alike: past the cap, the order among them was the row order, and a
@@ -254,11 +256,11 @@ class PersonIndex(KernelBounds):
             return np.zeros(0, dtype=np.int64), 0
         keys += query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
-        rows, idf = self.index.pool(keys, max_df=max_df)
+        rows, idf, shared = self.index.pool_within(keys, max_df=max_df, limit=CANDIDATE_LIMIT)
         score: np.ndarray = idf
         if len(rows) > CANDIDATE_LIMIT and query.dob is not None:
             score = idf + np.float32(DOB_RANK_WEIGHT) * self._dob_rank(query.dob, rows)
-        return top(rows, score, CANDIDATE_LIMIT)[0], len(rows)
+        return top(rows, score, CANDIDATE_LIMIT)[0], shared
 
     def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
         """The DOB level's bits of each entry's person against ``dob`` (numpy over

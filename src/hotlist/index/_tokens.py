@@ -247,17 +247,59 @@ class TokenIndex:
         """
         n = self._n_rows
         cap = max(1000, int(0.05 * n)) if max_df is None else int(max_df)
+        found = self._found(keys)
+        if not found:
+            return EMPTY_ROWS, np.zeros(0, dtype=np.float32)
+        return self._gather([f for f in found if f[0] <= cap] or found)
+
+    def pool_within(
+        self, keys: Sequence[str], *, max_df: int, limit: int
+    ) -> tuple[_I64, _F32, int]:
+        """:meth:`pool`, with the common keys it skips taken back (the rarest
+        first) while every posting fits in ``limit`` rows, and how many rows
+        share a key with ``keys`` at least: the pool's size, or a skipped key's
+        postings when that is more.  A caller that scores ``limit`` rows can say
+        its search was cut whenever that count is more than it scored, skipped
+        keys included (a row sharing only a common key was never looked at).
+
+        >>> ix = TokenIndex.build(pa.array([["ANNA", "ERIKSSON"], ["ANNA"], ["ANNA"], ["JOHN"]]))
+        >>> rows, _, shared = ix.pool_within(["ANNA", "ERIKSSON"], max_df=1, limit=4)
+        >>> sorted(rows.tolist()), shared
+        ([0, 1, 2], 3)
+        >>> rows, _, shared = ix.pool_within(["ANNA", "ERIKSSON"], max_df=1, limit=2)
+        >>> sorted(rows.tolist()), shared
+        ([0], 3)
+        """
+        found = self._found(keys)
+        if not found:
+            return EMPTY_ROWS, np.zeros(0, dtype=np.float32), 0
+        use = [f for f in found if f[0] <= max_df] or found
+        rows_at_most = sum(f[0] for f in use)
+        skipped = 0
+        for f in found[len(use) :]:  # the common keys (found is sorted by df)
+            if rows_at_most + f[0] <= limit:
+                use.append(f)
+                rows_at_most += f[0]
+            else:
+                skipped = max(skipped, f[0])
+        rows, scores = self._gather(use)
+        return rows, scores, max(len(rows), skipped)
+
+    def _found(self, keys: Sequence[str]) -> list[tuple[int, int, int]]:
+        """(df, key id, start) of each distinct key of ``keys`` the index holds, by df."""
         offs = self._offsets
-        found: list[tuple[int, int, int]] = []  # (df, key id, start)
+        found: list[tuple[int, int, int]] = []
         for k in sorted(set(keys)):
             kid = self._key_id(k)
             if kid >= 0:
                 a = int(offs[kid])
                 found.append((int(offs[kid + 1]) - a, kid, a))
-        if not found:
-            return EMPTY_ROWS, np.zeros(0, dtype=np.float32)
         found.sort()
-        use = [f for f in found if f[0] <= cap] or found
+        return found
+
+    def _gather(self, use: list[tuple[int, int, int]]) -> tuple[_I64, _F32]:
+        """The rows of the postings ``use`` and their summed IDF."""
+        n = self._n_rows
         scratch = self._scratch()
         post = self._postings
         fresh: list[npt.NDArray[np.uint32]] = []
