@@ -30,6 +30,7 @@ import hotlist
 import hotlist._persons as persons_mod
 from hotlist import names
 from hotlist._person_bounds import dob_level
+from hotlist._person_dobrank import bcd_dates
 from hotlist._persons import PersonIndex, PersonQuery
 from hotlist.names._model import dob_bits
 
@@ -199,7 +200,7 @@ def test_dob_rank_is_the_reference(
     y, m, d = (np.array(c, dtype=np.int16) for c in zip(*rows, strict=True))
 
     class _Rows:
-        _entry_dob = persons_mod._bcd_dates(y, m, d)
+        _entry_dob = bcd_dates(y, m, d)
 
     got = PersonIndex._dob_rank(_Rows(), q, np.arange(len(rows)))  # type: ignore[arg-type]
     assert got.tolist() == pytest.approx(want, abs=1e-5)
@@ -367,3 +368,24 @@ def test_a_skipped_common_key_is_searched_when_it_fits_and_said_when_not(
     else:
         assert "TARGET" in found or cut  # found, or the cut is said
         assert cut, result.warnings
+
+
+def test_a_name_of_initials_and_particles_says_it_may_miss() -> None:
+    """The reviewer's "DA L M J" (R-S1): its only searchable part is the particle,
+    so the listed DA LUZ, Maria Júlia born that day (1.0 in a full scan) is not a
+    candidate; the result says a listed person may be missing.  A name with a
+    full part says nothing of it."""
+    rng = random.Random(3)
+    rows = [
+        _person(f"N{i}", "DA " + rng.choice(SYLLABLES) * 2, "Ana", _other_dob(rng))
+        for i in range(200)
+    ]
+    rows.append(_person("TARGET", "DA LUZ", "Maria Júlia", "1992-10-05"))
+    hl = hotlist.Hotlist.from_tables(persons=persons_table(rows))
+    said = "is only initials and particles"
+    weak = hl.check(name="DA L M J", dob="1992-10-05")
+    assert "TARGET" in {h.record_id for h in weak.hits} or any(said in w for w in weak.warnings)
+    assert any(said in w for w in weak.warnings)
+    full = hl.check(name="DA LUZ, M J", dob="1992-10-05")
+    assert "TARGET" in {h.record_id for h in full.hits}
+    assert not any(said in w for w in full.warnings)
