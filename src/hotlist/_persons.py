@@ -75,7 +75,8 @@ __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
 # set): candidate recall 0.989 without the term, 0.998 at 2, 0.995 at 3; a
 # larger weight also lets more DOB-near, name-far entries in, each scored in
 # full (CPU per check).  Keys held by more than 1 % of the names (but at least
-# 50) are skipped when the query has rarer ones.
+# 50) are skipped when the query has rarer ones, unless their postings fit in
+# the cap beside those (TokenIndex.pool_within); a key skipped is a cut, said.
 CANDIDATE_LIMIT = 500
 DOB_RANK_WEIGHT = 2.0
 CANDIDATE_DF_SHARE = 0.01
