@@ -23,16 +23,10 @@ from hotlist._batch_arrays import lists_at, repeat_rows, scatter, take_rows
 from hotlist._batch_docs import FastDocuments, documents_vectorised, holder_not_used, holder_rows
 from hotlist._batch_input import Input, QueryInput, bool_mask, read_input, to_table
 from hotlist._batch_pool import RESULT_COLUMNS, TOLD, Pool, select_columns
+from hotlist._batch_workers import SnapshotOf, answer_rows, check_workers
 from hotlist._coverage import FIELD_LISTS
 from hotlist._decisions import batch_decisions
-from hotlist._errors import HotlistError
-from hotlist._query import (
-    DEFAULT_LIMIT,
-    DEFAULT_MAX_EDITS,
-    DEFAULT_MIN_SCORE,
-    answer,
-    check_options,
-)
+from hotlist._query import DEFAULT_LIMIT, DEFAULT_MAX_EDITS, DEFAULT_MIN_SCORE, check_options
 from hotlist._ranking import LEVELS, omitted_note
 from hotlist.fields import field_names
 
@@ -51,6 +45,8 @@ def check_many(
     min_score: float | None = None,
     max_edits: int | None = None,
     name_threshold: float | None = None,
+    workers: int | None = None,
+    snapshot: SnapshotOf | None = None,
 ) -> pa.Table:
     """Check every row of ``queries``: one ``check()`` per row, answered in bulk.
 
@@ -93,11 +89,19 @@ def check_many(
 
     Options and their defaults are ``check()``'s.  A caller column named like a
     result column is refused (:class:`hotlist.InvalidQuery`): rename it.
+
+    ``workers`` (default 1): processes that check the per-query rows (names,
+    MRZ, VIN, plates), this one included; see :mod:`hotlist._batch_workers` for
+    how the others get the data (the snapshot the Hotlist was opened from, else
+    a temporary one written once, through ``snapshot``, which the Hotlist
+    passes).  The result is the same for any number.  Identical query rows are
+    answered once.
     """
     limit = DEFAULT_LIMIT if limit is None else limit
     min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
     max_edits = DEFAULT_MAX_EDITS if max_edits is None else max_edits
     check_options(limit, min_score, max_edits, name_threshold)
+    processes = check_workers(workers)
     threshold = names.MATCH_THRESHOLD if name_threshold is None else name_threshold
 
     got = read_input(queries, columns)
@@ -122,14 +126,23 @@ def check_many(
         # check()'s keyword order (the table's), so that a query with several bad
         # values reports the same one check() reports
         values = {c: cols[c].take(take).to_pylist() for c in field_names() if c in cols}
-        for k, i in enumerate(slow.tolist()):
-            query = {c: v[k] for c, v in values.items() if v[k] is not None}
-            try:
-                found, warned = answer(state, query, max_edits=max_edits, name_threshold=threshold)
-            except HotlistError as exc:
-                errors[i] = str(exc)
+        queries = [
+            {c: v[k] for c, v in values.items() if v[k] is not None} for k in range(len(slow))
+        ]
+        answers = answer_rows(
+            state,
+            queries,
+            max_edits=max_edits,
+            name_threshold=threshold,
+            workers=processes,
+            snapshot=snapshot,
+        )
+        for i, ans in zip(slow.tolist(), answers, strict=True):
+            if isinstance(ans, str):
+                errors[i] = ans
                 continue
-            pool.add(i, found)
+            found, warned = ans
+            pool.add_told(i, found)
             if warned:
                 warnings.setdefault(i, []).extend(warned)
 

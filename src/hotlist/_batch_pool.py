@@ -12,7 +12,7 @@ from hotlist._decisions import severity_from_reasons
 from hotlist._documents import Candidate
 from hotlist._ranking import LEVEL_ORDER, LEVELS, RANKING
 
-__all__ = ["RESULT_COLUMNS", "TOLD", "Pool", "Selected", "select_columns"]
+__all__ = ["RESULT_COLUMNS", "TOLD", "Pool", "Selected", "Told", "select_columns", "told"]
 
 RESULT_COLUMNS = pa.schema(
     [
@@ -33,6 +33,15 @@ RESULT_COLUMNS = pa.schema(
 
 # A candidate's own severity, as Pool holds it: 0 when its matcher told none.
 TOLD: tuple[str | None, ...] = (None, "alarm", "possible")
+
+# What Pool keeps of a Candidate (dataset, row, match, score, reasons, severity): a
+# plain tuple, cheap to send back from a worker process (hotlist._batch_workers).
+Told = tuple[str, int, str, float, tuple[str, ...], str | None]
+
+
+def told(candidates: list[Candidate]) -> list[Told]:
+    """The :data:`Told` form of ``candidates``."""
+    return [(c.dataset, c.row, c.match, c.score, tuple(c.reasons), c.severity) for c in candidates]
 
 
 class Pool:
@@ -61,16 +70,20 @@ class Pool:
         return got
 
     def add(self, q: int, candidates: list[Candidate]) -> None:
-        for c in candidates:
+        self.add_told(q, told(candidates))
+
+    def add_told(self, q: int, candidates: list[Told]) -> None:
+        """Query ``q``'s candidates, in :data:`Told` form."""
+        for dataset, row, match, score, reasons, severity in candidates:
             self._py.append(
                 (
                     q,
-                    self._codes[c.dataset],
-                    c.row,
-                    LEVEL_ORDER[c.match],
-                    c.score,
-                    self.reason(tuple(c.reasons)),
-                    TOLD.index(c.severity),
+                    self._codes[dataset],
+                    row,
+                    LEVEL_ORDER[match],
+                    score,
+                    self.reason(reasons),
+                    TOLD.index(severity),
                 )
             )
 

@@ -16,9 +16,12 @@ __all__ = ["CheckOptions"]
 class CheckOptions(TypedDict, total=False):
     """``limit`` (hits at most, default 10), ``min_score`` (default 0.5),
     ``max_edits`` (0 or 1, default 1) and ``name_threshold`` (default
-    ``hotlist.names.MATCH_THRESHOLD``): as for ``Hotlist.check()``."""
+    ``hotlist.names.MATCH_THRESHOLD``): as for ``Hotlist.check()``.  ``workers``
+    (default 1; batches only): processes that check the per-query rows (names,
+    MRZ, VIN, plates), this one included (:mod:`hotlist._batch_workers`)."""
 
     limit: int
     min_score: float
     max_edits: int
     name_threshold: float | None
+    workers: int

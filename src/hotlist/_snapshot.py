@@ -431,7 +431,11 @@ def open_state(
     manifest = _signed_manifest(folder, public_key)
     with Pinned(folder) as pinned:
         raise_problems(folder, problems(folder, manifest, mode=mode, pinned=pinned))
-        return _opened(folder, manifest, pinned, started)
+        state = _opened(folder, manifest, pinned, started)
+    # where this data version lies: check_many's worker processes open it there
+    # (hotlist._batch_workers, which checks that the folder still holds it)
+    state.fast["snapshot"] = str(folder.resolve())
+    return state
 
 
 def _opened(folder: Path, manifest: Mapping[str, Any], pinned: Pinned, started: float) -> State:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from hotlist import _oplog
 from hotlist._batch_input import QueryInput
+from hotlist._batch_snapshot import worker_snapshot
 from hotlist._check_entry import compiled_entry
 from hotlist._delta import DeltaReport, apply_delta
 from hotlist._loading import BuiltinFiles, Paths, load_state, named_extracts
@@ -264,8 +265,11 @@ class Hotlist:
         registered kinds) are the query; ``columns`` maps your column names to them
         (``{"doc_no": "document"}``), every other column passes through.  Arrow
         table out; see :func:`hotlist._batch.check_many` for its columns.  The
-        options are ``check()``'s.  ``progress`` shows a progress bar (None: in a
-        terminal or notebook, once the batch has run a second; False: never)."""
+        options are ``check()``'s, plus ``workers`` (default 1): processes that check
+        the name, MRZ, VIN and plate rows, this one included, each opening the data
+        memory-mapped (:mod:`hotlist._batch_workers`).  ``progress`` shows a progress
+        bar (None: in a terminal or notebook, once the batch has run a second;
+        False: never)."""
         state = self._state
         stale = self._stale_note(state) if state.stale_after < time.time() else None
         table = checked_in_parts(
@@ -273,6 +277,7 @@ class Hotlist:
             queries,
             columns=columns,
             progress=progress,
+            snapshot=worker_snapshot,  # what workers=N > 1 opens (hotlist._batch_workers)
             **options,
         )
         return table if stale is None else _with_warning(table, stale)
