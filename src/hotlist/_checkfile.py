@@ -169,6 +169,13 @@ FLAGS = (
     ),
     Flag("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows checked at a time"),
     Flag(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that check the name, MRZ, VIN and plate rows, this one included "
+        "(check_many's workers=; started once for the whole file)",
+    ),
+    Flag(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -202,7 +209,7 @@ def _cmd_check_file(args: argparse.Namespace) -> int:
         if not sep or not name or not keyword:
             raise InvalidQuery(f"--column {item!r}: write it as NAME=KEYWORD, e.g. doc_no=document")
         columns[name] = keyword
-    keywords = ("batch_size", "hits_only", "progress", "limit", "min_score", "max_edits")
+    keywords = ("batch_size", "hits_only", "progress", "limit", "min_score", "max_edits", "workers")
     options = {name: getattr(args, name) for name in keywords}
     stream = check_file(args.manifest, args.data, args.out, columns=columns, **options)
     summary = stream.summary()

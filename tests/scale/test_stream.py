@@ -336,6 +336,13 @@ def test_check_file_cli(
     assert pq.read_table(out).equals(expected(hl, manifest))
     assert "rows checked" in capsys.readouterr().out
 
+    # --workers is check_many's workers= (name rows over 2 processes): the same rows
+    both = tmp_path / "both.parquet"
+    args = ["check-file", str(src), "--data", str(snapshot), "--out", str(both), *flags]
+    assert main([*args, "--workers", "2"]) == 0
+    assert pq.read_table(both).equals(expected(hl, manifest))
+    capsys.readouterr()
+
     # --hits-only keeps hits, refused rows and warned rows; --json prints the summary
     only = tmp_path / "only.arrow"
     args = ["check-file", str(src), "--data", str(snapshot), "--out", str(only), *flags]
@@ -364,7 +371,8 @@ def test_check_file_refuses_without_a_half_written_file(
     src = tmp_path / "m.parquet"
     pq.write_table(manifest_table(10), src)
     out = tmp_path / "hits.parquet"
-    for flags in (["--column", "doc_no"], ["--column", "doc_no=passport"], ["--limit", "0"]):
+    refused = (["--column", "doc_no"], ["--column", "doc_no=passport"], ["--limit", "0"])
+    for flags in (*refused, ["--workers", "0"]):
         assert (
             main(["check-file", str(src), "--data", str(snapshot), "--out", str(out), *flags]) == 2
         )
