@@ -195,9 +195,18 @@ class PersonWeights:
             exact=Level(0.86, None, "exact"),
             variant=Level(0.05, None, "spelling variant"),
             near=Level(0.05, None, "near (typo)"),
+            # a spelling variant only after an edit of the variant forms (EVANS / IVAN,
+            # PYOTR / PETR): 1 of the fit set's 11,748 listed parts (the corruption
+            # model's variants keep the variant form); m is the allowance for the
+            # errors of real lists the model does not draw, as "differs"' (0.005)
+            loose=Level(0.005, None, "loose spelling variant"),
             # an initial is a format choice as likely for a non-match (1 %), which then
             # agrees with the listed first letter one time in fifteen
             initial=Level(0.01, 0.01 / 15, "initial"),
+            # ... of a family name: the corruption model writes none (0 of the 11,748
+            # listed parts of the fit set; initials are a given-name habit); m is an
+            # allowance for lists that do, a tenth of a given name's
+            family_initial=Level(0.001, 0.01 / 15, "initial"),
             joined=Level(0.01, None, "joined / split"),
             dropped=Level(0.05, 0.5, "missing"),
             dropped_middle=Level(0.3, 0.5, "missing"),
@@ -213,6 +222,10 @@ class PersonWeights:
     )
     # near level: u = term frequency + this (short names one edit apart are many)
     near_u_floor: float = 0.002
+    # loose level: u = term frequency + this, the share of pairs of different
+    # listed name parts that are loose variants (fit set: 1,085 of 9,000,000 pairs
+    # of its listed parts with different phonetic keys; /tmp notes of U3)
+    loose_u_floor: float = 1.2e-4
     # term frequency of a one-letter part (an initial against an initial)
     initial_tf: float = 1.0 / 15
     patronymic_swapped: Level = Level(0.01, 0.5, "patronymic order differs")

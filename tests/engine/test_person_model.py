@@ -150,6 +150,8 @@ def _reference(index: PersonIndex, query: PersonQuery, threshold: float) -> dict
                 u = index.tf(lv.token)
                 if lv.level == "near":
                     u = min(1.0, u + MODEL.near_u_floor)
+                elif lv.level == "loose":
+                    u = min(1.0, u + MODEL.loose_u_floor)
             total += math.log2(level.m / u)
         person = int(index.owner[entry])
         if person not in best or total > best[person]:

@@ -35,7 +35,7 @@ from hotlist.names._model import MODEL, Level, PersonModel, bits
 from hotlist.names._phonetic import KERNEL
 from hotlist.names._tokens import PARTICLES, fold
 from hotlist.names._tokensim import _gendered
-from hotlist.scoring import SPACES_DIFFER, Reason, render
+from hotlist.scoring import SCORING, SPACES_DIFFER, Reason, render
 
 __all__ = ["NameLevel", "compare", "describe", "name_bits", "name_reason"]
 
@@ -50,6 +50,23 @@ _KIND_LEVEL = {
     kinds.INITIAL: "initial",
     kinds.JOINED: "joined",
 }
+_VARIANT_SCORE = SCORING.names.variant  # a VARIANT pair under it is a loose one
+
+
+def _item_level(kind: int, score: float, role: str) -> str:
+    """The level of a listed part aligned as a token pair of ``kind`` and ``score``.
+
+    Two refinements of the kind, each its own level with its own ``m`` and ``u``
+    (``hotlist.names._model``): a spelling variant only after an edit of the
+    variant forms (EVANS / IVAN, RICKY / RIFKIYE, PYOTR / PETR) is ``loose``,
+    not ``variant`` (the variant forms equal, a phonetic key, a transliteration
+    rule); an initial standing for a family name is ``family_initial`` (initials
+    are a given-name habit)."""
+    if kind == kinds.INITIAL and role == "family name":
+        return "family_initial"
+    if kind == kinds.VARIANT and score < _VARIANT_SCORE:
+        return "loose"
+    return _KIND_LEVEL[kind]
 
 
 class NameLevel(NamedTuple):
@@ -92,7 +109,7 @@ def _compare_py(query: str, listed: str) -> list[NameLevel]:
             )
         return out
     items, left_q, left_c = _align_py(q, c, None)
-    for _, kind, lq, lc in sorted(items, key=lambda it: it[3][0]):
+    for score, kind, lq, lc in sorted(items, key=lambda it: it[3][0]):
         other = q.toks[lq[0]] if len(lq) == 1 else " ".join([q.toks[i] for i in lq])
         for j in lc:
             tok = c.toks[j]
@@ -105,7 +122,8 @@ def _compare_py(query: str, listed: str) -> list[NameLevel]:
                 # a date of birth over the threshold, so the listed person was missed.
                 out.append(NameLevel("exact", tok, other, _role(c, j)))
             else:
-                out.append(NameLevel(_KIND_LEVEL[kind], tok, other, _role(c, j)))
+                role = _role(c, j)
+                out.append(NameLevel(_item_level(kind, score, role), tok, other, role))
     if q.patronymic and c.patronymic and _patronymic_swapped(q, c, items):
         out.append(NameLevel("patronymic", "", "", "name"))
     # left-overs: particles, then near pairs (one edit), then differs / dropped / extra
@@ -161,6 +179,7 @@ if KERNEL is not None:
         particles=PARTICLES,
         name_level=NameLevel,
         kind_level=_KIND_LEVEL,
+        loose_below=_VARIANT_SCORE,
         spaces_differ=SPACES_DIFFER,
     )
     compare = KERNEL.compare
@@ -185,6 +204,8 @@ def level_bits(lv: NameLevel, tf: Callable[[str], float], model: PersonModel = M
         u = tf(lv.token)
         if lv.level == "near":
             u = min(1.0, u + model.near_u_floor)
+        elif lv.level == "loose":
+            u = min(1.0, u + model.loose_u_floor)
     return bits(level.m, u)
 
 

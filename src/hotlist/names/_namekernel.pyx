@@ -44,6 +44,7 @@ cdef double TOKEN_FLOOR, VARIANT_S, ARTICLE_S, INITIAL_S, GENDERED_S, SKELETON_S
 cdef double ROMAN_S, TYPO_PER_EDIT, PHONETIC_B, PHONETIC_LEAST, PHONETIC_CAP
 cdef double TRANSLIT_FROM, JOIN_FLOOR, MISSING_FACTOR, ONE_TOKEN_CAP, ORDER_PENALTY
 cdef double SPACED_S, W_PARTICLE
+cdef double LOOSE_BELOW = 0.95
 
 # the Python functions (``configure``)
 cdef object _variant = None, _phonetic_key = None, _roman = None, _skeleton = None
@@ -66,7 +67,7 @@ def configure(**kw):
     global TOKEN_FLOOR, VARIANT_S, ARTICLE_S, INITIAL_S, GENDERED_S, SKELETON_S
     global ROMAN_S, TYPO_PER_EDIT, PHONETIC_B, PHONETIC_LEAST, PHONETIC_CAP
     global TRANSLIT_FROM, JOIN_FLOOR, MISSING_FACTOR, ONE_TOKEN_CAP, ORDER_PENALTY
-    global SPACED_S, W_PARTICLE
+    global SPACED_S, W_PARTICLE, LOOSE_BELOW
     global _variant, _phonetic_key, _roman, _skeleton, _vowel_poor, _undouble, _fold
     global _parse, _patronymic_swapped, _name_level, _particles, _kind_level, _spaces_differ
     g = globals()
@@ -101,6 +102,7 @@ def configure(**kw):
         elif key == "name_level": _name_level = value
         elif key == "particles": _particles = value
         elif key == "kind_level": _kind_level = value
+        elif key == "loose_below": LOOSE_BELOW = value
         elif key == "spaces_differ": _spaces_differ = value
         else:
             raise TypeError(f"configure: unknown setting {key!r}")

@@ -37,7 +37,7 @@ def compare(str query, str listed):
     if not nq or not nc:
         return []
     cdef list out = []
-    cdef str tok, spaced, other, a, b
+    cdef str tok, spaced, other, a, b, role, level
     cdef bint particle
     if qt == ct or not q[14].isdisjoint(c[14]):
         spaced = _spaces_differ if sorted(qt) != sorted(ct) else ""
@@ -79,7 +79,15 @@ def compare(str query, str listed):
             elif it.nx == 1 and (tok == other or _folded(_tok(tok)) == _folded(_tok(other))):
                 out.append(_level("exact", tok, other, _role(c, j), False))
             else:
-                out.append(_level(<str>_kind_level[it.kind], tok, other, _role(c, j), False))
+                # _compare._item_level
+                role = _role(c, j)
+                if it.kind == INITIAL and role == "family name":
+                    level = "family_initial"
+                elif it.kind == VARIANT and it.s < LOOSE_BELOW:
+                    level = "loose"
+                else:
+                    level = <str>_kind_level[it.kind]
+                out.append(_level(level, tok, other, role, False))
     if q[8] and c[8] and _patronymic_swapped(q, c, _items_py(q, c, items, n)):
         out.append(_level("patronymic", "", "", "name", False))
     # left-overs: particles, then near pairs (one edit), then differs / dropped / extra

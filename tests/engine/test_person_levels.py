@@ -1,0 +1,203 @@
+"""The name levels split off for the reviewer's R-S2 / R-S5 (issue 11): a *loose*
+spelling variant (a spelling variant only after an edit of the variant forms:
+EVANS / IVAN, RICKY / RIFKIYE) and an initial standing for a *family* name.
+
+Both were scored as the levels they were split from (a spelling variant, m 0.05;
+an initial, m 0.01), so an initial for one part, a loose "variant" of another
+and a date of birth agreeing in its year put unrelated persons at 0.93-0.99.
+Each level now has its own m and u (``hotlist.scoring.PersonWeights``: the loose
+level's u is the term frequency plus the share of random pairs of listed parts
+that are loose variants; m of both is what the corruption model gives, raised to
+an allowance for real lists).  Both only ever lower a pair's bits: the cached
+full scans of ``benchmarks/person_recall.py`` are re-scored, not re-run, on that
+property (``--rescore-from``), tested here against the old levels' bits."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from engine_tables import persons_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotlist
+from hotlist import names
+from hotlist._persons import PersonIndex, PersonQuery
+from hotlist.names import _tokensim as kinds
+from hotlist.names._compare import NameLevel, compare, level_bits
+from hotlist.names._model import MODEL, bits
+from hotlist.names._tokensim import _token_sim
+
+DATA = Path(__file__).parents[1] / "names" / "data"
+
+
+def _person(rid: str, name: str, dob: str, nationality: str) -> dict[str, object]:
+    family, _, given = name.partition(", ")
+    y, m, d = (int(x) for x in dob.split("-"))
+    return {
+        "record_id": rid,
+        "name": name,
+        "family_name": family,
+        "given_names": given,
+        "date_of_birth": dob,
+        "dob_year": y,
+        "dob_month": m,
+        "dob_day": d,
+        "nationalities": [nationality],
+        "notice_type": "red",
+    }
+
+
+LISTED = [
+    _person("BATIG", "Батіг, Іван Вадимович", "1973-01-03", "UKR"),
+    _person("SAKARYA", "SAKARYA, Rıfkıye", "1953-02-20", "TUR"),
+    _person("MAI", "MAI, Tú", "2003-02-15", "VNM"),
+    _person("LOWE", "LOWE, Molly", "1981-08-30", "GBR"),
+    _person("ARAGAO", "ARAGÃO, Milena Larissa", "1981-08-10", "BRA"),
+    _person("IVANOV", "IVANOV, Petr Sergeevich", "1960-04-12", "RUS"),
+    _person("SMITH", "SMITH, John", "1970-03-03", "GBR"),
+]
+
+# (query, the listed person it must not reach the default threshold for): the
+# reviewer's full-scan "hits" at 0.93-0.99 on the 30 k sample of the 1 M devdata
+UNRELATED = [
+    ({"name": "EVANS B", "dob": "1973-01"}, "BATIG"),  # was 0.9939
+    ({"name": "S. Ricky", "dob": "1953-01-01", "nationality": "GBR"}, "SAKARYA"),  # was 0.9931
+    ({"name": "M. V\u0169", "dob": "2003-01-01", "nationality": "VNM"}, "MAI"),  # was 0.956
+    ({"name": "ARAG\u00c3O M L", "dob": "1981-08"}, "LOWE"),  # was 0.9321
+]
+
+
+@pytest.fixture(scope="module")
+def hl() -> hotlist.Hotlist:
+    return hotlist.Hotlist.from_tables(persons=persons_table(LISTED))
+
+
+def _full_scan(
+    hl: hotlist.Hotlist, query: dict[str, str]
+) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Every listed person's score and reasons (a full scan at threshold 0)."""
+    index: PersonIndex = hl._state.persons
+    q = PersonQuery(
+        names.normalize(query["name"]),
+        names.parse_dob(query["dob"]) if "dob" in query else None,
+        query.get("nationality"),
+        None,
+    )
+    ids = hl.tables["persons"].column("record_id").to_pylist()
+    found = index.score_entries(q, np.arange(index.num_entries), threshold=0.0)
+    return {ids[c.row]: (c.score, c.reasons) for c in found}
+
+
+@pytest.mark.parametrize(("query", "listed"), UNRELATED)
+def test_an_initial_and_a_loose_variant_with_a_year_do_not_make_a_hit(
+    hl: hotlist.Hotlist, query: dict[str, str], listed: str
+) -> None:
+    score, reasons = _full_scan(hl, query)[listed]
+    assert score < 0.8, reasons  # well under the default threshold (0.85)
+    assert listed not in {
+        h.record_id
+        for h in hl.check(
+            name=query["name"], dob=query.get("dob"), nationality=query.get("nationality")
+        ).hits
+    }
+
+
+def test_the_reasons_name_the_new_levels(hl: hotlist.Hotlist) -> None:
+    _, reasons = _full_scan(hl, {"name": "EVANS B", "dob": "1973-01"})["BATIG"]
+    assert any(r.startswith("given name loose spelling variant: EVANS / IVAN") for r in reasons)
+    assert any(r.startswith("family name initial: B / BATIG") for r in reasons)
+
+
+def test_the_listed_persons_are_still_found(hl: hotlist.Hotlist) -> None:
+    """Given-name initials with the family name, and a loose transliteration
+    (PYOTR / PETR) with the family name and the date of birth, stay hits."""
+    r = hl.check(name="ARAG\u00c3O M L", dob="1981-08")
+    assert [h.record_id for h in r.hits][:1] == ["ARAGAO"]
+    assert r.hits[0].severity == "alarm"
+    r = hl.check(name="IVANOV, Pyotr", dob="1960-04-12")
+    assert [h.record_id for h in r.hits][:1] == ["IVANOV"]
+    r = hl.check(name="J. Smith", dob="1970-03-03")
+    assert [h.record_id for h in r.hits][:1] == ["SMITH"]
+
+
+def test_the_levels_are_what_the_rule_says() -> None:
+    """loose: a VARIANT token pair under the variant score (an edit of the
+    variant forms); the variant forms equal stay a spelling variant; an initial
+    is a family_initial exactly when the listed part is a family name."""
+    levels = {lv.token: lv.level for lv in compare("EVANS B", "BATIG, IVAN VADIMOVICH")}
+    assert levels == {"BATIG": "family_initial", "IVAN": "loose", "VADIMOVICH": "dropped_middle"}
+    levels = {lv.token: lv.level for lv in compare("SERGEY SMYTH", "SMITH, SERGEI")}
+    assert levels == {"SMITH": "variant", "SERGEI": "variant"}
+    levels = {lv.token: lv.level for lv in compare("J SMITH", "SMITH, JOHN")}
+    assert levels == {"SMITH": "exact", "JOHN": "initial"}
+
+
+# -- never a score raised: the property the full-scan cache's rescoring rests on --
+
+
+def _pairs() -> list[tuple[str, str]]:
+    out = []
+    with (DATA / "devdata_pairs.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                q, listed = line.rstrip("\n").split("\t")
+                out.append((q, listed))
+    for name in ("pairs.tsv", "holdout.tsv"):
+        with (DATA / name).open(encoding="utf-8") as f:
+            rows = csv.reader((r for r in f if not r.startswith("#")), delimiter="\t")
+            next(rows)
+            out += [(names.normalize(r[0]), names.normalize(r[1])) for r in rows if len(r) >= 2]
+    return out
+
+
+PAIRS = _pairs()
+LISTED_NAMES = sorted({b for _, b in PAIRS})
+QUERY_NAMES = sorted({a for a, _ in PAIRS})
+
+
+def _tf(token: str) -> float:
+    return 3e-4 if len(token) > 5 else 3e-3
+
+
+def _old_bits(lv: NameLevel) -> float:
+    """The bits of the level before the split (the old levels' pinned weights)."""
+    if lv.level == "loose":
+        return bits(0.05, _tf(lv.token))  # a spelling variant: m 0.05, u the term frequency
+    if lv.level == "family_initial":
+        return bits(0.01, 0.01 / 15)  # an initial
+    return level_bits(lv, _tf)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(PAIRS),
+        st.tuples(st.sampled_from(QUERY_NAMES), st.sampled_from(LISTED_NAMES)),
+    )
+)
+def test_the_split_never_raises_a_pair_s_bits(pair: tuple[str, str]) -> None:
+    query, listed = pair
+    for lv in compare(query, listed):
+        b = level_bits(lv, _tf)
+        assert b <= _old_bits(lv) + 1e-12, lv
+        if lv.level == "loose":
+            s, kind = _token_sim(lv.other, lv.token)
+            assert kind == kinds.VARIANT and s < kinds._VARIANT
+        elif lv.level == "family_initial":
+            assert lv.role == "family name"
+
+
+def test_every_level_of_the_dev_pairs_keeps_or_lowers_its_bits() -> None:
+    """The same over all 1,500 + dev pairs (each query against its listed name)."""
+    split = 0
+    for query, listed in PAIRS:
+        for lv in compare(query, listed):
+            assert level_bits(lv, _tf) <= _old_bits(lv) + 1e-12, (query, listed, lv)
+            split += lv.level in ("loose", "family_initial")
+    assert split  # the dev pairs do meet the new levels
+    assert MODEL.name["loose"].m < MODEL.name["variant"].m
+    assert MODEL.name["family_initial"].m < MODEL.name["initial"].m
