@@ -20,7 +20,9 @@ JVM more than the check itself (``benchmarks/README.md``, "Scale-out").
 ``hits_only=True`` (both functions) keeps only the rows with a hit, an error or
 a warning (as ``hotlist check-file --hits-only``), dropped in the Python worker
 before the JVM converts them back to rows (a Spark filter on ``hit`` cannot
-reach into ``mapInArrow``: the JVM would convert every clean row first).
+reach into ``mapInArrow``: the JVM would convert every clean row first);
+``select=[...]`` likewise returns only the result columns you name (a
+``.select`` after the call cannot stop the JVM converting every column first).
 
 Spark settings
 --------------
@@ -72,7 +74,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +102,7 @@ from hotlist._workers import (
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
     from hotlist.engine import Hotlist
 
@@ -131,6 +134,7 @@ class _Mapper(WorkerTask):
     batch_size: int
     schema: pa.Schema
     hits_only: bool = False
+    select: tuple[str, ...] | None = None
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext  # noqa: PLC0415 - lazy optional import (pyspark)
@@ -146,12 +150,52 @@ class _Mapper(WorkerTask):
             with malloc_for_batches():
                 result = check_table(hl, part, self.columns, self.options, offset=base + done)
             done += part.num_rows
-            if self.hits_only:
-                result = flagged(result)
-            if not result.schema.equals(self.schema):
-                result = result.cast(self.schema)
-            yield from result.to_batches()
+            yield from _returned(result, self.schema, self.hits_only, self.select)
         log_event("part", done)
+
+
+def _returned(
+    result: pa.Table, schema: pa.Schema, hits_only: bool, select: tuple[str, ...] | None
+) -> Iterator[pa.RecordBatch]:
+    """A checked batch as Spark is to receive it: the flagged rows only with
+    ``hits_only``, the ``select`` columns only, in Spark's own Arrow types."""
+    if hits_only:
+        result = flagged(result)
+    if select is not None:
+        result = result.select(list(select))
+    if not result.schema.equals(schema):
+        result = result.cast(schema)
+    return iter(result.to_batches())
+
+
+def _selected(schema: pa.Schema, select: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``select`` checked against the result's columns on the driver (None: all)."""
+    if select is None:
+        return None
+    names = (select,) if isinstance(select, str) else tuple(select)
+    unknown = [n for n in names if n not in schema.names]
+    if unknown or not names or len(set(names)) < len(names):
+        raise InvalidQuery(
+            f"select={list(names)}: give each of the result's columns at most once, from "
+            f"{schema.names}" + (f" (not columns: {unknown})" if unknown else "")
+        )
+    return names
+
+
+def _spark_schemas(
+    arrow: pa.Schema, select: tuple[str, ...] | None
+) -> tuple[StructType, pa.Schema]:
+    """Spark's schema for the (selected) result columns, and the Arrow schema Spark
+    expects back for it (its own types, e.g. timestamps in UTC)."""
+    from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
+        from_arrow_schema,
+        to_arrow_schema,
+    )
+
+    if select is not None:
+        arrow = pa.schema([arrow.field(n) for n in select])
+    spark_schema = from_arrow_schema(arrow)
+    return spark_schema, to_arrow_schema(spark_schema, timezone="UTC")
 
 
 def check_dataframe(
@@ -163,6 +207,7 @@ def check_dataframe(
     public_key: KeyArg | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     hits_only: bool = False,
+    select: Sequence[str] | None = None,
     **options: Any,
 ) -> DataFrame:
     """Check every row of the Spark DataFrame ``df`` against the snapshot at
@@ -190,20 +235,30 @@ def check_dataframe(
     ``hotlist check-file --hits-only``), dropped in the Python worker before the
     JVM converts them back to rows; the same as ``.where(...)`` on those three
     columns, for less of the JVM's CPU.
+
+    ``select``: only these of the result's columns, in this order (e.g.
+    ``["passenger_id", "hit", "record_id", "match", "score"]``); the same as
+    ``.select(...)`` after the call, for less of the JVM's CPU: Spark cannot push
+    a projection into ``mapInArrow``, so without it the JVM converts every column
+    of every row back from Arrow first (``benchmarks/README.md``, "Scale-out").
+    An unknown name raises :class:`hotlist.InvalidQuery` here.
     """
     _require_pyspark()
     from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
-        from_arrow_schema,
         to_arrow_schema,
     )
 
     common = WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
     in_schema = to_arrow_schema(df.schema, timezone="UTC")
-    spark_schema = from_arrow_schema(result_schema(in_schema, common["columns"], options))
-    # What Spark expects back for that schema (its own Arrow types, e.g. timestamps in UTC).
-    expected = to_arrow_schema(spark_schema, timezone="UTC")
+    full = result_schema(in_schema, common["columns"], options)
+    picked = _selected(full, select)
+    spark_schema, expected = _spark_schemas(full, picked)
     mapper = _Mapper(
-        **common, batch_size=valid_batch_size(batch_size), schema=expected, hits_only=hits_only
+        **common,
+        batch_size=valid_batch_size(batch_size),
+        schema=expected,
+        hits_only=hits_only,
+        select=picked,
     )
     return df.mapInArrow(mapper, spark_schema)
 
@@ -219,6 +274,7 @@ class _FileMapper(WorkerTask):
     read_schema: pa.Schema
     pieces: tuple[tuple[str, tuple[int, ...]], ...]
     hits_only: bool = False
+    select: tuple[str, ...] | None = None
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         hl = self.hotlist()
@@ -240,11 +296,7 @@ class _FileMapper(WorkerTask):
                     hl, table, self.columns, self.options, offset=(number << PARTITION_SHIFT) + done
                 )
             done += table.num_rows
-            if self.hits_only:
-                result = flagged(result)
-            if not result.schema.equals(self.schema):
-                result = result.cast(self.schema)
-            yield from result.to_batches()
+            yield from _returned(result, self.schema, self.hits_only, self.select)
         log_event("part", done)
 
 
@@ -309,6 +361,7 @@ def check_parquet(
     batch_size: int = DEFAULT_BATCH_SIZE,
     rows_per_task: int = ROWS_PER_TASK,
     hits_only: bool = False,
+    select: Sequence[str] | None = None,
     **options: Any,
 ) -> DataFrame:
     """Check a Parquet file or folder that every worker can read at ``path`` (a local
@@ -330,28 +383,26 @@ def check_parquet(
     ``hits_only=True``: only the rows with a hit, an error or a warning (as
     ``hotlist check-file --hits-only``), dropped in the Python worker, so that the
     JVM never converts the misses (most of its remaining cost).  Other arguments
-    as :func:`check_dataframe`.
+    (``select`` too) as :func:`check_dataframe`.
     """
     _require_pyspark()
-    from pyspark.sql.pandas.types import (  # noqa: PLC0415 - lazy optional import (pyspark)
-        from_arrow_schema,
-        to_arrow_schema,
-    )
-
     files, fmt = files_of(Path(path))
     if fmt != "parquet":
         raise InvalidQuery(f"check_parquet() reads Parquet files; {path} holds {fmt.upper()}")
     read_schema = _one_schema(files)
     common = WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key)
-    spark_schema = from_arrow_schema(result_schema(read_schema, common["columns"], options))
+    full = result_schema(read_schema, common["columns"], options)
+    picked = _selected(full, select)
+    spark_schema, expected = _spark_schemas(full, picked)
     pieces = _pieces(files, valid_batch_size(rows_per_task))
     mapper = _FileMapper(
         **common,
         batch_size=valid_batch_size(batch_size),
-        schema=to_arrow_schema(spark_schema, timezone="UTC"),
+        schema=expected,
         read_schema=read_schema,
         pieces=tuple(pieces),
         hits_only=hits_only,
+        select=picked,
     )
     # one piece per partition: Spark runs each as a task, on any worker
     numbers = spark.range(0, len(pieces), 1, numPartitions=len(pieces))

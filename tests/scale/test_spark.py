@@ -150,6 +150,40 @@ def test_spark_hits_only_and_arrow_conf(spark: object, snapshot: Path) -> None:
     assert by_passenger(kept) == by_passenger(flagged_rows(want))
 
 
+def test_spark_select_returns_those_columns_only(
+    spark: object, snapshot: Path, tmp_path: Path
+) -> None:
+    """select=: the result's columns picked in the worker (Spark cannot push a
+    projection into mapInArrow); check_dataframe and check_parquet, with hits_only
+    too; a name that is not a result column is refused on the driver."""
+    import pyarrow.parquet as pq
+
+    import hotlist.spark
+
+    picked = ["passenger_id", "hit", "record_id", "match", "warnings", "error"]
+    manifest = manifest_table(130)
+    want = check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None)
+    key = ["passenger_id", "record_id", "match"]
+
+    def rows(table: pa.Table) -> list[dict[str, object]]:
+        return sorted(table.to_pylist(), key=lambda r: [str(r[k]) for k in key])
+
+    df = spark.createDataFrame(manifest).repartition(2)  # type: ignore[attr-defined]
+    got = hotlist.spark.check_dataframe(df, str(snapshot), columns=MAPPING, select=picked)
+    assert got.columns == picked
+    assert rows(got.toArrow()) == rows(want.select(picked))
+    path = tmp_path / "m.parquet"
+    pq.write_table(manifest, path, row_group_size=50)
+    kept = hotlist.spark.check_parquet(
+        spark, path, str(snapshot), columns=MAPPING, hits_only=True, select=picked[::-1]
+    ).toArrow()
+    assert kept.schema.names == picked[::-1]
+    assert rows(kept) == rows(flagged_rows(want).select(picked[::-1]))
+    for bad in (["hit", "seat_no"], [], ["hit", "hit"]):
+        with pytest.raises(hotlist.InvalidQuery, match="select="):
+            hotlist.spark.check_dataframe(df, str(snapshot), columns=MAPPING, select=bad)
+
+
 def test_spark_refuses_on_the_driver(spark: object, snapshot: Path) -> None:
     import hotlist.spark
 
