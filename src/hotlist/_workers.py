@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from hotlist._errors import IntegrityError
+from hotlist._errors import IntegrityError, InvalidQuery
 from hotlist._signing import KeyArg
 from hotlist._snapshot import MANIFEST
 from hotlist._stream import schema_after_check, validate_columns
@@ -159,10 +159,16 @@ class WorkerTask:
         public_key: KeyArg | None,
     ) -> dict[str, Any]:
         """The common fields, checked on the driver before any task runs: the
-        mapping (:class:`hotlist.InvalidQuery` if it names no check() keyword) and
+        mapping (:class:`hotlist.InvalidQuery` if it names no check() keyword; also
+        for ``workers`` > 1, which would start processes inside each task) and
         the digest of the snapshot the driver sees (None where it cannot see the
         path, e.g. a Spark Connect client: workers then use what they find)."""
         path = os.fspath(snapshot)
+        if options.get("workers", 1) not in (None, 1):
+            raise InvalidQuery(
+                f"workers={options['workers']!r}: check_many's processes on one machine; "
+                "on Spark and Dask the engine's own workers share the rows (give it more cores)"
+            )
         return {
             "path": path,
             "digest": manifest_digest(path) if os.path.isdir(path) else None,

@@ -95,6 +95,8 @@ def test_dask_refuses_before_computing(client: object, snapshot: Path) -> None:
         hotlist.dask.check_dataframe(ddf, str(snapshot), columns={"doc_no": "passport"})
     with pytest.raises(hotlist.InvalidQuery, match="limit"):
         hotlist.dask.check_dataframe(ddf, str(snapshot), limit=0)
+    with pytest.raises(hotlist.InvalidQuery, match="workers=2"):
+        hotlist.dask.check_dataframe(ddf, str(snapshot), workers=2)
 
 
 def test_a_partition_is_checked_batch_size_rows_at_a_time(snapshot: Path) -> None:

@@ -192,6 +192,8 @@ def test_spark_refuses_on_the_driver(spark: object, snapshot: Path) -> None:
         hotlist.spark.check_dataframe(df, str(snapshot), columns={"doc_no": "passport"})
     with pytest.raises(hotlist.InvalidQuery, match="max_edits"):
         hotlist.spark.check_dataframe(df, str(snapshot), max_edits=3)
+    with pytest.raises(hotlist.InvalidQuery, match="workers=2"):
+        hotlist.spark.check_dataframe(df, str(snapshot), workers=2)
 
 
 def test_the_task_carries_no_hotlist(snapshot: Path) -> None:
