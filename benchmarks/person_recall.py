@@ -84,6 +84,18 @@ def main() -> None:
         help="use this full-scan cache file whatever the scoring fingerprint (a change known "
         "not to move any hit); the stale-cache check still applies",
     )
+    parser.add_argument(
+        "--rescore-from",
+        type=Path,
+        default=None,
+        metavar="OLD_CACHE",
+        help="fill this scoring fingerprint's full-scan cache (or --scan-cache) for the "
+        "--scan-queries sample by re-scoring, with the current model, only the persons an "
+        "older full-scan cache file found, and stop.  VALID ONLY FOR A MODEL CHANGE THAT "
+        "NEVER RAISES A SCORE (then a new full scan's hits are a subset of the old scan's, "
+        "and re-scoring those is the new scan); say which change, and test that property "
+        "(tests/engine/test_person_levels.py does for the loose / family-initial levels)",
+    )
     args = parser.parse_args()
     n = bench_data.parse_scale(args.persons)
     t0 = time.perf_counter()
@@ -93,6 +105,14 @@ def main() -> None:
         print(f"{n} persons, {len(queries)} queries, {len(exact)} exact: {gen:.0f} s")
         return
     stem = f"person-devdata-{n}-q{args.queries}-i{args.innocents}-s{args.seed}"
+    if args.rescore_from is not None:
+        index = hotlist.Hotlist.from_tables(persons=table)._state.persons
+        old = ScanCache(stem, names.MATCH_THRESHOLD, args.rescore_from)
+        cache = ScanCache(stem, names.MATCH_THRESHOLD, args.scan_cache)
+        picks = scan_picks(len(queries), args.scan_queries)
+        done = rescore(index, old, cache, queries, picks)
+        print(f"re-scored {done} of {len(picks)} queries' cached hits into {cache.path}")
+        return
     if args.scan_only:
         index = hotlist.Hotlist.from_tables(persons=table)._state.persons
         cache = ScanCache(stem, names.MATCH_THRESHOLD, args.scan_cache)
@@ -261,6 +281,13 @@ class ScanCache:
         found = index.score_entries(person_query(q), every, threshold=self.threshold)
         seconds = time.perf_counter() - t
         hits = sorted((int(c.row), float(c.score)) for c in found)
+        self.put(k, q, hits, seconds)
+        return hits
+
+    def put(
+        self, k: int, q: person_devdata.Query, hits: list[tuple[int, float]], seconds: float
+    ) -> None:
+        """Keep query ``k``'s full-scan hits (and append them to the file)."""
         key = (k, self._qhash(q))
         self.hits[key] = hits
         self.seconds[key] = seconds
@@ -268,7 +295,42 @@ class ScanCache:
         with self.path.open("a") as f:
             rec = {"i": k, "q": key[1], "hits": hits, "seconds": round(seconds, 3)}
             f.write(json.dumps(rec) + "\n")
-        return hits
+
+
+def rescore(
+    index: PersonIndex,
+    old: ScanCache,
+    new: ScanCache,
+    queries: list[person_devdata.Query],
+    picks: list[int],
+) -> int:
+    """Fill ``new`` for the queries ``picks`` that ``old`` has and ``new`` lacks:
+    each query's hits are the persons of its old hits that the current model
+    still scores at the threshold (every listed name and alias of each).  The
+    full scan of a model that never raises a score, without scanning: use it
+    only for such a change (``--rescore-from``).  The query's old scan seconds
+    are kept.  Returns how many queries it filled."""
+    order = np.argsort(index.owner, kind="stable")
+    sorted_owner = index.owner[order]
+    filled = 0
+    for k in picks:
+        q = queries[k]
+        hits = old.get(k, q)
+        if hits is None or new.get(k, q) is not None:
+            continue
+        persons = np.asarray(sorted({r for r, _ in hits}), dtype=sorted_owner.dtype)
+        lo = np.searchsorted(sorted_owner, persons, side="left")
+        hi = np.searchsorted(sorted_owner, persons, side="right")
+        entries = (
+            np.concatenate([order[a:b] for a, b in zip(lo, hi, strict=True)])
+            if len(persons)
+            else np.zeros(0, dtype=np.int64)
+        )
+        found = index.score_entries(person_query(q), entries, threshold=new.threshold)
+        rescored = sorted((int(c.row), float(c.score)) for c in found)
+        new.put(k, q, rescored, old.seconds[(k, old._qhash(q))])
+        filled += 1
+    return filled
 
 
 def person_query(q: person_devdata.Query) -> PersonQuery:
