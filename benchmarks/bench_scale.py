@@ -20,12 +20,16 @@ What it does:
   persons, 80 % innocent travellers, ``bench_data.person_mix``);
 * times, per manifest: plain ``check_many`` on the table in memory (one
   process, on at most ``--plain-rows`` rows; as called, then inside
-  ``malloc_for_batches()`` as the engines run it), ``check_batches`` over the
+  ``malloc_for_batches()`` as the engines run it; names also with
+  ``workers=--workers``), ``check_batches`` over the
   Parquet file (one process), ``hotlist.dask.check_dataframe`` on a local
   cluster of ``--workers`` processes, and on ``local[--workers]`` (one session)
-  ``hotlist.spark.check_dataframe`` over ``spark.read.parquet`` (and with
-  ``hits_only=True``), ``hotlist.spark.check_parquet`` (the Python workers read
-  the files) and ``check_parquet(..., hits_only=True)``, each reduced to counts
+  Spark's floor (``spark_noop``: a ``mapInArrow`` over ``spark.read.parquet``
+  that returns no rows: what Spark spends reading the rows and handing them to
+  Python), ``hotlist.spark.check_dataframe`` over ``spark.read.parquet`` (and
+  with ``hits_only=True``, and ``select=SELECT``), ``hotlist.spark.check_parquet``
+  (the Python workers read the files) and ``check_parquet(..., hits_only=True)``,
+  each reduced to counts
   (no output written; Spark's session at its defaults, or with
   ``hotlist.spark.ARROW_CONF`` under ``--spark-tuned``);
 * start-up: the Spark session and its first job, the Dask cluster; each engine
@@ -42,7 +46,9 @@ Overhead per core = engine CPU per row (all its processes) / plain
 ``check_many``'s CPU per row (the cheaper of the two plain runs) - 1: a busy core
 checks 1 / (CPU per row) rows a second, so this is what a core loses to the
 engine, and it depends far less on other load than wall time does.  The wall
-figure (rows/s / workers against plain) is kept beside it.  The cluster figure
+figure (rows/s / workers against plain) is kept beside it.  Overhead above
+Spark's floor = (engine CPU per row - ``spark_noop``'s) / plain's - 1: what
+``check_dataframe`` adds to the rows' trip into Python.  The cluster figure
 (1 / CPU per row x cores) is arithmetic, not a measurement.
 Options are ``check_many``'s; ``--max-edits 0`` (exact and OCR-equivalent keys)
 is the default here because the one-edit search per row is today far slower
@@ -58,7 +64,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +289,33 @@ def run_plain(
     }
 
 
+def run_plain_workers(
+    hl: hotlist.Hotlist,
+    path: Path,
+    rows: int,
+    options: dict[str, Any],
+    columns: dict[str, str],
+    *,
+    workers: int,
+) -> dict[str, Any]:
+    """check_many(workers=N) on the rows after the first 250, which start the worker
+    processes first (not timed); CPU of this process and its workers (cpu_tree)."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(str(path), format="parquet").head(rows + 250)
+    hl.check_many(table.slice(0, 250), columns=columns, workers=workers, **options)
+    table = table.slice(250)
+    before = cpu_tree()
+    seconds, out = timed(lambda: hl.check_many(table, columns=columns, workers=workers, **options))
+    return {
+        "rows": table.num_rows,
+        "seconds": seconds,
+        "rows_per_s": table.num_rows / seconds,
+        "workers": workers,
+        "hits": int(pc.sum(out.column("hit")).as_py() or 0),
+    } | cpu_spent(before, cpu_tree(), table.num_rows)
+
+
 def run_stream(
     hl: hotlist.Hotlist,
     path: Path,
@@ -405,12 +438,23 @@ def run_dask(
         cluster.close()
 
 
+# check_dataframe(select=...): the columns a screening job typically keeps
+SELECT = ["passenger_id", "hit", "record_id", "match", "score"]
 SPARK_WAYS = {
+    "spark_noop": "spark.read.parquet(path).mapInArrow(a function that returns no rows): the floor",
     "spark": "check_dataframe(spark.read.parquet(path))",
     "spark_hits": "check_dataframe(spark.read.parquet(path), hits_only=True)",
+    "spark_select": f"check_dataframe(spark.read.parquet(path), select={SELECT})",
     "spark_parquet": "check_parquet(spark, path)",
     "spark_parquet_hits": "check_parquet(spark, path, hits_only=True)",
 }
+
+
+def _no_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """A mapInArrow function that reads every batch and returns nothing."""
+    for _ in batches:
+        pass
+    return iter(())
 
 
 def run_spark(
@@ -457,13 +501,19 @@ def run_spark(
             def job(way: str = way) -> tuple[int, int]:
                 # a new DataFrame each time: collecting the same one again would skip the
                 # stage whose shuffle output Spark still holds
-                if way in {"spark", "spark_hits"}:
+                if way == "spark_noop":
+                    # Spark's own cost: read the rows, hand them to Python as Arrow
+                    df = spark.read.parquet(str(path))
+                    empty = df.mapInArrow(_no_rows, "hit boolean")
+                    return 0, int(empty.count())
+                if way in {"spark", "spark_hits", "spark_select"}:
                     df = spark.read.parquet(str(path))
                     checked = hotlist.spark.check_dataframe(
                         df,
                         str(snapshot),
                         columns=columns,
                         hits_only=way == "spark_hits",
+                        select=SELECT if way == "spark_select" else None,
                         **options,
                     )
                 else:
@@ -489,7 +539,7 @@ def run_spark(
                 "startup_s": start_s,
                 "first_job_s": first_s,
                 "partitions": spark.read.parquet(str(path)).rdd.getNumPartitions()
-                if way in {"spark", "spark_hits"}
+                if way in {"spark", "spark_hits", "spark_select", "spark_noop"}
                 else len(list(path.glob("*.parquet"))),
                 "arrow_max_records_per_batch": spark.conf.get(
                     "spark.sql.execution.arrow.maxRecordsPerBatch"
@@ -515,10 +565,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument(
         "--engines",
-        default="plain,stream,dask,spark,spark_hits,spark_parquet,spark_parquet_hits",
-        help="plain, stream, dask, spark (check_dataframe), spark_hits (check_dataframe with "
-        "hits_only=True), spark_parquet (check_parquet), spark_parquet_hits (check_parquet "
-        "with hits_only=True)",
+        default="plain,stream,dask,spark_noop,spark,spark_hits,spark_parquet,spark_parquet_hits",
+        help="plain, plain_workers (names: check_many(workers=--workers)), stream, dask, "
+        "spark_noop (a mapInArrow returning no rows over the same "
+        "DataFrame: Spark's own floor), spark (check_dataframe), spark_hits (check_dataframe "
+        "with hits_only=True), spark_select (check_dataframe with select=SELECT), "
+        "spark_parquet (check_parquet), spark_parquet_hits (check_parquet with hits_only=True)",
     )
     p.add_argument("--manifests", default="documents,names", help="which manifests to run")
     p.add_argument("--max-edits", type=int, default=0)
@@ -591,6 +643,16 @@ def main(argv: list[str] | None = None) -> int:
                 [run_plain(hl, path, plain_rows, options, columns) for _ in range(repeat)]
             )
             print(key, "plain", runs["plain"], flush=True)
+        if "plain_workers" in engines and key == "names_manifest":
+            runs["plain_workers"] = run_plain_workers(
+                hl,
+                path,
+                min(n, parse(args.plain_rows)) - 250,
+                options,
+                columns,
+                workers=args.workers,
+            )
+            print(key, "plain workers", runs["plain_workers"], flush=True)
         if "plain" in engines and key == "documents_manifest" and malloc_for_batches:
             runs["plain_malloc"] = _median_run(
                 [
@@ -605,9 +667,9 @@ def main(argv: list[str] | None = None) -> int:
                 one_edit = {**options, "max_edits": 1}
                 runs["plain_max_edits_1"] = run_plain(hl, path, edit_rows, one_edit, columns)
                 print(key, "plain max_edits=1", runs["plain_max_edits_1"], flush=True)
-        if "stream" in engines and key == "documents_manifest":
+        if "stream" in engines:
             runs["stream"] = _median_run(
-                [run_stream(hl, path, options, columns) for _ in range(args.repeat)]
+                [run_stream(hl, path, options, columns) for _ in range(repeat)]
             )
             print(key, "stream", runs["stream"], flush=True)
         if "dask" in engines:
@@ -650,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         stream = block["runs"].get("stream")
         for name, run in block["runs"].items():
-            if name in {"stream", "dask", *SPARK_WAYS}:
+            if name in {"stream", "dask", "plain_workers", *SPARK_WAYS}:
                 # CPU per row against plain check_many's: what a busy core loses
                 run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
                 run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
@@ -663,6 +725,14 @@ def main(argv: list[str] | None = None) -> int:
                 run["rows_per_s_per_core_wall"] = per_core
                 run["overhead_per_core_wall"] = 1 - per_core / plain["rows_per_s"]
                 run["estimate_100_cores_rows_per_s"] = run["rows_per_cpu_s"] * 100
+        floor = block["runs"].get("spark_noop")
+        for name in ("spark", "spark_hits", "spark_select"):
+            run = block["runs"].get(name)
+            if floor and run:
+                # what the check adds to Spark's own cost of reading the rows and
+                # handing them to Python, against plain check_many's CPU a row
+                above = run["cpu_us_per_row"] - floor["cpu_us_per_row"]
+                run["overhead_above_floor_cpu"] = above / plain["cpu_us_per_row"] - 1
     results["load_average_at_end"] = os.getloadavg()
     Path(args.out).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
