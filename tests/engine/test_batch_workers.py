@@ -9,8 +9,10 @@ and answered how many rows.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,30 @@ def test_a_kind_registered_here_keeps_the_rows_here(
         pytest.warns(RuntimeWarning, match="registered in this process"),
     ):
         assert hl.check_many(rows, workers=2).equals(alone)
+
+
+def test_the_workers_snapshot_is_the_opened_folder_only_while_it_holds_that_data(
+    tables: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    """The folder a Hotlist was opened from, while it holds that very data version;
+    a temporary snapshot of the data otherwise (a delta applied since: a new data
+    version sharing the opened one's ``fast``; the folder replaced by other data)."""
+    hotlist.Hotlist.from_tables(**tables, progress=False).save(tmp_path / "snap")
+    state = hotlist.open(tmp_path / "snap")._state
+    scratch: list[str] = []
+    folder, digest = worker_snapshot(state, scratch)
+    assert Path(folder) == (tmp_path / "snap").resolve()
+    assert scratch == []
+    after_delta = dataclasses.replace(state, data_version="after-a-delta")
+    assert after_delta.fast is state.fast
+    temp, _ = worker_snapshot(after_delta, scratch)
+    assert len(scratch) == 1
+    assert temp.startswith(scratch[0])
+    assert hotlist.open(temp).data_version == "after-a-delta"
+    other = {"persons": tables["persons"].slice(0, 100)}
+    hotlist.Hotlist.from_tables(**other, progress=False).save(tmp_path / "snap", overwrite=True)
+    worker_snapshot(state, scratch)
+    assert len(scratch) == 2  # the folder holds other data now: a copy of this one
+    for f in scratch:
+        shutil.rmtree(f)
+    assert digest
