@@ -76,9 +76,11 @@ SnapshotOf = Callable[["State", list[str]], tuple[str, str]]
 # Fewer distinct per-query rows than this are checked here even with workers > 1:
 # about a second of work, less than a worker takes to start.
 MIN_PARALLEL_ROWS = 200
-# Rows per chunk, at most / at least (a name row costs ~5 ms at 1 M persons).
+# Rows per chunk, at most / at least (a name row costs ~5 ms at 1 M persons), and
+# else the rows left / (processes * SHARES).
 CHUNK_MAX = 64
-CHUNK_MIN = 4
+CHUNK_MIN = 2
+SHARES = 4
 # Chunks handed to each worker process ahead of its current one.
 AHEAD = 2
 # The worker side, resolved by name in the worker process: it opens the snapshot
@@ -256,44 +258,48 @@ class Workers:
         name_threshold: float,
     ) -> list[Answer]:
         """Every query's answer, in order: worker processes take chunks from the
-        front, this process from the back."""
-        size = max(CHUNK_MIN, min(CHUNK_MAX, len(queries) // (self.processes * 16)))
-        bounds = [(a, min(a + size, len(queries))) for a in range(0, len(queries), size)]
-        results: list[list[Answer] | None] = [None] * len(bounds)
-        sent: dict[int, Future[list[Answer]]] = {}
-        front, back = 0, len(bounds)
+        front, this process from the back, each chunk a share of the rows left
+        (smaller towards the end, so that no process waits long for another)."""
+        results: list[Answer | None] = [None] * len(queries)
+        sent: list[tuple[int, int, Future[list[Answer]]]] = []
+        front, back = 0, len(queries)
 
-        def here(j: int) -> None:
-            a, b = bounds[j]
-            results[j] = [
+        def here(a: int, b: int) -> None:
+            results[a:b] = [
                 answer_one(state, q, max_edits=max_edits, name_threshold=name_threshold)
                 for q in queries[a:b]
             ]
+
+        def size() -> int:
+            share = (back - front) // (self.processes * SHARES)
+            return min(back - front, max(CHUNK_MIN, min(CHUNK_MAX, share)))
 
         while front < back:
             if self.problem is None and self.ready() and self._executor is not None:
                 snapshot = self._snapshot
                 assert snapshot is not None
-                busy = sum(not f.done() for f in sent.values())
+                busy = sum(not f.done() for _, _, f in sent)
                 while front < back and busy < AHEAD * (self.processes - 1):
-                    a, b = bounds[front]
-                    chunk = Rows(*snapshot, tuple(queries[a:b]), max_edits, name_threshold)
+                    k = size()
+                    rows = tuple(queries[front : front + k])
                     try:
-                        sent[front] = self._executor.submit(chunk)
+                        f = self._executor.submit(Rows(*snapshot, rows, max_edits, name_threshold))
                     except RuntimeError as exc:  # shut down: a worker died
                         self._broken(exc)
                         break
-                    front += 1
+                    sent.append((front, front + k, f))
+                    front += k
                     busy += 1
             if front < back:
-                back -= 1
-                here(back)
-        for j, f in sent.items():
+                k = size()
+                back -= k
+                here(back, back + k)
+        for a, b, f in sent:
             try:
-                results[j] = f.result()
+                results[a:b] = f.result()
             except Exception as exc:  # any failure there: answer it here
                 self._broken(exc)
-                here(j)
+                here(a, b)
         if self.problem is not None:
             warnings.warn(
                 f"check_many(workers={self.processes}): {self.problem}; rows checked in "
@@ -301,10 +307,8 @@ class Workers:
                 RuntimeWarning,
                 stacklevel=5,
             )
-        out: list[Answer] = []
-        for part in results:
-            assert part is not None
-            out += part
+        out = [r for r in results if r is not None]
+        assert len(out) == len(results)
         return out
 
 
