@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hotlist import datasets, names
-from hotlist._decisions import corroborate
-from hotlist._documents import Candidate
+from hotlist._decisions import _KIND_ACTIONS, ALARM, POSSIBLE, action_for, corroborate
+from hotlist._documents import Candidate, _decoded, scored_shape
 from hotlist._errors import InvalidQuery
 from hotlist._holder import (
     HOLDER_FIELDS,
@@ -36,11 +36,13 @@ from hotlist._holder import (
 )
 from hotlist._normalise import country_code, in_vocabulary, normalise
 from hotlist._ranking import document_hits, hits_of, omitted_note
+from hotlist._records import record_reader
 from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
-from hotlist.index._prefilter import document_miss
-from hotlist.schema import CheckResult
+from hotlist.index._arrow import StringColumn
+from hotlist.index._prefilter import document_hits_kernel, document_miss
+from hotlist.schema import CheckResult, Hit
 from hotlist.scoring import SCORING
 
 if TYPE_CHECKING:
@@ -105,7 +107,63 @@ def _miss_context(state: State) -> tuple[Any, ...]:
         np.ascontiguousarray(documents.country_codes, dtype=np.int32),
         {v: i for i, v in enumerate(values) if v},
         np.frombuffer(plain, dtype=np.uint8),
+        _hit_context(state) if _KERNEL_HITS is not None else None,
     )
+
+
+_CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
+
+
+def _hit_context(state: State) -> tuple[Any, ...] | None:
+    """What the compiled hit (``DocumentHits``, see _KERNEL_HITS) reads of a
+    state: the documents' key index, the record reader, the number and record-id
+    columns' offsets and bytes, the issuer, type and status codes, and the
+    :func:`_shape_of` callable over the state's values.  None when the table is
+    not in the shape it reads (a chunked record-id or status column, null record
+    ids, wider codes): document_search makes the hits then."""
+    documents = state.documents
+    table = state.tables["documents"]
+    ids, status = table.column("record_id"), table.column("status")
+    if ids.num_chunks != 1 or status.num_chunks != 1:
+        return None
+    id_col = StringColumn.of(ids.chunk(0))
+    status_codes, status_values = _decoded(status)
+    codes = (documents.country_codes, documents.type_codes, status_codes)
+    if id_col.valid is not None or any(c.dtype not in _CODE_TYPES for c in codes):
+        return None
+    numbers = StringColumn.of(documents.numbers)
+    return (
+        documents.index,
+        record_reader(table),
+        numbers.offsets,
+        numbers.data,
+        id_col.offsets,
+        id_col.data,
+        *(np.ascontiguousarray(c) for c in codes),
+        _shape_of(documents.country_values, documents.type_values, status_values),
+    )
+
+
+def _shape_of(
+    countries: list[str | None], types: list[str | None], statuses: list[str | None]
+) -> Any:
+    """The compiled hit's shape callable: ``(level, asked issuer, issuer code,
+    type code, status code)`` (codes -1: null) to ``(score, reasons, severity,
+    action)`` exactly as ``DocumentIndex.scored`` and ``_ranking.document_hits``
+    make them (the compiled hit asks once per shape and state)."""
+
+    def shape(
+        level: str, asked: str | None, country: int, kind: int, status: int
+    ) -> tuple[float, tuple[str, ...], str, str]:
+        listed_country = countries[country] or "" if country >= 0 else ""
+        listed_type = types[kind] or "" if kind >= 0 else ""
+        score, reasons, severity, _ = scored_shape(level, asked, listed_country, None, listed_type)
+        decided = ALARM if severity == ALARM else POSSIBLE
+        value = statuses[status] if status >= 0 else None
+        record = {} if value is None else {"status": value}
+        return score, reasons, decided, action_for("documents", record, decided)
+
+    return shape
 
 
 _DOCS = SCORING.documents
@@ -119,6 +177,17 @@ _WEAK = _DOCS.levels["edit"] * _DOCS.issuer["differs"] < DEFAULT_MIN_SCORE
 # already read, that no listed document is within max_edits of (the pre-filter or
 # the exact probe) and no wanted person lists -- told and answered in one call.
 _KERNEL_MISS = document_miss(docnum.plain_tables(), docnum.MAX_LENGTH, _DOCUMENT_LIMIT)
+# ... and its hit (None without the kernel): a plain number with the default options
+# that some listed key is within one edit of and no wanted person lists -- searched,
+# scored, ranked and made a result in the same call (the compiled one-edit search,
+# the columns read in C, each shape's score, reasons, severity and action made once
+# per state by _shape_of); the same result as document_search.
+_KERNEL_HITS = document_hits_kernel(
+    docnum.plain_tables(),
+    bytes(c for c in range(128) if not docnum.compact(chr(c))),  # what compact() deletes
+    Hit,
+    _KIND_ACTIONS,
+)
 if _KERNEL_MISS is not None:
     _KERNEL_MISS.configure(
         CheckResult,
@@ -127,6 +196,7 @@ if _KERNEL_MISS is not None:
         (DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, _NO_EDITS),
         _WEAK,
         _UNKNOWN,
+        _KERNEL_HITS,
     )
 _FAST_MISS = None if _KERNEL_MISS is None else _KERNEL_MISS.check
 

@@ -11,6 +11,8 @@ to and past the guided length (64 bytes) and indexes grown by deltas.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from _index_refs import arrow, key_lists, query_for, rows_within_one
@@ -41,9 +43,17 @@ def _filter(ix: KeyIndex, items: int | None) -> np.ndarray:
 
 
 def _searches(ix: KeyIndex, words: np.ndarray, q: str) -> tuple[list[int], list[int], list[int]]:
+    """The guided search (without and with the key bits: both must agree), the
+    full one and the one with an unfiltered probe."""
     k = ix._make_kernel()
     b = q.encode()
-    return k.search(b, ix._make_probe(words)), k.search(b), k.search(b, ix._make_probe(None))
+    probe = ix._make_probe(words)
+    guided = k.search(b, probe)
+    with_bits = ix._make_kernel()
+    with_bits.make_key_bits()
+    assert with_bits.has_key_bits == (len(ix.keys) > 0 and ix.n_indexed > 0)
+    assert with_bits.search(b, probe) == guided
+    return guided, k.search(b), k.search(b, ix._make_probe(None))
 
 
 @settings(max_examples=120, deadline=None)
@@ -147,3 +157,25 @@ def test_every_edit_at_every_place_is_found(base: str, extra: str, pos_cap: int)
     for q in [base, *sorted(near)[:6]]:
         guided, full, _ = _searches(ix, words, q)
         assert guided == full == rows_within_one(keys, q)
+
+
+def test_key_bits_made_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index of KEY_BITS_FROM keys or more makes its key bits on its first guided
+    search, in a thread; the rows are the same before and after."""
+    monkeypatch.setattr(fast, "KEY_BITS_FROM", 100)
+    rng = np.random.default_rng(5)
+    keys: list[str | None] = [f"{x:09d}" for x in rng.integers(0, 10**9, 3000)]
+    ix = KeyIndex.build(arrow(keys, False), dir_bits=16)
+    words = _filter(ix, None)
+    k = ix._make_kernel()
+    probe = ix._make_probe(words)
+    queries = [*keys[:50], *(q[:4] + "7" + q[5:] for q in keys[50:100] if q)]
+    assert not k.has_key_bits
+    before = [k.search(q.encode(), probe) for q in queries if q]
+    for _ in range(200):
+        if k.has_key_bits:
+            break
+        time.sleep(0.01)
+    assert k.has_key_bits
+    assert [k.search(q.encode(), probe) for q in queries if q] == before
+    assert before == [rows_within_one(keys, q) for q in queries if q]

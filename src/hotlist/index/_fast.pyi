@@ -1,5 +1,7 @@
 from typing import Any
 
+KEY_BITS_FROM: int
+
 class OneEdit:
     def __init__(
         self,
@@ -14,6 +16,9 @@ class OneEdit:
         shift: int,
     ) -> None: ...
     def search(self, key: bytes, probe: Any = None) -> list[int]: ...
+    def make_key_bits(self) -> None: ...
+    @property
+    def has_key_bits(self) -> bool: ...
 
 def merge_entries(
     directory: Any,

@@ -66,6 +66,7 @@ __all__ = [
     "add_keys_py",
     "built_filter",
     "deletion_variants",
+    "document_hits_kernel",
     "document_miss",
     "filter_size",
     "filter_words",
@@ -245,3 +246,17 @@ def document_miss(tables: tuple[bytes, bytes, bytes], max_length: int, limit: in
     if KERNEL is None or os.environ.get("HOTLIST_PURE"):
         return None
     return KERNEL.DocumentMiss(*tables, max_length, limit)
+
+
+def document_hits_kernel(
+    tables: tuple[bytes, bytes, bytes], delete: bytes, hit_cls: type, kind_actions: Any
+) -> Any:
+    """The compiled document hit that :func:`document_miss`'s ``check`` makes when
+    some listed key is within one edit (the kernel's ``DocumentHits``; ``tables``:
+    :func:`hotlist.ids.docnum.plain_tables`, ``delete``: the ASCII bytes
+    ``docnum.compact`` deletes, ``hit_cls``: :class:`hotlist.Hit`,
+    ``kind_actions``: the registered kinds' actions).  None without the kernel
+    (or with ``HOTLIST_PURE=1``)."""
+    if KERNEL is None or os.environ.get("HOTLIST_PURE"):
+        return None
+    return KERNEL.DocumentHits(*tables, delete, hit_cls, kind_actions)

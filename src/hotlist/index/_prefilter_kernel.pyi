@@ -39,6 +39,7 @@ class DocumentMiss:
         defaults: tuple[Any, ...],
         weak: bool = False,
         unknown: frozenset[str] = ...,
+        hits: DocumentHits | None = None,
     ) -> None: ...
     def check(
         self,
@@ -51,3 +52,15 @@ class DocumentMiss:
         max_edits: object,
         name_threshold: object,
     ) -> Any: ...
+
+class DocumentHits:
+    def __init__(
+        self,
+        compact_map: bytes,
+        ocr_map: bytes,
+        plain_delete: bytes,
+        delete: bytes,
+        hit_cls: type,
+        kind_actions: Any,
+    ) -> None: ...
+    def bind(self, ctx: tuple[Any, ...] | None) -> None: ...

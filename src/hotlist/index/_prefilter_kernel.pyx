@@ -17,7 +17,10 @@ cache lines prefetched before any is read; :class:`DocumentMiss`
 runs check()'s whole miss test for a document number -- compact + OCR key
 (the translate tables of ``hotlist.ids.docnum``), the documents index
 (pre-filter or exact probe) and the persons' listed numbers (exact) -- in one
-call, so that a miss never builds a Python string.
+call, so that a miss never builds a Python string; and, when some listed key is
+within one edit, :class:`DocumentHits` (``_document_hits.pxi``) makes the hit's
+result from the same key: the compiled search, the level, shape, rank and Hit
+read from the columns in C.
 """
 
 from cpython.object cimport PyObject
@@ -482,6 +485,7 @@ cdef class DocumentMiss:
     cdef object unknown, code_of, keep_codes
     cdef const int32_t *codes
     cdef const uint8_t *plain
+    cdef DocumentHits hits  # check()'s hit made here (None: the caller's)
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes delete, Py_ssize_t max_length, Py_ssize_t limit):
         cdef int i
@@ -543,7 +547,7 @@ cdef class DocumentMiss:
             return False
         return not pp._contains(buf, n, h)
 
-    def configure(self, result_cls, dict issuers, context, defaults, bint weak=False, unknown=frozenset()):
+    def configure(self, result_cls, dict issuers, context, defaults, bint weak=False, unknown=frozenset(), DocumentHits hits=None):
         """Set up :meth:`check`: the result class (made with ``object.__new__``,
         its six slots set), the dict of country texts already read (a country
         not in it: None, the caller reads it), ``context(state)`` giving
@@ -554,13 +558,16 @@ cdef class DocumentMiss:
         and not in ``unknown`` (nor the asked one in it), scores below the default
         min_score -- the context then also gives ``(codes, code_of, plain)``: each
         row's issuer code (int32, -1 none), the code of each issuer, and per
-        code 1 for a plain issuer (named, not unknown)."""
+        code 1 for a plain issuer (named, not unknown).  ``hits``: a
+        :class:`DocumentHits` that makes a hit's result here too (the context's
+        ninth item is what it binds to, ``hotlist._query._hit_context``)."""
         self.results = Results(result_cls)
         self.issuers = issuers
         self.context = context
         self.d_limit, self.d_min_score, self.d_edits, self.d_no_edits = defaults
         self.weak = weak
         self.unknown = unknown
+        self.hits = hits
         self.state_ref = None
         self.state_ptr = NULL
 
@@ -582,13 +589,15 @@ cdef class DocumentMiss:
         ctx = self.context(state)
         documents, persons, searched, notes, version = ctx[:5]
         if self.weak:
-            codes, self.code_of, plain = ctx[5:]
+            codes, self.code_of, plain = ctx[5:8]
             self.keep_codes = (ctx[5], ctx[7])
             self.codes = &codes[0] if codes.shape[0] else NULL
             self.plain = &plain[0] if plain.shape[0] else NULL
         self.dp = documents._probe if documents._probe is not None else documents.probe()
         self.pp = persons.exact_probe()  # whole numbers only: no pre-filter needed
         self.searched, self.notes, self.version = searched, list(notes), version
+        if self.hits is not None:
+            self.hits.bind(ctx[8] if len(ctx) > 8 else None)
         self.gen = gen
         try:
             # released when the state goes, so that a replaced or dropped state's
@@ -609,6 +618,8 @@ cdef class DocumentMiss:
         self.pp = None
         self.keep_codes = None
         self.code_of = None
+        if self.hits is not None:
+            self.hits.bind(None)
         self.codes = NULL
         self.plain = NULL
         self.state_ptr = NULL
@@ -656,17 +667,17 @@ cdef class DocumentMiss:
             got = dp._tests(buf, n, hs, w, NULL)
             if got:  # some key within one edit (the commonest miss has none)
                 if not self.weak or country is None or self.codes == NULL or self.plain == NULL:
-                    return None
+                    return self._hit(buf, n, h, document, country, query)
                 asked = self.issuers[country]
                 if asked in self.unknown:
-                    return None
+                    return self._hit(buf, n, h, document, country, query)
                 # a one-edit neighbour of another plain issuer scores below the
                 # default min_score: such neighbours alone are still a miss
                 iss.codes = self.codes
                 iss.plain = self.plain
                 iss.asked = self.code_of.get(asked, -2)
                 if dp._tests(buf, n, hs, w, &iss) == 2:
-                    return None
+                    return self._hit(buf, n, h, document, country, query)
         else:
             if tolerant:
                 if dp._near(buf, n):
@@ -677,6 +688,19 @@ cdef class DocumentMiss:
         if self.pp._contains(buf, n, h):
             return None
         return self.results.miss(list(self.notes), query, self.version, self.searched)
+
+    cdef object _hit(self, const uint8_t *buf, Py_ssize_t n, uint32_t h, object document, object country, dict query):
+        """:meth:`check`'s answer when some listed key is within one edit (the
+        default options): the hit made by :class:`DocumentHits`, or None (the
+        caller searches) -- also when a wanted person lists the number (both
+        kinds' candidates are ranked together there)."""
+        if self.hits is None or self.pp._contains(buf, n, h):
+            return None
+        return self.hits.answer(
+            self.dp, buf, n, document, None if country is None else self.issuers[country],
+            self.results, list(self.notes), query, self.version, self.searched,
+            self.d_limit, self.d_min_score,
+        )
 
 
 cdef class Results:
@@ -713,3 +737,6 @@ cdef class Results:
         hlp_put(o, self.off[4], searched)
         hlp_put(o, self.off[5], 0)
         return o
+
+
+include "_document_hits.pxi"

@@ -1,0 +1,287 @@
+# Included by _prefilter_kernel.pyx (one module: DocumentMiss calls it with its key
+# buffer, no second normalise, hash or pre-filter test).
+#
+# check()'s document hit, made in C: the search's rows (the compiled one-edit
+# search, guided by the same pre-filter blocks the miss check has just read),
+# each row's level from its listed number, its score, reasons, severity and
+# action from a per-state cache of the row's shape (made by the Python
+# ``shape`` callable, the one scoring code: ``hotlist._query._hit_shape``),
+# ranked as ``hotlist._ranking.document_hits`` ranks them and made Hits
+# (``Hit.make``'s slots, the record left unread) and a CheckResult.  What it
+# does not make here -- a row at the ``ocr`` level (its letters may change the
+# reasons), a non-ASCII listed number, more rows than ``limit`` or
+# :data:`HITS_MAX`, a registered kind owning the documents' action -- it leaves
+# to the Python path (None).  tests/engine/test_compiled_hits.py holds the two equal.
+
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport int8_t, int16_t
+
+
+cdef enum:
+    HITS_MAX = 32  # rows a hit made here may have (more: the Python path)
+
+
+cdef struct Codes:
+    # a dictionary column's codes (-1: null) as numpy holds them
+    const void *p
+    int width  # bytes a code: 1, 2 or 4
+
+
+cdef inline int _code(Codes c, Py_ssize_t r) noexcept nogil:
+    if c.width == 1:
+        return (<const int8_t *>c.p)[r]
+    if c.width == 2:
+        return (<const int16_t *>c.p)[r]
+    return (<const int32_t *>c.p)[r]
+
+
+cdef int _codes_of(object array, Codes *out) except -1:
+    """Point ``out`` at a numpy int8 / int16 / int32 array (which outlives it)."""
+    cdef const int8_t[::1] a
+    cdef const int16_t[::1] b
+    cdef const int32_t[::1] c
+    if array.dtype == np.int8:
+        a = array
+        out.p = &a[0] if a.shape[0] else NULL
+        out.width = 1
+    elif array.dtype == np.int16:
+        b = array
+        out.p = &b[0] if b.shape[0] else NULL
+        out.width = 2
+    else:
+        c = array
+        out.p = &c[0] if c.shape[0] else NULL
+        out.width = 4
+    return 0
+
+
+# Hit's slots, in the order DocumentHits.hoff holds their offsets
+_HIT_SLOTS = ("_reader", "_record", "_row", "action", "dataset", "match", "reasons", "record_id", "score", "severity")
+_LEVELS = ("exact", "ocr", "edit")
+
+
+cdef class DocumentHits:
+    """The document hit made in C (see the comment above); configured once
+    (:meth:`__init__`), bound to each state's columns (:meth:`bind`)."""
+
+    cdef uint8_t cmap[256]
+    cdef uint8_t omap[256]
+    cdef uint8_t pdrop[256]  # the printable separators a query's plain number drops
+    cdef uint8_t adrop[256]  # every byte compact() deletes (a listed number's)
+    cdef object hit_cls, kind_actions, dataset
+    cdef Py_ssize_t hoff[10]
+    cdef bint direct
+    # bound to one state
+    cdef bint bound
+    cdef object keep, kernel, reader, shape
+    cdef dict cache
+    cdef const int32_t *n32
+    cdef const int64_t *n64
+    cdef const uint8_t *ndata
+    cdef const int32_t *r32
+    cdef const int64_t *r64
+    cdef const uint8_t *rdata
+    cdef Codes country, dtype, status
+
+    def __init__(self, bytes compact_map, bytes ocr_map, bytes plain_delete, bytes delete, hit_cls, kind_actions):
+        """``compact_map``, ``ocr_map``, ``plain_delete``: ``docnum.plain_tables()``;
+        ``delete``: every byte ``docnum.compact`` deletes; ``hit_cls``: Hit;
+        ``kind_actions``: the registered kinds' actions (``documents`` in it: every
+        hit to the Python path)."""
+        cdef int i
+        if len(compact_map) != 256 or len(ocr_map) != 256:
+            raise ValueError("translate tables of 256 bytes")
+        for i in range(256):
+            self.cmap[i] = compact_map[i]
+            self.omap[i] = ocr_map[i]
+            self.pdrop[i] = 0
+            self.adrop[i] = 0
+        for i in range(len(plain_delete)):
+            self.pdrop[<uint8_t>plain_delete[i]] = 1
+        for i in range(len(delete)):
+            self.adrop[<uint8_t>delete[i]] = 1
+        self.hit_cls = hit_cls
+        self.kind_actions = kind_actions
+        self.dataset = "documents"
+        # Hit.make fills the slots of an object made as object.__new__ makes it:
+        # written in place here when they are plain slots of such a class
+        self.direct = hit_cls.__new__ is object.__new__
+        for i, name in enumerate(_HIT_SLOTS):
+            desc = None
+            for klass in hit_cls.__mro__:
+                if name in klass.__dict__:
+                    desc = klass.__dict__[name]
+                    break
+            self.hoff[i] = hlp_slot_offset(desc)
+            self.direct = self.direct and self.hoff[i] >= 0
+        self.bound = False
+
+    def bind(self, ctx):
+        """Bind to one state's documents (``ctx``: ``hotlist._query._hit_context``
+        -- the key index, the record reader, the number and record-id columns'
+        offsets and bytes, the issuer, type and status codes, the shape
+        callable); ``None``: no hit is made here for this state."""
+        self.bound = False
+        self.keep = ctx
+        self.cache = {}
+        if ctx is None:
+            return
+        index, self.reader, noff, ndata, roff, rdata, country, dtype, status, self.shape = ctx
+        cdef const uint8_t[::1] nd = ndata
+        cdef const uint8_t[::1] rd = rdata
+        column_offsets(noff, &self.n32, &self.n64)
+        column_offsets(roff, &self.r32, &self.r64)
+        self.ndata = &nd[0] if nd.shape[0] else <const uint8_t *>b""
+        self.rdata = &rd[0] if rd.shape[0] else <const uint8_t *>b""
+        _codes_of(country, &self.country)
+        _codes_of(dtype, &self.dtype)
+        _codes_of(status, &self.status)
+        self.kernel = index._kernel if index._kernel is not None else index._make_kernel()
+        self.bound = True
+
+    cdef int _level(self, Py_ssize_t r, const uint8_t *compact, Py_ssize_t cn, const uint8_t *key, Py_ssize_t kn) noexcept nogil:
+        """0 exact, 1 ocr, 2 edit (``DocumentIndex.scored``'s level of row ``r``
+        for the query's compact number and key); -1: not told here (a listed
+        number with a non-ASCII byte, or longer than a key can be)."""
+        cdef Py_ssize_t a = offset_at(self.n32, self.n64, r)
+        cdef Py_ssize_t e = offset_at(self.n32, self.n64, r + 1)
+        cdef const uint8_t *p = self.ndata + a
+        cdef uint8_t lc[QMAX]
+        cdef Py_ssize_t i, m = 0, k = 0
+        cdef uint8_t c
+        if e - a == cn and memcmp(p, compact, cn) == 0:
+            return 0  # the listed number is the compact query itself
+        for i in range(e - a):  # docnum.compact: delete, map
+            c = p[i]
+            if c >= 128:
+                return -1
+            if self.adrop[c]:
+                continue
+            if m >= QMAX:
+                return -1
+            lc[m] = self.cmap[c]
+            m += 1
+        if m == cn and memcmp(lc, compact, cn) == 0:
+            return 0
+        for i in range(m):  # docnum.ocr_key of that
+            c = lc[i]
+            if self.adrop[c]:
+                continue
+            if k >= kn or self.omap[c] != key[k]:
+                return 2
+            k += 1
+        return 1 if k == kn else 2
+
+    cdef object answer(self, Probe dp, const uint8_t *key, Py_ssize_t kn, object document, object asked,
+                       Results results, list warnings, dict query, object version, object searched,
+                       Py_ssize_t limit, double min_score):
+        """check()'s result for ``document`` (its OCR ``key``; ``asked``: the
+        issuer code asked, or None) when some listed key is within one edit of
+        it and no wanted person lists it; None: the Python path makes it."""
+        cdef uint8_t compact[QMAX]
+        cdef Py_ssize_t cn = 0, i, j, nf, nh = 0
+        cdef const uint8_t *p
+        cdef uint8_t c
+        cdef Py_ssize_t rows[HITS_MAX]
+        cdef int levels[HITS_MAX]
+        cdef int order[HITS_MAX]
+        cdef double scores[HITS_MAX]
+        cdef bint alarms[HITS_MAX]
+        cdef list shapes = []
+        cdef Py_ssize_t r, a, e
+        cdef int lv, t
+        if not self.bound or self.dataset in self.kind_actions:
+            return None
+        found = self.kernel.search(PyBytes_FromStringAndSize(<const char *>key, kn), dp)
+        nf = len(found)
+        if nf == 0 or nf > HITS_MAX:
+            return None
+        p = HLP_DATA(document)
+        for i in range(PyUnicode_GET_LENGTH(document)):  # docnum.plain_keys' compact
+            c = p[i]
+            if self.pdrop[c]:
+                continue
+            if cn >= QMAX:
+                return None
+            compact[cn] = self.cmap[c]
+            cn += 1
+        for i in range(nf):
+            r = found[i]
+            rows[i] = r
+            HLP_PREFETCH(&self.ndata[offset_at(self.n32, self.n64, r)])
+            HLP_PREFETCH(<const uint8_t *>self.country.p + r * self.country.width)
+            HLP_PREFETCH(<const uint8_t *>self.dtype.p + r * self.dtype.width)
+            HLP_PREFETCH(<const uint8_t *>self.status.p + r * self.status.width)
+            HLP_PREFETCH(&self.rdata[offset_at(self.r32, self.r64, r)])
+        for i in range(nf):
+            r = rows[i]
+            lv = self._level(r, compact, cn, key, kn)
+            if lv < 0 or lv == 1:
+                return None  # a listed number told in Python, or the ocr level (its letters)
+            shape_key = (lv, asked, _code(self.country, r), _code(self.dtype, r), _code(self.status, r))
+            shape = self.cache.get(shape_key)
+            if shape is None:
+                shape = self.shape(_LEVELS[lv], asked, *shape_key[2:])
+                self.cache[shape_key] = shape
+            # shape: (score, reasons, severity, action), severity "alarm" or "possible"
+            levels[i] = lv
+            scores[i] = shape[0]
+            alarms[i] = shape[2] == "alarm"
+            shapes.append(shape)
+            if scores[i] >= min_score:
+                # insertion by RANKING: alarms first, then score (higher first),
+                # level, row (the found rows come sorted: the earlier row first)
+                j = nh
+                while j > 0:
+                    t = order[j - 1]
+                    if alarms[t] != alarms[i]:
+                        if alarms[t]:
+                            break
+                    elif scores[t] != scores[i]:
+                        if scores[t] > scores[i]:
+                            break
+                    elif levels[t] <= levels[i]:
+                        break
+                    order[j] = t
+                    j -= 1
+                order[j] = i
+                nh += 1
+        if nh > limit:
+            return None  # hits left out by limit: the Python path says so
+        hits = []
+        for j in range(nh):
+            i = order[j]
+            r = rows[i]
+            shape = shapes[i]
+            a = offset_at(self.r32, self.r64, r)
+            e = offset_at(self.r32, self.r64, r + 1)
+            record_id = PyUnicode_DecodeUTF8(<const char *>self.rdata + a, e - a, NULL)
+            hits.append(self._hit(record_id, _LEVELS[levels[i]], shape, r))
+        result = results.miss(warnings, query, version, searched)
+        if results.direct:
+            hlp_put(result, results.off[0], hits)
+        else:
+            result.hits = hits
+        return result
+
+    cdef object _hit(self, object record_id, object level, tuple shape, Py_ssize_t row):
+        """``Hit.make("documents", record_id, level, score, list(reasons), None,
+        severity, action, reader, row)``."""
+        if not self.direct:
+            return self.hit_cls.make(
+                self.dataset, record_id, level, shape[0], list(shape[1]), None, shape[2], shape[3],
+                self.reader, row,
+            )
+        h = hlp_alloc(self.hit_cls)
+        hlp_put(h, self.hoff[0], self.reader)
+        hlp_put(h, self.hoff[1], None)
+        hlp_put(h, self.hoff[2], row)
+        hlp_put(h, self.hoff[3], shape[3])
+        hlp_put(h, self.hoff[4], self.dataset)
+        hlp_put(h, self.hoff[5], level)
+        hlp_put(h, self.hoff[6], list(shape[1]))
+        hlp_put(h, self.hoff[7], record_id)
+        hlp_put(h, self.hoff[8], shape[0])
+        hlp_put(h, self.hoff[9], shape[2])
+        return h
