@@ -42,6 +42,7 @@ KERNELS = [
     ("hotlist.names._namekernel", "src/hotlist/names/_namekernel.pyx"),
     ("hotlist._bound_kernel", "src/hotlist/_bound_kernel.pyx"),
     ("hotlist._person_keykernel", "src/hotlist/_person_keykernel.pyx"),
+    ("hotlist._candidate_kernel", "src/hotlist/_candidate_kernel.pyx"),
 ]
 
 

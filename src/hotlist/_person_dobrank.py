@@ -8,14 +8,25 @@ candidate cap (:meth:`hotlist._persons.PersonIndex._ranked`).
 from __future__ import annotations
 
 import functools
+import os
+from types import ModuleType
 
 import numpy as np
 
 from hotlist import names
+from hotlist.index._tokens import Searched
 from hotlist.names._dob import placeholder
 from hotlist.names._model import dob_bits as dob_evidence
 
-__all__ = ["bcd_dates", "dob_rank"]
+__all__ = ["KERNEL", "bcd_dates", "dob_rank", "ranked_top"]
+
+KERNEL: ModuleType | None = None
+try:  # the compiled candidates (built by ``pip install .``; optional)
+    import hotlist._candidate_kernel as _candidate_kernel  # noqa: PLR0402 - a module, not a name
+
+    KERNEL = None if os.environ.get("HOTLIST_PURE") else _candidate_kernel
+except ImportError:  # pragma: no cover - depends on the build
+    pass
 
 _NIBBLE_LOW = np.uint32(0x11111111)
 _NO_DATE = np.uint32(0xFFFFFFFF)
@@ -138,3 +149,58 @@ def dob_rank(dob: names.PartialDate, b: np.ndarray) -> np.ndarray:
     if len(sel):
         out[sel] = _by_year(q, b[sel])
     return out
+
+
+_NO_TABLE = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_args(q: names.PartialDate) -> tuple[object, ...]:
+    """The compiled kernel's DOB-term arguments for the query date ``q`` (what
+    :func:`dob_rank` computes from it): the mode (1 by the years, 2 a full
+    date), the date and its day-month swap as BCD, the year's BCD and its
+    neighbours' (two either side; -1: out of 0..9999), the "year only" and
+    "differs" bits, and the near dates' table (``_full_date_levels``)."""
+    near = [
+        int(f"{q.year + off:04d}", 16) if 0 <= q.year + off <= 9999 else -1
+        for off in (-2, -1, 1, 2)
+    ]
+    same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
+    head = (int(f"{q.year:04d}", 16), np.array(near, dtype=np.int64), same, _differs_bits(q))
+    if not (q.month and q.day) or placeholder(q):
+        return (1, 0, int(_NO_DATE), *head, *_NO_TABLE)
+    swapped = _bcd(q.year * 10000 + q.day * 100 + q.month) if q.day <= 12 else _NO_DATE
+    full = _bcd(q.year * 10000 + q.month * 100 + q.day)
+    return (2, int(full), int(swapped), *head, *_full_date_levels(q))
+
+
+def ranked_top(
+    kernel: ModuleType,
+    searched: Searched,
+    entry_dob: np.ndarray,
+    *,
+    dob: names.PartialDate | None,
+    weight: float,
+    limit: int,
+) -> tuple[np.ndarray, int]:
+    """The ``limit`` best rows of the pool of ``searched``, best first, and the
+    pool's size, by the compiled ``kernel``: what ``TokenIndex.pool_within``,
+    ``weight`` times :func:`dob_rank` of each row's ``entry_dob`` against
+    ``dob`` (for a pool over ``limit``, with a ``dob``) and ``top`` give."""
+    if dob is None:
+        args: tuple[object, ...] = (0, 0, int(_NO_DATE), -1, np.zeros(0, np.int64), 0.0, 0.0)
+        args += _NO_TABLE
+    else:
+        args = _term_args(names.PartialDate(dob.year, dob.month, dob.day))
+    rows, pooled = kernel.ranked(
+        searched.postings,
+        searched.starts,
+        searched.counts,
+        searched.weights,
+        searched.scratch,
+        entry_dob,
+        *args,
+        weight,
+        limit,
+    )
+    return rows, int(pooled)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TypeAlias
 
 import numpy as np
@@ -45,7 +46,8 @@ from hotlist._documents import (
 from hotlist._intsets import distinct_count, member
 from hotlist._person_bound_fast import KernelBounds
 from hotlist._person_bounds import dob_level
-from hotlist._person_dobrank import bcd_dates, dob_rank
+from hotlist._person_dobrank import KERNEL as CANDIDATE_KERNEL
+from hotlist._person_dobrank import bcd_dates, dob_rank, ranked_top
 from hotlist._person_keys import (
     PersonQuery,
     dob_keys,
@@ -116,6 +118,9 @@ NameEntries: TypeAlias = tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, Token
 
 class PersonIndex(KernelBounds):
     """Candidates by name and DOB-aware keys, scored by the person model."""
+
+    # the compiled candidate ranking (None: the numpy reference, ``_ranked``)
+    candidate_kernel: ModuleType | None = CANDIDATE_KERNEL
 
     def __init__(self, table: pa.Table, saved: NameEntries | None = None) -> None:
         """The index over ``table``: one entry per listed name (primary and aliases),
@@ -256,11 +261,27 @@ class PersonIndex(KernelBounds):
             return np.zeros(0, dtype=np.int64), 0
         keys += query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
-        rows, idf, shared = self.index.pool_within(keys, max_df=max_df, limit=CANDIDATE_LIMIT)
+        return self._pool_top(keys, query.dob, max_df)
+
+    def _pool_top(
+        self, keys: list[str], dob: names.PartialDate | None, max_df: int
+    ) -> tuple[np.ndarray, int]:
+        """:meth:`_ranked` of the query's keys and date of birth: the numpy
+        reference (pool, DOB term, ``top``), or the same in one compiled pass
+        (``hotlist._candidate_kernel``; tests/engine/test_candidate_kernel.py)."""
+        limit = CANDIDATE_LIMIT
+        kernel = self.candidate_kernel
+        if kernel is not None:
+            searched = self.index.searched(keys, max_df=max_df, limit=limit)
+            found, pooled = ranked_top(
+                kernel, searched, self._entry_dob, dob=dob, weight=DOB_RANK_WEIGHT, limit=limit
+            )
+            return found, max(pooled, searched.skipped)
+        rows, idf, shared = self.index.pool_within(keys, max_df=max_df, limit=limit)
         score: np.ndarray = idf
-        if len(rows) > CANDIDATE_LIMIT and query.dob is not None:
-            score = idf + np.float32(DOB_RANK_WEIGHT) * self._dob_rank(query.dob, rows)
-        return top(rows, score, CANDIDATE_LIMIT)[0], shared
+        if len(rows) > limit and dob is not None:
+            score = idf + np.float32(DOB_RANK_WEIGHT) * self._dob_rank(dob, rows)
+        return top(rows, score, limit)[0], shared
 
     def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
         """The DOB level's bits of each entry's person against ``dob``
@@ -303,7 +324,10 @@ class PersonIndex(KernelBounds):
             some = f"{n}+" if cut else str(n)
             if query.dob is None:
                 why = "the name alone is too common to tell them apart; give a date of birth"
-            elif any(dob_level(query.dob, self.dob_of(p)) in _DOB_AGREES for p in held):
+            elif any(
+                dob_level(query.dob, self.dob_of(p)) in _DOB_AGREES
+                for p in _year_near(held, self.dob_year[held], query.dob.year)
+            ):
                 # a short or common name (a particle alone: AL, BIN) whose date
                 # agrees is still too weak to be a hit: say so, not "differs"
                 why = (
@@ -452,15 +476,24 @@ class PersonIndex(KernelBounds):
             nb, levels = known
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)
+        # whether a name's levels say the query's name, once a listed name
+        same_memo: dict[int, bool] = {}
+
+        def same_name(levels: list[tuple[NameLevel, float]]) -> bool:
+            got = same_memo.get(id(levels))  # levels live in ``scored`` till the end
+            if got is None:
+                got = same_memo[id(levels)] = _same_name(levels)
+            return got
+
         out = []
         for person, (nb, entry, levels) in best.items():
             if prune and nb + namesake_bits + rest_of[person] < need - 1e-6:
-                if held_back is not None and _same_name(levels):
+                if held_back is not None and same_name(levels):
                     held_back.append(person)
                 continue
             s = self._qualify(query, person, entry, nb, levels, with_reasons=False, namesakes=k)
             if s.probability < threshold:
-                if held_back is not None and _same_name(levels):
+                if held_back is not None and same_name(levels):
                     held_back.append(person)
                 continue
             s = self._qualify(
@@ -493,6 +526,26 @@ def _initials_only(name: str) -> bool:
     return any(len(p) == 1 for p in parts) and all(
         len(p) == 1 or p in names.PARTICLES for p in parts
     )
+
+
+def _year_near(persons: list[int], years: np.ndarray, year: int) -> list[int]:
+    """The ``persons`` (listed birth ``years``) whose date of birth may agree with
+    one in ``year`` (a level of ``_DOB_AGREES``): every such level has the same
+    year or one digit of it off (``dob_similarity``), so a listed year that
+    differs in two digits or more cannot; a year out of 1..9999 is kept (left to
+    ``dob_level``).
+
+    >>> _year_near([1, 2, 3, 4], np.array([1975, 1985, 1968, 0]), 1975)
+    [1, 2]
+    """
+    out = []
+    for p, y in zip(persons, years.tolist(), strict=True):
+        if y <= 0:
+            continue  # no listed date: no DOB level
+        if y <= 9999 and sum((y // d) % 10 != (year // d) % 10 for d in (1, 10, 100, 1000)) > 1:
+            continue
+        out.append(p)
+    return out
 
 
 def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:

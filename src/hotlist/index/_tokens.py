@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -42,10 +42,21 @@ import pyarrow.compute as pc
 from hotlist.index._arrow import StringColumn, total_nbytes
 from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
 
-__all__ = ["TokenIndex", "top"]
+__all__ = ["Searched", "TokenIndex", "top"]
 
 _I64 = npt.NDArray[np.int64]
 _F32 = npt.NDArray[np.float32]
+
+
+class Searched(NamedTuple):
+    """The postings of the keys a search uses (:meth:`TokenIndex.searched`)."""
+
+    postings: npt.NDArray[np.uint32]  # the whole index's postings
+    starts: npt.NDArray[np.int64]  # where each used key's rows start in them
+    counts: npt.NDArray[np.int64]  # how many rows each has (its df)
+    weights: npt.NDArray[np.float32]  # each key's IDF, log(1 + N / df)
+    scratch: npt.NDArray[np.float32]  # zeros, one a row, this thread's (leave it zeroed)
+    skipped: int  # the df of the largest key too common to search (0: none)
 
 
 class TokenIndex:
@@ -270,9 +281,43 @@ class TokenIndex:
         >>> sorted(rows.tolist()), shared
         ([0], 3)
         """
+        use, skipped = self._within(keys, max_df=max_df, limit=limit)
+        if not use:
+            return EMPTY_ROWS, np.zeros(0, dtype=np.float32), 0
+        rows, scores = self._gather(use)
+        return rows, scores, max(len(rows), skipped)
+
+    def searched(self, keys: Sequence[str], *, max_df: int, limit: int) -> Searched:
+        """The postings :meth:`pool_within` gathers, for a caller that gathers
+        and ranks them itself (a compiled kernel): where each searched key's
+        rows start in :attr:`Searched.postings`, how many, the key's IDF weight
+        (as :meth:`pool` adds it), a zeroed per-thread scratch of one float32
+        a row (to be left zeroed), and the largest skipped key's df (0: none).
+
+        >>> ix = TokenIndex.build(pa.array([["ANNA", "ERIKSSON"], ["ANNA"], ["ANNA"], ["JOHN"]]))
+        >>> s = ix.searched(["ANNA", "ERIKSSON"], max_df=1, limit=2)
+        >>> s.starts.tolist(), s.counts.tolist(), s.skipped
+        ([3], [1], 3)
+        """
+        use, skipped = self._within(keys, max_df=max_df, limit=limit)
+        n = self._n_rows
+        return Searched(
+            self._postings,
+            np.array([a for _, _, a in use], dtype=np.int64),
+            np.array([df for df, _, _ in use], dtype=np.int64),
+            np.array([math.log1p(n / df) for df, _, _ in use], dtype=np.float32),
+            self._scratch(),
+            skipped,
+        )
+
+    def _within(
+        self, keys: Sequence[str], *, max_df: int, limit: int
+    ) -> tuple[list[tuple[int, int, int]], int]:
+        """The keys :meth:`pool_within` gathers ((df, key id, start), by df) and
+        the df of the largest common key it skips (0: none)."""
         found = self._found(keys)
         if not found:
-            return EMPTY_ROWS, np.zeros(0, dtype=np.float32), 0
+            return [], 0
         use = [f for f in found if f[0] <= max_df] or found
         rows_at_most = sum(f[0] for f in use)
         skipped = 0
@@ -282,8 +327,7 @@ class TokenIndex:
                 rows_at_most += f[0]
             else:
                 skipped = max(skipped, f[0])
-        rows, scores = self._gather(use)
-        return rows, scores, max(len(rows), skipped)
+        return use, skipped
 
     def _found(self, keys: Sequence[str]) -> list[tuple[int, int, int]]:
         """(df, key id, start) of each distinct key of ``keys`` the index holds, by df."""
