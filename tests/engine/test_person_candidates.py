@@ -326,8 +326,8 @@ def test_an_exact_name_and_dob_is_found_past_any_crowd(dates: list[dt.date], see
 
 def _common_given(mohameds: int) -> hotlist.Hotlist:
     """3,000 others, ``mohameds`` listed "<family>, Mohamed" of other families,
-    BURTON, Mohamed, and the wanted HORTON, Mohamed (GBR): a query "BURTON,
-    Mohamed" shares only the common given name's keys with HORTON."""
+    BURTON, Mohamed, and the wanted HURTON, Mohamed (GBR): a query "BURTON,
+    Mohamed" shares only the common given name's keys with HURTON."""
     rng = random.Random(11)
     rows = []
     for i in range(3000):
@@ -337,7 +337,7 @@ def _common_given(mohameds: int) -> hotlist.Hotlist:
         family = "".join(rng.choice(SYLLABLES) for _ in range(3))
         rows.append(_person(f"M{i}", family, "Mohamed", _other_dob(rng)))
     rows.append(_person("BURTON", "BURTON", "Mohamed", _other_dob(rng)))
-    rows.append(_person("TARGET", "HORTON", "Mohamed", _other_dob(rng)))
+    rows.append(_person("TARGET", "HURTON", "Mohamed", _other_dob(rng)))
     for row in rows:
         row["nationalities"] = ["GBR"]
     return hotlist.Hotlist.from_tables(persons=persons_table(rows))
@@ -351,18 +351,22 @@ def test_a_skipped_common_key_is_searched_when_it_fits_and_said_when_not(
     ``max_df`` (1 % of the names, at least 50) and were skipped, so HORTON,
     Mohamed, whom a full scan reports, was never scored, and nothing was said.
     Now a skipped key is searched when its postings fit in the cap (80 Mohameds),
-    and when they do not (700) the result says the search was cut."""
+    and when they do not (700) the result says the search was cut.  (HORTON is two
+    letters off, a loose spelling variant the model no longer reports: the target
+    is HURTON, one OCR slip B/H, a near typo that without a DOB scores 0.8, so the
+    scan and the check ask at 0.7.)"""
+    low = 0.7
     hl = _common_given(mohameds)
     index: PersonIndex = hl._state.persons
     query = PersonQuery("BURTON, MOHAMED", None, "GBR", None)
     every = np.arange(index.num_entries)
-    scan = {int(index.owner[c.row]) for c in index.score_entries(query, every, threshold=THRESHOLD)}
+    scan = {int(index.owner[c.row]) for c in index.score_entries(query, every, threshold=low)}
     target = hl.tables["persons"].column("record_id").to_pylist().index("TARGET")
-    result = hl.check(name="BURTON, Mohamed", nationality="GBR")
+    result = hl.check(name="BURTON, Mohamed", nationality="GBR", name_threshold=low)
     found = {h.record_id for h in result.hits}
     cut = [w for w in result.warnings if "most alike were scored" in w]
     if mohameds < persons_mod.CANDIDATE_LIMIT:
-        assert target in scan  # the model reports HORTON...
+        assert target in scan  # the model reports HURTON...
         assert "TARGET" in found  # ...and so does check()
         assert not cut
     else:
