@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 
 from hotlist import datasets, names
 from hotlist._decisions import _KIND_ACTIONS, ALARM, POSSIBLE, action_for, corroborate
@@ -116,51 +117,56 @@ _CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 
 def _hit_context(state: State) -> tuple[Any, ...] | None:
     """What the compiled hit (``DocumentHits``, see _KERNEL_HITS) reads of a
-    state: the documents' key index, the record reader, the number and record-id
-    columns' offsets and bytes, the issuer, type and status codes, and the
-    :func:`_shape_of` callable over the state's values.  None when the table is
-    not in the shape it reads (a chunked record-id or status column, null record
-    ids, wider codes): document_search makes the hits then."""
+    state: the documents' key index, the record reader, the number column's
+    offsets and bytes, the issuer and type codes, the record ids (offsets and
+    bytes; a chunked column: the reader's getter), the status (codes and
+    values; chunked: the getter), and the :func:`_shape_of` callable.  None when
+    the codes are wider than int32: document_search makes the hits then."""
     documents = state.documents
     table = state.tables["documents"]
-    ids, status = table.column("record_id"), table.column("status")
-    if ids.num_chunks != 1 or status.num_chunks != 1:
+    if any(c.dtype not in _CODE_TYPES for c in (documents.country_codes, documents.type_codes)):
         return None
-    id_col = StringColumn.of(ids.chunk(0))
-    status_codes, status_values = _decoded(status)
-    codes = (documents.country_codes, documents.type_codes, status_codes)
-    if id_col.valid is not None or any(c.dtype not in _CODE_TYPES for c in codes):
-        return None
+    read = record_reader(table)
+    ids: Any = read.getter["record_id"]
+    column = table.column("record_id")
+    if column.num_chunks == 1:
+        id_col = StringColumn.of(column.chunk(0))
+        if id_col.valid is None:
+            ids = (id_col.offsets, id_col.data)
+    status: Any = read.getter["status"]
+    column = table.column("status")
+    if column.num_chunks == 1 and pa.types.is_dictionary(column.type):
+        codes, values = _decoded(column)
+        if codes.dtype in _CODE_TYPES:
+            status = (np.ascontiguousarray(codes), values)
     numbers = StringColumn.of(documents.numbers)
     return (
         documents.index,
-        record_reader(table),
+        read,
         numbers.offsets,
         numbers.data,
-        id_col.offsets,
-        id_col.data,
-        *(np.ascontiguousarray(c) for c in codes),
-        _shape_of(documents.country_values, documents.type_values, status_values),
+        np.ascontiguousarray(documents.country_codes),
+        np.ascontiguousarray(documents.type_codes),
+        ids,
+        status,
+        _shape_of(documents.country_values, documents.type_values),
     )
 
 
-def _shape_of(
-    countries: list[str | None], types: list[str | None], statuses: list[str | None]
-) -> Any:
+def _shape_of(countries: list[str | None], types: list[str | None]) -> Any:
     """The compiled hit's shape callable: ``(level, asked issuer, issuer code,
-    type code, status code)`` (codes -1: null) to ``(score, reasons, severity,
-    action)`` exactly as ``DocumentIndex.scored`` and ``_ranking.document_hits``
-    make them (the compiled hit asks once per shape and state)."""
+    type code, status)`` (codes -1: null; status None: null) to ``(score,
+    reasons, severity, action)`` exactly as ``DocumentIndex.scored`` and
+    ``_ranking.document_hits`` make them (asked once per shape and state)."""
 
     def shape(
-        level: str, asked: str | None, country: int, kind: int, status: int
+        level: str, asked: str | None, country: int, kind: int, status: object
     ) -> tuple[float, tuple[str, ...], str, str]:
         listed_country = countries[country] or "" if country >= 0 else ""
         listed_type = types[kind] or "" if kind >= 0 else ""
         score, reasons, severity, _ = scored_shape(level, asked, listed_country, None, listed_type)
         decided = ALARM if severity == ALARM else POSSIBLE
-        value = statuses[status] if status >= 0 else None
-        record = {} if value is None else {"status": value}
+        record = {} if status is None else {"status": status}
         return score, reasons, decided, action_for("documents", record, decided)
 
     return shape

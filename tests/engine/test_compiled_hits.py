@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from engine_tables import documents_table, persons_table
 from hypothesis import given, settings
@@ -280,3 +281,32 @@ def test_the_same_results_without_any_kernel(hl: hotlist.Hotlist) -> None:
     ]
     assert compiled == pure
     assert sum(1 for r in pure if r["hits"]) > 100
+
+
+def test_a_table_of_several_chunks() -> None:
+    """Record ids and status read through the reader's getters (a table read from
+    several Parquet row groups): the same results, made in C."""
+    table = documents_table(ROWS)
+    chunked = pa.concat_tables([table.slice(0, 7), table.slice(7, 9), table.slice(16)])
+    h = hotlist.Hotlist.from_tables(documents=chunked, persons=_persons())
+    assert h._state.tables["documents"].column("record_id").num_chunks == 3
+    made = 0
+    for number in (n.replace("Ä", "A").replace("Ａ", "A") for n in LISTED):
+        for country in (None, "ITA", "USA", "DEU"):
+            h.check(document=number, country=country)
+            compiled = _compiled(h._state, number, country)
+            python = document_search(
+                h._state,
+                number,
+                country,
+                None,
+                DEFAULT_LIMIT,
+                DEFAULT_MIN_SCORE,
+                DEFAULT_MAX_EDITS,
+                None,
+            )
+            if compiled is not None:
+                made += 1
+                assert _dump(compiled) == _dump(python)
+            assert _dump(h.check(document=number, country=country)) == _dump(python)
+    assert made > 40

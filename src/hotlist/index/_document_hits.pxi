@@ -7,11 +7,12 @@
 # action from a per-state cache of the row's shape (made by the Python
 # ``shape`` callable, the one scoring code: ``hotlist._query._hit_shape``),
 # ranked as ``hotlist._ranking.document_hits`` ranks them and made Hits
-# (``Hit.make``'s slots, the record left unread) and a CheckResult.  What it
-# does not make here -- a row at the ``ocr`` level (its letters may change the
-# reasons), a non-ASCII listed number, more rows than ``limit`` or
-# :data:`HITS_MAX`, a registered kind owning the documents' action -- it leaves
-# to the Python path (None).  tests/engine/test_compiled_hits.py holds the two equal.
+# (``Hit.make``'s slots, the record left unread) and a CheckResult.  A table of
+# several chunks (read from Parquet row groups) gives its record ids and status
+# through the record reader's getters.  What it does not make here -- a row at
+# the ``ocr`` level (its letters may change the reasons), a non-ASCII listed
+# number, more rows than ``limit`` or :data:`HITS_MAX`, a registered kind
+# owning the documents' action -- it leaves to the Python path (None).  tests/engine/test_compiled_hits.py holds the two equal.
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DecodeUTF8
@@ -75,6 +76,8 @@ cdef class DocumentHits:
     # bound to one state
     cdef bint bound
     cdef object keep, kernel, reader, shape
+    cdef object ids_of, status_of  # getters by row (a chunked column), else None
+    cdef list statuses  # the status column's values by code (a column of one chunk)
     cdef dict cache
     cdef const int32_t *n32
     cdef const int64_t *n64
@@ -119,26 +122,46 @@ cdef class DocumentHits:
 
     def bind(self, ctx):
         """Bind to one state's documents (``ctx``: ``hotlist._query._hit_context``
-        -- the key index, the record reader, the number and record-id columns'
-        offsets and bytes, the issuer, type and status codes, the shape
-        callable); ``None``: no hit is made here for this state."""
+        -- the key index, the record reader, the number column's offsets and
+        bytes, the issuer and type codes, the record ids (offsets and bytes, or
+        a getter by row), the status (codes and values, or a getter by row),
+        the shape callable); ``None``: no hit is made here for this state."""
+        cdef const uint8_t[::1] nd
+        cdef const uint8_t[::1] rd
         self.bound = False
         self.keep = ctx
         self.cache = {}
         if ctx is None:
             return
-        index, self.reader, noff, ndata, roff, rdata, country, dtype, status, self.shape = ctx
-        cdef const uint8_t[::1] nd = ndata
-        cdef const uint8_t[::1] rd = rdata
+        index, self.reader, noff, ndata, country, dtype, ids, status, self.shape = ctx
+        nd = ndata
         column_offsets(noff, &self.n32, &self.n64)
-        column_offsets(roff, &self.r32, &self.r64)
         self.ndata = &nd[0] if nd.shape[0] else <const uint8_t *>b""
-        self.rdata = &rd[0] if rd.shape[0] else <const uint8_t *>b""
         _codes_of(country, &self.country)
         _codes_of(dtype, &self.dtype)
-        _codes_of(status, &self.status)
+        if callable(ids):
+            self.ids_of = ids
+        else:
+            self.ids_of = None
+            rd = ids[1]
+            column_offsets(ids[0], &self.r32, &self.r64)
+            self.rdata = &rd[0] if rd.shape[0] else <const uint8_t *>b""
+        if callable(status):
+            self.status_of = status
+        else:
+            self.status_of = None
+            _codes_of(status[0], &self.status)
+            self.statuses = list(status[1])
         self.kernel = index._kernel if index._kernel is not None else index._make_kernel()
         self.bound = True
+
+    cdef object _status(self, Py_ssize_t r):
+        """Row ``r``'s status value (None: null)."""
+        cdef int code
+        if self.status_of is not None:
+            return self.status_of(r)
+        code = _code(self.status, r)
+        return self.statuses[code] if code >= 0 else None
 
     cdef int _level(self, Py_ssize_t r, const uint8_t *compact, Py_ssize_t cn, const uint8_t *key, Py_ssize_t kn) noexcept nogil:
         """0 exact, 1 ocr, 2 edit (``DocumentIndex.scored``'s level of row ``r``
@@ -212,14 +235,16 @@ cdef class DocumentHits:
             HLP_PREFETCH(&self.ndata[offset_at(self.n32, self.n64, r)])
             HLP_PREFETCH(<const uint8_t *>self.country.p + r * self.country.width)
             HLP_PREFETCH(<const uint8_t *>self.dtype.p + r * self.dtype.width)
-            HLP_PREFETCH(<const uint8_t *>self.status.p + r * self.status.width)
-            HLP_PREFETCH(&self.rdata[offset_at(self.r32, self.r64, r)])
+            if self.status_of is None:
+                HLP_PREFETCH(<const uint8_t *>self.status.p + r * self.status.width)
+            if self.ids_of is None:
+                HLP_PREFETCH(&self.rdata[offset_at(self.r32, self.r64, r)])
         for i in range(nf):
             r = rows[i]
             lv = self._level(r, compact, cn, key, kn)
             if lv < 0 or lv == 1:
                 return None  # a listed number told in Python, or the ocr level (its letters)
-            shape_key = (lv, asked, _code(self.country, r), _code(self.dtype, r), _code(self.status, r))
+            shape_key = (lv, asked, _code(self.country, r), _code(self.dtype, r), self._status(r))
             shape = self.cache.get(shape_key)
             if shape is None:
                 shape = self.shape(_LEVELS[lv], asked, *shape_key[2:])
@@ -254,9 +279,12 @@ cdef class DocumentHits:
             i = order[j]
             r = rows[i]
             shape = shapes[i]
-            a = offset_at(self.r32, self.r64, r)
-            e = offset_at(self.r32, self.r64, r + 1)
-            record_id = PyUnicode_DecodeUTF8(<const char *>self.rdata + a, e - a, NULL)
+            if self.ids_of is not None:
+                record_id = self.ids_of(r)
+            else:
+                a = offset_at(self.r32, self.r64, r)
+                e = offset_at(self.r32, self.r64, r + 1)
+                record_id = PyUnicode_DecodeUTF8(<const char *>self.rdata + a, e - a, NULL)
             hits.append(self._hit(record_id, _LEVELS[levels[i]], shape, r))
         result = results.miss(warnings, query, version, searched)
         if results.direct:
