@@ -10,55 +10,36 @@ level's u is the term frequency plus the share of random pairs of listed parts
 that are loose variants; m of both is what the corruption model gives, raised to
 an allowance for real lists).  Both only ever lower a pair's bits: the cached
 full scans of ``benchmarks/person_recall.py`` are re-scored, not re-run, on that
-property (``--rescore-from``), tested here against the old levels' bits."""
+property (``--rescore-from``), tested in tests/names/test_model_levels.py."""
 
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
 from engine_tables import persons_table
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from test_person_candidates import _person
 
 import hotlist
 from hotlist import names
 from hotlist._persons import PersonIndex, PersonQuery
-from hotlist.names import _tokensim as kinds
-from hotlist.names._compare import NameLevel, compare, level_bits
-from hotlist.names._model import MODEL, bits
-from hotlist.names._tokensim import _token_sim
-
-DATA = Path(__file__).parents[1] / "names" / "data"
+from hotlist.names._compare import compare
 
 
-def _person(rid: str, name: str, dob: str, nationality: str) -> dict[str, object]:
+def _listed(rid: str, name: str, dob: str, nationality: str) -> dict[str, object]:
     family, _, given = name.partition(", ")
-    y, m, d = (int(x) for x in dob.split("-"))
-    return {
-        "record_id": rid,
-        "name": name,
-        "family_name": family,
-        "given_names": given,
-        "date_of_birth": dob,
-        "dob_year": y,
-        "dob_month": m,
-        "dob_day": d,
-        "nationalities": [nationality],
-        "notice_type": "red",
-    }
+    row = _person(rid, family, given, dob)
+    row["nationalities"] = [nationality]
+    return row
 
 
 LISTED = [
-    _person("BATIG", "Батіг, Іван Вадимович", "1973-01-03", "UKR"),
-    _person("SAKARYA", "SAKARYA, Rıfkıye", "1953-02-20", "TUR"),
-    _person("MAI", "MAI, Tú", "2003-02-15", "VNM"),
-    _person("LOWE", "LOWE, Molly", "1981-08-30", "GBR"),
-    _person("ARAGAO", "ARAGÃO, Milena Larissa", "1981-08-10", "BRA"),
-    _person("IVANOV", "IVANOV, Petr Sergeevich", "1960-04-12", "RUS"),
-    _person("SMITH", "SMITH, John", "1970-03-03", "GBR"),
+    _listed("BATIG", "Батіг, Іван Вадимович", "1973-01-03", "UKR"),
+    _listed("SAKARYA", "SAKARYA, Rıfkıye", "1953-02-20", "TUR"),
+    _listed("MAI", "MAI, Tú", "2003-02-15", "VNM"),
+    _listed("LOWE", "LOWE, Molly", "1981-08-30", "GBR"),
+    _listed("ARAGAO", "ARAGÃO, Milena Larissa", "1981-08-10", "BRA"),
+    _listed("IVANOV", "IVANOV, Petr Sergeevich", "1960-04-12", "RUS"),
+    _listed("SMITH", "SMITH, John", "1970-03-03", "GBR"),
 ]
 
 # (query, the listed person it must not reach the default threshold for): the
@@ -134,70 +115,3 @@ def test_the_levels_are_what_the_rule_says() -> None:
     assert levels == {"SMITH": "variant", "SERGEI": "variant"}
     levels = {lv.token: lv.level for lv in compare("J SMITH", "SMITH, JOHN")}
     assert levels == {"SMITH": "exact", "JOHN": "initial"}
-
-
-# -- never a score raised: the property the full-scan cache's rescoring rests on --
-
-
-def _pairs() -> list[tuple[str, str]]:
-    out = []
-    with (DATA / "devdata_pairs.tsv").open(encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                q, listed = line.rstrip("\n").split("\t")
-                out.append((q, listed))
-    for name in ("pairs.tsv", "holdout.tsv"):
-        with (DATA / name).open(encoding="utf-8") as f:
-            rows = csv.reader((r for r in f if not r.startswith("#")), delimiter="\t")
-            next(rows)
-            out += [(names.normalize(r[0]), names.normalize(r[1])) for r in rows if len(r) >= 2]
-    return out
-
-
-PAIRS = _pairs()
-LISTED_NAMES = sorted({b for _, b in PAIRS})
-QUERY_NAMES = sorted({a for a, _ in PAIRS})
-
-
-def _tf(token: str) -> float:
-    return 3e-4 if len(token) > 5 else 3e-3
-
-
-def _old_bits(lv: NameLevel) -> float:
-    """The bits of the level before the split (the old levels' pinned weights)."""
-    if lv.level == "loose":
-        return bits(0.05, _tf(lv.token))  # a spelling variant: m 0.05, u the term frequency
-    if lv.level == "family_initial":
-        return bits(0.01, 0.01 / 15)  # an initial
-    return level_bits(lv, _tf)
-
-
-@settings(max_examples=400, deadline=None)
-@given(
-    st.one_of(
-        st.sampled_from(PAIRS),
-        st.tuples(st.sampled_from(QUERY_NAMES), st.sampled_from(LISTED_NAMES)),
-    )
-)
-def test_the_split_never_raises_a_pair_s_bits(pair: tuple[str, str]) -> None:
-    query, listed = pair
-    for lv in compare(query, listed):
-        b = level_bits(lv, _tf)
-        assert b <= _old_bits(lv) + 1e-12, lv
-        if lv.level == "loose":
-            s, kind = _token_sim(lv.other, lv.token)
-            assert kind == kinds.VARIANT and s < kinds._VARIANT
-        elif lv.level == "family_initial":
-            assert lv.role == "family name"
-
-
-def test_every_level_of_the_dev_pairs_keeps_or_lowers_its_bits() -> None:
-    """The same over all 1,500 + dev pairs (each query against its listed name)."""
-    split = 0
-    for query, listed in PAIRS:
-        for lv in compare(query, listed):
-            assert level_bits(lv, _tf) <= _old_bits(lv) + 1e-12, (query, listed, lv)
-            split += lv.level in ("loose", "family_initial")
-    assert split  # the dev pairs do meet the new levels
-    assert MODEL.name["loose"].m < MODEL.name["variant"].m
-    assert MODEL.name["family_initial"].m < MODEL.name["initial"].m
