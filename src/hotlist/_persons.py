@@ -362,54 +362,59 @@ class PersonIndex(KernelBounds):
         with_reasons: bool,
         namesakes: int | None = None,
         rendered: dict[Reason, str] | None = None,
+        below: float | None = None,
     ) -> PersonScore:
         """The person model's score of a listed name's bits ``nb`` (its name
         ``levels``) with the namesakes, DOB, nationality and sex; the reasons
-        only ``with_reasons`` (``rendered``: texts of reasons made before, kept
-        by ``score_entries`` for one query, whose hits share most of them)."""
+        only ``with_reasons``, and not when the probability is under ``below``
+        (``score_entries``: one call a person, the reasons only for a hit;
+        ``rendered``: texts of reasons made before, kept by ``score_entries``
+        for one query, whose hits share most of them)."""
         total = nb
-        why: list[Reason] = []
-        if with_reasons:
-            if self.is_alias[entry]:
-                why.append(Reason("alias", "listed", 0.0, str(self.listed[entry].as_py())))
-            why += [name_reason(lv, b) for lv, b in levels]
         k = self.namesakes(query.name) if namesakes is None else namesakes
         if k > 1:
-            b = -math.log2(k)
-            total += b
-            if with_reasons:
-                why.append(Reason("namesakes", "listed", b, str(k), in_bits=True))
+            total += -math.log2(k)
         listed_dob = self.dob_of(person)
         level = dob_level(query.dob, listed_dob)
-        b = dob_evidence(level, query.dob, listed_dob)
-        total += b
-        if with_reasons and level is not None:
-            why.append(Reason("DOB", level, b, in_bits=True))
+        dob_b = dob_evidence(level, query.dob, listed_dob)
+        total += dob_b
+        nat: tuple[str, float, str, str] | None = None
         listed_nat = self.nationalities_of(person) if query.nationality else ()
         if query.nationality and listed_nat:
             same = query.nationality in listed_nat
             lv = MODEL.nationality_listed if same else MODEL.nationality_not_listed
             b = bits(lv.m, lv.u or 1.0)
-            value = "listed" if same else "not listed"
             shown = "" if same else ", ".join(listed_nat)
+            nat = ("listed" if same else "not listed", b, shown, query.nationality)
             total += b
-            if with_reasons:
-                why.append(Reason("nationality", value, b, shown, query.nationality, in_bits=True))
+        sex: tuple[str, float, str, str] | None = None
         listed_sex = self.sex_of(person) if query.sex else None
         if query.sex and listed_sex and "X" not in (query.sex, listed_sex):
             same = query.sex == listed_sex
             lv = MODEL.sex_same if same else MODEL.sex_differs
             b = bits(lv.m, lv.u or 1.0)
             total += b
-            value = "same" if same else "differs"
-            if with_reasons:
-                why.append(Reason("sex", value, b, listed_sex, query.sex, in_bits=True))
+            sex = ("same" if same else "differs", b, listed_sex, query.sex)
         p = probability(total)
         alarm = (
             total >= ALARM_BITS
             and level in _DOB_AGREES
             and not any(lv.level == "differs" for lv, _ in levels)
         )
+        if not with_reasons or (below is not None and p < below):
+            return PersonScore(total, p, (), alarm, level, ())
+        why: list[Reason] = []
+        if self.is_alias[entry]:
+            why.append(Reason("alias", "listed", 0.0, str(self.listed[entry].as_py())))
+        why += [name_reason(lv, b) for lv, b in levels]
+        if k > 1:
+            why.append(Reason("namesakes", "listed", -math.log2(k), str(k), in_bits=True))
+        if level is not None:
+            why.append(Reason("DOB", level, dob_b, in_bits=True))
+        if nat is not None:
+            why.append(Reason("nationality", *nat, in_bits=True))
+        if sex is not None:
+            why.append(Reason("sex", *sex, in_bits=True))
         if rendered is None:
             return PersonScore(total, p, render_all(why), alarm, level, tuple(why))
         texts = []
@@ -491,14 +496,21 @@ class PersonIndex(KernelBounds):
                 if held_back is not None and same_name(levels):
                     held_back.append(person)
                 continue
-            s = self._qualify(query, person, entry, nb, levels, with_reasons=False, namesakes=k)
+            s = self._qualify(
+                query,
+                person,
+                entry,
+                nb,
+                levels,
+                with_reasons=True,
+                namesakes=k,
+                rendered=rendered,
+                below=threshold,  # the reasons of a hit only
+            )
             if s.probability < threshold:
                 if held_back is not None and same_name(levels):
                     held_back.append(person)
                 continue
-            s = self._qualify(
-                query, person, entry, nb, levels, with_reasons=True, namesakes=k, rendered=rendered
-            )
             same = (self.normalised[entry].as_py() or "").replace(",", "") == qname.replace(",", "")
             why = s.why + ((_ALARM_EVIDENCE,) if s.alarm else ())
             out.append(
