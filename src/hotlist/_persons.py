@@ -481,14 +481,10 @@ class PersonIndex(KernelBounds):
             nb, levels = known
             if person not in best or best[person][0] < nb:
                 best[person] = (nb, entry, levels)
-        # whether a name's levels say the query's name, once a listed name
-        same_memo: dict[int, bool] = {}
 
         def same_name(levels: list[tuple[NameLevel, float]]) -> bool:
-            got = same_memo.get(id(levels))  # levels live in ``scored`` till the end
-            if got is None:
-                got = same_memo[id(levels)] = _same_name(levels)
-            return got
+            # most names are told by their first level (``_same_name`` reads all)
+            return bool(levels) and levels[0][0].level in _SAME_LEVELS and _same_name(levels)
 
         out = []
         for person, (nb, entry, levels) in best.items():
@@ -545,19 +541,19 @@ def _year_near(persons: list[int], years: np.ndarray, year: int) -> list[int]:
     one in ``year`` (a level of ``_DOB_AGREES``): every such level has the same
     year or one digit of it off (``dob_similarity``), so a listed year that
     differs in two digits or more cannot; a year out of 1..9999 is kept (left to
-    ``dob_level``).
+    ``dob_level``); no listed year (0): no DOB level.
 
-    >>> _year_near([1, 2, 3, 4], np.array([1975, 1985, 1968, 0]), 1975)
-    [1, 2]
+    >>> _year_near([1, 2, 3, 4, 5], np.array([1975, 1985, 1968, 0, 1965]), 1975)
+    [1, 2, 5]
     """
-    out = []
-    for p, y in zip(persons, years.tolist(), strict=True):
-        if y <= 0:
-            continue  # no listed date: no DOB level
-        if y <= 9999 and sum((y // d) % 10 != (year // d) % 10 for d in (1, 10, 100, 1000)) > 1:
-            continue
-        out.append(p)
-    return out
+    y = np.asarray(years, dtype=np.int64)
+    places = np.array([1, 10, 100, 1000], dtype=np.int64)
+    slips = ((y[:, None] // places) % 10 != (year // places) % 10).sum(axis=1)
+    keep = (y > 0) & ((y > 9999) | (slips <= 1))
+    return [p for p, k in zip(persons, keep.tolist(), strict=True) if k]
+
+
+_SAME_LEVELS = ("exact", "agrees")
 
 
 def _same_name(levels: list[tuple[NameLevel, float]]) -> bool:
