@@ -24,8 +24,15 @@ import numpy as np
 import pyarrow as pa
 
 from hotlist import datasets, names
-from hotlist._decisions import _KIND_ACTIONS, ALARM, POSSIBLE, action_for, corroborate
-from hotlist._documents import Candidate, _decoded, scored_shape
+from hotlist._decisions import (
+    _KIND_ACTIONS,
+    ALARM,
+    POSSIBLE,
+    action_for,
+    corroborate,
+    ocr_letter_swaps,
+)
+from hotlist._documents import Candidate, _decoded, _letters_shape, scored_shape
 from hotlist._errors import InvalidQuery
 from hotlist._holder import (
     HOLDER_FIELDS,
@@ -155,16 +162,25 @@ def _hit_context(state: State) -> tuple[Any, ...] | None:
 
 def _shape_of(countries: list[str | None], types: list[str | None]) -> Any:
     """The compiled hit's shape callable: ``(level, asked issuer, issuer code,
-    type code, status)`` (codes -1: null; status None: null) to ``(score,
-    reasons, severity, action)`` exactly as ``DocumentIndex.scored`` and
-    ``_ranking.document_hits`` make them (asked once per shape and state)."""
+    type code, status, swaps)`` (codes -1: null; status None: null; swaps: an
+    ocr row's ``ocr_letter_swaps``) to ``(score, reasons, severity, action)``
+    exactly as ``DocumentIndex.scored`` and ``_ranking.document_hits`` make them
+    (asked once per shape and state)."""
 
-    def shape(
-        level: str, asked: str | None, country: int, kind: int, status: object
+    def shape(  # noqa: PLR0917 - the kernel calls it positionally
+        level: str,
+        asked: str | None,
+        country: int,
+        kind: int,
+        status: object,
+        swaps: tuple[tuple[str, str], ...] | None,
     ) -> tuple[float, tuple[str, ...], str, str]:
         listed_country = countries[country] or "" if country >= 0 else ""
         listed_type = types[kind] or "" if kind >= 0 else ""
-        score, reasons, severity, _ = scored_shape(level, asked, listed_country, None, listed_type)
+        asked_shape = (level, asked, listed_country, None, listed_type)
+        score, reasons, severity, _ = (
+            _letters_shape(*asked_shape, swaps) if swaps else scored_shape(*asked_shape)
+        )
         decided = ALARM if severity == ALARM else POSSIBLE
         record = {} if status is None else {"status": status}
         return score, reasons, decided, action_for("documents", record, decided)
@@ -193,6 +209,7 @@ _KERNEL_HITS = document_hits_kernel(
     bytes(c for c in range(128) if not docnum.compact(chr(c))),  # what compact() deletes
     Hit,
     _KIND_ACTIONS,
+    ocr_letter_swaps,
 )
 if _KERNEL_MISS is not None:
     _KERNEL_MISS.configure(

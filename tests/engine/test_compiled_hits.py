@@ -163,6 +163,9 @@ def test_the_compiled_hit_is_made_and_left(hl: hotlist.Hotlist) -> None:
         ("AB123456", "ITA"),
         ("L898903C3", "UTO"),
         ("Q5550001", "DEU"),
+        ("039380850", "DEU"),  # ocr rows: a digit read as a letter (O/0)
+        ("K7000001", "GBR"),
+        ("Q39380850", "UTO"),  # look-alike letters only (O/Q): their own reason
     ]:
         made = _compiled(state, number, country)
         assert made is not None and made.hit, (number, country)
@@ -173,12 +176,14 @@ def test_the_compiled_hit_is_made_and_left(hl: hotlist.Hotlist) -> None:
     tie = _compiled(state, "Q5550001", "DEU")
     assert tie is not None
     assert [(h.record_id, h.score) for h in tie.hits] == [("T2", 0.6), ("T1", 0.6)]
-    # left: listed on a wanted person; an ocr row (O/0, twice); a non-ASCII listed
-    # number within one edit; 12 neighbours (limit 10)
+    letters = _compiled(state, "Q39380850", "UTO")
+    assert letters is not None
+    assert any("look-alike" in r or "letter" in r for r in letters.hits[0].reasons)
+    assert letters.hits[0].match == "ocr"
+    # left: listed on a wanted person; a non-ASCII listed number within one edit;
+    # 12 neighbours (limit 10)
     for number, country in [
         ("P1234567", "ESP"),
-        ("039380850", "DEU"),
-        ("K7000001", "GBR"),
         ("AB7654321", "FRA"),
         ("AB7654322", None),
         ("Z98765430", "USA"),

@@ -9,13 +9,12 @@
 # ranked as ``hotlist._ranking.document_hits`` ranks them and made Hits
 # (``Hit.make``'s slots, the record left unread) and a CheckResult.  A table of
 # several chunks (read from Parquet row groups) gives its record ids and status
-# through the record reader's getters.  What it does not make here -- a row at
-# the ``ocr`` level (its letters may change the reasons), a non-ASCII listed
+# through the record reader's getters.  What it does not make here -- a non-ASCII listed
 # number, more rows than ``limit`` or :data:`HITS_MAX`, a registered kind
 # owning the documents' action -- it leaves to the Python path (None).  tests/engine/test_compiled_hits.py holds the two equal.
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from libc.stdint cimport int8_t, int16_t
 
 
@@ -70,7 +69,7 @@ cdef class DocumentHits:
     cdef uint8_t omap[256]
     cdef uint8_t pdrop[256]  # the printable separators a query's plain number drops
     cdef uint8_t adrop[256]  # every byte compact() deletes (a listed number's)
-    cdef object hit_cls, kind_actions, dataset
+    cdef object hit_cls, kind_actions, dataset, swaps
     cdef Py_ssize_t hoff[10]
     cdef bint direct
     # bound to one state
@@ -87,11 +86,13 @@ cdef class DocumentHits:
     cdef const uint8_t *rdata
     cdef Codes country, dtype, status
 
-    def __init__(self, bytes compact_map, bytes ocr_map, bytes plain_delete, bytes delete, hit_cls, kind_actions):
+    def __init__(self, bytes compact_map, bytes ocr_map, bytes plain_delete, bytes delete, hit_cls, kind_actions,
+                 swaps):
         """``compact_map``, ``ocr_map``, ``plain_delete``: ``docnum.plain_tables()``;
         ``delete``: every byte ``docnum.compact`` deletes; ``hit_cls``: Hit;
         ``kind_actions``: the registered kinds' actions (``documents`` in it: every
-        hit to the Python path)."""
+        hit to the Python path); ``swaps``: ``ocr_letter_swaps`` (an ocr row's
+        look-alike letters, part of its shape)."""
         cdef int i
         if len(compact_map) != 256 or len(ocr_map) != 256:
             raise ValueError("translate tables of 256 bytes")
@@ -106,6 +107,7 @@ cdef class DocumentHits:
             self.adrop[<uint8_t>delete[i]] = 1
         self.hit_cls = hit_cls
         self.kind_actions = kind_actions
+        self.swaps = swaps
         self.dataset = "documents"
         # Hit.make fills the slots of an object made as object.__new__ makes it:
         # written in place here when they are plain slots of such a class
@@ -163,14 +165,15 @@ cdef class DocumentHits:
         code = _code(self.status, r)
         return self.statuses[code] if code >= 0 else None
 
-    cdef int _level(self, Py_ssize_t r, const uint8_t *compact, Py_ssize_t cn, const uint8_t *key, Py_ssize_t kn) noexcept nogil:
+    cdef int _level(self, Py_ssize_t r, const uint8_t *compact, Py_ssize_t cn, const uint8_t *key, Py_ssize_t kn,
+                    uint8_t *lc, Py_ssize_t *lm) noexcept nogil:
         """0 exact, 1 ocr, 2 edit (``DocumentIndex.scored``'s level of row ``r``
-        for the query's compact number and key); -1: not told here (a listed
-        number with a non-ASCII byte, or longer than a key can be)."""
+        for the query's compact number and key), the listed number compacted into
+        ``lc`` (``lm`` bytes; QMAX room) for an ocr row; -1: not told here (a
+        listed number with a non-ASCII byte, or longer than a key can be)."""
         cdef Py_ssize_t a = offset_at(self.n32, self.n64, r)
         cdef Py_ssize_t e = offset_at(self.n32, self.n64, r + 1)
         cdef const uint8_t *p = self.ndata + a
-        cdef uint8_t lc[QMAX]
         cdef Py_ssize_t i, m = 0, k = 0
         cdef uint8_t c
         if e - a == cn and memcmp(p, compact, cn) == 0:
@@ -185,6 +188,7 @@ cdef class DocumentHits:
                 return -1
             lc[m] = self.cmap[c]
             m += 1
+        lm[0] = m
         if m == cn and memcmp(lc, compact, cn) == 0:
             return 0
         for i in range(m):  # docnum.ocr_key of that
@@ -212,8 +216,9 @@ cdef class DocumentHits:
         cdef double scores[HITS_MAX]
         cdef bint alarms[HITS_MAX]
         cdef list shapes = []
-        cdef Py_ssize_t r, a, e
+        cdef Py_ssize_t r, a, e, lm
         cdef int lv, t
+        cdef uint8_t lc[QMAX]
         if not self.bound or self.dataset in self.kind_actions:
             return None
         found = self.kernel.search(PyBytes_FromStringAndSize(<const char *>key, kn), dp)
@@ -241,10 +246,16 @@ cdef class DocumentHits:
                 HLP_PREFETCH(&self.rdata[offset_at(self.r32, self.r64, r)])
         for i in range(nf):
             r = rows[i]
-            lv = self._level(r, compact, cn, key, kn)
-            if lv < 0 or lv == 1:
-                return None  # a listed number told in Python, or the ocr level (its letters)
-            shape_key = (lv, asked, _code(self.country, r), _code(self.dtype, r), self._status(r))
+            lv = self._level(r, compact, cn, key, kn, lc, &lm)
+            if lv < 0:
+                return None  # a listed number told in Python
+            swaps = None
+            if lv == 1:  # look-alike letters only: their own reason (ocr_letter_swaps)
+                swaps = self.swaps(
+                    PyUnicode_DecodeASCII(<const char *>lc, lm, NULL),
+                    PyUnicode_DecodeASCII(<const char *>compact, cn, NULL),
+                )
+            shape_key = (lv, asked, _code(self.country, r), _code(self.dtype, r), self._status(r), swaps)
             shape = self.cache.get(shape_key)
             if shape is None:
                 shape = self.shape(_LEVELS[lv], asked, *shape_key[2:])

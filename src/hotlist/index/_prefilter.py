@@ -249,14 +249,15 @@ def document_miss(tables: tuple[bytes, bytes, bytes], max_length: int, limit: in
 
 
 def document_hits_kernel(
-    tables: tuple[bytes, bytes, bytes], delete: bytes, hit_cls: type, kind_actions: Any
+    tables: tuple[bytes, bytes, bytes], delete: bytes, hit_cls: type, kind_actions: Any, swaps: Any
 ) -> Any:
     """The compiled document hit that :func:`document_miss`'s ``check`` makes when
     some listed key is within one edit (the kernel's ``DocumentHits``; ``tables``:
     :func:`hotlist.ids.docnum.plain_tables`, ``delete``: the ASCII bytes
     ``docnum.compact`` deletes, ``hit_cls``: :class:`hotlist.Hit`,
-    ``kind_actions``: the registered kinds' actions).  None without the kernel
-    (or with ``HOTLIST_PURE=1``)."""
+    ``kind_actions``: the registered kinds' actions, ``swaps``:
+    ``hotlist._decisions.ocr_letter_swaps``).  None without the kernel (or with
+    ``HOTLIST_PURE=1``)."""
     if KERNEL is None or os.environ.get("HOTLIST_PURE"):
         return None
-    return KERNEL.DocumentHits(*tables, delete, hit_cls, kind_actions)
+    return KERNEL.DocumentHits(*tables, delete, hit_cls, kind_actions, swaps)

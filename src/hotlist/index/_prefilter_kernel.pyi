@@ -62,5 +62,6 @@ class DocumentHits:
         delete: bytes,
         hit_cls: type,
         kind_actions: Any,
+        swaps: Any,
     ) -> None: ...
     def bind(self, ctx: tuple[Any, ...] | None) -> None: ...
