@@ -191,7 +191,7 @@ class Workers:
             warnings.warn(
                 f"check_many(workers={processes}): {why}; rows checked in this process",
                 RuntimeWarning,
-                stacklevel=5,
+                stacklevel=6,  # the caller of Hotlist.check_many
             )
             return None
         got = state.fast.get(_WORKERS_KEY)
@@ -305,7 +305,7 @@ class Workers:
                 f"check_many(workers={self.processes}): {self.problem}; rows checked in "
                 "this process (a script needs the `if __name__ == '__main__':` guard)",
                 RuntimeWarning,
-                stacklevel=5,
+                stacklevel=6,  # the caller of Hotlist.check_many
             )
         out = [r for r in results if r is not None]
         assert len(out) == len(results)

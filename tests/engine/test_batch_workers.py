@@ -175,8 +175,9 @@ def test_workers_that_cannot_start_leave_the_rows_here_with_a_warning(
     assert workers is not None
     assert not workers.wait(START_TIMEOUT)
     assert "No space left" in (workers.problem or "")
-    with pytest.warns(RuntimeWarning, match="No space left"):
+    with pytest.warns(RuntimeWarning, match="No space left") as said:
         assert hl.check_many(rows, workers=2).equals(alone)
+    assert said[0].filename == __file__
 
 
 def test_a_kind_registered_here_keeps_the_rows_here(
@@ -187,9 +188,10 @@ def test_a_kind_registered_here_keeps_the_rows_here(
     alone = hl.check_many(rows)
     with (
         firearms_extract(tmp_path / "fx"),
-        pytest.warns(RuntimeWarning, match="registered in this process"),
+        pytest.warns(RuntimeWarning, match="registered in this process") as said,
     ):
         assert hl.check_many(rows, workers=2).equals(alone)
+    assert said[0].filename == __file__  # the warning points at the caller's line
 
 
 def test_the_workers_snapshot_is_the_opened_folder_only_while_it_holds_that_data(
