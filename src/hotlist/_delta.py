@@ -524,6 +524,7 @@ def _apply(
         sources=sources,
         sql=SqlBackend(tables),
         applied_deltas=(*state.applied_deltas, digest),
+        fast={},  # what fast paths worked out for the old version holds for it alone
     )
     report.seconds = time.perf_counter() - started
     if report.problems and not any(
