@@ -80,6 +80,25 @@ class _Entries:
         return PersonIndex._dob_rank(self, dob, entries)  # type: ignore[arg-type]
 
 
+def _both(
+    rows: _Entries, keys: list[str], dob: names.PartialDate | None, max_df: int, limit: int
+) -> tuple[tuple[list[int], int], tuple[list[int], int]]:
+    """``_pool_top`` at the cap ``limit`` by the kernel, then by the reference:
+    (entries, pool size) each."""
+    old = persons_mod.CANDIDATE_LIMIT
+    persons_mod.CANDIDATE_LIMIT = limit
+    out = []
+    try:
+        for kernel in (KERNEL, None):
+            rows.candidate_kernel = kernel
+            found, pooled = PersonIndex._pool_top(rows, keys, dob, max_df)  # type: ignore[arg-type]
+            assert found.dtype == np.int64
+            out.append((found.tolist(), pooled))
+    finally:
+        persons_mod.CANDIDATE_LIMIT = old
+    return out[0], out[1]
+
+
 def _query_date(v: tuple[int, int, int] | None) -> names.PartialDate | None:
     if v is None:
         return None
@@ -112,18 +131,8 @@ def test_the_kernel_ranks_as_the_reference(
         for k in range(3)
     )
     rows = _Entries(index, bcd_dates(ys, ms, ds))
-    dob = _query_date(asked_dob)
-    old = persons_mod.CANDIDATE_LIMIT
-    persons_mod.CANDIDATE_LIMIT = limit
-    try:
-        got = PersonIndex._pool_top(rows, asked, dob, max_df)  # type: ignore[arg-type]
-        rows.candidate_kernel = None
-        want = PersonIndex._pool_top(rows, asked, dob, max_df)  # type: ignore[arg-type]
-    finally:
-        persons_mod.CANDIDATE_LIMIT = old
-    assert got[0].dtype == want[0].dtype == np.int64
-    assert got[0].tolist() == want[0].tolist()
-    assert got[1] == want[1]
+    got, want = _both(rows, asked, _query_date(asked_dob), max_df, limit)
+    assert got == want
     assert not rows.index.searched(asked, max_df=max_df, limit=limit).scratch.any()
 
 
@@ -141,18 +150,10 @@ def test_a_crowd_is_cut_the_same_way() -> None:
     ms = np.array([d.month if i % 7 else 0 for i, d in enumerate(ds)], np.int16)
     dd = np.array([d.day if i % 5 else 0 for i, d in enumerate(ds)], np.int16)
     rows = _Entries(index, bcd_dates(ys, ms, dd))
-    old = persons_mod.CANDIDATE_LIMIT
-    persons_mod.CANDIDATE_LIMIT = 50
-    try:
-        for dob in [names.PartialDate(1970, 6, 15), names.PartialDate(1970, 6), None]:
-            rows.candidate_kernel = KERNEL
-            got = PersonIndex._pool_top(rows, ["SMITH", "JOHN"], dob, n)  # type: ignore[arg-type]
-            rows.candidate_kernel = None
-            want = PersonIndex._pool_top(rows, ["SMITH", "JOHN"], dob, n)  # type: ignore[arg-type]
-            assert got[0].tolist() == want[0].tolist()
-            assert got[1] == want[1] == n
-    finally:
-        persons_mod.CANDIDATE_LIMIT = old
+    for dob in [names.PartialDate(1970, 6, 15), names.PartialDate(1970, 6), None]:
+        got, want = _both(rows, ["SMITH", "JOHN"], dob, n, 50)
+        assert got == want
+        assert len(got[0]) == 50 and got[1] == n
 
 
 @settings(max_examples=300, deadline=None)
@@ -172,14 +173,6 @@ def test_among_namesakes_the_date_decides_as_in_the_reference(
     index = TokenIndex.build(pa.array([["K0"]] * len(dates), pa.list_(pa.string())))
     ys, ms, ds = (np.array([(v or (0, 0, 0))[k] for v in dates], np.int16) for k in range(3))
     rows = _Entries(index, bcd_dates(ys, ms, ds))
-    dob = _query_date(asked_dob)
-    old = persons_mod.CANDIDATE_LIMIT
-    persons_mod.CANDIDATE_LIMIT = limit
-    try:
-        got = PersonIndex._pool_top(rows, ["K0"], dob, len(dates))  # type: ignore[arg-type]
-        rows.candidate_kernel = None
-        want = PersonIndex._pool_top(rows, ["K0"], dob, len(dates))  # type: ignore[arg-type]
-    finally:
-        persons_mod.CANDIDATE_LIMIT = old
-    assert got[0].tolist() == want[0].tolist()
-    assert got[1] == want[1] == len(dates)
+    got, want = _both(rows, ["K0"], _query_date(asked_dob), len(dates), limit)
+    assert got == want
+    assert got[1] == len(dates)
