@@ -124,7 +124,10 @@ def answer_rows(
     distinct: list[Mapping[str, object]] = []
     which: list[int] = []
     for q in queries:
-        at = first.setdefault(tuple(q.items()), len(distinct))
+        try:
+            at = first.setdefault(tuple(q.items()), len(distinct))
+        except TypeError:  # a value that cannot be a key: this row is its own
+            at = len(distinct)
         if at == len(distinct):
             distinct.append(q)
         which.append(at)
