@@ -86,7 +86,9 @@ def test_compiled_miss_of_another_issuers_neighbour(
 ) -> None:
     """A number one edit from a number listed only by other issuers is a miss at
     the default min_score: the compiled check tells it (the same result as the
-    general pipeline); anything that scores as a hit is left to the pipeline."""
+    general pipeline); anything that scores as a hit is made a hit (the compiled
+    hit, hotlist.index._document_hits.pxi) or left to the Python search -- the
+    same result either way."""
     state = hl._state
     hl.check(document="X", country=country)  # the country text is read once
     assert _query._FAST_MISS is not None
@@ -94,9 +96,9 @@ def test_compiled_miss_of_another_issuers_neighbour(
         state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, 1, None
     )
     result = general(state, {"document": number, "country": country})
-    assert (fast is not None) == told
+    assert (fast is not None and not fast.hits) == told
+    assert bool(result.hits) != told
     if fast is not None:
-        assert not result.hits
         assert slots(fast) == slots(result)
 
 
@@ -107,8 +109,9 @@ def test_compiled_miss_answers_as_the_general_pipeline(
     hl: hotlist.Hotlist, number: str, max_edits: int
 ) -> None:
     """A miss with a country already read is answered by the compiled check (a
-    near miss, one edit from a listed number, is not: it is a hit), with the
-    same result, slot for slot, as the general pipeline."""
+    near miss, one edit from a listed number, is a hit: made by the compiled hit
+    with the default max_edits, else left to Python), with the same result, slot
+    for slot, as the general pipeline."""
     state = hl._state
     hl.check(document="X", country="UTO")  # the country text is read once
     assert _query._FAST_MISS is not None
@@ -116,7 +119,7 @@ def test_compiled_miss_answers_as_the_general_pipeline(
         state, number, "UTO", None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, max_edits, None
     )
     result = general(state, {"document": number, "country": "UTO"}, max_edits=max_edits)
-    if result.hits:
+    if result.hits and max_edits == 0:
         assert fast is None
         return
     if fast is not None:
