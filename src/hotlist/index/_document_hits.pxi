@@ -133,6 +133,9 @@ cdef class DocumentHits:
         self.bound = False
         self.keep = ctx
         self.cache = {}
+        # nothing of a state left bound (its arrays go with it)
+        self.kernel = self.reader = self.shape = self.ids_of = self.status_of = None
+        self.statuses = None
         if ctx is None:
             return
         index, self.reader, noff, ndata, country, dtype, ids, status, self.shape = ctx

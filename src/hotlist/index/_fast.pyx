@@ -153,6 +153,18 @@ cdef inline void _kb_flush(uint64_t *kb, uint64_t mask, const uint64_t *gs, Py_s
         kb[_kb_word(gs[i], mask)] |= _kb_bits(gs[i])
 
 
+cdef inline Py_ssize_t _kb_push(uint64_t *kb, uint64_t mask, uint64_t *gs, Py_ssize_t nb, uint64_t g) noexcept nogil:
+    """Queue key ``g`` (its word prefetched); a full batch is set at once: the
+    batch's new length."""
+    HL_PREFETCH(kb + _kb_word(g, mask))
+    gs[nb] = g
+    nb += 1
+    if nb == KB_BATCH:
+        _kb_flush(kb, mask, gs, nb)
+        return 0
+    return nb
+
+
 # The place bits: for each key k, each place p, member (k with byte p zeroed, its
 # length, p) -> byte k[p]: a line of 512 bits chosen by the member, two bits in it
 # by the byte.  A query's substitutions at p all share that line (one cache line
@@ -364,23 +376,12 @@ cdef class OneEdit:
                     hi = self.dir[t + 1]
                     while lo < hi:
                         g = _fmix((<uint32_t>t << self.shift) | (self.fp[lo] & low), 0)
-                        HL_PREFETCH(kb + _kb_word(g, mask))
-                        gs[nb] = g
-                        nb += 1
-                        if nb == KB_BATCH:
-                            _kb_flush(kb, mask, gs, nb)
-                            nb = 0
+                        nb = _kb_push(kb, mask, gs, nb, g)
                         lo += 1
             else:
                 for t in range(self.nrows):
                     kp = self._key(self.rows[t], &ln)
-                    g = _fmix(_crc32(kp, ln), 0)
-                    HL_PREFETCH(kb + _kb_word(g, mask))
-                    gs[nb] = g
-                    nb += 1
-                    if nb == KB_BATCH:
-                        _kb_flush(kb, mask, gs, nb)
-                        nb = 0
+                    nb = _kb_push(kb, mask, gs, nb, _fmix(_crc32(kp, ln), 0))
             _kb_flush(kb, mask, gs, nb)
         pb = self._place_bits(&nlines)
         # published under the GIL, which every search holds while it reads them
