@@ -195,9 +195,10 @@ class PersonWeights:
             exact=Level(0.86, None, "exact"),
             variant=Level(0.05, None, "spelling variant"),
             near=Level(0.05, None, "near (typo)"),
-            # a spelling variant only after an edit of the variant forms (EVANS / IVAN,
-            # PYOTR / PETR): 1 of the fit set's 11,748 listed parts (the corruption
-            # model's variants keep the variant form); m is the allowance for the
+            # a spelling variant only after a consonant edit of the variant forms (EVANS /
+            # IVAN, BURTON / HORTON; one vowel apart, PYOTR / PETR, is a variant): 0 of
+            # the fit set's 11,748 listed parts (the corruption model's variants keep
+            # the variant form or move a vowel); m is the allowance for the
             # errors of real lists the model does not draw, as "differs"' (0.005)
             loose=Level(0.005, None, "loose spelling variant"),
             # an initial is a format choice as likely for a non-match (1 %), which then
@@ -224,7 +225,10 @@ class PersonWeights:
     near_u_floor: float = 0.002
     # loose level: u = term frequency + this, the share of pairs of different
     # listed name parts that are loose variants (fit set: 1,085 of 9,000,000 pairs
-    # of its listed parts with different phonetic keys; /tmp notes of U3)
+    # of its listed parts with different phonetic keys; /tmp notes of U3).  With
+    # the variant forms one vowel apart a spelling variant again (PYOTR / PETR),
+    # the loose share is 9.9e-5 (395 of 4,000,000; U6): 1.2e-4 kept, a little
+    # conservative, so no loose pair scores more than it did.
     loose_u_floor: float = 1.2e-4
     # term frequency of a one-letter part (an initial against an initial)
     initial_tf: float = 1.0 / 15

@@ -106,12 +106,82 @@ def test_the_listed_persons_are_still_found(hl: hotlist.Hotlist) -> None:
 
 
 def test_the_levels_are_what_the_rule_says() -> None:
-    """loose: a VARIANT token pair under the variant score (an edit of the
-    variant forms); the variant forms equal stay a spelling variant; an initial
-    is a family_initial exactly when the listed part is a family name."""
+    """loose: a VARIANT token pair under the variant score after a consonant
+    edit of the variant forms; the variant forms equal or one vowel apart stay a
+    spelling variant; an initial is a family_initial exactly when the listed part
+    is a family name."""
     levels = {lv.token: lv.level for lv in compare("EVANS B", "BATIG, IVAN VADIMOVICH")}
     assert levels == {"BATIG": "family_initial", "IVAN": "loose", "VADIMOVICH": "dropped_middle"}
     levels = {lv.token: lv.level for lv in compare("SERGEY SMYTH", "SMITH, SERGEI")}
     assert levels == {"SMITH": "variant", "SERGEI": "variant"}
     levels = {lv.token: lv.level for lv in compare("J SMITH", "SMITH, JOHN")}
     assert levels == {"SMITH": "exact", "JOHN": "initial"}
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("IVANOV PETR", "IVANOV, PYOTR"),  # Пётр: YO or E (ICAO 9303 writes E)
+        ("IVANOV PYOTR", "IVANOV, PETR"),
+        ("IVANOV PIOTR", "IVANOV, PETR"),  # the Polish form
+        ("IVANOV PIOTR", "IVANOV, PYOTR"),
+        ("KOROLEV FEDOR", "KOROLYOV, FYODOR"),
+    ],
+)
+def test_transliterations_one_vowel_apart_are_spelling_variants(query: str, listed: str) -> None:
+    """Transliterations of one name differ mostly in their vowels: variant forms
+    one vowel apart (PIUTR / PITR) are a spelling variant, however short the name
+    (FYODOR / FEDOR were one for their length, PYOTR / PETR became loose)."""
+    levels = {lv.token: lv.level for lv in compare(query, listed)}
+    assert set(levels.values()) <= {"exact", "variant"}, levels
+    assert "variant" in levels.values()
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "token"),
+    [
+        ("EVANS", "IVAN", "IVAN"),  # S dropped
+        ("RICKY", "RIFKIYE", "RIFKIYE"),  # C / F
+        ("BURTON, MOHAMED", "HORTON, MOHAMED", "HORTON"),  # B / H
+    ],
+)
+def test_a_consonant_edit_of_the_variant_forms_stays_loose(
+    query: str, listed: str, token: str
+) -> None:
+    assert {lv.token: lv.level for lv in compare(query, listed)}[token] == "loose"
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("IVANOV, Pyotr", {"family_name": "IVANOV", "given_names": "Petr"}),
+        (
+            "IVANOV, Pyotr",
+            {"name": "\u0418\u0412\u0410\u041d\u041e\u0412 \u041f\u0451\u0442\u0440"},
+        ),
+        (
+            "\u0418\u0412\u0410\u041d\u041e\u0412, \u041f\u0451\u0442\u0440",
+            {"name": "IVANOV Pyotr"},
+        ),
+        ("IVANOV, Petr", {"name": "IVANOV, Piotr"}),
+    ],
+)
+def test_a_transliterated_given_name_with_the_family_name_is_a_hit_without_a_dob(
+    listed: str, query: dict[str, str]
+) -> None:
+    """The reviewer's V-2: IVANOV, Pyotr checked as IVANOV Petr / ИВАНОВ Пётр
+    (which the library transliterates to IVANOV PETR) with no date of birth was
+    no hit and no warning while PYOTR / PETR was a loose variant."""
+    hl = hotlist.Hotlist.from_tables(
+        persons=persons_table(
+            [_listed("P1", listed, "1960-03-14", "RUS")]
+            + [row for row in LISTED if row["record_id"] != "IVANOV"]
+        )
+    )
+    r = hl.check(
+        name=query.get("name"),
+        family_name=query.get("family_name"),
+        given_names=query.get("given_names"),
+    )
+    assert [h.record_id for h in r.hits][:1] == ["P1"], (r.hits, r.warnings)
+    assert any(reason.startswith("given name spelling variant") for reason in r.hits[0].reasons)

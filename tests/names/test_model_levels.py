@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from test_namekernel import PAIRS
 
 from hotlist.names import _tokensim as kinds
-from hotlist.names._compare import NameLevel, compare, level_bits
+from hotlist.names._compare import NameLevel, _vowel_edit, compare, level_bits
 from hotlist.names._model import MODEL, bits
+from hotlist.names._phonetic import variant
 from hotlist.names._tokensim import _token_sim
 
 LISTED_NAMES = sorted({b for _, b in PAIRS})
@@ -41,7 +42,12 @@ def _check(query: str, listed: str) -> int:
         if lv.level == "loose":
             s, kind = _token_sim(lv.other, lv.token)
             assert kind == kinds.VARIANT and s < kinds._VARIANT, lv
+            assert " " in lv.other or not _vowel_edit(variant(lv.other), variant(lv.token)), lv
             split += 1
+        elif lv.level == "variant" and " " not in lv.other:
+            s, kind = _token_sim(lv.other, lv.token)
+            if kind == kinds.VARIANT and s < kinds._VARIANT:  # one vowel apart (PYOTR / PETR)
+                assert _vowel_edit(variant(lv.other), variant(lv.token)), lv
         elif lv.level == "family_initial":
             assert lv.role == "family name", lv
             split += 1
@@ -57,6 +63,15 @@ def _check(query: str, listed: str) -> int:
 )
 def test_the_split_never_raises_a_pair_s_bits(pair: tuple[str, str]) -> None:
     _check(*pair)
+
+
+@given(st.text("AEIOUYBDKLMNPRST", min_size=2, max_size=9), st.text("AEIOUYBDKLMNPRST", max_size=9))
+def test_a_vowel_edit_is_one_vowel_inserted_deleted_or_substituted(a: str, b: str) -> None:
+    vowels = set("AEIOUY")
+    one = {a[:i] + a[i + 1 :] for i in range(len(a)) if a[i] in vowels}  # deleted
+    one |= {a[:i] + v + a[i:] for i in range(len(a) + 1) for v in vowels}  # inserted
+    one |= {a[:i] + v + a[i + 1 :] for i in range(len(a)) if a[i] in vowels for v in vowels}
+    assert _vowel_edit(a, b) == (b in one - {a}) == _vowel_edit(b, a)
 
 
 def test_every_dev_pair_keeps_or_lowers_its_bits() -> None:

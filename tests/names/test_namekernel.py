@@ -165,6 +165,16 @@ def test_kernel_equals_reference(a: str, b: str) -> None:
     _assert_same_similarity(a, b)
 
 
+_SHORT = st.text("AEIOUYBPRTVKS", min_size=2, max_size=7)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_SHORT, _SHORT)
+def test_kernel_equals_reference_on_vowel_edits(a: str, b: str) -> None:
+    """Short vowel-rich given names (PYOTR / PETR / PIOTR): the loose / variant split."""
+    _assert_same_pair(f"IVANOV {a}", f"IVANOV, {b}")
+
+
 @settings(max_examples=300, deadline=None)
 @given(SCRIPT_TEXT, SCRIPT_TEXT)
 def test_kernel_equals_reference_any_script(a: str, b: str) -> None:

@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 from hotlist.names import _tokensim as kinds
 from hotlist.names._align import _align_py, _Name, _parse, _patronymic_swapped
 from hotlist.names._model import MODEL, Level, PersonModel, bits
-from hotlist.names._phonetic import KERNEL
+from hotlist.names._phonetic import KERNEL, variant
 from hotlist.names._tokens import PARTICLES, fold
 from hotlist.names._tokensim import _gendered
 from hotlist.scoring import SCORING, SPACES_DIFFER, Reason, render
@@ -50,21 +50,49 @@ _KIND_LEVEL = {
     kinds.INITIAL: "initial",
     kinds.JOINED: "joined",
 }
-_VARIANT_SCORE = SCORING.names.variant  # a VARIANT pair under it is a loose one
+_VARIANT_SCORE = SCORING.names.variant  # a VARIANT pair under it may be a loose one
+_VOWELS = frozenset("AEIOUY")
 
 
-def _item_level(kind: int, score: float, role: str) -> str:
-    """The level of a listed part aligned as a token pair of ``kind`` and ``score``.
+def _vowel_edit(a: str, b: str) -> bool:
+    """Whether two variant forms are one vowel apart: a vowel inserted, deleted or
+    put for another (``PIUTR`` / ``PITR``: PYOTR / PETR, Пётр's YO or E).
+
+    Transliterations of one name differ mostly in their vowels, so such a pair is a
+    spelling variant; a consonant edit (``IVANS`` / ``IVAN``, ``RIKI`` / ``RIFKI``,
+    ``BURTUN`` / ``HURTUN``) is not.
+
+    >>> _vowel_edit("PIUTR", "PITR"), _vowel_edit("IVANS", "IVAN"), _vowel_edit("BURTUN", "HURTUN")
+    (True, False, False)
+    """
+    if len(a) < len(b):
+        a, b = b, a
+    n = len(b)
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    if len(a) == n:  # one vowel for another, the rest equal
+        return i < n and a[i] in _VOWELS and b[i] in _VOWELS and a[i + 1 :] == b[i + 1 :]
+    return len(a) == n + 1 and a[i] in _VOWELS and a[i + 1 :] == b[i:]
+
+
+def _item_level(kind: int, score: float, role: str, tok: str, other: str | None) -> str:
+    """The level of a listed part ``tok`` aligned as a token pair of ``kind`` and
+    ``score`` to the query token ``other`` (None: to several query tokens).
 
     Two refinements of the kind, each its own level with its own ``m`` and ``u``
-    (``hotlist.names._model``): a spelling variant only after an edit of the
-    variant forms (EVANS / IVAN, RICKY / RIFKIYE, PYOTR / PETR) is ``loose``,
-    not ``variant`` (the variant forms equal, a phonetic key, a transliteration
-    rule); an initial standing for a family name is ``family_initial`` (initials
-    are a given-name habit)."""
+    (``hotlist.names._model``): a spelling variant only after a consonant edit of
+    the variant forms (EVANS / IVAN, RICKY / RIFKIYE, BURTON / HORTON) is
+    ``loose``, not ``variant`` (the variant forms equal or one vowel apart as
+    PYOTR / PETR, a phonetic key, a transliteration rule); an initial standing
+    for a family name is ``family_initial`` (initials are a given-name habit)."""
     if kind == kinds.INITIAL and role == "family name":
         return "family_initial"
-    if kind == kinds.VARIANT and score < _VARIANT_SCORE:
+    if (
+        kind == kinds.VARIANT
+        and score < _VARIANT_SCORE
+        and (other is None or not _vowel_edit(variant(tok), variant(other)))
+    ):
         return "loose"
     return _KIND_LEVEL[kind]
 
@@ -123,7 +151,8 @@ def _compare_py(query: str, listed: str) -> list[NameLevel]:
                 out.append(NameLevel("exact", tok, other, _role(c, j)))
             else:
                 role = _role(c, j)
-                out.append(NameLevel(_item_level(kind, score, role), tok, other, role))
+                single = other if len(lq) == 1 else None
+                out.append(NameLevel(_item_level(kind, score, role, tok, single), tok, other, role))
     if q.patronymic and c.patronymic and _patronymic_swapped(q, c, items):
         out.append(NameLevel("patronymic", "", "", "name"))
     # left-overs: particles, then near pairs (one edit), then differs / dropped / extra

@@ -28,6 +28,18 @@ cdef set _middles(tuple c):
     return set(full[1 : len(full) - 1]) if len(full) > 2 else set()
 
 
+cdef bint _vowel_edit(str a, str b):
+    """``_compare._vowel_edit``: two variant forms one vowel apart."""
+    if len(a) < len(b):
+        a, b = b, a
+    cdef Py_ssize_t n = len(b), i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    if len(a) == n:
+        return i < n and a[i] in "AEIOUY" and b[i] in "AEIOUY" and a[i + 1 :] == b[i + 1 :]
+    return len(a) == n + 1 and a[i] in "AEIOUY" and a[i + 1 :] == b[i:]
+
+
 def compare(str query, str listed):
     """``_compare._compare_py(query, listed)``: the levels of a normalised query name
     against a normalised listed name."""
@@ -83,7 +95,9 @@ def compare(str query, str listed):
                 role = _role(c, j)
                 if it.kind == INITIAL and role == "family name":
                     level = "family_initial"
-                elif it.kind == VARIANT and it.s < LOOSE_BELOW:
+                elif it.kind == VARIANT and it.s < LOOSE_BELOW and (
+                    it.nx != 1 or not _vowel_edit(_tok(tok).var, _tok(other).var)
+                ):
                     level = "loose"
                 else:
                     level = <str>_kind_level[it.kind]
