@@ -122,6 +122,24 @@ cdef class DocumentHits:
             self.direct = self.direct and self.hoff[i] >= 0
         self.bound = False
 
+    cdef DocumentHits fresh(self):
+        """A new DocumentHits configured as this one, bound to nothing: each
+        state gets its own (:class:`Bound`), so that a thread making a hit in
+        one state never reads columns another thread has bound since."""
+        cdef DocumentHits h = DocumentHits.__new__(DocumentHits)
+        memcpy(h.cmap, self.cmap, 256)
+        memcpy(h.omap, self.omap, 256)
+        memcpy(h.pdrop, self.pdrop, 256)
+        memcpy(h.adrop, self.adrop, 256)
+        h.hit_cls = self.hit_cls
+        h.kind_actions = self.kind_actions
+        h.swaps = self.swaps
+        h.dataset = self.dataset
+        memcpy(h.hoff, self.hoff, sizeof(self.hoff))
+        h.direct = self.direct
+        h.bound = False
+        return h
+
     def bind(self, ctx):
         """Bind to one state's documents (``ctx``: ``hotlist._query._hit_context``
         -- the key index, the record reader, the number column's offsets and

@@ -464,6 +464,25 @@ cdef class Probe:
         return self._contains(b, len(key), _crc32(b, len(key)))
 
 
+cdef class Bound:
+    """One state's context, as :meth:`DocumentMiss.check` uses it: made whole
+    before it is published (one attribute, :attr:`DocumentMiss.cur`) and read
+    through a local, so that a thread switch inside a check (a Python call: the
+    hit's shape, a record reader) can never leave a check reading another
+    state's probes, columns or data version (two Hotlists, or the state a delta
+    replaced, checked from several threads)."""
+
+    cdef object state_ref
+    cdef PyObject *state_ptr
+    cdef unsigned int gen  # the _generation the probes were bound at
+    cdef Probe dp, pp
+    cdef object searched, notes, version
+    cdef object code_of, keep_codes
+    cdef const int32_t *codes
+    cdef const uint8_t *plain
+    cdef DocumentHits hits  # this state's own (None: the caller makes hits)
+
+
 cdef class DocumentMiss:
     """check()'s miss test for a document number, in one call (see :meth:`miss`)."""
 
@@ -476,16 +495,10 @@ cdef class DocumentMiss:
     cdef object issuers, context
     cdef Results results
     cdef object d_limit, d_min_score, d_edits, d_no_edits
-    cdef object state_ref
-    cdef PyObject *state_ptr
-    cdef unsigned int gen  # the _generation the probes were bound at
-    cdef Probe dp, pp
-    cdef object searched, notes, version
     cdef bint weak
-    cdef object unknown, code_of, keep_codes
-    cdef const int32_t *codes
-    cdef const uint8_t *plain
-    cdef DocumentHits hits  # check()'s hit made here (None: the caller's)
+    cdef object unknown
+    cdef DocumentHits hits  # configured, bound to nothing: each Bound gets a fresh one
+    cdef Bound cur  # the last state's context
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes delete, Py_ssize_t max_length, Py_ssize_t limit):
         cdef int i
@@ -568,61 +581,57 @@ cdef class DocumentMiss:
         self.weak = weak
         self.unknown = unknown
         self.hits = hits
-        self.state_ref = None
-        self.state_ptr = NULL
+        self.cur = None
 
-    cdef bint _bind(self, object state) except -1:
-        """Make the context of ``state`` current (once per state: its probes, the
+    cdef Bound _bind(self, object state):
+        """The context of ``state`` (made once per state: its probes, the
         coverage and the data version); a weak reference tells a new state, and
-        :func:`filters_changed` a probe that gained its filter (bound again)."""
-        cdef tuple ctx
+        :func:`filters_changed` a probe that gained its filter (made again).
+        Made whole in a new :class:`Bound` and published in one assignment: a
+        check uses only the one it got."""
+        cdef Bound b = self.cur
         if (
-            self.state_ptr == <PyObject *>state
-            and self.state_ref is not None
-            and self.gen == _generation
+            b is not None
+            and b.state_ptr == <PyObject *>state
+            and b.gen == _generation
+            and b.state_ref is not None
+            and PyWeakref_GetObject(b.state_ref) == <PyObject *>state
         ):
-            if PyWeakref_GetObject(self.state_ref) == <PyObject *>state:
-                return True
+            return b
         cdef const int32_t[::1] codes
         cdef const uint8_t[::1] plain
-        cdef unsigned int gen = _generation  # read first: a build ending now rebinds again
+        b = Bound.__new__(Bound)
+        b.gen = _generation  # read first: a build ending now binds again
         ctx = self.context(state)
         documents, persons, searched, notes, version = ctx[:5]
         if self.weak:
-            codes, self.code_of, plain = ctx[5:8]
-            self.keep_codes = (ctx[5], ctx[7])
-            self.codes = &codes[0] if codes.shape[0] else NULL
-            self.plain = &plain[0] if plain.shape[0] else NULL
-        self.dp = documents._probe if documents._probe is not None else documents.probe()
-        self.pp = persons.exact_probe()  # whole numbers only: no pre-filter needed
-        self.searched, self.notes, self.version = searched, list(notes), version
+            codes, b.code_of, plain = ctx[5:8]
+            b.keep_codes = (ctx[5], ctx[7])
+            b.codes = &codes[0] if codes.shape[0] else NULL
+            b.plain = &plain[0] if plain.shape[0] else NULL
+        b.dp = documents._probe if documents._probe is not None else documents.probe()
+        b.pp = persons.exact_probe()  # whole numbers only: no pre-filter needed
+        b.searched, b.notes, b.version = searched, list(notes), version
         if self.hits is not None:
-            self.hits.bind(ctx[8] if len(ctx) > 8 else None)
-        self.gen = gen
+            b.hits = self.hits.fresh()
+            b.hits.bind(ctx[8] if len(ctx) > 8 else None)
         try:
             # released when the state goes, so that a replaced or dropped state's
             # index arrays (the probes hold them) do not outlive it here
-            self.state_ref = weakref.ref(state, self._release)
-            self.state_ptr = <PyObject *>state
-        except TypeError:  # no weak reference: asked every time
-            self.state_ref = None
-            self.state_ptr = NULL
-        return True
+            b.state_ref = weakref.ref(state, self._release)
+            b.state_ptr = <PyObject *>state
+        except TypeError:  # no weak reference: made every time
+            b.state_ref = None
+            b.state_ptr = NULL
+        self.cur = b
+        return b
 
     def _release(self, ref):
-        """The bound state is gone: drop what was bound to it (a state bound since
-        has its own reference, and keeps its context)."""
-        if ref is not self.state_ref:
-            return
-        self.dp = None
-        self.pp = None
-        self.keep_codes = None
-        self.code_of = None
-        if self.hits is not None:
-            self.hits.bind(None)
-        self.codes = NULL
-        self.plain = NULL
-        self.state_ptr = NULL
+        """The bound state is gone: drop its context (a state bound since has
+        its own, and keeps it)."""
+        cdef Bound b = self.cur
+        if b is not None and b.state_ref is ref:
+            self.cur = None
 
     def check(self, state, document, country, document_type, limit, min_score, max_edits, name_threshold):
         """``document_check``'s answer when it is a miss told here (a plain number,
@@ -639,6 +648,7 @@ cdef class DocumentMiss:
         cdef Probe dp
         cdef Issuer iss
         cdef int got
+        cdef Bound b
         if (
             document_type is not None
             or name_threshold is not None
@@ -655,29 +665,29 @@ cdef class DocumentMiss:
         n = self._key(document, buf)
         if n < 0:
             return None
-        self._bind(state)
+        b = self._bind(state)
         h = _crc32(buf, n)
-        if self.pp.nrows:
-            HLP_PREFETCH(self.pp.dir + (h >> self.pp.shift))
-        dp = self.dp
+        if b.pp.nrows:
+            HLP_PREFETCH(b.pp.dir + (h >> b.pp.shift))
+        dp = b.dp
         if tolerant and dp._exact_ok(n):
             dp._prefetch(buf, n, hs, w)
             # made while the filter's blocks come in (a miss is the commonest answer)
             query = {"document": document} if country is None else {"document": document, "country": country}
             got = dp._tests(buf, n, hs, w, NULL)
             if got:  # some key within one edit (the commonest miss has none)
-                if not self.weak or country is None or self.codes == NULL or self.plain == NULL:
-                    return self._hit(buf, n, h, document, country, query)
+                if not self.weak or country is None or b.codes == NULL or b.plain == NULL:
+                    return self._hit(b, buf, n, h, document, country, query)
                 asked = self.issuers[country]
                 if asked in self.unknown:
-                    return self._hit(buf, n, h, document, country, query)
+                    return self._hit(b, buf, n, h, document, country, query)
                 # a one-edit neighbour of another plain issuer scores below the
                 # default min_score: such neighbours alone are still a miss
-                iss.codes = self.codes
-                iss.plain = self.plain
-                iss.asked = self.code_of.get(asked, -2)
+                iss.codes = b.codes
+                iss.plain = b.plain
+                iss.asked = b.code_of.get(asked, -2)
                 if dp._tests(buf, n, hs, w, &iss) == 2:
-                    return self._hit(buf, n, h, document, country, query)
+                    return self._hit(b, buf, n, h, document, country, query)
         else:
             if tolerant:
                 if dp._near(buf, n):
@@ -685,20 +695,21 @@ cdef class DocumentMiss:
             elif dp._contains(buf, n, h):
                 return None
             query = {"document": document} if country is None else {"document": document, "country": country}
-        if self.pp._contains(buf, n, h):
+        if b.pp._contains(buf, n, h):
             return None
-        return self.results.miss(list(self.notes), query, self.version, self.searched)
+        return self.results.miss(list(b.notes), query, b.version, b.searched)
 
-    cdef object _hit(self, const uint8_t *buf, Py_ssize_t n, uint32_t h, object document, object country, dict query):
+    cdef object _hit(self, Bound b, const uint8_t *buf, Py_ssize_t n, uint32_t h, object document, object country,
+                     dict query):
         """:meth:`check`'s answer when some listed key is within one edit (the
         default options): the hit made by :class:`DocumentHits`, or None (the
         caller searches) -- also when a wanted person lists the number (both
         kinds' candidates are ranked together there)."""
-        if self.hits is None or self.pp._contains(buf, n, h):
+        if b.hits is None or b.pp._contains(buf, n, h):
             return None
-        return self.hits.answer(
-            self.dp, buf, n, document, None if country is None else self.issuers[country],
-            self.results, list(self.notes), query, self.version, self.searched,
+        return b.hits.answer(
+            b.dp, buf, n, document, None if country is None else self.issuers[country],
+            self.results, list(b.notes), query, b.version, b.searched,
             self.d_limit, self.d_min_score,
         )
 
