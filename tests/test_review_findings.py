@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
+import sys
+import threading
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 import hotlist
+from hotlist import synth
 
 PERSONS = [
     {
@@ -55,3 +60,61 @@ def test_v2_petr_is_a_spelling_variant_of_pyotr(
 def test_v2_petr_with_the_listed_date_of_birth_is_an_alarm(listed: hotlist.Hotlist) -> None:
     result = listed.check(name="IVANOV, Petr", dob="1960-03-14")
     assert [(h.record_id, h.severity) for h in result.hits] == [("P-IVANOV", "alarm")]
+
+
+def _variants(table: pa.Table, n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = "ABCDEFGHJKMNPRTUVWXYZ0123456789"
+    out = []
+    for number in rng.sample(table.column("document_number").to_pylist(), n):
+        j = rng.randrange(len(number))
+        out += [
+            number,
+            number[:j] + rng.choice(alphabet) + number[j + 1 :],
+            number[:j] + number[j + 1 :],
+        ]
+    return out
+
+
+def test_v6_two_data_versions_checked_at_once_keep_their_own_records() -> None:
+    """V-6: the compiled document hit bound one state at a time; a thread switch
+    between the bind and the hit made a check of one Hotlist report another's
+    row (an unrelated record, or the right id with another record's fields)."""
+    one = synth.documents(20_000, 1)
+    two = synth.documents(20_000, 2)
+    lists = [hotlist.Hotlist.from_tables(documents=t, progress=False) for t in (one, two)]
+    numbers = {
+        id(hl): dict(
+            zip(
+                t.column("record_id").to_pylist(),
+                t.column("document_number").to_pylist(),
+                strict=True,
+            )
+        )
+        for hl, t in zip(lists, (one, two), strict=True)
+    }
+    queries = {id(hl): _variants(t, 400, 3) for hl, t in zip(lists, (one, two), strict=True)}
+    wrong: list[tuple[str, str, str | None]] = []
+
+    def work(hl: hotlist.Hotlist, seed: int) -> None:
+        rng = random.Random(seed)
+        qs = queries[id(hl)]
+        listed = numbers[id(hl)]
+        for _ in range(3 * len(qs)):
+            q = rng.choice(qs)
+            for h in hl.check(document=q).hits:
+                shown = (h.record or {}).get("document_number")
+                if h.record_id not in listed or shown != listed[h.record_id]:
+                    wrong.append((q, h.record_id, shown))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(hl, k)) for k, hl in enumerate(lists * 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert wrong == []
