@@ -43,6 +43,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -168,6 +169,9 @@ class Workers:
         self.version = (state.data_version, state.applied_deltas, processes)
         self.processes = processes
         self.problem: str | None = None
+        # whether the problem may be a script without the __main__ guard (a
+        # worker that could not start or died), said with it
+        self._guard_hint = False
         self._snapshot: tuple[str, str] | None = None
         self._executor: ProcessPoolExecutor | None = None
         self._ready: list[Future[list[Answer]]] = []
@@ -223,6 +227,7 @@ class Workers:
                 self._ready = [executor.submit(warm) for _ in range(self.processes - 1)]
         except Exception as exc:  # whatever it is, the rows are checked here
             self.problem = f"the worker processes could not start ({exc!r})"
+            self._guard_hint = True
 
     def ready(self) -> bool:
         """Whether the worker processes have the data open (never blocks)."""
@@ -249,7 +254,11 @@ class Workers:
         return self.ready()
 
     def _broken(self, exc: BaseException) -> None:
-        self.problem = f"a worker process failed ({exc!r})"
+        # the first cause is the one said: the chunks the shutdown below cancels
+        # raise CancelledError, which is not why
+        if self.problem is None:
+            self.problem = f"a worker process failed ({exc!r})"
+            self._guard_hint = isinstance(exc, (BrokenProcessPool, RuntimeError))
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
@@ -306,7 +315,12 @@ class Workers:
         if self.problem is not None:
             warnings.warn(
                 f"check_many(workers={self.processes}): {self.problem}; rows checked in "
-                "this process (a script needs the `if __name__ == '__main__':` guard)",
+                "this process"
+                + (
+                    " (a script needs the `if __name__ == '__main__':` guard)"
+                    if self._guard_hint
+                    else ""
+                ),
                 RuntimeWarning,
                 stacklevel=6,  # the caller of Hotlist.check_many
             )

@@ -267,7 +267,8 @@ class Hotlist:
         table out; see :func:`hotlist._batch.check_many` for its columns.  The
         options are ``check()``'s, plus ``workers`` (default 1): processes that check
         the name, MRZ, VIN and plate rows, this one included, each opening the data
-        memory-mapped (:mod:`hotlist._batch_workers`).  ``progress`` shows a progress
+        memory-mapped (:mod:`hotlist._batch_workers`; started with ``spawn``, so a
+        script needs the ``if __name__ == "__main__":`` guard).  ``progress`` shows a progress
         bar (None: in a terminal or notebook, once the batch has run a second;
         False: never)."""
         state = self._state

@@ -13,6 +13,8 @@ import dataclasses
 import gc
 import os
 import shutil
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +221,19 @@ def test_the_workers_snapshot_is_the_opened_folder_only_while_it_holds_that_data
     for f in scratch:
         shutil.rmtree(f)
     assert digest
+
+
+def test_a_worker_failure_is_said_by_its_first_cause() -> None:
+    """The chunks cancelled after a worker's failure raise CancelledError: the
+    warning names the failure itself, and gives the ``__main__`` guard hint only
+    for a worker that could not start or died (reviewer's V-5)."""
+    failed = Workers.__new__(Workers)
+    failed.problem, failed._executor, failed._guard_hint = None, None, False
+    failed._broken(KeyError("note"))
+    failed._broken(CancelledError())
+    assert failed.problem == "a worker process failed (KeyError('note'))"
+    assert not failed._guard_hint
+    died = Workers.__new__(Workers)
+    died.problem, died._executor, died._guard_hint = None, None, False
+    died._broken(BrokenProcessPool("a child process terminated abruptly"))
+    assert died._guard_hint
