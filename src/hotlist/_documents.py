@@ -35,6 +35,7 @@ __all__ = [
     "Candidate",
     "DocumentIndex",
     "PersonDocumentIndex",
+    "candidate_shape",
     "document_reasons",
     "document_score",
     "kept_then",
@@ -322,14 +323,9 @@ class DocumentIndex:
             code = type_codes[row]
             listed_type = type_values[code] or "" if code >= 0 else ""
             swaps = ocr_letter_swaps(listed_compact, compact) if level == "ocr" else None
-            if swaps:
-                score, reasons, severity, why = _letters_shape(
-                    level, country, listed_country, document_type, listed_type, swaps
-                )
-            else:
-                score, reasons, severity, why = scored_shape(
-                    level, country, listed_country, document_type, listed_type
-                )
+            score, reasons, severity, why = candidate_shape(
+                level, country, listed_country, document_type, listed_type, swaps
+            )
             out.append((row, level, score, reasons, severity, why))
         return out
 
@@ -357,6 +353,23 @@ def scored_shape(
     score, why = document_reasons(*asked)
     severity = document_severity(level, asked_country, listed_country)
     return score, document_score(*asked)[1], severity, why
+
+
+def candidate_shape(  # noqa: PLR0917 - the shape's fields, as scored_shape takes them
+    level: str,
+    asked_country: str | None,
+    listed_country: str,
+    asked_type: str | None,
+    listed_type: str,
+    swaps: tuple[tuple[str, str], ...] | None,
+) -> tuple[float, tuple[str, ...], Severity, tuple[Reason, ...]]:
+    """Score, rendered reasons, severity and structured reasons of a document
+    candidate: :func:`scored_shape`, or for an ``ocr`` row whose differences are
+    all look-alike letters (``swaps``, :func:`ocr_letter_swaps`) the same with the
+    letters' reason.  ``DocumentIndex.scored`` and the compiled hit's shape
+    callable (``hotlist._query._shape_of``) both ask it."""
+    asked = (level, asked_country, listed_country, asked_type, listed_type)
+    return _letters_shape(*asked, swaps) if swaps else scored_shape(*asked)
 
 
 @lru_cache(maxsize=1024)

@@ -32,7 +32,7 @@ from hotlist._decisions import (
     corroborate,
     ocr_letter_swaps,
 )
-from hotlist._documents import Candidate, _decoded, _letters_shape, scored_shape
+from hotlist._documents import Candidate, _decoded, candidate_shape
 from hotlist._errors import InvalidQuery
 from hotlist._holder import (
     HOLDER_FIELDS,
@@ -177,9 +177,8 @@ def _shape_of(countries: list[str | None], types: list[str | None]) -> Any:
     ) -> tuple[float, tuple[str, ...], str, str]:
         listed_country = countries[country] or "" if country >= 0 else ""
         listed_type = types[kind] or "" if kind >= 0 else ""
-        asked_shape = (level, asked, listed_country, None, listed_type)
-        score, reasons, severity, _ = (
-            _letters_shape(*asked_shape, swaps) if swaps else scored_shape(*asked_shape)
+        score, reasons, severity, _ = candidate_shape(
+            level, asked, listed_country, None, listed_type, swaps
         )
         decided = ALARM if severity == ALARM else POSSIBLE
         record = {} if status is None else {"status": status}
