@@ -59,6 +59,23 @@ def bcd_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarra
     return out
 
 
+def _year_bcd(year: int) -> int:
+    """A year's four digits, a nibble a digit (the high half of ``bcd_dates``)."""
+    return int(f"{year:04d}", 16)
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_terms(q: names.PartialDate) -> tuple[int, tuple[int, ...], float, float]:
+    """What the DOB term by the years needs of the query date ``q``: its year as
+    BCD, the years two either side as BCD (-1: out of 0..9999), and the bits of
+    "year only" and of "differs"."""
+    near = tuple(
+        _year_bcd(q.year + off) if 0 <= q.year + off <= 9999 else -1 for off in (-2, -1, 1, 2)
+    )
+    same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
+    return _year_bcd(q.year), near, same, _differs_bits(q)
+
+
 def _decimal(bcd: np.ndarray) -> np.ndarray:
     """The yyyymmdd numbers of BCD dates (``bcd_dates``)."""
     out = np.zeros(len(bcd), dtype=np.int64)
@@ -71,14 +88,14 @@ def _by_year(q: names.PartialDate, dates: np.ndarray) -> np.ndarray:
     """The DOB ranking term by the years alone (``dob_rank``) of the
     BCD dates ``dates``: the "year only" level's bits in the same year, 0 a
     year or two off or without a listed date, else the bits of "differs"."""
+    this_year, near_years, same, differs = _year_terms(q)
     year = dates >> np.uint32(16)
     near = np.zeros(len(dates), dtype=bool)
-    for off in (-2, -1, 1, 2):
-        if 0 <= q.year + off <= 9999:
-            near |= year == np.uint32(int(f"{q.year + off:04d}", 16))
-    same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
-    out: np.ndarray = np.where(near, np.float32(0.0), np.float32(_differs_bits(q)))
-    out[year == np.uint32(int(f"{q.year:04d}", 16))] = same
+    for other in near_years:
+        if other >= 0:
+            near |= year == np.uint32(other)
+    out: np.ndarray = np.where(near, np.float32(0.0), np.float32(differs))
+    out[year == np.uint32(this_year)] = same
     out[dates == _NO_DATE] = 0.0
     return out
 
@@ -161,12 +178,8 @@ def _term_args(q: names.PartialDate) -> tuple[object, ...]:
     date), the date and its day-month swap as BCD, the year's BCD and its
     neighbours' (two either side; -1: out of 0..9999), the "year only" and
     "differs" bits, and the near dates' table (``_full_date_levels``)."""
-    near = [
-        int(f"{q.year + off:04d}", 16) if 0 <= q.year + off <= 9999 else -1
-        for off in (-2, -1, 1, 2)
-    ]
-    same = dob_evidence("DOB year only", q, names.PartialDate(q.year))
-    head = (int(f"{q.year:04d}", 16), np.array(near, dtype=np.int64), same, _differs_bits(q))
+    this_year, near_years, same, differs = _year_terms(q)
+    head = (this_year, np.array(near_years, dtype=np.int64), same, differs)
     if not (q.month and q.day) or placeholder(q):
         return (1, 0, int(_NO_DATE), *head, *_NO_TABLE)
     swapped = _bcd(q.year * 10000 + q.day * 100 + q.month) if q.day <= 12 else _NO_DATE
