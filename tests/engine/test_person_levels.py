@@ -185,3 +185,36 @@ def test_a_transliterated_given_name_with_the_family_name_is_a_hit_without_a_dob
     )
     assert [h.record_id for h in r.hits][:1] == ["P1"], (r.hits, r.warnings)
     assert any(reason.startswith("given name spelling variant") for reason in r.hits[0].reasons)
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("GADDAFI, Muammar", {"family_name": "QADHAFI", "given_names": "Moammar"}),
+        ("TSVETKOV, Mikhail", {"family_name": "ZWETKOW", "given_names": "Michail"}),
+        ("YELTSIN, Boris", {"family_name": "JELZIN", "given_names": "Boris"}),
+        ("KOWALCZYK, Jan", {"family_name": "KOVALCHIK", "given_names": "Jan"}),
+        ("TCHAIKOVSKY, Pyotr", {"family_name": "CHAIKOVSKY", "given_names": "Petr"}),
+        (
+            "\u0426\u0412\u0415\u0422\u041a\u041e\u0412, \u041c\u0438\u0445\u0430\u0438\u043b",
+            {"name": "ZWETKOW Michail"},
+        ),
+    ],
+)
+def test_a_family_name_in_another_transliteration_system_is_a_variant_hit(
+    listed: str, query: dict[str, str]
+) -> None:
+    """The reviewer's V-3: German (ZWETKOW, JELZIN), French (CHAIKOVSKY), Polish
+    (KOWALCZYK) renderings of a Cyrillic name and Arabic DH / Q / G (QADHAFI /
+    GADDAFI) with the exact date of birth were missed or a weak loose variant."""
+    hl = hotlist.Hotlist.from_tables(
+        persons=persons_table([_listed("P1", listed, "1960-03-14", "RUS"), *LISTED])
+    )
+    r = hl.check(
+        name=query.get("name"),
+        family_name=query.get("family_name"),
+        given_names=query.get("given_names"),
+        dob="1960-03-14",
+    )
+    assert [h.record_id for h in r.hits][:1] == ["P1"], (r.hits, r.warnings)
+    assert any(reason.startswith("family name spelling variant") for reason in r.hits[0].reasons)

@@ -39,12 +39,15 @@ cdef bint _vowel_poor_c(str s):
 
 
 cdef tuple _variant_rules = ()
+cdef Py_ssize_t _lead_ye_from = 0
 
 
-def configure_variant(rules):
-    """The (old, new) rewrites of ``_phonetic.variant``, in its order."""
-    global _variant_rules
+def configure_variant(rules, Py_ssize_t lead_ye_from):
+    """The (old, new) rewrites of ``_phonetic.variant``, in its order, and the
+    shortest token whose leading YE / JE / IE is E."""
+    global _variant_rules, _lead_ye_from
     _variant_rules = tuple((str(a), str(b)) for a, b in rules)
+    _lead_ye_from = lead_ye_from
 
 
 cdef Py_ssize_t _replace(Py_UCS4* buf, Py_ssize_t n, str old, str new) except -1:
@@ -104,6 +107,13 @@ cdef str _variant_c(str s):
             k += 1
             i += 1
         n = k
+    if n >= _lead_ye_from and n >= 2 and buf[1] == u"E" and (
+        buf[0] == u"Y" or buf[0] == u"J" or buf[0] == u"I"
+    ):  # YELENA / JELENA / ELENA
+        buf[0] = u"E"
+        for i in range(1, n - 1):
+            buf[i] = buf[i + 1]
+        n -= 1
     for rule in _variant_rules:
         n = _replace(buf, n, <str>(<tuple>rule)[0], <str>(<tuple>rule)[1])
     for i in range(n):

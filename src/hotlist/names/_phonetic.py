@@ -20,6 +20,20 @@ after a small pre-pass of transliteration equivalences.
   vowel becomes ``A`` (OSAMA / USAMA, ABDEL / EBDEL), a leading ``J``, ``Y`` or
   ``I`` before a vowel ``Y`` (YURI / IURII / JURI, YUSUF / JUSUF), and a leading
   ``YE`` / ``JE`` / ``IE`` is ``E`` (YELENA / ELENA / JELENA, YEVGENIY / EVGENII).
+* The systems that write one Cyrillic or Arabic letter differently: German
+  ``Z`` / ``TSCH`` / ``SCH`` / ``W`` / ``J`` for Ц / Ч / Ш / В / Й (ZWETKOW /
+  TSVETKOV, JELZIN / YELTSIN), French ``TCH`` for Ч (TCHAIKOVSKY), Polish
+  ``CZ`` / ``SZ`` for Ч / Ш (KOWALCZYK / KOVALCHIK), Arabic ``DH`` / ``D`` for
+  ذ (QADHAFI / QADDAFI): the rewrites ``TCH``/``CH``, ``CZ``/``CH``,
+  ``SZ``/``SH``, ``TS``/``Z``, ``DH``/``D`` and, in ``variant`` too, the leading
+  ``YE`` / ``JE`` / ``IE`` as ``E`` in tokens of five letters or more.  Each
+  writes one sound one way, so it merges few unrelated names: measured on the
+  development population (20 k listed persons, seed 7), the share of random
+  pairs of listed parts whose variant forms are equal went from 4.94e-5 to
+  4.96e-5 (MICHEL / MITCHELL, ABD / ABDH, JESSICA / YESICA).  Q / K / G (ق) need
+  no rewrite: they share a Metaphone key, so GADDAFI / QADHAFI is a phonetic
+  variant.  Rewrites that would merge many names are left out: J / Y
+  everywhere (JIN / YIN, JAN / YAN: +17 %), G / K (GAN / KAN: +7 %).
 
 Metaphone alone merges MAHMUD and MUHAMMAD (``MMT`` and ``MHMT`` after the
 pre-pass both become ``MHMT``): that is fine for blocking, which must not lose
@@ -52,11 +66,15 @@ MAX_KEYS = 8
 
 _RULES: tuple[tuple[str, str], ...] = (
     ("TSCH", "CH"),
+    ("TCH", "CH"),  # French TCH: TCHAIKOVSKY
+    ("CZ", "CH"),  # Polish CZ, SZ: KOWALCZYK / KOVALCHIK, SZYMANSKI
+    ("SZ", "SH"),
     ("SCH", "SH"),
     ("DZH", "J"),
     ("DJ", "J"),
     ("ZH", "J"),
     ("KH", "H"),
+    ("DH", "D"),  # Arabic dhal: QADHAFI / QADDAFI
     ("KS", "X"),
     ("PH", "F"),
     ("CK", "K"),
@@ -67,7 +85,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("EE", "I"),
     ("Y", "I"),
     ("TZ", "Z"),
+    ("TS", "Z"),  # German Z for TS: ZWETKOW / TSVETKOV, JELZIN / YELTSIN
 )
+_LEAD_YE_FROM = 5
+"""A leading YE / JE / IE is E in tokens of at least this many letters
+(YELENA / JELENA / ELENA): shorter ones collide (JEAN / IAN, JEN / YEN)."""
 _DOUBLE = re.compile(r"([A-Z])\1+")
 # The run's letter (group 1) as the replacement: a C call per match, where the
 # template r"\1" is expanded in Python per match (about 3x slower).
@@ -90,7 +112,7 @@ except ImportError:  # not built: pure Python
 else:
     KERNEL = None if os.environ.get("HOTLIST_PURE") else _namekernel
 if KERNEL is not None:
-    KERNEL.configure_variant(_RULES)
+    KERNEL.configure_variant(_RULES, _LEAD_YE_FROM)
 
 
 @cached(65536)
@@ -105,6 +127,10 @@ def variant(token: str) -> str:
     (True, True)
     >>> variant("ALEKSANDR") == variant("ALEXANDR")
     True
+    >>> variant("TSVETKOV") == variant("ZWETKOW"), variant("YELTSIN") == variant("JELZIN")
+    (True, True)
+    >>> variant("KOWALCZYK") == variant("KOVALCHIK"), variant("QADHAFI") == variant("QADDAFI")
+    (True, True)
     """
     if KERNEL is not None:
         form: str = KERNEL.variant(token)
@@ -115,6 +141,8 @@ def variant(token: str) -> str:
 def _variant_py(token: str) -> str:
     """``variant`` in Python (uncached): the reference of the compiled one."""
     out = fold(token)
+    if len(out) >= _LEAD_YE_FROM and out[1] == "E" and out[0] in "YJI":
+        out = "E" + out[2:]
     for old, new in _RULES:
         if old in out:
             out = out.replace(old, new)
