@@ -16,8 +16,9 @@ What it does:
 * writes a document manifest of ``--rows`` rows as Parquet (row groups of 1 M;
   columns ``passenger_id``, ``doc_no``, ``issuer``, ``flight``; numbers in the
   real national shapes, about one listed number per 15,000 rows) and a name
-  manifest of ``--name-rows`` rows (``name``, ``dob``: 20 % variants of listed
-  persons, 80 % innocent travellers, ``bench_data.person_mix``);
+  manifest of ``--name-rows`` distinct rows (``name``, ``dob``: 20 % variants of
+  listed persons, 80 % innocent travellers, ``bench_data.person_mix`` of as many
+  seeds as it takes; no row repeats another: :func:`name_queries`);
 * times, per manifest: plain ``check_many`` on the table in memory (one
   process, on at most ``--plain-rows`` rows; as called, then inside
   ``malloc_for_batches()`` as the engines run it; names also with
@@ -59,561 +60,21 @@ than the exact path (measured separately: ``--edit-rows``).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
-import functools
 import json
 import os
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_data
 import hotlist
-from hotlist import synth
-
-try:
-    from hotlist._malloc import malloc_for_batches
-except ImportError:  # an older hotlist (a "before" run): no such step
-    malloc_for_batches = None
-
-ROW_GROUP = 1_000_000
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _file_rows(rows: int) -> int:
-    """Rows per file: 1 M, or fewer so that a small manifest still has 4 files (the
-    engines read one partition per file, and need several to use every worker)."""
-    return max(1, min(ROW_GROUP, -(-rows // 4)))
-
-
-def document_manifest(path: Path, rows: int, docs: pa.Table, seed: int) -> Path:
-    """``rows`` document checks as a folder of Parquet files, written one at a time."""
-    if (path / "_DONE").exists():
-        return path
-    path.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng([seed, 15])
-    per_file = _file_rows(rows)
-    done = 0
-    while done < rows:
-        n = min(per_file, rows - done)
-        fresh = synth.documents(n, seed * 1_000 + done // per_file + 17)
-        numbers = fresh.column("document_number").combine_chunks()
-        issuers = fresh.column("issuing_country").cast(pa.string()).combine_chunks()
-        hits = rng.choice(n, size=max(1, n // 15_000), replace=False)
-        listed = rng.choice(docs.num_rows, size=len(hits), replace=False)
-        mask = np.zeros(n, dtype=bool)
-        mask[hits] = True
-        src = np.zeros(n, dtype=np.int64)
-        src[hits] = listed
-        take = pa.array(src)
-        numbers = pc.if_else(
-            pa.array(mask), docs.column("document_number").take(take).combine_chunks(), numbers
-        )
-        issuers = pc.if_else(
-            pa.array(mask),
-            docs.column("issuing_country").cast(pa.string()).take(take).combine_chunks(),
-            issuers,
-        )
-        table = pa.table(
-            {
-                "passenger_id": pa.array(np.arange(done, done + n, dtype=np.int64)),
-                "doc_no": numbers,
-                "issuer": issuers,
-                "flight": pa.array(rng.integers(0, 5000, n)).cast(pa.string()),
-            }
-        )
-        pq.write_table(table, path / f"part-{done // per_file:05d}.parquet", compression="zstd")
-        done += n
-    (path / "_DONE").write_text(str(rows))
-    return path
-
-
-def manifest_rows(path: Path) -> int:
-    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-
-
-def _dob_moved(dob: str | None, rep: int) -> str | None:
-    """``dob`` (YYYY-MM-DD) ``rep`` days later: a repeated row asks again with
-    another date, so that no two rows of the manifest are the same query
-    (``check_many`` answers identical rows once, which would make a repeated mix
-    look ``rep`` times cheaper than a manifest of distinct travellers).  A partial
-    or missing date stays as it is: ~1 % of the rows of a repeated mix."""
-    if rep == 0 or dob is None or len(dob) != 10:
-        return dob
-    try:
-        day = dt.date.fromisoformat(dob)
-    except ValueError:
-        return dob
-    return (day + dt.timedelta(days=rep)).isoformat()
-
-
-def name_manifest(path: Path, rows: int, persons: pa.Table, seed: int) -> Path:
-    """``rows`` name checks as a folder of Parquet files: a mix of ``min(rows,
-    20,000)`` queries (fewer when the innocent pool runs dry), repeated with each
-    repetition's dates of birth moved a day further (:func:`_dob_moved`)."""
-    if (path / "_DONE").exists():
-        return path
-    path.mkdir(parents=True, exist_ok=True)
-    unique = min(rows, 20_000)
-    mix = bench_data.person_mix(persons, unique, seed)
-    reps = -(-rows // len(mix))
-    table = pa.table(
-        {
-            "passenger_id": pa.array(np.arange(rows, dtype=np.int64)),
-            "name": pa.array(([q.name for q in mix] * reps)[:rows], pa.string()),
-            "dob": pa.array(
-                [_dob_moved(q.dob, r) for r in range(reps) for q in mix][:rows], pa.string()
-            ),
-        }
-    )
-    per_file = _file_rows(rows)
-    for i, start in enumerate(range(0, rows, per_file)):
-        pq.write_table(table.slice(start, per_file), path / f"part-{i:05d}.parquet")
-    (path / "_DONE").write_text(str(rows))
-    return path
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - started, out
-
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds of the process and its reaped children) from /proc."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    # after the name: state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based
-    ticks = sum(int(f) for f in fields[11:15])
-    return int(fields[1]), ticks / _TICK
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (
-            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        )
-    except OSError:
-        return ""
-
-
-def cpu_tree(workers: set[int] | None = None) -> dict[str, float]:
-    """CPU seconds used so far by this process and every process below it, by role:
-    ``driver`` (this process: the client, Dask's scheduler, Spark's Py4J side),
-    ``workers`` (the Python processes that run the checks: pids in ``workers``,
-    or Spark's ``pyspark.daemon`` / ``pyspark.worker`` processes), ``jvm`` (Spark's
-    Java process) and ``other`` (Dask's nannies...).  Each live process counts its
-    own time and that of its children that have exited, so the difference of two
-    calls is what the whole tree spent between them."""
-    me = os.getpid()
-    parent: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            stat = _proc_stat(int(entry.name))
-            if stat is not None:
-                parent[int(entry.name)], cpu[int(entry.name)] = stat
-    below = {me}
-    grew = True
-    while grew:
-        grew = False
-        for pid, ppid in parent.items():
-            if ppid in below and pid not in below:
-                below.add(pid)
-                grew = True
-    out = {"driver": 0.0, "workers": 0.0, "jvm": 0.0, "other": 0.0}
-    for pid in below:
-        if pid == me:
-            role = "driver"
-        elif workers is not None and pid in workers:
-            role = "workers"
-        else:
-            cmd = _cmdline(pid)
-            if "pyspark.daemon" in cmd or "pyspark.worker" in cmd:
-                role = "workers"
-            elif cmd.split(" ", 1)[0].endswith("java"):
-                role = "jvm"
-            else:
-                role = "other"
-        out[role] += cpu.get(pid, 0.0)
-    return out
-
-
-def cpu_spent(before: dict[str, float], after: dict[str, float], rows: int) -> dict[str, Any]:
-    """CPU seconds each role spent between two :func:`cpu_tree` calls, and per row."""
-    spent = {k: round(after[k] - before[k], 3) for k in after}
-    total = sum(spent.values())
-    return {
-        "cpu_s": spent,
-        "cpu_total_s": round(total, 3),
-        "cpu_us_per_row": round(total / rows * 1e6, 4),
-        "workers_cpu_us_per_row": round(spent["workers"] / rows * 1e6, 4),
-    }
-
-
-DOC_COLUMNS = {"doc_no": "document", "issuer": "country"}
-
-
-def clear_caches() -> None:
-    """Empty hotlist's in-process caches (name matching remembers its pure
-    functions' results), so that a run does not find the rows an earlier run in
-    this process checked already answered."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith("hotlist.") and module is not None:
-            for value in list(vars(module).values()):
-                clear = getattr(value, "cache_clear", None)
-                if callable(clear) and not isinstance(value, type):
-                    clear()
-
-
-def run_plain(
-    hl: hotlist.Hotlist,
-    path: Path,
-    rows: int,
-    options: dict[str, Any],
-    columns: dict[str, str],
-    *,
-    malloc: bool = False,
-    batch: int | None = None,
-    warm_pass: bool = False,
-) -> dict[str, Any]:
-    """check_many on the first ``rows`` rows, read into memory first (not timed);
-    with ``malloc``, inside ``malloc_for_batches()`` as the engines run it (which
-    leaves glibc's thresholds raised in this process: run it after the plain one);
-    with ``batch``, called on slices of that many rows (as the engines call it);
-    with ``warm_pass``, after one untimed pass over the same rows (documents: the
-    first call over a table of millions of rows pays for faulting in its fresh
-    arrays, 0.54 against 0.28 us a row for the next)."""
-    import pyarrow.dataset as ds
-
-    table = ds.dataset(str(path), format="parquet").head(rows)
-    size = batch or table.num_rows
-    parts = [table.slice(i, size) for i in range(0, table.num_rows, size)] or [table]
-
-    def run() -> int:
-        hits = 0
-        for part in parts:
-            out = hl.check_many(part, columns=columns, **options)
-            hits += int(pc.sum(out.column("hit")).as_py() or 0)
-        return hits
-
-    clear_caches()
-    # warm the index pages (names: a few rows, their caches would speed up the run)
-    hl.check_many(table.slice(0, 1000 if columns else 20), columns=columns, **options)
-    if warm_pass:
-        run()
-    scope = malloc_for_batches() if malloc and malloc_for_batches else contextlib.nullcontext()
-    cpu0 = time.process_time()
-    with scope:
-        seconds, hits = timed(run)
-    cpu = time.process_time() - cpu0
-    return {
-        "rows": table.num_rows,
-        "seconds": seconds,
-        "rows_per_s": table.num_rows / seconds,
-        "cpu_s": round(cpu, 3),
-        "cpu_us_per_row": round(cpu / table.num_rows * 1e6, 4),
-        "hits": hits,
-        "batch": size,
-        "warm_pass": warm_pass,
-    }
-
-
-def run_plain_workers(
-    hl: hotlist.Hotlist,
-    path: Path,
-    rows: int,
-    options: dict[str, Any],
-    columns: dict[str, str],
-    *,
-    workers: int,
-) -> dict[str, Any]:
-    """check_many(workers=N) on the rows after the first 250, which start the worker
-    processes first (not timed); CPU of this process and its workers (cpu_tree)."""
-    import pyarrow.dataset as ds
-
-    table = ds.dataset(str(path), format="parquet").head(rows + 250)
-    hl.check_many(table.slice(0, 250), columns=columns, workers=workers, **options)
-    table = table.slice(250)
-    before = cpu_tree()
-    seconds, out = timed(lambda: hl.check_many(table, columns=columns, workers=workers, **options))
-    return {
-        "rows": table.num_rows,
-        "seconds": seconds,
-        "rows_per_s": table.num_rows / seconds,
-        "workers": workers,
-        "hits": int(pc.sum(out.column("hit")).as_py() or 0),
-    } | cpu_spent(before, cpu_tree(), table.num_rows)
-
-
-def run_stream(
-    hl: hotlist.Hotlist,
-    path: Path,
-    options: dict[str, Any],
-    columns: dict[str, str],
-    *,
-    sample: bool = False,
-) -> dict[str, Any]:
-    clear_caches()
-    stream = hl.check_batches(path, columns=columns, **options)
-    curve: list[tuple[int, float]] = []
-    stop = threading.Event()
-
-    def sampler() -> None:
-        while not stop.wait(0.25):
-            curve.append((stream.rows, rss_mb()))
-
-    thread = threading.Thread(target=sampler, daemon=True)
-    before = rss_mb()
-    if sample:
-        thread.start()
-    started = time.perf_counter()
-    cpu0 = time.process_time()
-    hits = 0
-    for batch in stream:
-        hits += int(pc.sum(batch.column("hit")).as_py() or 0)
-    seconds = time.perf_counter() - started
-    cpu = time.process_time() - cpu0
-    stop.set()
-    out: dict[str, Any] = {
-        "rows": stream.rows,
-        "seconds": seconds,
-        "rows_per_s": stream.rows / seconds,
-        "cpu_s": round(cpu, 3),
-        "cpu_us_per_row": round(cpu / max(stream.rows, 1) * 1e6, 4),
-        "hits": hits,
-        "rss_before_mb": round(before, 1),
-        "rss_after_mb": round(rss_mb(), 1),
-    }
-    if sample and curve:
-        peak = max(r for _, r in curve)
-        out["rss_peak_mb"] = round(peak, 1)
-        # RSS at each tenth of the file
-        tenths = []
-        for k in range(1, 11):
-            mark = stream.rows * k / 10
-            at = [r for done, r in curve if done <= mark]
-            tenths.append((int(mark), round(at[-1], 1) if at else None))
-        out["rss_by_rows_mb"] = tenths
-    return out
-
-
-def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run with the median CPU per row, and every run's figures beside it."""
-    ranked = sorted(runs, key=lambda r: r["cpu_us_per_row"])
-    best = dict(ranked[(len(ranked) - 1) // 2])
-    best["repeats"] = [
-        {k: r[k] for k in ("seconds", "cpu_us_per_row", "workers_cpu_us_per_row") if k in r}
-        for r in runs
-    ]
-    return best
-
-
-def _warm_runs(
-    job: Callable[[], tuple[int, int]], n: int, repeat: int, workers: Callable[[], set[int]]
-) -> dict[str, Any]:
-    """``job`` run ``repeat`` times (a fresh plan each time), timed by wall clock and by
-    the CPU the whole process tree spent (:func:`cpu_tree`); the median run."""
-    runs = []
-    for _ in range(repeat):
-        pids = workers()
-        before = cpu_tree(pids)
-        seconds, (hits, rows) = timed(job)
-        run = {"seconds": seconds, "rows_per_s": n / seconds, "hits": int(hits)}
-        run["output_rows"] = int(rows)
-        runs.append(run | cpu_spent(before, cpu_tree(pids), n))
-    return _median_run(runs)
-
-
-def run_dask(
-    snapshot: Path,
-    path: Path,
-    workers: int,
-    options: dict[str, Any],
-    columns: dict[str, str],
-    *,
-    repeat: int = 3,
-    cold_path: Path | None = None,
-) -> dict[str, Any]:
-    """The cold run (workers import hotlist, open the snapshot) over ``cold_path``
-    when given (names: other rows, so that the warm runs do not find the name
-    caches filled with their own rows), then ``repeat`` warm runs over ``path``."""
-    import dask.dataframe as dd
-    from distributed import Client, LocalCluster
-
-    import hotlist.dask
-
-    start_s, cluster = timed(
-        lambda: LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    )
-    client = Client(cluster)
-    try:
-        ddf = dd.read_parquet(str(path))
-
-        def job(source: Path = path) -> tuple[int, int]:
-            # a new graph each time; its results are released once gathered
-            frame = ddf if source == path else dd.read_parquet(str(source))
-            out = hotlist.dask.check_dataframe(frame, str(snapshot), columns=columns, **options)
-            hits, rows = client.compute([out["hit"].sum(), out["query_index"].count()], sync=True)
-            return int(hits), int(rows)
-
-        # first: workers import hotlist and open the snapshot; then warm (both cached)
-        first_s, _ = timed(lambda: job(cold_path or path))
-        n = manifest_rows(path)
-        pids = lambda: set(client.run(os.getpid).values())  # noqa: E731
-        return _warm_runs(job, n, repeat, pids) | {
-            "rows": n,
-            "first_run_s": first_s,
-            "startup_s": start_s,
-            "partitions": ddf.npartitions,
-        }
-    finally:
-        client.close()
-        cluster.close()
-
-
-# check_dataframe(select=...): the columns a screening job typically keeps
-SELECT = ["passenger_id", "hit", "record_id", "match", "score"]
-SPARK_WAYS = {
-    "spark_noop": "spark.read.parquet(path).mapInArrow(a function that returns no rows): the floor",
-    "spark": "check_dataframe(spark.read.parquet(path))",
-    "spark_hits": "check_dataframe(spark.read.parquet(path), hits_only=True)",
-    "spark_select": f"check_dataframe(spark.read.parquet(path), select={SELECT})",
-    "spark_parquet": "check_parquet(spark, path)",
-    "spark_parquet_hits": "check_parquet(spark, path, hits_only=True)",
-}
-
-
-def _no_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """A mapInArrow function that reads every batch and returns nothing."""
-    for _ in batches:
-        pass
-    return iter(())
-
-
-def run_spark(
-    snapshot: Path,
-    path: Path,
-    workers: int,
-    options: dict[str, Any],
-    columns: dict[str, str],
-    *,
-    ways: list[str],
-    repeat: int = 3,
-    arrow_batch: int | None = None,
-    tuned: bool = False,
-    cold_path: Path | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Each of ``ways`` (keys of SPARK_WAYS) in one Spark session: the first one's
-    first run is the cold one (Python workers import hotlist and open the snapshot),
-    over ``cold_path`` when given (as :func:`run_dask`).
-    ``tuned``: the session gets ``hotlist.spark.ARROW_CONF`` (100,000-row Arrow
-    batches, no per-row batch-size measure)."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.sql import SparkSession
-    from pyspark.sql import functions as F  # noqa: N812
-
-    import hotlist.spark
-
-    builder = (
-        SparkSession.builder.master(f"local[{workers}]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.memory", "4g")
-    )
-    if tuned:
-        builder = builder.config(map=hotlist.spark.ARROW_CONF)
-    if arrow_batch:
-        builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(arrow_batch))
-    start_s, spark = timed(builder.getOrCreate)
-    spark.sparkContext.setLogLevel("ERROR")
-    out: dict[str, dict[str, Any]] = {}
-    try:
-        first_s, _ = timed(lambda: spark.range(10).count())
-        n = manifest_rows(path)
-        for way in ways:
-
-            def job(way: str = way, path: Path = path) -> tuple[int, int]:
-                # a new DataFrame each time: collecting the same one again would skip the
-                # stage whose shuffle output Spark still holds
-                if way == "spark_noop":
-                    # Spark's own cost: read the rows, hand them to Python as Arrow
-                    df = spark.read.parquet(str(path))
-                    empty = df.mapInArrow(_no_rows, "hit boolean")
-                    return 0, int(empty.count())
-                if way in {"spark", "spark_hits", "spark_select"}:
-                    df = spark.read.parquet(str(path))
-                    checked = hotlist.spark.check_dataframe(
-                        df,
-                        str(snapshot),
-                        columns=columns,
-                        hits_only=way == "spark_hits",
-                        select=SELECT if way == "spark_select" else None,
-                        **options,
-                    )
-                else:
-                    checked = hotlist.spark.check_parquet(
-                        spark,
-                        path,
-                        str(snapshot),
-                        columns=columns,
-                        hits_only=way == "spark_parquet_hits",
-                        **options,
-                    )
-                row = checked.agg(
-                    F.sum(F.col("hit").cast("long")).alias("hits"), F.count("*").alias("rows")
-                ).collect()[0]
-                return int(row["hits"] or 0), int(row["rows"])
-
-            # first: Python workers import hotlist and open the snapshot; then warm (reused)
-            first_run_s, _ = timed(functools.partial(job, way, cold_path or path))
-            out[way] = _warm_runs(job, n, repeat, set) | {
-                "rows": n,
-                "how": SPARK_WAYS[way],
-                "first_run_s": first_run_s,
-                "startup_s": start_s,
-                "first_job_s": first_s,
-                "partitions": spark.read.parquet(str(path)).rdd.getNumPartitions()
-                if way in {"spark", "spark_hits", "spark_select", "spark_noop"}
-                else len(list(path.glob("*.parquet"))),
-                "arrow_max_records_per_batch": spark.conf.get(
-                    "spark.sql.execution.arrow.maxRecordsPerBatch"
-                ),
-                "arrow_max_bytes_per_batch": spark.conf.get(
-                    "spark.sql.execution.arrow.maxBytesPerBatch"
-                ),
-            }
-    finally:
-        spark.stop()
-    return out
+from scale_dask import run_dask
+from scale_local import malloc_for_batches, run_plain, run_plain_workers, run_stream
+from scale_manifests import DOC_COLUMNS, document_manifest, name_manifest
+from scale_measure import median_run, timed
+from scale_spark import SPARK_WAYS, run_spark
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -689,14 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     name_rows = parse(args.name_rows)
     if name_rows:
         name_path = name_manifest(
-            data / f"scale-manifest-names-{name_rows}-p{n_persons}-s{args.seed}",
+            data / f"scale-manifest-names-distinct-{name_rows}-p{n_persons}-s{args.seed}",
             name_rows,
             persons,
             args.seed,
         )
         # the engines' cold runs check other names (a different seed) than the warm runs
         cold = name_manifest(
-            data / f"scale-manifest-names-500-p{n_persons}-s{args.seed + 1}",
+            data / f"scale-manifest-names-distinct-500-p{n_persons}-s{args.seed + 1}",
             500,
             persons,
             args.seed + 1,
@@ -711,14 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         repeat = args.repeat if key == "documents_manifest" else 1
         if "plain" in engines:
             plain_rows = min(n, parse(args.plain_rows))
-            runs["plain"] = _median_run(
+            runs["plain"] = median_run(
                 [run_plain(hl, path, plain_rows, options, columns) for _ in range(repeat)]
             )
             print(key, "plain", runs["plain"], flush=True)
         if "plain" in engines and key == "documents_manifest":
             # steady state: after a pass over the same rows, whole / in the engines' slices
             for name, batch in (("plain_warm", None), ("plain_batched", 100_000)):
-                runs[name] = _median_run(
+                runs[name] = median_run(
                     [
                         run_plain(
                             hl, path, plain_rows, options, columns, batch=batch, warm_pass=True
@@ -727,6 +188,25 @@ def main(argv: list[str] | None = None) -> int:
                     ]
                 )
                 print(key, name, runs[name], flush=True)
+        if "plain" in engines and key == "documents_manifest":
+            # reading the Parquet timed too, in the engines' slices: the engines' second
+            # baseline (names: reading is nothing next to person matching)
+            runs["plain_read"] = median_run(
+                [
+                    run_plain(
+                        hl,
+                        path,
+                        min(n, parse(args.plain_rows)),
+                        options,
+                        columns,
+                        batch=100_000,
+                        warm_pass=True,
+                        read=True,
+                    )
+                    for _ in range(args.repeat)
+                ]
+            )
+            print(key, "plain_read", runs["plain_read"], flush=True)
         if "plain_workers" in engines and key == "names_manifest":
             runs["plain_workers"] = run_plain_workers(
                 hl,
@@ -738,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(key, "plain workers", runs["plain_workers"], flush=True)
         if "plain" in engines and key == "documents_manifest" and malloc_for_batches:
-            runs["plain_malloc"] = _median_run(
+            runs["plain_malloc"] = median_run(
                 [
                     run_plain(hl, path, plain_rows, options, columns, malloc=True)
                     for _ in range(args.repeat)
@@ -752,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs["plain_max_edits_1"] = run_plain(hl, path, edit_rows, one_edit, columns)
                 print(key, "plain max_edits=1", runs["plain_max_edits_1"], flush=True)
         if "stream" in engines:
-            runs["stream"] = _median_run(
+            runs["stream"] = median_run(
                 [run_stream(hl, path, options, columns) for _ in range(repeat)]
             )
             print(key, "stream", runs["stream"], flush=True)
@@ -803,11 +283,18 @@ def main(argv: list[str] | None = None) -> int:
             key=lambda r: r["cpu_us_per_row"],
         )
         stream = block["runs"].get("stream")
+        with_read = block["runs"].get("plain_read")
         for name, run in block["runs"].items():
             if name in {"stream", "dask", "plain_workers", *SPARK_WAYS}:
                 # CPU per row against plain check_many's: what a busy core loses
                 run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
                 run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
+                if with_read:
+                    # against plain check_many that reads the same Parquet first: the
+                    # engine's own cost, the decoding of the file left out
+                    run["overhead_vs_plain_read_cpu"] = (
+                        run["cpu_us_per_row"] / with_read["cpu_us_per_row"] - 1
+                    )
             if name == "dask" or name in SPARK_WAYS:
                 if stream:
                     run["overhead_vs_stream_cpu"] = (
