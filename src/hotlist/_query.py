@@ -125,9 +125,10 @@ _CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 def _hit_context(state: State) -> tuple[Any, ...] | None:
     """What the compiled hit (``DocumentHits``, see _KERNEL_HITS) reads of a
     state: the documents' key index, the record reader, the number column's
-    offsets and bytes, the issuer and type codes, the record ids (offsets and
-    bytes; a chunked column: the reader's getter), the status (codes and
-    values; chunked: the getter), and the :func:`_shape_of` callable.  None when
+    offsets and bytes, the issuer and type codes, the record ids (each chunk's
+    offsets and bytes; with nulls: the reader's getter), the status (each
+    chunk's codes and values; not a dictionary: the getter), and the
+    :func:`_shape_of` callable.  None when
     the codes are wider than int32: document_search makes the hits then."""
     documents = state.documents
     table = state.tables["documents"]
@@ -135,17 +136,15 @@ def _hit_context(state: State) -> tuple[Any, ...] | None:
         return None
     read = record_reader(table)
     ids: Any = read.getter["record_id"]
-    column = table.column("record_id")
-    if column.num_chunks == 1:
-        id_col = StringColumn.of(column.chunk(0))
-        if id_col.valid is None:
-            ids = (id_col.offsets, id_col.data)
+    id_cols = [StringColumn.of(chunk) for chunk in table.column("record_id").chunks]
+    if all(c.valid is None for c in id_cols):  # each chunk's offsets and bytes
+        ids = [(c.offsets, c.data) for c in id_cols]
     status: Any = read.getter["status"]
     column = table.column("status")
-    if column.num_chunks == 1 and pa.types.is_dictionary(column.type):
-        codes, values = _decoded(column)
-        if codes.dtype in _CODE_TYPES:
-            status = (np.ascontiguousarray(codes), values)
+    if pa.types.is_dictionary(column.type):  # each chunk's codes and values
+        decoded = [_decoded(chunk) for chunk in column.chunks]
+        if all(codes.dtype in _CODE_TYPES for codes, _ in decoded):
+            status = [(np.ascontiguousarray(codes), values) for codes, values in decoded]
     numbers = StringColumn.of(documents.numbers)
     return (
         documents.index,
@@ -199,7 +198,8 @@ _WEAK = _DOCS.levels["edit"] * _DOCS.issuer["differs"] < DEFAULT_MIN_SCORE
 # the exact probe) and no wanted person lists -- told and answered in one call.
 _KERNEL_MISS = document_miss(docnum.plain_tables(), docnum.MAX_LENGTH, _DOCUMENT_LIMIT)
 # ... and its hit (None without the kernel): a plain number with the default options
-# that some listed key is within one edit of and no wanted person lists -- searched,
+# that some listed key is within one edit of (max_edits=0: equal to) and no wanted
+# person lists -- searched,
 # scored, ranked and made a result in the same call (the compiled one-edit search,
 # the columns read in C, each shape's score, reasons, severity and action made once
 # per state by _shape_of); the same result as document_search.

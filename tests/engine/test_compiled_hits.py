@@ -5,9 +5,9 @@ pipeline: the same hits in the same order -- records, levels, scores, reasons,
 severities, actions -- the same warnings, query, version and ``searched``, for
 listed numbers and their one-edit and OCR variants, with and without a country;
 and a whole run with ``HOTLIST_PURE=1`` (no kernel at all) gives the same results.
-What it leaves to Python (an ``ocr`` row, a non-ASCII listed number, more hits than
-``limit``, a number a wanted person lists, a kind owning the documents' action)
-is answered there."""
+The same for max_edits=0 (the rows of the very key, made in C too).  What it
+leaves to Python (a non-ASCII listed number, more hits than ``limit``, a number a
+wanted person lists, a kind owning the documents' action) is answered there."""
 
 from __future__ import annotations
 
@@ -117,25 +117,33 @@ def _dump(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def _compiled(state: Any, number: str, country: str | None) -> CheckResult | None:
+def _compiled(
+    state: Any, number: str, country: str | None, max_edits: int = DEFAULT_MAX_EDITS
+) -> CheckResult | None:
     assert _query._KERNEL_MISS is not None
     out: CheckResult | None = _query._KERNEL_MISS.check(
-        state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, None
+        state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, max_edits, None
     )
     return out
 
 
+def _python(
+    state: Any, number: str, country: str | None, max_edits: int = DEFAULT_MAX_EDITS
+) -> CheckResult:
+    return document_search(
+        state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, max_edits, None
+    )
+
+
 @settings(max_examples=500, deadline=None)
-@given(_query_number(), st.sampled_from(COUNTRIES))
+@given(_query_number(), st.sampled_from(COUNTRIES), st.sampled_from([DEFAULT_MAX_EDITS, 0]))
 def test_compiled_hit_equals_the_python_search(
-    hl: hotlist.Hotlist, number: str, country: str | None
+    hl: hotlist.Hotlist, number: str, country: str | None, max_edits: int
 ) -> None:
     state = hl._state
     hl.check(document=number, country=country)  # the country read once (as a border does)
-    made = _compiled(state, number, country)
-    python = document_search(
-        state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, None
-    )
+    made = _compiled(state, number, country, max_edits)
+    python = _python(state, number, country, max_edits)
     if made is not None:
         assert _dump(made) == _dump(python)
         assert made == python
@@ -146,10 +154,11 @@ def test_compiled_hit_equals_the_python_search(
                 asked,
                 limit=DEFAULT_LIMIT,
                 min_score=DEFAULT_MIN_SCORE,
-                max_edits=DEFAULT_MAX_EDITS,
+                max_edits=max_edits,
             )
         )
-    assert _dump(hl.check(document=number, country=country)) == _dump(python)
+    checked = hl.check(document=number, country=country, max_edits=max_edits)
+    assert _dump(checked) == _dump(python)
 
 
 def test_the_compiled_hit_is_made_and_left(hl: hotlist.Hotlist) -> None:
@@ -173,6 +182,21 @@ def test_the_compiled_hit_is_made_and_left(hl: hotlist.Hotlist) -> None:
             state, number, country, None, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, DEFAULT_MAX_EDITS, None
         )
         assert _dump(made) == _dump(python)
+    for number, country in [
+        ("L898902C3", "UTO"),
+        ("C01X00T47", "DEU"),  # three issuers' rows of the one key
+        ("C01X00T47", None),
+        ("039380850", "UTO"),  # the ocr row and the exact one
+        ("q39380850", None),  # look-alike letters only
+        ("ab 123-456", "ITA"),
+    ]:
+        made = _compiled(state, number, country, 0)
+        assert made is not None and made.hit, (number, country)
+        assert _dump(made) == _dump(_python(state, number, country, 0))
+        assert all(h.match in ("exact", "ocr") for h in made.hits)
+    nothing = _compiled(state, "L898903C3", "UTO", 0)  # one edit: no hit for max_edits=0
+    assert nothing is not None and not nothing.hit
+    assert _dump(nothing) == _dump(_python(state, "L898903C3", "UTO", 0))
     tie = _compiled(state, "Q5550001", "DEU")
     assert tie is not None
     assert [(h.record_id, h.score) for h in tie.hits] == [("T2", 0.6), ("T1", 0.6)]
@@ -194,6 +218,12 @@ def test_the_compiled_hit_is_made_and_left(hl: hotlist.Hotlist) -> None:
         )
         assert python.hit
         assert _dump(hl.check(document=number, country=country)) == _dump(python)
+    # max_edits=0 leaves the same kinds: a number a wanted person lists, a non-ASCII listed one
+    for number, country in [("P1234567", "ESP"), ("AB7654321", "FRA")]:
+        assert _compiled(state, number, country, 0) is None, (number, country)
+        python = _python(state, number, country, 0)
+        assert python.hit
+        assert _dump(hl.check(document=number, country=country, max_edits=0)) == _dump(python)
 
 
 def test_compiled_hits_are_fresh_objects(hl: hotlist.Hotlist) -> None:
@@ -288,30 +318,32 @@ def test_the_same_results_without_any_kernel(hl: hotlist.Hotlist) -> None:
     assert sum(1 for r in pure if r["hits"]) > 100
 
 
-def test_a_table_of_several_chunks() -> None:
-    """Record ids and status read through the reader's getters (a table read from
-    several Parquet row groups): the same results, made in C."""
-    table = documents_table(ROWS)
-    chunked = pa.concat_tables([table.slice(0, 7), table.slice(7, 9), table.slice(16)])
+@pytest.mark.parametrize("own_dictionaries", [False, True])
+def test_a_table_of_several_chunks(own_dictionaries: bool) -> None:
+    """Record ids and status read from each chunk's buffers in C (a table read
+    from several Parquet row groups; each chunk's status with its own dictionary
+    when ``own_dictionaries``): the same results, made in C."""
+    cuts = [(0, 7), (7, 16), (16, 17), (17, len(ROWS))]  # one chunk of one row
+    if own_dictionaries:
+        chunked = pa.concat_tables([documents_table(ROWS[a:b]) for a, b in cuts])
+        statuses = chunked.column("status")
+        assert statuses.chunk(0).dictionary != statuses.chunk(1).dictionary
+    else:
+        table = documents_table(ROWS)
+        chunked = pa.concat_tables([table.slice(a, b - a) for a, b in cuts])
     h = hotlist.Hotlist.from_tables(documents=chunked, persons=_persons())
-    assert h._state.tables["documents"].column("record_id").num_chunks == 3
+    assert h._state.tables["documents"].column("record_id").num_chunks == len(cuts)
     made = 0
     for number in (n.replace("Ä", "A").replace("Ａ", "A") for n in LISTED):
-        for country in (None, "ITA", "USA", "DEU"):
-            h.check(document=number, country=country)
-            compiled = _compiled(h._state, number, country)
-            python = document_search(
-                h._state,
-                number,
-                country,
-                None,
-                DEFAULT_LIMIT,
-                DEFAULT_MIN_SCORE,
-                DEFAULT_MAX_EDITS,
-                None,
-            )
-            if compiled is not None:
-                made += 1
-                assert _dump(compiled) == _dump(python)
-            assert _dump(h.check(document=number, country=country)) == _dump(python)
-    assert made > 40
+        for variant in (number, number[:-1] + "7", number[1:]):
+            for country in (None, "ITA", "USA", "DEU"):
+                for edits in (DEFAULT_MAX_EDITS, 0):
+                    h.check(document=variant, country=country)
+                    compiled = _compiled(h._state, variant, country, edits)
+                    python = _python(h._state, variant, country, edits)
+                    if compiled is not None and compiled.hit:
+                        made += 1
+                        assert _dump(compiled) == _dump(python)
+                    checked = h.check(document=variant, country=country, max_edits=edits)
+                    assert _dump(checked) == _dump(python)
+    assert made > 100

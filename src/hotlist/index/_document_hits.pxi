@@ -7,15 +7,19 @@
 # action from a per-state cache of the row's shape (made by the Python
 # ``shape`` callable, the one scoring code: ``hotlist._query._hit_shape``),
 # ranked as ``hotlist._ranking.document_hits`` ranks them and made Hits
-# (``Hit.make``'s slots, the record left unread) and a CheckResult.  A table of
-# several chunks (read from Parquet row groups) gives its record ids and status
+# (``Hit.make``'s slots, the record left unread) and a CheckResult.  The rows
+# come from the compiled search's C entry (``hotlist.index._fast.ROWS_ENTRY``:
+# no Python call, no allocation) or, for max_edits=0, the exact probe.  The
+# record ids and status are read from each chunk's buffers (a table read from
+# Parquet row groups has several); a column with nulls or not a dictionary goes
 # through the record reader's getters.  What it does not make here -- a non-ASCII listed
 # number, more rows than ``limit`` or :data:`HITS_MAX`, a registered kind
 # owning the documents' action -- it leaves to the Python path (None).  tests/engine/test_compiled_hits.py holds the two equal.
 
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
 from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from libc.stdint cimport int8_t, int16_t
+from libc.stdlib cimport calloc, free
 
 
 cdef enum:
@@ -34,6 +38,62 @@ cdef inline int _code(Codes c, Py_ssize_t r) noexcept nogil:
     if c.width == 2:
         return (<const int16_t *>c.p)[r]
     return (<const int32_t *>c.p)[r]
+
+
+cdef struct Piece:
+    # one chunk of a record id column (offsets, bytes) or of a status column
+    # (codes, the values by code: a list the bound context keeps)
+    int64_t start  # its first row
+    const int32_t *o32
+    const int64_t *o64
+    const uint8_t *data
+    Codes codes
+    PyObject *values
+
+
+ctypedef Py_ssize_t (*RowsWithin)(object, const uint8_t *, Py_ssize_t, const uint32_t *, uint64_t, uint32_t *,
+                                   Py_ssize_t) except -2
+
+_ROWS_ENTRY = b"hotlist.index._fast.rows"
+
+
+cdef inline const Piece *_piece(const Piece *ps, Py_ssize_t n, Py_ssize_t r) noexcept nogil:
+    """The chunk of row ``r`` (chunks sorted by first row, the first at 0)."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if ps[mid].start <= r:
+            lo = mid
+        else:
+            hi = mid
+    return &ps[lo]
+
+
+cdef Piece *_pieces(list chunks, bint strings) except NULL:
+    """The chunks (``(offsets, data)`` of a string column, or ``(codes,
+    values)`` of a dictionary one), each starting where the one before ends."""
+    cdef Piece *ps = <Piece *> calloc(max(1, len(chunks)), sizeof(Piece))
+    cdef const uint8_t[::1] d
+    cdef int64_t at = 0
+    cdef Py_ssize_t i, rows
+    if ps == NULL:
+        raise MemoryError()
+    try:
+        for i, (first, second) in enumerate(chunks):
+            ps[i].start = at
+            if strings:
+                rows = column_offsets(first, &ps[i].o32, &ps[i].o64)
+                d = second
+                ps[i].data = &d[0] if d.shape[0] else <const uint8_t *>b""
+            else:
+                rows = len(first)
+                _codes_of(first, &ps[i].codes)
+                ps[i].values = <PyObject *> second
+            at += rows
+    except BaseException:
+        free(ps)
+        raise
+    return ps
 
 
 cdef int _codes_of(object array, Codes *out) except -1:
@@ -75,16 +135,24 @@ cdef class DocumentHits:
     # bound to one state
     cdef bint bound
     cdef object keep, kernel, reader, shape
-    cdef object ids_of, status_of  # getters by row (a chunked column), else None
-    cdef list statuses  # the status column's values by code (a column of one chunk)
+    cdef object ids_of, status_of  # getters by row (a column with nulls...), else None
+    cdef Piece *ids  # the record id column's chunks (ids_of None)
+    cdef Piece *sts  # the status column's chunks (status_of None)
+    cdef Py_ssize_t nids, nsts
+    cdef RowsWithin within_fn  # the compiled search's C entry
     cdef dict cache
     cdef const int32_t *n32
     cdef const int64_t *n64
     cdef const uint8_t *ndata
-    cdef const int32_t *r32
-    cdef const int64_t *r64
-    cdef const uint8_t *rdata
-    cdef Codes country, dtype, status
+    cdef Codes country, dtype
+
+    def __cinit__(self):
+        self.ids = NULL
+        self.sts = NULL
+
+    def __dealloc__(self):
+        free(self.ids)
+        free(self.sts)
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes plain_delete, bytes delete, hit_cls, kind_actions,
                  swaps):
@@ -143,17 +211,18 @@ cdef class DocumentHits:
     def bind(self, ctx):
         """Bind to one state's documents (``ctx``: ``hotlist._query._hit_context``
         -- the key index, the record reader, the number column's offsets and
-        bytes, the issuer and type codes, the record ids (offsets and bytes, or
-        a getter by row), the status (codes and values, or a getter by row),
-        the shape callable); ``None``: no hit is made here for this state."""
+        bytes, the issuer and type codes, the record ids (each chunk's offsets
+        and bytes, or a getter by row), the status (each chunk's codes and
+        values, or a getter by row), the shape callable); ``None``: no hit is
+        made here for this state.  Once, on a fresh one (:meth:`fresh`)."""
         cdef const uint8_t[::1] nd
-        cdef const uint8_t[::1] rd
+        if self.ids != NULL or self.sts != NULL:
+            raise ValueError("bound already: a state binds a fresh DocumentHits")
         self.bound = False
         self.keep = ctx
         self.cache = {}
-        # nothing of a state left bound (its arrays go with it)
         self.kernel = self.reader = self.shape = self.ids_of = self.status_of = None
-        self.statuses = None
+        self.within_fn = NULL
         if ctx is None:
             return
         index, self.reader, noff, ndata, country, dtype, ids, status, self.shape = ctx
@@ -165,26 +234,64 @@ cdef class DocumentHits:
         if callable(ids):
             self.ids_of = ids
         else:
-            self.ids_of = None
-            rd = ids[1]
-            column_offsets(ids[0], &self.r32, &self.r64)
-            self.rdata = &rd[0] if rd.shape[0] else <const uint8_t *>b""
+            self.nids = len(ids)
+            self.ids = _pieces(ids, True)
         if callable(status):
             self.status_of = status
         else:
-            self.status_of = None
-            _codes_of(status[0], &self.status)
-            self.statuses = list(status[1])
+            self.nsts = len(status)
+            self.sts = _pieces(status, False)
         self.kernel = index._kernel if index._kernel is not None else index._make_kernel()
+        entry = getattr(self.kernel, "rows_entry", None)
+        if entry is None or not PyCapsule_IsValid(entry, _ROWS_ENTRY):
+            return  # not the compiled search: the Python path makes the hits
+        self.within_fn = <RowsWithin> PyCapsule_GetPointer(entry, _ROWS_ENTRY)
         self.bound = True
+
+    cdef inline bint ready(self):
+        """Whether a hit is made here (bound, and no registered kind owns the
+        documents' action)."""
+        return self.bound and self.dataset not in self.kind_actions
+
+    cdef Py_ssize_t within(self, Probe dp, const uint8_t *key, Py_ssize_t kn, uint32_t *rows) except -2:
+        """The rows within one edit of ``key`` (the compiled search, guided by
+        ``dp``'s pre-filter) into ``rows`` (room for HITS_MAX), sorted; how many,
+        -1 when more."""
+        return self.within_fn(self.kernel, key, kn, dp.words, dp.nblocks, rows, HITS_MAX)
 
     cdef object _status(self, Py_ssize_t r):
         """Row ``r``'s status value (None: null)."""
+        cdef const Piece *pc
         cdef int code
         if self.status_of is not None:
             return self.status_of(r)
-        code = _code(self.status, r)
-        return self.statuses[code] if code >= 0 else None
+        pc = _piece(self.sts, self.nsts, r)
+        code = _code(pc.codes, r - pc.start)
+        return (<list> pc.values)[code] if code >= 0 else None
+
+    cdef object _record_id(self, Py_ssize_t r):
+        """Row ``r``'s record id."""
+        cdef const Piece *pc
+        cdef Py_ssize_t a, e
+        if self.ids_of is not None:
+            return self.ids_of(r)
+        pc = _piece(self.ids, self.nids, r)
+        a = offset_at(pc.o32, pc.o64, r - pc.start)
+        e = offset_at(pc.o32, pc.o64, r - pc.start + 1)
+        return PyUnicode_DecodeUTF8(<const char *>pc.data + a, e - a, NULL)
+
+    cdef inline void _prefetch_row(self, Py_ssize_t r) noexcept:
+        """Prefetch what reading row ``r``'s number, codes, status and id touches."""
+        cdef const Piece *pc
+        HLP_PREFETCH(&self.ndata[offset_at(self.n32, self.n64, r)])
+        HLP_PREFETCH(<const uint8_t *>self.country.p + r * self.country.width)
+        HLP_PREFETCH(<const uint8_t *>self.dtype.p + r * self.dtype.width)
+        if self.status_of is None:
+            pc = _piece(self.sts, self.nsts, r)
+            HLP_PREFETCH(<const uint8_t *>pc.codes.p + (r - pc.start) * pc.codes.width)
+        if self.ids_of is None:
+            pc = _piece(self.ids, self.nids, r)
+            HLP_PREFETCH(pc.data + offset_at(pc.o32, pc.o64, r - pc.start))
 
     cdef int _level(self, Py_ssize_t r, const uint8_t *compact, Py_ssize_t cn, const uint8_t *key, Py_ssize_t kn,
                     uint8_t *lc, Py_ssize_t *lm) noexcept nogil:
@@ -221,30 +328,26 @@ cdef class DocumentHits:
             k += 1
         return 1 if k == kn else 2
 
-    cdef object answer(self, Probe dp, const uint8_t *key, Py_ssize_t kn, object document, object asked,
-                       Results results, list warnings, dict query, object version, object searched,
-                       Py_ssize_t limit, double min_score):
+    cdef object answer(self, const uint32_t *rows, Py_ssize_t nf, const uint8_t *key, Py_ssize_t kn,
+                       object document, object asked, Results results, list warnings, dict query,
+                       object version, object searched, Py_ssize_t limit, double min_score):
         """check()'s result for ``document`` (its OCR ``key``; ``asked``: the
-        issuer code asked, or None) when some listed key is within one edit of
-        it and no wanted person lists it; None: the Python path makes it."""
+        issuer code asked, or None) whose candidate rows are ``rows`` (sorted;
+        within one edit, or equal for max_edits=0) when no wanted person lists
+        it; None: the Python path makes it.  Call :meth:`ready` first."""
         cdef uint8_t compact[QMAX]
-        cdef Py_ssize_t cn = 0, i, j, nf, nh = 0
+        cdef Py_ssize_t cn = 0, i, j, nh = 0
         cdef const uint8_t *p
         cdef uint8_t c
-        cdef Py_ssize_t rows[HITS_MAX]
         cdef int levels[HITS_MAX]
         cdef int order[HITS_MAX]
         cdef double scores[HITS_MAX]
         cdef bint alarms[HITS_MAX]
         cdef list shapes = []
-        cdef Py_ssize_t r, a, e, lm
+        cdef Py_ssize_t r, lm
         cdef int lv, t
         cdef uint8_t lc[QMAX]
-        if not self.bound or self.dataset in self.kind_actions:
-            return None
-        found = self.kernel.search(PyBytes_FromStringAndSize(<const char *>key, kn), dp)
-        nf = len(found)
-        if nf == 0 or nf > HITS_MAX:
+        if nf <= 0 or nf > HITS_MAX:
             return None
         p = HLP_DATA(document)
         for i in range(PyUnicode_GET_LENGTH(document)):  # docnum.plain_keys' compact
@@ -256,15 +359,7 @@ cdef class DocumentHits:
             compact[cn] = self.cmap[c]
             cn += 1
         for i in range(nf):
-            r = found[i]
-            rows[i] = r
-            HLP_PREFETCH(&self.ndata[offset_at(self.n32, self.n64, r)])
-            HLP_PREFETCH(<const uint8_t *>self.country.p + r * self.country.width)
-            HLP_PREFETCH(<const uint8_t *>self.dtype.p + r * self.dtype.width)
-            if self.status_of is None:
-                HLP_PREFETCH(<const uint8_t *>self.status.p + r * self.status.width)
-            if self.ids_of is None:
-                HLP_PREFETCH(&self.rdata[offset_at(self.r32, self.r64, r)])
+            self._prefetch_row(rows[i])
         for i in range(nf):
             r = rows[i]
             lv = self._level(r, compact, cn, key, kn, lc, &lm)
@@ -310,14 +405,7 @@ cdef class DocumentHits:
         for j in range(nh):
             i = order[j]
             r = rows[i]
-            shape = shapes[i]
-            if self.ids_of is not None:
-                record_id = self.ids_of(r)
-            else:
-                a = offset_at(self.r32, self.r64, r)
-                e = offset_at(self.r32, self.r64, r + 1)
-                record_id = PyUnicode_DecodeUTF8(<const char *>self.rdata + a, e - a, NULL)
-            hits.append(self._hit(record_id, _LEVELS[levels[i]], shape, r))
+            hits.append(self._hit(self._record_id(r), _LEVELS[levels[i]], shapes[i], r))
         result = results.miss(warnings, query, version, searched)
         if results.direct:
             hlp_put(result, results.off[0], hits)

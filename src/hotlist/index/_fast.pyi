@@ -1,6 +1,7 @@
 from typing import Any
 
 KEY_BITS_FROM: int
+ROWS_ENTRY: Any
 
 class OneEdit:
     def __init__(
@@ -17,6 +18,8 @@ class OneEdit:
     ) -> None: ...
     def search(self, key: bytes, probe: Any = None) -> list[int]: ...
     def make_key_bits(self) -> None: ...
+    @property
+    def rows_entry(self) -> Any: ...
     @property
     def has_key_bits(self) -> bool: ...
 

@@ -28,7 +28,8 @@ extension is missing ``hotlist.index`` falls back to the pure-Python search
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memmove
+from cpython.pycapsule cimport PyCapsule_New
 
 from hotlist.index._columns cimport offset_at
 from hotlist.index._prefilter_kernel cimport Probe, _block, _fmix, _pattern, _test
@@ -80,6 +81,8 @@ cdef extern from *:
 
 cdef enum:
     GUIDED_MAX = 64  # longest query the guided search takes (longer: every variant)
+    STACK_V = 2048  # variants a search's scratch holds on the stack (more: malloc)
+    ROWS_STACK = 64  # rows search() collects in C before a Python list
 
 # Indexes of at least this many keys get the key bits (OneEdit._key_bits); a
 # smaller index's pre-filter is small enough to stay cached.
@@ -445,6 +448,11 @@ cdef class OneEdit:
             self._key_bits()
 
     @property
+    def rows_entry(self):
+        """:data:`ROWS_ENTRY`: the search as a C function (a capsule)."""
+        return ROWS_ENTRY
+
+    @property
     def has_key_bits(self):
         """Whether the key bits are made (see :meth:`make_key_bits`)."""
         return self.kb != NULL
@@ -465,42 +473,70 @@ cdef class OneEdit:
         ``probe``: this index's miss probe (``KeyIndex.probe()``); when it holds
         the pre-filter, only the variants whose filter bits are set are probed
         (the same rows, fewer memory reads: see the module docstring)."""
-        cdef const uint8_t *b = key
-        cdef Py_ssize_t n = len(key)
-        cdef Py_ssize_t j, nv, cap_v, ln
-        cdef uint32_t h, lo, hi, f16, r
+        cdef uint32_t out[ROWS_STACK]
+        cdef list spill = []
+        cdef Py_ssize_t nf, i
+        if probe is not None and probe.words != NULL:
+            nf = self._rows(key, len(key), probe.words, probe.nblocks, out, ROWS_STACK, spill)
+        else:
+            nf = self._rows(key, len(key), NULL, 0, out, ROWS_STACK, spill)
+        found = [out[i] for i in range(min(nf, ROWS_STACK))]
+        if spill:
+            found.extend(spill)
+        if len(found) > 1:
+            found = sorted(set(found))
+        return found
+
+    cdef Py_ssize_t _rows(self, const uint8_t *b, Py_ssize_t n, const uint32_t *words, uint64_t nblocks,
+                          uint32_t *out, Py_ssize_t cap, list spill) except -2:
+        """The search (guided when ``words``, the pre-filter, is given): the rows
+        found, in ``out`` (room for ``cap``) and then in ``spill`` (None: not
+        kept); the number found, a row counted once per variant that finds it
+        (one edit found two ways: a transposition of equal bytes is the key).
+        Its scratch on the stack for the common query (a hit's call allocates
+        nothing); under the GIL, which starts the key bits' build."""
+        cdef Py_ssize_t cap_v
+        cdef uint64_t stack[STACK_V * 3]  # hs, los, his, sec (uint32) and h64 (uint64)
         cdef uint32_t *hs
-        cdef uint32_t *los
-        cdef uint32_t *his
-        cdef uint32_t *sec
-        cdef uint64_t *h64
         cdef bint subs, ins, dels, guided
-        cdef const uint8_t *kb
-        cdef list found = []
+        cdef Py_ssize_t nv, total
         if n > self.maxlen + 1 or self.nrows == 0:
-            return found
+            return 0
         subs = self._has_length(n)
         ins = self._has_length(n + 1)
         dels = n > 0 and self._has_length(n - 1)
-        guided = probe is not None and probe.words != NULL and 0 < n <= GUIDED_MAX
+        guided = words != NULL and 0 < n <= GUIDED_MAX
         # every byte of a place at most once (_bytes_at gives at most ``widest``)
         cap_v = (n * self.widest if subs else 0) + ((n + 1) * self.widest if ins else 0) + 2 * n + 2
-        hs = <uint32_t *> malloc(cap_v * (4 * sizeof(uint32_t) + sizeof(uint64_t)))
-        if hs == NULL:
-            raise MemoryError()
-        los = hs + cap_v
-        his = los + cap_v
-        sec = his + cap_v
-        h64 = <uint64_t *> (sec + cap_v)
+        if cap_v <= STACK_V:
+            hs = <uint32_t *> stack
+        else:
+            hs = <uint32_t *> malloc(cap_v * (4 * sizeof(uint32_t) + sizeof(uint64_t)))
+            if hs == NULL:
+                raise MemoryError()
         if guided and not self.kb_tried and self.nrows >= KEY_BITS_FROM:
             # made once, in the background (~0.1 s CPU at 10 M keys, the GIL let
             # go): until then the pre-filter's members answer (the same rows)
             self.kb_tried = True
             Thread(target=self._key_bits_now, name="hotlist-keybits", daemon=True).start()
         if guided:
-            nv = self._guided(b, n, probe.words, probe.nblocks, subs, ins, dels, hs, sec, h64)
+            nv = self._guided(b, n, words, nblocks, subs, ins, dels, hs, hs + 3 * cap_v,
+                              <uint64_t *> (hs + 4 * cap_v))
         else:
             nv = self._variants(b, n, subs, ins, dels, hs)
+        total = self._probe_all(hs, nv, b, n, hs + cap_v, hs + 2 * cap_v, out, cap, spill)
+        if hs != <uint32_t *> stack:
+            free(hs)
+        return total
+
+    cdef Py_ssize_t _probe_all(self, const uint32_t *hs, Py_ssize_t nv, const uint8_t *b, Py_ssize_t n,
+                               uint32_t *los, uint32_t *his, uint32_t *out, Py_ssize_t cap,
+                               list spill) except -2:
+        """Probe each variant CRC of ``hs``: rows within one edit of ``b`` into
+        ``out`` (``cap``), the rest to ``spill`` (None: counted only); how many."""
+        cdef Py_ssize_t j, total = 0, ln
+        cdef uint32_t h, lo, hi, f16, r
+        cdef const uint8_t *kb
         # pass 1: prefetch the directory entries
         for j in range(nv):
             HL_PREFETCH(self.dir + (hs[j] >> self.shift))
@@ -523,12 +559,13 @@ cdef class OneEdit:
                     r = self.rows[lo]
                     kb = self._key(r, &ln)
                     if _osa1(b, n, kb, ln):
-                        found.append(r)
+                        if total < cap:
+                            out[total] = r
+                        elif spill is not None:
+                            spill.append(r)
+                        total += 1
                 lo += 1
-        free(hs)
-        if len(found) > 1:
-            found = sorted(set(found))
-        return found
+        return total
 
     cdef Py_ssize_t _variants(self, const uint8_t *b, Py_ssize_t n, bint subs, bint ins, bint dels,
                               uint32_t *hs) noexcept nogil:
@@ -621,11 +658,15 @@ cdef class OneEdit:
         for i in range(n + 1):
             wb[i] = words + 8 * <uint64_t>_block(hb[i], nblocks)
             HL_PREFETCH(wb[i])
-        if places:  # each place's line of the place bits
+        if places:
+            # the place bits' line of each place whose substitution test passes
+            # (a listed number: its own place and the filter's few false ones;
+            # each line a cache miss in a table of ~7 bytes a key)
             for p in range(n):
-                pg[p] = _pb_hash(c0 ^ E[(n - 1 - p) * 256 + b[p]], n, p)
-                pl[p] = self.pb + 8 * _pb_line(pg[p], self.nlines)
-                HL_PREFETCH(pl[p])
+                if _test(wb[p + 1], _pattern(hb[p + 1], <uint32_t>(p + 1))):
+                    pg[p] = _pb_hash(c0 ^ E[(n - 1 - p) * 256 + b[p]], n, p)
+                    pl[p] = self.pb + 8 * _pb_line(pg[p], self.nlines)
+                    HL_PREFETCH(pl[p])
         if subs and _test(wb[0], _pattern(hb[0], 0)):
             hs[nv] = c0
             nv += 1
@@ -678,6 +719,34 @@ cdef class OneEdit:
                 hs[nv] = sec[k]
                 nv += 1
         return nv
+
+
+cdef Py_ssize_t _rows_entry(object kernel, const uint8_t *b, Py_ssize_t n, const uint32_t *words,
+                            uint64_t nblocks, uint32_t *out, Py_ssize_t cap) except -2:
+    """:meth:`OneEdit.search` from C (``hotlist.index._prefilter_kernel``'s
+    document hit, through :data:`ROWS_ENTRY`): the rows within one edit of
+    ``b`` into ``out``, sorted, each once; their number, or -1 when more than
+    ``cap`` were found (the caller searches in Python)."""
+    cdef Py_ssize_t nf = (<OneEdit>kernel)._rows(b, n, words, nblocks, out, cap, None)
+    cdef Py_ssize_t i, j, m = 0
+    cdef uint32_t r
+    if nf > cap:
+        return -1
+    for i in range(nf):  # insertion sort, duplicates dropped (a few rows)
+        r = out[i]
+        j = m
+        while j > 0 and out[j - 1] > r:
+            j -= 1
+        if j > 0 and out[j - 1] == r:
+            continue
+        memmove(out + j + 1, out + j, (m - j) * sizeof(uint32_t))
+        out[j] = r
+        m += 1
+    return m
+
+
+# the C entry above, for the module that cannot cimport this one (it is cimported here)
+ROWS_ENTRY = PyCapsule_New(<void *> _rows_entry, b"hotlist.index._fast.rows", NULL)
 
 
 def merge_entries(

@@ -76,6 +76,8 @@ cdef class Probe:
     cdef bint _exact_ok(self, Py_ssize_t n) noexcept nogil
     cdef void _prefetch(self, const uint8_t *b, Py_ssize_t n, uint64_t *hs, const uint32_t **w) noexcept nogil
     cdef int _tests(self, const uint8_t *b, Py_ssize_t n, const uint64_t *hs, const uint32_t **w, const Issuer *iss) noexcept nogil
+    cdef bint _passes(self, Py_ssize_t n, const uint64_t *hs, const uint32_t **w) noexcept nogil
+    cdef Py_ssize_t _rows_of(self, const uint8_t *b, Py_ssize_t n, uint32_t h, uint32_t *out, Py_ssize_t cap) noexcept nogil
 
 
 cdef class Results:

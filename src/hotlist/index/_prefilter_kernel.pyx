@@ -408,6 +408,48 @@ cdef class Probe:
                 return 2
         return got
 
+    cdef bint _passes(self, Py_ssize_t n, const uint64_t *hs, const uint32_t **w) noexcept nogil:
+        """Whether any of the filter's tests of a key of ``n`` bytes passes, once
+        :meth:`_prefetch` has run (:func:`_maybe`'s tests: no probe; False: no
+        key within one edit)."""
+        cdef Py_ssize_t i, j
+        cdef uint32_t found = 0
+        for j in range(n + 2):
+            found |= _test(w[0], _pattern(hs[0], <uint32_t>j))
+        for i in range(1, n + 1):
+            found |= _test(w[i], _pattern(hs[i], 0)) | _test(w[i], _pattern(hs[i], <uint32_t>i))
+            if i > 1:
+                found |= _test(w[i], _pattern(hs[i], <uint32_t>(i - 1)))
+        return found != 0
+
+    cdef Py_ssize_t _rows_of(self, const uint8_t *b, Py_ssize_t n, uint32_t h, uint32_t *out, Py_ssize_t cap) noexcept nogil:
+        """The rows whose key is ``b`` (CRC ``h``) into ``out``, sorted; how many,
+        or -1 when more than ``cap``."""
+        cdef uint32_t t, lo, hi, f, r
+        cdef Py_ssize_t a, e, m = 0
+        if self.nrows == 0:
+            return 0
+        t = h >> self.shift
+        lo = self.dir[t]
+        hi = self.dir[t + 1]
+        f = h & 0xFFFF
+        while lo < hi:
+            if self.fp[lo] == f:
+                r = self.rows[lo]
+                a = offset_at(self.off32, self.off64, r)
+                e = offset_at(self.off32, self.off64, r + 1)
+                if e - a == n and memcmp(self.data + a, b, n) == 0:
+                    if m >= cap:
+                        return -1
+                    a = m  # kept sorted whatever the entries' order (one row, mostly)
+                    while a > 0 and out[a - 1] > r:
+                        out[a] = out[a - 1]
+                        a -= 1
+                    out[a] = r
+                    m += 1
+            lo += 1
+        return m
+
     def near_exact(self, bytes key):
         """True when some indexed key is within one edit of ``key`` (exact, for a
         key of at most 64 bytes; longer: :meth:`near`)."""
@@ -649,6 +691,9 @@ cdef class DocumentMiss:
         cdef Issuer iss
         cdef int got
         cdef Bound b
+        cdef bint hits
+        cdef uint32_t rows[HITS_MAX]
+        cdef Py_ssize_t nf
         if (
             document_type is not None
             or name_threshold is not None
@@ -670,28 +715,47 @@ cdef class DocumentMiss:
         if b.pp.nrows:
             HLP_PREFETCH(b.pp.dir + (h >> b.pp.shift))
         dp = b.dp
+        hits = b.hits is not None and b.hits.ready()
         if tolerant and dp._exact_ok(n):
             dp._prefetch(buf, n, hs, w)
             # made while the filter's blocks come in (a miss is the commonest answer)
             query = {"document": document} if country is None else {"document": document, "country": country}
-            got = dp._tests(buf, n, hs, w, NULL)
-            if got:  # some key within one edit (the commonest miss has none)
-                if not self.weak or country is None or b.codes == NULL or b.plain == NULL:
-                    return self._hit(b, buf, n, h, document, country, query)
-                asked = self.issuers[country]
-                if asked in self.unknown:
-                    return self._hit(b, buf, n, h, document, country, query)
-                # a one-edit neighbour of another plain issuer scores below the
-                # default min_score: such neighbours alone are still a miss
-                iss.codes = b.codes
-                iss.plain = b.plain
-                iss.asked = b.code_of.get(asked, -2)
-                if dp._tests(buf, n, hs, w, &iss) == 2:
-                    return self._hit(b, buf, n, h, document, country, query)
+            if hits:
+                # the hit made here: the search itself tells whether any key is
+                # within one edit (the filter's tests first: the commonest miss
+                # passes none, and reads nothing more)
+                if dp._passes(n, hs, w):
+                    nf = b.hits.within(dp, buf, n, rows)
+                    if nf < 0:
+                        return None  # more rows than a hit made here holds
+                    if nf and self._strong(b, rows, nf, buf, n, country):
+                        return self._hit(b, rows, nf, buf, n, h, document, country, query)
+            else:
+                got = dp._tests(buf, n, hs, w, NULL)
+                if got:  # some key within one edit (the commonest miss has none)
+                    if not self.weak or country is None or b.codes == NULL or b.plain == NULL:
+                        return None
+                    asked = self.issuers[country]
+                    if asked in self.unknown:
+                        return None
+                    # a one-edit neighbour of another plain issuer scores below the
+                    # default min_score: such neighbours alone are still a miss
+                    iss.codes = b.codes
+                    iss.plain = b.plain
+                    iss.asked = b.code_of.get(asked, -2)
+                    if dp._tests(buf, n, hs, w, &iss) == 2:
+                        return None
         else:
             if tolerant:
                 if dp._near(buf, n):
                     return None
+            elif hits:
+                nf = dp._rows_of(buf, n, h, rows, HITS_MAX)
+                if nf < 0:
+                    return None
+                if nf:  # max_edits=0: the rows of this very key
+                    query = {"document": document} if country is None else {"document": document, "country": country}
+                    return self._hit(b, rows, nf, buf, n, h, document, country, query)
             elif dp._contains(buf, n, h):
                 return None
             query = {"document": document} if country is None else {"document": document, "country": country}
@@ -699,16 +763,44 @@ cdef class DocumentMiss:
             return None
         return self.results.miss(list(b.notes), query, b.version, b.searched)
 
-    cdef object _hit(self, Bound b, const uint8_t *buf, Py_ssize_t n, uint32_t h, object document, object country,
-                     dict query):
-        """:meth:`check`'s answer when some listed key is within one edit (the
-        default options): the hit made by :class:`DocumentHits`, or None (the
-        caller searches) -- also when a wanted person lists the number (both
-        kinds' candidates are ranked together there)."""
-        if b.hits is None or b.pp._contains(buf, n, h):
+    cdef bint _strong(self, Bound b, const uint32_t *rows, Py_ssize_t nf, const uint8_t *buf, Py_ssize_t n,
+                      object country):
+        """Whether some of the rows within one edit can be a hit at the default
+        min_score: not when all are one edit away (not the key itself) and of
+        another plain issuer than the one asked (see ``weak`` in
+        :meth:`configure`: ``_tests`` with an :class:`Issuer` tells the same)."""
+        cdef Py_ssize_t i, a, e
+        cdef uint32_t r
+        cdef int32_t code, code_asked
+        cdef Probe dp = b.dp
+        if not self.weak or country is None or b.codes == NULL or b.plain == NULL:
+            return True
+        asked = self.issuers[country]
+        if asked in self.unknown:
+            return True
+        code_asked = b.code_of.get(asked, -2)
+        for i in range(nf):
+            r = rows[i]
+            a = offset_at(dp.off32, dp.off64, r)
+            e = offset_at(dp.off32, dp.off64, r + 1)
+            if e - a == n and memcmp(dp.data + a, buf, n) == 0:
+                return True  # the key itself: an exact or OCR match, whatever its issuer
+            code = b.codes[r]
+            if code < 0 or not b.plain[code] or code == code_asked:
+                return True
+        return False
+
+    cdef object _hit(self, Bound b, const uint32_t *rows, Py_ssize_t nf, const uint8_t *buf, Py_ssize_t n,
+                     uint32_t h, object document, object country, dict query):
+        """:meth:`check`'s answer when listed keys are within the tolerance (the
+        default options, or max_edits=0): the hit made by :class:`DocumentHits`
+        from their rows, or None (the caller searches) -- also when a wanted
+        person lists the number (both kinds' candidates are ranked together
+        there)."""
+        if b.pp._contains(buf, n, h):
             return None
         return b.hits.answer(
-            b.dp, buf, n, document, None if country is None else self.issuers[country],
+            rows, nf, buf, n, document, None if country is None else self.issuers[country],
             self.results, list(b.notes), query, b.version, b.searched,
             self.d_limit, self.d_min_score,
         )
