@@ -1,7 +1,8 @@
 """The MRZ parser's shortcuts answer as the plain computations they replace:
 the check digit summed by the three weights' positions of a byte-translated
-field equals ICAO's weighted sum character by character, and a field skipped
-because it holds no repairable character reads as the repaired one would."""
+field equals ICAO's weighted sum character by character, a field skipped
+because it holds no repairable character reads as the repaired one would, and
+lines as printed, split at once, are the lines the general reading makes."""
 
 from __future__ import annotations
 
@@ -83,3 +84,20 @@ def test_parse_reads_as_with_every_field_repaired(text: str) -> None:
     ):
         slow = _answer(lambda t: mrz.parse(t, today=today), text)
     assert fast == slow
+
+
+@settings(max_examples=400, deadline=None)
+@given(noisy_mrzs(), st.sampled_from(["padded", "lower", "spaces", "run together"]))
+def test_printed_lines_split_as_the_general_reading(text: str, variant: str) -> None:
+    """``_split``'s shortcut for lines as printed gives what compact() and the
+    shape checks give for the same lines written otherwise (the general path)."""
+    other = {
+        "padded": f"  {text}\n\n",
+        "lower": text.lower(),
+        "spaces": "\n".join(f" {line} " for line in text.split("\n")),
+        "run together": text.replace("\n", ""),
+    }[variant]
+    assert _answer(mrz._split, text) == _answer(mrz._split, other)
+    parsed = mrz.parse(text, today=dt.date(2026, 6, 1))
+    order = ["document_number", "date_of_birth", "date_of_expiry", "optional_data", "composite"]
+    assert list(parsed.check_digits) == [k for k in order if k in parsed.check_digits]

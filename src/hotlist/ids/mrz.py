@@ -148,7 +148,16 @@ def compact(text: str) -> str:
     return "\n".join(line.strip().upper() for line in text.strip().splitlines() if line.strip())
 
 
+# the commonest text, lines as printed (upper case, nothing around them): split as is
+_PRINTED = re.compile(
+    r"[A-Z0-9<]{44}\n[A-Z0-9<]{44}|[A-Z0-9<]{36}\n[A-Z0-9<]{36}"
+    r"|[A-Z0-9<]{30}\n[A-Z0-9<]{30}\n[A-Z0-9<]{30}"
+).fullmatch
+
+
 def _split(text: str) -> list[str]:
+    if text.__class__ is str and _PRINTED(text) is not None:
+        return text.split("\n")  # what the steps below make of it, in one step
     if not isinstance(text, str):
         raise InvalidQuery(f"an MRZ must be text, not {type(text).__name__}")
     if len(text) > _MAX_TEXT:
@@ -193,12 +202,11 @@ class _Reader:
         self.lines = list(lines)
         self.warnings: list[str] = []
 
-    def _repair(self, row: int, start: int, end: int, repair: _Repair, what: str) -> str:
+    def _fix(self, row: int, start: int, end: int, table: dict[int, str], what: str) -> str:
+        """Field ``[start:end]`` of line ``row`` repaired by ``table``, each
+        change a warning."""
         line = self.lines[row]
         text = line[start:end]
-        table, repairable = repair
-        if repairable(text) is None:  # the common case: nothing to repair
-            return text
         fixed = text.translate(table)
         for i, (old, new) in enumerate(zip(text, fixed, strict=True), start):
             if old != new:
@@ -210,11 +218,17 @@ class _Reader:
 
     def letters(self, row: int, start: int, end: int, what: str) -> str:
         # where a letter must stand, a digit is read as its look-alike letter
-        return self._repair(row, start, end, _LETTER, what)
+        text = self.lines[row][start:end]
+        if _LETTER[1](text) is None:  # the common case: nothing to repair
+            return text
+        return self._fix(row, start, end, _LETTER[0], what)
 
     def digits(self, row: int, start: int, end: int, what: str) -> str:
         # where a digit must stand, a letter is read as its look-alike digit
-        return self._repair(row, start, end, _DIGIT, what)
+        text = self.lines[row][start:end]
+        if _DIGIT[1](text) is None:
+            return text
+        return self._fix(row, start, end, _DIGIT[0], what)
 
     def dates_and_sex(self, at: int) -> tuple[str, str, str, str, str]:
         """Date of birth, its check digit, sex, date of expiry and its check digit:
@@ -300,7 +314,10 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
     )
     code = r.letters(0, 0, 2, "document code").rstrip("<")
     issuing = r.letters(0, 2, 5, "issuing country")
+    # check_digits in this order: document_number, date_of_birth, date_of_expiry,
+    # optional_data, composite
     digits: dict[str, DigitStatus] = {}
+    optional_status: DigitStatus | None = None
     optional_2 = ""
     composite: tuple[str, str] | None = None
 
@@ -324,7 +341,7 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
             optional = r.raw(1, 28, 42)
             opt_cd = r.digits(1, 42, 43, "personal number check digit")
             comp_cd = r.digits(1, 43, 44, "composite check digit")
-            digits["optional_data"] = _status(optional, opt_cd)
+            optional_status = _status(optional, opt_cd)
             line2 = r.raw(1, 0, 44)
             composite = (line2[0:10] + line2[13:20] + line2[21:43], comp_cd)
         elif fmt == "TD2":
@@ -345,9 +362,10 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
     digits["document_number"] = _status(number, number_cd)
     digits["date_of_birth"] = _status(dob, dob_cd)
     digits["date_of_expiry"] = _status(exp, exp_cd)
+    if optional_status is not None:
+        digits["optional_data"] = optional_status
     if composite is not None:
         digits["composite"] = _status(*composite)
-    digits = {k: digits[k] for k in sorted(digits, key=_ORDER.index)}
 
     warnings = r.warnings
     for key, status in digits.items():
@@ -382,9 +400,6 @@ def parse(text: str, *, today: _dt.date | None = None) -> MRZ:
         warnings=warnings,
         lines=tuple(r.lines),
     )
-
-
-_ORDER = ["document_number", "date_of_birth", "date_of_expiry", "optional_data", "composite"]
 
 
 def validate(text: str) -> str:
