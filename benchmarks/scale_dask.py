@@ -19,20 +19,26 @@ def run_dask(
     *,
     repeat: int = 3,
     cold_path: Path | None = None,
+    profile: bool = True,
 ) -> dict[str, Any]:
     """The cold run (workers import hotlist, open the snapshot) over ``cold_path``
     when given (names: other rows, so that the warm runs do not find the name
-    caches filled with their own rows), then ``repeat`` warm runs over ``path``."""
+    caches filled with their own rows), then ``repeat`` warm runs over ``path``.
+    ``profile=False``: the workers start with Dask's statistical profiler off
+    (``distributed.worker.profile.enabled``: it walks the task thread's stack every
+    10 ms, in Python, holding the GIL)."""
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
     import hotlist.dask
 
-    start_s, cluster = timed(
-        lambda: LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    with dask.config.set({"distributed.worker.profile.enabled": profile}):
+        start_s, cluster = timed(
+            lambda: LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         )
-    )
     client = Client(cluster)
     try:
         ddf = dd.read_parquet(str(path))
@@ -53,6 +59,7 @@ def run_dask(
             "first_run_s": first_s,
             "startup_s": start_s,
             "partitions": ddf.npartitions,
+            "worker_profiler": profile,
         }
     finally:
         client.close()

@@ -60,6 +60,7 @@ from hotlist._malloc import malloc_for_batches
 from hotlist._signing import KeyArg
 from hotlist._stream import (
     check_table,
+    flagged,
     query_names,
     valid_batch_size,
     validate_columns,
@@ -113,12 +114,14 @@ def check_pandas(
     *,
     offset: int = 0,
     batch_size: int = PARTITION_BATCH_SIZE,
+    hits_only: bool = False,
 ) -> Any:
     """``check_many`` over one pandas DataFrame in ``check_many``'s layout: the
     query columns go to ``check_many``, at most ``batch_size`` rows a call (so a
     huge partition does not need a huge working set), every other column is taken
     from ``frame`` itself by ``query_index``, so it keeps its pandas dtype exactly
-    (the same in every partition and in ``meta``)."""
+    (the same in every partition and in ``meta``).  ``hits_only``: only the rows
+    with a hit, an error or a warning, dropped while still Arrow."""
     mapping = validate_columns(columns)
     frame = frame.reset_index(drop=True)
     names = [str(c) for c in frame.columns]
@@ -132,7 +135,8 @@ def check_pandas(
         check_table(hl, asked.iloc[start : start + batch_size], mapped, options, offset=start)
         for start in range(0, max(len(asked), 1), batch_size)
     ]
-    result = pa.concat_tables(parts).to_pandas(types_mapper=_arrow_lists)
+    table = pa.concat_tables(parts)
+    result = (flagged(table) if hits_only else table).to_pandas(types_mapper=_arrow_lists)
     local = result["query_index"].to_numpy()
     if len(local) == len(frame) and (local == np.arange(len(frame))).all():
         passed = frame  # one output row per input row: no copy of the pass-through columns
@@ -177,6 +181,7 @@ class _Task(WorkerTask):
     """What each partition's task carries (pickled by reference: no Hotlist inside)."""
 
     batch_size: int
+    hits_only: bool = False
 
     def __call__(self, part: Any, partition_info: dict[str, Any] | None = None) -> Any:
         number = int(partition_info["number"]) if partition_info else 0
@@ -189,6 +194,7 @@ class _Task(WorkerTask):
             self.options,
             offset=offset,
             batch_size=self.batch_size,
+            hits_only=self.hits_only,
         )
         log_event("part", len(part))
         return out
@@ -202,6 +208,7 @@ def check_dataframe(
     verify: bool = False,
     public_key: KeyArg | None = None,
     batch_size: int = PARTITION_BATCH_SIZE,
+    hits_only: bool = False,
     **options: Any,
 ) -> dd.DataFrame:
     """Check every row of the Dask DataFrame ``ddf`` against the snapshot at
@@ -211,6 +218,11 @@ def check_dataframe(
     :func:`hotlist.spark.check_dataframe`; ``batch_size``: rows per ``check_many``
     call within a partition (a million: checking 100,000 at a time was no
     cheaper per row, and a bigger partition is still checked in bounded memory).
+    ``hits_only=True``: only the rows with a hit, an error or a warning (as
+    ``hotlist check-file --hits-only`` and :func:`hotlist.spark.check_dataframe`),
+    dropped in the worker before the result becomes pandas: cheaper than
+    ``out[out.hit]`` afterwards, which converts and holds every row's 17 columns
+    first (see the module's "Cost").
     A bad mapping, option or column type raises :class:`hotlist.InvalidQuery`
     here, before anything is computed.
     """
@@ -218,6 +230,7 @@ def check_dataframe(
     task = _Task(
         **WorkerTask.fields_for(snapshot, columns, options, verify=verify, public_key=public_key),
         batch_size=valid_batch_size(batch_size),
+        hits_only=bool(hits_only),
     )
     meta = check_pandas(empty_hotlist(), ddf._meta, task.columns, options)
     # dask's map_partitions is untyped; the result is a Dask DataFrame like ddf

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
-from hotlist._stream import check_many_mapped
+from hotlist._stream import check_many_mapped, flagged
 from hotlist._workers import OPEN_LOG_ENV
 
 dd = pytest.importorskip("dask.dataframe")
@@ -83,6 +83,33 @@ def test_dask_rows_equal_check_many_and_one_open_per_worker(
     assert set(parts) <= set(opens)
     assert len(parts) >= 8 > len(opens)
     assert sum(int(n) for kind, _, n in events if kind == "part") >= manifest.num_rows
+
+
+def test_dask_hits_only_equals_the_flagged_rows_of_check_many(
+    client: object, snapshot: Path
+) -> None:
+    """hits_only=True: the rows of check_many with a hit, an error or a warning, pass-through
+    columns and their dtypes included, in the same schema as without it."""
+    import hotlist.dask
+
+    manifest = manifest_table(260)
+    frame = manifest.to_pandas()
+    ddf = dd.from_pandas(frame, npartitions=4)
+    out = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=MAPPING, hits_only=True)
+    full = hotlist.dask.check_dataframe(ddf, str(snapshot), columns=MAPPING)
+    assert list(out._meta.dtypes) == list(full._meta.dtypes)
+    got_frame = out.compute()
+    assert list(got_frame.dtypes) == list(out._meta.dtypes)
+
+    want = flagged(check_many_mapped(hotlist.open(snapshot), manifest, MAPPING, None))
+    got = pa.Table.from_pandas(got_frame, preserve_index=False)
+    assert 0 < len(by_passenger(got)) < manifest.num_rows  # some queries dropped
+    assert by_passenger(got) == by_passenger(want)
+    assert got.column("hit").to_pylist().count(False) > 0  # errors and warnings kept too
+    # query_index still names each row's partition and place
+    whole = full.compute().set_index("query_index")
+    for q, pid in zip(got_frame["query_index"], got_frame["passenger_id"], strict=True):
+        assert pid in set(whole.loc[[q], "passenger_id"])
 
 
 def test_dask_refuses_before_computing(client: object, snapshot: Path) -> None:
