@@ -334,12 +334,13 @@ class BatchStream(Iterator[pa.RecordBatch]):
     def _count(self, n: int, result: pa.Table) -> None:
         self.rows += n
         self.output_rows += result.num_rows
-        hit = result.column("hit")
-        self.hits += len(pc.unique(result.filter(hit).column("query_index")))
+        # the query numbers filtered, not the whole result (17 columns) for one column
+        query = result.column("query_index")
+        self.hits += len(pc.unique(query.filter(result.column("hit"))))
         if "severity" in result.schema.names:
             alarm = pc.equal(result.column("severity"), "alarm")
-            self.alarms += len(pc.unique(result.filter(alarm).column("query_index")))
-        first = _first_rows(result.column("query_index"))
+            self.alarms += len(pc.unique(query.filter(alarm)))
+        first = _first_rows(query)
         self.errors += pc.sum(pc.is_valid(result.column("error")).filter(first)).as_py() or 0
         lengths = pc.list_value_length(result.column("warnings")).filter(first)
         self.warned += pc.sum(pc.greater(lengths, 0)).as_py() or 0
