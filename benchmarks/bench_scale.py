@@ -70,7 +70,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_data
 import hotlist
-from scale_dask import run_dask
+from scale_dask import DASK_WAYS, run_dask
 from scale_local import malloc_for_batches, run_plain, run_plain_workers, run_stream
 from scale_manifests import DOC_COLUMNS, document_manifest, name_manifest
 from scale_measure import median_run, timed
@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         "--engines",
         default="plain,stream,dask,spark_noop,spark,spark_hits,spark_parquet,spark_parquet_hits",
         help="plain, plain_workers (names: check_many(workers=--workers)), stream, dask, "
-        "dask_noprofile (Dask's worker profiler off), "
+        "dask_hits (check_dataframe with hits_only=True), dask_noprofile (Dask's worker "
+        "profiler off), "
         "spark_noop (a mapInArrow returning no rows over the same "
         "DataFrame: Spark's own floor), spark (check_dataframe), spark_hits (check_dataframe "
         "with hits_only=True), spark_select (check_dataframe with select=SELECT), "
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 [run_stream(hl, path, options, columns) for _ in range(repeat)]
             )
             print(key, "stream", runs["stream"], flush=True)
-        for name in ("dask", "dask_noprofile"):
+        for name in DASK_WAYS:
             if name in engines:
                 runs[name] = run_dask(
                     snapshot,
@@ -247,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                     columns,
                     repeat=repeat,
                     cold_path=cold_path,
-                    profile=name == "dask",
+                    profile=name != "dask_noprofile",
+                    hits_only=name == "dask_hits",
                 )
                 print(key, name, runs[name], flush=True)
         ways = [e for e in engines if e in SPARK_WAYS]
@@ -294,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         stream = block["runs"].get("stream")
         with_read = block["runs"].get("plain_read")
         for name, run in block["runs"].items():
-            if name in {"stream", "dask", "dask_noprofile", "plain_workers", *SPARK_WAYS}:
+            if name in {"stream", "plain_workers", *DASK_WAYS, *SPARK_WAYS}:
                 # CPU per row against plain check_many's: what a busy core loses
                 run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
                 run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
@@ -304,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                     run["overhead_vs_plain_read_cpu"] = (
                         run["cpu_us_per_row"] / with_read["cpu_us_per_row"] - 1
                     )
-            if name in {"dask", "dask_noprofile"} or name in SPARK_WAYS:
+            if name in DASK_WAYS or name in SPARK_WAYS:
                 if stream:
                     run["overhead_vs_stream_cpu"] = (
                         run["cpu_us_per_row"] / stream["cpu_us_per_row"] - 1

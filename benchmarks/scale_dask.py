@@ -9,6 +9,9 @@ from typing import Any
 from scale_manifests import manifest_rows
 from scale_measure import timed, warm_runs
 
+# --engines names of the Dask runs: as called, hits_only=True, the workers' profiler off
+DASK_WAYS = ("dask", "dask_hits", "dask_noprofile")
+
 
 def run_dask(
     snapshot: Path,
@@ -20,13 +23,15 @@ def run_dask(
     repeat: int = 3,
     cold_path: Path | None = None,
     profile: bool = True,
+    hits_only: bool = False,
 ) -> dict[str, Any]:
     """The cold run (workers import hotlist, open the snapshot) over ``cold_path``
     when given (names: other rows, so that the warm runs do not find the name
     caches filled with their own rows), then ``repeat`` warm runs over ``path``.
     ``profile=False``: the workers start with Dask's statistical profiler off
     (``distributed.worker.profile.enabled``: it walks the task thread's stack every
-    10 ms, in Python, holding the GIL)."""
+    10 ms, in Python, holding the GIL).  ``hits_only``: ``check_dataframe(...,
+    hits_only=True)`` (the misses dropped in the workers)."""
     import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
@@ -46,7 +51,9 @@ def run_dask(
         def job(source: Path = path) -> tuple[int, int]:
             # a new graph each time; its results are released once gathered
             frame = ddf if source == path else dd.read_parquet(str(source))
-            out = hotlist.dask.check_dataframe(frame, str(snapshot), columns=columns, **options)
+            out = hotlist.dask.check_dataframe(
+                frame, str(snapshot), columns=columns, hits_only=hits_only, **options
+            )
             hits, rows = client.compute([out["hit"].sum(), out["query_index"].count()], sync=True)
             return int(hits), int(rows)
 
@@ -60,6 +67,7 @@ def run_dask(
             "startup_s": start_s,
             "partitions": ddf.npartitions,
             "worker_profiler": profile,
+            "hits_only": hits_only,
         }
     finally:
         client.close()
