@@ -25,7 +25,8 @@ input's order; ``meta`` is computed up front, so nothing runs until you compute.
 ``query_index`` is the partition number times 2**33 plus the row's place in its
 partition (as in :mod:`hotlist.spark`); each partition's index is a fresh
 RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
-(``pd.ArrowDtype``).
+(``pd.ArrowDtype``).  ``hits_only=True`` keeps only the rows with a hit, an
+error or a warning, dropped in the worker while the result is still Arrow.
 
 Cost: each partition is one ``check_many`` call (up to ``batch_size`` rows, a
 million by default), which costs about a millisecond on top of its cost per
@@ -39,7 +40,12 @@ handed the free heap back, and the next partition faulted every page in again).
 For name manifests, a cluster started with
 ``distributed.worker.profile.enabled: false`` spent 10-20 % less worker CPU
 (Dask's profiler walks every task thread's stack each 10 ms, and person matching's
-stacks are deep; ``benchmarks/README.md``, "Scale-out").
+stacks are deep; ``benchmarks/README.md``, "Scale-out").  Where a worker's time
+goes on an exact document manifest (Dask's own profile of the task thread, 500 k-row
+partitions): ``check_many`` about half, reading the Parquet a third, turning the
+17 result columns into pandas a tenth; ``hits_only=True`` skips that last part
+(and the holding of every row's result until it is reduced), about 20 % less CPU
+than filtering ``out[out.hit]`` afterwards.
 """
 
 from __future__ import annotations
