@@ -43,6 +43,10 @@ EQUAL_FORMS = [
     ("QADHAFI", "QADDAFI"),
     ("QADHAFI", "KADHAFI"),
     ("HAQQANI", "HAKKANI"),
+    # a doubled letter does not decide the leading YE rule (reviewer's Y-1)
+    ("JENNA", "JENA"),
+    ("JELLE", "JELE"),
+    ("JESSE", "JESE"),
 ]
 
 # variant level through the phonetic key (variant forms one consonant class apart)
@@ -62,6 +66,8 @@ APART = [
     ("JEAN", "IAN"),
     ("JEN", "YEN"),
     ("JESS", "ESS"),
+    ("JENNA", "INA"),
+    ("JEMMA", "EMMA"),
     ("ZHANNA", "YANA"),
     ("CHAN", "HAN"),
     ("KHAN", "SHAN"),

@@ -74,6 +74,14 @@ cdef Py_ssize_t _replace(Py_UCS4* buf, Py_ssize_t n, str old, str new) except -1
     return k
 
 
+cdef inline void _drop_second(Py_UCS4* buf, Py_ssize_t n):
+    """YE... / JE... / IE... as E...: the first letter E, the second dropped."""
+    cdef Py_ssize_t i
+    buf[0] = u"E"
+    for i in range(1, n - 1):
+        buf[i] = buf[i + 1]
+
+
 cdef str _variant_c(str s):
     """``_phonetic.variant(s)``: umlaut digraphs folded to a fixed point, the rewrites,
     O as U and E as I, runs of one letter A-Z as one letter."""
@@ -107,13 +115,14 @@ cdef str _variant_c(str s):
             k += 1
             i += 1
         n = k
-    if n >= _lead_ye_from and n >= 2 and buf[1] == u"E" and (
-        buf[0] == u"Y" or buf[0] == u"J" or buf[0] == u"I"
-    ):  # YELENA / JELENA / ELENA
-        buf[0] = u"E"
-        for i in range(1, n - 1):
-            buf[i] = buf[i + 1]
-        n -= 1
+    if n >= 2 and buf[1] == u"E" and (buf[0] == u"Y" or buf[0] == u"J" or buf[0] == u"I"):
+        rn = 1  # the letters, a run of one letter A-Z counted once (JENNA as JENA)
+        for i in range(1, n):
+            if not (buf[i] == buf[i - 1] and u"A" <= buf[i] <= u"Z"):
+                rn += 1
+        if rn >= _lead_ye_from:  # YELENA / JELENA / ELENA
+            _drop_second(buf, n)
+            n -= 1
     for rule in _variant_rules:
         n = _replace(buf, n, <str>(<tuple>rule)[0], <str>(<tuple>rule)[1])
     for i in range(n):

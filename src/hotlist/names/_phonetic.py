@@ -88,8 +88,9 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("TS", "Z"),  # German Z for TS: ZWETKOW / TSVETKOV, JELZIN / YELTSIN
 )
 _LEAD_YE_FROM = 5
-"""A leading YE / JE / IE is E in tokens of at least this many letters
-(YELENA / JELENA / ELENA): shorter ones collide (JEAN / IAN, JEN / YEN)."""
+"""A leading YE / JE / IE is E in tokens of at least this many letters, a run of
+one letter counted once (YELENA / JELENA / ELENA; JENNA as JENA, so that it stays
+JENA's variant): shorter ones collide (JEAN / IAN, JEN / YEN, JENA / INA)."""
 _DOUBLE = re.compile(r"([A-Z])\1+")
 # The run's letter (group 1) as the replacement: a C call per match, where the
 # template r"\1" is expanded in Python per match (about 3x slower).
@@ -131,6 +132,8 @@ def variant(token: str) -> str:
     (True, True)
     >>> variant("KOWALCZYK") == variant("KOVALCHIK"), variant("QADHAFI") == variant("QADDAFI")
     (True, True)
+    >>> variant("JENNA") == variant("JENA"), variant("JENNA") == variant("INA")
+    (True, False)
     """
     if KERNEL is not None:
         form: str = KERNEL.variant(token)
@@ -141,7 +144,7 @@ def variant(token: str) -> str:
 def _variant_py(token: str) -> str:
     """``variant`` in Python (uncached): the reference of the compiled one."""
     out = fold(token)
-    if len(out) >= _LEAD_YE_FROM and out[1] == "E" and out[0] in "YJI":
+    if out[1:2] == "E" and out[0] in "YJI" and len(_DOUBLE.sub(_RUN_LETTER, out)) >= _LEAD_YE_FROM:
         out = "E" + out[2:]
     for old, new in _RULES:
         if old in out:
