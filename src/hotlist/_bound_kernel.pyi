@@ -34,10 +34,10 @@ def long_values(
     ids: np.ndarray,
     first: np.ndarray,
     log_tf: np.ndarray,
-    initials: np.ndarray,
     one_letter: np.ndarray,
     exact_bits: float,
     aligned_bits: float,
+    joined_bits: float,
     initial_bits: float,
     left_over: float,
 ) -> np.ndarray: ...

@@ -282,12 +282,13 @@ def long_parts(
     parts (texts ``toks``, ids ``ids`` into the per-part arrays ``variants``,
     ``romans``, ``sizes``, ``letters`` and ``codes``) against the query's
     ``targets`` (its long parts first, ``n_long`` of them, then the others):
-    which parts equal a query part once folded (``same``), and which can be
-    aligned with one (``possible``): the same phonetic key or skeleton, an OSA
-    of at most two as written or in variant form, a partial ratio (``partial``,
-    rapidfuzz's) of at least ``cutoff`` where the letters and lengths allow a
-    join, or the pinyin form of one of ``qroman`` (codes ``qroman_codes``),
-    or joining one."""
+    which parts equal a query part once folded (``same``), and how each can be
+    aligned with one (``possible``: 0 not at all; 1 as a token pair: the same
+    phonetic key, skeleton or pinyin form as one of ``qroman`` (codes
+    ``qroman_codes``), an OSA of at most two as written or in variant form; 2
+    only in a join: a partial ratio (``partial``, rapidfuzz's) of at least
+    ``cutoff`` where the letters and lengths allow a join, or of the pinyin
+    forms; ``_person_targets.TOKEN`` / ``JOIN_ONLY``)."""
     cdef Py_ssize_t n = len(toks), nt = len(targets), k, t, b, shared, m, size, tl, j
     same_a = np.zeros(n, dtype=np.uint8)
     possible_a = np.zeros(n, dtype=np.uint8)
@@ -316,7 +317,12 @@ def long_parts(
         same[k] = _in(codes[pid, 3], qfold)
         if nt == 0:
             continue
-        if _in(codes[pid, 0], qkeys) or _in(codes[pid, 1], qskel):
+        # the same phonetic key, skeleton or pinyin form (HSIU YING / XIUYING)
+        if (
+            _in(codes[pid, 0], qkeys)
+            or _in(codes[pid, 1], qskel)
+            or (codes[pid, 2] >= 0 and _in(codes[pid, 2], qroman_codes))
+        ):
             possible[k] = 1
             continue
         if not same[k]:
@@ -326,20 +332,17 @@ def long_parts(
             )
         if possible[k] or qroman_codes.shape[0] == 0:
             continue
-        # HSIU YING / XIUYING: the pinyin form, or a part joined in it
-        if codes[pid, 2] >= 0 and _in(codes[pid, 2], qroman_codes):
-            possible[k] = 1
-            continue
+        # a part joined in a pinyin form
         r = romans[pid]
         if codes[pid, 2] >= 0 and r:
             for j in range(len(qroman)):
                 if _partial_reaches(<str>r, <str>qroman[j], partial, cutoff):
-                    possible[k] = 1
+                    possible[k] = 2
                     break
     return same_a, possible_a
 
 
-cdef bint _aligned(
+cdef int _aligned(
     Py_ssize_t k,
     int pid,
     str tok,
@@ -358,17 +361,17 @@ cdef bint _aligned(
     double cutoff,
 ) except -1:
     """``long_parts``' edit-distance tests of one part: OSA as written, OSA of
-    the variant forms, then the partial ratio where ``_shared_enough`` and the
-    join lengths allow it."""
+    the variant forms (1), then the partial ratio where ``_shared_enough`` and
+    the join lengths allow it (2); 0 when none passes."""
     cdef Py_ssize_t t, b, shared, m, size, tl
     cdef str var
     for t in range(nt):
         if _osa_near(&pats[t], <str>targets[t], tok, 2) <= 2:
-            return True
+            return 1
     var = <str>variants[pid]
     for t in range(nt):
         if _osa_near(&vpats[t], <str>tvariants[t], var, 2) <= 2:
-            return True
+            return 1
     size = sizes[pid]
     for t in range(nt):
         shared = 0
@@ -378,8 +381,8 @@ cdef bint _aligned(
         m = size if size < tl else tl
         if 7 * shared >= 3 * m and (t < n_long or size <= tl + 3 + size // 4):
             if _partial_reaches(tok, <str>targets[t], partial, cutoff):
-                return True
-    return False
+                return 2
+    return 0
 
 
 def long_values(
@@ -388,21 +391,23 @@ def long_values(
     const int[::1] ids,
     const int[::1] first,
     const double[::1] log_tf,
-    const int[::1] initials,
     const int[::1] one_letter,
     double exact_bits,
     double aligned_bits,
+    double joined_bits,
     double initial_bits,
     double left_over,
 ):
     """The bound of each long part (``PersonBounds._part_bounds``'s ``np.where``
-    chain: exact, aligned or initial bits at the part's term frequency, from
-    the per-part arrays ``first`` and ``log_tf`` at ``ids``; under 0 only when
-    no query part can take it)."""
+    chain: exact, aligned (``possible`` 1) or joined (2) bits at the part's term
+    frequency, from the per-part arrays ``first`` and ``log_tf`` at ``ids``, or
+    the initial level's where it starts with a one-letter query part; under 0
+    only when no query part can take it)."""
     cdef Py_ssize_t n = same.shape[0], k
     cdef double value
     cdef int pid
     cdef bint has_one = one_letter.shape[0] > 0
+    cdef bint initial
     out_a = np.empty(n, dtype=np.float64)
     cdef double[::1] out = out_a
     with nogil:
@@ -410,13 +415,16 @@ def long_values(
             pid = ids[k]
             if same[k]:
                 value = exact_bits - log_tf[pid]
+            elif possible[k] == 2:
+                value = joined_bits - log_tf[pid]
             elif possible[k]:
                 value = aligned_bits - log_tf[pid]
             else:
                 value = initial_bits
-            if has_one and _in(first[pid], one_letter):
+            initial = has_one and _in(first[pid], one_letter)
+            if initial:
                 value = value if value >= initial_bits else initial_bits
-            if same[k] or possible[k] or _in(first[pid], initials):
+            if same[k] or possible[k] or initial:
                 out[k] = value if value >= 0.0 else 0.0
             else:
                 out[k] = left_over

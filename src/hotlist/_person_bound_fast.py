@@ -29,7 +29,13 @@ from hotlist._person_bounds import (
     dob_bits,
 )
 from hotlist._person_keys import PersonQuery, letter_keys
-from hotlist._person_targets import JOIN_PARTIAL, letters_of, parse_tokens, query_side
+from hotlist._person_targets import (
+    JOIN_PARTIAL,
+    join_only,
+    letters_of,
+    parse_tokens,
+    query_side,
+)
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
 from hotlist.names._model import MODEL
 from hotlist.names._phonetic import variant
@@ -53,7 +59,7 @@ def _ints(values: list[int]) -> np.ndarray:
 
 
 @functools.cache
-def _part_constants() -> tuple[float, float, float, float, float, float]:
+def _part_constants() -> tuple[float, float, float, float, float, float, float]:
     """The model's bits the part bounds are made of (``_part_level_bits``, then
     ``_left_over_bits`` and ``_unmatched_bits``), computed once."""
     return (*_part_level_bits(), _left_over_bits(), _unmatched_bits())
@@ -113,7 +119,7 @@ class KernelBounds(PersonBounds):
             count,
             spans,
             float(asked),
-            _part_constants()[5],
+            _part_constants()[6],
             MAX_TOKENS,
             MAX_TOKEN_LENGTH,
             same_too,
@@ -138,8 +144,9 @@ class KernelBounds(PersonBounds):
         agrees = particle.copy()
         if not parts:
             return out, agrees
-        long_q, _, targets, particle_q, initials, qset = query_side(qtoks)
-        initial_bits, particle_bits, exact_log, aligned_log, left_over, _ = _part_constants()
+        long_q, _, targets, particle_q, _, qset = query_side(qtoks)
+        consts = _part_constants()
+        initial_bits, particle_bits, exact_log, aligned_log, joined_log, left_over = consts[:6]
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
             lids = np.ascontiguousarray(ids[long_idx], dtype=np.int32)
@@ -167,16 +174,17 @@ class KernelBounds(PersonBounds):
                 fuzz.partial_ratio,
                 JOIN_PARTIAL,
             )
+            possible = join_only(possible, toks, targets)
             out[long_idx] = k.long_values(
                 same,
-                possible.view(np.uint8),
+                possible,
                 lids,
                 self._part_first,
                 self._part_log_tf,
-                _ints([ord(c) for c in initials]),
                 _ints([ord(q) for q in qtoks if len(q) == 1]),
                 exact_log,
                 aligned_log,
+                joined_log,
                 initial_bits,
                 0.0 if particle_q else left_over,
             )

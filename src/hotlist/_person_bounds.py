@@ -22,7 +22,10 @@ from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
 from hotlist._person_targets import (
     BUCKETS,
+    JOIN_ONLY,
     JOIN_PARTIAL,
+    TOKEN,
+    join_only,
     letters_of,
     parse_tokens,
     query_side,
@@ -329,8 +332,8 @@ class PersonBounds:
         agrees = particle.copy()
         if not parts:
             return out, agrees
-        long_q, other_q, targets, particle_q, initials, qset = query_side(qtoks)
-        initial_bits, particle_bits, exact_log, aligned_log = _part_level_bits()
+        long_q, other_q, targets, particle_q, _, qset = query_side(qtoks)
+        initial_bits, particle_bits, exact_log, aligned_log, joined_log = _part_level_bits()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
             lids = ids[long_idx]
@@ -340,7 +343,7 @@ class PersonBounds:
             # equal once the umlaut digraphs are folded (MUELLER / MULLER) is
             # exact too (hotlist.names._compare.compare)
             same = among(codes[:, 3], [self._codes.get(q, -2) for q in qset])
-            possible = np.zeros(len(toks), dtype=bool)
+            possible = np.zeros(len(toks), dtype=np.uint8)
             if targets:
                 possible = self._alignable(
                     toks, lids, codes, long_q=long_q, other_q=other_q, skip=same
@@ -348,25 +351,24 @@ class PersonBounds:
             log_tf = self._part_log_tf[lids]
             agrees[long_idx] = same
             first = self._part_first[lids]
-            has_initial = among(first, [ord(c) for c in initials])
+            aligned = np.where(possible == JOIN_ONLY, joined_log, aligned_log)
             value = np.where(
                 same,
                 exact_log - log_tf,
-                np.where(possible, aligned_log - log_tf, initial_bits),
+                np.where(possible > 0, aligned - log_tf, initial_bits),
             )
-            # a common part that starts with a query initial may be aligned with
-            # it, at more bits than its other levels could give
-            one_letter = {q for q in qtoks if len(q) == 1}
-            if one_letter:
-                by_initial = among(first, [ord(c) for c in one_letter])
-                value = np.where(by_initial, np.maximum(value, initial_bits), value)
+            # a long part is an initial's counterpart only against a one-letter
+            # query part that is its first letter (``_token_sim``'s INITIAL); a
+            # common part may get more bits so than its other levels could give
+            has_initial = among(first, [ord(q) for q in qtoks if len(q) == 1])
+            value = np.where(has_initial, np.maximum(value, initial_bits), value)
             # A part that none of the query's parts can be aligned with is left
             # over: dropped, a dropped middle name or differs, each under 0 bits.
             # Not where the query has a particle (as before the tests above
             # looked at particles: whether it can now be is not measured).
             left_over = 0.0 if particle_q else _left_over_bits()
             out[long_idx] = np.where(
-                same | possible | has_initial, np.maximum(value, 0.0), left_over
+                same | (possible > 0) | has_initial, np.maximum(value, 0.0), left_over
             )
         _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
         return out, agrees
@@ -381,16 +383,21 @@ class PersonBounds:
         other_q: list[str],
         skip: np.ndarray,
     ) -> np.ndarray:
-        """Which long listed parts (texts, ids, ``_part_codes``) can be aligned with
-        a query part, a query particle or a join of short query parts (``targets``)
-        at all (:meth:`_part_bounds` says how); the parts in ``skip`` (equal to a
-        query part) only by their phonetic key, skeleton or pinyin form."""
+        """How the long listed parts (texts, ids, ``_part_codes``) can be aligned
+        with a query part, a query particle or a join of short query parts
+        (``targets``), per part: 0 not at all, ``TOKEN`` as a token pair
+        (:meth:`_part_bounds` says how), ``JOIN_ONLY`` only in a join (a partial
+        ratio is all that passed: the joined level's bits at most,
+        :func:`join_only`); the parts in ``skip`` (equal to a query part) only by
+        their phonetic key, skeleton or pinyin form."""
         targets = long_q + other_q
         known = self._codes.get
         qkeys = [known(names.phonetic_key(q), -2) for q in targets]
         qskel = [known(_skeleton(q), -2) for q in targets]
         qroman = {r for q in targets if (r := _roman(q)) is not None}
         possible: np.ndarray = among(codes[:, 0], qkeys) | among(codes[:, 1], qskel)
+        if qroman:
+            possible |= among(codes[:, 2], [known(r, -2) for r in qroman])
         # the edit-distance tests, each on the parts no test before found (the
         # answer is their "or"; the parts in ``skip`` need none)
         todo = np.flatnonzero(~possible & ~skip)
@@ -409,6 +416,7 @@ class PersonBounds:
             )
             possible[todo] = (var <= 2).any(axis=1)
             todo = todo[~possible[todo]]
+        kind = possible.astype(np.uint8) * TOKEN
         if len(todo):
             # partial ratio, the costly one, only where the letters the part and
             # the target share allow it (``shared_enough``)
@@ -432,23 +440,20 @@ class PersonBounds:
                     )
                     >= JOIN_PARTIAL
                 )
-                possible[todo] = (part & near).any(axis=1)
+                kind[todo[(part & near).any(axis=1)]] = JOIN_ONLY
         if qroman:
-            self._roman_joins(possible, ids, codes, qroman)
-        return possible
+            self._roman_joins(kind, ids, codes, qroman)
+        return join_only(kind, toks, targets)
 
     def _roman_joins(
-        self, possible: np.ndarray, ids: np.ndarray, codes: np.ndarray, qroman: set[str]
+        self, kind: np.ndarray, ids: np.ndarray, codes: np.ndarray, qroman: set[str]
     ) -> None:
-        """Marks in ``possible`` the long parts (ids, ``_part_codes``) whose pinyin
-        form is one of the query's (``qroman``), or joins one (HSIU YING /
-        XIUYING: a partial ratio of the pinyin forms)."""
-        possible |= among(codes[:, 2], [self._codes.get(r, -2) for r in qroman])
+        """Marks ``JOIN_ONLY`` in ``kind`` the long parts (ids, ``_part_codes``) not
+        aligned yet that join one of the query's pinyin forms (``qroman``;
+        HSIU YING / XIUYING: a partial ratio of the pinyin forms)."""
         romans = self._part_roman[ids]
         rest = [
-            (k, r)
-            for k in np.flatnonzero(~possible & (codes[:, 2] >= 0)).tolist()
-            if (r := romans[k])
+            (k, r) for k in np.flatnonzero((kind == 0) & (codes[:, 2] >= 0)).tolist() if (r := romans[k])
         ]
         if rest:
             found = process.cdist(
@@ -459,7 +464,7 @@ class PersonBounds:
                 workers=1,
             )
             hit = (found >= JOIN_PARTIAL).any(axis=1)
-            possible[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = True
+            kind[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = JOIN_ONLY
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
         """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
@@ -521,17 +526,24 @@ def _short_parts(  # noqa: PLR0917 - private, the two part bounds' shared tail
             out[i] = initial_bits
 
 
-def _part_level_bits() -> tuple[float, float, float, float]:
+def _part_level_bits() -> tuple[float, float, float, float, float]:
     """The name levels' bits a listed part's bound is made of: an initial's
-    (at least), a particle's (at most), and ``log2`` of the exact level's ``m``
-    and of the highest ``m`` of the other levels that align a part (their
-    ``u`` is the part's term frequency)."""
+    (at least), a particle's (at most), and ``log2`` of the exact level's ``m``,
+    of the highest ``m`` of the other levels that align a part as a token pair
+    and of the joined level's (their ``u`` is the part's term frequency, or
+    more)."""
     exact = MODEL.name["exact"]
     initial = MODEL.name["initial"]
     initial_bits = max(0.0, bits(initial.m, initial.u or 1.0), bits(exact.m, MODEL.initial_tf))
     particle_bits = max(0.0, *(bits(lv.m, lv.u or 1.0) for lv in MODEL.particle.values()))
     aligned_m = max(lv.m for key, lv in MODEL.name.items() if key != "exact" and lv.u is None)
-    return initial_bits, particle_bits, math.log2(exact.m), math.log2(aligned_m)
+    return (
+        initial_bits,
+        particle_bits,
+        math.log2(exact.m),
+        math.log2(aligned_m),
+        math.log2(MODEL.name["joined"].m),
+    )
 
 
 def _left_over_bits() -> float:

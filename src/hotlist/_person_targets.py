@@ -10,11 +10,15 @@ import numpy as np
 
 from hotlist import names
 from hotlist.names._tokens import fold
+from hotlist.names._tokensim import _gendered
 
 __all__ = [
     "BUCKETS",
+    "JOIN_ONLY",
     "JOIN_PARTIAL",
+    "TOKEN",
     "QuerySide",
+    "join_only",
     "letters",
     "letters_of",
     "other_targets",
@@ -25,6 +29,11 @@ __all__ = [
 
 JOIN_PARTIAL = 60.0  # partial_ratio under which no join of a part can reach _JOIN_FLOOR
 BUCKETS = 27  # A-Z and one for every other byte (``letters``)
+# how a long listed part can be aligned with the query (the part bounds' ``kind``):
+# as a token pair (exact aside: variant, loose, near, by a phonetic key, skeleton
+# or pinyin form), or only in a join (joined / split parts)
+TOKEN = 1
+JOIN_ONLY = 2
 
 
 class QuerySide(NamedTuple):
@@ -108,4 +117,23 @@ def shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) ->
     shared = np.minimum(letters[:, None, :], tl[None, :, :]).sum(axis=2, dtype=np.int64)
     m = np.minimum(sizes[:, None], np.array([len(t) for t in targets], dtype=np.int64)[None, :])
     out: np.ndarray = 7 * shared >= 3 * m
+    return out
+
+
+def join_only(kind: np.ndarray, toks: list[str], targets: list[str]) -> np.ndarray:
+    """``kind`` (per listed part ``toks``: 0, ``TOKEN`` or ``JOIN_ONLY``), with
+    ``JOIN_ONLY`` kept only where no token pair can be made of the part.
+
+    A part only a partial ratio found (no phonetic key, skeleton or pinyin form
+    in common with a target, more than two edits from each as written and in
+    variant form) can be aligned by ``hotlist.names._tokensim._token_sim`` at
+    none of its kinds but the other gender's form of a name (IVAN / IVANA), whose
+    doubled letters may put it further: that one is tested here.  Any other
+    alignment of it is a join: the joined level (``m`` under the token levels').
+    """
+    out = kind.copy()
+    for k in np.flatnonzero(kind == JOIN_ONLY).tolist():
+        tok = toks[k]
+        if any(len(q) > 1 and _gendered(tok, q) for q in targets):
+            out[k] = TOKEN
     return out
