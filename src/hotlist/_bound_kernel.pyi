@@ -54,6 +54,9 @@ def name_sums(
     max_tokens: int,
     max_length: int,
     same_too: bool,
+    family: np.ndarray,
+    particle: np.ndarray,
+    gain: float,
 ) -> tuple[np.ndarray, np.ndarray]: ...
 def dob_bound(
     year: np.ndarray,

@@ -444,10 +444,16 @@ def name_sums(
     long long max_tokens,
     long long max_length,
     bint same_too,
+    const signed char[::1] family,
+    const unsigned char[::1] particle,
+    double gain,
 ):
     """``PersonBounds._bounds``' sums over each candidate's parts: the name bound
-    (the parts' bounds, less ``unmatched`` per query part none of them can take,
-    infinite past ``max_tokens`` parts or ``max_length`` letters) and, with
+    (the parts' bounds, ``gain`` added to a left-over part's (under 0) where it
+    cannot be a middle name (``_person_leftover.not_middle``, from each
+    candidate's ``family`` part count and the distinct parts' ``particle``
+    flags), less ``unmatched`` per query part none of them can take, infinite
+    past ``max_tokens`` parts or ``max_length`` letters) and, with
     ``same_too``, whether every part agrees (else an empty array)."""
     cdef Py_ssize_t n = count.shape[0], np_ = part.shape[0], total = parent.shape[0]
     cdef Py_ssize_t k, i, j, s
@@ -466,9 +472,39 @@ def name_sums(
     long_a = np.zeros(n, dtype=np.uint8)
     cdef unsigned char[::1] long_ = long_a
     cdef bint joinable
+    low_a = np.zeros(total, dtype=np.uint8)
+    cdef unsigned char[::1] low = low_a
+    cdef long long c, fam, first, last, at, idx
+    cdef bint full
+    cdef double w
     with nogil:
+        if gain < 0.0:
+            k = 0
+            for i in range(n):
+                c = count[i]
+                fam = family[i]
+                if fam != -2:
+                    # the full parts among the given names (all, without a comma)
+                    first = -1
+                    last = -1
+                    for at in range(c):
+                        idx = indices[k + at]
+                        if size[idx] > 1 and not particle[idx] and (fam < 0 or at >= fam):
+                            if first < 0:
+                                first = at
+                            last = at
+                    for at in range(c):
+                        idx = indices[k + at]
+                        if part[idx] < 0.0:
+                            full = size[idx] > 1 and not particle[idx] and (fam < 0 or at >= fam)
+                            if not (full and at != first and (fam >= 0 or at != last)):
+                                low[k + at] = 1
+                k += c
         for k in range(total):
-            ub[parent[k]] += part[indices[k]]
+            w = part[indices[k]]
+            if low[k]:
+                w = w + gain
+            ub[parent[k]] += w
         if same_too:
             for k in range(total):
                 if not agrees[indices[k]]:

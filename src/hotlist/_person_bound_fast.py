@@ -22,6 +22,7 @@ from hotlist import names
 from hotlist._intsets import member
 from hotlist._person_bounds import (
     PersonBounds,
+    _dropped_gain,
     _left_over_bits,
     _part_level_bits,
     _short_parts,
@@ -123,6 +124,9 @@ class KernelBounds(PersonBounds):
             MAX_TOKENS,
             MAX_TOKEN_LENGTH,
             same_too,
+            self._families(entries),
+            self.part_particle[uniq].view(np.uint8),
+            _dropped_gain(),
         )
         letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)

@@ -6,6 +6,7 @@ full only the candidates that can reach the threshold; and the DOB levels' bits.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import threading
@@ -20,6 +21,7 @@ from rapidfuzz.distance import OSA
 from hotlist import names
 from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
+from hotlist._person_leftover import UNSET, family_counts, not_middle
 from hotlist._person_targets import (
     BUCKETS,
     JOIN_ONLY,
@@ -89,6 +91,7 @@ class PersonBounds:
     _part_letters: np.ndarray  # (parts, BUCKETS) letter counts (``letters``)
     _part_codes: np.ndarray
     _part_first: np.ndarray  # the code point of its first letter
+    _family: np.ndarray  # per listed name, its family parts (``_families``)
     _codes: dict[str, int]
     _local: threading.local
     _next_code: Iterator[int]
@@ -124,6 +127,7 @@ class PersonBounds:
         self._codes = {}
         self._next_code = itertools.count()
         self._part_first = np.zeros(n, dtype=np.int32)
+        self._family = np.full(len(normalised), UNSET, dtype=np.int8)
         self._local = threading.local()
 
     @property
@@ -144,7 +148,19 @@ class PersonBounds:
             self._part_letters,
             self._part_codes,
             self._part_first,
+            self._family,
         )
+
+    def _families(self, entries: np.ndarray) -> np.ndarray:
+        """The listed names ``entries``' family part counts
+        (:func:`hotlist._person_leftover.family_counts`), made the first time a
+        query meets each name."""
+        family: np.ndarray = self._family[entries]
+        new = entries[family == UNSET]
+        if len(new):
+            self._family[new] = family_counts(self.normalised.take(pa.array(new)))
+            family = self._family[entries]
+        return family
 
     def _texts(self, ids: np.ndarray) -> list[str]:
         """The texts of the parts ``ids``, kept as Python strings once met."""
@@ -260,6 +276,17 @@ class PersonBounds:
         qtoks = parse_tokens(query.name)
         part, agrees = self._part_bounds(qtoks, parts, uniq, size, self.part_particle[uniq])
         weights = part[indices] if len(part) else None
+        if weights is not None and _dropped_gain() < 0.0:
+            # a left-over part (under 0) that cannot be a middle name: dropped or differs
+            low = (weights < 0.0) & not_middle(
+                parent,
+                indices,
+                count,
+                self._families(entries),
+                size=size,
+                particle=self.part_particle[uniq],
+            )
+            weights = np.where(low, weights + _dropped_gain(), weights)
         ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
         maybe_same = np.zeros(0, dtype=bool)
         if same_too:
@@ -313,20 +340,23 @@ class PersonBounds:
         particle or equal to a query part once folded.
 
         A part equal to a query part gives at most the exact level's bits; any
-        other level that aligns it (variant, near, joined) at most the bits of
-        the highest of their ``m`` at the part's term frequency (their ``u`` is
-        at least that); an initial at most the initial level's bits (names
-        whose letters equal the query's are not bounded at all; a part that
-        starts with a query initial, at least that); a part that cannot be
+        other level that aligns it as a token pair (variant, loose, near) at
+        most the bits of the highest of their ``m`` at the part's term
+        frequency (their ``u`` is at least that), one that only a join can
+        align (joined) the joined level's; an initial at most the initial
+        level's bits (names whose letters equal the query's are not bounded at
+        all; a long part that starts with a one-letter query part, at least
+        that: ``_token_sim``'s INITIAL needs one); a part that cannot be
         aligned the best left-over level's bits (under 0; 0 when the query has
-        a particle).  "Can be aligned" is a superset of what ``_token_sim`` and
-        the joins accept, against the query's long parts, its particles and
-        the joins of its other short parts, tested for all parts at once with
-        rapidfuzz's ``cdist``: at most two edits (OSA) as written or in the
-        spelling-variant form, one part found in the other as written or in
-        pinyin form (partial ratio at least ``JOIN_PARTIAL``: attached
-        articles, joined or split parts), or the same phonetic key, consonant
-        skeleton or pinyin / Wade-Giles form.
+        a particle; ``_bounds`` lowers it where the part cannot be a middle
+        name).  "Can be aligned" is a superset of what ``_token_sim`` and the
+        joins accept, against the query's long parts, its particles and the
+        joins of its other short parts, tested for all parts at once with
+        rapidfuzz's ``cdist``: as a token pair, at most two edits (OSA) as
+        written or in the spelling-variant form, or the same phonetic key,
+        consonant skeleton or pinyin / Wade-Giles form; in a join, one part
+        found in the other as written or in pinyin form (partial ratio at
+        least ``JOIN_PARTIAL``: joined or split parts; ``_alignable``).
         """
         out = np.zeros(len(parts), dtype=np.float64)
         agrees = particle.copy()
@@ -453,7 +483,9 @@ class PersonBounds:
         HSIU YING / XIUYING: a partial ratio of the pinyin forms)."""
         romans = self._part_roman[ids]
         rest = [
-            (k, r) for k in np.flatnonzero((kind == 0) & (codes[:, 2] >= 0)).tolist() if (r := romans[k])
+            (k, r)
+            for k in np.flatnonzero((kind == 0) & (codes[:, 2] >= 0)).tolist()
+            if (r := romans[k])
         ]
         if rest:
             found = process.cdist(
@@ -551,6 +583,16 @@ def _left_over_bits() -> float:
     is one of these; near, the one positive left-over level, needs a query part
     one edit away, which the bound counts as possible)."""
     return max(bits(lv.m, lv.u or 1.0) for key, lv in MODEL.name.items() if key in _LEFT_OVER)
+
+
+@functools.cache
+def _dropped_gain() -> float:
+    """What a left-over listed part that cannot be a middle name has less than
+    ``_left_over_bits``: it is dropped or differs, not ``dropped_middle``
+    (:mod:`hotlist._person_leftover`); 0 if that is not less."""
+    dropped, differs = MODEL.name["dropped"], MODEL.name["differs"]
+    best = max(bits(dropped.m, dropped.u or 1.0), bits(differs.m, differs.u or 1.0))
+    return min(0.0, best - _left_over_bits())
 
 
 def _unmatched_bits() -> float:

@@ -1,0 +1,164 @@
+"""The person bound's per-part levels (``hotlist._person_bounds``): a long listed
+part counts the initial level only against a one-letter query part; a part
+that only a partial ratio (a join) found counts the joined level's ``m``, not
+the token levels' highest; a left-over part that cannot be a middle name
+(``hotlist._person_leftover``) counts ``dropped`` or ``differs``, not
+``dropped_middle``.  All are upper bounds of what the scorer gives
+(``hotlist.names._compare``): property-tested here over listed names and
+queries drawn together, through the compiled kernel and the numpy reference,
+on the kinds of parts these rules are about (joined and split parts, the other
+gender's form with doubled letters, initials, particles, pinyin syllables)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from engine_tables import persons_table
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import hotlist
+from hotlist import names
+from hotlist._person_targets import JOIN_ONLY, TOKEN, join_only
+from hotlist._persons import PersonIndex, PersonQuery
+
+# parts that join, split, shift a boundary, double letters, change gender,
+# are initials, particles or pinyin syllables
+POOL = [
+    "MARTIN", "MARTI", "DUBOIS", "NDUBOIS", "MARTINDUBOIS", "PIERRE", "DUPONT",
+    "PIERREDUPONT", "DANIEL", "DANNIELLLE", "DANIELLE", "MARIO", "MARRRIA", "IVAN",
+    "IVANNA", "PETROV", "PETROVA", "ANNA", "ANNNO", "ABDUL", "RAHMAN", "ABDULRAHMAN",
+    "ALRAHMAN", "HSIU", "YING", "XIUYING", "WONG", "DELA", "CRUZ", "DELACRUZ", "SMITH",
+    "JOHN", "JONES", "KHAN", "IMRAN", "SALEH", "M", "J", "A", "Y", "D", "AL", "BIN",
+    "DE", "LA", "VAN", "EL", "NWOSU", "ONYINYE", "ANN", "PAULA", "BARTON",
+]  # fmt: skip
+_PART = st.one_of(st.sampled_from(POOL), st.text(alphabet="ADEILMNORSU", min_size=1, max_size=9))
+
+
+def _text(parts: list[str], comma: int) -> str:
+    if 0 < comma < len(parts):
+        return " ".join(parts[:comma]) + ", " + " ".join(parts[comma:])
+    return " ".join(parts)
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(_PART, min_size=1, max_size=5))
+    return _text(parts, draw(st.integers(0, len(parts))))
+
+
+@st.composite
+def _mangled(draw: st.DrawFn, listed: list[str]) -> str:
+    """A query made of one of ``listed``: adjacent parts joined, a part split,
+    a letter changed, a part dropped or cut to its initial, parts reordered."""
+    parts = names.normalize(draw(st.sampled_from(listed))).replace(",", "").split()
+    for _ in range(draw(st.integers(0, 3))):
+        if not parts:
+            break
+        i = draw(st.integers(0, len(parts) - 1))
+        edit = draw(st.sampled_from(["join", "split", "letter", "drop", "initial", "swap"]))
+        p = parts[i]
+        if edit == "join" and i + 1 < len(parts):
+            parts[i : i + 2] = [p + parts[i + 1]]
+        elif edit == "split" and len(p) > 2:
+            cut = draw(st.integers(1, len(p) - 1))
+            parts[i : i + 1] = [p[:cut], p[cut:]]
+        elif edit == "letter":
+            at = draw(st.integers(0, len(p) - 1))
+            parts[i] = p[:at] + draw(st.sampled_from("AEIMNORS")) + p[at + 1 :]
+        elif edit == "drop" and len(parts) > 1:
+            del parts[i]
+        elif edit == "initial":
+            parts[i] = p[0]
+        elif edit == "swap" and i + 1 < len(parts):
+            parts[i], parts[i + 1] = parts[i + 1], p
+    return _text(parts, draw(st.integers(0, len(parts))))
+
+
+def _index(listed: list[str]) -> PersonIndex:
+    rows: list[dict[str, object]] = [
+        {"record_id": f"P{i}", "name": n, "dob_year": 1970 + i, "notice_type": "red"}
+        for i, n in enumerate(listed)
+    ]
+    # common parts, so that term frequencies differ from the prior
+    rows += [
+        {"record_id": f"F{i}", "name": f"{p} {POOL[(i * 7) % len(POOL)]}", "notice_type": "red"}
+        for i, p in enumerate(POOL * 3)
+    ]
+    index = hotlist.Hotlist.from_tables(persons=persons_table(rows))._state.persons
+    assert isinstance(index, PersonIndex)
+    return index
+
+
+def _assert_over(index: PersonIndex, query: PersonQuery) -> None:
+    every = np.arange(index.num_entries)
+    bounds = [index.bound(query, every)]
+    index.kernel = None  # the numpy reference
+    try:
+        bounds.append(index.bound(query, every))
+    finally:
+        del index.kernel
+    np.testing.assert_array_equal(bounds[0], bounds[1])
+    for entry in every.tolist():
+        bits = index.score_pair(query, entry, with_reasons=False).bits
+        assert bounds[0][entry] >= bits - 1e-9, (query.name, index.normalised[entry], bits)
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        (["ABDULRAHMAN KHAN", "DUBOIS, MARTIN"], "ABDUL RAHMAM KHAN"),  # joined: bound = score
+        (["ABDUL RAHMAM KHAN", "PIERRE DUPONT"], "ABDULRAHMAN KHAN"),  # split
+        (["MARTINA SMITH", "ABDUL RAHMAM KHAN"], "M SMITH"),  # an initial: bound = score
+        (["DANIEL SMITH", "MARRRIA KHAN"], "DANNIELLLE SMITH, MARIO"),  # the other gender's
+        # left over: dropped (a first given name, a last part) or dropped_middle: bound = score
+        (["SMITH, JOHN", "SMITH, JOHN PAUL", "JOHN PAUL SMITH"], "SMITH"),
+        (["SMITH, JOHN PAUL", "JOHN PAUL SMITH", "PAUL JOHN SMITH"], "JOHN SMITH"),
+        (["DE LA CRUZ, MARIA JOSE", "MARIA J JOSE DE LA CRUZ, X"], "MARIA CRUZ"),
+    ],
+)
+def test_the_bound_is_over_the_score_where_it_is_tight(listed: list[str], query: str) -> None:
+    _check(listed, query)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_bound_is_over_the_score_of_mangled_listed_names(data: st.DataObject) -> None:
+    listed = data.draw(st.lists(_names(), min_size=1, max_size=6))
+    _check(listed, data.draw(_mangled(listed)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(listed=st.lists(_names(), min_size=1, max_size=6), query=_names())
+@example(listed=["MARTIN DUBOIS", "MARTI NDUBOIS"], query="MARTINDUBOIS")
+@example(listed=["MARTINDUBOIS", "DANNIELLLE SMITH"], query="MARTI NDUBOIS, DANIEL")
+@example(listed=["ANN PAULA BARTON", "MARIA D SMITH"], query="NWOSU, ONYINYE D")
+@example(listed=["WONG, Hsiu Ying", "ABDULRAHMAN AL"], query="W XIUYING ABDUL RAHMAN")
+@example(listed=["DE LA CRUZ, M", "DELACRUZ, Maria"], query="DELA CRUZ M J")
+def test_the_bound_is_over_the_score(listed: list[str], query: str) -> None:
+    _check(listed, query)
+
+
+def _check(listed: list[str], query: str) -> None:
+    name = names.normalize(query)
+    if not name:
+        return
+    index = _index(listed)
+    _assert_over(index, PersonQuery(name, names.PartialDate(1971, 3, 4), "FRA", "M"))
+    _assert_over(index, PersonQuery(name, None, None, None))
+
+
+@pytest.mark.parametrize(
+    ("kind", "tok", "targets", "expected"),
+    [
+        (JOIN_ONLY, "DANNIELLLE", ["DANIEL"], TOKEN),  # the other gender's form, doubled letters
+        (JOIN_ONLY, "NDUBOIS", ["DUBOIS", "MARTI"], JOIN_ONLY),
+        (TOKEN, "IVAN", ["IVANNA"], TOKEN),
+        (0, "ONYINYE", ["NWOSU"], 0),
+    ],
+)
+def test_join_only_keeps_a_join_only_where_no_token_pair_can_be_made(
+    kind: int, tok: str, targets: list[str], expected: int
+) -> None:
+    got = join_only(np.array([kind], dtype=np.uint8), [tok], targets)
+    assert got.tolist() == [expected]
