@@ -57,6 +57,9 @@ def name_sums(
     family: np.ndarray,
     particle: np.ndarray,
     gain: float,
+    demote: np.ndarray,
+    qsizes: np.ndarray,
+    left_over: float,
 ) -> tuple[np.ndarray, np.ndarray]: ...
 def dob_bound(
     year: np.ndarray,

@@ -447,6 +447,9 @@ def name_sums(
     const signed char[::1] family,
     const unsigned char[::1] particle,
     double gain,
+    const unsigned char[::1] demote,
+    const long long[::1] qsizes,
+    double left_over,
 ):
     """``PersonBounds._bounds``' sums over each candidate's parts: the name bound
     (the parts' bounds, ``gain`` added to a left-over part's (under 0) where it
@@ -454,7 +457,11 @@ def name_sums(
     candidate's ``family`` part count and the distinct parts' ``particle``
     flags), less ``unmatched`` per query part none of them can take, infinite
     past ``max_tokens`` parts or ``max_length`` letters) and, with
-    ``same_too``, whether every part agrees (else an empty array)."""
+    ``same_too``, whether every part agrees (else an empty array).  A part to
+    ``demote`` (only a span of its own name can join it) is ``left_over`` and
+    takes no query part where no span of two or three adjacent parts of its
+    name holding it is a length a join scores against a query part
+    (``qsizes``; ``_person_leftover.listed_joins``)."""
     cdef Py_ssize_t n = count.shape[0], np_ = part.shape[0], total = parent.shape[0]
     cdef Py_ssize_t k, i, j, s
     cdef long long sz
@@ -472,12 +479,40 @@ def name_sums(
     long_a = np.zeros(n, dtype=np.uint8)
     cdef unsigned char[::1] long_ = long_a
     cdef bint joinable
-    low_a = np.zeros(total, dtype=np.uint8)
-    cdef unsigned char[::1] low = low_a
-    cdef long long c, fam, first, last, at, idx
-    cdef bint full
-    cdef double w
+    w_a = np.empty(total, dtype=np.float64)
+    cdef double[::1] w = w_a
+    down_a = np.zeros(total, dtype=np.uint8)
+    cdef unsigned char[::1] down = down_a
+    cdef long long c, fam, first, last, at, idx, m, o, length, q
+    cdef bint full, fits
+    cdef Py_ssize_t nq = qsizes.shape[0]
     with nogil:
+        for k in range(total):
+            w[k] = part[indices[k]]
+        k = 0
+        for i in range(n):
+            c = count[i]
+            fam = family[i]
+            if fam != -2:
+                for at in range(c):
+                    if not demote[indices[k + at]]:
+                        continue
+                    fits = False
+                    for m in range(2, 4):
+                        for o in range(m):
+                            if fits or at < o or c - at < m - o:
+                                continue
+                            length = 0
+                            for j in range(k + at - o, k + at - o + m):
+                                length += size[indices[j]]
+                            for q in range(nq):
+                                if (length - qsizes[q] if length >= qsizes[q] else qsizes[q] - length) <= 3 + qsizes[q] // 4:
+                                    fits = True
+                                    break
+                    if not fits:
+                        down[k + at] = 1
+                        w[k + at] = left_over
+            k += c
         if gain < 0.0:
             k = 0
             for i in range(n):
@@ -495,16 +530,13 @@ def name_sums(
                             last = at
                     for at in range(c):
                         idx = indices[k + at]
-                        if part[idx] < 0.0:
+                        if w[k + at] < 0.0:
                             full = size[idx] > 1 and not particle[idx] and (fam < 0 or at >= fam)
                             if not (full and at != first and (fam >= 0 or at != last)):
-                                low[k + at] = 1
+                                w[k + at] = w[k + at] + gain
                 k += c
         for k in range(total):
-            w = part[indices[k]]
-            if low[k]:
-                w = w + gain
-            ub[parent[k]] += w
+            ub[parent[k]] += w[k]
         if same_too:
             for k in range(total):
                 if not agrees[indices[k]]:
@@ -522,7 +554,8 @@ def name_sums(
                         break
                 takers[j] = 3.0 if joinable else 1.0
             for k in range(total):
-                taken[parent[k]] += takers[indices[k]]
+                if not down[k]:
+                    taken[parent[k]] += takers[indices[k]]
                 if size[indices[k]] > max_length:
                     long_[parent[k]] = 1
             for i in range(n):

@@ -19,17 +19,15 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from hotlist import names
-from hotlist._intsets import member
+from hotlist._intsets import among, member
 from hotlist._person_bounds import (
     PersonBounds,
-    _dropped_gain,
-    _left_over_bits,
     _part_level_bits,
     _short_parts,
-    _unmatched_bits,
     dob_bits,
 )
 from hotlist._person_keys import PersonQuery, letter_keys
+from hotlist._person_leftover import dropped_gain, join_only_parts, left_over_bits, unmatched_bits
 from hotlist._person_targets import (
     JOIN_PARTIAL,
     join_only,
@@ -37,7 +35,7 @@ from hotlist._person_targets import (
     parse_tokens,
     query_side,
 )
-from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _parse
+from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL
 from hotlist.names._phonetic import variant
 from hotlist.names._tokensim import _roman, _skeleton
@@ -62,8 +60,8 @@ def _ints(values: list[int]) -> np.ndarray:
 @functools.cache
 def _part_constants() -> tuple[float, float, float, float, float, float, float]:
     """The model's bits the part bounds are made of (``_part_level_bits``, then
-    ``_left_over_bits`` and ``_unmatched_bits``), computed once."""
-    return (*_part_level_bits(), _left_over_bits(), _unmatched_bits())
+    ``left_over_bits`` and ``unmatched_bits``), computed once."""
+    return (*_part_level_bits(), left_over_bits(), unmatched_bits())
 
 
 @functools.cache
@@ -107,8 +105,8 @@ class KernelBounds(PersonBounds):
         )
         parts = self._texts(uniq)
         size = self.part_size[uniq]
-        part, agrees = self._kernel_part_bounds(k, qtoks, parts, uniq, size)
         qname = _parse(query.name)
+        part, agrees, demote = self._kernel_part_bounds(k, qtoks, parts, uniq, size, query=qname)
         asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
         spans = np.array([s[2] for s in qname.spans], dtype=np.int64)
         ub, maybe_same = k.name_sums(
@@ -126,7 +124,10 @@ class KernelBounds(PersonBounds):
             same_too,
             self._families(entries),
             self.part_particle[uniq].view(np.uint8),
-            _dropped_gain(),
+            dropped_gain(),
+            demote.view(np.uint8),
+            np.array([len(t) for t in qname.toks], dtype=np.int64),
+            0.0 if query_side(qtoks).particle_q else _part_constants()[5],
         )
         letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
@@ -141,13 +142,16 @@ class KernelBounds(PersonBounds):
         parts: list[str],
         ids: np.ndarray,
         size: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
+        *,
+        query: _Name,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``PersonBounds._part_bounds`` with the long parts' tests and values in C."""
         particle = self.part_particle[ids]
         out = np.zeros(len(parts), dtype=np.float64)
         agrees = particle.copy()
+        demote = np.zeros(len(parts), dtype=bool)
         if not parts:
-            return out, agrees
+            return out, agrees, demote
         long_q, _, targets, particle_q, _, qset = query_side(qtoks)
         consts = _part_constants()
         initial_bits, particle_bits, exact_log, aligned_log, joined_log, left_over = consts[:6]
@@ -179,13 +183,14 @@ class KernelBounds(PersonBounds):
                 JOIN_PARTIAL,
             )
             possible = join_only(possible, toks, targets)
+            one_letter = [ord(q) for q in qtoks if len(q) == 1]
             out[long_idx] = k.long_values(
                 same,
                 possible,
                 lids,
                 self._part_first,
                 self._part_log_tf,
-                _ints([ord(q) for q in qtoks if len(q) == 1]),
+                _ints(one_letter),
                 exact_log,
                 aligned_log,
                 joined_log,
@@ -193,8 +198,10 @@ class KernelBounds(PersonBounds):
                 0.0 if particle_q else left_over,
             )
             agrees[long_idx] = same.view(bool)
+            other = same.view(bool) | among(self._part_first[lids], one_letter)
+            demote[long_idx] = join_only_parts(possible, other, toks, size[long_idx], query)
         _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
-        return out, agrees
+        return out, agrees, demote
 
     def _kernel_dob_bound(
         self, k: ModuleType, dob: names.PartialDate, entries: np.ndarray

@@ -6,7 +6,6 @@ full only the candidates that can reach the threshold; and the DOB levels' bits.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import threading
@@ -21,7 +20,18 @@ from rapidfuzz.distance import OSA
 from hotlist import names
 from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
-from hotlist._person_leftover import UNSET, family_counts, not_middle
+from hotlist._person_leftover import (
+    IRREGULAR,
+    UNSET,
+    dropped_gain,
+    family_counts,
+    join_only_parts,
+    left_over_bits,
+    listed_joins,
+    not_middle,
+    takers,
+    unmatched_bits,
+)
 from hotlist._person_targets import (
     BUCKETS,
     JOIN_ONLY,
@@ -42,7 +52,6 @@ from hotlist.names._tokensim import _roman, _skeleton
 
 __all__ = ["PersonBounds", "dob_bits", "dob_level"]
 
-_LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
 _DIGIT = np.array([10**k for k in range(8)], dtype=np.int64)  # yyyymmdd digit places
 
 
@@ -252,7 +261,7 @@ class PersonBounds:
         parts (dropped, differs) only take bits away: a part that no query part
         can be aligned with counts the best of their bits, and each query part
         that the listed parts cannot all take is at least an extra part
-        (:func:`_unmatched_bits`).  Names whose letters equal the query's (only
+        (:func:`unmatched_bits`).  Names whose letters equal the query's (only
         the spaces differ), and junk past what the alignment looks at, get no bound.
         DOB: the best level the years allow (numpy over the candidates).
         Nationality and sex: their best level.
@@ -274,9 +283,20 @@ class PersonBounds:
         parts = self._texts(uniq)
         size = self.part_size[uniq]
         qtoks = parse_tokens(query.name)
-        part, agrees = self._part_bounds(qtoks, parts, uniq, size, self.part_particle[uniq])
+        qname = _parse(query.name)
+        part, agrees, demote = self._part_bounds(
+            qtoks, parts, uniq, size, self.part_particle[uniq], query=qname
+        )
         weights = part[indices] if len(part) else None
-        if weights is not None and _dropped_gain() < 0.0:
+        down = np.zeros(len(parent), dtype=bool)
+        if weights is not None and demote.any():
+            # a part only a join can align, in a name where no join can take it: left over
+            qsizes = np.array([len(t) for t in qname.toks], dtype=np.int64)
+            down = demote[indices] & (self._families(entries)[parent] != IRREGULAR)
+            down &= ~listed_joins(parent, count, size[indices], qsizes)
+            left_over = 0.0 if query_side(qtoks).particle_q else left_over_bits()
+            weights = np.where(down, left_over, weights)
+        if weights is not None and dropped_gain() < 0.0:
             # a left-over part (under 0) that cannot be a middle name: dropped or differs
             low = (weights < 0.0) & not_middle(
                 parent,
@@ -286,7 +306,7 @@ class PersonBounds:
                 size=size,
                 particle=self.part_particle[uniq],
             )
-            weights = np.where(low, weights + _dropped_gain(), weights)
+            weights = np.where(low, weights + dropped_gain(), weights)
         ub: np.ndarray = np.bincount(parent, weights=weights, minlength=n).astype(np.float64)
         maybe_same = np.zeros(0, dtype=bool)
         if same_too:
@@ -294,13 +314,13 @@ class PersonBounds:
             maybe_same = np.bincount(parent, weights=others, minlength=n) == 0
         if len(part):
             # query parts no listed part can take are left over: each costs at least
-            # ``_unmatched_bits`` (an extra part, or a listed part that differs);
+            # ``unmatched_bits`` (an extra part, or a listed part that differs);
             # a listed name without parts is not compared at all (0 bits)
-            qname = _parse(query.name)
             asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
-            taken = np.bincount(parent, weights=_takers(qname, size, part)[indices], minlength=n)
+            took = np.where(down, 0.0, takers(qname, size, part)[indices])
+            taken = np.bincount(parent, weights=took, minlength=n)
             left = np.where(count > 0, np.maximum(0.0, asked - taken), 0.0)
-            ub -= _unmatched_bits() * left
+            ub -= unmatched_bits() * left
             # the alignment looks at MAX_TOKENS parts of MAX_TOKEN_LENGTH letters:
             # past that, the part bounds say nothing (junk, not names; no bound)
             too_long = (size > MAX_TOKEN_LENGTH).astype(np.float64)
@@ -334,10 +354,15 @@ class PersonBounds:
         ids: np.ndarray,
         size: np.ndarray,
         particle: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
+        *,
+        query: _Name,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The most bits each listed part (``parts``, their ids, lengths and
-        particle flags) can add against the query's parts; and which parts are a
-        particle or equal to a query part once folded.
+        particle flags) can add against the query's parts (``qtoks``, parsed:
+        ``query``); which parts are a particle or equal to a query part once
+        folded; and which only a span of their own name joined can align (a
+        join with query parts cannot: ``span_joins``; ``_bounds`` leaves them
+        over where their name has no such span).
 
         A part equal to a query part gives at most the exact level's bits; any
         other level that aligns it as a token pair (variant, loose, near) at
@@ -360,8 +385,9 @@ class PersonBounds:
         """
         out = np.zeros(len(parts), dtype=np.float64)
         agrees = particle.copy()
+        demote = np.zeros(len(parts), dtype=bool)
         if not parts:
-            return out, agrees
+            return out, agrees, demote
         long_q, other_q, targets, particle_q, _, qset = query_side(qtoks)
         initial_bits, particle_bits, exact_log, aligned_log, joined_log = _part_level_bits()
         long_idx = np.flatnonzero((size > 1) & ~particle)
@@ -396,12 +422,15 @@ class PersonBounds:
             # over: dropped, a dropped middle name or differs, each under 0 bits.
             # Not where the query has a particle (as before the tests above
             # looked at particles: whether it can now be is not measured).
-            left_over = 0.0 if particle_q else _left_over_bits()
+            left_over = 0.0 if particle_q else left_over_bits()
             out[long_idx] = np.where(
                 same | (possible > 0) | has_initial, np.maximum(value, 0.0), left_over
             )
+            demote[long_idx] = join_only_parts(
+                possible, same | has_initial, toks, size[long_idx], query
+            )
         _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
-        return out, agrees
+        return out, agrees, demote
 
     def _alignable(
         self,
@@ -576,50 +605,6 @@ def _part_level_bits() -> tuple[float, float, float, float, float]:
         math.log2(aligned_m),
         math.log2(MODEL.name["joined"].m),
     )
-
-
-def _left_over_bits() -> float:
-    """The most bits a listed part left over by the alignment can add (its level
-    is one of these; near, the one positive left-over level, needs a query part
-    one edit away, which the bound counts as possible)."""
-    return max(bits(lv.m, lv.u or 1.0) for key, lv in MODEL.name.items() if key in _LEFT_OVER)
-
-
-@functools.cache
-def _dropped_gain() -> float:
-    """What a left-over listed part that cannot be a middle name has less than
-    ``_left_over_bits``: it is dropped or differs, not ``dropped_middle``
-    (:mod:`hotlist._person_leftover`); 0 if that is not less."""
-    dropped, differs = MODEL.name["dropped"], MODEL.name["differs"]
-    best = max(bits(dropped.m, dropped.u or 1.0), bits(differs.m, differs.u or 1.0))
-    return min(0.0, best - _left_over_bits())
-
-
-def _unmatched_bits() -> float:
-    """The least a query part left over costs against the bound: it is an extra
-    part, or it differs from a listed part left over (whose bound is at least
-    the left-over levels' best)."""
-    extra, differs = MODEL.name["extra"], MODEL.name["differs"]
-    cost = min(
-        -bits(extra.m, extra.u or 1.0), _left_over_bits() - bits(differs.m, differs.u or 1.0)
-    )
-    return max(0.0, cost)
-
-
-def _takers(query: _Name, size: np.ndarray, bound: np.ndarray) -> np.ndarray:
-    """How many of the query's parts each listed part can take in the alignment:
-    none when no query part can be aligned with it (its bound is under 0), three
-    when a span of two or three query parts joined is close enough in length to
-    be joined with it (``hotlist.names._align._join``), else one.  ``size``: the
-    parts' lengths."""
-    spans = np.array([s[2] for s in query.spans], dtype=np.int64)
-    joinable = (
-        (np.abs(spans[None, :] - size[:, None]) <= (3 + size // 4)[:, None]).any(axis=1)
-        if len(spans)
-        else np.zeros(len(size), dtype=bool)
-    )
-    out: np.ndarray = np.where(bound < 0.0, 0.0, np.where(joinable, 3.0, 1.0))
-    return out
 
 
 def _slips(values: np.ndarray, target: int, places: int) -> np.ndarray:

@@ -1,5 +1,13 @@
-"""Which listed parts left over by the alignment may be a middle name, for the
-person bound (:mod:`hotlist._person_bounds`).
+"""Which listed parts the alignment leaves over, and which may be a middle name,
+for the person bound (:mod:`hotlist._person_bounds`).
+
+A long listed part that only a partial ratio found (``JOIN_ONLY``) can be
+aligned only in a join (``hotlist.names._align._join``): with two or three
+adjacent query parts joined (``span_joins``: the scorer's own token score of
+those spans, where their length allows), or with adjacent parts of its own
+name joined against one query part, where the span's length allows it
+(``listed_joins``, per part of each name).  Where neither can be, it is left
+over.
 
 A listed part no query part can be aligned with is left over: the scorer
 (``hotlist.names._compare``) gives it ``differs`` when a query part is left
@@ -19,15 +27,36 @@ middle).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["IRREGULAR", "NO_COMMA", "UNSET", "family_counts", "not_middle"]
+from hotlist._person_targets import JOIN_ONLY
+from hotlist.names._align import _JOIN_FLOOR, _Name
+from hotlist.names._model import MODEL, bits
+from hotlist.names._tokensim import _token_sim
+
+__all__ = [
+    "IRREGULAR",
+    "NO_COMMA",
+    "UNSET",
+    "dropped_gain",
+    "family_counts",
+    "join_only_parts",
+    "left_over_bits",
+    "listed_joins",
+    "not_middle",
+    "span_joins",
+    "takers",
+    "unmatched_bits",
+]
 
 NO_COMMA = -1
 IRREGULAR = -2
 UNSET = -3  # not computed yet (``PersonBounds._families`` fills it when first needed)
+_LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
 
 
 def family_counts(text: pa.Array) -> np.ndarray:
@@ -93,4 +122,109 @@ def not_middle(
     last = np.bincount(parent, weights=region, minlength=len(count)).astype(np.int64)[parent] - 1
     middle = region & (rank > 0) & ((fam >= 0) | (rank < last))
     out: np.ndarray = ~middle & (fam != IRREGULAR)
+    return out
+
+
+def span_joins(toks: list[str], sizes: np.ndarray, query: _Name) -> np.ndarray:
+    """Per listed part (``toks``, their lengths), whether a span of two or three
+    adjacent query parts joined can be aligned with it (``_align._join``: a
+    length ``_join`` scores against it and a token score of at least
+    ``_JOIN_FLOOR``, the scorer's own ``_token_sim``)."""
+    out = np.zeros(len(toks), dtype=bool)
+    if not query.spans or not len(toks):
+        return out
+    lengths = np.array([s[2] for s in query.spans], dtype=np.int64)
+    near = np.abs(lengths[None, :] - sizes[:, None]) <= (3 + sizes // 4)[:, None]
+    for k, j in zip(*np.nonzero(near), strict=True):
+        if not out[k] and _token_sim(query.spans[j][1], toks[k])[0] >= _JOIN_FLOOR:
+            out[k] = True
+    return out
+
+
+def listed_joins(
+    parent: np.ndarray, count: np.ndarray, sizes: np.ndarray, query_sizes: np.ndarray
+) -> np.ndarray:
+    """Per part of the candidates (``parent``: its candidate, ``sizes``: its
+    length; ``count``: each candidate's parts, in order), whether a span of two
+    or three adjacent parts of its name that holds it has a length that
+    ``_align._join`` scores against a query part (``query_sizes``: their
+    lengths; within ``3 + len // 4``).
+
+    >>> parent, count = np.array([0, 0, 0, 1]), np.array([3, 1])
+    >>> listed_joins(parent, count, np.array([4, 2, 5, 6]), np.array([3])).tolist()
+    [True, True, False, False]
+    """
+    total = len(parent)
+    out = np.zeros(total, dtype=bool)
+    if not total or not len(query_sizes):
+        return out
+    first_at = np.cumsum(count) - count
+    at = np.arange(total, dtype=np.int64) - first_at[parent]
+    left = count[parent] - at  # parts from this one to its name's end
+    prefix = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes, dtype=np.int64)])
+    reach = (3 + query_sizes // 4)[None, :]
+    for m in (2, 3):
+        for o in range(m):  # the span starts ``o`` parts before this one
+            ok = (at >= o) & (left >= m - o)
+            k = np.flatnonzero(ok)
+            start = k - o
+            length = prefix[start + m] - prefix[start]
+            fits = (np.abs(length[:, None] - query_sizes[None, :]) <= reach).any(axis=1)
+            out[k[fits]] = True
+    return out
+
+
+def join_only_parts(
+    kind: np.ndarray, other: np.ndarray, toks: list[str], sizes: np.ndarray, query: _Name
+) -> np.ndarray:
+    """Which long parts (``toks``, their ``sizes`` and ``kind``) only a join can
+    align and no span of query parts can join (``span_joins``): those that only
+    a span of their own name can; ``other``: the parts that have another way to
+    their bits (equal to a query part, an initial's)."""
+    out: np.ndarray = (kind == JOIN_ONLY) & ~other
+    if out.any():
+        at = np.flatnonzero(out)
+        out[at] = ~span_joins([toks[k] for k in at.tolist()], sizes[at], query)
+    return out
+
+
+def left_over_bits() -> float:
+    """The most bits a listed part left over by the alignment can add (its level
+    is one of these; near, the one positive left-over level, needs a query part
+    one edit away, which the bound counts as possible)."""
+    return max(bits(lv.m, lv.u or 1.0) for key, lv in MODEL.name.items() if key in _LEFT_OVER)
+
+
+@functools.cache
+def dropped_gain() -> float:
+    """What a left-over listed part that cannot be a middle name has less than
+    ``left_over_bits``: it is dropped or differs, not ``dropped_middle``
+    (:mod:`hotlist._person_leftover`); 0 if that is not less."""
+    dropped, differs = MODEL.name["dropped"], MODEL.name["differs"]
+    best = max(bits(dropped.m, dropped.u or 1.0), bits(differs.m, differs.u or 1.0))
+    return min(0.0, best - left_over_bits())
+
+
+def unmatched_bits() -> float:
+    """The least a query part left over costs against the bound: it is an extra
+    part, or it differs from a listed part left over (whose bound is at least
+    the left-over levels' best)."""
+    extra, differs = MODEL.name["extra"], MODEL.name["differs"]
+    cost = min(-bits(extra.m, extra.u or 1.0), left_over_bits() - bits(differs.m, differs.u or 1.0))
+    return max(0.0, cost)
+
+
+def takers(query: _Name, size: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """How many of the query's parts each listed part can take in the alignment:
+    none when no query part can be aligned with it (its bound is under 0), three
+    when a span of two or three query parts joined is close enough in length to
+    be joined with it (``hotlist.names._align._join``), else one.  ``size``: the
+    parts' lengths."""
+    spans = np.array([s[2] for s in query.spans], dtype=np.int64)
+    joinable = (
+        (np.abs(spans[None, :] - size[:, None]) <= (3 + size // 4)[:, None]).any(axis=1)
+        if len(spans)
+        else np.zeros(len(size), dtype=bool)
+    )
+    out: np.ndarray = np.where(bound < 0.0, 0.0, np.where(joinable, 3.0, 1.0))
     return out
