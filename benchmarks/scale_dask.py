@@ -51,8 +51,10 @@ def run_dask(
         def job(source: Path = path) -> tuple[int, int]:
             # a new graph each time; its results are released once gathered
             frame = ddf if source == path else dd.read_parquet(str(source))
+            # (hits_only only when asked: a "before" hotlist has no such argument)
+            extra = {"hits_only": True} if hits_only else {}
             out = hotlist.dask.check_dataframe(
-                frame, str(snapshot), columns=columns, hits_only=hits_only, **options
+                frame, str(snapshot), columns=columns, **extra, **options
             )
             hits, rows = client.compute([out["hit"].sum(), out["query_index"].count()], sync=True)
             return int(hits), int(rows)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 import hotlist
@@ -48,11 +50,23 @@ def run_plain(
     table = dataset.head(rows)
     size = batch or table.num_rows
 
+    def parts() -> Iterator[pa.Table | pa.RecordBatch]:
+        if not read:
+            for i in range(0, max(table.num_rows, 1), size):
+                yield table.slice(i, size)
+            return
+        # batch by batch from the files, as check_batches reads them
+        left = rows
+        for got in dataset.scanner(batch_size=size).to_batches():
+            if left <= 0:
+                break
+            yield got.slice(0, left)
+            left -= got.num_rows
+
     def run() -> int:
-        rows_in = dataset.head(rows) if read else table
         hits = 0
-        for i in range(0, max(rows_in.num_rows, 1), size):
-            out = hl.check_many(rows_in.slice(i, size), columns=columns, **options)
+        for part in parts():
+            out = hl.check_many(part, columns=columns, **options)
             hits += int(pc.sum(out.column("hit")).as_py() or 0)
         return hits
 
