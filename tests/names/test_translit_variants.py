@@ -58,6 +58,9 @@ VARIANT_LEVEL = [
     ("YAKOVLEV", "JAKOWLEW"),
     ("ZAITSEV", "SAIZEW"),
     ("YUSHCHENKO", "JUSCHTSCHENKO"),
+    # J for the Y glide inside a name: one "vowel" edit of the variant forms
+    ("ANASTASIIA", "ANASTASYJA"),
+    ("SEMYONOV", "SEMJONOW"),
 ]
 
 # unrelated names that must not become spelling variants (short tokens: the

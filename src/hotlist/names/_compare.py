@@ -51,12 +51,14 @@ _KIND_LEVEL = {
     kinds.JOINED: "joined",
 }
 _VARIANT_SCORE = SCORING.names.variant  # a VARIANT pair under it may be a loose one
-_VOWELS = frozenset("AEIOUY")
+_VOWELS = frozenset("AEIOUYJ")  # J: the glide Y of German, Polish, Serbian (Й, Я, Ю)
 
 
 def _vowel_edit(a: str, b: str) -> bool:
     """Whether two variant forms are one vowel apart: a vowel inserted, deleted or
-    put for another (``PIUTR`` / ``PITR``: PYOTR / PETR, Пётр's YO or E).
+    put for another (``PIUTR`` / ``PITR``: PYOTR / PETR, Пётр's YO or E), J counted
+    as a vowel (the Y glide German and Polish write J: ANASTASIJA / ANASTASIA,
+    SIMJUNUV / SIMIUNUV for SEMJONOW / SEMYONOV, ANDRIJ / ANDRI).
 
     Transliterations of one name differ mostly in their vowels, so such a pair is a
     spelling variant; a consonant edit (``IVANS`` / ``IVAN``, ``RIKI`` / ``RIFKI``,
@@ -64,6 +66,8 @@ def _vowel_edit(a: str, b: str) -> bool:
 
     >>> _vowel_edit("PIUTR", "PITR"), _vowel_edit("IVANS", "IVAN"), _vowel_edit("BURTUN", "HURTUN")
     (True, False, False)
+    >>> _vowel_edit("ANASTASIJA", "ANASTASIA")
+    True
     """
     if len(a) < len(b):
         a, b = b, a

@@ -29,15 +29,15 @@ cdef set _middles(tuple c):
 
 
 cdef bint _vowel_edit(str a, str b):
-    """``_compare._vowel_edit``: two variant forms one vowel apart."""
+    """``_compare._vowel_edit``: two variant forms one vowel (or J) apart."""
     if len(a) < len(b):
         a, b = b, a
     cdef Py_ssize_t n = len(b), i = 0
     while i < n and a[i] == b[i]:
         i += 1
     if len(a) == n:
-        return i < n and a[i] in "AEIOUY" and b[i] in "AEIOUY" and a[i + 1 :] == b[i + 1 :]
-    return len(a) == n + 1 and a[i] in "AEIOUY" and a[i + 1 :] == b[i:]
+        return i < n and a[i] in "AEIOUYJ" and b[i] in "AEIOUYJ" and a[i + 1 :] == b[i + 1 :]
+    return len(a) == n + 1 and a[i] in "AEIOUYJ" and a[i + 1 :] == b[i:]
 
 
 def compare(str query, str listed):
