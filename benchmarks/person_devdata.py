@@ -43,7 +43,12 @@ a keyboard neighbour, insertion, deletion, adjacent transposition, an OCR
 confusion RN/M, CL/D, I/L, U/V), an initial 1 %, joined with the next part
 1 %, dropped 5 % (a middle name or patronymic 30 %), replaced by another
 name 0.5 %.  Then the format: family name first with a comma, or given names
-first (50 / 50); a boundary shifted by one letter (1 %).  DOB: exact 85 %, day
+first (50 / 50); a boundary shifted by one letter (1 %).  A Cyrillic or Arabic
+name is written in another transliteration system 15 % of the time (``_system``,
+from its own random stream so that every other draw stays as it was): German
+(ZWETKOW, JELZIN, SCHUKOW), French (TCHAIKOVSKI, JOUKOV), Polish (KOWALCZYK's
+CZ, SZ, W) for Russian, Ukrainian and Bulgarian names, the dialect's G / D / T
+or the French CH / OU / DJ / K / Z for Arabic ones.  DOB: exact 85 %, day
 and month swapped 2 %, one digit off 4 %, a year off 2 %, only the year 2 %,
 year and month 1 %, a placeholder 01-01 1 %, missing 3 %.  Nationality given
 60 % (agrees 90 %), sex given 60 % (agrees 98 %).  Each query's label lists
@@ -55,6 +60,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +144,44 @@ _OCR = [("RN", "M"), ("M", "RN"), ("CL", "D"), ("D", "CL"), ("I", "L"), ("L", "I
         ("U", "V"), ("V", "U"), ("E", "F"), ("B", "H")]  # fmt: skip
 _KEYS = ["QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"]
 
+# Another transliteration system for the whole query name (its own random stream,
+# so that every other draw of the data set stays as it was): a Cyrillic name as a
+# German, French or Polish document or list writes it, an Arabic one with the
+# dialect's or the French consonants (from the ICAO Latin form, one pass each).
+SYSTEM_RATE = 0.15
+_SYSTEMS: dict[str, dict[str, str]] = {
+    "german": {"SHCH": "SCHTSCH", "ZH": "SCH", "KH": "CH", "TS": "Z", "CH": "TSCH", "SH": "SCH",
+               "V": "W", "IU": "JU", "IA": "JA", "^E": "JE", "I$": "J"},
+    "french": {"SHCH": "CHTCH", "ZH": "J", "CH": "TCH", "SH": "CH", "U": "OU", "IU": "IOU"},
+    "polish": {"SHCH": "SZCZ", "ZH": "Z", "KH": "CH", "TS": "C", "CH": "CZ", "SH": "SZ",
+               "V": "W", "IU": "JU", "IA": "JA", "^E": "JE", "I$": "J"},
+    "arabic dialect": {"Q": "G", "DH": "D", "TH": "T", "J": "G"},
+    "arabic french": {"SH": "CH", "U": "OU", "J": "DJ", "Q": "K", "DH": "Z"},
+}  # fmt: skip
+_SYSTEM_LOCALES = {"ru_RU": ("german", "french", "polish"), "uk_UA": ("german", "french", "polish"),
+                   "bg_BG": ("german", "french"), "ar_AA": ("arabic dialect", "arabic french"),
+                   "ar_SA": ("arabic dialect", "arabic french")}  # fmt: skip
+_SYSTEM_RES = {
+    k: re.compile("|".join(("(?<![A-Z])" + a[1:] if a[0] == "^" else a[:-1] + "$" if a[-1] == "$"
+                            else a) for a in sorted(v, key=len, reverse=True)))
+    for k, v in _SYSTEMS.items()
+}  # fmt: skip
+
+
+def _system(token: str, system: str) -> str:
+    """``token`` (an ICAO Latin name part) as ``system`` writes it."""
+    table = _SYSTEMS[system]
+
+    def one(m: re.Match[str]) -> str:
+        t = m.group()
+        if m.start() == 0 and f"^{t}" in table:
+            return table[f"^{t}"]
+        if m.end() == len(token) and f"{t}$" in table and m.start() > 0:
+            return table[f"{t}$"] if token[m.start() - 1] in "AEOU" else table.get(t, t)
+        return table.get(t, t)
+
+    return _SYSTEM_RES[system].sub(one, token)
+
 
 def _neighbours(c: str) -> str:
     for r, row in enumerate(_KEYS):
@@ -181,6 +225,7 @@ class Population:
         except ImportError as exc:  # pragma: no cover - bench extra
             raise SystemExit("person_devdata needs Faker: pip install -e '.[bench]'") from exc
         self.rng = np.random.default_rng(seed)
+        self.system_rng = np.random.default_rng([seed, 9303])  # _system's own stream
         locales = list(LOCALES)
         w = np.array([LOCALES[x][1] for x in locales], dtype=float)
         self.locales, self.locale_p = locales, w / w.sum()
@@ -379,6 +424,13 @@ def corrupt(person: Person, pop: Population) -> Query:
         else:
             out.append((tok, role))
     out = [(t, r) for t, r in out if t]
+    systems = _SYSTEM_LOCALES.get(loc)
+    if systems and pop.system_rng.random() < SYSTEM_RATE:
+        system = systems[int(pop.system_rng.integers(len(systems)))]
+        rendered = [(_system(t, system), r) for t, r in out]
+        if rendered != out:
+            out = rendered
+            kinds.append("transliteration system")
     if not any(r == "F" for _, r in out) and family:
         out.insert(0, (family[0], "F"))
     fam = " ".join(t for t, r in out if r == "F")
