@@ -122,7 +122,7 @@ class KernelBounds(PersonBounds):
             MAX_TOKENS,
             MAX_TOKEN_LENGTH,
             same_too,
-            self._families(entries),
+            self._families(entries, parent, uniq, indices),
             self.part_particle[uniq].view(np.uint8),
             dropped_gain(),
             demote.view(np.uint8),

@@ -22,9 +22,9 @@ from hotlist._intsets import among, member
 from hotlist._person_keys import PersonQuery, letter_keys, ranges
 from hotlist._person_leftover import (
     IRREGULAR,
-    UNSET,
+    comma_places,
     dropped_gain,
-    family_counts,
+    families,
     join_only_parts,
     left_over_bits,
     listed_joins,
@@ -100,7 +100,8 @@ class PersonBounds:
     _part_letters: np.ndarray  # (parts, BUCKETS) letter counts (``letters``)
     _part_codes: np.ndarray
     _part_first: np.ndarray  # the code point of its first letter
-    _family: np.ndarray  # per listed name, its family parts (``_families``)
+    _part_bytes: np.ndarray  # int32, their lengths in UTF-8 bytes
+    _comma_at: np.ndarray  # int16, per listed name, where its ", " is (``comma_places``)
     _codes: dict[str, int]
     _local: threading.local
     _next_code: Iterator[int]
@@ -121,6 +122,10 @@ class PersonBounds:
         self.part_ids = np.asarray(enc.indices.to_numpy(), dtype=np.int32)
         self.part_text = enc.dictionary
         self.part_size = np.asarray(pc.utf8_length(enc.dictionary).to_numpy(), dtype=np.int64)
+        self._part_bytes = np.asarray(pc.binary_length(enc.dictionary).to_numpy(), dtype=np.int32)
+        self._comma_at = comma_places(
+            normalised, self.part_offsets, self.part_ids, self._part_bytes
+        )
         particles = pa.array(sorted(names.PARTICLES), pa.string())
         self.part_particle = np.asarray(
             pc.is_in(enc.dictionary, value_set=particles).to_numpy(zero_copy_only=False), dtype=bool
@@ -136,7 +141,6 @@ class PersonBounds:
         self._codes = {}
         self._next_code = itertools.count()
         self._part_first = np.zeros(n, dtype=np.int32)
-        self._family = np.full(len(normalised), UNSET, dtype=np.int8)
         self._local = threading.local()
 
     @property
@@ -157,19 +161,18 @@ class PersonBounds:
             self._part_letters,
             self._part_codes,
             self._part_first,
-            self._family,
+            self._part_bytes,
+            self._comma_at,
         )
 
-    def _families(self, entries: np.ndarray) -> np.ndarray:
-        """The listed names ``entries``' family part counts
-        (:func:`hotlist._person_leftover.family_counts`), made the first time a
-        query meets each name."""
-        family: np.ndarray = self._family[entries]
-        new = entries[family == UNSET]
-        if len(new):
-            self._family[new] = family_counts(self.normalised.take(pa.array(new)))
-            family = self._family[entries]
-        return family
+    def _families(
+        self, entries: np.ndarray, parent: np.ndarray, uniq: np.ndarray, indices: np.ndarray
+    ) -> np.ndarray:
+        """The family part counts of the listed names ``entries`` (their parts
+        gathered: ``_gather_parts``; :func:`hotlist._person_leftover.families`)."""
+        count = self.part_offsets[entries + 1] - self.part_offsets[entries]
+        occ_bytes = self._part_bytes[uniq].astype(np.int64)[indices]
+        return families(self._comma_at[entries], parent, count, occ_bytes)
 
     def _texts(self, ids: np.ndarray) -> list[str]:
         """The texts of the parts ``ids``, kept as Python strings once met."""
@@ -289,10 +292,11 @@ class PersonBounds:
         )
         weights = part[indices] if len(part) else None
         down = np.zeros(len(parent), dtype=bool)
+        family = self._families(entries, parent, uniq, indices)
         if weights is not None and demote.any():
             # a part only a join can align, in a name where no join can take it: left over
             qsizes = np.array([len(t) for t in qname.toks], dtype=np.int64)
-            down = demote[indices] & (self._families(entries)[parent] != IRREGULAR)
+            down = demote[indices] & (family[parent] != IRREGULAR)
             down &= ~listed_joins(parent, count, size[indices], qsizes)
             left_over = 0.0 if query_side(qtoks).particle_q else left_over_bits()
             weights = np.where(down, left_over, weights)
@@ -302,7 +306,7 @@ class PersonBounds:
                 parent,
                 indices,
                 count,
-                self._families(entries),
+                family,
                 size=size,
                 particle=self.part_particle[uniq],
             )

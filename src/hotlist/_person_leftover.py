@@ -18,11 +18,12 @@ neither a particle nor an initial).  ``dropped_middle`` is the only one of
 them with few bits lost, so a left-over part that cannot be a middle is
 bounded by the better of the two others.
 
-Where a part sits in its name comes from the name's comma: ``family_counts``
-gives, per listed name, the number of parts before its ", " (the family
-names), -1 without a comma, and -2 where the comma is not the one ", " that
-``hotlist.names._align._parse`` splits at (no part is then said not to be a
-middle).
+Where a part sits in its name comes from the name's comma: ``comma_places``
+(per listed name, once per load) and ``families`` (per candidate) give the
+number of parts before its ", " (the family names), -1 without a comma, and
+-2 where the name's parts may not be ``hotlist.names._align._parse``'s tokens
+in place (no part is then said not to be a middle, nor left over by its
+place).
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ from hotlist.names._tokensim import _token_sim
 __all__ = [
     "IRREGULAR",
     "NO_COMMA",
-    "UNSET",
+    "comma_places",
     "dropped_gain",
-    "family_counts",
+    "families",
     "join_only_parts",
     "left_over_bits",
     "listed_joins",
@@ -55,35 +56,68 @@ __all__ = [
 
 NO_COMMA = -1
 IRREGULAR = -2
-UNSET = -3  # not computed yet (``PersonBounds._families`` fills it when first needed)
 _LEFT_OVER = ("dropped", "dropped_middle", "differs")  # levels of a left-over listed part
 
 
-def family_counts(text: pa.Array) -> np.ndarray:
-    """Per normalised name of ``text``, the number of parts before its ", ", or
-    ``NO_COMMA`` / ``IRREGULAR`` (int8; a count over 100 is said as 100:
-    names of more than ``MAX_TOKENS`` parts get no bound at all).
+def comma_places(
+    normalised: pa.Array, offsets: np.ndarray, part_ids: np.ndarray, part_bytes: np.ndarray
+) -> np.ndarray:
+    """Per listed name (``normalised``; its parts: ``offsets`` into ``part_ids``,
+    the distinct parts' lengths in UTF-8 bytes ``part_bytes``), the byte offset
+    of its ", " (int16), ``NO_COMMA``, or ``IRREGULAR`` where the name is not
+    its parts joined by single spaces with at most that one comma (the parts
+    would not be ``_align._parse``'s tokens in place), or is too long to say.
+    Made once per load, in bulk (``families`` reads it per query).
 
-    >>> text = ["DE LA CRUZ, MARIA", "JOHN SMITH", "A, B, C", "A,B", ", X", "A  B, C", " A, B"]
-    >>> family_counts(pa.array(text)).tolist()
-    [3, -1, -2, -2, 0, -2, -2]
+    >>> text = pa.array(["DE LA CRUZ, MARIA", "JOHN SMITH", "A, B, C", "A  B, C", "A,B"])
+    >>> split = pc.utf8_split_whitespace(pc.replace_substring(text, ",", ""))
+    >>> count = pc.list_value_length(split).to_numpy()
+    >>> offsets = np.concatenate([[0], np.cumsum(count)])
+    >>> size = pc.binary_length(pc.list_flatten(split)).to_numpy()
+    >>> comma_places(text, offsets, np.arange(len(size)), size).tolist()
+    [10, -1, -2, -2, -2]
     """
-    commas = np.asarray(pc.count_substring(text, ",").to_numpy(zero_copy_only=False))
-    spaced = np.asarray(pc.count_substring(text, ", ").to_numpy(zero_copy_only=False))
-    head = pc.list_element(pc.split_pattern(text, ", ", max_splits=1), 0)
-    family = pc.list_value_length(pc.utf8_split_whitespace(head)).fill_null(0)
-    nf = np.minimum(np.asarray(family.to_numpy(zero_copy_only=False), dtype=np.int64), 100)
-    # Arrow splits "" into one empty part (Python's split: none) and keeps the
-    # empty parts of spaces at the ends or doubled: such a family is irregular
-    empty = np.asarray(pc.equal(head, "").fill_null(True).to_numpy(zero_copy_only=False))
-    loose = pc.or_(
-        pc.not_equal(pc.utf8_trim_whitespace(head), head),
-        pc.match_substring_regex(head, r"\s\s"),
+    n = len(normalised)
+    count = np.diff(offsets)
+    owner = np.repeat(np.arange(n, dtype=np.int64), count)
+    occ_bytes = part_bytes[part_ids].astype(np.int64)
+    joined = np.bincount(owner, weights=occ_bytes, minlength=n) + np.maximum(count - 1, 0)
+    empty = np.bincount(owner, weights=occ_bytes == 0, minlength=n) > 0
+    total = np.asarray(pc.binary_length(normalised).fill_null(0).to_numpy(zero_copy_only=False))
+    commas = np.asarray(
+        pc.count_substring(normalised, ",").fill_null(0).to_numpy(zero_copy_only=False)
     )
-    odd = np.asarray(loose.fill_null(True).to_numpy(zero_copy_only=False)) & ~empty
-    regular = (commas == 1) & (spaced == 1) & ~odd
-    out = np.where(commas == 0, NO_COMMA, np.where(regular, np.where(empty, 0, nf), IRREGULAR))
-    return out.astype(np.int8)
+    at = np.asarray(
+        pc.find_substring(normalised, ", ").fill_null(-1).to_numpy(zero_copy_only=False)
+    )
+    regular = (count > 0) & ~empty & (total == joined + commas) & (commas <= 1)
+    regular &= (commas == 0) | ((at > 0) & (at < 1 << 14))
+    out = np.where(regular, np.where(commas == 1, at, NO_COMMA), IRREGULAR)
+    return out.astype(np.int16)
+
+
+def families(
+    comma_at: np.ndarray, parent: np.ndarray, count: np.ndarray, occ_bytes: np.ndarray
+) -> np.ndarray:
+    """Per candidate (``comma_at``: its ``comma_places``; ``count`` parts, each
+    part's candidate ``parent`` and length in bytes ``occ_bytes``, in order),
+    the number of its parts before the ", " (its family names), ``NO_COMMA`` or
+    ``IRREGULAR`` (int8).
+
+    >>> families(np.array([10, -1, -2]), np.array([0, 0, 0, 0, 1, 2]), np.array([4, 1, 1]),
+    ...          np.array([2, 2, 4, 5, 4, 1])).tolist()
+    [3, -1, -2]
+    """
+    out = np.where(comma_at < 0, comma_at, 0).astype(np.int8)
+    if not len(parent):
+        return out
+    ends = np.cumsum(occ_bytes + 1)  # each part's end (and a space) from the first's start
+    first_at = np.cumsum(count) - count
+    ends = ends - (ends[first_at[parent]] - occ_bytes[first_at[parent]] - 1) - 1
+    before = (ends <= comma_at.astype(np.int64)[parent]) & (comma_at[parent] >= 0)
+    fam = np.bincount(parent, weights=before, minlength=len(count)).astype(np.int64)
+    out = np.where(comma_at >= 0, np.minimum(fam, 100), out).astype(np.int8)
+    return out
 
 
 def not_middle(

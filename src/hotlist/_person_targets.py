@@ -10,10 +10,12 @@ import numpy as np
 
 from hotlist import names
 from hotlist.names._tokens import fold
-from hotlist.names._tokensim import _gendered
+from hotlist.names._tokensim import TOKEN_FLOOR, _gendered
+from hotlist.scoring import SCORING
 
 __all__ = [
     "BUCKETS",
+    "GENDERED_ALIGNS",
     "JOIN_ONLY",
     "JOIN_PARTIAL",
     "TOKEN",
@@ -34,6 +36,8 @@ BUCKETS = 27  # A-Z and one for every other byte (``letters``)
 # or pinyin form), or only in a join (joined / split parts)
 TOKEN = 1
 JOIN_ONLY = 2
+# whether the other gender's form of a name (IVAN / IVANA) is aligned as a token pair
+GENDERED_ALIGNS = SCORING.names.gendered >= TOKEN_FLOOR
 
 
 class QuerySide(NamedTuple):
@@ -120,7 +124,13 @@ def shared_enough(letters: np.ndarray, sizes: np.ndarray, targets: list[str]) ->
     return out
 
 
-def join_only(kind: np.ndarray, toks: list[str], targets: list[str]) -> np.ndarray:
+def join_only(
+    kind: np.ndarray,
+    toks: list[str],
+    targets: list[str],
+    *,
+    gendered_aligns: bool = GENDERED_ALIGNS,
+) -> np.ndarray:
     """``kind`` (per listed part ``toks``: 0, ``TOKEN`` or ``JOIN_ONLY``), with
     ``JOIN_ONLY`` kept only where no token pair can be made of the part.
 
@@ -128,9 +138,13 @@ def join_only(kind: np.ndarray, toks: list[str], targets: list[str]) -> np.ndarr
     in common with a target, more than two edits from each as written and in
     variant form) can be aligned by ``hotlist.names._tokensim._token_sim`` at
     none of its kinds but the other gender's form of a name (IVAN / IVANA), whose
-    doubled letters may put it further: that one is tested here.  Any other
-    alignment of it is a join: the joined level (``m`` under the token levels').
+    doubled letters may put it further: that one is tested here, where its
+    score reaches the token floor at all (``gendered_aligns``; not with the
+    weights of ``hotlist.scoring``: 0.5 under 0.72).  Any other alignment of it
+    is a join: the joined level (``m`` under the token levels').
     """
+    if not gendered_aligns:
+        return kind
     out = kind.copy()
     for k in np.flatnonzero(kind == JOIN_ONLY).tolist():
         tok = toks[k]

@@ -19,8 +19,11 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist import names
-from hotlist._person_targets import JOIN_ONLY, TOKEN, join_only
+from hotlist._person_leftover import NO_COMMA
+from hotlist._person_targets import GENDERED_ALIGNS, JOIN_ONLY, TOKEN, join_only
 from hotlist._persons import PersonIndex, PersonQuery
+from hotlist.names._align import _parse
+from hotlist.names._tokensim import TOKEN_FLOOR, _token_sim
 
 # parts that join, split, shift a boundary, double letters, change gender,
 # are initials, particles or pinyin syllables
@@ -160,5 +163,31 @@ def _check(listed: list[str], query: str) -> None:
 def test_join_only_keeps_a_join_only_where_no_token_pair_can_be_made(
     kind: int, tok: str, targets: list[str], expected: int
 ) -> None:
-    got = join_only(np.array([kind], dtype=np.uint8), [tok], targets)
+    got = join_only(np.array([kind], dtype=np.uint8), [tok], targets, gendered_aligns=True)
     assert got.tolist() == [expected]
+
+
+def test_the_other_genders_form_is_no_token_pair_unless_the_weights_say_so() -> None:
+    """join_only skips its test where the model's weights never align such a pair."""
+    score, _ = _token_sim("DANNIELLLE", "DANIEL")
+    assert (score >= TOKEN_FLOOR) == GENDERED_ALIGNS
+    got = join_only(np.array([JOIN_ONLY], dtype=np.uint8), ["DANNIELLLE"], ["DANIEL"])
+    assert got.tolist() == [TOKEN if GENDERED_ALIGNS else JOIN_ONLY]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(listed=st.lists(_names(), min_size=1, max_size=8))
+def test_the_family_counts_are_the_parsers(listed: list[str]) -> None:
+    """Where a name's place of each part is said (not IRREGULAR), its family
+    parts are those ``_align._parse`` reads before the comma."""
+    index = _index(listed)
+    entries = np.arange(index.num_entries)
+    parent, indices, uniq, _ = index._gather_parts(entries)
+    family = index._families(entries, parent, uniq, indices)
+    for entry, fam in enumerate(family.tolist()):
+        norm = str(index.normalised[entry])
+        parsed = _parse(norm)
+        if fam == NO_COMMA:
+            assert not parsed.comma, norm
+        elif fam >= 0:
+            assert parsed.comma and fam == parsed.roles.count("F"), (norm, fam)
