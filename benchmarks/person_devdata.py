@@ -406,7 +406,7 @@ def corrupt(person: Person, pop: Population) -> Query:
             t, kind = _typo(tok, rng)
             out.append((t, role))
             kinds.append(kind)
-        elif what == "initial" and role == "G":
+        elif what == "initial" and role == "G" and tok:  # not a part joined to the one before
             out.append((tok[0], role))
             kinds.append("initial")
         elif what == "join" and k + 1 < len(parts) and parts[k + 1][1] == role:
