@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotlist import HotlistError
-from hotlist.names import MATCH_THRESHOLD, explain, normalize, similarity
+from hotlist.names import MATCH_THRESHOLD, _align, explain, normalize, similarity
 
 WORDS = [
     "MOHAMMED", "MUHAMMAD", "ALI", "AL", "HASSAN", "JOHN", "J", "SMITH", "VAN", "DER", "BERG",
@@ -164,6 +165,8 @@ ISSUE_11_MATCHES = [
     ("HASNA AL TAHER", "HANSA AL TAHER"),  # one transposition
     ("MOHAMED SALAH", "MOHAEMD SALAH"),
     ("IVANOV, Sergei Petrovich", "IVANOV, Sergei"),  # a dropped patronymic
+    ("SMITH, Maria Jose", "MARI AJOS ESMITH"),  # shifted spaces, given names first
+    ("SMITH, Maria Jose", "MARIAJOSESMITH"),
 ]
 
 
@@ -176,3 +179,33 @@ def test_issue_11_name_forms(a: str, b: str) -> None:
 def test_a_swapped_patronymic_is_still_another_father() -> None:
     assert similarity("SAID BIN SALEM", "SALEM BIN SAID") < MATCH_THRESHOLD
     assert similarity("SALEM, SAID BIN", "SALEM BIN SAID") < MATCH_THRESHOLD
+
+
+PART = st.text(alphabet="ABDEIKLMNORSTU", min_size=2, max_size=6)
+
+
+@given(
+    st.lists(PART, min_size=1, max_size=3),
+    st.lists(PART, min_size=1, max_size=3),
+    st.sets(st.integers(1, 35), max_size=5),
+)
+def test_a_comma_name_with_other_spaces_is_the_same_letters(
+    family: list[str], given_names: list[str], cuts: set[int]
+) -> None:
+    """A listed comma name's letters read given names first (or as written),
+    spaced anywhere, are the same letters: "spaces differ", a match, whatever the
+    number of family and given parts (SMITH, MARIA JOSE / MARI AJOS ESMITH)."""
+    listed = f"{' '.join(family)}, {' '.join(given_names)}"
+    for letters in ("".join(given_names + family), "".join(family + given_names)):
+        where = [0, *sorted(c for c in cuts if c < len(letters)), len(letters)]
+        query = " ".join(letters[i:j] for i, j in itertools.pairwise(where))
+        assert similarity(listed, query) >= MATCH_THRESHOLD, (listed, query)
+        want = {"".join(given_names + family), "".join(family + given_names)}
+        assert _align._parse(listed).letters == _align._parse_py(listed).letters == want
+
+
+def test_a_rotation_of_a_comma_name_is_not_its_letters() -> None:
+    """JOSE SMITH MARIA is no reading of SMITH, MARIA JOSE: not "spaces differ"."""
+    score, reasons = explain("SMITH, Maria Jose", "JOSESMITHMARIA")
+    assert "the same letters, spaces differ" not in reasons
+    assert score < MATCH_THRESHOLD

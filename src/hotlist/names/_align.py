@@ -57,7 +57,7 @@ class _Name(NamedTuple):
     reach: int  # the longest joined span ``_join`` may score against a token of this name
     total: float  # the sum of the weights
     plain: bool  # every weight is 1 (no particle, no initial)
-    letters: frozenset[str]  # the letters without spaces, in each order of ``orders``
+    letters: frozenset[str]  # the letters without spaces: as written, and given names first
 
 
 _NO_SPAN = 1 << 30
@@ -76,6 +76,7 @@ def _parse_py(norm: str) -> _Name:
         orders: tuple[tuple[int, ...], ...] = (given_first, tuple(range(len(toks))))
     else:
         toks = family.split()
+        nf = len(toks)
         roles = ["N"] * len(toks)
         orders = (tuple(range(len(toks))),)
     cut = len(toks) > MAX_TOKENS or any(len(t) > MAX_TOKEN_LENGTH for t in toks)
@@ -110,10 +111,10 @@ def _parse_py(norm: str) -> _Name:
     # ``_join`` scores a span against a token only when their lengths are close
     # (``reach``, above), and a span never reaches _JOIN_FLOOR against an initial.
     span_min = min((size for _, _, size, _ in spans), default=_NO_SPAN)
-    if len(orders) == 1:
-        letters = frozenset(("".join(toks_t),))
+    if comma:  # the given-first reading (its tokens in that order) and as written
+        letters = frozenset(("".join(toks_t[nf:] + toks_t[:nf]), "".join(toks_t)))
     else:
-        letters = frozenset("".join([toks_t[i] for i in o]) for o in orders)
+        letters = frozenset(("".join(toks_t),))
     return _Name(
         toks_t,
         tuple(roles),

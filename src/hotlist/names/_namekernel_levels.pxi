@@ -280,10 +280,10 @@ def parse(str norm):
         if size < span_min:
             span_min = size
         spans.append((idx, joined, size, w[1]))
-    if len(orders) == 1:
-        letters = frozenset(("".join(toks_t),))
+    if comma:  # the given-first reading (its tokens in that order) and as written
+        letters = frozenset(("".join(toks_t[nf:] + toks_t[:nf]), "".join(toks_t)))
     else:
-        letters = frozenset(["".join([toks_t[i] for i in o]) for o in orders])
+        letters = frozenset(("".join(toks_t),))
     # A parsed name holds strings, numbers and tuples and frozensets of them: it
     # can be in no reference cycle, so the cyclic garbage collector need not walk
     # it (the parse cache's 65,536 names added ~60 ms to every full collection,
