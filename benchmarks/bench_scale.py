@@ -40,6 +40,11 @@ What it does:
 * CPU: of every process of the run, from ``/proc`` (:func:`cpu_tree`): this one
   (client, Dask's scheduler, Py4J), the Python workers, Spark's JVM, Dask's
   nannies;
+* Dask's housekeeping: after its runs, the idle cluster's CPU a wall second
+  (heartbeats, the system monitor, the profiler, the scheduler); it grows with
+  a run's wall time, so with the machine's load, not with the rows.
+  ``cpu_us_per_row_beyond_idle`` is the run's CPU per row less that rate times
+  its wall time (arithmetic on two measurements);
 * memory: ``check_batches`` over a ``--flat-rows``-row file, the process's RSS
   sampled every 0.25 s against the rows done.
 
@@ -300,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
                 # CPU per row against plain check_many's: what a busy core loses
                 run["overhead_per_core_cpu"] = run["cpu_us_per_row"] / plain["cpu_us_per_row"] - 1
                 run["rows_per_cpu_s"] = 1e6 / run["cpu_us_per_row"]
+                if "cpu_us_per_row_beyond_idle" in run:
+                    # the engine's housekeeping at this run's wall time taken out (arithmetic)
+                    run["overhead_per_core_cpu_beyond_idle"] = (
+                        run["cpu_us_per_row_beyond_idle"] / plain["cpu_us_per_row"] - 1
+                    )
                 if with_read:
                     # against plain check_many that reads the same Parquet first: the
                     # engine's own cost, the decoding of the file left out

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scale_manifests import manifest_rows
-from scale_measure import timed, warm_runs
+from scale_measure import beyond_idle, idle_cpu, timed, warm_runs
 
 # --engines names of the Dask runs: as called, hits_only=True, the workers' profiler off
 DASK_WAYS = ("dask", "dask_hits", "dask_noprofile")
@@ -31,7 +31,9 @@ def run_dask(
     ``profile=False``: the workers start with Dask's statistical profiler off
     (``distributed.worker.profile.enabled``: it walks the task thread's stack every
     10 ms, in Python, holding the GIL).  ``hits_only``: ``check_dataframe(...,
-    hits_only=True)`` (the misses dropped in the workers)."""
+    hits_only=True)`` (the misses dropped in the workers).  Then the idle cluster's
+    CPU a wall second (:func:`scale_measure.idle_cpu`), and the median run's CPU per
+    row beyond it (``cpu_us_per_row_beyond_idle``: arithmetic, labelled so)."""
     import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
@@ -63,14 +65,22 @@ def run_dask(
         first_s, _ = timed(lambda: job(cold_path or path))
         n = manifest_rows(path)
         pids = lambda: set(client.run(os.getpid).values())  # noqa: E731
-        return warm_runs(job, n, repeat, pids) | {
-            "rows": n,
-            "first_run_s": first_s,
-            "startup_s": start_s,
-            "partitions": ddf.npartitions,
-            "worker_profiler": profile,
-            "hits_only": hits_only,
-        }
+        runs = warm_runs(job, n, repeat, pids)
+        # the cluster's housekeeping, idle, over as many seconds (at most 10): it
+        # grows with the wall time (on a busy machine, with the load), not the rows
+        idle = idle_cpu(pids(), min(10.0, max(3.0, runs["seconds"])))
+        return (
+            runs
+            | beyond_idle(runs, idle, n)
+            | {
+                "rows": n,
+                "first_run_s": first_s,
+                "startup_s": start_s,
+                "partitions": ddf.npartitions,
+                "worker_profiler": profile,
+                "hits_only": hits_only,
+            }
+        )
     finally:
         client.close()
         cluster.close()

@@ -126,6 +126,31 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return best
 
 
+def idle_cpu(workers: set[int], seconds: float) -> dict[str, float]:
+    """CPU seconds per wall second that the process tree spends while no job runs
+    (``seconds`` of sleep): an engine's housekeeping (Dask: heartbeats, the system
+    monitor, the workers' statistical profiler; the scheduler in this process),
+    which grows with a job's wall time, not with its rows."""
+    before = cpu_tree(workers)
+    started = time.perf_counter()
+    time.sleep(seconds)
+    after = cpu_tree(workers)
+    wall = time.perf_counter() - started
+    return {k: round((after[k] - before[k]) / wall, 4) for k in after}
+
+
+def beyond_idle(run: dict[str, Any], idle: dict[str, float], rows: int) -> dict[str, Any]:
+    """``run``'s CPU per row less what the idle tree would have spent in the run's wall
+    time (``idle`` from :func:`idle_cpu`): the rows' own cost, and the housekeeping
+    apart.  Arithmetic on two measurements, labelled as such in the results."""
+    housekeeping = sum(idle.values()) * run["seconds"]
+    return {
+        "idle_cpu_s_per_s": idle,
+        "housekeeping_us_per_row": round(housekeeping / rows * 1e6, 4),
+        "cpu_us_per_row_beyond_idle": round(run["cpu_us_per_row"] - housekeeping / rows * 1e6, 4),
+    }
+
+
 def warm_runs(
     job: Callable[[], tuple[int, int]], n: int, repeat: int, workers: Callable[[], set[int]]
 ) -> dict[str, Any]:
