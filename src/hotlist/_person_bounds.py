@@ -333,6 +333,11 @@ class PersonBounds:
         letters = [self.index.postings(f"#{k}") for k in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
+        if qname.cut:
+            # the scorer reads a query past MAX_TOKENS parts or with a part past
+            # MAX_TOKEN_LENGTH letters cut short (_align._parse): a cut part may be
+            # exact where the whole one is not, so the parts' bounds do not hold
+            ub[:] = np.inf
         dob = None if query.dob is None else self._dob_bound(query.dob, self.owner[entries])
         return ub, self._rest_bound(query, n, dob), maybe_same
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import hotlist
 from hotlist import names
+from hotlist._person_keys import letter_keys
 from hotlist._person_leftover import NO_COMMA
 from hotlist._person_targets import GENDERED_ALIGNS, JOIN_ONLY, TOKEN, join_only
 from hotlist._persons import PersonIndex, PersonQuery
@@ -191,3 +192,63 @@ def test_the_family_counts_are_the_parsers(listed: list[str]) -> None:
             assert not parsed.comma, norm
         elif fam >= 0:
             assert parsed.comma and fam == parsed.roles.count("F"), (norm, fam)
+
+
+# a part past MAX_TOKEN_LENGTH (40) letters, which the scorer reads cut to 40
+_LONG = "KOWALCZYKOWSKAWIERZBICKAMORAWIECKAJANKOWSKAX"
+_PARTS13 = "ANNA BERTA CARLA DORA EMMA FRIDA GRETA HANNA IRMA JANA KLARA LUISA MARTA"
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ([f"JOHN {_LONG[:40]}", "SMITH, JOHN"], f"JOHN {_LONG}"),
+        (["ANNABERTA CARLA DORA EMMA FRIDA GRETA HANNA IRMA JANA KLARA LUISA"], _PARTS13),
+    ],
+)
+def test_the_bound_is_over_the_score_of_a_query_the_scorer_cuts_short(
+    listed: list[str], query: str
+) -> None:
+    """The scorer reads a query of more than MAX_TOKENS parts, or with a part of
+    more than MAX_TOKEN_LENGTH letters, cut short (``_align._parse``): the cut
+    part is exact where the whole one is not (bound 12.4 < 18.8 bits), and the
+    letters of the first parts equal a listed name's (115.6 < 122.0)."""
+    _check(listed, query)
+
+
+def test_a_listed_person_is_found_by_a_query_the_scorer_cuts_short() -> None:
+    """With a date of birth that differs, the scorer's 13.2 bits (p 0.92) are a
+    hit; the part bounds of the whole 44-letter part (6.8 bits with the DOB's)
+    pruned the person: no hit and no word."""
+    rows: list[dict[str, object]] = [
+        {"record_id": "P0", "name": f"JOHN {_LONG[:40]}", "notice_type": "red",
+         "dob_year": 1970, "dob_month": 3, "dob_day": 2},
+    ]  # fmt: skip
+    rows += [
+        {"record_id": f"F{i}", "name": f"SMITH JOHN{i}", "notice_type": "red"} for i in range(30)
+    ]
+    hl = hotlist.Hotlist.from_tables(persons=persons_table(rows))
+    index = hl._state.persons
+    query = PersonQuery(names.normalize(f"JOHN {_LONG}"), names.parse_dob("1985-07-19"), None, None)
+    assert index.score_pair(query, 0, with_reasons=False).probability >= names.MATCH_THRESHOLD
+    hits = hl.check(name=f"JOHN {_LONG}", dob="1985-07-19").hits
+    assert [h.record_id for h in hits] == ["P0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_names())
+@example(name="SMITH, MARIA JOSE")
+@example(name="KOLIAKOV, SOFRON TRIFONOVICH")
+@example(name="DE LA CRUZ, M")
+def test_the_scorers_letters_are_among_the_letter_keys(name: str) -> None:
+    """A listed name whose letters the scorer finds equal to the query's (only
+    the spaces differ: every part exact, ``_compare``) has no bound: the bound
+    tells them by the index's letter keys (``letter_keys``, ``#`` keys), so
+    every reading the scorer compares (``_parse(...).letters``, of a name it
+    does not cut short) must be one of the name's letter keys, on both sides
+    (reviewer's Y-2: the given-first reading was a rotation, 11.5 < 24.4 bits)."""
+    norm = names.normalize(name)
+    parsed = _parse(norm) if norm else None
+    if parsed is None or parsed.cut:
+        return
+    assert parsed.letters <= set(letter_keys(norm)), (norm, parsed.letters)
