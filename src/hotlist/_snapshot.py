@@ -62,6 +62,7 @@ from pyarrow import ipc
 
 from hotlist import datasets
 from hotlist._errors import IntegrityError, VersionMismatchError
+from hotlist._key_rules import key_rules
 from hotlist._signing import KeyArg, verify_data
 from hotlist._snapshot_verify import (
     MANIFEST,
@@ -429,6 +430,7 @@ def open_state(
     folder = Path(path)
     mode = verify_mode(verify, public_key)
     manifest = _signed_manifest(folder, public_key)
+    _same_key_rules(folder, manifest)
     with Pinned(folder) as pinned:
         raise_problems(folder, problems(folder, manifest, mode=mode, pinned=pinned))
         state = _opened(folder, manifest, pinned, started)
@@ -436,6 +438,29 @@ def open_state(
     # (hotlist._batch_workers, which checks that the folder still holds it)
     state.fast["snapshot"] = str(folder.resolve())
     return state
+
+
+def _same_key_rules(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """Refuse a snapshot holding rows of a kind whose stored keys were made under
+    other rules than this hotlist's (:mod:`hotlist._key_rules`): a query's keys
+    would not meet them, and listed records would be missed without a word."""
+    saved = manifest.get("key_rules")
+    saved = saved if isinstance(saved, dict) else {}
+    now = key_rules()
+    other = [
+        kind
+        for kind, digest in now.items()
+        if manifest["counts"].get(kind, 0) and saved.get(kind) != digest
+    ]
+    if other:
+        said = ", ".join(f"{kind} {saved.get(kind) or 'not recorded'}" for kind in other)
+        raise IntegrityError(
+            f"saved under other key rules for its {' and '.join(other)} ({said}; this "
+            f"hotlist's: {', '.join(now[kind] for kind in other)}): the keys stored for "
+            "its listed records would not meet the keys a query makes now, so they "
+            "could be missed; load the extracts again and save a new snapshot",
+            path=str(folder / MANIFEST),
+        )
 
 
 def _opened(folder: Path, manifest: Mapping[str, Any], pinned: Pinned, started: float) -> State:

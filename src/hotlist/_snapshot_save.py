@@ -38,6 +38,7 @@ from pyarrow import ipc
 
 from hotlist import datasets
 from hotlist._errors import HotlistError, IntegrityError
+from hotlist._key_rules import key_rules
 from hotlist._progress import Steps
 from hotlist._signing import KeyArg, load_private_key
 from hotlist._snapshot import (
@@ -241,6 +242,7 @@ def save_state(
             "applied_deltas": list(state.applied_deltas),
             "counts": {kind.name: state.tables[kind.name].num_rows for kind in kinds},
             "index_entries": entries,
+            "key_rules": key_rules(),  # what each kind's stored keys were made with
             "report": {
                 name: {"files": d.files, "read": d.read, "loaded": d.loaded}
                 for name, d in state.report.datasets.items()

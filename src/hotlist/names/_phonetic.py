@@ -49,6 +49,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import operator
 import os
@@ -60,7 +61,7 @@ import jellyfish
 from hotlist.names._memo import cached
 from hotlist.names._tokens import PARTICLES, fold, normalize
 
-__all__ = ["MAX_KEYS", "blocking_keys", "phonetic_key", "variant"]
+__all__ = ["KEY_RULES", "MAX_KEYS", "blocking_keys", "phonetic_key", "variant"]
 
 MAX_KEYS = 8
 
@@ -99,6 +100,21 @@ _LEADING_I = re.compile("^I(?=[AEOU])")
 _LEADING_YE = re.compile("^[YJI]E")
 _VOWELS = frozenset("AEIOUY")
 _NON_I_VOWELS = frozenset("AEOU")
+
+_ARTICLES = ("AL", "EL", "UL")
+_KEYS_CODE = 2
+"""Bump when the code that makes a name's variant form, phonetic key or blocking
+keys changes in a way neither the data below nor the canary names of
+:mod:`hotlist._key_rules` show (1: to 55c2648; 2: the leading YE rule's letter
+count)."""
+
+KEY_RULES = hashlib.sha256(
+    repr((_KEYS_CODE, _RULES, _LEAD_YE_FROM, MAX_KEYS, sorted(PARTICLES), _ARTICLES)).encode()
+).hexdigest()[:16]
+"""A digest of the rule tables listed persons' stored keys and variant forms
+depend on; :func:`hotlist._key_rules.key_rules` adds what the code makes of
+them on canary names, and a snapshot saved under another digest is refused on
+open (its keys would not meet the ones a query makes now)."""
 
 KERNEL: ModuleType | None
 """The compiled name-pair scoring (:mod:`hotlist.names._namekernel`), or None when
@@ -191,9 +207,6 @@ def phonetic_key(token: str) -> str:
         vowel = next((c for c in form[1:] if c in _VOWELS), "")
         key += vowel
     return key
-
-
-_ARTICLES = ("AL", "EL", "UL")
 
 
 def _keys_of(tok: str) -> list[str]:
