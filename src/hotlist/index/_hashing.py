@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from hotlist.index._arrow import StringColumn
 
@@ -48,6 +49,7 @@ __all__ = [
     "hash_pairs",
     "key_hash",
     "marked_alphabet",
+    "members_of",
     "pack_positions",
     "split_entries",
 ]
@@ -74,6 +76,7 @@ CRC_TABLE.flags.writeable = False
 
 _KERNEL: Any
 _SPLIT: Any
+_MEMBERS: Any
 try:  # the compiled passes (built by ``pip install .``; optional; they read CRC_TABLE)
     from hotlist.index._crc_kernel import crc32_rows as _crc32_rows
     from hotlist.index._crc_kernel import split_entries as _split_entries
@@ -82,8 +85,14 @@ try:  # the compiled passes (built by ``pip install .``; optional; they read CRC
     _SPLIT = _split_entries
 except ImportError:  # pragma: no cover - depends on the build
     _KERNEL = _SPLIT = None
+try:  # a kernel built before members_of was added lacks it: the reference then
+    from hotlist.index._crc_kernel import members_of as _members_of
+
+    _MEMBERS = _members_of
+except ImportError:  # pragma: no cover - depends on the build
+    _MEMBERS = None
 if os.environ.get("HOTLIST_PURE"):
-    _KERNEL = _SPLIT = None
+    _KERNEL = _SPLIT = _MEMBERS = None
 
 
 def key_hash(key: bytes) -> int:
@@ -253,3 +262,40 @@ def edit_table(max_k: int) -> _U32:
         e[k] = CRC_TABLE[prev.astype(np.uint8)] ^ (prev >> 8)
     e.flags.writeable = False
     return e
+
+
+def members_of(column: Any, value_set: Any) -> tuple[_I64, _I64]:
+    """The rows of the string ``column`` whose value is in ``value_set`` (a
+    small array of distinct strings without nulls, such as a delta's record
+    ids), ordered by row, and the position of each row's value in the set.
+
+    The reference is ``pc.index_in(column, value_set=value_set)``, which hashes
+    every value of the column into Arrow's hash table (~15 ns a value: 0.15 s
+    over 10 M record ids); the compiled pass (``_crc_kernel.members_of``) hashes
+    the column's bytes in place and probes a table of the set's few hashes
+    (tests/index/test_members_of.py: equal on drawn columns).
+
+    >>> import pyarrow as pa
+    >>> rows, pos = members_of(pa.array(["a", None, "c", "b"]), pa.array(["b", "a"]))
+    >>> rows.tolist(), pos.tolist()
+    ([0, 3], [1, 0])
+    """
+    values = StringColumn.of(value_set)
+    if _MEMBERS is None or values.valid is not None:
+        return _members_reference(column, value_set)
+    col = StringColumn.of(column)
+    valid = None if col.valid is None else col.valid.view(np.uint8)
+    rows, pos = _MEMBERS(col.offsets, col.data, valid, values.offsets, values.data)
+    return rows, pos
+
+
+def _members_reference(column: Any, value_set: Any) -> tuple[_I64, _I64]:
+    """:func:`members_of` by ``pc.index_in`` (the compiled pass's reference)."""
+    import pyarrow.compute as pc  # noqa: PLC0415 - the reference only
+
+    where = pc.index_in(column, value_set=value_set)
+    if isinstance(where, pa.ChunkedArray):
+        where = where.combine_chunks()
+    rows = np.flatnonzero(np.asarray(where.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+    pos = np.asarray(where.drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
+    return rows.astype(np.int64), pos
