@@ -127,7 +127,7 @@ class KernelBounds(PersonBounds):
             dropped_gain(),
             demote.view(np.uint8),
             np.array([len(t) for t in qname.toks], dtype=np.int64),
-            0.0 if query_side(qtoks).particle_q else _part_constants()[5],
+            _part_constants()[5],
         )
         letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
@@ -157,7 +157,7 @@ class KernelBounds(PersonBounds):
         demote = np.zeros(len(parts), dtype=bool)
         if not parts:
             return out, agrees, demote
-        long_q, _, targets, particle_q, _, qset = query_side(qtoks)
+        long_q, _, targets, _, _, qset = query_side(qtoks)
         consts = _part_constants()
         initial_bits, particle_bits, exact_log, aligned_log, joined_log, left_over = consts[:6]
         long_idx = np.flatnonzero((size > 1) & ~particle)
@@ -200,7 +200,7 @@ class KernelBounds(PersonBounds):
                 aligned_log,
                 joined_log,
                 initial_bits,
-                0.0 if particle_q else left_over,
+                left_over,
             )
             agrees[long_idx] = same.view(bool)
             other = same.view(bool) | among(self._part_first[lids], one_letter)

@@ -298,8 +298,7 @@ class PersonBounds:
             qsizes = np.array([len(t) for t in qname.toks], dtype=np.int64)
             down = demote[indices] & (family[parent] != IRREGULAR)
             down &= ~listed_joins(parent, count, size[indices], qsizes)
-            left_over = 0.0 if query_side(qtoks).particle_q else left_over_bits()
-            weights = np.where(down, left_over, weights)
+            weights = np.where(down, left_over_bits(), weights)
         if weights is not None and dropped_gain() < 0.0:
             # a left-over part (under 0) that cannot be a middle name: dropped or differs
             low = (weights < 0.0) & not_middle(
@@ -381,9 +380,9 @@ class PersonBounds:
         level's bits (names whose letters equal the query's are not bounded at
         all; a long part that starts with a one-letter query part, at least
         that: ``_token_sim``'s INITIAL needs one); a part that cannot be
-        aligned the best left-over level's bits (under 0; 0 when the query has
-        a particle; ``_bounds`` lowers it where the part cannot be a middle
-        name).  "Can be aligned" is a superset of what ``_token_sim`` and the
+        aligned the best left-over level's bits (under 0, whether or not the
+        query has a particle; ``_bounds`` lowers it where the part cannot be a
+        middle name).  "Can be aligned" is a superset of what ``_token_sim`` and the
         joins accept, against the query's long parts, its particles and the
         joins of its other short parts, tested for all parts at once with
         rapidfuzz's ``cdist``: as a token pair, at most two edits (OSA) as
@@ -397,7 +396,7 @@ class PersonBounds:
         demote = np.zeros(len(parts), dtype=bool)
         if not parts:
             return out, agrees, demote
-        long_q, other_q, targets, particle_q, _, qset = query_side(qtoks)
+        long_q, other_q, targets, _, _, qset = query_side(qtoks)
         initial_bits, particle_bits, exact_log, aligned_log, joined_log = _part_level_bits()
         long_idx = np.flatnonzero((size > 1) & ~particle)
         if len(long_idx):
@@ -428,12 +427,11 @@ class PersonBounds:
             has_initial = among(first, [ord(q) for q in qtoks if len(q) == 1])
             value = np.where(has_initial, np.maximum(value, initial_bits), value)
             # A part that none of the query's parts can be aligned with is left
-            # over: dropped, a dropped middle name or differs, each under 0 bits.
-            # Not where the query has a particle (as before the tests above
-            # looked at particles: whether it can now be is not measured).
-            left_over = 0.0 if particle_q else left_over_bits()
+            # over: dropped, a dropped middle name or differs, each under 0 bits
+            # (a query particle is one of the targets tested: VAN / VANN; the
+            # scorer's left-over levels do not depend on the query's particles).
             out[long_idx] = np.where(
-                same | (possible > 0) | has_initial, np.maximum(value, 0.0), left_over
+                same | (possible > 0) | has_initial, np.maximum(value, 0.0), left_over_bits()
             )
             demote[long_idx] = join_only_parts(
                 possible, same | has_initial, toks, size[long_idx], query

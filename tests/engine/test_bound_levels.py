@@ -252,3 +252,26 @@ def test_the_scorers_letters_are_among_the_letter_keys(name: str) -> None:
     if parsed is None or parsed.cut:
         return
     assert parsed.letters <= set(letter_keys(norm)), (norm, parsed.letters)
+
+
+_PARTICLES = ["AL", "BIN", "DE", "LA", "VAN", "EL", "Y", "DA", "BNU", "IBN", "VON", "DOS"]
+
+
+@st.composite
+def _with_particle(draw: st.DrawFn, listed: list[str]) -> str:
+    """A mangled query (``_mangled``) with a particle put in somewhere."""
+    parts = draw(_mangled(listed)).replace(",", "").split()
+    parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from(_PARTICLES)))
+    return _text(parts, draw(st.integers(0, len(parts))))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_bound_is_over_the_score_of_a_query_with_a_particle(data: st.DataObject) -> None:
+    """A left-over listed part counts the left-over levels' best bits (under 0)
+    and a query part no listed part can take costs ``unmatched_bits`` whether
+    or not the query has a particle: the scorer's left-over levels do not look
+    at the query's particles, and a query particle is one of the targets a
+    listed part is tested against (VAN / VANN)."""
+    listed = data.draw(st.lists(_names(), min_size=1, max_size=6))
+    _check(listed, data.draw(_with_particle(listed)))
