@@ -53,8 +53,13 @@ def run_spark(
     ``tuned``: the session gets ``hotlist.spark.ARROW_CONF`` (100,000-row Arrow
     batches, no per-row batch-size measure)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark import cloudpickle
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F  # noqa: N812
+
+    # spark_noop's function travels by value: the Python workers cannot import this
+    # benchmark module (benchmarks/ is on the driver's path only)
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
     import hotlist.spark
 
