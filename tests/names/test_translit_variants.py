@@ -12,13 +12,14 @@ level of unrelated names one consonant apart.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hotlist import names
 from hotlist.names import _phonetic
 from hotlist.names._compare import compare
 from hotlist.names._phonetic import _variant_py, phonetic_key, variant
+from hotlist.names._tokensim import _token_sim_py
 
 # (listed, query): each family of correspondences, forms that must be equal
 EQUAL_FORMS = [
@@ -61,6 +62,16 @@ VARIANT_LEVEL = [
     # J for the Y glide inside a name: one "vowel" edit of the variant forms
     ("ANASTASIIA", "ANASTASYJA"),
     ("SEMYONOV", "SEMJONOW"),
+    # ... and where the raw letters are one edit apart too (a J for an I before a
+    # vowel or at the end, a J after an I): a spelling variant, not a typo
+    ("TATIANA", "TATJANA"),
+    ("LIUDMILA", "LJUDMILA"),
+    ("NATALIA", "NATALJA"),
+    ("ARTYOM", "ARTJOM"),
+    ("NIKOLAI", "NIKOLAJ"),
+    ("ALEKSEY", "ALEKSEJ"),
+    ("DMITRII", "DMITRIJ"),
+    ("ANASTASIA", "ANASTASIJA"),
 ]
 
 # unrelated names that must not become spelling variants (short tokens: the
@@ -78,6 +89,13 @@ APART = [
     ("IVANOV", "PETROV"),
     ("BURTON", "HORTON"),
     ("EVANS", "IVAN"),
+    # a J that is no glide: after another vowel (Arabic, Indian J), or in a short name
+    ("SAJID", "SAID"),
+    ("MAJID", "MAID"),
+    ("RAJ", "RAI"),
+    ("RAJAN", "RAYAN"),
+    ("AJALA", "AYALA"),
+    ("ANJA", "ANA"),
 ]
 
 
@@ -115,3 +133,20 @@ def test_kernel_variant_equals_reference_on_the_new_rules(head: str, tail: str) 
     token = head + tail
     assert _phonetic.KERNEL is not None
     assert _phonetic.KERNEL.variant(token) == _variant_py(token)
+
+
+@pytest.mark.skipif(_phonetic.KERNEL is None, reason="compiled name kernel not built")
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet="AEIOUYJLNTS", max_size=4),
+    st.sampled_from([("J", "I"), ("J", "Y"), ("IJ", "I"), ("IJ", "II"), ("J", ""), ("JJ", "I")]),
+    st.text(alphabet="AEIOUYJLNTS", max_size=4),
+)
+def test_kernel_token_sim_equals_reference_on_glides(
+    head: str, pair: tuple[str, str], tail: str
+) -> None:
+    a, b = head + pair[0] + tail, head + pair[1] + tail
+    assume(a and b)  # name tokens are never empty
+    assert _phonetic.KERNEL is not None
+    assert _phonetic.KERNEL.token_sim_uncached(a, b) == _token_sim_py(a, b)
+    assert _phonetic.KERNEL.token_sim_uncached(b, a) == _token_sim_py(b, a)

@@ -353,6 +353,29 @@ cdef inline bint _article_of(str a, str b, Py_ssize_t la, Py_ssize_t lb):
     return a[2:] == b
 
 
+cdef bint _glide(str va, str vb):
+    """``_tokensim._glide``: two variant forms apart only by a glide J."""
+    if len(va) < len(vb):
+        va, vb = vb, va
+    cdef Py_ssize_t n = len(vb), la = len(va), i = 0
+    if la < 5:  # _tokensim._GLIDE_FROM
+        return False
+    while i < n and va[i] == vb[i]:
+        i += 1
+    if i == 0 or i == la:
+        return False
+    cdef Py_UCS4 x, y
+    if la == n:
+        x = va[i]
+        y = vb[i]
+        return (
+            ((x == u"I" and y == u"J") or (x == u"J" and y == u"I"))
+            and (i + 1 == n or (va[i + 1] in "AEIOUY" and va[i - 1] not in "AEOU"))
+            and va[i + 1 :] == vb[i + 1 :]
+        )
+    return la == n + 1 and va[i] == u"J" and va[i - 1] == u"I" and va[i + 1 :] == vb[i:]
+
+
 cdef tuple _sim(str a, str b):
     """``_tokensim._token_sim_py(a, b)``, uncached."""
     if a == b:
@@ -385,10 +408,14 @@ cdef tuple _sim(str a, str b):
     var = _osa(va, vb, 3)
     cdef Py_ssize_t lva = len(va), lvb = len(vb)
     if raw <= 2 or var <= 2:
-        if raw <= var:
+        if raw < var or (raw == var and not (raw == 1 and _glide(va, vb))):
             m = la if la > lb else lb
             best = 1.0 - <double>raw / <double>m - TYPO_PER_EDIT * <double>raw
             kind = TYPO
+        elif raw == var:  # a glide J (TATJANA / TATIANA): a spelling variant
+            m = la if la > lb else lb
+            best = 1.0 - <double>raw / <double>m - TYPO_PER_EDIT * <double>raw
+            kind = VARIANT
         else:
             m = lva if lva > lvb else lvb
             best = 1.0 - <double>var / <double>m - TYPO_PER_EDIT * <double>var

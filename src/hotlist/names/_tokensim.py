@@ -44,6 +44,7 @@ _TRANSLIT_FROM = max(_SKELETON_SCORE, _ROMAN_SCORE)  # under this, a skeleton or
 
 _ARTICLES = ("AL", "EL", "UL")
 _VOWELS = frozenset("AEIOUY")
+_NON_I_VOWELS = frozenset("AEOU")
 _DOUBLE = re.compile(r"([A-Z])\1+")
 
 # token-pair kinds
@@ -102,6 +103,42 @@ def _gendered(a: str, b: str) -> bool:
     return len(b) == len(a) + 1 and b.startswith(a) and b[-1] in "AE" and a[-1] not in _VOWELS
 
 
+_GLIDE_FROM = 5
+"""The shortest variant form (the longer of the pair) whose J / I edit is a glide:
+RAJ / RAI, SAJ / SAI are other names."""
+
+
+def _glide(va: str, vb: str) -> bool:
+    """Whether two variant forms differ only in the Y glide German, Polish and
+    Serbo-Croatian write J (Й, Я, Ю): a J for an I before a vowel or at the end
+    (TATJANA / TATIANA, LJUDMILA / LIUDMILA, NIKOLAJ / NIKOLAI), or a J after an I
+    (ANASTASIJA / ANASTASIA, ALEKSEJ / ALEKSEI, DMITRIJ / DMITRII; Dutch IJ as
+    well: KUIJPERS / KUIPERS), never the first letter (JAN / IAN) nor a J after
+    another vowel before a vowel (SAJID / SAID, RAJAN / RAYAN, AJALA / AYALA:
+    the Arabic, Indian or Yoruba J).
+
+    >>> _glide("TATJANA", "TATIANA"), _glide("ALIXIJ", "ALIXI"), _glide("SAJID", "SAID")
+    (True, True, False)
+    """
+    if len(va) < len(vb):
+        va, vb = vb, va
+    n = len(vb)
+    if len(va) < _GLIDE_FROM:
+        return False
+    i = 0
+    while i < n and va[i] == vb[i]:
+        i += 1
+    if i == 0 or i == len(va):
+        return False
+    if len(va) == n:
+        return (
+            {va[i], vb[i]} == {"I", "J"}
+            and (i + 1 == n or (va[i + 1] in _VOWELS and va[i - 1] not in _NON_I_VOWELS))
+            and va[i + 1 :] == vb[i + 1 :]
+        )
+    return len(va) == n + 1 and va[i] == "J" and va[i - 1] == "I" and va[i + 1 :] == vb[i:]
+
+
 @cached(1 << 16)
 def _skeleton(token: str) -> str:
     out = [c for c in variant(token) if c not in _VOWELS]
@@ -145,8 +182,10 @@ def _token_sim_py(a: str, b: str) -> tuple[float, int]:
     if raw <= 2 or var <= 2:
         # one edit costs 1/len plus a flat 0.04: typos in long tokens cost
         # less, and four-letter names one letter apart (JOHN / JOAN) stay apart.
-        if raw <= var:
+        if raw < var or (raw == var and not (raw == 1 and _glide(va, vb))):
             best, kind = 1.0 - raw / max(la, lb) - _TYPO_PER_EDIT * raw, TYPO
+        elif raw == var:  # a glide J (TATJANA / TATIANA): a spelling variant
+            best, kind = 1.0 - raw / max(la, lb) - _TYPO_PER_EDIT * raw, VARIANT
         else:
             best, kind = 1.0 - var / max(len(va), len(vb)) - _TYPO_PER_EDIT * var, VARIANT
     if var <= 3 and min(la, lb) >= 5 and phonetic_key(a) == phonetic_key(b):
