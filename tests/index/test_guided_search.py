@@ -19,6 +19,8 @@ import pytest
 from _index_refs import arrow, key_lists, query_for, rows_within_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 import hotlist.index._keyindex as kmod
 from hotlist.index import KeyIndex
@@ -185,3 +187,57 @@ def test_key_bits_made_in_the_background(monkeypatch: pytest.MonkeyPatch) -> Non
     assert k.has_key_bits
     assert [k.search(q.encode(), probe) for q in queries if q] == before
     assert before == [rows_within_one(keys, q) for q in queries if q]
+
+
+def _wait_for_bits(k: Any) -> None:
+    for _ in range(3000):
+        if k.has_key_bits:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the key bits were not made")
+
+
+def test_key_bits_grown_by_deltas() -> None:
+    """An index merged by a delta makes its key and place bits from the old
+    index's (copied, the added keys set, the deleted keys' bits left: a "maybe"
+    more) in the background: the guided search finds the rows of the full search
+    and of brute force for kept, added and deleted keys and their one-edit
+    variants, delta after delta; past an eighth of the keys deleted since the
+    bits were made whole they are made whole again."""
+    rng = np.random.default_rng(11)
+    alphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+
+    def numbers(n: int) -> list[str | None]:
+        return ["".join(rng.choice(list(alphabet), int(rng.integers(7, 10)))) for _ in range(n)]
+
+    # 3,000 keys and the sizes the deltas make stay within one size of bits
+    # (a key count crossing a power of two makes them whole, of the new size)
+    keys = numbers(3000)
+    ix = KeyIndex.build(arrow(keys, False), dir_bits=16)
+    ix._make_kernel().make_key_bits()
+    stale = []
+    for step, dropped in enumerate([0.03, 0.03, 0.2]):
+        keep = rng.random(len(keys)) > dropped
+        gone = [k for k, y in zip(keys, keep, strict=True) if not y]
+        now = [k for k, y in zip(keys, keep, strict=True) if y] + numbers(300)
+        merged = ix.merged(keep, arrow(now, False))
+        k = merged._kernel
+        assert k is not None, step  # the old index had its bits: the new one is seeded
+        _wait_for_bits(k)
+        stale.append(k.stale_keys)
+        probe = merged._make_probe(pf.built_filter(merged._col))
+        queries = [q for q in [*now[-300:], *now[:200], *gone[:100]] if q]
+        nxt = {c: alphabet[(i + 1) % len(alphabet)] for i, c in enumerate(alphabet)}
+        queries += [q[:3] + nxt[q[3]] + q[4:] for q in queries[:300]]
+        queries += [q[:2] + q[3:] for q in queries[:100]]
+        queries += [q[:5] + "7" + q[5:] for q in queries[:100]]
+        # brute force (rapidfuzz's OSA over every key: rows_within_one's answer,
+        # fast enough for ~1,100 queries x 3,300 keys a step)
+        within = process.cdist(queries, now, scorer=OSA.distance, score_cutoff=1) <= 1
+        for q, row in zip(queries, within, strict=True):
+            b = q.encode()
+            assert k.search(b, probe) == k.search(b) == np.flatnonzero(row).tolist(), (step, q)
+        ix, keys = merged, now
+    deleted = [int(s) for s in stale]
+    assert deleted[0] > 0 and deleted[1] > deleted[0]  # grown from the old bits, twice
+    assert deleted[2] == 0  # a fifth deleted: made whole again

@@ -28,7 +28,7 @@ extension is missing ``hotlist.index`` falls back to the pure-Python search
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcmp, memmove
+from libc.string cimport memcmp, memcpy, memmove
 from cpython.pycapsule cimport PyCapsule_New
 
 from hotlist.index._columns cimport offset_at
@@ -234,6 +234,8 @@ cdef class OneEdit:
     cdef uint64_t *pb  # the place bits (made with the key bits; NULL: none)
     cdef uint64_t nlines
     cdef Py_ssize_t ncol  # the key column's rows (indexed or not)
+    cdef object _seed  # (the index a delta merged this one from, new rows, deleted): see seed_bits
+    cdef Py_ssize_t stale  # keys deleted since the bits were last made whole (their bits stay)
 
     def __cinit__(self):
         self.E = NULL
@@ -360,18 +362,41 @@ cdef class OneEdit:
         cdef uint64_t gs[KB_BATCH]
         cdef uint64_t *pb
         cdef uint64_t nlines = 0
+        cdef OneEdit old = None
+        cdef const int64_t[::1] added
+        cdef const int64_t *add = NULL
+        cdef Py_ssize_t nadd = 0, j
+        seed, self._seed = self._seed, None
         self.kb_tried = True
         if self.nrows == 0:
             return 0
         while nw * 8 < <uint64_t>self.nrows:
             nw *= 2
+        if seed is not None:
+            old, added, deleted = seed
+            if (
+                old.kb != NULL and old.pb != NULL and old.kmask + 1 == nw
+                and (old.stale + deleted) * 8 <= self.nrows
+            ):
+                self.stale = old.stale + deleted
+                nadd = added.shape[0]
+                add = &added[0] if nadd else NULL
+            else:
+                old = None  # bits of another size, or too many deleted keys': made whole
         kb = <uint64_t *> hl_zeroed(nw * sizeof(uint64_t))
         if kb == NULL:
             raise MemoryError()
         mask = nw - 1
         with nogil:
             # each batch's words prefetched before any is set (random writes)
-            if self.shift <= 16:
+            if old is not None:
+                # the old index's bits (its deleted keys' too: only a "maybe"
+                # more) and the keys the delta added
+                memcpy(kb, old.kb, nw * sizeof(uint64_t))
+                for j in range(nadd):
+                    kp = self._key(<uint32_t>add[j], &ln)
+                    nb = _kb_push(kb, mask, gs, nb, _fmix(_crc32(kp, ln), 0))
+            elif self.shift <= 16:
                 low = ((<uint32_t>1) << self.shift) - 1
                 nslots = (<Py_ssize_t>1) << (32 - self.shift)
                 for t in range(nslots):
@@ -386,7 +411,10 @@ cdef class OneEdit:
                     kp = self._key(self.rows[t], &ln)
                     nb = _kb_push(kb, mask, gs, nb, _fmix(_crc32(kp, ln), 0))
             _kb_flush(kb, mask, gs, nb)
-        pb = self._place_bits(&nlines)
+        if old is not None:
+            pb = self._place_bits(&nlines, old.pb, old.nlines, add, nadd)
+        else:
+            pb = self._place_bits(&nlines, NULL, 0, NULL, 0)
         # published under the GIL, which every search holds while it reads them
         if self.kb != NULL:  # made meanwhile by another thread: theirs stays
             free(kb)
@@ -398,11 +426,14 @@ cdef class OneEdit:
         self.kb = kb
         return 0
 
-    cdef uint64_t *_place_bits(self, uint64_t *nlines) except? NULL:
+    cdef uint64_t *_place_bits(self, uint64_t *nlines, const uint64_t *old, uint64_t old_lines,
+                               const int64_t *add, Py_ssize_t nadd) except? NULL:
         """Make the place bits (see PLACE_BITS) of every key of the column, in one
         pass over it (a null's bytes, if any, add members: only more "maybe"s);
-        NULL when there is no key to add (or none the guided search takes)."""
-        cdef Py_ssize_t r, p, ln, nb = 0
+        NULL when there is no key to add (or none the guided search takes).
+        ``old``: the bits of the index a delta merged this one from
+        (``old_lines`` lines), copied, and then only the rows ``add`` added."""
+        cdef Py_ssize_t r, j, p, ln, nb = 0, nr = self.ncol
         cdef const uint8_t *kp
         cdef uint64_t total, nl, g
         cdef uint32_t c0
@@ -412,15 +443,22 @@ cdef class OneEdit:
         cdef const uint32_t *E = self.E
         if self.ncol <= 0:
             return NULL
-        total = <uint64_t>(offset_at(self.off32, self.off64, self.ncol) - offset_at(self.off32, self.off64, 0))
-        nl = (total * PLACE_BITS + 511) // 512
+        if old != NULL:
+            nl = old_lines
+            nr = nadd
+        else:
+            total = <uint64_t>(offset_at(self.off32, self.off64, self.ncol) - offset_at(self.off32, self.off64, 0))
+            nl = (total * PLACE_BITS + 511) // 512
         if nl == 0:
             return NULL
         pb = <uint64_t *> hl_zeroed(nl * 64)
         if pb == NULL:
             raise MemoryError()
         with nogil:
-            for r in range(self.ncol):
+            if old != NULL:
+                memcpy(pb, old, nl * 64)
+            for j in range(nr):
+                r = add[j] if old != NULL else j
                 kp = self._key(<uint32_t>r, &ln)
                 if ln == 0 or ln > GUIDED_MAX or ln > self.maxlen:
                     continue
@@ -441,6 +479,24 @@ cdef class OneEdit:
     def _key_bits_now(self):
         self._key_bits()
 
+    def seed_bits(self, OneEdit old, added, Py_ssize_t deleted, bint background=True):
+        """This index is ``old``'s merged by a delta (``added``: the rows of the
+        keys it added; ``deleted``: how many keys it deleted): its key and place
+        bits are made now (in a background thread, the GIL let go) from
+        ``old``'s -- copied, the added keys set -- instead of from every key on
+        its first search, when ``old`` has them, of the same size, and the keys
+        deleted since they were last made whole stay under an eighth (a deleted
+        key's bits only make a "maybe" more: the same rows).  ``old`` is kept
+        only until then."""
+        if self.kb_tried or old.kb == NULL:
+            return
+        self._seed = (old, np.ascontiguousarray(added, dtype=np.int64), deleted)
+        self.kb_tried = True
+        if background:
+            Thread(target=self._key_bits_now, name="hotlist-keybits", daemon=True).start()
+        else:
+            self._key_bits()
+
     def make_key_bits(self):
         """Make the key bits now, whatever the index's size (the search makes them
         itself, on its first guided search, for :data:`KEY_BITS_FROM` keys or more)."""
@@ -451,6 +507,11 @@ cdef class OneEdit:
     def rows_entry(self):
         """:data:`ROWS_ENTRY`: the search as a C function (a capsule)."""
         return ROWS_ENTRY
+
+    @property
+    def stale_keys(self):
+        """Keys deleted by deltas whose bits stay set (see :meth:`seed_bits`)."""
+        return self.stale
 
     @property
     def has_key_bits(self):

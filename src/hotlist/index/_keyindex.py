@@ -304,7 +304,13 @@ class KeyIndex(OneEditSearch):
         grown = grown_filter(self._filter, col, new)
         if grown is not None:
             hashed["prefilter"] = grown
-        return KeyIndex.from_arrays(keys, hashed | _sizes(max_length, posal))
+        merged = KeyIndex.from_arrays(keys, hashed | _sizes(max_length, posal))
+        old = self._kernel
+        if old is not None and old.has_key_bits:
+            # the compiled search's key and place bits: this index's, grown by
+            # the new keys (when they are made, in the background), not remade
+            merged._make_kernel().seed_bits(old, new, n_old - n_kept)
+        return merged
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The index as plain numpy arrays (for ``np.save`` / memory mapping)."""
