@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 from typing import Any
 
 from hotlist import names
 from hotlist._person_keys import dob_keys, name_keys, part_keys
 from hotlist.ids import docnum, ocr, plate, vin
+from hotlist.names import _translit
 from hotlist.names._phonetic import KEY_RULES, variant
 
 __all__ = ["CANARY_NAMES", "CANARY_NUMBERS", "key_rules"]
@@ -76,7 +78,13 @@ CANARY_NAMES: tuple[str, ...] = (
     "A",
     "",
 )
-"""Names whose keys the persons digest covers (never real persons)."""
+"""Names whose keys the persons digest covers (never real persons); with them,
+every letter each transliteration table knows, a few per made-up token
+(:func:`_table_names`)."""
+
+_DATES = ((1980, 5, 17), (1980, 5, 0), (1980, 0, 0), None)
+"""The dates of birth the canary's DOB-aware keys are made with: full, year and
+month, year only, none."""
 
 CANARY_NUMBERS: tuple[str, ...] = (
     "L898902C3",
@@ -102,25 +110,45 @@ def _digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+def _table_names() -> list[str]:
+    """Each transliteration table's letters (and the Greek digraphs), five to a
+    made-up token and three tokens to a name, so that a change to any letter's
+    rendering changes some canary name's keys."""
+    letters = [
+        *(chr(c) if isinstance(c, int) else c for c in sorted(_translit._TABLE)),
+        *_translit._GREEK_DIGRAPH_MAP,
+        "و",
+        "ي",
+    ]
+    tokens = ["".join(letters[i : i + 5]) for i in range(0, len(letters), 5)]
+    return [" ".join(tokens[i : i + 3]) for i in range(0, len(tokens), 3)]
+
+
+def _libraries() -> tuple[str, ...]:
+    """The versions of the libraries names' keys come from (Metaphone, the
+    fallback transliteration): a new version may write some name otherwise."""
+    return tuple(importlib.metadata.version(lib) for lib in ("jellyfish", "anyascii"))
+
+
 def _persons() -> str:
     # the scalar functions a load's compiled / Arrow passes are property-tested
     # equal to (normalize_column, index_keys, token_index); those passes would
     # import pandas through pyarrow on every open (~0.6 s)
-    date = names.PartialDate(1980, 5, 17)
+    dates = [None if d is None else names.PartialDate(*d) for d in _DATES]
     per_name = []
-    for raw in CANARY_NAMES:
+    for raw in (*CANARY_NAMES, *_table_names()):
         v = names.normalize(raw)
         per_name.append(
             (
                 v,
                 name_keys(v),
                 part_keys(v),
-                dob_keys(v, date),
-                dob_keys(v, None),
+                [dob_keys(v, d) for d in dates],
                 [variant(t) for t in v.replace(",", "").split()],
             )
         )
-    return _digest(KEY_RULES, per_name)
+    # a wanted person's document numbers are stored as document keys too
+    return _digest(KEY_RULES, _libraries(), per_name, _documents())
 
 
 def _documents() -> str:

@@ -17,10 +17,16 @@ from pathlib import Path
 import pytest
 
 import hotlist
+import hotlist.names
 from hotlist import _key_rules, _snapshot
 from hotlist._errors import IntegrityError
 from hotlist.ids import ocr
-from hotlist.names import _phonetic
+from hotlist.names import _phonetic, _tokens, _translit
+
+
+def _clear_name_caches() -> None:
+    _translit._slow.cache_clear()
+    _tokens._normalize_slow.cache_clear()
 
 
 def _fresh_rules() -> dict[str, str]:
@@ -81,7 +87,33 @@ def test_a_rule_table_change_changes_the_digest(monkeypatch: pytest.MonkeyPatch)
     changed = _fresh_rules()
     assert changed["documents"] != before["documents"]
     assert changed["vehicles"] != before["vehicles"]
-    assert changed["persons"] == before["persons"]
+    # a wanted person's document numbers are stored as document keys (reviewer's
+    # Y-5: a persons-only snapshot opened after an OCR change without a word)
+    assert changed["persons"] != before["persons"]
+
+
+@pytest.mark.parametrize(("letter", "was", "now"), [("Ж", "ZH", "J"), ("Ю", "IU", "YU")])
+def test_a_transliteration_change_changes_the_persons_digest(
+    monkeypatch: pytest.MonkeyPatch, letter: str, was: str, now: str
+) -> None:
+    """Reviewer's Y-4: ICAO's Ж ZH -> J changed Жуков, Юрий's stored keys and
+    normalised name while the digest stayed the same (no canary name had Ж)."""
+    assert _translit._TABLE[ord(letter)] == was
+    before = _fresh_rules()
+    monkeypatch.setattr(_translit, "_TABLE", {**_translit._TABLE, ord(letter): now})
+    _clear_name_caches()
+    try:
+        assert hotlist.names.normalize("Жуков, Юрий") != "ZHUKOV, IURII"
+        assert _fresh_rules()["persons"] != before["persons"]
+    finally:
+        monkeypatch.undo()
+        _clear_name_caches()
+
+
+def test_the_library_versions_are_in_the_persons_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _fresh_rules()
+    monkeypatch.setattr(_key_rules, "_libraries", lambda: ("0.0", "0.0"))
+    assert _fresh_rules()["persons"] != before["persons"]
 
 
 def test_a_key_change_made_in_code_alone_changes_the_digest(
@@ -91,8 +123,6 @@ def test_a_key_change_made_in_code_alone_changes_the_digest(
     before = _fresh_rules()
     real = _phonetic.phonetic_key
     monkeypatch.setattr(_phonetic, "phonetic_key", lambda t: real(t)[:3])
-    import hotlist.names
-
     monkeypatch.setattr(hotlist.names, "phonetic_key", _phonetic.phonetic_key)
     assert _fresh_rules()["persons"] != before["persons"]
 
