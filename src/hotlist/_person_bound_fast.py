@@ -29,6 +29,7 @@ from hotlist._person_bounds import (
 from hotlist._person_keys import PersonQuery, letter_keys
 from hotlist._person_leftover import dropped_gain, join_only_parts, left_over_bits, unmatched_bits
 from hotlist._person_targets import (
+    JOIN_ONLY,
     JOIN_PARTIAL,
     join_only,
     letters_of,
@@ -187,6 +188,9 @@ class KernelBounds(PersonBounds):
                 fuzz.partial_ratio,
                 JOIN_PARTIAL,
             )
+            if targets:
+                # a part no token test found may be in a join (``_alignable``; Y-3)
+                possible[(possible == 0) & (same == 0)] = JOIN_ONLY
             possible = join_only(possible, toks, targets)
             one_letter = [ord(q) for q in qtoks if len(q) == 1]
             out[long_idx] = k.long_values(

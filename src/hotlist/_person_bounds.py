@@ -509,6 +509,14 @@ class PersonBounds:
                 kind[todo[(part & near).any(axis=1)]] = JOIN_ONLY
         if qroman:
             self._roman_joins(kind, ids, codes, qroman)
+        # Any long part no token test found may still be in a join: the scorer's
+        # ``_join`` scores a span of adjacent listed parts joined by ``_token_sim``
+        # (variant forms, phonetic key, skeleton: LYNN SARA / LINSARA), which no
+        # test of one part's letters bounds (reviewer's Y-3).  So it counts the
+        # joined level's bits at most, and is left over only where no join can
+        # take it (``join_only_parts``: no query span joins it by the scorer's own
+        # token score, no span of its own name has a length a join scores).
+        kind[(kind == 0) & ~skip] = JOIN_ONLY
         return join_only(kind, toks, targets)
 
     def _roman_joins(
