@@ -69,3 +69,11 @@ def test_members_of_a_set_with_nulls_takes_the_reference() -> None:
 def test_compiled_members_of_is_built() -> None:
     pytest.importorskip("hotlist.index._crc_kernel", reason="compiled kernel not built")
     assert hmod._MEMBERS is not None or pytest.skip("kernel built before members_of")
+
+
+def test_members_of_other_column_types_take_the_reference() -> None:
+    # a dictionary-encoded or chunked column is not read in place: the same answer
+    arr = pa.array(["A", "B", None, "A"])
+    for column in (arr.dictionary_encode(), pa.chunked_array([arr.slice(0, 2), arr.slice(2)])):
+        rows, pos = members_of(column, pa.array(["A"]))
+        assert (rows.tolist(), pos.tolist()) == ([0, 3], [0, 0])

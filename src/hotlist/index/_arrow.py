@@ -64,8 +64,10 @@ def kept_then(old: Any, keep: npt.NDArray[np.bool_], new: Any) -> Any:
     as one single-chunk Arrow array, or table (its dictionaries unified).
 
     One copy of the data: the kept runs are zero-copy slices (a delta deletes
-    few rows) that the concatenation copies once; a filter (a second copy)
-    only when the kept rows come in more than 4096 runs.
+    few rows) that the concatenation copies once.  Past 4096 runs an array is
+    filtered (a second copy) and a table is one ``take`` of the kept and new
+    rows from the two tables side by side (filter then combine copied it twice:
+    75 k deletes of 10 M documents ~1.1 s against ~0.4-0.7 s CPU).
 
     >>> import numpy as np
     >>> keep = np.array([True, False, True])
@@ -74,6 +76,13 @@ def kept_then(old: Any, keep: npt.NDArray[np.bool_], new: Any) -> Any:
     """
     keep = np.asarray(keep, dtype=bool)
     runs = _kept_runs(keep)
+    if runs is None and isinstance(old, pa.Table):
+        n = len(keep)
+        total = n + new.num_rows
+        rows = np.concatenate([np.flatnonzero(keep), np.arange(n, total)])
+        rows = rows.astype(np.uint32 if total < 1 << 32 else np.int64)
+        both = pa.concat_tables([old, new]).unify_dictionaries().take(pa.array(rows))
+        return both.combine_chunks() if any(c.num_chunks > 1 for c in both.columns) else both
     parts = (
         [old.filter(pa.array(keep))]
         if runs is None

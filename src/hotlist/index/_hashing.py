@@ -280,13 +280,24 @@ def members_of(column: Any, value_set: Any) -> tuple[_I64, _I64]:
     >>> rows.tolist(), pos.tolist()
     ([0, 3], [1, 0])
     """
-    values = StringColumn.of(value_set)
-    if _MEMBERS is None or values.valid is not None:
+    if _MEMBERS is None or not (_texts(column) and _texts(value_set)) or value_set.null_count:
         return _members_reference(column, value_set)
+    values = StringColumn.of(value_set)
     col = StringColumn.of(column)
     valid = None if col.valid is None else col.valid.view(np.uint8)
     rows, pos = _MEMBERS(col.offsets, col.data, valid, values.offsets, values.data)
     return rows, pos
+
+
+def _texts(arr: Any) -> bool:
+    """Whether ``arr`` is a string or binary array that StringColumn reads in place."""
+    t = arr.type
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_binary(t)
+        or pa.types.is_large_binary(t)
+    )
 
 
 def _members_reference(column: Any, value_set: Any) -> tuple[_I64, _I64]:
