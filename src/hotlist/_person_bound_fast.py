@@ -16,7 +16,6 @@ import os
 from types import ModuleType
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from hotlist import names
 from hotlist._intsets import among, member
@@ -52,6 +51,13 @@ except ImportError:  # pragma: no cover - depends on the build
     pass
 
 _MAX_TARGETS = 64  # the kernel's limit on a query's targets (more: numpy)
+
+
+def _no_partial(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
+    """The partial ratio the kernel's ``long_parts`` asks to mark a part
+    ``JOIN_ONLY``: not asked (0), as every long part no token test finds is
+    ``JOIN_ONLY`` since the reviewer's Y-3 (``PersonBounds._alignable``)."""
+    return 0.0
 
 
 def _ints(values: list[int]) -> np.ndarray:
@@ -185,7 +191,7 @@ class KernelBounds(PersonBounds):
                 len(long_q),
                 _ints([known(r, -2) for r in qroman]),
                 qroman,
-                fuzz.partial_ratio,
+                _no_partial,
                 JOIN_PARTIAL,
             )
             if targets:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from hotlist import names
@@ -35,13 +35,11 @@ from hotlist._person_leftover import (
 from hotlist._person_targets import (
     BUCKETS,
     JOIN_ONLY,
-    JOIN_PARTIAL,
     TOKEN,
     join_only,
     letters_of,
     parse_tokens,
     query_side,
-    shared_enough,
 )
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
@@ -387,9 +385,9 @@ class PersonBounds:
         joins of its other short parts, tested for all parts at once with
         rapidfuzz's ``cdist``: as a token pair, at most two edits (OSA) as
         written or in the spelling-variant form, or the same phonetic key,
-        consonant skeleton or pinyin / Wade-Giles form; in a join, one part
-        found in the other as written or in pinyin form (partial ratio at
-        least ``JOIN_PARTIAL``: joined or split parts; ``_alignable``).
+        consonant skeleton or pinyin / Wade-Giles form; in a join, any other
+        part (the scorer scores a joined span by ``_token_sim``, which no test
+        of one part bounds; ``_alignable``).
         """
         out = np.zeros(len(parts), dtype=np.float64)
         agrees = particle.copy()
@@ -452,10 +450,10 @@ class PersonBounds:
         """How the long listed parts (texts, ids, ``_part_codes``) can be aligned
         with a query part, a query particle or a join of short query parts
         (``targets``), per part: 0 not at all, ``TOKEN`` as a token pair
-        (:meth:`_part_bounds` says how), ``JOIN_ONLY`` only in a join (a partial
-        ratio is all that passed: the joined level's bits at most,
-        :func:`join_only`); the parts in ``skip`` (equal to a query part) only by
-        their phonetic key, skeleton or pinyin form."""
+        (:meth:`_part_bounds` says how), ``JOIN_ONLY`` every other part but
+        those in ``skip`` (equal to a query part: tested only by their phonetic
+        key, skeleton or pinyin form): it may be in a join, with the joined
+        level's bits at most (:func:`join_only`)."""
         targets = long_q + other_q
         known = self._codes.get
         qkeys = [known(names.phonetic_key(q), -2) for q in targets]
@@ -483,64 +481,16 @@ class PersonBounds:
             possible[todo] = (var <= 2).any(axis=1)
             todo = todo[~possible[todo]]
         kind = possible.astype(np.uint8) * TOKEN
-        if len(todo):
-            # partial ratio, the costly one, only where the letters the part and
-            # the target share allow it (``shared_enough``)
-            sizes = self.part_size[ids[todo]]
-            near = shared_enough(self._part_letters[ids[todo]], sizes, targets)
-            if other_q:
-                # found in a particle or a join of short parts only where the
-                # lengths allow a join (``hotlist.names._align._join``)
-                reach = np.array([len(q) + 3 for q in other_q], dtype=np.int64)[None, :]
-                size = sizes[:, None]
-                near[:, len(long_q) :] &= np.asarray(size <= reach + size // 4)
-            todo, near = todo[near.any(axis=1)], near[near.any(axis=1)]
-            if len(todo):
-                part = (
-                    process.cdist(
-                        [toks[k] for k in todo.tolist()],
-                        targets,
-                        scorer=fuzz.partial_ratio,
-                        score_cutoff=JOIN_PARTIAL,
-                        workers=1,
-                    )
-                    >= JOIN_PARTIAL
-                )
-                kind[todo[(part & near).any(axis=1)]] = JOIN_ONLY
-        if qroman:
-            self._roman_joins(kind, ids, codes, qroman)
         # Any long part no token test found may still be in a join: the scorer's
         # ``_join`` scores a span of adjacent listed parts joined by ``_token_sim``
         # (variant forms, phonetic key, skeleton: LYNN SARA / LINSARA), which no
-        # test of one part's letters bounds (reviewer's Y-3).  So it counts the
+        # test of one part's letters bounds (reviewer's Y-3; the partial ratio of
+        # its letters that decided it before is no longer asked).  So it counts the
         # joined level's bits at most, and is left over only where no join can
         # take it (``join_only_parts``: no query span joins it by the scorer's own
         # token score, no span of its own name has a length a join scores).
         kind[(kind == 0) & ~skip] = JOIN_ONLY
         return join_only(kind, toks, targets)
-
-    def _roman_joins(
-        self, kind: np.ndarray, ids: np.ndarray, codes: np.ndarray, qroman: set[str]
-    ) -> None:
-        """Marks ``JOIN_ONLY`` in ``kind`` the long parts (ids, ``_part_codes``) not
-        aligned yet that join one of the query's pinyin forms (``qroman``;
-        HSIU YING / XIUYING: a partial ratio of the pinyin forms)."""
-        romans = self._part_roman[ids]
-        rest = [
-            (k, r)
-            for k in np.flatnonzero((kind == 0) & (codes[:, 2] >= 0)).tolist()
-            if (r := romans[k])
-        ]
-        if rest:
-            found = process.cdist(
-                [r for _, r in rest],
-                sorted(qroman),
-                scorer=fuzz.partial_ratio,
-                score_cutoff=JOIN_PARTIAL,
-                workers=1,
-            )
-            hit = (found >= JOIN_PARTIAL).any(axis=1)
-            kind[np.array([k for k, _ in rest], dtype=np.int64)[hit]] = JOIN_ONLY
 
     def _dob_bound(self, dob: names.PartialDate, owner: np.ndarray) -> np.ndarray:
         """The DOB bits of each candidate: exactly ``dob_level`` when both dates are
