@@ -39,9 +39,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _delta(docs: pa.Table, k: int, path: Path) -> Path:
-    """k rows: k/2 updates (a new number), k/4 inserts, k/4 deletes."""
-    rng = np.random.default_rng(7)
+def _delta(docs: pa.Table, k: int, path: Path, *, seed: int = 7) -> Path:
+    """k rows: k/2 updates (a new number), k/4 inserts, k/4 deletes (rows drawn by ``seed``)."""
+    rng = np.random.default_rng(seed)
     n = docs.num_rows
     picked = rng.choice(n, size=min(n, (k // 2) + (k // 4)), replace=False)
     upd_rows, del_rows = picked[: k // 2], picked[k // 2 :]
@@ -53,10 +53,9 @@ def _delta(docs: pa.Table, k: int, path: Path) -> Path:
     )
     upd = docs.take(pa.array(upd_rows)).cast(plain)
     upd = upd.set_column(1, "document_number", pc.binary_join_element_wise(upd[1], "X", ""))
-    new = synth.documents(k // 4, seed=99).cast(plain)
-    new = new.set_column(
-        0, "record_id", pc.binary_join_element_wise(pa.scalar("DELTA-"), new[0], "")
-    )
+    new = synth.documents(k // 4, seed=99 if seed == 7 else seed).cast(plain)
+    prefix = "DELTA-" if seed == 7 else f"DELTA{seed}-"  # another seed's inserts are new ids
+    new = new.set_column(0, "record_id", pc.binary_join_element_wise(pa.scalar(prefix), new[0], ""))
     dels = docs.take(pa.array(del_rows)).select(["record_id"])
     dels = pa.table(
         {f.name: dels[0] if f.name == "record_id" else pa.nulls(len(dels), f.type) for f in plain}
