@@ -374,13 +374,15 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
 def verify(path: str | os.PathLike[str], *, public_key: KeyArg | None = None) -> dict[str, Any]:
     """Check every file of a snapshot against its manifest (size and SHA-256), that
     the folder holds nothing else, and with ``public_key`` the manifest's signature
-    (``manifest.json.sig``).
+    (``manifest.json.sig``), and that its stored keys were made under this
+    hotlist's key rules (else it would refuse to open it).
 
     Returns the manifest; raises :class:`IntegrityError` naming every bad file.
     """
     folder = Path(path)
     manifest = _signed_manifest(folder, public_key)
     raise_problems(folder, problems(folder, manifest, mode="sha256"))
+    _same_key_rules(folder, manifest)
     return manifest
 
 

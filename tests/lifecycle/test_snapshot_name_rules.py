@@ -56,6 +56,9 @@ def test_a_snapshot_of_other_rules_for_a_kind_it_holds_is_refused(
     monkeypatch.setattr(_snapshot, "key_rules", lambda: other)
     with pytest.raises(IntegrityError, match=f"other key rules for its {kind}"):
         hotlist.open(snapshot)
+    # and `hotlist verify` says so too (it said "ok" of a snapshot open refuses)
+    with pytest.raises(IntegrityError, match=f"other key rules for its {kind}"):
+        _snapshot.verify(snapshot)
 
 
 def test_a_snapshot_saved_before_the_rules_were_recorded_is_refused(

@@ -25,7 +25,7 @@ def run_shell_example(cwd: Path) -> subprocess.CompletedProcess[str]:
     """The shell example as written, less its first line (pip install: this
     environment has the extras already), with this venv's commands on PATH."""
     script = example("shell")
-    assert script.startswith("pip install 'hotlist[dask,spark]'\n")
+    assert script.startswith("pip install '.[dask,spark]'"), script.split("\n", 1)[0]
     script = script.split("\n", 1)[1]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
