@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hotlist.index._arrow import StringColumn
 
@@ -302,8 +303,6 @@ def _texts(arr: Any) -> bool:
 
 def _members_reference(column: Any, value_set: Any) -> tuple[_I64, _I64]:
     """:func:`members_of` by ``pc.index_in`` (the compiled pass's reference)."""
-    import pyarrow.compute as pc  # noqa: PLC0415 - the reference only
-
     where = pc.index_in(column, value_set=value_set)
     if isinstance(where, pa.ChunkedArray):
         where = where.combine_chunks()
