@@ -511,9 +511,11 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
     cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
     cdef const uint8_t *sd = &set_data[0] if set_data.shape[0] else NULL
     cdef Py_ssize_t n, m, i, j, a, e, sa, se, size = 16, count = 0
-    cdef uint64_t h, mask
+    cdef uint64_t h, mask, b
+    cdef int shift = 48
     cdef int64_t[::1] slots
     cdef uint64_t[::1] hashes
+    cdef uint8_t[::1] seen
     cdef int64_t[::1] out_rows, out_pos
     n = column_offsets(offsets, &o32, &o64)
     m = column_offsets(set_offsets, &s32, &s64)
@@ -523,6 +525,11 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
     mask = <uint64_t>(size - 1)
     slots = np.full(size, -1, dtype=np.int64)
     hashes = np.zeros(size, dtype=np.uint64)
+    # one bit per 2**(64 - shift) hashes, >= 64 bits a set value (at most 2**24 bits):
+    # almost every row is told by its bit, without the probe's unpredictable loop
+    while shift > 40 and (<Py_ssize_t>1 << (64 - shift)) < 64 * m:
+        shift -= 1
+    seen = np.zeros((<Py_ssize_t>1 << (64 - shift)) // 8, dtype=np.uint8)
     for j in range(m):  # the set's values, the first of a repeated one kept
         sa = offset_at(s32, s64, j)
         se = offset_at(s32, s64, j + 1)
@@ -537,6 +544,8 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
         if slots[i] < 0:
             slots[i] = j
             hashes[i] = h
+            b = h >> shift
+            seen[b >> 3] |= <uint8_t>(1 << (b & 7))
     rows = np.empty(max(m, 1), dtype=np.int64)
     pos = np.empty(max(m, 1), dtype=np.int64)
     out_rows = rows
@@ -548,6 +557,9 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
             a = offset_at(o32, o64, j)
             e = offset_at(o32, o64, j + 1)
             h = _key_hash(d + a, e - a)
+            b = h >> shift
+            if not (seen[b >> 3] >> (b & 7)) & 1:
+                continue
             i = <Py_ssize_t>(h & mask)
             while slots[i] >= 0:
                 if hashes[i] == h:
