@@ -26,7 +26,14 @@ from hotlist._person_bounds import (
     dob_bits,
 )
 from hotlist._person_keys import PersonQuery, letter_keys
-from hotlist._person_leftover import dropped_gain, join_only_parts, left_over_bits, unmatched_bits
+from hotlist._person_leftover import (
+    IRREGULAR,
+    dropped_gain,
+    join_only_parts,
+    left_over_bits,
+    listed_joins_exact,
+    unmatched_bits,
+)
 from hotlist._person_targets import (
     JOIN_ONLY,
     JOIN_PARTIAL,
@@ -98,13 +105,27 @@ class KernelBounds(PersonBounds):
     kernel: ModuleType | None = KERNEL
 
     def _bounds(
-        self, query: PersonQuery, entries: np.ndarray, *, same_too: bool = False
+        self,
+        query: PersonQuery,
+        entries: np.ndarray,
+        *,
+        same_too: bool = False,
+        need: tuple[float, float] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``PersonBounds._bounds`` (the reference), in C where the kernel is built."""
+        """``PersonBounds._bounds`` (the reference), in C where the kernel is built.
+
+        A part only a span of its own name can join is left over where no such
+        span is one the scorer joins (``listed_joins_exact``, Python per
+        distinct span): asked only for the candidates where it can change what
+        a check keeps (``need``: the bits it needs, the namesakes' bits), those
+        whose bound reaches it with every such part joined and does not with
+        every one left over; the others keep the bound with every such part
+        joined, over the exact one (without ``need``, all are asked, as the
+        reference does)."""
         k = self.kernel
         qtoks = parse_tokens(query.name)
         if k is None or len(qtoks) > _MAX_TARGETS // 4:
-            return super()._bounds(query, entries, same_too=same_too)
+            return super()._bounds(query, entries, same_too=same_too, need=need)
         entries = np.ascontiguousarray(entries, dtype=np.int64)
         n = len(entries)
         parent, indices, uniq, count = k.gather(
@@ -116,26 +137,69 @@ class KernelBounds(PersonBounds):
         part, agrees, demote = self._kernel_part_bounds(k, qtoks, parts, uniq, size, query=qname)
         asked = sum(1 for t in qname.toks if t not in names.PARTICLES)
         spans = np.array([s[2] for s in qname.spans], dtype=np.int64)
-        ub, maybe_same = k.name_sums(
-            parent,
-            indices,
-            part,
-            agrees.view(np.uint8),
-            size,
-            count,
-            spans,
-            float(asked),
-            _part_constants()[6],
-            MAX_TOKENS,
-            MAX_TOKEN_LENGTH,
-            same_too,
-            self._families(entries, parent, uniq, indices),
-            self.part_particle[uniq].view(np.uint8),
-            dropped_gain(),
-            demote.view(np.uint8),
-            np.array([len(t) for t in qname.toks], dtype=np.int64),
-            _part_constants()[5],
-        )
+        family = self._families(entries, parent, uniq, indices)
+        particle = self.part_particle[uniq]
+        qsizes = np.array([len(t) for t in qname.toks], dtype=np.int64)
+
+        def sums(qs: np.ndarray, same: bool) -> tuple[np.ndarray, np.ndarray]:
+            out: tuple[np.ndarray, np.ndarray] = k.name_sums(
+                parent,
+                indices,
+                part,
+                agrees.view(np.uint8),
+                size,
+                count,
+                spans,
+                float(asked),
+                _part_constants()[6],
+                MAX_TOKENS,
+                MAX_TOKEN_LENGTH,
+                same,
+                family,
+                particle.view(np.uint8),
+                dropped_gain(),
+                demote.view(np.uint8),
+                qs,
+                _part_constants()[5],
+            )
+            return out
+
+        dob = None if query.dob is None else self._kernel_dob_bound(k, query.dob, entries)
+        rest = self._rest_bound(query, n, dob)
+        ub, maybe_same = sums(qsizes, same_too)
+        ask = demote[indices] & (family[parent] != IRREGULAR)
+        if ask.any():
+            none = np.zeros(0, dtype=np.int64)  # no length fits: every such part left over
+            low = sums(none, False)[0] if need is not None else None
+            if need is not None and low is not None:
+                bits, namesake = need
+                hi_r, lo_r = ub + rest, low + rest
+                moves = (hi_r >= bits - 1e-6) & (lo_r < bits + 1e-6)
+                moves |= (hi_r + namesake >= bits - 1e-6) & (lo_r + namesake < bits + 1e-6)
+                ask &= moves[parent]
+            joins = listed_joins_exact(
+                parent, indices, count, ask, parts=parts, sizes=size, query_toks=qname.toks
+            )
+            # a joined part's occurrences point to a copy of it that is not to be
+            # demoted; with no length given, name_sums demotes every other one
+            at = np.flatnonzero(joins)
+            if len(at):
+                src = indices[at]
+                base = len(part)
+                part = np.concatenate([part, part[src]])
+                agrees = np.concatenate([agrees, agrees[src]])
+                size = np.concatenate([size, size[src]])
+                particle = np.concatenate([particle, particle[src]])
+                demote = np.concatenate([demote, np.zeros(len(at), dtype=bool)])
+                indices = indices.copy()
+                indices[at] = np.arange(base, base + len(at), dtype=indices.dtype)
+            exact, exact_same = sums(none, same_too)
+            if need is None:
+                ub, maybe_same = exact, exact_same
+            else:
+                chosen = np.zeros(n, dtype=bool)
+                chosen[parent[ask]] = True
+                ub = np.where(chosen, exact, ub)
         letters = [self.index.postings(f"#{key}") for key in letter_keys(query.name)]
         same = member(entries, np.concatenate(letters)) if letters else np.zeros(n, dtype=bool)
         ub[same] = np.inf
@@ -144,8 +208,7 @@ class KernelBounds(PersonBounds):
             # MAX_TOKEN_LENGTH letters cut short (_align._parse): a cut part may be
             # exact where the whole one is not, so the parts' bounds do not hold
             ub[:] = np.inf
-        dob = None if query.dob is None else self._kernel_dob_bound(k, query.dob, entries)
-        return ub, self._rest_bound(query, n, dob), maybe_same
+        return ub, rest, maybe_same
 
     def _kernel_part_bounds(
         self,

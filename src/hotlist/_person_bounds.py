@@ -27,7 +27,7 @@ from hotlist._person_leftover import (
     families,
     join_only_parts,
     left_over_bits,
-    listed_joins,
+    listed_joins_exact,
     not_middle,
     takers,
     unmatched_bits,
@@ -272,13 +272,22 @@ class PersonBounds:
         return total
 
     def _bounds(
-        self, query: PersonQuery, entries: np.ndarray, *, same_too: bool = False
+        self,
+        query: PersonQuery,
+        entries: np.ndarray,
+        *,
+        same_too: bool = False,
+        need: tuple[float, float] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`bound` in two parts: the name's, and the rest's (DOB,
         nationality, sex: the same for every name of a person); with
         ``same_too``, which names may be the query's exactly (every part but
         the particles equal to a query part once folded: the only names whose
-        levels can all be exact or agree; else an empty array)."""
+        levels can all be exact or agree; else an empty array).  ``need``
+        (the bits a check needs, the namesakes' bits): the compiled path asks
+        the exact listed joins only where they can change what a check keeps;
+        this reference asks them everywhere (the tighter bound, still over the
+        score)."""
         n = len(entries)
         parent, indices, uniq, count = self._gather_parts(entries)
         parts = self._texts(uniq)
@@ -293,9 +302,11 @@ class PersonBounds:
         family = self._families(entries, parent, uniq, indices)
         if weights is not None and demote.any():
             # a part only a join can align, in a name where no join can take it: left over
-            qsizes = np.array([len(t) for t in qname.toks], dtype=np.int64)
+            # (the scorer's own join test, whose length half is ``listed_joins``)
             down = demote[indices] & (family[parent] != IRREGULAR)
-            down &= ~listed_joins(parent, count, size[indices], qsizes)
+            down &= ~listed_joins_exact(
+                parent, indices, count, down, parts=parts, sizes=size, query_toks=qname.toks
+            )
             weights = np.where(down, left_over_bits(), weights)
         if weights is not None and dropped_gain() < 0.0:
             # a left-over part (under 0) that cannot be a middle name: dropped or differs

@@ -48,6 +48,7 @@ __all__ = [
     "join_only_parts",
     "left_over_bits",
     "listed_joins",
+    "listed_joins_exact",
     "not_middle",
     "span_joins",
     "takers",
@@ -205,6 +206,63 @@ def listed_joins(
             length = prefix[start + m] - prefix[start]
             fits = (np.abs(length[:, None] - query_sizes[None, :]) <= reach).any(axis=1)
             out[k[fits]] = True
+    return out
+
+
+def listed_joins_exact(
+    parent: np.ndarray,
+    indices: np.ndarray,
+    count: np.ndarray,
+    asked: np.ndarray,
+    *,
+    parts: list[str],
+    sizes: np.ndarray,
+    query_toks: tuple[str, ...],
+) -> np.ndarray:
+    """Per part of the candidates (``parent``: its candidate, ``indices``: its
+    distinct part, whose texts ``parts`` and lengths ``sizes`` are given;
+    ``count``: each candidate's parts, in order), for the parts ``asked`` only,
+    whether a span of two or three adjacent parts of its name that holds it,
+    joined, is one the scorer joins with a query part: ``_align._join``'s own
+    test (a length within ``3 + len // 4`` of the query part's, and a
+    ``_token_sim`` of at least ``_JOIN_FLOOR``).  Each distinct span is scored
+    once (the reviewer's Y-3: a join spelled another way, LYNN SARA / LINSARA,
+    which no test of one part's letters bounds)."""
+    total = len(parent)
+    out = np.zeros(total, dtype=bool)
+    if not total or not asked.any() or not query_toks:
+        return out
+    qlen = np.array([len(q) for q in query_toks], dtype=np.int64)
+    reach = 3 + qlen // 4
+    first_at = np.cumsum(count) - count
+    at = np.arange(total, dtype=np.int64) - first_at[parent]
+    left = count[parent] - at
+    rows, holders = [], []
+    for m in (2, 3):
+        for o in range(m):  # the span starts ``o`` parts before this one
+            k = np.flatnonzero(asked & (at >= o) & (left >= m - o))
+            if not len(k):
+                continue
+            ids = np.asarray(indices, dtype=np.int64)[(k - o)[:, None] + np.arange(m)[None, :]]
+            length = np.asarray(sizes, dtype=np.int64)[ids].sum(axis=1)
+            fits = (np.abs(length[:, None] - qlen[None, :]) <= reach[None, :]).any(axis=1)
+            ids, k = ids[fits], k[fits]
+            if m == 2:
+                ids = np.concatenate([ids, np.full((len(ids), 1), -1, dtype=np.int64)], axis=1)
+            rows.append(ids)
+            holders.append(k)
+    if not rows:
+        return out
+    spans, where = np.unique(np.concatenate(rows), axis=0, return_inverse=True)
+    joins = np.zeros(len(spans), dtype=bool)
+    for u, row in enumerate(spans.tolist()):
+        joined = "".join([parts[i] for i in row if i >= 0])
+        size = len(joined)
+        for q in query_toks:
+            if abs(size - len(q)) <= 3 + len(q) // 4 and _token_sim(joined, q)[0] >= _JOIN_FLOOR:
+                joins[u] = True
+                break
+    out[np.concatenate(holders)[joins[np.ravel(where)]]] = True
     return out
 
 

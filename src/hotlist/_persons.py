@@ -448,7 +448,9 @@ class PersonIndex(KernelBounds):
         k = self.namesakes(query.name)
         namesake_bits = -math.log2(k) if k > 1 else 0.0
         namesaked = prune and k > 1
-        name_ub, rest_ub, maybe_same = self._bounds(query, entries, same_too=namesaked)
+        name_ub, rest_ub, maybe_same = self._bounds(
+            query, entries, same_too=namesaked, need=(need, namesake_bits) if prune else None
+        )
         keep = name_ub + rest_ub >= need - 1e-9
         if namesaked:
             # A person none of whose names can reach the threshold with the
