@@ -28,7 +28,7 @@ def example() -> str:
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the example uses curl")
 def test_readme_service_example_works_as_written(tmp_path: Path) -> None:
     script = example()
-    assert script.startswith("pip install 'hotlist[serve]'\n")
+    assert script.startswith("pip install '.[serve]'"), script.split("\n", 1)[0]
     script = script.split("\n", 1)[1]  # this environment has the extra installed already
     script = script.replace("8080", str(free_port()))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
