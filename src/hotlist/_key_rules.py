@@ -75,6 +75,9 @@ CANARY_NAMES: tuple[str, ...] = (
     "KH. PHILLIPS, Q.",
     "IURII IAKOVLEV",
     "JENNA JELLE",
+    "王小明",
+    "김민준",
+    "山田 太郎",
     "A",
     "",
 )
@@ -148,7 +151,8 @@ def _persons() -> str:
             )
         )
     # a wanted person's document numbers are stored as document keys too
-    return _digest(KEY_RULES, _libraries(), per_name, _documents())
+    scripts = (_translit._SYLLABIC.pattern, _translit._ARABIC_WAW_YEH.pattern)
+    return _digest(KEY_RULES, _libraries(), scripts, per_name, _documents())
 
 
 def _documents() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,21 @@ def test_a_transliteration_change_changes_the_persons_digest(
     _clear_name_caches()
     try:
         assert hotlist.names.normalize("Жуков, Юрий") != "ZHUKOV, IURII"
+        assert _fresh_rules()["persons"] != before["persons"]
+    finally:
+        monkeypatch.undo()
+        _clear_name_caches()
+
+
+def test_a_syllabic_script_change_changes_the_persons_digest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reviewer's Y-8: Chinese, Japanese and Korean names are split one syllable a
+    part; a change to that split changed their stored keys, not the digest."""
+    before = _fresh_rules()
+    monkeypatch.setattr(_translit, "_SYLLABIC", re.compile("(?!x)x"))
+    _clear_name_caches()
+    try:
         assert _fresh_rules()["persons"] != before["persons"]
     finally:
         monkeypatch.undo()
