@@ -448,12 +448,10 @@ def _same_key_rules(folder: Path, manifest: Mapping[str, Any]) -> None:
     would not meet them, and listed records would be missed without a word."""
     saved = manifest.get("key_rules")
     saved = saved if isinstance(saved, dict) else {}
+    counts = manifest.get("counts")
+    counts = counts if isinstance(counts, dict) else {}  # a bad one: problems() says so
     now = key_rules()
-    other = [
-        kind
-        for kind, digest in now.items()
-        if manifest["counts"].get(kind, 0) and saved.get(kind) != digest
-    ]
+    other = [kind for kind, digest in now.items() if counts.get(kind) and saved.get(kind) != digest]
     if other:
         said = ", ".join(f"{kind} {saved.get(kind) or 'not recorded'}" for kind in other)
         raise IntegrityError(

@@ -163,3 +163,28 @@ def test_the_digest_is_the_same_with_and_without_the_compiled_kernels() -> None:
     ]
     assert out[0] == out[1]
     assert out[0].count("'") == 12
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("counts", None, "no 'counts'"),
+        ("counts", [1], "'counts' is list"),
+        ("key_rules", [1], "other key rules"),
+        ("key_rules", {"persons": 7}, "persons 7,"),
+    ],
+)
+def test_a_damaged_manifest_is_refused_with_a_clear_error(
+    snapshot: Path, tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    """The key-rules test runs before the manifest's other checks: a missing or
+    mistyped field there still gives IntegrityError naming it, not a KeyError."""
+    copy = Path(shutil.copytree(snapshot, tmp_path / "bad"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    if value is None:
+        del manifest[field]
+    else:
+        manifest[field] = value
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IntegrityError, match=re.escape(message)):
+        hotlist.open(copy, verify="size")
