@@ -133,7 +133,7 @@ def _libraries() -> tuple[str, ...]:
     return tuple(importlib.metadata.version(lib) for lib in ("jellyfish", "anyascii"))
 
 
-def _persons() -> str:
+def _persons(documents: str) -> str:
     # the scalar functions a load's compiled / Arrow passes are property-tested
     # equal to (normalize_column, index_keys, token_index); those passes would
     # import pandas through pyarrow on every open (~0.6 s)
@@ -151,8 +151,9 @@ def _persons() -> str:
             )
         )
     # a wanted person's document numbers are stored as document keys too
+    # (``documents``: the documents' digest)
     scripts = (_translit._SYLLABIC.pattern, _translit._ARABIC_WAW_YEH.pattern)
-    return _digest(KEY_RULES, _libraries(), scripts, per_name, _documents())
+    return _digest(KEY_RULES, _libraries(), scripts, per_name, documents)
 
 
 def _documents() -> str:
@@ -172,4 +173,5 @@ def _vehicles() -> str:
 def key_rules() -> dict[str, str]:
     """Per built-in kind, the digest of the rules its stored keys were made with
     (computed once per process, a few milliseconds)."""
-    return {"documents": _documents(), "persons": _persons(), "vehicles": _vehicles()}
+    documents = _documents()
+    return {"documents": documents, "persons": _persons(documents), "vehicles": _vehicles()}

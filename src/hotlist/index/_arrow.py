@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["Sized", "StringColumn", "as_string_array", "kept_then", "total_nbytes"]
+__all__ = ["Sized", "StringColumn", "as_string_array", "is_text_type", "kept_then", "total_nbytes"]
 
 _U8 = npt.NDArray[np.uint8]
 _I64 = npt.NDArray[np.int64]
@@ -93,6 +93,17 @@ def kept_then(old: Any, keep: npt.NDArray[np.bool_], new: Any) -> Any:
     return pa.concat_arrays([*parts, new.cast(old.type)])
 
 
+def is_text_type(t: pa.DataType) -> bool:
+    """Whether arrays of type ``t`` are strings or bytes that :class:`StringColumn`
+    reads in place (offsets and data, no copy)."""
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_binary(t)
+        or pa.types.is_large_binary(t)
+    )
+
+
 def as_string_array(keys: Any) -> Any:
     """Return ``keys`` as a single-chunk Arrow string / binary array.
 
@@ -112,12 +123,7 @@ def as_string_array(keys: Any) -> Any:
     if pa.types.is_null(t):
         keys = keys.cast(pa.string())
         t = keys.type
-    if not (
-        pa.types.is_string(t)
-        or pa.types.is_large_string(t)
-        or pa.types.is_binary(t)
-        or pa.types.is_large_binary(t)
-    ):
+    if not is_text_type(t):
         raise TypeError(f"expected a pyarrow string array, got type {t}")
     return keys
 

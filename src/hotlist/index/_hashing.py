@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hotlist.index._arrow import StringColumn
+from hotlist.index._arrow import StringColumn, is_text_type
 
 __all__ = [
     "CRC_TABLE",
@@ -281,24 +281,17 @@ def members_of(column: Any, value_set: Any) -> tuple[_I64, _I64]:
     >>> rows.tolist(), pos.tolist()
     ([0, 3], [1, 0])
     """
-    if _MEMBERS is None or not (_texts(column) and _texts(value_set)) or value_set.null_count:
+    if (
+        _MEMBERS is None
+        or not (is_text_type(column.type) and is_text_type(value_set.type))
+        or value_set.null_count
+    ):
         return _members_reference(column, value_set)
     values = StringColumn.of(value_set)
     col = StringColumn.of(column)
     valid = None if col.valid is None else col.valid.view(np.uint8)
     rows, pos = _MEMBERS(col.offsets, col.data, valid, values.offsets, values.data)
     return rows, pos
-
-
-def _texts(arr: Any) -> bool:
-    """Whether ``arr`` is a string or binary array that StringColumn reads in place."""
-    t = arr.type
-    return bool(
-        pa.types.is_string(t)
-        or pa.types.is_large_string(t)
-        or pa.types.is_binary(t)
-        or pa.types.is_large_binary(t)
-    )
 
 
 def _members_reference(column: Any, value_set: Any) -> tuple[_I64, _I64]:
