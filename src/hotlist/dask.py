@@ -24,8 +24,13 @@ text) and every other input column passed through with its own dtype, in the
 input's order; ``meta`` is computed up front, so nothing runs until you compute.
 ``query_index`` is the partition number times 2**33 plus the row's place in its
 partition (as in :mod:`hotlist.spark`); each partition's index is a fresh
-RangeIndex.  ``reasons`` and ``warnings`` are Arrow-backed list columns
-(``pd.ArrowDtype``).  ``hits_only=True`` keeps only the rows with a hit, an
+RangeIndex.  The result's text columns (the query columns as checked,
+``dataset``, ``record_id``, ``match``, ``severity``, ``action``, ``error``) and
+its lists (``reasons``, ``warnings``, ``searched``) are Arrow-backed
+(``pd.ArrowDtype``: ``string[pyarrow]``, missing values ``pd.NA``; a
+comparison such as ``out.severity == "alarm"`` is ``<NA>`` on a missing value,
+which a mask reads as False); ``query_index``, ``hit`` and ``score`` are NumPy
+columns.  ``hits_only=True`` keeps only the rows with a hit, an
 error or a warning, dropped in the worker while the result is still Arrow.
 
 Cost: each partition is one ``check_many`` call (up to ``batch_size`` rows, a
@@ -43,7 +48,8 @@ For name manifests, a cluster started with
 stacks are deep; ``benchmarks/README.md``, "Scale-out").  Where a worker's time
 goes on an exact document manifest (``max_edits=0``, 1 M-row partitions, CPU per
 row): Dask reading the partition into pandas about 0.1 µs, ``check_many`` 0.11-0.17,
-the result into pandas and the output frame 0.02; ``hits_only=True`` skips most of
+the result into pandas and the output frame 0.02 (it was 0.06-0.1 while the text
+columns became pandas' ``str``, which copies them); ``hits_only=True`` skips most of
 that last part (and the holding of every row's result until it is reduced).  Dask
 itself burns CPU while idle (heartbeats, the system monitor, the profiler: about
 0.02-0.03 CPU-seconds a second in each worker and 0.04 in the client and scheduler),
@@ -109,10 +115,16 @@ def _pandas() -> Any:
     return pd
 
 
-def _arrow_lists(typ: pa.DataType) -> Any:
-    """Lists (reasons, warnings) stay Arrow-backed in pandas (``pd.ArrowDtype``): making
-    a Python list per row would cost as much as the check itself."""
-    return _pandas().ArrowDtype(typ) if pa.types.is_list(typ) else None
+def _arrow_backed(typ: pa.DataType) -> Any:
+    """Text and lists stay Arrow-backed in pandas (``pd.ArrowDtype``): the result's
+    own arrays wrapped, not copied.  Lists (reasons, warnings) as Python lists
+    would cost as much as the check itself; text as pandas' default ``str`` dtype
+    costs a copy of every text column's offsets (``str`` holds ``large_string``),
+    0.06-0.1 µs a row in a Dask worker against 0.02 wrapped (10 M documents,
+    ``max_edits=0``; the check itself 0.11-0.16)."""
+    if pa.types.is_list(typ) or pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return _pandas().ArrowDtype(typ)
+    return None
 
 
 def check_pandas(
@@ -145,7 +157,7 @@ def check_pandas(
         for start in range(0, max(len(asked), 1), batch_size)
     ]
     table = pa.concat_tables(parts)
-    result = (flagged(table) if hits_only else table).to_pandas(types_mapper=_arrow_lists)
+    result = (flagged(table) if hits_only else table).to_pandas(types_mapper=_arrow_backed)
     local = result["query_index"].to_numpy()
     if len(local) == len(frame) and (local == np.arange(len(frame))).all():
         passed = frame  # one output row per input row: no copy of the pass-through columns
@@ -161,7 +173,8 @@ def check_pandas(
                     f"check_many(): column {name!r} has the name of a result column; rename it"
                 )
             out[name] = result[name]
-    return _pandas().DataFrame(out)
+    # the columns as they are (no copy): fresh result arrays and the partition's own
+    return _pandas().DataFrame(out, copy=False)
 
 
 _HELD: list[AbstractContextManager[None]] = []

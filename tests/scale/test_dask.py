@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from scale_manifest import MAPPING, by_passenger, manifest_table
 
-from hotlist._stream import check_many_mapped, flagged
+from hotlist._stream import check_many_mapped, flagged, query_names
 from hotlist._workers import OPEN_LOG_ENV
 
 dd = pytest.importorskip("dask.dataframe")
@@ -163,3 +163,33 @@ def test_a_worker_enters_malloc_for_batches_once(monkeypatch: pytest.MonkeyPatch
     hotlist.dask._hold_malloc_raised()
     hotlist.dask._hold_malloc_raised()
     assert entered == [1]
+
+
+def test_text_columns_are_arrow_backed_and_equal_check_many(snapshot: Path) -> None:
+    """The result's text columns wrap check_many's arrays (pd.ArrowDtype, no copy into
+    pandas' str), with the same values and missing values as check_many; the
+    pass-through columns keep their own dtypes; a comparison on a column with
+    missing values still works as a mask."""
+    import pandas as pd
+
+    import hotlist.dask
+
+    hl = hotlist.open(snapshot)
+    manifest = manifest_table(120)
+    frame = manifest.to_pandas()
+    out = hotlist.dask.check_pandas(hl, frame, MAPPING)
+    want = check_many_mapped(hl, manifest, MAPPING, None)
+    assert list(out.columns) == want.schema.names
+    queries = query_names(list(frame.columns), MAPPING)
+    for name in want.schema.names:
+        typ = want.schema.field(name).type
+        if name in frame.columns and name not in queries:
+            assert out[name].dtype == frame[name].dtype, name
+            continue
+        if pa.types.is_string(typ) or pa.types.is_list(typ):
+            assert out[name].dtype == pd.ArrowDtype(typ), name
+            # the very values, nulls as nulls
+            assert pa.array(out[name].array).equals(want.column(name).combine_chunks()), name
+    assert out["severity"].isna().any() and out["error"].isna().any()
+    alarms = out[out["severity"] == "alarm"]
+    assert len(alarms) == pa.compute.sum(pa.compute.equal(want.column("severity"), "alarm")).as_py()
