@@ -108,13 +108,45 @@ def _delimiter(path: Path) -> str:
 
 
 def _csv_names(path: Path) -> list[str]:
-    parse = pacsv.ParseOptions(delimiter=_delimiter(path), invalid_row_handler=lambda row: "skip")
+    """The header's column names.  A UTF-16 or UTF-32 file (its byte-order mark says
+    so) is read by the record reader; a header whose bytes are not text in the file's
+    encoding is refused with the column it is in, since no column name can be made of it."""
     try:
-        with pacsv.open_csv(path, parse_options=parse) as reader:
-            names: list[str] = reader.schema.names
-    except (pa.ArrowInvalid, OSError) as exc:
+        encoding = encoding_of(read_head(path, 4))
+    except (ExtractError, OSError) as exc:
         raise InvalidQuery(f"{path}: cannot read the CSV header ({exc})") from None
+    if encoding != "utf-8-sig":
+        with open_text(path, encoding) as f:
+            first = next(csv_records(f, _delimiter(path), 0), None)
+        names = [] if first is None or first.fields is None else list(first.fields)
+    else:
+        parse = pacsv.ParseOptions(
+            delimiter=_delimiter(path), invalid_row_handler=lambda row: "skip"
+        )
+        try:
+            with pacsv.open_csv(path, parse_options=parse) as reader:
+                names = reader.schema.names
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InvalidQuery(f"{path}: cannot read the CSV header ({exc})") from None
+        except UnicodeDecodeError:
+            names = _raw_header(path)
+    for i, name in enumerate(names, 1):
+        if _not_text([name]):
+            raise InvalidQuery(
+                f"{path}: column {i} of the CSV header holds bytes that are not "
+                f"{ENCODING_NAMES[encoding]} text ({name.encode('utf-8', 'replace')!r}); "
+                "save the file as UTF-8 (or UTF-16 with a byte-order mark)"
+            )
+    if not names:
+        raise InvalidQuery(f"{path}: the CSV file has no header row")
     return names
+
+
+def _raw_header(path: Path) -> list[str]:
+    """The first record's fields read as UTF-8 with undecodable bytes kept as surrogates."""
+    with open_text(path, "utf-8-sig") as f:
+        first = next(csv_records(f, _delimiter(path), 0), None)
+    return [] if first is None or first.fields is None else list(first.fields)
 
 
 def _csv_parse(path: Path, names: list[str], on_bad: Callable[[BadRow], None]) -> Any:
