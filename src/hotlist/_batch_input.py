@@ -100,12 +100,8 @@ def read_input(queries: QueryInput, columns: Mapping[str, str | None] | None = N
     known = limits()  # every declared field, registered kinds' too
     mapping = _mapping(columns, [name for name, _ in raw], known)
     out = Input(n)
-    seen: dict[str, int] = {}
     sources: dict[str, list[str]] = {}
-    for name, data in raw:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        out_name = name if count == 0 else f"{name}.{count}"
+    for (name, data), out_name in zip(raw, _echo_names([name for name, _ in raw]), strict=True):
         keyword = mapping.get(name, name if name in known else None)
         if keyword is None:
             out.echo.append((out_name, _echo_array(data)))
@@ -133,6 +129,26 @@ def read_input(queries: QueryInput, columns: Mapping[str, str | None] | None = N
             f"check_many(): column(s) {', '.join(map(repr, reserved))} have the name of a result "
             f"column; rename them (result columns: {', '.join(RESULT_COLUMNS.names)})"
         )
+    return out
+
+
+def _echo_names(names: list[str]) -> list[str]:
+    """Each column's name in the output: a repeated name gets the first of ``.1``,
+    ``.2``... that no column of the table has and no earlier column was given
+    (``ref, ref, ref.1`` -> ``ref, ref.2, ref.1``)."""
+    taken = set(names)
+    out: list[str] = []
+    first: set[str] = set()
+    for name in names:
+        if name not in first:
+            first.add(name)
+            out.append(name)
+            continue
+        count = 1
+        while f"{name}.{count}" in taken:
+            count += 1
+        out.append(f"{name}.{count}")
+        taken.add(out[-1])
     return out
 
 
