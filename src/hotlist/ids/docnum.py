@@ -126,10 +126,12 @@ def plain_keys(number: str) -> tuple[str, str] | None:
 
     >>> plain_keys(" l898 902-c3 "), plain_keys("L89#902"), plain_keys("--")
     (('L898902C3', '1898902C3'), None, None)
-    >>> plain_keys("L898\\t902C3"), plain_keys("L898902Cé")
-    (None, None)
+    >>> plain_keys("L898\\t902C3"), plain_keys("L898902Cé"), plain_keys("L898\\udcff2C3")
+    (None, None, None)
     """
-    b = number.encode().translate(_compact_bytes, _plain_delete)
+    # a lone surrogate (undecodable input bytes) is encoded, not raised on: its
+    # bytes are not ASCII, so the number is not plain and validate() names it
+    b = number.encode("utf-8", "surrogatepass").translate(_compact_bytes, _plain_delete)
     if b.isalnum() and len(b) <= MAX_LENGTH:
         return b.decode(), b.translate(_ocr_bytes).decode()
     return None
