@@ -86,19 +86,66 @@ class _Writer:
         self.tmp.unlink(missing_ok=True)
 
 
+def _csv_keeps(t: pa.DataType) -> bool:
+    """Whether the CSV writer writes a column of type ``t`` as it is (a scalar that
+    has a text form it knows); every other column is written as text."""
+    if pa.types.is_dictionary(t):
+        return _csv_keeps(t.value_type)
+    return bool(
+        pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (pa.types.is_temporal(t) and not pa.types.is_interval(t))
+        or pa.types.is_decimal(t)
+        or pa.types.is_null(t)
+    )
+
+
 def _csv_schema(schema: pa.Schema) -> pa.Schema:
-    return pa.schema([f.with_type(pa.string()) if pa.types.is_list(f.type) else f for f in schema])
+    return pa.schema([f if _csv_keeps(f.type) else f.with_type(pa.string()) for f in schema])
 
 
 def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Lists (reasons, warnings) as one text cell, entries joined by " | "."""
-    arrays = []
-    for col in batch.columns:
-        if pa.types.is_list(col.type):
-            arrays.append(pc.binary_join(col.cast(pa.list_(pa.string())), " | "))
-        else:
-            arrays.append(col)
+    """Every column in a form CSV holds: lists (reasons, warnings) as one text cell,
+    entries joined by " | "; bytes as text, or as ``0x`` and hex digits where they are
+    not UTF-8; structs, maps and nested lists as JSON text."""
+    arrays = [col if _csv_keeps(col.type) else _csv_text(col) for col in batch.columns]
     return pa.RecordBatch.from_arrays(arrays, schema=_csv_schema(batch.schema))
+
+
+def _csv_text(col: pa.Array) -> pa.Array:
+    t = col.type
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        try:
+            return pc.binary_join(col.cast(pa.list_(pa.string())), " | ")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # a list of structs, of lists, of bytes that are not text: JSON below
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        values = col.to_pylist()
+        return pa.array([None if v is None else _bytes_text(v) for v in values], pa.string())
+    try:
+        return col.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    return pa.array(
+        [None if v is None else json.dumps(v, default=_json_default) for v in col.to_pylist()],
+        pa.string(),
+    )
+
+
+def _bytes_text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "0x" + value.hex()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return _bytes_text(value)
+    return str(value)
 
 
 def check_file(
@@ -197,7 +244,8 @@ def add_check_file_command(sub: Commands) -> None:
         "a terminal and a summary at the end.  Columns named like check()'s keywords "
         "(document, country, mrz, vin, plate, name, dob...) are the query; --column maps "
         "others; every other column passes through to the output.  Exit status: 0 done; "
-        "1 some input rows could not be read (listed in the summary); 2 nothing done.",
+        "1 some input rows could not be read (listed in the summary); 2 nothing done; "
+        "3 failed (an internal error, shown; --out is not written).",
         *FLAGS,
     )
 

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,10 @@ from hotlist.extracts import load_datasets
 from hotlist.fields import BUILTIN_NAMES, all_fields
 from hotlist.serve import _cli as serve_cli
 
-__all__ = ["UsageError", "build_parser", "main", "sample_data_path"]
+__all__ = ["INTERNAL_ERROR", "UsageError", "build_parser", "main", "sample_data_path"]
+
+# the exit status of a failure that is not the user's (a bug): no documented status means it
+INTERNAL_ERROR = 3
 
 # What `hotlist demo` shows: (title, check() keywords).  The records are
 # hand-placed in the bundled sample data (see sample_data/README.md).
@@ -453,6 +457,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hotlist: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # any other failure is a bug: said, and status 3
+        # Python's own status for an uncaught exception is 1, which `check --exit-code`
+        # documents as "a hit" and `check-file` as "done, some rows unread": a crash
+        # must read as neither.
+        traceback.print_exc()
+        print(
+            f"hotlist: failed with an internal error ({type(exc).__name__}); nothing more "
+            "was done and no result file was written. Please report it with the lines above.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
     return code
 
 
