@@ -56,6 +56,19 @@ def test_check_exit_code_on_hit(capsys: pytest.CaptureFixture[str]) -> None:
     assert "HIT" in capsys.readouterr().out
 
 
+def test_check_exit_code_tells_a_warned_miss_from_a_clean_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Reviewer's Y-25: a miss whose result warns that a listed person may be missing
+    # (here: a name of initials only) exited 0 like a clean miss, so a script read it
+    # as clean and the warning was only on stdout.
+    assert cli.main(["check", "--name", "A M E", "--exit-code", "--json"]) == cli.WARNED_MISS
+    assert json.loads(capsys.readouterr().out)["warnings"]
+    assert cli.main(["check", "--document", "X12345678", "--exit-code", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
+    assert cli.main(["check", "--name", "A M E"]) == 0  # without --exit-code: done
+
+
 def test_check_bad_input_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", "--document", "L898902C3", "--country", "Atlantis"]) == 2
     assert "hotlist:" in capsys.readouterr().err
