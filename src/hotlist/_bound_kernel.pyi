@@ -78,3 +78,23 @@ def dob_bound(
     swapped: float,
     exact: float,
 ) -> np.ndarray: ...
+def listed_joins_exact(
+    parent: np.ndarray,
+    indices: np.ndarray,
+    count: np.ndarray,
+    asked: np.ndarray,
+    parts: list[str],
+    sizes: np.ndarray,
+    query_toks: tuple[str, ...],
+    token_sim: Callable[[str, str], tuple[float, int]],
+    floor: float,
+) -> np.ndarray: ...
+def span_joins(
+    toks: list[str],
+    sizes: np.ndarray,
+    asked: np.ndarray,
+    span_texts: tuple[str, ...],
+    span_sizes: np.ndarray,
+    token_sim: Callable[[str, str], tuple[float, int]],
+    floor: float,
+) -> np.ndarray: ...

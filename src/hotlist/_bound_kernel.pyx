@@ -656,3 +656,126 @@ def partial_reaches(str a, str b, object partial, double cutoff):
     """``partial(a, b, score_cutoff=cutoff) >= cutoff``, asked only where the
     windows allow it (for the tests)."""
     return _partial_reaches(a, b, partial, cutoff)
+
+
+def listed_joins_exact(
+    const long long[::1] parent,
+    const int[::1] indices,
+    const long long[::1] count,
+    const unsigned char[::1] asked,
+    list parts,
+    const long long[::1] sizes,
+    tuple query_toks,
+    object token_sim,
+    double floor,
+):
+    """``_person_leftover.listed_joins_exact`` (the reference, same answers):
+    per part of the candidates, for the parts ``asked``, whether a span of two
+    or three adjacent parts of its name that holds it, joined, is one the
+    scorer joins with a query part (a length within ``3 + len // 4`` of the
+    query part's and ``token_sim(joined, q)[0] >= floor``).  The spans are
+    walked here and each distinct span (its parts) is joined and scored once
+    (a memo for the call); a part stops at its first span that joins.
+    ``parts`` must be fewer than 2**20 (the memo's key)."""
+    cdef Py_ssize_t total = parent.shape[0], n = count.shape[0], nq = len(query_toks)
+    cdef Py_ssize_t k, i, m, o, j, q, s
+    cdef long long at, c, length, qs, width = len(parts) + 1, key
+    out_a = np.zeros(total, dtype=np.bool_)
+    if total == 0 or nq == 0:
+        return out_a
+    if width > (1 << 20):
+        raise ValueError("too many distinct parts for the span memo")
+    cdef unsigned char[::1] out = out_a.view(np.uint8)
+    qlen_a = np.array([len(t) for t in query_toks], dtype=np.int64)
+    cdef long long[::1] qlen = qlen_a
+    first_a = np.empty(n, dtype=np.int64)
+    cdef long long[::1] first = first_a
+    cdef long long run = 0
+    for i in range(n):
+        first[i] = run
+        run += count[i]
+    cdef dict memo = {}
+    cdef object hit, score
+    cdef str joined
+    cdef bint fits, joins
+    for k in range(total):
+        if not asked[k]:
+            continue
+        i = parent[k]
+        at = k - first[i]
+        c = count[i]
+        for m in range(2, 4):
+            if out[k]:
+                break
+            for o in range(m):
+                if at < o or c - at < m - o:
+                    continue
+                s = k - o
+                length = 0
+                for j in range(s, s + m):
+                    length += sizes[indices[j]]
+                fits = False
+                for q in range(nq):
+                    qs = qlen[q]
+                    if (length - qs if length >= qs else qs - length) <= 3 + qs // 4:
+                        fits = True
+                        break
+                if not fits:
+                    continue
+                key = (indices[s] + 1) * width + indices[s + 1] + 1
+                key = key * width + (indices[s + 2] + 1 if m == 3 else 0)
+                hit = memo.get(key)
+                if hit is None:
+                    joined = <str>parts[indices[s]] + <str>parts[indices[s + 1]]
+                    if m == 3:
+                        joined = joined + <str>parts[indices[s + 2]]
+                    length = len(joined)
+                    joins = False
+                    for q in range(nq):
+                        qs = qlen[q]
+                        if (length - qs if length >= qs else qs - length) > 3 + qs // 4:
+                            continue
+                        score = token_sim(joined, query_toks[q])[0]
+                        if score >= floor:
+                            joins = True
+                            break
+                    hit = joins
+                    memo[key] = hit
+                if hit:
+                    out[k] = 1
+                    break
+    return out_a
+
+
+def span_joins(
+    list toks,
+    const long long[::1] sizes,
+    const unsigned char[::1] asked,
+    tuple span_texts,
+    const long long[::1] span_sizes,
+    object token_sim,
+    double floor,
+):
+    """``_person_leftover.span_joins`` (the reference, same answers) for the
+    listed parts ``asked``: whether a span of two or three adjacent query parts
+    joined (``span_texts``, their lengths ``span_sizes``) is a length the
+    scorer's ``_join`` scores against the part (within ``3 + len // 4`` of
+    its) with ``token_sim(span, part)[0] >= floor``."""
+    cdef Py_ssize_t n = sizes.shape[0], ns = span_sizes.shape[0], k, j
+    cdef long long sz, d
+    out_a = np.zeros(n, dtype=np.bool_)
+    cdef unsigned char[::1] out = out_a.view(np.uint8)
+    cdef object tok
+    for k in range(n):
+        if not asked[k]:
+            continue
+        sz = sizes[k]
+        tok = toks[k]
+        for j in range(ns):
+            d = span_sizes[j] - sz if span_sizes[j] >= sz else sz - span_sizes[j]
+            if d > 3 + sz // 4:
+                continue
+            if token_sim(span_texts[j], tok)[0] >= floor:
+                out[k] = 1
+                break
+    return out_a

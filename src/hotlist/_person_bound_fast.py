@@ -29,7 +29,6 @@ from hotlist._person_keys import PersonQuery, letter_keys
 from hotlist._person_leftover import (
     IRREGULAR,
     dropped_gain,
-    join_only_parts,
     left_over_bits,
     listed_joins_exact,
     unmatched_bits,
@@ -42,10 +41,16 @@ from hotlist._person_targets import (
     parse_tokens,
     query_side,
 )
-from hotlist.names._align import MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
+from hotlist.names._align import _JOIN_FLOOR, MAX_TOKEN_LENGTH, MAX_TOKENS, _Name, _parse
 from hotlist.names._model import MODEL
+from hotlist.names._phonetic import KERNEL as _NAME_KERNEL
 from hotlist.names._phonetic import variant
-from hotlist.names._tokensim import _roman, _skeleton
+from hotlist.names._tokensim import _roman, _skeleton, _token_sim
+
+# the scorer's token score of a joined span (``listed_joins_exact``): the
+# compiled one without its pair cache where it is built (the spans are new
+# strings, scored once a check: caching them only pushes the scorer's pairs out)
+_span_sim = getattr(_NAME_KERNEL, "token_sim_uncached", _token_sim)
 
 __all__ = ["KERNEL", "KernelBounds"]
 
@@ -115,8 +120,8 @@ class KernelBounds(PersonBounds):
         """``PersonBounds._bounds`` (the reference), in C where the kernel is built.
 
         A part only a span of its own name can join is left over where no such
-        span is one the scorer joins (``listed_joins_exact``, Python per
-        distinct span): asked only for the candidates where it can change what
+        span is one the scorer joins (``listed_joins_exact``, in C, each
+        distinct span scored once): asked only for the candidates where it can change what
         a check keeps (``need``: the bits it needs, the namesakes' bits), those
         whose bound reaches it with every such part joined and does not with
         every one left over; the others keep the bound with every such part
@@ -177,9 +182,22 @@ class KernelBounds(PersonBounds):
                 moves = (hi_r >= bits - 1e-6) & (lo_r < bits + 1e-6)
                 moves |= (hi_r + namesake >= bits - 1e-6) & (lo_r + namesake < bits + 1e-6)
                 ask &= moves[parent]
-            joins = listed_joins_exact(
-                parent, indices, count, ask, parts=parts, sizes=size, query_toks=qname.toks
-            )
+            if len(parts) < 1 << 19:
+                joins = k.listed_joins_exact(
+                    parent,
+                    indices,
+                    count,
+                    ask.view(np.uint8),
+                    parts,
+                    size,
+                    tuple(qname.toks),
+                    _span_sim,
+                    _JOIN_FLOOR,
+                )
+            else:  # pragma: no cover - past the kernel's memo key
+                joins = listed_joins_exact(
+                    parent, indices, count, ask, parts=parts, sizes=size, query_toks=qname.toks
+                )
             # a joined part's occurrences point to a copy of it that is not to be
             # demoted; with no length given, name_sums demotes every other one
             at = np.flatnonzero(joins)
@@ -277,7 +295,19 @@ class KernelBounds(PersonBounds):
             )
             agrees[long_idx] = same.view(bool)
             other = same.view(bool) | among(self._part_first[lids], one_letter)
-            demote[long_idx] = join_only_parts(possible, other, toks, size[long_idx], query)
+            # ``join_only_parts``: those only a span of their own name can join
+            only = (possible == JOIN_ONLY) & ~other
+            if query.spans and only.any():
+                only &= ~k.span_joins(
+                    toks,
+                    size[long_idx],
+                    only.view(np.uint8),
+                    tuple(s[1] for s in query.spans),
+                    np.array([s[2] for s in query.spans], dtype=np.int64),
+                    _span_sim,
+                    _JOIN_FLOOR,
+                )
+            demote[long_idx] = only
         _short_parts(out, agrees, parts, size, particle, qtoks, particle_bits, initial_bits)
         return out, agrees, demote
 

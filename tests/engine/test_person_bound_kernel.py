@@ -6,6 +6,7 @@ window test that spares most partial ratios)."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -18,10 +19,13 @@ from rapidfuzz.distance import OSA
 
 import hotlist
 from hotlist import names
-from hotlist._person_bound_fast import KERNEL
+from hotlist._person_bound_fast import KERNEL, _span_sim
 from hotlist._person_bounds import PersonBounds
+from hotlist._person_leftover import listed_joins_exact, span_joins
 from hotlist._person_targets import JOIN_PARTIAL
 from hotlist._persons import PersonIndex, PersonQuery
+from hotlist.names._align import _JOIN_FLOOR, _parse
+from hotlist.names._tokensim import _token_sim
 
 pytestmark = pytest.mark.skipif(KERNEL is None, reason="compiled bound not built (or HOTLIST_PURE)")
 
@@ -212,3 +216,84 @@ def test_the_window_test_asks_every_partial_ratio_that_passes(a: str, b: str) ->
     long_a = a * 5  # over 64 letters: rapidfuzz alone
     expected = fuzz.partial_ratio(long_a, b, score_cutoff=JOIN_PARTIAL) >= JOIN_PARTIAL
     assert KERNEL.partial_reaches(long_a, b, fuzz.partial_ratio, JOIN_PARTIAL) == expected
+
+
+def _joined(names_: list[list[str]], data: st.DataObject) -> str:
+    # a span of two or three adjacent parts of a drawn name, joined, maybe respelled
+    name = data.draw(st.sampled_from(names_))
+    m = data.draw(st.integers(2, 3))
+    start = data.draw(st.integers(0, max(0, len(name) - m)))
+    joined = "".join(name[start : start + m])
+    edit = data.draw(st.integers(0, 3))
+    if edit and len(joined) > 1:
+        at = data.draw(st.integers(0, len(joined) - 1))
+        letter = data.draw(st.sampled_from(_LETTERS))
+        joined = (
+            joined[:at] + letter + joined[at + 1 :]
+            if edit == 1
+            else joined[:at] + joined[at + 1 :]
+            if edit == 2
+            else joined[:at] + letter + joined[at:]
+        )
+    return joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names_=st.lists(st.lists(_QUERY_PART, min_size=1, max_size=6), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_the_kernel_span_joins_are_the_reference_span_joins(
+    names_: list[list[str]], data: st.DataObject
+) -> None:
+    # the spans of two or three adjacent parts of a candidate's name, joined, that
+    # the scorer's _join takes (the reviewer's Y-3): parts shared among names, as
+    # ``gather`` gives them (one text per distinct part); the query holds joined
+    # (and respelled) spans of the names, so that some spans join
+    assert KERNEL is not None
+    parts = sorted({p for name in names_ for p in name})
+    at = {p: i for i, p in enumerate(parts)}
+    count = np.array([len(name) for name in names_], dtype=np.int64)
+    parent = np.repeat(np.arange(len(names_), dtype=np.int64), count)
+    indices = np.array([at[p] for name in names_ for p in name], dtype=np.int32)
+    sizes = np.array([len(p) for p in parts], dtype=np.int64)
+    asked = np.array(data.draw(st.lists(st.booleans(), min_size=len(parent), max_size=len(parent))))
+    drawn = data.draw(st.lists(_QUERY_PART, max_size=3))
+    toks = tuple(drawn + [_joined(names_, data) for _ in range(data.draw(st.integers(1, 3)))])
+    expected = listed_joins_exact(
+        parent, indices, count, asked, parts=parts, sizes=sizes, query_toks=toks
+    )
+    for sim in (_token_sim, _span_sim):
+        got = KERNEL.listed_joins_exact(
+            parent, indices, count, asked.view(np.uint8), parts, sizes, toks, sim, _JOIN_FLOOR
+        )
+        np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    toks=st.lists(_QUERY_PART, min_size=1, max_size=10),
+    data=st.data(),
+)
+def test_the_kernel_query_span_joins_are_the_reference_ones(
+    toks: list[str], data: st.DataObject
+) -> None:
+    # listed parts a span of two or three query parts joined can align
+    # (``span_joins``): the query holds listed parts split in two or three, maybe
+    # respelled, so that some spans join
+    assert KERNEL is not None
+    pieces: list[str] = data.draw(st.lists(_QUERY_PART, max_size=3))
+    for _ in range(data.draw(st.integers(1, 3))):
+        word = _joined([toks], data) if len(toks) > 1 else toks[0]
+        cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(word) - 1)), max_size=2)))
+        ends = [0, *cuts, len(word)]
+        pieces += [word[a:b] for a, b in itertools.pairwise(ends) if word[a:b]]
+    query = _parse(names.normalize(" ".join(pieces)))
+    sizes = np.array([len(t) for t in toks], dtype=np.int64)
+    asked = np.array(data.draw(st.lists(st.booleans(), min_size=len(toks), max_size=len(toks))))
+    expected = span_joins(toks, sizes, query) & asked
+    spans = tuple(s[1] for s in query.spans)
+    lengths = np.array([s[2] for s in query.spans], dtype=np.int64)
+    for sim in (_token_sim, _span_sim):
+        got = KERNEL.span_joins(toks, sizes, asked.view(np.uint8), spans, lengths, sim, _JOIN_FLOOR)
+        np.testing.assert_array_equal(got, expected)
