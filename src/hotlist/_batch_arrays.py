@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["lists_at", "repeat_rows", "scatter", "take_rows"]
+__all__ = ["lists_at", "repeat_rows", "scatter", "slice_rows", "take_rows"]
 
 _I64 = npt.NDArray[np.int64]
 
@@ -154,3 +154,16 @@ def take_rows(column: pa.Array | pa.ChunkedArray, rows: _I64) -> pa.Array:
     back = np.empty(len(rows), dtype=np.int64)
     back[order] = np.arange(len(rows))
     return taken.take(pa.array(back))
+
+
+def slice_rows(table: pa.Table, offset: int, length: int | None = None) -> pa.Table:
+    """``table.slice(offset, length)``, right for a table of no columns too: pyarrow
+    (26) keeps such a table's row count whatever the slice (``slice(2)`` of 5 rows
+    has 5, ``slice(0, 100)`` of 3 has 100), which made a stream of column-less
+    batches loop for ever and a 0-row request answer 100 rows."""
+    if table.num_columns:
+        return table.slice(offset, length)
+    left = max(0, table.num_rows - offset)
+    n = left if length is None else max(0, min(length, left))
+    batch = pa.RecordBatch.from_arrays([pa.nulls(n)], names=["_"]).select([])
+    return pa.Table.from_batches([batch])

@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist._batch_arrays import slice_rows
 from hotlist._errors import InvalidQuery
 from hotlist._malloc import malloc_for_batches
 from hotlist._manifest import BadRow, count_rows, file_batches, file_schema, files_of
@@ -246,9 +247,9 @@ def rebatch(batches: Iterator[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
         held += batch.num_rows
         while held >= size:
             table = pa.Table.from_batches(pending, schema=schema)
-            yield table.slice(0, size)
+            yield slice_rows(table, 0, size)
             yielded = True
-            rest = table.slice(size)
+            rest = slice_rows(table, size)
             pending, held = rest.to_batches(), rest.num_rows
     if schema is not None and (held or not yielded):
         # the rest; or, for an input of no rows, one empty table (a result schema)

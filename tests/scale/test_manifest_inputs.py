@@ -136,3 +136,15 @@ def test_an_internal_error_exits_3_not_a_documented_status(
     monkeypatch.setattr("hotlist._checkfile.check_batches", broken)
     assert _check_file(src, snapshot, out) == INTERNAL_ERROR == 3
     assert not list(tmp_path.glob(".hits.csv.tmp-*"))
+
+
+def _no_columns(n: int) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pydict({"a": list(range(n))}).select([])
+
+
+def test_column_less_batches_stream_each_row_once(hl: hotlist.Hotlist) -> None:
+    # Y-26: pyarrow keeps a column-less table's row count whatever the slice, and
+    # check_batches over such batches never ended (rebatch's rest kept every row).
+    out = pa.Table.from_batches(list(hl.check_batches([_no_columns(5)] * 2, batch_size=2)))
+    assert out.column("query_index").to_pylist() == list(range(10))
+    assert all(e.startswith("empty query") for e in out.column("error").to_pylist())

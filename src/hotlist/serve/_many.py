@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotlist._batch_arrays import slice_rows
 from hotlist._errors import HotlistError
 from hotlist.serve._http import ARROW, NDJSON, Drain, Send, encode, problem_of
 from hotlist.serve._metrics import Metrics
@@ -42,7 +43,7 @@ class Batch:
 
 
 def _checked(batch: Batch, offset: int, size: int) -> pa.Table:
-    part = batch.check(batch.table.slice(offset, size))
+    part = batch.check(slice_rows(batch.table, offset, size))
     if offset and "query_index" in part.column_names:
         i = part.schema.get_field_index("query_index")
         part = part.set_column(i, part.schema.field(i), pc.add(part.column(i), offset))
