@@ -4,9 +4,13 @@ import numpy as np
 import numpy.typing as npt
 
 def configure(
-    rules: Iterable[tuple[str, str]], particles: Iterable[str], articles: Iterable[str], keys: int
+    rules: Iterable[tuple[str, str]],
+    particles: Iterable[str],
+    articles: Iterable[str],
+    keys: int,
+    spelled: Iterable[tuple[str, str]] = (),
 ) -> None: ...
-def phonetic_key(token: bytes) -> bytes: ...
+def phonetic_key(token: bytes, spelled: bool = False) -> bytes: ...
 def entry_key_pairs(
     data: npt.NDArray[np.uint8],
     offsets: npt.NDArray[np.int64],

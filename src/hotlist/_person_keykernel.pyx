@@ -48,6 +48,7 @@ cdef Py_ssize_t rule_lo[MAXRULES]
 cdef Py_ssize_t rule_ln[MAXRULES]
 cdef uint32_t rule_first[MAXRULES]  # bit of the rule's first letter
 cdef uint32_t rule_letters[MAXRULES]  # bits of the letters it writes
+cdef bint rule_spelled[MAXRULES]  # left out of the spelled key (_phonetic._SPELLED)
 cdef int n_part = 0
 cdef const uint8_t *part_s[MAXPART]
 cdef Py_ssize_t part_n[MAXPART]
@@ -58,11 +59,13 @@ cdef Py_ssize_t max_keys = 8
 cdef bint configured = False
 
 
-def configure(rules, particles, articles, Py_ssize_t keys):
+def configure(rules, particles, articles, Py_ssize_t keys, spelled=()):
     """The variant rewrites ``(old, new)`` in order (``_phonetic._RULES``), the
-    particles (``_tokens.PARTICLES``), the attached articles (``_phonetic._ARTICLES``)
-    and the number of blocking keys kept (``MAX_KEYS``)."""
+    particles (``_tokens.PARTICLES``), the attached articles (``_phonetic._ARTICLES``),
+    the number of blocking keys kept (``MAX_KEYS``) and the rewrites the spelled
+    key leaves out (``_phonetic._SPELLED``)."""
     global n_rules, n_part, n_art, max_keys, configured, _rule_store
+    skip = [(a, b) in set(spelled) for a, b in rules]
     rules = [(a.encode("ascii"), b.encode("ascii")) for a, b in rules]
     particles = [p.encode("ascii") for p in particles]
     articles = [a.encode("ascii") for a in articles]
@@ -80,6 +83,7 @@ def configure(rules, particles, articles, Py_ssize_t keys):
         rule_ln[i] = len(b)
         rule_first[i] = (<uint32_t>1) << (a[0] & 31)
         rule_letters[i] = 0
+        rule_spelled[i] = skip[i]
         for c in b:
             rule_letters[i] |= (<uint32_t>1) << (c & 31)
     n_part = len(particles)

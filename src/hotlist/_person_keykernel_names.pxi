@@ -36,6 +36,7 @@ cdef struct Tok:
     Py_ssize_t p0, pn  # phonetic key of the folded form
     Py_ssize_t a0, an  # ... of it without an attached article (an = 0: none)
     Py_ssize_t k0, kn  # ... of the token as written (kn = 0: an initial)
+    Py_ssize_t s0, sn  # the spelled key of the folded form
     bint full  # folded form not an initial nor a particle
     bint notpart  # token as written not a particle
     int64_t src  # the token's number in the cache
@@ -46,14 +47,14 @@ cdef Py_ssize_t _token(const uint8_t *s, Py_ssize_t tn, Tok *t, uint8_t *buf, ui
     folded form, phonetic keys and flags, the strings written to ``buf`` (the
     offsets in ``t`` relative to it); the bytes written."""
     cdef Py_ssize_t a = 0, j
-    cdef bint art = False
+    cdef bint art = False, fired = False
     t.tn = tn
     t.f0 = 0
     t.fn = _fold(s, tn, buf)
     a = t.fn
     t.full = t.fn > 1 and not _particle(buf, t.fn)
     t.p0 = a
-    t.pn = _pkey(buf, t.fn, buf + a, form)
+    t.pn = _pkey(buf, t.fn, buf + a, form, False, &fired)
     a += t.pn
     t.a0 = a
     t.an = 0
@@ -64,6 +65,12 @@ cdef Py_ssize_t _token(const uint8_t *s, Py_ssize_t tn, Tok *t, uint8_t *buf, ui
         if art:
             t.an = _pkey(buf + 2, t.fn - 2, buf + a, form)
             a += t.an
+    t.s0 = t.p0  # the spelled key: the same unless a rule it leaves out was used
+    t.sn = t.pn
+    if fired:
+        t.s0 = a
+        t.sn = _pkey(buf, t.fn, buf + a, form, True)
+        a += t.sn
     t.notpart = not _particle(s, tn)
     t.k0 = a
     t.kn = 0
@@ -168,7 +175,7 @@ cdef Py_ssize_t _cached_token(
         c.slots[slot] = e + 1
         c.count += 1
         hit = &c.info[e]
-    n = max(hit.fn, hit.p0 + hit.pn, hit.a0 + hit.an, hit.k0 + hit.kn)
+    n = max(hit.fn, hit.p0 + hit.pn, hit.a0 + hit.an, hit.k0 + hit.kn, hit.s0 + hit.sn)
     memcpy(buf, c.store.p + c.blk[e], n)
     t.tn = tn
     t.fn = hit.fn
@@ -181,6 +188,8 @@ cdef Py_ssize_t _cached_token(
     t.an = hit.an
     t.k0 = at + hit.k0
     t.kn = hit.kn
+    t.s0 = at + hit.s0
+    t.sn = hit.sn
     t.src = e
     return n
 
@@ -277,6 +286,8 @@ cdef int _name(
 ) except -1:
     """:func:`hotlist._person_keys.entry_keys` of one normalised name, appended to ``out``."""
     cdef Py_ssize_t T = 0, i = 0, j, a = 0, nref = 0, npair = 0, nout, npk, x, y, fam, prev
+    cdef Ref *spairs = pairs + L + 2  # the joined pairs' spelled keys
+    cdef bint fired
     cdef Py_ssize_t parts[4]
     cdef Py_ssize_t nparts = 0
     cdef bint has_full = False
@@ -318,12 +329,29 @@ cdef int _name(
                 memcpy(joined + p.fn, arena + t.f0, t.fn)
                 pairs[npair].at = a
                 pairs[npair].src = -1
-                pairs[npair].n = _pkey(joined, p.fn + t.fn, arena + a, form)
+                fired = False
+                pairs[npair].n = _pkey(joined, p.fn + t.fn, arena + a, form, False, &fired)
                 a += pairs[npair].n
+                spairs[npair] = pairs[npair]
+                if fired:
+                    spairs[npair].at = a
+                    spairs[npair].n = _pkey(joined, p.fn + t.fn, arena + a, form, True)
+                    a += spairs[npair].n
                 npair += 1
         prev = x
     for x in range(npair):
         refs[nref] = pairs[x]
+        nref += 1
+    # the spelled keys (where they differ, _dedupe drops the others)
+    for x in range(T):
+        t = &tok[x]
+        if t.full:
+            refs[nref].at = t.s0
+            refs[nref].n = t.sn
+            refs[nref].src = t.src * 32 + 28
+            nref += 1
+    for x in range(npair):
+        refs[nref] = spairs[x]
         nref += 1
     if not has_full:
         for x in range(T):
@@ -443,7 +471,7 @@ cdef _Names _names_of(const uint8_t *data, const int64_t *off, Py_ssize_t D):
     out.sig_off = <int64_t *>malloc((D + 1) * sizeof(int64_t))
     tok = <Tok *>malloc((longest + 2) * sizeof(Tok))
     refs = <Ref *>malloc((4 * longest + 64) * sizeof(Ref))
-    pairs = <Ref *>malloc((longest + 2) * sizeof(Ref))
+    pairs = <Ref *>malloc(2 * (longest + 2) * sizeof(Ref))  # and their spelled keys
     arena = <uint8_t *>malloc(64 * longest + 512)
     form = <uint8_t *>malloc(longest + 16)
     joined = <uint8_t *>malloc(longest + 16)

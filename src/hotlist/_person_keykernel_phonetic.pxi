@@ -61,8 +61,9 @@ cdef Py_ssize_t _fold(const uint8_t *s, Py_ssize_t n, uint8_t *out) noexcept nog
     return n
 
 
-cdef Py_ssize_t _replace(uint8_t *buf, Py_ssize_t n, int r) noexcept nogil:
-    """``str.replace(old, new)`` of rule ``r`` in place (``new`` no longer than ``old``)."""
+cdef Py_ssize_t _replace(uint8_t *buf, Py_ssize_t n, int r, bint *hits) noexcept nogil:
+    """``str.replace(old, new)`` of rule ``r`` in place (``new`` no longer than
+    ``old``); ``hits[0]`` set when it replaced something."""
     cdef Py_ssize_t lo = rule_lo[r], ln = rule_ln[r], i = 0, k = 0, m
     cdef const uint8_t *old = rule_old[r]
     cdef bint hit
@@ -74,6 +75,7 @@ cdef Py_ssize_t _replace(uint8_t *buf, Py_ssize_t n, int r) noexcept nogil:
                     hit = False
                     break
             if hit:
+                hits[0] = True
                 for m in range(ln):
                     buf[k + m] = rule_new[r][m]
                 k += ln
@@ -98,18 +100,24 @@ cdef Py_ssize_t _undouble(uint8_t *buf, Py_ssize_t n) noexcept nogil:
     return k
 
 
-cdef Py_ssize_t _variant(uint8_t *buf, Py_ssize_t n) noexcept nogil:
-    """``_phonetic._variant_py`` in place."""
+cdef Py_ssize_t _variant(uint8_t *buf, Py_ssize_t n, bint spelled, bint *fired) noexcept nogil:
+    """``_phonetic._variant_py`` in place (``spelled``: without the rules of
+    ``_phonetic._SPELLED``); ``fired[0]`` set when one of those rules replaced
+    something (if none did, the spelled form is this one)."""
     cdef Py_ssize_t i
     cdef int r
+    cdef bint hits
     cdef uint32_t letters = 0  # the letters present (a superset once rules ran)
     n = _fold(buf, n, buf)
     for i in range(n):
         letters |= (<uint32_t>1) << (buf[i] & 31)
     for r in range(n_rules):
-        if letters & rule_first[r]:
-            n = _replace(buf, n, r)
+        if letters & rule_first[r] and not (spelled and rule_spelled[r]):
+            hits = False
+            n = _replace(buf, n, r, &hits)
             letters |= rule_letters[r]
+            if hits and rule_spelled[r]:
+                fired[0] = True
     for i in range(n):
         if buf[i] == 79:
             buf[i] = 85
@@ -225,11 +233,16 @@ cdef inline void memmove_right(uint8_t *buf, Py_ssize_t k) noexcept nogil:
         i -= 1
 
 
-cdef Py_ssize_t _pkey(const uint8_t *s, Py_ssize_t n, uint8_t *out, uint8_t *form) noexcept nogil:
+cdef Py_ssize_t _pkey(
+    const uint8_t *s, Py_ssize_t n, uint8_t *out, uint8_t *form, bint spelled=False,
+    bint *fired=NULL
+) noexcept nogil:
     """``names.phonetic_key`` of an A-Z token into ``out`` (2n + 4 bytes); ``form``
-    is scratch of n bytes."""
+    is scratch of n bytes; ``spelled``: ``_phonetic.spelled_key``; ``fired[0]``
+    set when a rule the spelled key leaves out was used (not: it is this key)."""
     cdef Py_ssize_t m, k, i
     cdef uint8_t c
+    cdef bint any_ = False
     if n == 0:
         return 0
     if n >= 2 and s[1] == 69 and (s[0] == 89 or s[0] == 74 or s[0] == 73):  # YE JE IE -> E
@@ -239,7 +252,9 @@ cdef Py_ssize_t _pkey(const uint8_t *s, Py_ssize_t n, uint8_t *out, uint8_t *for
     else:
         memcpy(form, s, n)
         m = n
-    m = _variant(form, m)
+    m = _variant(form, m, spelled, &any_)
+    if fired != NULL and any_:
+        fired[0] = True
     if m >= 2 and form[0] == 73 and (form[1] == 65 or form[1] == 69 or form[1] == 79 or form[1] == 85):
         form[0] = 89  # leading I before a vowel: Y
     k = _undouble(out, _metaphone(form, m, out))
@@ -271,11 +286,13 @@ cdef Py_ssize_t _pkey(const uint8_t *s, Py_ssize_t n, uint8_t *out, uint8_t *for
     return k
 
 
-def phonetic_key(bytes token):
-    """``names.phonetic_key`` of one A-Z token (for the tests)."""
+def phonetic_key(bytes token, bint spelled=False):
+    """``names.phonetic_key`` (``spelled``: ``spelled_key``) of one A-Z token (for the tests)."""
     cdef Py_ssize_t n = len(token)
     cdef bytearray out = bytearray(2 * n + 8), form = bytearray(n + 8)
     if not configured:
         raise RuntimeError("configure() first")
-    cdef Py_ssize_t k = _pkey(<const uint8_t *>token, n, <uint8_t *>(<char *>out), <uint8_t *>(<char *>form))
+    cdef Py_ssize_t k = _pkey(
+        <const uint8_t *>token, n, <uint8_t *>(<char *>out), <uint8_t *>(<char *>form), spelled
+    )
     return bytes(out[:k])

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from hotlist import names
 from hotlist.index import TokenIndex
 from hotlist.index._arrow import StringColumn
-from hotlist.names._phonetic import _ARTICLES, _RULES, MAX_KEYS
+from hotlist.names._phonetic import _ARTICLES, _RULES, _SPELLED, MAX_KEYS, spelled_key
 from hotlist.names._tokens import PARTICLES, fold
 from hotlist.names._translit import transliterate
 
@@ -48,7 +48,7 @@ except ImportError:  # not built: pure Python
 else:
     KERNEL = None if os.environ.get("HOTLIST_PURE") else _keykernel
 if KERNEL is not None:
-    KERNEL.configure(_RULES, sorted(PARTICLES), _ARTICLES, MAX_KEYS)
+    KERNEL.configure(_RULES, sorted(PARTICLES), _ARTICLES, MAX_KEYS, sorted(_SPELLED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +263,8 @@ def entry_keys(
     parts of a name already normalised, as a load makes them once per distinct
     listed name; ``per_token`` (the load's) keeps each part's folded form and
     the phonetic keys of it, of it without an attached article ("" if none)
-    and of the part as written; ``joined`` each joined pair's key.
+    and of the part as written, and its spelled key; ``joined`` each joined
+    pair's key (and, under ``~`` and the pair, its spelled key).
 
     >>> entry_keys("SMITH, JOHN", {}) == (name_keys("SMITH, JOHN"), part_keys("SMITH, JOHN"))
     True
@@ -274,6 +275,8 @@ def entry_keys(
     # names.blocking_keys (the name is normalised: normalize() leaves it as it is)
     keys: list[str] = []
     pairs: list[str] = []
+    spelled: list[str] = []
+    spelled_pairs: list[str] = []
     has_full = False
     prev: tuple[str, ...] = ()
     for x in info:
@@ -282,14 +285,19 @@ def entry_keys(
             keys.append(x[2])
             if x[3]:
                 keys.append(x[3])
+            spelled.append(x[8])
             if prev and len(prev[0]) > 1:  # joined with the part before
                 both = prev[0] + x[0]
                 key = joined.get(both)
                 if key is None:
                     key = joined[both] = names.phonetic_key(both)
+                    joined[f"~{both}"] = spelled_key(both)
                 pairs.append(key)
+                spelled_pairs.append(joined[f"~{both}"])
         prev = x
     keys += pairs
+    keys += spelled
+    keys += spelled_pairs
     if not has_full:
         keys.extend(x[2] for x in info)
     seen = dict.fromkeys(keys)
@@ -320,7 +328,8 @@ def _token_info(token: str, per_token: dict[str, tuple[str, ...]]) -> tuple[str,
     key and that of it without an attached article (``_phonetic._keys_of``;
     "" if none); whether the part as written is no particle ("1"), its
     phonetic key if it has two letters or more (else ""), that key with a
-    slash, and its initial."""
+    slash, its initial, and the spelled key of the folded form
+    (``names._phonetic.spelled_key``)."""
     f = fold(token)
     full = "1" if len(f) > 1 and f not in PARTICLES else ""
     art = names.phonetic_key(f[2:]) if f.startswith(_ARTICLES) and len(f) >= 6 else ""
@@ -334,6 +343,7 @@ def _token_info(token: str, per_token: dict[str, tuple[str, ...]]) -> tuple[str,
         key,
         f"{key}/",
         token[0],
+        spelled_key(f),
     )
     per_token[token] = out
     return out

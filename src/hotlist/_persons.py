@@ -63,6 +63,7 @@ from hotlist.names._common import is_common
 from hotlist.names._compare import NameLevel, name_bits, name_reason
 from hotlist.names._model import ALARM_BITS, MODEL, bits, bits_for, probability
 from hotlist.names._model import dob_bits as dob_evidence  # the listed date's precision too
+from hotlist.names._phonetic import spelled_key
 from hotlist.scoring import Reason, render, render_all
 
 __all__ = ["PersonIndex", "PersonQuery", "PersonScore", "dob_keys", "name_keys"]
@@ -211,14 +212,17 @@ class PersonIndex(KernelBounds):
 
     def tf(self, token: str) -> float:
         """The term frequency of a name part: the share of listed names carrying its
-        phonetic key, smoothed towards the population prior (``MODEL.tf_*``)."""
+        spelled key (``names._phonetic.spelled_key``, also a blocking key: the
+        phonetic key without the TS / Z, DH / D, SZ, CZ, TCH rewrites, which would
+        count a rare TS or DH name among the common Z or D names), smoothed
+        towards the population prior (``MODEL.tf_*``)."""
         hit = self._tf_cache.get(token)
         if hit is not None:
             return hit
         if len(token) < 2:  # an initial: about one name in fifteen starts with it
             return MODEL.initial_tf
         prior = MODEL.tf_common if is_common(token) else MODEL.tf_other
-        key = names.phonetic_key(token)
+        key = spelled_key(token)
         df = self.index.df(key) if key else 0
         value = (df + MODEL.tf_pseudo * prior) / (self.num_entries + MODEL.tf_pseudo)
         if len(self._tf_cache) > 1 << 18:  # over the parts a load fills (_fill_common)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import hotlist._person_keys as person_keys
 from hotlist import names
 from hotlist.index import TokenIndex
+from hotlist.names._phonetic import spelled_key
 
 pytest.importorskip("hotlist._person_keykernel")
 if person_keys.KERNEL is None:  # HOTLIST_PURE=1: the kernel is not in use (nor configured)
@@ -48,6 +49,11 @@ _DOB = st.tuples(
 @given(_TOKEN)
 def test_the_phonetic_key_is_pythons(token: str) -> None:
     assert kernel.phonetic_key(token.encode()).decode() == names.phonetic_key(token)
+
+
+@given(_TOKEN)
+def test_the_spelled_key_is_pythons(token: str) -> None:
+    assert kernel.phonetic_key(token.encode(), True).decode() == spelled_key(token)
 
 
 def test_a_name_not_in_the_normalised_form_takes_the_reference() -> None:

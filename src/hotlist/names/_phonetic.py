@@ -61,7 +61,7 @@ import jellyfish
 from hotlist.names._memo import cached
 from hotlist.names._tokens import PARTICLES, fold, normalize
 
-__all__ = ["KEY_RULES", "MAX_KEYS", "blocking_keys", "phonetic_key", "variant"]
+__all__ = ["KEY_RULES", "MAX_KEYS", "blocking_keys", "phonetic_key", "spelled_key", "variant"]
 
 MAX_KEYS = 8
 
@@ -88,6 +88,17 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("TZ", "Z"),
     ("TS", "Z"),  # German Z for TS: ZWETKOW / TSVETKOV, JELZIN / YELTSIN
 )
+_SPELLED = frozenset({("TCH", "CH"), ("CZ", "CH"), ("SZ", "SH"), ("DH", "D"), ("TS", "Z")})
+"""The rewrites of one sound written two ways by transliteration systems that
+``spelled_key`` leaves out (reviewer's Y-6): run before Metaphone they put rare
+names under common names' keys (ZAITSEVA's key is that of 117 Z names in a 1 M
+list, SATSUDA's of 245 S names), so an exact match of one lost its
+term-frequency bits, and a typo that breaks the digraph (OSKAAZEM for OSKASZEM)
+lost the key the name was found by."""
+_SPELLED_RULES = tuple(rule for rule in _RULES if rule not in _SPELLED)
+_SPELLED_MARKS = ("TS", "DH", "SZ", "CZ", "TCH", "DKH")
+"""Without one of these in a name, no rule of ``_SPELLED`` is used (DKH: KH is H
+before DH is D), so its spelled key is its phonetic key."""
 _LEAD_YE_FROM = 5
 """A leading YE / JE / IE is E in tokens of at least this many letters, a run of
 one letter counted once (YELENA / JELENA / ELENA; JENNA as JENA, so that it stays
@@ -102,14 +113,16 @@ _VOWELS = frozenset("AEIOUY")
 _NON_I_VOWELS = frozenset("AEOU")
 
 _ARTICLES = ("AL", "EL", "UL")
-_KEYS_CODE = 2
+_KEYS_CODE = 3
 """Bump when the code that makes a name's variant form, phonetic key or blocking
 keys changes in a way neither the data below nor the canary names of
 :mod:`hotlist._key_rules` show (1: to 55c2648; 2: the leading YE rule's letter
-count)."""
+count; 3: the spelled keys, ``spelled_key``)."""
 
 KEY_RULES = hashlib.sha256(
-    repr((_KEYS_CODE, _RULES, _LEAD_YE_FROM, MAX_KEYS, sorted(PARTICLES), _ARTICLES)).encode()
+    repr(
+        (_KEYS_CODE, _RULES, _SPELLED_RULES, _LEAD_YE_FROM, MAX_KEYS, sorted(PARTICLES), _ARTICLES)
+    ).encode()
 ).hexdigest()[:16]
 """A digest of the rule tables listed persons' stored keys and variant forms
 depend on; :func:`hotlist._key_rules.key_rules` adds what the code makes of
@@ -157,12 +170,13 @@ def variant(token: str) -> str:
     return _variant_py(token)
 
 
-def _variant_py(token: str) -> str:
-    """``variant`` in Python (uncached): the reference of the compiled one."""
+def _variant_py(token: str, rules: tuple[tuple[str, str], ...] = _RULES) -> str:
+    """``variant`` in Python (uncached): the reference of the compiled one; with
+    ``_SPELLED_RULES``, the form ``spelled_key`` is made of."""
     out = fold(token)
     if out[1:2] == "E" and out[0] in "YJI" and len(_DOUBLE.sub(_RUN_LETTER, out)) >= _LEAD_YE_FROM:
         out = "E" + out[2:]
-    for old, new in _RULES:
+    for old, new in rules:
         if old in out:
             out = out.replace(old, new)
     # vowel pairs transliterations swap freely (OMAR / UMAR, ADEL / ADIL,
@@ -186,12 +200,40 @@ def phonetic_key(token: str) -> str:
     >>> phonetic_key("")
     ''
     """
+    return _key(token, spelled=False)
+
+
+@cached(65536)
+def spelled_key(token: str) -> str:
+    """``phonetic_key`` without the rewrites of ``_SPELLED`` (TS / Z, DH / D, SZ /
+    SH, CZ / CH, TCH / CH): the key of the name closer to how it is spelled.  A
+    listed part is found by both keys (``blocking_keys``), so a typo that breaks
+    the digraph still meets it, and its term frequency is counted by this one:
+    rare TS / DH names are not counted among the common Z / D names that share
+    their ``phonetic_key``.  The same as ``phonetic_key`` for most names.
+
+    >>> phonetic_key("ZAITSEVA") == phonetic_key("ZAIZEVA"), spelled_key("ZAITSEVA")
+    (True, 'STSF')
+    >>> spelled_key("IVANOV") == phonetic_key("IVANOV")
+    True
+    """
+    normal = token.isascii() and token.isalpha() and token.isupper()  # normalize: as it is
+    if normal and not any(mark in token for mark in _SPELLED_MARKS):
+        return phonetic_key(token)  # made (and cached) for the blocking keys already
+    return _key(token, spelled=True)
+
+
+def _key(token: str, *, spelled: bool) -> str:
+    """``phonetic_key`` (``spelled``: ``spelled_key``) of any text."""
     token = normalize(token).replace(",", "").replace(" ", "")
     if not token:
         return ""
     if token[1:2] == "E" and token[0] in "YJI":  # _LEADING_YE, without a regex call
         token = "E" + token[2:]
-    form = variant(token)
+    if spelled and any(mark in token for mark in _SPELLED_MARKS):
+        form = _variant_py(token, _SPELLED_RULES)
+    else:  # most names: no rule of _SPELLED is used, the spelled key is the phonetic key
+        form = variant(token)
     if form[:1] == "I" and form[1:2] in _NON_I_VOWELS:  # _LEADING_I
         form = "Y" + form[1:]
     key: str = _DOUBLE.sub(_RUN_LETTER, jellyfish.metaphone(form).upper().replace(" ", ""))
@@ -224,7 +266,8 @@ def blocking_keys(name: str) -> list[str]:
     the phonetic key of each token that is not a particle or an initial, the
     key of each token with an attached article removed (``ALHASSAN`` ->
     ``HASSAN``), and the key of adjacent tokens joined (``ABDUL RAHMAN`` ->
-    ``ABDULRAHMAN``; ``TSE TUNG``).  At most ``MAX_KEYS`` (8), without
+    ``ABDULRAHMAN``; ``TSE TUNG``), then the spelled keys of those
+    (``spelled_key``) where they differ.  At most ``MAX_KEYS`` (8), without
     duplicates, token keys first.
 
     >>> blocking_keys("Abdul Rahman AL-HASSAN")
@@ -232,6 +275,8 @@ def blocking_keys(name: str) -> list[str]:
     >>> shared = set(blocking_keys("ABDULRAHMAN HASSAN")) & set(blocking_keys("Abdul al Hassan"))
     >>> sorted(shared)
     ['HSN']
+    >>> blocking_keys("OSKASZEM PEDRAK")
+    ['ASKXM', 'PTRK', 'ASKXMPTRK', 'ASKSM', 'ASKSMPTRK']
     >>> blocking_keys("")
     []
     """
@@ -240,9 +285,16 @@ def blocking_keys(name: str) -> list[str]:
     full = [t for t in toks if len(t) > 1 and t not in PARTICLES]
     for tok in full:
         keys.extend(_keys_of(tok))
-    for left, right in itertools.pairwise(toks):
-        if len(left) > 1 and len(right) > 1 and right not in PARTICLES:
-            keys.append(phonetic_key(left + right))
+    joined = [
+        left + right
+        for left, right in itertools.pairwise(toks)
+        if len(left) > 1 and len(right) > 1 and right not in PARTICLES
+    ]
+    keys.extend(phonetic_key(t) for t in joined)
+    # the spelled keys where they differ (a typo breaking a TS, DH, SZ, CZ or
+    # TCH digraph: OSKAAZEM, PEDRAKOSKAAZEM for PEDRAK, OSKASZEM)
+    keys.extend(spelled_key(t) for t in full)
+    keys.extend(spelled_key(t) for t in joined)
     if not full:  # only particles or initials: better some key than none
         keys.extend(phonetic_key(t) for t in toks)
     seen: dict[str, None] = {}
