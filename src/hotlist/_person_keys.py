@@ -33,6 +33,7 @@ __all__ = [
     "part_keys",
     "query_dob_keys",
     "ranges",
+    "split_keys",
     "token_index",
 ]
 
@@ -429,6 +430,41 @@ def query_dob_keys(normalised: str, dob: names.PartialDate | None) -> list[str]:
         # asked of every query, these keys' ~80 strangers cost 15 % a check at 1 M)
         keys += [f"@{dob.year + off:04d}{dob.month:02d}{dob.day:02d}" for off in (-1, 1)]
     return keys
+
+
+SPLIT_FROM = 3
+"""The shortest piece :func:`split_keys` cuts a one-part name into."""
+
+
+def split_keys(normalised: str) -> list[str]:
+    """For a name of one full part (particles and initials aside), the phonetic
+    keys of its pieces: each cut into a head and a tail of ``SPLIT_FROM``
+    letters or more.  A listed name asked with all its parts run together and
+    respelled (VAN DEN HENSTYATRYA for VAN DEN HENST, YARYA; MACUMOTOHIROSZI
+    for MATSUMOTO, HIROSHI) shares no name key with it: the key of the run is
+    not the key of any listed part or pair, and its letters are not the
+    listed ones.  A cut where the parts met gives a piece whose key is the
+    listed part's when the respelling is in the other piece.  Empty for a
+    name of several full parts (their own keys find such a name).
+
+    >>> names.phonetic_key("HENST"), "HNST" in split_keys("VAN DEN HENSTYATRYA")
+    ('HNST', True)
+    >>> split_keys("SMITH, JOHN")
+    []
+    """
+    full = [t for t in _parts(normalised) if len(t) > 1]
+    if len(full) != 1:
+        return []
+    token = full[0]
+    cuts = range(SPLIT_FROM, len(token) - SPLIT_FROM + 1)
+    own = set(names.blocking_keys(normalised))
+    keys = dict.fromkeys(
+        k
+        for i in cuts
+        for k in (names.phonetic_key(token[:i]), names.phonetic_key(token[i:]))
+        if k and k not in own
+    )
+    return list(keys)
 
 
 def letter_forms(normalised: str) -> list[str]:

@@ -55,6 +55,7 @@ from hotlist._person_keys import (
     name_keys,
     normalize_column,
     query_dob_keys,
+    split_keys,
     token_index,
 )
 from hotlist.index import TokenIndex, total_nbytes
@@ -265,6 +266,9 @@ class PersonIndex(KernelBounds):
             return np.zeros(0, dtype=np.int64), 0
         keys += query_dob_keys(query.name, query.dob)
         max_df = max(CANDIDATE_MIN_DF_CAP, int(CANDIDATE_DF_SHARE * self.num_entries))
+        # a name of one part: its pieces' keys, those not too common to search
+        # with (optional keys: one too common is left out, not a cut)
+        keys += [k for k in split_keys(query.name) if self.index.df(k) <= max_df]
         return self._pool_top(keys, query.dob, max_df)
 
     def _pool_top(
