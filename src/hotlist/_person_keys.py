@@ -444,8 +444,10 @@ def split_keys(normalised: str) -> list[str]:
     for MATSUMOTO, HIROSHI) shares no name key with it: the key of the run is
     not the key of any listed part or pair, and its letters are not the
     listed ones.  A cut where the parts met gives a piece whose key is the
-    listed part's when the respelling is in the other piece.  Empty for a
-    name of several full parts (their own keys find such a name).
+    listed part's when the respelling is in the other piece; with the two
+    letters at the cut swapped, when it is a transposition of the letters
+    where the parts met.  Empty for a name of several full parts (their own
+    keys find such a name).
 
     >>> names.phonetic_key("HENST"), "HNST" in split_keys("VAN DEN HENSTYATRYA")
     ('HNST', True)
@@ -456,14 +458,15 @@ def split_keys(normalised: str) -> list[str]:
     if len(full) != 1:
         return []
     token = full[0]
-    cuts = range(SPLIT_FROM, len(token) - SPLIT_FROM + 1)
+    pieces: list[str] = []
+    for i in range(SPLIT_FROM, len(token) - SPLIT_FROM + 1):
+        pieces += [token[:i], token[i:]]
+        # the two letters where the parts met swapped back (JAUVRICTOR for
+        # JAUR, VICTOR: a transposition there leaves no piece whole)
+        swapped = token[: i - 1] + token[i] + token[i - 1] + token[i + 1 :]
+        pieces += [swapped[:i], swapped[i:]]
     own = set(names.blocking_keys(normalised))
-    keys = dict.fromkeys(
-        k
-        for i in cuts
-        for k in (names.phonetic_key(token[:i]), names.phonetic_key(token[i:]))
-        if k and k not in own
-    )
+    keys = dict.fromkeys(k for k in map(names.phonetic_key, pieces) if k and k not in own)
     return list(keys)
 
 
