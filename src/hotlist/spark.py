@@ -24,6 +24,15 @@ reach into ``mapInArrow``: the JVM would convert every clean row first);
 ``select=[...]`` likewise returns only the result columns you name (a
 ``.select`` after the call cannot stop the JVM converting every column first).
 
+Where ``check_dataframe``'s CPU goes (10 M documents, ``max_edits=0``,
+:data:`ARROW_CONF`, ``local[2]``, per row): Spark's floor, reading the Parquet
+and handing the rows to Python as Arrow, 0.49 µs in the JVM; in the Python
+worker ``check_many`` 0.16, pyspark writing the results back 0.03, this
+module's own steps (joining Spark's batches, the schema check) under 0.002; the
+JVM turning the 16 returned columns back into rows 0.34 (5 columns with
+``select=``: 0.045).  So above the floor the cost is the check and the width of
+what is returned, not the adapter.
+
 Spark settings
 --------------
 Two of Spark's Arrow settings cost ``check_dataframe``'s JVM a third of its CPU
