@@ -503,12 +503,21 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
     two int64 arrays ordered by row -- ``pc.index_in(column, value_set)`` where it
     is valid, in one pass over the column's bytes with the set's hashes in an
     open-addressing table (every hash that agrees is compared byte for byte)."""
+    return members_of_chunks([(offsets, data, valid)], set_offsets, set_data)
+
+
+def members_of_chunks(list chunks, set_offsets, const uint8_t[::1] set_data):
+    """:func:`members_of` of a column in chunks (each ``(offsets, data, valid)``;
+    rows numbered across them, the first chunk's first row 0): the set is
+    hashed once, each chunk read in place (a delta's table in slices)."""
+    cdef const uint8_t[::1] data
+    cdef Py_ssize_t base = 0, k
     cdef const int32_t *o32 = NULL
     cdef const int64_t *o64 = NULL
     cdef const int32_t *s32 = NULL
     cdef const int64_t *s64 = NULL
     cdef const uint8_t *vp = NULL
-    cdef const uint8_t *d = &data[0] if data.shape[0] else NULL
+    cdef const uint8_t *d = NULL
     cdef const uint8_t *sd = &set_data[0] if set_data.shape[0] else NULL
     cdef Py_ssize_t n, m, i, j, a, e, sa, se, size = 16, count = 0
     cdef uint64_t h, mask, b
@@ -517,9 +526,7 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
     cdef uint64_t[::1] hashes
     cdef uint8_t[::1] seen
     cdef int64_t[::1] out_rows, out_pos
-    n = column_offsets(offsets, &o32, &o64)
     m = column_offsets(set_offsets, &s32, &s64)
-    row_flags(valid, n, &vp)
     while size < 4 * m:
         size *= 2
     mask = <uint64_t>(size - 1)
@@ -550,31 +557,38 @@ def members_of(offsets, const uint8_t[::1] data, valid, set_offsets, const uint8
     pos = np.empty(max(m, 1), dtype=np.int64)
     out_rows = rows
     out_pos = pos
-    with nogil:
-        for j in range(n):
-            if vp != NULL and not vp[j]:
-                continue
-            a = offset_at(o32, o64, j)
-            e = offset_at(o32, o64, j + 1)
-            h = _key_hash(d + a, e - a)
-            b = h >> shift
-            if not (seen[b >> 3] >> (b & 7)) & 1:
-                continue
-            i = <Py_ssize_t>(h & mask)
-            while slots[i] >= 0:
-                if hashes[i] == h:
-                    sa = offset_at(s32, s64, slots[i])
-                    se = offset_at(s32, s64, slots[i] + 1)
-                    if se - sa == e - a and memcmp(sd + sa, d + a, e - a) == 0:
-                        if count == out_rows.shape[0]:
-                            with gil:
-                                rows = np.resize(rows, 2 * count)
-                                pos = np.resize(pos, 2 * count)
-                                out_rows = rows
-                                out_pos = pos
-                        out_rows[count] = j
-                        out_pos[count] = slots[i]
-                        count += 1
-                        break
-                i = (i + 1) & <Py_ssize_t>mask
+    for k in range(len(chunks)):
+        offsets, data, valid = chunks[k]
+        n = column_offsets(offsets, &o32, &o64)
+        d = &data[0] if data.shape[0] else NULL
+        vp = NULL
+        row_flags(valid, n, &vp)
+        with nogil:
+            for j in range(n):
+                if vp != NULL and not vp[j]:
+                    continue
+                a = offset_at(o32, o64, j)
+                e = offset_at(o32, o64, j + 1)
+                h = _key_hash(d + a, e - a)
+                b = h >> shift
+                if not (seen[b >> 3] >> (b & 7)) & 1:
+                    continue
+                i = <Py_ssize_t>(h & mask)
+                while slots[i] >= 0:
+                    if hashes[i] == h:
+                        sa = offset_at(s32, s64, slots[i])
+                        se = offset_at(s32, s64, slots[i] + 1)
+                        if se - sa == e - a and memcmp(sd + sa, d + a, e - a) == 0:
+                            if count == out_rows.shape[0]:
+                                with gil:
+                                    rows = np.resize(rows, 2 * count)
+                                    pos = np.resize(pos, 2 * count)
+                                    out_rows = rows
+                                    out_pos = pos
+                            out_rows[count] = base + j
+                            out_pos[count] = slots[i]
+                            count += 1
+                            break
+                    i = (i + 1) & <Py_ssize_t>mask
+        base += n
     return rows[:count], pos[:count]

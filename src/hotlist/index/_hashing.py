@@ -78,6 +78,7 @@ CRC_TABLE.flags.writeable = False
 _KERNEL: Any
 _SPLIT: Any
 _MEMBERS: Any
+_MEMBERS_CHUNKS: Any
 try:  # the compiled passes (built by ``pip install .``; optional; they read CRC_TABLE)
     from hotlist.index._crc_kernel import crc32_rows as _crc32_rows
     from hotlist.index._crc_kernel import split_entries as _split_entries
@@ -92,8 +93,14 @@ try:  # a kernel built before members_of was added lacks it: the reference then
     _MEMBERS = _members_of
 except ImportError:  # pragma: no cover - depends on the build
     _MEMBERS = None
+try:  # ... and one built before members_of_chunks: a chunked column is combined then
+    from hotlist.index._crc_kernel import members_of_chunks as _members_of_chunks
+
+    _MEMBERS_CHUNKS = _members_of_chunks
+except ImportError:  # pragma: no cover - depends on the build
+    _MEMBERS_CHUNKS = None
 if os.environ.get("HOTLIST_PURE"):
-    _KERNEL = _SPLIT = _MEMBERS = None
+    _KERNEL = _SPLIT = _MEMBERS = _MEMBERS_CHUNKS = None
 
 
 def key_hash(key: bytes) -> int:
@@ -288,6 +295,19 @@ def members_of(column: Any, value_set: Any) -> tuple[_I64, _I64]:
     ):
         return _members_reference(column, value_set)
     values = StringColumn.of(value_set)
+    if (
+        isinstance(column, pa.ChunkedArray)
+        and column.num_chunks != 1
+        and _MEMBERS_CHUNKS is not None
+    ):
+        # each chunk read in place (a delta's table in slices): no combined copy
+        parts = [StringColumn.of(chunk) for chunk in column.chunks]
+        chunks = [
+            (c.offsets, c.data, None if c.valid is None else c.valid.view(np.uint8))
+            for c in parts
+        ]
+        rows, pos = _MEMBERS_CHUNKS(chunks, values.offsets, values.data)
+        return rows, pos
     col = StringColumn.of(column)
     valid = None if col.valid is None else col.valid.view(np.uint8)
     rows, pos = _MEMBERS(col.offsets, col.data, valid, values.offsets, values.data)
