@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
@@ -149,23 +149,56 @@ def value_getter(column: pa.ChunkedArray | pa.Array) -> Getter:
     (the same getters a :class:`RecordReader` uses, for one column)."""
     if isinstance(column, pa.Array):
         return _getter(column)
-    chunks = column.chunks
-    if len(chunks) == 1:
-        return _getter(chunks[0])
-    if not chunks:
+    count = column.num_chunks
+    if count == 1:
+        return _getter(column.chunk(0))
+    if not count:
         return _fallback(column.combine_chunks())
-    getters = [_getter(c) for c in chunks]
+    chunks = column.chunks
+    return _chunked(_starts(len(c) for c in chunks), chunks.__getitem__)
+
+
+def _starts(lengths: Iterable[int]) -> list[int]:
+    """The first row of each chunk, from their lengths."""
     starts = []
     at = 0
-    for c in chunks:
+    for n in lengths:
         starts.append(at)
-        at += len(c)
+        at += n
+    return starts
+
+
+def _chunked(starts: list[int], chunk: Callable[[int], pa.Array]) -> Getter:
+    """The getter of a column whose chunk ``i`` (``chunk(i)``) starts at row
+    ``starts[i]``; each chunk's getter is made when a row of it is first read: a
+    delta's table (hotlist.index.kept_slices) has thousands of chunks, a check
+    reads a few."""
+    getters: list[Getter | None] = [None] * len(starts)
 
     def chunked(row: int) -> Any:
         i = bisect_right(starts, row) - 1
-        return getters[i](row - starts[i])
+        get = getters[i]
+        if get is None:
+            get = getters[i] = _getter(chunk(i))  # one store: a race makes its own
+        return get(row - starts[i])
 
     return chunked
+
+
+def _column_getters(table: pa.Table) -> list[Getter]:
+    """A getter per column of ``table``; a table of many chunks is read through
+    its record batches, a batch's column wrapped when a row of it is first read
+    (wrapping costs ~3 us a chunk: every column of a delta's thousands of slices
+    would cost the first check ~0.1 s)."""
+    if all(column.num_chunks <= 1 for column in table.columns):
+        return [value_getter(column) for column in table.columns]
+    batches = table.to_batches()  # cut where any column's chunk ends (zero-copy)
+    starts = _starts(b.num_rows for b in batches)
+
+    def column_of(j: int) -> Callable[[int], pa.Array]:
+        return lambda i: batches[i].column(j)
+
+    return [_chunked(starts, column_of(j)) for j in range(table.num_columns)]
 
 
 class RecordReader:
@@ -174,9 +207,7 @@ class RecordReader:
     __slots__ = ("_columns", "_getters", "_prefetchers", "getter", "num_rows")
 
     def __init__(self, table: pa.Table) -> None:
-        self._getters = tuple(
-            (name, value_getter(table.column(i))) for i, name in enumerate(table.column_names)
-        )
+        self._getters = tuple(zip(table.column_names, _column_getters(table), strict=True))
         #: one column's getter by name (a value without the whole record)
         self.getter: dict[str, Getter] = dict(self._getters)
         self.num_rows = table.num_rows

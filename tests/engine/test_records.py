@@ -59,7 +59,14 @@ def tables(draw: st.DrawFn) -> pa.Table:
     parts = [table.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
     if draw(st.booleans()):
         parts = [pa.concat_tables([p, p]).slice(len(p), len(p)) for p in parts]
-    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    if draw(st.booleans()):  # one column chunked otherwise (empty chunks too)
+        j = draw(st.integers(0, table.num_columns - 1))
+        own = sorted(draw(st.lists(st.integers(0, n), max_size=3)))
+        whole = table.column(j).combine_chunks()
+        chunks = [whole.slice(a, b - a) for a, b in zip([0, *own], [*own, n], strict=True)]
+        table = table.set_column(j, table.field(j), pa.chunked_array(chunks, whole.type))
+    return table
 
 
 @settings(max_examples=300, deadline=None)
