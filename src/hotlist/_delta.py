@@ -73,7 +73,7 @@ from hotlist.extracts._columns import key as column_key
 from hotlist.extracts._columns import resolve
 from hotlist.extracts._formats import read_raw
 from hotlist.extracts._load import Paths, extract_paths, mapping_for
-from hotlist.index import kept_then, members_of
+from hotlist.index import kept_slices, kept_then, members_of
 
 __all__ = ["DELTA_MANIFEST", "DatasetDelta", "DeltaReport", "apply_delta"]
 
@@ -336,16 +336,31 @@ def _changes(
     return _Changes(table, pa.array(deletes, pa.string()))
 
 
+#: Kinds whose new table keeps the old one's rows as zero-copy slices
+#: (:func:`hotlist.index.kept_slices`) instead of copying them; their indexes
+#: read a table of many chunks.  EMPTY (off) for now: measured at 10 M documents,
+#: 2 k changes a delta (benchmarks/bench_apply.py --sliced), an apply that slices
+#: costs ~0.2 s CPU against ~0.5, the first after a load ~0.2 s against ~1.0-1.3,
+#: and RSS ~1.55 GB against ~2.1; but every ~3rd apply compacts past
+#: MAX_CHUNKS (the copy, in fresh memory: ~1.4 s), so the mean over 12 applies was
+#: 651 ms against 531, and the first check after an apply paid ~38 ms against
+#: ~6 (per-chunk setup of the compiled hit).  A dead-row bitmap (tombstones) that
+#: keeps row numbers would not cut the table at all: not done.  Persons' tables
+#: are always copied (their index is rebuilt in full).
+_SLICED: frozenset[str] = frozenset()
+
+
 def _apply_dataset(
-    old: pa.Table, changes: _Changes, out: DatasetDelta
+    old: pa.Table, changes: _Changes, out: DatasetDelta, *, sliced: bool = False
 ) -> tuple[pa.Table, np.ndarray, pa.Table] | None:
     """(new table, keep mask over the old rows, the appended rows); None: no change.
 
     One hash pass over the old ids against the (small) set of touched ids tells
     both which old rows go and which touched ids were listed
     (:func:`hotlist.index.members_of`: compiled, 0.15 s -> ~0.03 s over 10 M ids).
+    ``sliced``: the kept rows are slices of ``old``'s chunks, not copied.
     """
-    ids = _string_array(old.column("record_id"))
+    ids = old.column("record_id")  # in chunks: read in place, not combined
     up = changes.upserts
     up_ids = _string_array(up.column("record_id")).cast(pa.string())
     touched = pa.concat_arrays([up_ids, changes.deletes])
@@ -368,7 +383,8 @@ def _apply_dataset(
     appended = pa.Table.from_arrays(
         [up.column(f.name).cast(f.type) for f in old.schema], schema=old.schema
     )
-    return kept_then(old, keep, appended), keep, appended
+    table = kept_slices(old, keep, appended) if sliced else kept_then(old, keep, appended)
+    return table, keep, appended
 
 
 def _data_time(
@@ -487,7 +503,7 @@ def _apply(
         out = report.datasets[ds] = DatasetDelta(dataset=ds)
         changes = _changes(files[ds], ds, mapping_for(mapping, ds), out)
         old = tables.get(ds, kind.schema.empty_table())
-        done = _apply_dataset(old, changes, out)
+        done = _apply_dataset(old, changes, out, sliced=ds in _SLICED)
         if done is None:
             continue
         table, keep, new = done

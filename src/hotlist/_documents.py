@@ -36,6 +36,7 @@ __all__ = [
     "DocumentIndex",
     "PersonDocumentIndex",
     "candidate_shape",
+    "decoded_chunks",
     "document_reasons",
     "document_score",
     "kept_then",
@@ -123,6 +124,65 @@ def _decoded(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str |
     return codes, arr.dictionary.to_pylist()
 
 
+def decoded_chunks(column: pa.ChunkedArray) -> list[tuple[np.ndarray, list[str | None]]]:
+    """:func:`_decoded` of each chunk of ``column``: a dictionary read into Python
+    once for all the chunks that share it, each buffer of codes viewed once (a
+    delta's table: thousands of slices of a few arrays)."""
+    values_of: dict[tuple[int, ...], list[str | None]] = {}
+    views: dict[tuple[int, int], np.ndarray] = {}
+    out = []
+    for chunk in column.chunks:
+        kind = chunk.type
+        if chunk.null_count or not pa.types.is_dictionary(kind) or not len(chunk):
+            out.append(_decoded(chunk))
+            continue
+        dtype = np.dtype(kind.index_type.to_pandas_dtype())
+        dictionary = chunk.dictionary
+        key = (
+            *(
+                x
+                for buf in dictionary.buffers()
+                if buf is not None
+                for x in (buf.address, buf.size)
+            ),
+            dictionary.offset,
+            len(dictionary),
+        )
+        values = values_of.get(key)
+        if values is None:
+            values = values_of[key] = dictionary.to_pylist()
+        buffer = chunk.buffers()[1]
+        whole = views.get((buffer.address, buffer.size))
+        if whole is None or whole.dtype != dtype:
+            whole = views[buffer.address, buffer.size] = np.frombuffer(buffer, dtype=dtype)
+        codes = whole[chunk.offset : chunk.offset + len(chunk)]
+        out.append((codes if dtype.kind == "i" else codes.astype(np.int32), values))
+    return out
+
+
+def _grown_codes(
+    codes: np.ndarray, values: list[str | None], keep: np.ndarray, column: pa.ChunkedArray
+) -> tuple[np.ndarray, list[str | None]]:
+    """:func:`_decoded` of a delta's table from the old table's (``codes``,
+    ``values``): the kept rows' codes, then ``column``'s (the new rows), whose
+    values not among ``values`` are added after them -- the same value for every
+    row as decoding the new table, without reading its kept rows again."""
+    new_codes, new_values = _decoded(column)
+    grown = list(values)
+    where = {v: i for i, v in enumerate(grown)}
+    remap = np.empty(len(new_values) + 1, dtype=np.int64)
+    remap[-1] = -1  # a null (code -1) stays null
+    for j, value in enumerate(new_values):
+        if value not in where:
+            where[value] = len(grown)
+            grown.append(value)
+        remap[j] = where[value]
+    dtype = codes.dtype if len(grown) <= np.iinfo(codes.dtype).max else np.dtype(np.int32)
+    return np.concatenate(
+        [codes[keep].astype(dtype, copy=False), remap[new_codes].astype(dtype)]
+    ), grown
+
+
 def prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """``arrays`` with ``prefix`` before each name (to keep several indexes in one dict)."""
     return {prefix + k: v for k, v in arrays.items()}
@@ -193,16 +253,33 @@ class DocumentIndex:
     """Exact, OCR and one-edit lookups over the ``documents`` table."""
 
     def __init__(
-        self, table: pa.Table, keys: pa.Array | None = None, index: KeyIndex | None = None
+        self,
+        table: pa.Table,
+        keys: pa.Array | None = None,
+        index: KeyIndex | None = None,
+        *,
+        columns: tuple[
+            Any, tuple[np.ndarray, list[str | None]], tuple[np.ndarray, list[str | None]]
+        ]
+        | None = None,
     ) -> None:
         """The index over ``table``; its ``keys`` and key ``index`` computed, or
-        given (a snapshot's, read back; a delta's, merged)."""
-        self.numbers = _string_array(table.column("document_number"))
+        given (a snapshot's, read back; a delta's, merged); ``columns``: the
+        numbers, and the issuer and type codes with their values, given (a
+        delta's: the table's own number chunks, the codes grown)."""
+        if columns is None:
+            numbers: Any = _string_array(table.column("document_number"))
+            country = _decoded(table.column("issuing_country"))
+            kind = _decoded(table.column("document_type"))
+        else:
+            numbers, country, kind = columns
+        # one array, or (a delta's table) a chunked one: read by row either way
+        self.numbers = numbers
         self.number_of = value_getter(self.numbers)  # a listed number by row, as str
         self.keys = self.keys_of(table) if keys is None else keys
         self.index = KeyIndex.build(self.keys) if index is None else index
-        self.country_codes, self.country_values = _decoded(table.column("issuing_country"))
-        self.type_codes, self.type_values = _decoded(table.column("document_type"))
+        self.country_codes, self.country_values = country
+        self.type_codes, self.type_values = kind
         # the codes as memoryviews (no copy): a Python int per row without numpy's scalar
         self._country_view = np.ascontiguousarray(self.country_codes).data
         self._type_view = np.ascontiguousarray(self.type_codes).data
@@ -228,9 +305,22 @@ class DocumentIndex:
 
     def updated(self, table: pa.Table, keep: np.ndarray, new: pa.Table) -> DocumentIndex:
         """The index over ``table`` (this index's rows where ``keep``, then ``new``):
-        keys computed for the new rows only, the key index merged, not rebuilt."""
+        keys computed for the new rows only, the key index merged, not rebuilt;
+        the numbers are ``table``'s own column (its chunks: no copy, see
+        :func:`hotlist.index.kept_slices`), the codes the kept ones and the new
+        (a table of one chunk: its own columns, zero-copy views)."""
         keys = kept_then(self.keys, keep, self.keys_of(new))
-        return type(self)(table, keys, self.index.merged(keep, keys))
+        numbers: Any = table.column("document_number")
+        if numbers.num_chunks <= 1:  # a table copied whole: its columns are read in place
+            return type(self)(table, keys, self.index.merged(keep, keys))
+        columns = (
+            numbers,
+            _grown_codes(
+                self.country_codes, self.country_values, keep, new.column("issuing_country")
+            ),
+            _grown_codes(self.type_codes, self.type_values, keep, new.column("document_type")),
+        )
+        return type(self)(table, keys, self.index.merged(keep, keys), columns=columns)
 
     @property
     def nbytes(self) -> int:

@@ -32,7 +32,7 @@ from hotlist._decisions import (
     corroborate,
     ocr_letter_swaps,
 )
-from hotlist._documents import Candidate, _decoded, candidate_shape
+from hotlist._documents import Candidate, candidate_shape, decoded_chunks
 from hotlist._errors import InvalidQuery
 from hotlist._holder import (
     HOLDER_FIELDS,
@@ -48,7 +48,7 @@ from hotlist._records import record_reader
 from hotlist.fields import BUILTIN_NAMES, clean, field, field_names, limits, qualifiers
 from hotlist.ids import docnum
 from hotlist.ids import mrz as mrz_ids
-from hotlist.index._arrow import StringColumn
+from hotlist.index._arrow import StringColumn, string_chunks
 from hotlist.index._prefilter import document_hits_kernel, document_miss
 from hotlist.schema import CheckResult, Hit
 from hotlist.scoring import SCORING
@@ -136,21 +136,27 @@ def _hit_context(state: State) -> tuple[Any, ...] | None:
         return None
     read = record_reader(table)
     ids: Any = read.getter["record_id"]
-    id_cols = [StringColumn.of(chunk) for chunk in table.column("record_id").chunks]
-    if all(c.valid is None for c in id_cols):  # each chunk's offsets and bytes
-        ids = [(c.offsets, c.data) for c in id_cols]
+    id_cols = string_chunks(table.column("record_id"))
+    if all(valid is None for _, _, valid in id_cols):  # each chunk's offsets and bytes
+        ids = [(offsets, data) for offsets, data, _ in id_cols]
     status: Any = read.getter["status"]
     column = table.column("status")
     if pa.types.is_dictionary(column.type):  # each chunk's codes and values
-        decoded = [_decoded(chunk) for chunk in column.chunks]
+        decoded = decoded_chunks(column)
         if all(codes.dtype in _CODE_TYPES for codes, _ in decoded):
             status = [(np.ascontiguousarray(codes), values) for codes, values in decoded]
-    numbers = StringColumn.of(documents.numbers)
+    numbers: Any = documents.numbers  # a delta's: the table's chunks, each read in place
+    if isinstance(numbers, pa.ChunkedArray) and numbers.num_chunks != 1:
+        noff: Any = [(offsets, data) for offsets, data, _ in string_chunks(numbers)]
+        ndata: Any = None
+    else:
+        one = StringColumn.of(numbers)
+        noff, ndata = one.offsets, one.data
     return (
         documents.index,
         read,
-        numbers.offsets,
-        numbers.data,
+        noff,
+        ndata,
         np.ascontiguousarray(documents.country_codes),
         np.ascontiguousarray(documents.type_codes),
         ids,

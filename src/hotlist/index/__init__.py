@@ -16,7 +16,7 @@ reference to the Arrow key column.  Hashing is deterministic across processes.
 
 from __future__ import annotations
 
-from hotlist.index._arrow import kept_then, total_nbytes
+from hotlist.index._arrow import kept_slices, kept_then, total_nbytes
 from hotlist.index._edit import osa_at_most_one
 from hotlist.index._hashing import key_hash, members_of
 from hotlist.index._keyindex import EMPTY_ROWS, KeyIndex
@@ -28,6 +28,7 @@ __all__ = [
     "KeyIndex",
     "SuffixIndex",
     "TokenIndex",
+    "kept_slices",
     "kept_then",
     "key_hash",
     "members_of",

@@ -138,21 +138,21 @@ cdef class DocumentHits:
     cdef object ids_of, status_of  # getters by row (a column with nulls...), else None
     cdef Piece *ids  # the record id column's chunks (ids_of None)
     cdef Piece *sts  # the status column's chunks (status_of None)
-    cdef Py_ssize_t nids, nsts
+    cdef Piece *nums  # the document number column's chunks (one for a combined column)
+    cdef Py_ssize_t nids, nsts, nnums
     cdef RowsWithin within_fn  # the compiled search's C entry
     cdef dict cache
-    cdef const int32_t *n32
-    cdef const int64_t *n64
-    cdef const uint8_t *ndata
     cdef Codes country, dtype
 
     def __cinit__(self):
         self.ids = NULL
         self.sts = NULL
+        self.nums = NULL
 
     def __dealloc__(self):
         free(self.ids)
         free(self.sts)
+        free(self.nums)
 
     def __init__(self, bytes compact_map, bytes ocr_map, bytes plain_delete, bytes delete, hit_cls, kind_actions,
                  swaps):
@@ -211,12 +211,11 @@ cdef class DocumentHits:
     def bind(self, ctx):
         """Bind to one state's documents (``ctx``: ``hotlist._query._hit_context``
         -- the key index, the record reader, the number column's offsets and
-        bytes, the issuer and type codes, the record ids (each chunk's offsets
+        bytes (or each chunk's offsets and bytes, and None), the issuer and type codes, the record ids (each chunk's offsets
         and bytes, or a getter by row), the status (each chunk's codes and
         values, or a getter by row), the shape callable); ``None``: no hit is
         made here for this state.  Once, on a fresh one (:meth:`fresh`)."""
-        cdef const uint8_t[::1] nd
-        if self.ids != NULL or self.sts != NULL:
+        if self.ids != NULL or self.sts != NULL or self.nums != NULL:
             raise ValueError("bound already: a state binds a fresh DocumentHits")
         self.bound = False
         self.keep = ctx
@@ -226,9 +225,9 @@ cdef class DocumentHits:
         if ctx is None:
             return
         index, self.reader, noff, ndata, country, dtype, ids, status, self.shape = ctx
-        nd = ndata
-        column_offsets(noff, &self.n32, &self.n64)
-        self.ndata = &nd[0] if nd.shape[0] else <const uint8_t *>b""
+        numbers = noff if ndata is None else [(noff, ndata)]
+        self.nnums = len(numbers)
+        self.nums = _pieces(numbers, True)
         _codes_of(country, &self.country)
         _codes_of(dtype, &self.dtype)
         if callable(ids):
@@ -282,8 +281,8 @@ cdef class DocumentHits:
 
     cdef inline void _prefetch_row(self, Py_ssize_t r) noexcept:
         """Prefetch what reading row ``r``'s number, codes, status and id touches."""
-        cdef const Piece *pc
-        HLP_PREFETCH(&self.ndata[offset_at(self.n32, self.n64, r)])
+        cdef const Piece *pc = _piece(self.nums, self.nnums, r)
+        HLP_PREFETCH(pc.data + offset_at(pc.o32, pc.o64, r - pc.start))
         HLP_PREFETCH(<const uint8_t *>self.country.p + r * self.country.width)
         HLP_PREFETCH(<const uint8_t *>self.dtype.p + r * self.dtype.width)
         if self.status_of is None:
@@ -299,9 +298,10 @@ cdef class DocumentHits:
         for the query's compact number and key), the listed number compacted into
         ``lc`` (``lm`` bytes; QMAX room) for an ocr row; -1: not told here (a
         listed number with a non-ASCII byte, or longer than a key can be)."""
-        cdef Py_ssize_t a = offset_at(self.n32, self.n64, r)
-        cdef Py_ssize_t e = offset_at(self.n32, self.n64, r + 1)
-        cdef const uint8_t *p = self.ndata + a
+        cdef const Piece *pc = _piece(self.nums, self.nnums, r)
+        cdef Py_ssize_t a = offset_at(pc.o32, pc.o64, r - pc.start)
+        cdef Py_ssize_t e = offset_at(pc.o32, pc.o64, r - pc.start + 1)
+        cdef const uint8_t *p = pc.data + a
         cdef Py_ssize_t i, m = 0, k = 0
         cdef uint8_t c
         if e - a == cn and memcmp(p, compact, cn) == 0:
