@@ -25,7 +25,7 @@ def long_parts(
     n_long: int,
     qroman_codes: np.ndarray,
     qroman: list[str],
-    partial: Callable[..., float],
+    partial: Callable[..., float] | None,
     cutoff: float,
 ) -> tuple[np.ndarray, np.ndarray]: ...
 def long_values(

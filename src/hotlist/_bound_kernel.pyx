@@ -242,10 +242,13 @@ cdef bint _windows_reach(const Pattern *p, str text, double cutoff) noexcept:
 
 cdef bint _partial_reaches(str a, str b, object partial, double cutoff) except -1:
     """``partial(a, b, score_cutoff=cutoff) >= cutoff`` (rapidfuzz's partial
-    ratio), asked only where the windows allow it (``_windows_reach``)."""
+    ratio), asked only where the windows allow it (``_windows_reach``); never
+    with no ``partial`` (None)."""
     cdef Py_ssize_t la = len(a), lb = len(b)
     cdef Pattern p
     cdef bint may = False
+    if partial is None:
+        return False
     if 0 < la <= 64 and 0 < lb <= 64:
         if la <= lb:
             _pattern(&p, a)
@@ -286,9 +289,10 @@ def long_parts(
     aligned with one (``possible``: 0 not at all; 1 as a token pair: the same
     phonetic key, skeleton or pinyin form as one of ``qroman`` (codes
     ``qroman_codes``), an OSA of at most two as written or in variant form; 2
-    only in a join: a partial ratio (``partial``, rapidfuzz's) of at least
-    ``cutoff`` where the letters and lengths allow a join, or of the pinyin
-    forms; ``_person_targets.TOKEN`` / ``JOIN_ONLY``)."""
+    only in a join: a partial ratio (``partial``, rapidfuzz's; None: none is
+    asked, none passes) of at least ``cutoff`` where the letters and lengths
+    allow a join, or of the pinyin forms; ``_person_targets.TOKEN`` /
+    ``JOIN_ONLY``)."""
     cdef Py_ssize_t n = len(toks), nt = len(targets), k, t, b, shared, m, size, tl, j
     same_a = np.zeros(n, dtype=np.uint8)
     possible_a = np.zeros(n, dtype=np.uint8)
@@ -372,6 +376,8 @@ cdef int _aligned(
     for t in range(nt):
         if _osa_near(&vpats[t], <str>tvariants[t], var, 2) <= 2:
             return 1
+    if partial is None:  # no partial ratio asked: nothing passes it
+        return 0
     size = sizes[pid]
     for t in range(nt):
         shared = 0

@@ -65,13 +65,6 @@ except ImportError:  # pragma: no cover - depends on the build
 _MAX_TARGETS = 64  # the kernel's limit on a query's targets (more: numpy)
 
 
-def _no_partial(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
-    """The partial ratio the kernel's ``long_parts`` asks to mark a part
-    ``JOIN_ONLY``: not asked (0), as every long part no token test finds is
-    ``JOIN_ONLY`` since the reviewer's Y-3 (``PersonBounds._alignable``)."""
-    return 0.0
-
-
 def _ints(values: list[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int32)
 
@@ -272,7 +265,8 @@ class KernelBounds(PersonBounds):
                 len(long_q),
                 _ints([known(r, -2) for r in qroman]),
                 qroman,
-                _no_partial,
+                None,  # no partial ratio: since the reviewer's Y-3 every long part no
+                # token test finds is JOIN_ONLY (``PersonBounds._alignable``)
                 JOIN_PARTIAL,
             )
             if targets:
