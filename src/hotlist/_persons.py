@@ -57,6 +57,7 @@ from hotlist._person_keys import (
     query_dob_keys,
     split_keys,
     token_index,
+    typo_keys,
 )
 from hotlist.index import TokenIndex, total_nbytes
 from hotlist.index._tokens import top
@@ -269,6 +270,9 @@ class PersonIndex(KernelBounds):
         # a name of one part: its pieces' keys, those not too common to search
         # with (optional keys: one too common is left out, not a cut)
         keys += [k for k in split_keys(query.name) if self.index.df(k) <= max_df]
+        # every part with a key few listed names carry (typos?): keys one edit from them
+        df = self.index.df
+        keys += [k for k in typo_keys(query.name, df) if 0 < df(k) <= max_df]
         return self._pool_top(keys, query.dob, max_df)
 
     def _pool_top(
