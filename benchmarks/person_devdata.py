@@ -60,6 +60,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -68,7 +69,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+if "hotlist" not in sys.modules and not os.environ.get("PYTHONPATH"):
+    # this checkout's src, unless a hotlist was imported or asked for (PYTHONPATH=<tree>/src:
+    # a before / after run): put first regardless, it measured this checkout instead
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from hotlist import names
 from hotlist.schema import PERSONS_SCHEMA
