@@ -303,8 +303,7 @@ def members_of(column: Any, value_set: Any) -> tuple[_I64, _I64]:
         # each chunk read in place (a delta's table in slices): no combined copy
         parts = [StringColumn.of(chunk) for chunk in column.chunks]
         chunks = [
-            (c.offsets, c.data, None if c.valid is None else c.valid.view(np.uint8))
-            for c in parts
+            (c.offsets, c.data, None if c.valid is None else c.valid.view(np.uint8)) for c in parts
         ]
         rows, pos = _MEMBERS_CHUNKS(chunks, values.offsets, values.data)
         return rows, pos
