@@ -250,8 +250,8 @@ class PersonIndex(KernelBounds):
         return self._ranked(query)[0]
 
     def _ranked(self, query: PersonQuery) -> tuple[np.ndarray, int]:
-        """:meth:`candidates`, and how many entries share a key at least: the
-        pool the cap cut, or a common key's postings when that key was too
+        """:meth:`candidates`, and how many entries share a key (``_shared``):
+        the pool the cap cut, plus a common key's postings when that key was too
         common to search with the others and too many to add (those entries
         were never looked at, so the search was cut as surely as by the cap).
 
@@ -288,12 +288,13 @@ class PersonIndex(KernelBounds):
             found, pooled = ranked_top(
                 kernel, searched, self._entry_dob, dob=dob, weight=DOB_RANK_WEIGHT, limit=limit
             )
-            return found, max(pooled, searched.skipped)
-        rows, idf, shared = self.index.pool_within(keys, max_df=max_df, limit=limit)
+            return found, _shared(pooled, searched.skipped)
+        rows, idf, _ = self.index.pool_within(keys, max_df=max_df, limit=limit)
         score: np.ndarray = idf
         if len(rows) > limit and dob is not None:
             score = idf + np.float32(DOB_RANK_WEIGHT) * self._dob_rank(dob, rows)
-        return top(rows, score, limit)[0], shared
+        skipped = self.index.searched(keys, max_df=max_df, limit=limit).skipped
+        return top(rows, score, limit)[0], _shared(len(rows), skipped)
 
     def _dob_rank(self, dob: names.PartialDate, entries: np.ndarray) -> np.ndarray:
         """The DOB level's bits of each entry's person against ``dob``
@@ -535,6 +536,16 @@ class PersonIndex(KernelBounds):
                 )
             )
         return out
+
+
+def _shared(pooled: int, skipped: int) -> int:
+    """How many listed names share a query's keys, for the cap's warning: the
+    pool's, plus the postings of the largest common key skipped (0: none).  A
+    skipped key's rows were never looked at, so the search was cut however few
+    they are: the count is then over the names scored (with the larger of the
+    two, a key of fewer rows than were scored was cut without a word; lists
+    under ~50 k names, where the common-key cap is under ``CANDIDATE_LIMIT``)."""
+    return pooled + skipped if skipped else pooled
 
 
 def _initials_only(name: str) -> bool:

@@ -119,6 +119,42 @@ def test_a_crowded_pool_is_cut_by_name_and_date_of_birth(
     )
 
 
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_skipped_common_key_is_a_cut_however_few_its_names(
+    monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
+    """ANNA is too common to search with the rarer keys here (the common-key cap
+    lowered to 2 names, the candidate cap to 4, so that the list stays small; on
+    a list under ~50 k names the real caps, 50 and 500, leave the same room), and
+    too many to add back (3 + the 3 names the rarer keys found > 4).  ANNA
+    NOWAKOWSKA, whom the scorer puts over the threshold (a typo), shares only
+    ANNA's keys: never looked at.  The cut was said only where the skipped
+    key's names outnumbered those scored (3 and 3 here): a silent miss."""
+    monkeypatch.setattr(persons_mod, "CANDIDATE_LIMIT", 4)
+    monkeypatch.setattr(persons_mod, "CANDIDATE_MIN_DF_CAP", 2)
+    named = [
+        ("T", "ANNA NOWAKOWSKA", 1980),
+        ("A2", "ANNA NILSSON", 1950),
+        ("A3", "ANNA NORTH", 1951),
+        ("R1", "PIOTR NOWAKOWKSA", 1960),
+        ("R2", "JAN NOWAKOWKSA", 1961),
+        ("R3", "MARTA ANNANOWAKOWKSA", 1962),
+    ]
+    rows = [{"record_id": i, "name": n, "dob_year": y, "notice_type": "red"} for i, n, y in named]
+    hl = hotlist.Hotlist.from_tables(persons=persons_table(rows))
+    index: PersonIndex = hl._state.persons
+    if not compiled:
+        monkeypatch.setattr(index, "candidate_kernel", None)
+    query = PersonQuery("ANNA NOWAKOWKSA", None, None, None)
+    assert index.score_pair(query, 0).probability >= THRESHOLD
+    entries, pool = index._ranked(query)
+    assert 0 not in entries.tolist() and pool > len(entries)
+    result = hl.check(name="ANNA NOWAKOWKSA")
+    assert "T" in [h.record_id for h in result.hits] or any(
+        "most alike were scored" in w for w in result.warnings
+    )
+
+
 def test_no_cut_no_warning(crowded: hotlist.Hotlist) -> None:
     """At the real cap the same 46 names are all scored: nothing was cut, nothing said."""
     result = crowded.check(name="RIFA LALALMY", dob="1961-09-30")
