@@ -34,8 +34,10 @@ Cost: the listed rows a delta touches are found in one compiled pass over the
 record ids (:func:`hotlist.index.members_of`); the kept rows and the new ones
 make the new table in one copy (:func:`hotlist.index.kept_then`: the old
 table's kept runs as slices, or one ``take``), so the table side is O(records),
-not O(delta): 2 k changes on 10 M documents ~0.3 s CPU, more for a process's
-first apply (the new table's memory is faulted in).  Documents and vehicles
+not O(delta): 2 k changes on 10 M documents ~0.25-0.5 s CPU, ~1-1.4 s for a
+process's first apply (the new table's memory is faulted in).  Keeping the kept
+rows as slices instead (:func:`hotlist.index.kept_slices`, ``_SLICED``) is
+built and tested but off: see ``_SLICED`` for why.  Documents and vehicles
 reuse the stored keys of kept rows and compute keys only for new rows, and
 their key indexes are merged, not rebuilt
 (:meth:`hotlist.index.KeyIndex.merged`: one compiled pass renumbers the kept
