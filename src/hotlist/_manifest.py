@@ -116,9 +116,7 @@ def _csv_names(path: Path) -> list[str]:
     except (ExtractError, OSError) as exc:
         raise InvalidQuery(f"{path}: cannot read the CSV header ({exc})") from None
     if encoding != "utf-8-sig":
-        with open_text(path, encoding) as f:
-            first = next(csv_records(f, _delimiter(path), 0), None)
-        names = [] if first is None or first.fields is None else list(first.fields)
+        names = _first_record(path, encoding)
     else:
         parse = pacsv.ParseOptions(
             delimiter=_delimiter(path), invalid_row_handler=lambda row: "skip"
@@ -129,7 +127,7 @@ def _csv_names(path: Path) -> list[str]:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InvalidQuery(f"{path}: cannot read the CSV header ({exc})") from None
         except UnicodeDecodeError:
-            names = _raw_header(path)
+            names = _first_record(path, encoding)
     for i, name in enumerate(names, 1):
         if _not_text([name]):
             raise InvalidQuery(
@@ -142,9 +140,10 @@ def _csv_names(path: Path) -> list[str]:
     return names
 
 
-def _raw_header(path: Path) -> list[str]:
-    """The first record's fields read as UTF-8 with undecodable bytes kept as surrogates."""
-    with open_text(path, "utf-8-sig") as f:
+def _first_record(path: Path, encoding: str) -> list[str]:
+    """The first record's fields, read by the record reader (undecodable bytes kept
+    as surrogates)."""
+    with open_text(path, encoding) as f:
         first = next(csv_records(f, _delimiter(path), 0), None)
     return [] if first is None or first.fields is None else list(first.fields)
 
