@@ -159,6 +159,14 @@ def _rows(table: pa.Table) -> list[tuple[object, ...]]:
     )
 
 
+def _ipc_stream(table: pa.Table) -> bytes:
+    """``table`` as an Arrow IPC stream, the body of an Arrow check-many request."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
 def test_check_many_json_ndjson_and_arrow_agree_with_the_library(
     server: Server, keys: Keys, hl: hotlist.Hotlist
 ) -> None:
@@ -178,16 +186,13 @@ def test_check_many_json_ndjson_and_arrow_agree_with_the_library(
     )
     assert _rows(pa.Table.from_pylist(_ndjson(r))) == want
 
-    sink = pa.BufferOutputStream()
     columns = list(dict.fromkeys(k for q in BATCH for k in q))  # from_pylist keeps row 0's keys
     table = pa.table({c: pa.array([q.get(c) for q in BATCH], pa.string()) for c in columns})
-    with pa.ipc.new_stream(sink, table.schema) as w:
-        w.write_table(table)
     r = post(
         server,
         "/v1/check-many",
         keys,
-        content=sink.getvalue().to_pybytes(),
+        content=_ipc_stream(table),
         headers={
             "content-type": "application/vnd.apache.arrow.stream",
             "accept": "application/vnd.apache.arrow.stream",
@@ -228,15 +233,11 @@ def test_check_many_of_an_arrow_table_without_columns_answers_its_rows(
 ) -> None:
     # Reviewer's Y-26: pyarrow keeps a column-less table's row count whatever the
     # slice, so 0 rows in answered 100 rows out (the first step's size).
-    sink = pa.BufferOutputStream()
-    table = _no_columns(n)
-    with pa.ipc.new_stream(sink, table.schema) as w:
-        w.write_table(table)
     r = post(
         server,
         "/v1/check-many",
         keys,
-        content=sink.getvalue().to_pybytes(),
+        content=_ipc_stream(_no_columns(n)),
         headers={"content-type": "application/vnd.apache.arrow.stream"},
     )
     assert r.status_code == 200, r.text
